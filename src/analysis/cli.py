@@ -1,0 +1,115 @@
+"""Command line: ``python -m analysis <command>``.
+
+Commands:
+  ingest     data/raw -> data/processed (validated tables, reconciliation, data dictionary)
+  report     execute the report notebooks for a period and publish the HTML pack
+  register   add a newly delivered file (e.g. next month's tracker) to data/raw/manifest.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import paths
+from .errors import AnalysisError, problems_of
+
+EXIT_INPUT = 2
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from .ingest import run_ingest
+    from .money import format_gbp
+
+    raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
+    out = Path(args.out).resolve() if args.out else paths.processed_dir()
+    result = run_ingest(raw, out)
+    if args.quiet:
+        return 0
+    rec = result.reconciliation
+    counts = rec.status.value_counts()
+    print(f"Read {len(result.documents)} documents from {_show(raw)}; wrote {len(result.tables)} tables "
+          f"(Parquet + CSV) and the data dictionary to {_show(out)}")
+    for row in result.summary().itertuples():
+        print(f"  {row.table:<28} {row.rows:>5} rows")
+    print(f"Reconciliation: {len(rec)} checks - {counts.get('ok', 0)} ok, {counts.get('mismatch', 0)} mismatch, "
+          f"{counts.get('not computable', 0)} not computable")
+    for row in rec[rec.status == "mismatch"].itertuples():
+        unit = row.unit
+        fmt = (lambda v: format_gbp(v)) if unit == "gbp" else (lambda v: f"{v:,.2f}".rstrip("0").rstrip("."))
+        print(f"  mismatch  {row.source_file}:{row.source_line}  {row.item}: printed {fmt(row.stated)}, "
+              f"computed {fmt(row.computed)}")
+    return 0
+
+
+def _register(args: argparse.Namespace) -> int:
+    from .manifest import register
+
+    raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
+    doc = register(raw, Path(args.file), kind=args.kind, authority=args.authority, period=args.period or "",
+                   paper=args.paper or "", date=args.date or "", unit=args.unit)
+    print(f"Registered {doc.file} as document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'}) "
+          f"sha256 {doc.sha256[:12]}…")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report.runner import main as report_main
+
+    return report_main(args)
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="read data/raw into validated tables in data/processed")
+    p.add_argument("--raw", help="raw folder with manifest.csv (default: data/raw)")
+    p.add_argument("--out", help="output folder (default: data/processed)")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(func=_ingest)
+
+    p = sub.add_parser("register", help="add a delivered file (already copied into data/raw) to the manifest")
+    p.add_argument("file", help="file name in the raw folder")
+    p.add_argument("--kind", required=True, help="savings_tracker, recovery_action_plan, …")
+    p.add_argument("--authority", required=True, help="council short name, e.g. Cambridgeshire")
+    p.add_argument("--period", help="month a tracker reports, YYYY-MM")
+    p.add_argument("--paper", help="title of the paper or export")
+    p.add_argument("--date", help="date of the paper, ISO 8601 (default: the period)")
+    p.add_argument("--unit", default="gbp_thousands", choices=["gbp", "gbp_thousands", "gbp_millions"],
+                   help="what an unadorned number means (default: gbp_thousands, as in a £000 tracker)")
+    p.add_argument("--raw", help="raw folder (default: data/raw)")
+    p.set_defaults(func=_register)
+
+    try:
+        from .report.runner import add_arguments
+    except ImportError:  # pragma: no cover - report extras missing
+        add_arguments = None
+    if add_arguments is not None:
+        p = sub.add_parser("report", help="execute the report notebooks and publish reports/<period>/")
+        add_arguments(p)
+        p.set_defaults(func=_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AnalysisError as exc:
+        for line in problems_of(exc):
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published", file=sys.stderr)
+        return 130

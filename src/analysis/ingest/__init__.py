@@ -1,0 +1,120 @@
+"""Ingest: ``data/raw`` (as delivered) -> validated tidy tables in ``data/processed``.
+
+:func:`ingest` reads every document listed in the raw folder's manifest with the reader for its
+kind, reconciles every printed total it meets, validates every table against
+:mod:`analysis.schemas` and returns them.  :func:`run_ingest` also writes them (Parquet + CSV +
+data dictionary) - into a temporary folder first, moved into place only when everything
+succeeded, so a bad input never leaves a half-written ``data/processed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import schemas
+from ..errors import InputError, InputErrors
+from ..manifest import SourceDocument, read_manifest
+from ..reconcile import Checks
+from .business_plan import read_business_plan
+from .five_year_plan import read_five_year_plan
+from .mtfs import read_mtfs
+from .recovery_actions import read_recovery_actions
+from .savings_tracker import read_savings_tracker
+from .writer import write_tables
+
+Reader = Callable[[SourceDocument, Checks], "pd.DataFrame | dict[str, pd.DataFrame]"]
+
+#: document kind -> (reader, table it fills when it returns a single frame)
+READERS: dict[str, tuple[Reader, str | None]] = {
+    "savings_tracker": (read_savings_tracker, "savings_tracker"),
+    "recovery_action_plan": (read_recovery_actions, "recovery_actions"),
+    "medium_term_financial_strategy": (read_mtfs, None),
+    "five_year_plan_review": (read_five_year_plan, None),
+    "business_plan_review": (read_business_plan, None),
+}
+
+TABLE_NAMES = tuple(schemas.TABLES)
+
+
+@dataclass
+class IngestResult:
+    tables: dict[str, pd.DataFrame]
+    documents: list[SourceDocument]
+
+    @property
+    def reconciliation(self) -> pd.DataFrame:
+        return self.tables["reconciliation"]
+
+    def summary(self) -> pd.DataFrame:
+        rows = [{"table": n, "rows": len(t)} for n, t in self.tables.items()]
+        return pd.DataFrame(rows)
+
+
+def ingest(raw_dir: Path) -> IngestResult:
+    """Read and validate every document in ``raw_dir``; nothing is written."""
+    documents = read_manifest(Path(raw_dir))
+    checks = Checks()
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_NAMES}
+    errors: list[InputError] = []
+    for doc in documents:
+        reader, table = READERS[doc.kind]
+        try:
+            out = reader(doc, checks)
+        except InputErrors as exc:
+            errors += exc.errors
+            continue
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        for name, frame in ({table: out} if table else out).items():
+            parts[name].append(frame)
+    InputErrors.raise_if_any(errors)
+
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLE_NAMES:
+        if name in ("sources", "reconciliation"):
+            continue
+        frames = [f for f in parts[name] if len(f)]
+        tables[name] = (schemas.conform(name, pd.concat(frames, ignore_index=True)) if frames
+                        else schemas.empty(name))
+    _cross_document_checks(tables, checks)
+    tables["sources"] = schemas.conform("sources", _sources(documents))
+    tables["reconciliation"] = schemas.conform("reconciliation", checks.frame())
+    return IngestResult({name: tables[name] for name in TABLE_NAMES}, documents)
+
+
+def run_ingest(raw_dir: Path, out_dir: Path) -> IngestResult:
+    """:func:`ingest`, then write every table atomically into ``out_dir``."""
+    result = ingest(raw_dir)
+    write_tables(result.tables, Path(out_dir))
+    return result
+
+
+def _sources(documents: list[SourceDocument]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "document": d.document, "file": d.file, "kind": d.kind, "authority": d.authority, "paper": d.paper,
+        "date": d.date, "period_covered": d.period_covered, "period": d.period or None, "unit": d.unit,
+        "sha256": d.sha256.lower()} for d in documents])
+
+
+def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks) -> None:
+    """Figures one paper prints again from another: the restated 2014 plan against the plan itself."""
+    cla = tables["cla_trajectories"]
+    plan = cla[cla.series == "plan_2014"]
+    restated = cla[cla.series == "plan_2014_restated"]
+    for row in restated.itertuples():
+        original = plan[(plan.authority == row.authority) & (plan.year == row.year)]
+        for what, unit, value, other in (("number", "count", row.number, original.number),
+                                         ("rate per 10,000", "per_10k", row.rate_per_10k, original.rate_per_10k)):
+            checks.add(document=row.document, table="cla_trajectories",
+                       item=f"{row.authority} {row.year} plan {what}: restated ({row.table_name}, document "
+                            f"{row.document}) vs original plan"
+                            + (f" (Table 6, document {original.document.iloc[0]})" if len(original) else ""),
+                       kind="repeated", stated=None if pd.isna(value) else value,
+                       computed=None if original.empty or pd.isna(other.iloc[0]) else other.iloc[0], unit=unit,
+                       source_file=row.source_file, source_line=int(row.source_line),
+                       note="" if len(original) else "the original plan is not among the documents")

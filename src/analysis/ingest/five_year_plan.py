@@ -1,0 +1,232 @@
+"""Torbay's 2015 review of the 5-year plan -> ``comparator_rates``, ``cla_trajectories``, ``placement_costs``.
+
+Tables read (numbering as printed in the paper):
+
+* **Table 3** - LAC rate per 10,000 for the authority and its statistical neighbours, with two
+  printed averages.  Neighbour names are wrapped in ``<i>…</i>`` (italics in the PDF); the
+  subject's cell also carries its next-year rate in brackets (``121 (134 for 2013/14)``).
+* **Table 6** - LAC number and rate by year: actuals, then Years 1-5 of the October 2014 plan.
+* **Table 7** - total LAC placement cost, the reduction against 2013/14 and the forecast
+  under/overspend a year (``£0.2m underspend``; plain amounts do not say which).
+
+Reconciliation: the printed averages against the mean of the rows they average; every rate
+against the number and the population the table itself implies; the reduction column against
+the subtraction of the costs; and the prose overspend for 2015/16 against Table 7.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+import pandas as pd
+
+from ..errors import InputError
+from ..manifest import SourceDocument
+from ..money import parse_money, parse_number
+from ..reconcile import Checks
+from .text_tables import Line, financial_year, fy_start, read_lines, require_line, strip_tags
+
+RATE_TOLERANCE = 1.0
+RATE_NOTE = ("population not printed: computed as number / P x 10,000 with P = {p:,.0f}, the median of the "
+             "child populations the table's own rows imply (number / rate x 10,000); tolerance 1 allows for "
+             "rates printed as whole numbers")
+
+
+def read_five_year_plan(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:
+    lines = read_lines(doc.path)
+    comparators = _table3(doc, lines, checks)
+    cla = _table6(doc, lines, checks)
+    costs = _table7(doc, lines, checks)
+    _repeated_figures(doc, lines, comparators, cla, costs, checks)
+    return {"comparator_rates": comparators, "cla_trajectories": cla, "placement_costs": costs}
+
+
+def _table_rows(lines: list[Line], header_index: int) -> list[Line]:
+    """Tab-separated rows after a header, up to the first blank or untabbed line."""
+    rows = []
+    for line in lines[header_index + 1:]:
+        if line.is_blank or "\t" not in line.text:
+            break
+        rows.append(line)
+    return rows
+
+
+def _table3(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFrame:
+    start = require_line(doc.path, lines, r"^Table 3\s*$", "a line 'Table 3'")
+    h = require_line(doc.path, lines, r"^Local Authority\t", "Table 3 header 'Local Authority | LAC Rate/10,000 …'",
+                     start=start)
+    header = lines[h]
+    m = re.search(r"(\d{4}/\d{2})", header.text)
+    if not m:
+        raise InputError(doc.path, line=header.number, column="LAC Rate/10,000",
+                         expected="the data year in the header (e.g. 'based on 2012/13 data')", found=header.text)
+    year = financial_year(m.group(1))
+    records = []
+    for line in _table_rows(lines, h):
+        cells = line.cells
+        raw_name, raw_rate = cells[0], (cells[1] if len(cells) > 1 else "")
+        name, had_tags = strip_tags(raw_name)
+        flags = []
+        if had_tags:
+            flags.append("authority: <i> tags (italics in the PDF) removed from the name")
+        clean = re.sub(r"\s*[–—-]\s*", "-", name)
+        if clean != name:
+            flags.append("authority: dash and spacing around it normalised")
+            name = clean
+        rate_m = re.match(r"^(?P<rate>\d+(?:\.\d+)?)\s*(?:\((?P<second>\d+(?:\.\d+)?)\s+for\s+(?P<fy>\d{4}/\d{2})\))?$",
+                          raw_rate)
+        if not rate_m:
+            raise InputError(doc.path, line=line.number, column="LAC Rate/10,000",
+                             expected="a rate per 10,000, optionally '(N for YYYY/YY)'", found=raw_rate)
+        is_average = bool(re.search(r"\baverage\b", name, re.I))
+        average_of = None
+        if is_average:
+            average_of = ("statistical neighbours" if re.search(r"statistical neighbour", name, re.I)
+                          else re.sub(r"(?i)^average\s*", "", name).strip())
+        base = {"authority_raw": raw_name, "is_subject": name == doc.authority,
+                "row_type": "stated_average" if is_average else "authority", "average_of": average_of,
+                "source_line": line.number, "table_name": "Table 3"}
+        records.append({**base, "authority": name, "year": year, "rate_per_10k": float(rate_m.group("rate")),
+                        "cleaning_flags": "; ".join(flags) or None})
+        if rate_m.group("second"):
+            records.append({**base, "authority": name, "year": financial_year(rate_m.group("fy")),
+                            "rate_per_10k": float(rate_m.group("second")),
+                            "cleaning_flags": "; ".join(flags + [
+                                f"rate_per_10k: second figure in the same cell ({raw_rate!r}) read as the "
+                                f"{financial_year(rate_m.group('fy'))} rate"])})
+    frame = pd.DataFrame.from_records(records)
+    frame.insert(0, "subject_authority", doc.authority)
+    frame["document"] = doc.document
+    frame["source_file"] = doc.file
+
+    members = frame[(frame.row_type == "authority") & (frame.year == year)]
+    for avg in frame[frame.row_type == "stated_average"].itertuples():
+        if avg.average_of == "statistical neighbours":
+            parts = members[~members.is_subject]
+            how = f"mean of the {len(parts)} neighbours printed (subject excluded)"
+        else:
+            names = [n.strip() for n in re.split(r"[/,&]|\band\b", avg.average_of) if n.strip()]
+            parts = members[members.authority.apply(lambda a: any(a.lower().startswith(n.lower()) for n in names))]
+            how = "mean of " + ", ".join(parts.authority)
+            if len(parts) != len(names):
+                how += f" (only {len(parts)} of {len(names)} names found)"
+        checks.add(document=doc.document, table="comparator_rates", item=f"Table 3: {avg.authority}",
+                   kind="average", stated=avg.rate_per_10k,
+                   computed=round(parts.rate_per_10k.mean(), 4) if len(parts) else None,
+                   unit="per_10k", tolerance=0.5, source_file=doc.file, source_line=avg.source_line,
+                   note=how + "; tolerance 0.5 as the average is printed as a whole number")
+    return frame
+
+
+def _table6(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFrame:
+    start = require_line(doc.path, lines, r"^Table 6\s*$", "a line 'Table 6'")
+    h = require_line(doc.path, lines, r"^Year\t.*Number of LAC", "Table 6 header 'Year | 5 year Plan | Number of "
+                     "LAC at end of year | LAC rate /10,000'", start=start)
+    records = []
+    for line in _table_rows(lines, h):
+        cells = (line.cells + ["", "", "", ""])[:4]
+        fy = financial_year(cells[0])
+        number, rate = parse_number(cells[2]), parse_number(cells[3])
+        if fy is None or number is None:
+            raise InputError(doc.path, line=line.number, column="Year / Number of LAC",
+                             expected="a financial year and a number of children", found=" | ".join(cells))
+        plan_year = cells[1] or None
+        records.append({
+            "year": fy, "as_at": f"{fy_start(fy) + 1}-03-31",
+            "series": "plan_2014" if plan_year else "actual",
+            "series_label": ("5-year plan agreed October 2014 (as printed in 2015)" if plan_year
+                             else "Actual (number at end of year)"),
+            "series_kind": "plan" if plan_year else "actual", "bound": "central", "plan_year": plan_year,
+            "number": int(number), "rate_per_10k": float(rate) if rate is not None else None,
+            "figure_basis": "printed", "table_name": "Table 6", "source_line": line.number, "cleaning_flags": None,
+        })
+    frame = _cla_frame(doc, records)
+    add_rate_checks(doc, frame, "cla_trajectories", "Table 6", checks)
+    return frame
+
+
+def _cla_frame(doc: SourceDocument, records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records)
+    frame.insert(0, "authority", doc.authority)
+    frame["document"] = doc.document
+    frame["source_file"] = doc.file
+    return frame
+
+
+def add_rate_checks(doc: SourceDocument, frame: pd.DataFrame, table: str, table_name: str, checks: Checks) -> None:
+    """Each printed rate against number / P x 10,000, P the population the table's rows imply."""
+    rated = frame[frame.rate_per_10k.notna() & (frame.rate_per_10k > 0)]
+    if rated.empty:
+        return
+    population = statistics.median(rated.number * 10_000 / rated.rate_per_10k)
+    for row in rated.itertuples():
+        checks.add(document=doc.document, table=table,
+                   item=f"{table_name}: {row.year} ({row.series_label}) rate per 10,000 for {row.number} children",
+                   kind="rate", stated=row.rate_per_10k, computed=round(row.number / population * 10_000, 2),
+                   unit="per_10k", tolerance=RATE_TOLERANCE, source_file=doc.file, source_line=row.source_line,
+                   note=RATE_NOTE.format(p=population))
+
+
+def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFrame:
+    start = require_line(doc.path, lines, r"^Table 7\s*$", "a line 'Table 7'")
+    h = require_line(doc.path, lines, r"^Year\t.*placement Cost", "Table 7 header 'Year | Total LAC placement Cost | "
+                     "Reduction in spend compared to 2013/14 | Forecast Under/Overspend p.a'", start=start)
+    header = lines[h]
+    base_m = re.search(r"compared to (\d{4}/\d{2})", header.text)
+    base_year = financial_year(base_m.group(1)) if base_m else None
+    records = []
+    for line in _table_rows(lines, h):
+        cells = (line.cells + ["", "", "", ""])[:4]
+        fy = financial_year(cells[0])
+        cost, reduction, forecast = (parse_money(c, doc.unit) for c in cells[1:4])
+        if fy is None or cost.status != "value":
+            raise InputError(doc.path, line=line.number, column="Total LAC placement Cost",
+                             expected="a financial year and a cost (e.g. £12.4m)", found=" | ".join(cells))
+        for name, money in (("Reduction in spend", reduction), ("Forecast Under/Overspend", forecast)):
+            if money.status not in ("value", "blank"):
+                raise InputError(doc.path, line=line.number, column=name, expected="an amount or a blank",
+                                 found=money.raw)
+        records.append({
+            "year": fy, "total_placement_cost_gbp": cost.value_gbp, "total_placement_cost_raw": cells[1],
+            "reduction_vs_2013_14_gbp": reduction.value_gbp, "reduction_vs_2013_14_raw": cells[2] or None,
+            "forecast_variance_gbp": forecast.value_gbp,
+            "forecast_variance_direction": (forecast.qualifier or "not stated") if forecast.status == "value" else None,
+            "forecast_variance_raw": cells[3] or None, "table_name": "Table 7", "source_line": line.number,
+            "cleaning_flags": None,
+        })
+    frame = _cla_frame(doc, records)
+    base = frame[frame.year == base_year]
+    for row in frame[frame.reduction_vs_2013_14_gbp.notna()].itertuples():
+        computed = int(base.total_placement_cost_gbp.iloc[0] - row.total_placement_cost_gbp) if len(base) else None
+        checks.add(document=doc.document, table="placement_costs",
+                   item=f"Table 7: {row.year} reduction in spend compared to {base_year}",
+                   kind="difference", stated=row.reduction_vs_2013_14_gbp, computed=computed, unit="gbp",
+                   source_file=doc.file, source_line=row.source_line,
+                   note=f"{base_year} cost minus {row.year} cost, both as printed to £0.1m")
+    return frame
+
+
+def _repeated_figures(doc: SourceDocument, lines: list[Line], comparators: pd.DataFrame, cla: pd.DataFrame,
+                      costs: pd.DataFrame, checks: Checks) -> None:
+    # Table 3 prints the subject's rates that Table 6 also prints.
+    subject = comparators[(comparators.is_subject) & (comparators.row_type == "authority")]
+    for row in subject.itertuples():
+        t6 = cla[(cla.year == row.year) & cla.rate_per_10k.notna()]
+        checks.add(document=doc.document, table="comparator_rates",
+                   item=f"{row.authority} {row.year} rate: Table 3 vs Table 6", kind="repeated",
+                   stated=row.rate_per_10k, computed=t6.rate_per_10k.iloc[0] if len(t6) else None, unit="per_10k",
+                   source_file=doc.file, source_line=row.source_line,
+                   note="" if len(t6) else f"Table 6 has no rate for {row.year}")
+    # Prose: "Recovery plan for £2.1m forecast overspend for 15/16"
+    for line in lines:
+        for m in re.finditer(r"(£[\d.,]+\s*[mk])\s+forecast\s+(over|under)spend\s+for\s+(\d{2}/\d{2})", line.text, re.I):
+            fy = financial_year(m.group(3))
+            t7 = costs[costs.year == fy]
+            checks.add(document=doc.document, table="placement_costs",
+                       item=f"{fy} forecast {m.group(2).lower()}spend: prose ('{m.group(0)}') vs Table 7",
+                       kind="repeated", stated=parse_money(m.group(1)).value_gbp,
+                       computed=t7.forecast_variance_gbp.iloc[0] if len(t7) else None, unit="gbp",
+                       source_file=doc.file, source_line=line.number,
+                       note=("Table 7 prints " + (t7.forecast_variance_raw.iloc[0] or "nothing") +
+                             " for the year without saying under or over") if len(t7) else "year not in Table 7")

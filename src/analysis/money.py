@@ -1,0 +1,218 @@
+"""The one money parser: printed amounts -> whole pounds, with the damage it repaired named.
+
+Councils print money as ``£8.5m``, ``129k``, ``(£453k)``, ``-2,000k``, ``£1,007,221``, ``4,023``
+(in a table headed £000), ranges such as ``50k-600k`` or ``1.314m – 1.864m``, and words such as
+``n/a`` or ``TBC``.  PDF extraction adds its own damage.  :func:`parse_money` reads all of these
+into a :class:`Money`: a low and a high figure in **whole pounds** (equal for a single figure),
+a status, and the list of repairs it made, so that a caller can keep the raw text beside the
+value and flag the row.
+
+Repairs (each recorded in ``Money.flags``):
+
+``pound_sign_read_as_f``
+    ``f7m`` -> ``£7m`` (a ``£`` read as ``f``).
+``decimal_point_read_as_space``
+    ``£14 5m`` -> ``£14.5m`` (only a single digit group between a number and a k/m suffix).
+``decimal_point_read_as_comma``
+    ``1,265m`` -> ``1.265m``: in a figure with an ``m`` suffix a comma is read as a decimal point
+    (no children's services paper counts in thousands of millions).
+``thousands_separator_read_as_point``
+    ``£20.520`` -> ``£20,520``: a pound figure with no suffix and exactly three digits after
+    the point.
+``per_quarter_abbreviation_damaged``
+    ``£30k/atr`` -> ``£30k/qtr``.
+``rounded_to_whole_pound``
+    a figure that did not come to whole pounds (e.g. ``0.0005m``) was rounded half up.
+
+Signs are kept as printed: a leading minus stays negative; a figure in brackets is returned as
+printed in magnitude with ``bracketed=True`` (the caller decides what brackets mean: income,
+a saving, a negative).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+UNIT_MULTIPLIERS: dict[str, int] = {
+    "gbp": 1,
+    "gbp_thousands": 1_000,
+    "gbp_millions": 1_000_000,
+}
+
+_SUFFIX_MULTIPLIERS: dict[str, int] = {"k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+
+# Words that stand where a figure would be.
+_WORD_STATUS: dict[str, str] = {
+    "n/a": "not_applicable",
+    "na": "not_applicable",
+    "nil": "nil",
+    "tbc": "to_be_confirmed",
+    "tbd": "to_be_confirmed",
+    "??": "unknown",
+    "?": "unknown",
+    "-": "dash",
+    "–": "dash",
+    "—": "dash",
+}
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+def _amount(i: int) -> str:
+    return rf"(?P<cur{i}>£)?\s*(?P<num{i}>{_NUMBER})\s*(?P<suf{i}>bn|k|m)?"
+
+
+_AMOUNT_RE = re.compile("^" + _amount(1) + "$", re.IGNORECASE)
+_RANGE_RE = re.compile("^" + _amount(1) + r"\s*(?:-|to)\s*" + _amount(2) + "$", re.IGNORECASE)
+_PER_RE = re.compile(
+    r"\s*(?P<per>/\s*(?:qtr|quarter|atr)|per\s+quarter|p\.?\s*a\.?|per\s+annum|/\s*(?:year|yr|annum)"
+    r"|a\s+month|per\s+month|/\s*month|a\s+week|per\s+week|/\s*week)\s*$",
+    re.IGNORECASE,
+)
+_QUALIFIER_RE = re.compile(r"\s+(?P<q>underspend|overspend|saving|savings|income)\s*$", re.IGNORECASE)
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-"})
+
+
+@dataclass(frozen=True)
+class Money:
+    """A parsed amount.  ``low_gbp``/``high_gbp`` are whole pounds (``None`` when no figure)."""
+
+    raw: str
+    low_gbp: int | None = None
+    high_gbp: int | None = None
+    status: str = "value"  # value | range | blank | dash | not_applicable | to_be_confirmed | unknown | nil | unparseable
+    flags: tuple[str, ...] = field(default_factory=tuple)
+    bracketed: bool = False
+    per: str | None = None  # quarter | annum | month | week
+    qualifier: str | None = None  # underspend | overspend | saving | income
+
+    @property
+    def value_gbp(self) -> int | None:
+        """The single figure, or ``None`` for a range or no figure."""
+        return self.low_gbp if self.low_gbp == self.high_gbp else None
+
+    @property
+    def is_figure(self) -> bool:
+        return self.status in ("value", "range")
+
+    @property
+    def needed_cleaning(self) -> bool:
+        return bool(self.flags)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A plain printed number (``1,007,221``, ``-3.5``, ``2.2%``) as a Decimal, else ``None``."""
+    t = str(text).strip().translate(_DASHES).replace("%", "").strip()
+    if not re.fullmatch(rf"[-+]?\s*(?:{_NUMBER})", t):
+        return None
+    return Decimal(t.replace(",", "").replace(" ", ""))
+
+
+def parse_money(text: object, unit: str = "gbp") -> Money:
+    """Parse one printed amount into whole pounds.
+
+    ``unit`` says what an unadorned number means: ``"gbp"`` (pounds), ``"gbp_thousands"`` (a
+    table headed £000) or ``"gbp_millions"``.  A ``k``/``m``/``bn`` suffix overrides it.
+    """
+    if unit not in UNIT_MULTIPLIERS:
+        raise ValueError(f"unknown unit {unit!r}; expected one of {sorted(UNIT_MULTIPLIERS)}")
+    raw = "" if text is None else str(text)
+    t = " ".join(raw.split())
+    if t == "" or t.lower() in ("nan", "none", "<na>"):
+        return Money(raw=raw, status="blank")
+    word = _WORD_STATUS.get(t.lower())
+    if word:
+        return Money(raw=raw, status=word)
+
+    flags: list[str] = []
+    t = t.translate(_DASHES)
+
+    bracketed = False
+    m = re.fullmatch(r"\((.*)\)", t)
+    if m:
+        bracketed, t = True, m.group(1).strip()
+
+    per = qualifier = None
+    m = _PER_RE.search(t)
+    if m:
+        token = re.sub(r"\s+", "", m.group("per").lower())
+        if "atr" in token:
+            flags.append("per_quarter_abbreviation_damaged")
+        if any(w in token for w in ("qtr", "quarter", "atr")):
+            per = "quarter"
+        elif "month" in token:
+            per = "month"
+        elif "week" in token:
+            per = "week"
+        else:
+            per = "annum"
+        t = t[: m.start()].strip()
+    m = _QUALIFIER_RE.search(t)
+    if m:
+        qualifier = m.group("q").lower().rstrip("s")
+        t = t[: m.start()].strip()
+
+    sign = 1
+    if t.startswith(("-", "+")):
+        sign = -1 if t[0] == "-" else 1
+        t = t[1:].strip()
+
+    # Repairs of extraction damage, each flagged.
+    repaired = re.sub(r"(^|(?<=[\s\-]))[fF](?=\d)", "£", t)
+    if repaired != t:
+        flags.append("pound_sign_read_as_f")
+        t = repaired
+    repaired = re.sub(r"(?<=\d) (\d{1,2})(?=\s*(?:k|m|bn)\b)", r".\1", t, flags=re.IGNORECASE)
+    if repaired != t:
+        flags.append("decimal_point_read_as_space")
+        t = repaired
+    repaired = re.sub(r"(?<![\d,])(\d{1,3}),(\d{1,3})(?=\s*m\b)", r"\1.\2", t, flags=re.IGNORECASE)
+    if repaired != t:
+        flags.append("decimal_point_read_as_comma")
+        t = repaired
+    if re.fullmatch(r"£\d{1,3}\.\d{3}", t):
+        flags.append("thousands_separator_read_as_point")
+        t = t.replace(".", ",")
+
+    m = _AMOUNT_RE.match(t)
+    if m:
+        value = _to_pounds(m.group("num1"), m.group("suf1"), unit, flags)
+        value = None if value is None else sign * value
+        return Money(raw, value, value, "value", tuple(flags), bracketed, per, qualifier)
+    m = _RANGE_RE.match(t)
+    if m and sign == 1:
+        low = _to_pounds(m.group("num1"), m.group("suf1") or m.group("suf2"), unit, flags)
+        high = _to_pounds(m.group("num2"), m.group("suf2"), unit, flags)
+        if low is not None and high is not None:
+            return Money(raw, low, high, "range", tuple(flags), bracketed, per, qualifier)
+    return Money(raw=raw, status="unparseable", flags=tuple(flags), bracketed=bracketed)
+
+
+def _to_pounds(number: str, suffix: str | None, unit: str, flags: list[str]) -> int | None:
+    try:
+        amount = Decimal(number.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        return None
+    multiplier = _SUFFIX_MULTIPLIERS[suffix.lower()] if suffix else UNIT_MULTIPLIERS[unit]
+    pounds = amount * multiplier
+    whole = pounds.to_integral_value(rounding=ROUND_HALF_UP)
+    if whole != pounds and "rounded_to_whole_pound" not in flags:
+        flags.append("rounded_to_whole_pound")
+    return int(whole)
+
+
+def format_gbp(value: float | int | None, *, signed: bool = False) -> str:
+    """Pounds for a reader, never hiding a pound: ``£1.6m``, ``£2.31m``, ``£174k``, ``£20,520``,
+    ``£1,007,221``; ``–`` for no value.  Millions and thousands are used only when exact."""
+    if value is None or value != value:  # None or NaN
+        return "–"
+    v = round(float(value))
+    sign = "-" if v < 0 else ("+" if signed and v > 0 else "")
+    a = abs(v)
+    if a >= 1_000_000 and a % 10_000 == 0:
+        return f"{sign}£{a / 1_000_000:,.2f}".rstrip("0").rstrip(".") + "m"
+    if a >= 1_000 and a % 1_000 == 0 and a < 1_000_000:
+        return f"{sign}£{a // 1_000:,}k"
+    return f"{sign}£{a:,}"

@@ -1,0 +1,46 @@
+"""Where things live.  Every path a notebook or command uses is resolved here, never relative to
+the current directory (papermill runs kernels in the caller's directory, nbval in the notebook's)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_ENV = "COUNCIL_ANALYSIS_ROOT"
+
+
+def project_root() -> Path:
+    """The project folder: ``$COUNCIL_ANALYSIS_ROOT`` if set, else the checkout this package is
+    installed (editable) from, else the current directory."""
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "data" / "raw").is_dir():
+            return parent
+    return Path.cwd().resolve()
+
+
+def raw_dir() -> Path:
+    return project_root() / "data" / "raw"
+
+
+def processed_dir() -> Path:
+    return project_root() / "data" / "processed"
+
+
+def reports_dir() -> Path:
+    return project_root() / "reports"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def resolve(path: str | os.PathLike | None, default: Path) -> Path:
+    """A user-given path (absolute, or relative to the project root), or ``default`` when empty."""
+    if path is None or str(path) == "":
+        return default
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (project_root() / p)

@@ -1,0 +1,112 @@
+"""Reconciliation: every printed total, average, rate and repeated figure, recomputed.
+
+Readers call :meth:`Checks.add` with the figure as printed (``stated``) and the figure
+recomputed from its printed parts (``computed``).  Nothing is ever "fixed": the stated figure is
+what the paper says, the computed one what its own parts say, and ``difference`` is
+``stated - computed``.
+
+``status`` is ``ok`` when ``|difference| <= tolerance``, ``mismatch`` otherwise, and
+``not computable`` when either side is missing (the note says why).  ``tolerance`` is zero for
+sums of figures printed to the same precision, and half a printed unit where the stated figure
+is rounded (an integer rate, a figure "rounded to the nearest £1k"); the ``tolerance`` column
+says which was used for every check.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+OK, MISMATCH, NOT_COMPUTABLE = "ok", "mismatch", "not computable"
+STATUSES = (OK, MISMATCH, NOT_COMPUTABLE)
+
+#: kind of check -> what it compares
+CHECK_KINDS = {
+    "total": "a printed total or subtotal against the sum of its printed parts",
+    "average": "a printed average against the mean of its printed parts",
+    "rate": "a printed rate per 10,000 against number / population x 10,000",
+    "difference": "a printed difference or reduction against the subtraction of its parts",
+    "product": "a printed amount against unit cost x quantity stated beside it",
+    "repeated": "the same figure printed twice (prose and table, or two tables)",
+    "range": "a printed range total against the sums of the low and high figures",
+    "count": "a printed count against the count of its parts",
+}
+
+
+@dataclass
+class Checks:
+    """Collects reconciliation rows for one ingest run."""
+
+    rows: list[dict] = field(default_factory=list)
+
+    def add(
+        self,
+        *,
+        document: str,
+        table: str,
+        item: str,
+        kind: str,
+        stated: float | int | None,
+        computed: float | int | None,
+        unit: str,
+        tolerance: float = 0.0,
+        source_file: str = "",
+        source_line: int | None = None,
+        note: str = "",
+    ) -> dict:
+        if kind not in CHECK_KINDS:
+            raise ValueError(f"unknown check kind {kind!r}")
+        stated_f = _num(stated)
+        computed_f = _num(computed)
+        if stated_f is None or computed_f is None:
+            status, difference = NOT_COMPUTABLE, None
+        else:
+            difference = round(stated_f - computed_f, 6)
+            status = OK if abs(difference) <= tolerance + 1e-9 else MISMATCH
+        row = {
+            "document": document,
+            "table": table,
+            "item": item,
+            "check": kind,
+            "stated": stated_f,
+            "computed": computed_f,
+            "difference": difference,
+            "tolerance": float(tolerance),
+            "unit": unit,
+            "status": status,
+            "note": note,
+            "source_file": source_file,
+            "source_line": source_line,
+        }
+        self.rows.append(row)
+        return row
+
+    def frame(self) -> pd.DataFrame:
+        columns = ["document", "table", "item", "check", "stated", "computed", "difference", "tolerance",
+                   "unit", "status", "note", "source_file", "source_line"]
+        frame = pd.DataFrame(self.rows, columns=columns)
+        for c in ("stated", "computed", "difference", "tolerance"):
+            frame[c] = frame[c].astype("float64")
+        frame["source_line"] = frame["source_line"].astype("Int64")
+        for c in ("document", "table", "item", "check", "unit", "status", "note", "source_file"):
+            frame[c] = frame[c].astype("string")
+        return frame
+
+
+def _num(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def summarise(reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """Counts of checks by document and status (for a headline line)."""
+    counts = (reconciliation.groupby(["document", "status"]).size().unstack("status", fill_value=0)
+              .reindex(columns=list(STATUSES), fill_value=0))
+    return counts.reset_index()

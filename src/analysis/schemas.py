@@ -1,0 +1,487 @@
+"""Schemas of the processed tables: column types, rules and meanings.
+
+Each table is declared once here.  The declaration drives three things:
+
+* :func:`conform` orders and types a freshly parsed table and validates it with pandera
+  before it is written (a failure is a :class:`~analysis.errors.SchemaError`);
+* :func:`data_dictionary` generates the data dictionary written beside the tables;
+* the notebooks and tests read column meanings from the same place.
+
+Conventions: money is whole pounds in nullable integer columns ending ``_gbp``; rates end
+``_per_10k``; percentages ``_pct``; financial years are written ``2017-18``; months ``YYYY-MM``.
+Every row keeps its lineage (``document``, ``source_file``, ``source_line``) and, where a cell
+needed cleaning, the raw text in a ``*_raw`` column and the reason in ``cleaning_flags``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import SchemaError
+
+FY = r"^\d{4}-\d{2}$"
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+@dataclass(frozen=True)
+class Col:
+    dtype: str  # string | Int64 | Float64 | boolean
+    description: str
+    nullable: bool = True
+    isin: tuple | None = None
+    regex: str | None = None
+    ge: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    description: str
+    columns: dict[str, Col]
+    unique: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _lineage(sheet: bool = False) -> dict[str, Col]:
+    cols = {
+        "document": Col("string", "Document id from data/raw/manifest.csv (e.g. 003).", nullable=False),
+        "source_file": Col("string", "File in data/raw the row was read from.", nullable=False),
+    }
+    if sheet:
+        cols["source_sheet"] = Col("string", "Worksheet name for an XLSX tracker; empty for text and CSV.")
+    cols["source_line"] = Col("Int64", "1-based line of the text/CSV file (or row of the worksheet) the row was "
+                                       "read from.", nullable=False, ge=1)
+    cols["cleaning_flags"] = Col("string", "Why any cell of this row needed cleaning, as 'column: reason' "
+                                           "items separated by '; '. Empty when the row was read as printed.")
+    return cols
+
+
+AUTHORITY = Col("string", "Council the figures are about (short name, e.g. Torbay).", nullable=False)
+ROW_TYPE_NOTE = ("Rows with row_type other than 'line' are figures the paper prints as totals/averages; "
+                 "they are kept as stated (never recomputed here) and reconciled in the reconciliation table.")
+
+TABLES: dict[str, Table] = {
+    "sources": Table(
+        "The documents this run read, from data/raw/manifest.csv, with their checksums.",
+        {
+            "document": Col("string", "Document id.", nullable=False),
+            "file": Col("string", "File name in data/raw.", nullable=False),
+            "kind": Col("string", "Which reader applied.", nullable=False),
+            "authority": AUTHORITY,
+            "paper": Col("string", "Title of the paper."),
+            "date": Col("string", "Date of the paper (ISO 8601; year only where the month is not stated)."),
+            "period_covered": Col("string", "Financial years the document covers."),
+            "period": Col("string", "Month a tracker reports (YYYY-MM); empty for one-off papers."),
+            "unit": Col("string", "What an unadorned number in the document means (gbp or gbp_thousands)."),
+            "sha256": Col("string", "SHA-256 of the file as delivered.", nullable=False, regex=r"^[0-9a-f]{64}$"),
+        },
+        unique=("document",),
+    ),
+    "savings_tracker": Table(
+        "One row per saving line of a savings tracker (paper extract, CSV or XLSX). Money is whole pounds "
+        "with the tracker's sign as printed: negative = a saving (reduction in spend), positive = a cost. "
+        "The Cambridgeshire tracker prints £000; figures are multiplied by 1,000 here. Totals rows are not "
+        "rows of this table: they are reconciled in the reconciliation table.",
+        {
+            "authority": AUTHORITY,
+            "period": Col("string", "Month the tracker reports (YYYY-MM).", nullable=False, regex=MONTH),
+            "financial_year": Col("string", "Financial year of the tracker (April-March), e.g. 2017-18.",
+                                  nullable=False, regex=FY),
+            "reference": Col("string", "Saving reference as printed (e.g. A/R.6.101).", nullable=False),
+            "title": Col("string", "Title of the saving.", nullable=False),
+            "description": Col("string", "Description as printed. May contain HTML tags as text (never markup)."),
+            "committee": Col("string", "Committee(s) the saving reports to, as printed (e.g. 'Adults, C&YP')."),
+            "investment_gbp": Col("Int64", "Investment in the year, £ (positive)."),
+            **{f"planned_q{q}_gbp": Col("Int64", f"Original phasing, quarter {q}, £ (negative = saving).")
+               for q in range(1, 5)},
+            "planned_total_gbp": Col("Int64", "Original saving for the year as printed, £ (negative = saving)."),
+            **{f"forecast_q{q}_gbp": Col("Int64", f"Current forecast phasing, quarter {q}, £ (negative = saving).")
+               for q in range(1, 5)},
+            "forecast_total_gbp": Col("Int64", "Forecast saving for the year as printed, £ (negative = saving)."),
+            "variance_gbp": Col("Int64", "Variance from plan as printed, £: forecast minus planned, so positive = "
+                                         "shortfall against the planned saving, negative = over-delivery."),
+            "complete": Col("boolean", "Saving complete? (Yes/No as printed)."),
+            "rag": Col("string", "Delivery status: Red, Amber, Green, or empty (a printed 0 is not a colour).",
+                       isin=("Red", "Amber", "Green")),
+            "rag_raw": Col("string", "RAG cell as printed."),
+            "direction": Col("string", "Direction of travel since last month: improving (↑), unchanged (↔), "
+                                       "worsening (↓), or empty.", isin=("improving", "unchanged", "worsening")),
+            "direction_raw": Col("string", "Direction-of-travel cell as printed."),
+            "commentary": Col("string", "Forecast commentary as printed (may contain HTML tags as text)."),
+            "partner_links": Col("string", "Links with partner organisations; empty where the tracker printed 0."),
+            "partner_links_raw": Col("string", "Partner-links cell as printed."),
+            **_lineage(sheet=True),
+        },
+        unique=("authority", "period", "reference"),
+    ),
+    "recovery_actions": Table(
+        "One row per action of a finance recovery plan (Torbay 2019, Appendix 1), with the themed section "
+        "it sits in. Spend is the budget in scope of the action, whole pounds; its basis says how to read it.",
+        {
+            "authority": AUTHORITY,
+            "theme_number": Col("Int64", "Number of the themed section (1-9 in the 2019 plan).", nullable=False, ge=1),
+            "theme": Col("string", "Themed section heading, e.g. Fostering.", nullable=False),
+            "action_id": Col("string", "Action ID (e.g. CSC20); empty where page-number debris replaced it."),
+            "action_id_raw": Col("string", "ID cell as printed.", nullable=False),
+            "priority": Col("string", "Priority H/M/L (the 'HML = £££' column).", isin=("H", "M", "L")),
+            "priority_raw": Col("string", "Priority cell as printed (may hold letters from other scripts)."),
+            "spend_gbp": Col("Int64", "Spend (or income) in scope, £, as a positive amount; see spend_basis."),
+            "spend_basis": Col("string", "How to read spend_gbp.", nullable=False,
+                               isin=("annual spend", "income (shown in brackets)", "per quarter",
+                                     "not applicable", "not stated", "unknown")),
+            "spend_raw": Col("string", "Spend cell as printed."),
+            "proposal": Col("string", "Proposal text as printed."),
+            "output": Col("string", "Output expected."),
+            "how_saving_achieved": Col("string", "How the saving is achieved."),
+            "who": Col("string", "Officers responsible (initials), look-alike letters folded to Latin."),
+            "who_raw": Col("string", "Who cell as printed."),
+            "when": Col("string", "When, as printed (e.g. Nov-19, Ongoing)."),
+            "due_month": Col("string", "Deadline month read from 'when' (YYYY-MM); empty for ongoing actions.",
+                             regex=MONTH),
+            "progress_update": Col("string", "Progress update as printed."),
+            **_lineage(),
+        },
+    ),
+    "cla_trajectories": Table(
+        "Children looked after (CLA): actual numbers and every plan, long format. Rates are as printed "
+        "(per 10,000 children aged 0-17); the analysis derives missing rates from the paper's own figures.",
+        {
+            "authority": AUTHORITY,
+            "year": Col("string", "Financial year the figure belongs to (e.g. 2016-17).", nullable=False, regex=FY),
+            "as_at": Col("string", "Date the number refers to (ISO 8601): 31 March for year-end figures.",
+                         nullable=False),
+            "series": Col("string", "Series id: actual, plan_2014, plan_2014_restated, mtfs_2017.", nullable=False,
+                          isin=("actual", "plan_2014", "plan_2014_restated", "mtfs_2017")),
+            "series_label": Col("string", "Series in words, with when the plan was made.", nullable=False),
+            "series_kind": Col("string", "actual or plan.", nullable=False, isin=("actual", "plan")),
+            "bound": Col("string", "central for a single figure; low/high for the ends of a planned band.",
+                         nullable=False, isin=("central", "low", "high")),
+            "plan_year": Col("string", "The plan's own label for the year (e.g. 'Year 1'), where printed."),
+            "number": Col("Int64", "Number of children looked after.", nullable=False, ge=0),
+            "rate_per_10k": Col("Float64", "Rate per 10,000 children as printed; empty where not printed.", ge=0),
+            "figure_basis": Col("string", "printed in a table, or derived from a statement in the prose.",
+                                nullable=False, isin=("printed", "derived from prose")),
+            "table_name": Col("string", "Table or paragraph the figure comes from.", nullable=False),
+            **_lineage(),
+        },
+        unique=("authority", "series", "bound", "as_at", "document"),
+    ),
+    "comparator_rates": Table(
+        "CLA rate per 10,000 children for an authority and its statistical neighbours, as printed; printed "
+        "averages kept as stated figures (row_type stated_average), never as authorities.",
+        {
+            "authority": Col("string", "Authority name (tags and dash damage removed) or the average's label.",
+                             nullable=False),
+            "authority_raw": Col("string", "Name cell as printed.", nullable=False),
+            "year": Col("string", "Financial year of the data.", nullable=False, regex=FY),
+            "rate_per_10k": Col("Float64", "CLA per 10,000 children aged 0-17.", nullable=False, ge=0),
+            "is_subject": Col("boolean", "True for the authority the paper is about.", nullable=False),
+            "row_type": Col("string", "authority or stated_average.", nullable=False,
+                            isin=("authority", "stated_average")),
+            "average_of": Col("string", "For a stated average: which authorities it averages, as printed."),
+            "subject_authority": Col("string", "The authority the paper is about.", nullable=False),
+            "table_name": Col("string", "Table the figure comes from.", nullable=False),
+            **_lineage(),
+        },
+        unique=("authority", "year", "document"),
+        notes=(ROW_TYPE_NOTE,),
+    ),
+    "placement_costs": Table(
+        "Total CLA placement cost by year with the printed reduction against 2013/14 and the printed forecast "
+        "under/overspend (Torbay 2015, Table 7). Whole pounds.",
+        {
+            "authority": AUTHORITY,
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "total_placement_cost_gbp": Col("Int64", "Total CLA placement cost, £.", nullable=False, ge=0),
+            "total_placement_cost_raw": Col("string", "Cell as printed."),
+            "reduction_vs_2013_14_gbp": Col("Int64", "Reduction in spend compared to 2013/14 as printed, £."),
+            "reduction_vs_2013_14_raw": Col("string", "Cell as printed."),
+            "forecast_variance_gbp": Col("Int64", "Forecast under/overspend a year as printed (magnitude), £."),
+            "forecast_variance_direction": Col("string", "underspend where printed; 'not stated' where the cell "
+                                                         "gives only an amount.",
+                                               isin=("underspend", "overspend", "not stated")),
+            "forecast_variance_raw": Col("string", "Cell as printed."),
+            "table_name": Col("string", "Table the figure comes from.", nullable=False),
+            **_lineage(),
+        },
+        unique=("authority", "year", "document"),
+    ),
+    "placement_slippage": Table(
+        "Monthly increase in budget pressure if slipped placement moves are not achieved (Torbay 2017, "
+        "Table 2), whole pounds. The printed Total is kept as row_type stated_total.",
+        {
+            "authority": AUTHORITY,
+            "financial_year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "month": Col("string", "Month (YYYY-MM); empty on the total row.", regex=MONTH),
+            "month_label": Col("string", "Month cell as printed.", nullable=False),
+            "increase_gbp": Col("Int64", "Increase in the budget pressure that month, £.", nullable=False),
+            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
+            "table_name": Col("string", "Table the figure comes from.", nullable=False),
+            **_lineage(),
+        },
+        notes=(ROW_TYPE_NOTE,),
+    ),
+    "financial_improvement_plan": Table(
+        "Financial Improvement Plan savings by opportunity and year (Torbay 2017), whole pounds. A single "
+        "figure has low_gbp = high_gbp; a printed range keeps both ends. The printed TOTAL column, TOTAL row "
+        "and 50% budget adjustment are kept as stated figures. Amounts stated in the Financial Action Plan "
+        "prose are rows with stated_in = 'action plan prose', matched to the opportunity they describe.",
+        {
+            "authority": AUTHORITY,
+            "opportunity": Col("string", "Opportunity as printed (for total rows, the row's label).", nullable=False),
+            "year": Col("string", "Financial year, or 'all years' for the TOTAL column.", nullable=False,
+                        regex=r"^(\d{4}-\d{2}|all years)$"),
+            "low_gbp": Col("Int64", "Saving (positive = saving), low end, £."),
+            "high_gbp": Col("Int64", "Saving (positive = saving), high end, £."),
+            "amount_status": Col("string", "value, range, to_be_confirmed, or blank.", nullable=False,
+                                 isin=("value", "range", "to_be_confirmed", "blank")),
+            "amount_raw": Col("string", "Cell (or prose phrase) as printed."),
+            "in_revenue_budget_2017_18": Col("boolean", "Marked * = included within revenue budget 2017/18.",
+                                             nullable=False),
+            "row_type": Col("string", "opportunity, stated_total (TOTAL row or column) or stated_adjustment "
+                                      "(50% in-year budget adjustment).", nullable=False,
+                            isin=("opportunity", "stated_total", "stated_adjustment")),
+            "stated_in": Col("string", "table (the Financial Improvement Plan) or action plan prose.",
+                             nullable=False, isin=("table", "action plan prose")),
+            "prose_opportunity_text": Col("string", "For prose rows: the words the amount was matched on."),
+            **_lineage(),
+        },
+        notes=(ROW_TYPE_NOTE,),
+    ),
+    "budget_inflation_indices": Table(
+        "Inflation indices applied to budgets, by year (Cambridgeshire business plan 2018-19 to 2022-23).",
+        {
+            "authority": AUTHORITY,
+            "index_name": Col("string", "Index as printed.", nullable=False),
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "rate_pct": Col("Float64", "Inflation rate, percent.", nullable=False),
+            "rate_raw": Col("string", "Cell as printed."),
+            **_lineage(),
+        },
+    ),
+    "budget_inflation": Table(
+        "Forecast inflation by service block and year, whole pounds (printed in £000). Total kept as stated.",
+        {
+            "authority": AUTHORITY,
+            "service_block": Col("string", "Service block as printed (or 'Total').", nullable=False),
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "amount_gbp": Col("Int64", "Forecast inflation, £."),
+            "amount_raw": Col("string", "Cell as printed (£000)."),
+            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
+            **_lineage(),
+        },
+        notes=(ROW_TYPE_NOTE,),
+    ),
+    "budget_demand_pressures": Table(
+        "Demand pressures by service block and year, whole pounds (printed in £000). Total kept as stated.",
+        {
+            "authority": AUTHORITY,
+            "service_block": Col("string", "Service block as printed (or 'Total').", nullable=False),
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "amount_gbp": Col("Int64", "Demand pressure, £."),
+            "amount_raw": Col("string", "Cell as printed (£000)."),
+            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
+            **_lineage(),
+        },
+        notes=(ROW_TYPE_NOTE,),
+    ),
+    "budget_cost_pressures": Table(
+        "Cost pressures by year, whole pounds (printed in £000), split into new pressures and existing "
+        "pressures brought forward. The printed Total row (printed as dashes) is kept as stated.",
+        {
+            "authority": AUTHORITY,
+            "pressure": Col("string", "Pressure as printed (with its service prefix).", nullable=False),
+            "service_block": Col("string", "Service prefix (P&C, ETE, CS, A&I) where printed."),
+            "category": Col("string", "new (arising in 18-19) or brought forward (existing pressures).",
+                            nullable=False, isin=("new", "brought forward", "total")),
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "amount_gbp": Col("Int64", "Cost pressure, £ (negative = pressure falls away)."),
+            "amount_raw": Col("string", "Cell as printed (£000)."),
+            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
+            **_lineage(),
+        },
+        notes=(ROW_TYPE_NOTE,),
+    ),
+    "budget_savings_requirement": Table(
+        "Savings requirement against identified savings and income, and the residual gap, by year; whole "
+        "pounds (printed in £000) with the paper's signs (identified savings/income negative).",
+        {
+            "authority": AUTHORITY,
+            "line": Col("string", "Line as printed.", nullable=False),
+            "line_key": Col("string", "requirement, identified_savings, identified_income or residual_gap.",
+                            nullable=False,
+                            isin=("requirement", "identified_savings", "identified_income", "residual_gap")),
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "amount_gbp": Col("Int64", "Amount, £.", nullable=False),
+            "amount_raw": Col("string", "Cell as printed (£000)."),
+            "row_type": Col("string", "line, or stated_total for the residual (requirement plus identified "
+                                      "savings and income).", nullable=False, isin=("line", "stated_total")),
+            **_lineage(),
+        },
+        notes=(ROW_TYPE_NOTE,),
+    ),
+    "budget_demand_funding": Table(
+        "Demand funding proposed for 2018/19 by demand area, whole pounds (printed in £000).",
+        {
+            "authority": AUTHORITY,
+            "demand_area": Col("string", "Demand area as printed.", nullable=False),
+            "description": Col("string", "Description as printed (page-break continuations joined)."),
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "amount_gbp": Col("Int64", "Additional funding, £.", nullable=False, ge=0),
+            "amount_raw": Col("string", "Cell as printed (£000)."),
+            **_lineage(),
+        },
+    ),
+    "budget_proposals": Table(
+        "Business planning proposals named in the text with their reference and amount "
+        "('A/R.6.253 … (-2000k in 2018/19)'), whole pounds with the paper's sign (negative = saving).",
+        {
+            "authority": AUTHORITY,
+            "paragraph": Col("string", "Paragraph number (e.g. 5.3).", nullable=False),
+            "reference": Col("string", "Proposal reference normalised to A/R.6.253 form.", nullable=False),
+            "reference_raw": Col("string", "Reference as printed.", nullable=False),
+            "title": Col("string", "Proposal title as printed.", nullable=False),
+            "heading": Col("string", "The commitment or section heading the proposal sits under."),
+            "scope": Col("string", "committee (within the committee's remit) or cross-cutting.", nullable=False,
+                         isin=("committee", "cross-cutting")),
+            "amount_gbp": Col("Int64", "Amount stated in the heading, £ (negative = saving); empty if none."),
+            "amount_raw": Col("string", "Amount as printed."),
+            "year": Col("string", "Financial year of the amount.", regex=FY),
+            **_lineage(),
+        },
+        unique=("reference", "document"),
+    ),
+    "reconciliation": Table(
+        "One row per check: every printed total, subtotal, average, rate, range total and repeated figure, "
+        "recomputed from its printed parts. stated = as printed; computed = from the parts; difference = "
+        "stated - computed. Nothing is corrected.",
+        {
+            "document": Col("string", "Document id.", nullable=False),
+            "table": Col("string", "Processed table (or paper section) the check belongs to.", nullable=False),
+            "item": Col("string", "What is checked.", nullable=False),
+            "check": Col("string", "Kind of check: total, average, rate, difference, product, repeated, range, count.",
+                         nullable=False,
+                         isin=("total", "average", "rate", "difference", "product", "repeated", "range", "count")),
+            "stated": Col("Float64", "Figure as printed (in the unit column's unit)."),
+            "computed": Col("Float64", "Figure recomputed from the printed parts."),
+            "difference": Col("Float64", "stated - computed."),
+            "tolerance": Col("Float64", "Largest difference accepted as rounding (0 for exact sums).",
+                             nullable=False, ge=0),
+            "unit": Col("string", "gbp (whole pounds), per_10k, count, pct or population.", nullable=False,
+                        isin=("gbp", "per_10k", "count", "pct", "population")),
+            "status": Col("string", "ok, mismatch or not computable.", nullable=False,
+                          isin=("ok", "mismatch", "not computable")),
+            "note": Col("string", "How the figure was computed, or why it could not be."),
+            "source_file": Col("string", "File in data/raw.", nullable=False),
+            "source_line": Col("Int64", "Line of the stated figure.", ge=1),
+        },
+    ),
+}
+
+
+def _pandera_schema(name: str) -> pa.DataFrameSchema:
+    table = TABLES[name]
+    columns = {}
+    for col_name, col in table.columns.items():
+        checks = []
+        if col.isin is not None:
+            checks.append(pa.Check.isin(list(col.isin)))
+        if col.regex is not None:
+            checks.append(pa.Check.str_matches(col.regex))
+        if col.ge is not None:
+            checks.append(pa.Check.ge(col.ge))
+        columns[col_name] = pa.Column(col.dtype, checks=checks, nullable=col.nullable, description=col.description)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(table.unique) or None, name=name)
+
+
+_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+
+
+def schema(name: str) -> pa.DataFrameSchema:
+    if name not in _SCHEMAS:
+        _SCHEMAS[name] = _pandera_schema(name)
+    return _SCHEMAS[name]
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Order, type and validate ``frame`` as table ``name``; raise :class:`SchemaError` on failure."""
+    table = TABLES[name]
+    missing = [c for c in table.columns if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in table.columns]
+    if missing or extra:
+        raise SchemaError(f"table {name}: columns missing {missing} / not declared {extra}")
+    out = pd.DataFrame(index=range(len(frame)))
+    for col_name, col in table.columns.items():
+        values = frame[col_name].reset_index(drop=True)
+        try:
+            out[col_name] = _cast(values, col.dtype)
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(f"table {name}, column {col_name}: cannot hold values as {col.dtype} ({exc})") from exc
+    try:
+        schema(name).validate(out, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = [f"table {name}: {len(cases)} value(s) break the schema"]
+        for case in cases.head(10).itertuples(index=False):
+            lines.append(f"  column {case.column}: {case.check} failed for {case.failure_case!r} (row {case.index})")
+        raise SchemaError("\n".join(lines)) from None
+    return out
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype == "string":
+        return values.astype("object").where(values.notna(), None).astype("string")
+    if dtype == "Int64":
+        return pd.to_numeric(values.astype("object").where(values.notna(), None)).astype("Int64")
+    if dtype == "Float64":
+        return pd.to_numeric(values.astype("object").where(values.notna(), None)).astype("Float64")
+    if dtype == "boolean":
+        return values.astype("object").where(values.notna(), None).astype("boolean")
+    raise ValueError(f"unknown dtype {dtype}")
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty, correctly typed table (when no document of a kind is present)."""
+    return conform(name, pd.DataFrame({c: pd.Series([], dtype="object") for c in TABLES[name].columns}))
+
+
+def data_dictionary() -> pd.DataFrame:
+    """One row per column of every table: type, whether it may be empty, allowed values, meaning."""
+    rows = []
+    for table_name, table in TABLES.items():
+        for col_name, col in table.columns.items():
+            rule = []
+            if col.isin:
+                rule.append("one of: " + ", ".join(map(str, col.isin)))
+            if col.regex:
+                rule.append(f"matches {col.regex}")
+            if col.ge is not None:
+                rule.append(f">= {col.ge:g}")
+            rows.append({"table": table_name, "column": col_name, "dtype": col.dtype,
+                         "nullable": col.nullable, "rule": "; ".join(rule), "description": col.description})
+    return pd.DataFrame(rows)
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary as Markdown, table by table."""
+    parts = ["# Data dictionary", "",
+             "Generated from `src/analysis/schemas.py` by `python -m analysis ingest`. Do not edit by hand.", ""]
+    for table_name, table in TABLES.items():
+        parts += [f"## `{table_name}`", "", table.description, ""]
+        parts += [n for n in table.notes] + ([""] if table.notes else [])
+        parts += ["| column | type | empty allowed | rule | meaning |", "|---|---|---|---|---|"]
+        for col_name, col in table.columns.items():
+            rule = []
+            if col.isin:
+                rule.append("one of " + ", ".join(f"`{v}`" for v in col.isin))
+            if col.regex:
+                rule.append(f"`{col.regex}`")
+            if col.ge is not None:
+                rule.append(f"≥ {col.ge:g}")
+            desc = col.description.replace("|", "\\|")
+            parts.append(f"| `{col_name}` | {col.dtype} | {'yes' if col.nullable else 'no'} | "
+                         f"{'; '.join(rule).replace('|', '/')} | {desc} |")
+        parts.append("")
+    return "\n".join(parts)
