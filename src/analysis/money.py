@@ -204,15 +204,15 @@ def _to_pounds(number: str, suffix: str | None, unit: str, flags: list[str]) -> 
 
 
 def format_gbp(value: float | int | None, *, signed: bool = False) -> str:
-    """Pounds for a reader, never hiding a pound: ``£1.6m``, ``£2.31m``, ``£174k``, ``£20,520``,
+    """Pounds for a reader, never hiding a pound: ``£1.6m``, ``£20.538m``, ``£174k``, ``£20,520``,
     ``£1,007,221``; ``–`` for no value.  Millions and thousands are used only when exact."""
     if value is None or value != value:  # None or NaN
         return "–"
     v = round(float(value))
     sign = "-" if v < 0 else ("+" if signed and v > 0 else "")
     a = abs(v)
-    if a >= 1_000_000 and a % 10_000 == 0:
-        return f"{sign}£{a / 1_000_000:,.2f}".rstrip("0").rstrip(".") + "m"
+    if a >= 1_000_000 and a % 1_000 == 0:
+        return f"{sign}£{a / 1_000_000:,.3f}".rstrip("0").rstrip(".") + "m"
     if a >= 1_000 and a % 1_000 == 0 and a < 1_000_000:
         return f"{sign}£{a // 1_000:,}k"
     return f"{sign}£{a:,}"

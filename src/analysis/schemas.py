@@ -405,8 +405,9 @@ def schema(name: str) -> pa.DataFrameSchema:
     return _SCHEMAS[name]
 
 
-def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Order, type and validate ``frame`` as table ``name``; raise :class:`SchemaError` on failure."""
+def conform(name: str, frame: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
+    """Order and type ``frame`` as table ``name`` and (unless ``validate=False``) validate it;
+    raise :class:`SchemaError` on failure."""
     table = TABLES[name]
     missing = [c for c in table.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.columns]
@@ -419,6 +420,14 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col_name] = _cast(values, col.dtype)
         except (TypeError, ValueError) as exc:
             raise SchemaError(f"table {name}, column {col_name}: cannot hold values as {col.dtype} ({exc})") from exc
+    if validate:
+        check(name, out)
+    return out
+
+
+def check(name: str, frame: pd.DataFrame) -> None:
+    """Validate an already typed table against its schema; raise :class:`SchemaError` on failure."""
+    out = frame
     try:
         schema(name).validate(out, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -427,18 +436,19 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         for case in cases.head(10).itertuples(index=False):
             lines.append(f"  column {case.column}: {case.check} failed for {case.failure_case!r} (row {case.index})")
         raise SchemaError("\n".join(lines)) from None
-    return out
 
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
-    if dtype == "string":
-        return values.astype("object").where(values.notna(), None).astype("string")
-    if dtype == "Int64":
-        return pd.to_numeric(values.astype("object").where(values.notna(), None)).astype("Int64")
-    if dtype == "Float64":
-        return pd.to_numeric(values.astype("object").where(values.notna(), None)).astype("Float64")
-    if dtype == "boolean":
-        return values.astype("object").where(values.notna(), None).astype("boolean")
+    if str(values.dtype) == dtype:
+        return values
+    if dtype in ("Int64", "Float64") and values.dtype.kind in "iuf":
+        return values.astype(dtype)
+    objects = values.astype("object")
+    objects = objects.where(values.notna(), None)
+    if dtype in ("Int64", "Float64"):
+        return pd.to_numeric(objects).astype(dtype)
+    if dtype in ("string", "boolean"):
+        return objects.astype(dtype)
     raise ValueError(f"unknown dtype {dtype}")
 
 

@@ -54,8 +54,9 @@ class IngestResult:
         return pd.DataFrame(rows)
 
 
-def ingest(raw_dir: Path) -> IngestResult:
-    """Read and validate every document in ``raw_dir``; nothing is written."""
+def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
+    """Read every document in ``raw_dir`` into typed tables, validated against their schemas
+    (``validate=False`` leaves validation to the writer); nothing is written."""
     documents = read_manifest(Path(raw_dir))
     checks = Checks()
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_NAMES}
@@ -79,17 +80,17 @@ def ingest(raw_dir: Path) -> IngestResult:
         if name in ("sources", "reconciliation"):
             continue
         frames = [f for f in parts[name] if len(f)]
-        tables[name] = (schemas.conform(name, pd.concat(frames, ignore_index=True)) if frames
+        tables[name] = (schemas.conform(name, pd.concat(frames, ignore_index=True), validate=validate) if frames
                         else schemas.empty(name))
     _cross_document_checks(tables, checks)
-    tables["sources"] = schemas.conform("sources", _sources(documents))
-    tables["reconciliation"] = schemas.conform("reconciliation", checks.frame())
+    tables["sources"] = schemas.conform("sources", _sources(documents), validate=validate)
+    tables["reconciliation"] = schemas.conform("reconciliation", checks.frame(), validate=validate)
     return IngestResult({name: tables[name] for name in TABLE_NAMES}, documents)
 
 
 def run_ingest(raw_dir: Path, out_dir: Path) -> IngestResult:
     """:func:`ingest`, then write every table atomically into ``out_dir``."""
-    result = ingest(raw_dir)
+    result = ingest(raw_dir, validate=False)  # the writer validates every table before writing
     write_tables(result.tables, Path(out_dir))
     return result
 

@@ -1,0 +1,48 @@
+# One command per job.  Each target bootstraps the virtual environment (.venv) it needs.
+#   make reports   ingest the bundled data and publish the monthly HTML pack (reports/<period>/)
+#   make test      pytest + nbval on every report notebook
+#   make lab       JupyterLab on the notebooks
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PERIOD ?=
+ARGS ?=
+
+.PHONY: help install ingest reports test lab benchmark lock clean
+
+help:
+	@sed -n '2,5p' Makefile | sed 's/^# *//'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dask,test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: $(STAMP)
+	$(BIN)/python -m analysis ingest $(ARGS)
+
+reports: $(STAMP)
+	$(BIN)/python -m analysis ingest --quiet
+	$(BIN)/python -m analysis report $(if $(PERIOD),--period $(PERIOD),--latest) $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m analysis ingest --quiet
+	$(BIN)/python -m pytest $(ARGS)
+
+lab: $(STAMP)
+	$(BIN)/python -m analysis ingest --quiet
+	$(BIN)/jupyter lab notebooks/
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/report_run.py
+
+lock: $(STAMP)
+	{ sed -n '1,2p' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) data/processed/*.parquet data/processed/*.csv data/processed/*.md reports/*/
