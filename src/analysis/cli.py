@@ -55,6 +55,20 @@ def _register(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notebooks(args: argparse.Namespace) -> int:
+    from .report.notebooks import notebook_paths, parameters, refresh
+
+    for path in notebook_paths():
+        if args.only and not any(path.stem.startswith(o) or path.name == o for o in args.only):
+            continue
+        params = ", ".join(f"{p.name}={p.default!r}" for p in parameters(path).values())
+        print(f"{path.name}: {params}")
+        if args.refresh:
+            refresh(path)
+            print("  refreshed (executed in place with its default parameters)")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report.runner import main as report_main
 
@@ -90,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="what an unadorned number means (default: gbp_thousands, as in a £000 tracker)")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.set_defaults(func=_register)
+
+    p = sub.add_parser("notebooks", help="list the report notebooks and their parameters; --refresh re-executes "
+                                          "them in place (the outputs nbval compares against)")
+    p.add_argument("--refresh", action="store_true", help="execute each notebook in place with its defaults")
+    p.add_argument("only", nargs="*", help="notebook names or number prefixes (default: all)")
+    p.set_defaults(func=_notebooks)
 
     try:
         from .report.runner import add_arguments
