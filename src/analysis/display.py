@@ -108,3 +108,14 @@ def run_details(parameters: Mapping[str, object], sources: pd.DataFrame) -> HTML
     return HTML("<h3>Parameters and data sources</h3>"
                 + table_html(params, caption="Parameters of this run")
                 + table_html(docs, caption="Documents read (data/raw, as delivered; sha256 of each file)"))
+
+
+HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
+
+
+def headlines(items: Mapping[str, object]) -> None:
+    """Publish a report's two or three headline figures for the pack index (label -> text).
+    Displayed as data only the report runner reads; nothing shows in the report itself."""
+    from IPython.display import display
+
+    display({HEADLINES_MIME: [[str(k), str(v)] for k, v in items.items()]}, raw=True)

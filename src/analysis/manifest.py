@@ -91,8 +91,17 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
             raise InputError(path, line=1, expected=f"header with columns {', '.join(FIELDS)}",
                              found=",".join(reader.fieldnames or []))
         seen_docs: dict[str, int] = {}
+        seen_files: dict[str, int] = {}
+        listed: set[str] = set()
         for line, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+            listed.add(row["file"])
+            if row["file"] in seen_files:
+                errors.append(InputError(path, line=line, column="file",
+                                         expected=f"each file listed once (already on line {seen_files[row['file']]})",
+                                         found=row["file"]))
+                continue
+            seen_files[row["file"]] = line
             problems = _check_row(row)
             errors += [InputError(path, line=line, column=c, expected=e, found=row.get(c, "")) for c, e in problems]
             file_path = raw_dir / row["file"]
@@ -112,7 +121,6 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
             seen_docs.setdefault(row["document"], line)
             if not problems:
                 docs.append(SourceDocument(path=file_path, **{k: row[k] for k in FIELDS if k != "file"}))
-    listed = {d.file for d in docs}
     for extra in sorted(p.name for p in raw_dir.iterdir() if p.is_file()):
         if extra != MANIFEST_NAME and extra not in listed and not extra.startswith(".") and extra.lower() != "readme.md":
             if not any(e.found == extra for e in errors):
@@ -151,7 +159,10 @@ def register(raw_dir: Path, file: Path, *, kind: str, authority: str, period: st
         raise InputError(target, expected="the file copied into the raw folder before registering it",
                          found="no such file")
     path = raw_dir / MANIFEST_NAME
-    existing = list(csv.DictReader(open(path, newline="", encoding="utf-8-sig"))) if path.is_file() else []
+    existing = []
+    if path.is_file():
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            existing = list(csv.DictReader(handle))
     if any(r["file"] == file.name for r in existing):
         raise InputError(path, column="file", expected="a file not yet registered", found=file.name)
     if not document:
@@ -164,6 +175,9 @@ def register(raw_dir: Path, file: Path, *, kind: str, authority: str, period: st
     if problems:
         raise InputErrors([InputError(path, column=c, expected=e, found=row.get(c, "")) for c, e in problems])
     new = not path.is_file()
+    if not new and not path.read_bytes().endswith(b"\n"):
+        with open(path, "ab") as handle:  # an editor saved it without a final newline
+            handle.write(b"\n")
     with open(path, "a", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n")
         if new:

@@ -22,7 +22,7 @@ Repairs (each recorded in ``Money.flags``):
 ``per_quarter_abbreviation_damaged``
     ``£30k/atr`` -> ``£30k/qtr``.
 ``rounded_to_whole_pound``
-    a figure that did not come to whole pounds (e.g. ``0.0005m``) was rounded half up.
+    a figure that did not come to whole pounds (e.g. ``£57.5`` in a £ table, ``0.0000005m``) was rounded half up.
 
 Signs are kept as printed: a leading minus stays negative; a figure in brackets is returned as
 printed in magnitude with ``bracketed=True`` (the caller decides what brackets mean: income,
@@ -208,7 +208,7 @@ def format_gbp(value: float | int | None, *, signed: bool = False) -> str:
     ``£1,007,221``; ``–`` for no value.  Millions and thousands are used only when exact."""
     if value is None or value != value:  # None or NaN
         return "–"
-    v = round(float(value))
+    v = int(Decimal(str(value)).to_integral_value(rounding=ROUND_HALF_UP))
     sign = "-" if v < 0 else ("+" if signed and v > 0 else "")
     a = abs(v)
     if a >= 1_000_000 and a % 1_000 == 0:

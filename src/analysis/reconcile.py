@@ -110,3 +110,56 @@ def summarise(reconciliation: pd.DataFrame) -> pd.DataFrame:
     counts = (reconciliation.groupby(["document", "status"]).size().unstack("status", fill_value=0)
               .reindex(columns=list(STATUSES), fill_value=0))
     return counts.reset_index()
+
+
+STATUS_ORDER = {MISMATCH: 0, NOT_COMPUTABLE: 1, OK: 2}
+
+
+def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None) -> pd.DataFrame:
+    """Every check, mismatches first, then not computable, then ok; by document and source line.
+    Figures are formatted for a reader in the check's unit (``stated_text`` …)."""
+    from .money import format_gbp
+
+    rec = reconciliation if documents is None else reconciliation[reconciliation.document.isin(documents)]
+    rec = rec.assign(_order=rec.status.map(STATUS_ORDER))
+    rec = rec.sort_values(["_order", "document", "source_line", "item"], kind="stable").drop(columns="_order")
+
+    def fmt(value, unit):
+        if value is None or pd.isna(value):
+            return "–"
+        if unit == "gbp":
+            return format_gbp(value, signed=False)
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+    out = rec[["status", "document", "table", "item", "check"]].copy()
+    out["stated"] = [fmt(v, u) for v, u in zip(rec.stated, rec.unit)]
+    out["computed"] = [fmt(v, u) for v, u in zip(rec.computed, rec.unit)]
+    out["difference"] = [fmt(v, u) for v, u in zip(rec.difference, rec.unit)]
+    out["unit"] = rec.unit.values
+    out["where"] = [f"{f}:{int(line)}" if pd.notna(line) else f for f, line in zip(rec.source_file, rec.source_line)]
+    out["note"] = rec.note.values
+    return out.reset_index(drop=True)
+
+
+def chart_status(reconciliation: pd.DataFrame, *, source: str):
+    """Stacked bars: checks by document and status."""
+    from . import charts
+
+    counts = summarise(reconciliation)
+    fig, ax = charts.new_figure(height=3.6)
+    left = [0] * len(counts)
+    colours = {OK: charts.RAG_COLOURS["Green"], MISMATCH: charts.RAG_COLOURS["Red"], NOT_COMPUTABLE: charts.OTHER}
+    labels = [f"Document {d}" for d in counts.document]
+    for status in STATUSES:
+        values = list(counts[status])
+        ax.barh(labels, values, left=left, color=colours[status], label=status)
+        left = [a + b for a, b in zip(left, values)]
+    ax.invert_yaxis()
+    ax.legend(loc="lower right")
+    ax.grid(axis="y", visible=False)
+    mismatches = int(counts[MISMATCH].sum())
+    worst = counts.sort_values(MISMATCH, ascending=False).iloc[0]
+    return charts.finish(fig, ax, title=f"{mismatches} of {len(reconciliation)} printed figures do not agree "
+                         f"with their own parts; document {worst.document} has the most ({int(worst[MISMATCH])})",
+                         subtitle="Reconciliation checks by document and status", xlabel="Checks (count)",
+                         source=source)

@@ -130,12 +130,10 @@ def rows_from_csv(path: Path) -> list[Row]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252")  # Excel on Windows writes CSV in this code page
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    first_line = text.split("\n", 1)[0]
+    # The delimiter is whichever of , ; TAB the header uses most; quoting is Excel's (doubled quotes).
+    delimiter = max(",;\t", key=first_line.count) if any(d in first_line for d in ",;\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter)
     rows, start = [], 1
     for record in reader:
         rows.append(Row(start, tuple(c.strip() for c in record)))

@@ -95,3 +95,17 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 if "execution_count" in output:
                     output["execution_count"] = count
     return nb
+
+
+def execute(path: Path, output: Path | None, parameters: dict | None = None, *,
+            timeout: int = CELL_TIMEOUT_S, cwd: Path | None = None) -> nbformat.NotebookNode:
+    """Execute ``path`` with papermill (parameters injected after the ``parameters`` cell), kernel
+    name, working directory and per-cell timeout always explicit; returns the executed notebook
+    (also written to ``output`` when given).  A failing cell raises
+    :class:`papermill.PapermillExecutionError`; the partial notebook is written first."""
+    import papermill
+
+    with kernel_manager() as km:
+        return papermill.execute_notebook(
+            str(path), str(output) if output else None, parameters=parameters or {}, kernel_name=KERNEL_NAME,
+            cwd=str(cwd or path.parent), progress_bar=False, execution_timeout=timeout, km=km)

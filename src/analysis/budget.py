@@ -1,0 +1,299 @@
+"""Business plan pressures: the savings requirement and its gap, inflation, demand and cost
+pressures, demand funding and the committee's proposals (Cambridgeshire CYP Committee,
+10 October 2017, business plan 2018-19 to 2022-23).
+
+Inputs are the ``budget_*`` tables for one authority.  The paper prints £000; the tables hold
+whole pounds and so does everything here.  Signs are the paper's: in the savings table the
+requirement is positive and identified savings and income are **negative** (a positive income
+figure is income falling away, which widens the gap); proposal amounts are negative savings.
+Pressures are positive costs.  Printed totals are kept as printed (``*_stated_gbp``) beside the
+figure recomputed from the printed lines (``*_computed_gbp``) and their difference - never
+corrected.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import charts
+from .errors import InputError
+from .money import format_gbp
+from .recovery import wrap_source
+
+PC = "People and Communities (P&C)"
+LINE_KEYS = ["requirement", "identified_savings", "identified_income", "residual_gap"]
+
+
+# --------------------------------------------------------------------------------------------- years
+
+
+def years_from(frame: pd.DataFrame, first_year: str) -> pd.DataFrame:
+    """Rows of ``frame`` for ``first_year`` (YYYY-YY) and later; rows with no year are kept."""
+    if not re.fullmatch(r"\d{4}-\d{2}", first_year or ""):
+        raise InputError("first_year", expected="a financial year such as 2018-19", found=first_year)
+    year = frame["year"].astype("object")
+    return frame[year.isna() | (year >= first_year)]
+
+
+def check_first_year(frame: pd.DataFrame, first_year: str) -> None:
+    """A clear error when ``first_year`` is past every year of ``frame`` (the savings table)."""
+    kept = years_from(frame, first_year)
+    if kept["year"].dropna().empty:
+        known = ", ".join(sorted(frame["year"].dropna().unique()))
+        raise InputError("first_year", expected=f"a year with figures (years: {known})", found=first_year)
+
+
+def year_span(years) -> str:
+    years = sorted(set(years))
+    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+
+
+# --------------------------------------------------------------------------------------------- savings requirement
+
+
+def savings_gap(requirement: pd.DataFrame) -> pd.DataFrame:
+    """One row per year: the savings requirement, identified savings and identified income (the
+    paper's signs: negative = saving/income found), their sum as identified (``identified_gbp``,
+    positive = found), the residual gap as printed, recomputed (requirement + savings + income)
+    and the difference, the share of the requirement identified, and cumulative requirement,
+    identified and residual from the first year shown."""
+    lines = requirement[requirement.line_key.isin(LINE_KEYS)]
+    wide = lines.pivot_table(index="year", columns="line_key", values="amount_gbp", aggfunc="sum").reindex(
+        columns=LINE_KEYS)
+    wide = wide.sort_index()
+    out = pd.DataFrame({"year": wide.index})
+    out["requirement_gbp"] = wide.requirement.to_numpy()
+    out["identified_savings_gbp"] = wide.identified_savings.to_numpy()
+    out["identified_income_gbp"] = wide.identified_income.to_numpy()
+    out["identified_gbp"] = -(out.identified_savings_gbp + out.identified_income_gbp)
+    out["residual_stated_gbp"] = wide.residual_gap.to_numpy()
+    out["residual_computed_gbp"] = out.requirement_gbp + out.identified_savings_gbp + out.identified_income_gbp
+    out["difference_gbp"] = out.residual_stated_gbp - out.residual_computed_gbp
+    out["identified_pct"] = 100.0 * out.identified_gbp / out.requirement_gbp
+    out["cumulative_requirement_gbp"] = out.requirement_gbp.cumsum()
+    out["cumulative_identified_gbp"] = out.identified_gbp.cumsum()
+    out["cumulative_residual_gbp"] = out.residual_computed_gbp.cumsum()
+    for c in out.columns:
+        if c.endswith("_gbp"):
+            out[c] = out[c].astype("int64")
+    return out
+
+
+def savings_totals(gap: pd.DataFrame) -> pd.Series:
+    """Totals over the years of :func:`savings_gap`: requirement, identified (savings, income,
+    both), residual stated and recomputed, share identified, years with income falling away."""
+    totals = pd.Series({
+        "years": year_span(gap.year),
+        "requirement_gbp": int(gap.requirement_gbp.sum()),
+        "identified_savings_gbp": int(gap.identified_savings_gbp.sum()),
+        "identified_income_gbp": int(gap.identified_income_gbp.sum()),
+        "identified_gbp": int(gap.identified_gbp.sum()),
+        "residual_stated_gbp": int(gap.residual_stated_gbp.sum()),
+        "residual_computed_gbp": int(gap.residual_computed_gbp.sum()),
+        "years_residual_differs": int((gap.difference_gbp != 0).sum()),
+        "income_falls_years": ", ".join(gap.year[gap.identified_income_gbp > 0]),
+    }, dtype=object)
+    totals["identified_pct"] = 100.0 * totals.identified_gbp / totals.requirement_gbp if totals.requirement_gbp else np.nan
+    return totals
+
+
+# --------------------------------------------------------------------------------------------- pressures by block
+
+
+def block_table(pressures: pd.DataFrame) -> pd.DataFrame:
+    """Service blocks (rows, as printed) by year (columns ``<year>_gbp``), then the printed
+    Total row, the total recomputed from the lines and the difference (printed - recomputed)."""
+    lines = pressures[pressures.row_type == "line"]
+    order = list(dict.fromkeys(lines.service_block))
+    years = sorted(pressures.year.unique())
+    wide = lines.pivot_table(index="service_block", columns="year", values="amount_gbp", aggfunc="sum")
+    wide = wide.reindex(index=order, columns=years)
+    stated = (pressures[pressures.row_type == "stated_total"].set_index("year").amount_gbp
+              .reindex(years).astype("Float64"))
+    computed = wide.sum(axis=0)
+    rows = [{"service_block": b, **{f"{y}_gbp": wide.loc[b, y] for y in years}} for b in order]
+    rows.append({"service_block": "Total as printed", **{f"{y}_gbp": stated[y] for y in years}})
+    rows.append({"service_block": "Total recomputed", **{f"{y}_gbp": computed[y] for y in years}})
+    rows.append({"service_block": "Difference (printed - recomputed)",
+                 **{f"{y}_gbp": stated[y] - computed[y] for y in years}})
+    out = pd.DataFrame(rows)
+    for y in years:
+        out[f"{y}_gbp"] = out[f"{y}_gbp"].astype("Int64")
+    return out
+
+
+def pc_share(inflation: pd.DataFrame, demand: pd.DataFrame, block: str = PC) -> pd.DataFrame:
+    """Per year and over all years shown: ``block``'s inflation and demand pressures, the
+    totals of the printed lines, and the block's share of each (percent)."""
+    rows = []
+
+    def part(frame: pd.DataFrame, year: str | None) -> tuple[int, int]:
+        lines = frame[frame.row_type == "line"]
+        if year:
+            lines = lines[lines.year == year]
+        return int(lines[lines.service_block == block].amount_gbp.sum()), int(lines.amount_gbp.sum())
+
+    years = sorted(set(inflation.year) | set(demand.year))
+    for year in years + [None]:
+        pi, ti = part(inflation, year)
+        pd_, td = part(demand, year)
+        rows.append({"year": year or f"{year_span(years)} (all years)", "pc_inflation_gbp": pi,
+                     "total_inflation_gbp": ti, "pc_inflation_share_pct": 100.0 * pi / ti if ti else np.nan,
+                     "pc_demand_gbp": pd_, "total_demand_gbp": td,
+                     "pc_demand_share_pct": 100.0 * pd_ / td if td else np.nan})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------- cost pressures
+
+
+def cost_pressures_by_year(cost: pd.DataFrame) -> pd.DataFrame:
+    """Per year: new pressures (arising in 2018-19), existing pressures brought forward, their
+    recomputed total, the Total row as printed (text: the paper prints dashes) and how many
+    cells in the year were blank (counted as nothing)."""
+    lines = cost[cost.row_type == "line"]
+    stated = cost[cost.row_type == "stated_total"].set_index("year").amount_raw
+    rows = []
+    for year in sorted(cost.year.unique()):
+        mine = lines[lines.year == year]
+        new = int(mine[mine.category == "new"].amount_gbp.sum())
+        forward = int(mine[mine.category == "brought forward"].amount_gbp.sum())
+        printed = stated.get(year)
+        rows.append({"year": year, "new_gbp": new, "brought_forward_gbp": forward, "computed_total_gbp": new + forward,
+                     "total_as_printed": "" if printed is None or pd.isna(printed) else str(printed),
+                     "blank_cells": int(mine.amount_gbp.isna().sum())})
+    return pd.DataFrame(rows)
+
+
+def cost_pressure_lines(cost: pd.DataFrame) -> pd.DataFrame:
+    """Each printed pressure line (category, service prefix) by year (``<year>_gbp``), blank
+    cells left empty, with its total over the years shown."""
+    lines = cost[cost.row_type == "line"]
+    years = sorted(lines.year.unique())
+    order = list(dict.fromkeys(lines.pressure))
+    wide = lines.pivot(index="pressure", columns="year", values="amount_gbp").reindex(index=order, columns=years)
+    meta = lines.drop_duplicates("pressure").set_index("pressure")
+    out = pd.DataFrame({"pressure": order, "category": meta.category.reindex(order).to_numpy()})
+    for y in years:
+        out[f"{y}_gbp"] = pd.array(wide[y].to_numpy(), dtype="Int64")
+    out["total_gbp"] = pd.array(wide.sum(axis=1, min_count=1).to_numpy(), dtype="Int64")
+    return out
+
+
+# --------------------------------------------------------------------------------------------- funding, proposals
+
+
+def demand_funding(funding: pd.DataFrame) -> pd.DataFrame:
+    """Demand funding by area (largest first): amount and share of the total."""
+    out = funding[["demand_area", "year", "amount_gbp"]].copy()
+    out["amount_gbp"] = out.amount_gbp.astype("int64")
+    total = out.amount_gbp.sum()
+    out["share_pct"] = 100.0 * out.amount_gbp / total if total else np.nan
+    return out.sort_values(["amount_gbp", "demand_area"], ascending=[False, True]).reset_index(drop=True)
+
+
+def proposals(props: pd.DataFrame) -> pd.DataFrame:
+    """The proposals in paper order: paragraph, reference, title, scope, the amount as printed
+    and in pounds (negative = saving) and its year."""
+    out = props[["paragraph", "reference", "title", "heading", "scope", "amount_raw", "amount_gbp", "year"]].copy()
+    key = out.paragraph.str.split(".", expand=True).astype(int)
+    return out.assign(_a=key[0], _b=key[1]).sort_values(["_a", "_b"]).drop(columns=["_a", "_b"]).reset_index(drop=True)
+
+
+def proposal_totals(props: pd.DataFrame) -> pd.DataFrame:
+    """Per scope (committee, cross-cutting) and for all: proposals, how many state an amount and
+    how many do not, the sum of the amounts stated (negative = saving) and their years."""
+    rows = []
+    for scope, group in list(props.groupby("scope", sort=False)) + [("all proposals", props)]:
+        stated = group[group.amount_gbp.notna()]
+        rows.append({"scope": scope, "proposals": len(group), "with_amount": len(stated),
+                     "without_amount": int(group.amount_gbp.isna().sum()),
+                     "amount_gbp": int(stated.amount_gbp.sum()),
+                     "years": year_span(stated.year.dropna()) if len(stated) else ""})
+    return pd.DataFrame(rows, columns=["scope", "proposals", "with_amount", "without_amount", "amount_gbp", "years"])
+
+
+# --------------------------------------------------------------------------------------------- charts
+
+
+def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
+    """Per year, two bars: the savings requirement (grey) and beside it what meets it - savings
+    and income identified (blue) with the residual gap still to be found (red) stacked on top.
+    ``gap`` is :func:`savings_gap`'s output; the residual is the recomputed one."""
+    fig, ax = charts.new_figure(width=8.5, height=4.8)
+    x = np.arange(len(gap))
+    width = 0.38
+    req = ax.bar(x - width / 2, gap.requirement_gbp, width, color=charts.PLANNED, label="Savings requirement")
+    found = ax.bar(x + width / 2, gap.identified_gbp, width, color=charts.FOCUS, label="Savings and income identified")
+    resid = ax.bar(x + width / 2, gap.residual_computed_gbp, width, bottom=gap.identified_gbp,
+                   color=charts.RAG_COLOURS["Red"], label="Residual gap still to find")
+    ax.bar_label(req, labels=[format_gbp(v) for v in gap.requirement_gbp], padding=2, fontsize=7.5)
+    ax.bar_label(resid, labels=[format_gbp(v) for v in gap.residual_computed_gbp], padding=2, fontsize=7.5,
+                 color=charts.RAG_COLOURS["Red"])
+    for bar, v in zip(found, gap.identified_gbp):
+        if v > 0.08 * gap.requirement_gbp.max():
+            ax.text(bar.get_x() + bar.get_width() / 2, v / 2, format_gbp(v), ha="center", va="center", fontsize=7.5,
+                    color="white")
+    ax.set_xticks(x, list(gap.year))
+    ax.yaxis.set_major_formatter(charts.gbp_formatter(charts.gbp_unit_for(list(gap.requirement_gbp))))
+    ax.grid(axis="x", visible=False)
+    ax.axhline(0, color="#b1b4b6", linewidth=0.8)
+    ax.set_ylim(min(0, float(gap.identified_gbp.min()) * 1.2), float(gap.requirement_gbp.max()) * 1.12)
+    ax.legend(loc="upper right")
+    totals = savings_totals(gap)
+    return wrap_source(charts.finish(
+        fig, ax, title=f"{format_gbp(totals.residual_computed_gbp)} of the {format_gbp(totals.requirement_gbp)} "
+                       f"needed over {totals.years} is still to be found",
+        subtitle="Savings requirement vs savings and income identified and the residual gap, by year (£; "
+                 "residual recomputed as requirement + identified savings + income)",
+        xlabel="Financial year", ylabel="£ (savings or income needed)", source=source))
+
+
+def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, source: str,
+                             block: str = PC) -> Figure:
+    """Two panels - forecast inflation and demand pressures per year - each bar split into
+    ``block`` (FOCUS blue, labelled with its share) and all other service blocks (grey)."""
+    share = pc_share(inflation, demand, block)
+    per_year = share.iloc[:-1]
+    overall = share.iloc[-1]
+    fig, axes = charts.new_figure(width=9.5, height=4.6, ncols=2, sharey=False)
+    panels = [(axes[0], "pc_inflation_gbp", "total_inflation_gbp", "pc_inflation_share_pct", "Forecast inflation"),
+              (axes[1], "pc_demand_gbp", "total_demand_gbp", "pc_demand_share_pct", "Demand pressures")]
+    short = re.sub(r".*\((.+)\)$", r"\1", block)
+    for ax, pc_col, total_col, pct_col, name in panels:
+        pc = per_year[pc_col].to_numpy(dtype=float)
+        rest = per_year[total_col].to_numpy(dtype=float) - pc
+        ax.bar(per_year.year, pc, color=charts.FOCUS, width=0.65, label=block)
+        top = ax.bar(per_year.year, rest, bottom=pc, color=charts.OTHER, width=0.65, label="All other service blocks")
+        ax.bar_label(top, labels=[f"{short} {p:.0f}%" for p in per_year[pct_col]], padding=2, fontsize=7.5)
+        ax.set_title(name, fontsize=10, loc="left")
+        ax.yaxis.set_major_formatter(charts.gbp_formatter(charts.gbp_unit_for(list(per_year[total_col]))))
+        ax.grid(axis="x", visible=False)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_ylim(0, float(per_year[total_col].max()) * 1.15)
+        ax.set_xlabel("Financial year")
+    axes[0].set_ylabel("Pressure (£)")
+    axes[1].legend(loc="lower right", fontsize=8, framealpha=0.9, frameon=True, edgecolor="white")
+    return wrap_source(charts.finish(
+        fig, axes[0], title=f"{short} carries {overall.pc_inflation_share_pct:.0f}% of forecast inflation and "
+                            f"{overall.pc_demand_share_pct:.0f}% of demand pressures over {per_year.year.iloc[0]}"
+                            f" to {per_year.year.iloc[-1]}",
+        subtitle=f"Forecast inflation and demand pressures by year (£): {block} vs all other service blocks, "
+                 "totals of the printed lines", source=source))
+
+
+def chart_cost_pressures(by_year: pd.DataFrame, *, source: str) -> Figure:
+    """New vs brought-forward cost pressures per year (grouped bars)."""
+    biggest = by_year.sort_values("computed_total_gbp", ascending=False).iloc[0]
+    return wrap_source(charts.grouped_bars(
+        list(by_year.year), {"New pressures arising in 18-19": list(by_year.new_gbp),
+                             "Existing pressures brought forward": list(by_year.brought_forward_gbp)},
+        colours=[charts.SERIES[0], charts.SERIES[1]], value_labels=True,
+        title=f"Cost pressures peak at {format_gbp(biggest.computed_total_gbp)} in {biggest.year} (the printed "
+              "total row is dashes)",
+        subtitle="Cost pressures by year, new vs brought forward (£), totals recomputed from the printed lines",
+        ylabel="Cost pressure (£)", source=source))

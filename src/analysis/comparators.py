@@ -1,0 +1,228 @@
+"""Comparator analysis: an authority's rate of children looked after (CLA) against its statistical
+neighbours.
+
+Input is the ``comparator_rates`` table (rates as printed, e.g. Torbay 2015, Table 3) and, for the
+size of the child population, the ``cla_trajectories`` table.  Rates are **children looked after
+per 10,000 children aged 0-17** (``*_per_10k``).  The neighbours' average is computed here from
+the neighbours' printed rates (mean by default, median on request); an average the paper prints
+is kept as printed and shown beside the computed one, never replaced by it.
+
+The gap is stated two ways, both signed so that **positive = the subject looks after more
+children than it would at the comparison rate**:
+
+* ``gap_per_10k`` = subject rate − average;
+* ``gap_children`` = ``gap_per_10k`` × child population ÷ 10,000, where the child population is
+  the one implied by the paper's own number and rate for that year (number × 10,000 ÷ rate),
+  because the papers print no population.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import charts
+from .errors import InputError
+
+AVERAGES = ("mean", "median")
+RATE_UNIT = "children looked after per 10,000 children aged 0-17"
+
+
+def _check_how(how: str) -> None:
+    if how not in AVERAGES:
+        raise ValueError(f"average must be one of {', '.join(AVERAGES)}; got {how!r}")
+
+
+def comparator_table(comparator_rates: pd.DataFrame, subject: str, year: str) -> pd.DataFrame:
+    """The subject and its statistical neighbours for ``year``, one row per authority, highest
+    rate first: ``authority``, ``rate_per_10k`` (as printed), ``is_subject``, ``rank`` (1 = the
+    highest rate), ``document``, ``table_name``, ``source_line``.  Printed averages are not rows
+    here (see :func:`stated_averages`).  Raises :class:`InputError` naming what exists when the
+    subject, or its neighbours, have no rate for ``year``."""
+    papers = comparator_rates[comparator_rates["subject_authority"] == subject]
+    if papers.empty:
+        known = ", ".join(sorted(comparator_rates["subject_authority"].dropna().unique())) or "none"
+        raise InputError("comparator_rates", column="subject_authority",
+                         expected=f"an authority compared with its neighbours (known: {known})", found=subject)
+    rows = papers[(papers["row_type"] == "authority") & (papers["year"] == year)]
+    subject_rows = rows[rows["is_subject"].astype(bool)]
+    neighbours = rows[~rows["is_subject"].astype(bool)]
+    if subject_rows.empty or neighbours.empty:
+        years = papers[(papers["row_type"] == "authority") & ~papers["is_subject"].astype(bool)]["year"]
+        known = ", ".join(sorted(years.dropna().unique())) or "none"
+        raise InputError("comparator_rates", column="year",
+                         expected=f"a year with rates for {subject} and its neighbours (known: {known})", found=year)
+    keep = ["authority", "rate_per_10k", "is_subject", "document", "table_name", "source_line"]
+    table = rows[keep].copy()
+    table["rate_per_10k"] = table["rate_per_10k"].astype(float)
+    table["is_subject"] = table["is_subject"].astype(bool)
+    table = table.sort_values(["rate_per_10k", "authority"], ascending=[False, True]).reset_index(drop=True)
+    table.insert(3, "rank", table["rate_per_10k"].rank(ascending=False, method="min").astype(int))
+    return table
+
+
+def neighbour_average(table: pd.DataFrame, how: str = "mean") -> float:
+    """Mean or median (``how``) of the neighbours' printed rates (the subject excluded), per 10,000."""
+    _check_how(how)
+    rates = table.loc[~table["is_subject"], "rate_per_10k"].astype(float)
+    return float(rates.mean() if how == "mean" else rates.median())
+
+
+def _members(average_of: str, neighbours: list[str]) -> list[str]:
+    """Which neighbours a printed average names: 'statistical neighbours' = all of them;
+    'Bournemouth/Southend/Plymouth' = each name matched to the neighbour it begins."""
+    text = (average_of or "").strip()
+    if text.lower() in ("statistical neighbours", "statistical neighbour", ""):
+        return list(neighbours)
+    out = []
+    for part in (p.strip().lower() for p in text.split("/")):
+        out += [n for n in neighbours if n.lower().startswith(part)]
+    return out
+
+
+def stated_averages(comparator_rates: pd.DataFrame, subject: str, year: str) -> pd.DataFrame:
+    """Each average the paper prints for ``year`` beside the mean recomputed from the printed
+    rates of the authorities it names: ``label``, ``average_of``, ``authorities`` (those
+    averaged), ``printed_per_10k``, ``computed_mean_per_10k``, ``difference_per_10k`` (printed −
+    computed), ``source_line``."""
+    table = comparator_table(comparator_rates, subject, year)
+    neighbours = table[~table.is_subject]
+    rates = dict(zip(neighbours.authority, neighbours.rate_per_10k))
+    stated = comparator_rates[(comparator_rates["subject_authority"] == subject)
+                              & (comparator_rates["row_type"] == "stated_average")
+                              & (comparator_rates["year"] == year)]
+    rows = []
+    for r in stated.itertuples():
+        members = _members(r.average_of if isinstance(r.average_of, str) else "", list(rates))
+        computed = sum(rates[m] for m in members) / len(members) if members else math.nan
+        rows.append({"label": r.authority, "average_of": r.average_of, "authorities": ", ".join(members),
+                     "printed_per_10k": float(r.rate_per_10k), "computed_mean_per_10k": computed,
+                     "difference_per_10k": float(r.rate_per_10k) - computed, "source_line": int(r.source_line)})
+    return pd.DataFrame(rows, columns=["label", "average_of", "authorities", "printed_per_10k",
+                                       "computed_mean_per_10k", "difference_per_10k", "source_line"])
+
+
+def printed_neighbour_average(comparator_rates: pd.DataFrame, subject: str, year: str) -> float | None:
+    """The paper's own statistical-neighbour average for ``year`` (per 10,000), or ``None``."""
+    stated = stated_averages(comparator_rates, subject, year)
+    everyone = stated[stated.average_of.fillna("").str.lower().str.startswith("statistical neighbour")]
+    return float(everyone.printed_per_10k.iloc[0]) if len(everyone) else None
+
+
+def implied_population(number: float, rate_per_10k: float) -> float:
+    """Child population (aged 0-17) implied by a number of children looked after and its rate per
+    10,000: number × 10,000 ÷ rate."""
+    if not rate_per_10k or pd.isna(rate_per_10k):
+        raise ValueError("a rate per 10,000 is needed to imply a population")
+    return float(number) * 10_000 / float(rate_per_10k)
+
+
+def subject_population(cla_trajectories: pd.DataFrame, subject: str, year: str) -> pd.Series:
+    """The child population implied for ``year`` by the paper's actual CLA number and printed
+    rate: ``number``, ``rate_per_10k``, ``population``, ``document``, ``table_name``,
+    ``source_line``."""
+    rows = cla_trajectories[(cla_trajectories["authority"] == subject) & (cla_trajectories["year"] == year)
+                            & (cla_trajectories["series"] == "actual") & cla_trajectories["rate_per_10k"].notna()]
+    if rows.empty:
+        have = cla_trajectories[(cla_trajectories["authority"] == subject) & (cla_trajectories["series"] == "actual")
+                                & cla_trajectories["rate_per_10k"].notna()]["year"]
+        known = ", ".join(sorted(have.unique())) or "none"
+        raise InputError("cla_trajectories", column="year",
+                         expected=f"a year with an actual number and rate for {subject} (known: {known})", found=year)
+    r = rows.iloc[0]
+    return pd.Series({"number": int(r.number), "rate_per_10k": float(r.rate_per_10k),
+                      "population": implied_population(r.number, r.rate_per_10k), "document": r.document,
+                      "table_name": r.table_name, "source_line": int(r.source_line)})
+
+
+def children_gap(subject_rate_per_10k: float, average_per_10k: float, population: float) -> float:
+    """How many more children the subject looks after than it would at ``average_per_10k``:
+    (subject rate − average) × population ÷ 10,000 (negative = fewer)."""
+    return (float(subject_rate_per_10k) - float(average_per_10k)) * float(population) / 10_000
+
+
+def summary(table: pd.DataFrame, population: float, how: str = "mean",
+            printed_average_per_10k: float | None = None) -> pd.Series:
+    """The comparison in one row: subject, its rate and rank, the neighbours' computed average
+    (``how``), the printed average, the gap per 10,000 and in children (signed, and as
+    magnitudes ``*_abs`` with ``more_or_fewer`` saying which way), and the ratio of the subject's
+    rate to the average."""
+    average = neighbour_average(table, how)
+    subject = table[table.is_subject].iloc[0]
+    gap = float(subject.rate_per_10k) - average
+    gap_children = children_gap(subject.rate_per_10k, average, population)
+    return pd.Series({
+        "subject": subject.authority, "subject_rate_per_10k": float(subject.rate_per_10k),
+        "rank": int(subject["rank"]), "authorities": len(table), "neighbours": int((~table.is_subject).sum()),
+        "average": how, "average_per_10k": average,
+        "printed_average_per_10k": printed_average_per_10k,
+        "gap_per_10k": gap, "population": float(population), "gap_children": gap_children,
+        "gap_per_10k_abs": abs(gap), "gap_children_abs": abs(gap_children),
+        "more_or_fewer": "more" if gap >= 0 else "fewer", "at_average": "fewer" if gap >= 0 else "more",
+        "ratio_to_average": float(subject.rate_per_10k) / average,
+    })
+
+
+def gap_table(table: pd.DataFrame, population: float, printed_average_per_10k: float | None = None,
+              national_rate_per_10k: float | None = None) -> pd.DataFrame:
+    """The gap against every comparison rate at once (neighbours' mean and median, the printed
+    average, the national rate when given): ``comparison``, ``rate_per_10k``, ``gap_per_10k``,
+    ``gap_children`` (positive = the subject looks after more)."""
+    subject_rate = float(table[table.is_subject].rate_per_10k.iloc[0])
+    rows = [(f"Neighbours' {how} (computed)", neighbour_average(table, how)) for how in AVERAGES]
+    if printed_average_per_10k is not None:
+        rows.append(("Neighbours' average (printed)", float(printed_average_per_10k)))
+    if national_rate_per_10k:
+        rows.append(("National rate (parameter)", float(national_rate_per_10k)))
+    return pd.DataFrame([{"comparison": name, "rate_per_10k": rate, "gap_per_10k": subject_rate - rate,
+                          "gap_children": children_gap(subject_rate, rate, population)} for name, rate in rows])
+
+
+# --------------------------------------------------------------------------------------------- chart
+
+
+def fit_title(fig: Figure) -> Figure:
+    """Shrink the title (the first figure text that :func:`charts.finish` adds) until it fits the
+    figure's width: ``finish`` wraps at a character count that bold 12.5pt text can exceed."""
+    if not fig.texts:
+        return fig
+    renderer = fig.canvas.get_renderer()
+    title = fig.texts[0]
+    while title.get_window_extent(renderer).x1 > fig.bbox.width * 0.99 and title.get_fontsize() > 9:
+        title.set_fontsize(title.get_fontsize() - 0.5)
+    return fig
+
+
+def _fmt_rate(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str = "mean",
+                      printed_average_per_10k: float | None = None, national_rate_per_10k: float | None = None,
+                      gap_children: float | None = None, year: str = "", source: str) -> Figure:
+    """Horizontal bars of the rate per 10,000 for the subject and each neighbour (largest at the
+    top, subject in ``charts.FOCUS``), the neighbours' computed average as a dashed line (the
+    printed average in its label where it differs), and the national rate when given."""
+    _check_how(how)
+    subject = table[table.is_subject].iloc[0]
+    label = f"Neighbours' {how} {_fmt_rate(average_per_10k)}"
+    if printed_average_per_10k is not None and abs(printed_average_per_10k - average_per_10k) > 1e-9:
+        label += f" (paper's printed average {_fmt_rate(printed_average_per_10k)})"
+    lines = [(float(average_per_10k), label, charts.AVERAGE)]
+    if national_rate_per_10k:
+        lines.append((float(national_rate_per_10k), f"National {_fmt_rate(national_rate_per_10k)}", charts.NATIONAL))
+    gap = float(subject.rate_per_10k) - float(average_per_10k)
+    title = (f"{'In ' + year + ' ' if year else ''}{subject.authority} looked after {_fmt_rate(abs(gap))} "
+             f"{'more' if gap >= 0 else 'fewer'} children per 10,000 than its neighbours' {how}")
+    if gap_children is not None:
+        title += f": about {abs(gap_children):,.0f} {'more' if gap_children >= 0 else 'fewer'} children"
+    neighbours = int((~table.is_subject).sum())
+    subtitle = (f"Rate of children looked after per 10,000 children aged 0-17{', ' + year if year else ''}: "
+                f"{subject.authority} and its {neighbours} statistical neighbours; dashed line: the neighbours' "
+                f"{how}, computed from their printed rates")
+    fig = charts.ranked_bars(list(table.authority), list(table.rate_per_10k), highlight=[subject.authority],
+                             reference_lines=lines, value_format=_fmt_rate, title=title, subtitle=subtitle,
+                             xlabel="Children looked after per 10,000 children aged 0-17", source=source)
+    return fit_title(fig)

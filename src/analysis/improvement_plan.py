@@ -1,0 +1,287 @@
+"""The Financial Improvement Plan 2017/18-2020/21 (Torbay Children's Services MTFS, 2017).
+
+Input is the ``financial_improvement_plan`` table: one row per opportunity and year as printed in
+the plan's table (``stated_in == 'table'``), the printed TOTAL column (``year == 'all years'``),
+TOTAL row and 50% in-year budget adjustment (``row_type`` ``stated_total`` /
+``stated_adjustment``), and the amounts the Financial Action Plan prose states for the same
+opportunities (``stated_in == 'action plan prose'``).
+
+Amounts are **savings in whole pounds** (positive = saving).  A printed range keeps both ends
+(``low_gbp`` < ``high_gbp``); a single figure has ``low_gbp == high_gbp``.  Cells printed ``TBC``
+or left blank count as nothing in the computed totals (the paper's TOTAL row does the same).
+Printed totals are never changed: they are shown beside the totals recomputed from the printed
+cells, with ``difference`` = printed minus computed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from . import charts
+from .money import format_gbp
+
+ALL_YEARS = "all years"
+TABLE, PROSE = "table", "action plan prose"
+AGREES, WITHIN_ROUNDING, DISAGREES, NO_TABLE_FIGURE = "agrees", "within rounding", "disagrees", "no table figure"
+_AMOUNT = ("value", "range")
+
+
+def _fy(year: str) -> str:
+    return str(year).replace("-", "/")
+
+
+def amount_text(low: object, high: object, status: str | None = None) -> str:
+    """A cell for a reader: ``£129k``, ``£50k–£600k``, ``TBC``, or empty for a blank cell."""
+    if status == "to_be_confirmed":
+        return "TBC"
+    if low is None or pd.isna(low):
+        return ""
+    if high is None or pd.isna(high) or int(low) == int(high):
+        return format_gbp(int(low))
+    return f"{format_gbp(int(low))}–{format_gbp(int(high))}"
+
+
+def cells(fip: pd.DataFrame) -> pd.DataFrame:
+    """The opportunity cells of the printed table, one row per opportunity and year, in the order
+    printed: ``opportunity``, ``year``, ``low_gbp``, ``high_gbp``, ``amount_status``,
+    ``amount_raw``, ``in_revenue_budget_2017_18``, ``source_line``."""
+    rows = fip[(fip.stated_in == TABLE) & (fip.row_type == "opportunity")]
+    rows = rows.sort_values(["source_line", "year"], kind="stable")
+    return rows[["opportunity", "year", "low_gbp", "high_gbp", "amount_status", "amount_raw",
+                 "in_revenue_budget_2017_18", "source_line"]].reset_index(drop=True)
+
+
+def years(fip: pd.DataFrame) -> list[str]:
+    """The plan's financial years in order (``2017-18`` ...)."""
+    return sorted(set(cells(fip).year))
+
+
+def by_opportunity(fip: pd.DataFrame) -> pd.DataFrame:
+    """One row per opportunity, in the printed order: whether it is already in the 2017/18
+    revenue budget (marked ``*``), one text column per year (as :func:`amount_text`), the
+    four-year saving computed from its cells (``total_low_gbp``/``total_high_gbp``), the printed
+    TOTAL column (``printed_total_low_gbp``/``printed_total_high_gbp``) and the differences
+    (printed minus computed)."""
+    c = cells(fip)
+    order = list(dict.fromkeys(c.opportunity))
+    out = pd.DataFrame({"opportunity": order})
+    flags = c.groupby("opportunity", sort=False).in_revenue_budget_2017_18.any()
+    out["in_revenue_budget_2017_18"] = out.opportunity.map(flags).astype(bool)
+    for year in years(fip):
+        ycells = c[c.year == year].set_index("opportunity")
+        out[year] = [amount_text(ycells.low_gbp.get(o), ycells.high_gbp.get(o), ycells.amount_status.get(o))
+                     if o in ycells.index else "" for o in order]
+    sums = c.groupby("opportunity", sort=False)[["low_gbp", "high_gbp"]].sum(min_count=0)
+    out["total_low_gbp"] = out.opportunity.map(sums.low_gbp).astype("int64")
+    out["total_high_gbp"] = out.opportunity.map(sums.high_gbp).astype("int64")
+    printed = fip[(fip.stated_in == TABLE) & (fip.year == ALL_YEARS) & (fip.row_type == "stated_total")]
+    printed = printed.drop_duplicates("opportunity").set_index("opportunity")
+    out["printed_total_low_gbp"] = out.opportunity.map(printed.low_gbp).astype("Int64")
+    out["printed_total_high_gbp"] = out.opportunity.map(printed.high_gbp).astype("Int64")
+    out["difference_low_gbp"] = (out.printed_total_low_gbp - out.total_low_gbp).astype("Int64")
+    out["difference_high_gbp"] = (out.printed_total_high_gbp - out.total_high_gbp).astype("Int64")
+    return out
+
+
+def _printed_total_row(fip: pd.DataFrame) -> pd.DataFrame:
+    return fip[(fip.stated_in == TABLE) & (fip.row_type == "stated_total") & (fip.opportunity == "TOTAL")]
+
+
+def yearly_totals(fip: pd.DataFrame) -> pd.DataFrame:
+    """The saving each year (and over all years, last row ``all years``) computed from the
+    opportunity cells - low and high ends - beside the printed TOTAL row.
+
+    Columns: ``year``, ``figures`` (cells with an amount), ``tbc`` (cells printed TBC, counted as
+    nothing), ``computed_low_gbp``, ``computed_high_gbp``, ``printed_low_gbp``,
+    ``printed_high_gbp``, ``difference_low_gbp``, ``difference_high_gbp`` (printed minus
+    computed)."""
+    c = cells(fip)
+    total_row = _printed_total_row(fip).set_index("year")
+    rows = []
+    for year in years(fip) + [ALL_YEARS]:
+        part = c if year == ALL_YEARS else c[c.year == year]
+        printed = total_row.loc[year] if year in total_row.index else None
+        rows.append({
+            "year": year,
+            "figures": int(part.amount_status.isin(_AMOUNT).sum()),
+            "tbc": int((part.amount_status == "to_be_confirmed").sum()),
+            "computed_low_gbp": int(part.low_gbp.fillna(0).sum()),
+            "computed_high_gbp": int(part.high_gbp.fillna(0).sum()),
+            "printed_low_gbp": None if printed is None else printed.low_gbp,
+            "printed_high_gbp": None if printed is None else printed.high_gbp,
+        })
+    out = pd.DataFrame(rows)
+    for col in ("printed_low_gbp", "printed_high_gbp"):
+        out[col] = out[col].astype("Int64")
+    out["difference_low_gbp"] = (out.printed_low_gbp - out.computed_low_gbp).astype("Int64")
+    out["difference_high_gbp"] = (out.printed_high_gbp - out.computed_high_gbp).astype("Int64")
+    return out
+
+
+def whole_plan(fip: pd.DataFrame) -> pd.Series:
+    """The four-year range: computed from every cell and as printed (TOTAL row, TOTAL column)."""
+    row = yearly_totals(fip).set_index("year").loc[ALL_YEARS]
+    first, last = years(fip)[0], years(fip)[-1]
+    return pd.Series({"first_year": first, "last_year": last, "opportunities": len(by_opportunity(fip)),
+                      **{k: row[k] for k in ("computed_low_gbp", "computed_high_gbp", "printed_low_gbp",
+                                             "printed_high_gbp", "difference_low_gbp", "difference_high_gbp")}})
+
+
+def in_year_adjustment(fip: pd.DataFrame, share_pct: float | None = None) -> pd.DataFrame:
+    """The in-year budget adjustment: ``share_pct`` (default: the percentage printed in the
+    adjustment's label, 50%) of the first year's total, computed from the cells and from the
+    printed TOTAL row, beside the printed adjustment.  One row: ``year``, ``share_pct``,
+    ``first_year_total_gbp`` (computed), ``first_year_total_printed_gbp``,
+    ``adjustment_computed_gbp`` (share of the computed total, rounded to the pound),
+    ``adjustment_printed_gbp``, ``difference_gbp`` (printed minus computed)."""
+    adj = fip[(fip.stated_in == TABLE) & (fip.row_type == "stated_adjustment")]
+    label = adj.opportunity.iloc[0] if len(adj) else ""
+    if share_pct is None:
+        found = re.search(r"(\d+(?:\.\d+)?)\s*%", label)
+        share_pct = float(found.group(1)) if found else float("nan")
+    year = adj.year.iloc[0] if len(adj) else years(fip)[0]
+    totals = yearly_totals(fip).set_index("year").loc[year]
+    computed_total = int(totals.computed_low_gbp)
+    computed = int(round(computed_total * share_pct / 100.0)) if share_pct == share_pct else None
+    printed = adj.low_gbp.iloc[0] if len(adj) else None
+    out = pd.DataFrame([{
+        "item": label or "Budget adjustment", "year": year, "share_pct": share_pct,
+        "first_year_total_gbp": computed_total, "first_year_total_printed_gbp": totals.printed_low_gbp,
+        "adjustment_computed_gbp": computed, "adjustment_printed_gbp": printed,
+    }])
+    for col in ("first_year_total_printed_gbp", "adjustment_computed_gbp", "adjustment_printed_gbp"):
+        out[col] = out[col].astype("Int64")
+    out["difference_gbp"] = (out.adjustment_printed_gbp - out.adjustment_computed_gbp).astype("Int64")
+    return out
+
+
+def revenue_budget_items(fip: pd.DataFrame) -> pd.DataFrame:
+    """Opportunities marked ``*`` (already included within the 2017/18 revenue budget) with their
+    first-year saving and four-year range."""
+    first = years(fip)[0]
+    opp = by_opportunity(fip)
+    starred = opp[opp.in_revenue_budget_2017_18]
+    return starred[["opportunity", first, "total_low_gbp", "total_high_gbp"]].reset_index(drop=True)
+
+
+def revenue_budget_split(fip: pd.DataFrame) -> pd.DataFrame:
+    """Opportunities and savings split by whether they are already in the 2017/18 revenue budget:
+    ``group``, ``opportunities``, ``first_year_low_gbp``/``first_year_high_gbp`` and the four-year
+    ``total_low_gbp``/``total_high_gbp``."""
+    c = cells(fip)
+    first = years(fip)[0]
+    rows = []
+    for flag, label in ((True, "In the 2017/18 revenue budget (*)"), (False, "Not in the 2017/18 revenue budget")):
+        part = c[c.in_revenue_budget_2017_18 == flag]
+        fy = part[part.year == first]
+        rows.append({"group": label, "opportunities": part.opportunity.nunique(),
+                     "first_year_low_gbp": int(fy.low_gbp.fillna(0).sum()),
+                     "first_year_high_gbp": int(fy.high_gbp.fillna(0).sum()),
+                     "total_low_gbp": int(part.low_gbp.fillna(0).sum()),
+                     "total_high_gbp": int(part.high_gbp.fillna(0).sum())})
+    return pd.DataFrame(rows)
+
+
+def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = 500) -> pd.DataFrame:
+    """Every amount the action-plan prose states, against the table's cell for the same
+    opportunity and year.
+
+    Columns: ``opportunity``, ``year``, ``prose_gbp``, ``table_gbp`` (low ends; both are single
+    figures in the bundled paper), ``difference_gbp`` (prose minus table; for ranges the end that
+    differs most), ``prose_raw``, ``table_raw``, ``cleaning_flags`` (of the prose figure) and
+    ``status``: ``agrees``, ``within rounding`` (``|difference| <= rounding_tolerance_gbp``; the
+    table rounds to the nearest £1k, so ±£500 is its own rounding), ``disagrees``, or ``no table
+    figure`` (the prose states an amount where the table cell is blank or TBC)."""
+    prose = fip[fip.stated_in == PROSE].sort_values(["source_line", "year"], kind="stable")
+    table = cells(fip).drop_duplicates(["opportunity", "year"]).set_index(["opportunity", "year"])
+    rows = []
+    for p in prose.itertuples():
+        key = (p.opportunity, p.year)
+        t = table.loc[key] if key in table.index else None
+        t_low = None if t is None or pd.isna(t.low_gbp) else int(t.low_gbp)
+        t_high = None if t is None or pd.isna(t.high_gbp) else int(t.high_gbp)
+        if t_low is None:
+            diff, status = None, NO_TABLE_FIGURE
+        else:
+            diffs = [int(p.low_gbp) - t_low, int(p.high_gbp) - t_high]
+            diff = max(diffs, key=abs)
+            status = AGREES if diff == 0 else (WITHIN_ROUNDING if abs(diff) <= rounding_tolerance_gbp else DISAGREES)
+        rows.append({"opportunity": p.opportunity, "year": p.year, "prose_gbp": int(p.low_gbp), "table_gbp": t_low,
+                     "difference_gbp": diff, "prose_raw": p.amount_raw,
+                     "table_raw": None if t is None else t.amount_raw, "cleaning_flags": p.cleaning_flags,
+                     "status": status})
+    out = pd.DataFrame(rows, columns=["opportunity", "year", "prose_gbp", "table_gbp", "difference_gbp", "prose_raw",
+                                      "table_raw", "cleaning_flags", "status"])
+    for col in ("prose_gbp", "table_gbp", "difference_gbp"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def prose_disagreements(fip: pd.DataFrame, rounding_tolerance_gbp: int = 500) -> pd.DataFrame:
+    """The rows of :func:`prose_comparison` where prose and table disagree by more than
+    ``rounding_tolerance_gbp`` (or the table has no figure): opportunity, year, prose figure,
+    table figure, difference (prose minus table) and the prose as printed."""
+    comp = prose_comparison(fip, rounding_tolerance_gbp)
+    bad = comp[comp.status.isin([DISAGREES, NO_TABLE_FIGURE])]
+    return bad[["opportunity", "year", "prose_gbp", "table_gbp", "difference_gbp", "prose_raw"]].reset_index(drop=True)
+
+
+def table_figures_not_in_prose(fip: pd.DataFrame) -> pd.DataFrame:
+    """Table cells with an amount that the action-plan prose does not state."""
+    c = cells(fip)
+    c = c[c.amount_status.isin(_AMOUNT)]
+    prose = fip[fip.stated_in == PROSE]
+    stated = set(zip(prose.opportunity, prose.year))
+    missing = c[[(o, y) not in stated for o, y in zip(c.opportunity, c.year)]]
+    return missing[["opportunity", "year", "low_gbp", "high_gbp", "amount_raw"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------- charts
+
+
+def chart_opportunities(by_opp: pd.DataFrame, *, source: str) -> Figure:
+    """Four-year saving by opportunity, low (solid) to high (hatched), largest first; items
+    already in the 2017/18 revenue budget in FOCUS blue, the rest grey."""
+    table = by_opp.sort_values(["total_high_gbp", "total_low_gbp"], ascending=False, kind="stable")
+    colours = [charts.FOCUS if flag else charts.OTHER for flag in table.in_revenue_budget_2017_18]
+    low, high = int(by_opp.total_low_gbp.sum()), int(by_opp.total_high_gbp.sum())
+    starred = int(by_opp.in_revenue_budget_2017_18.sum())
+    fig = charts.range_bars(
+        list(table.opportunity), list(table.total_low_gbp), list(table.total_high_gbp), colours=colours,
+        value_format=format_gbp,
+        title=f"{len(by_opp)} opportunities would save {format_gbp(low)} to {format_gbp(high)} over four years",
+        subtitle=f"Four-year saving by opportunity, summed from the printed yearly cells (£); hatched = the "
+                 f"range between the low and high estimate; blue = the {starred} already in the 2017/18 revenue "
+                 f"budget",
+        xlabel="Saving over the plan, 2017/18 to 2020/21 (£)", source=source)
+    ax = fig.axes[0]
+    ax.legend(handles=[Patch(color=charts.FOCUS, label="In the 2017/18 revenue budget (*)"),
+                       Patch(color=charts.OTHER, label="Not in the 2017/18 revenue budget"),
+                       Patch(facecolor="white", edgecolor=charts.SECONDARY_TEXT, hatch="///", label="Range: low to high")],
+              loc="lower right")
+    return fig
+
+
+def chart_yearly_totals(yearly: pd.DataFrame, *, source: str) -> Figure:
+    """Saving each year computed from the cells, low (solid) to high (hatched), with the printed
+    TOTAL row's low and high ends marked as black ticks."""
+    table = yearly[yearly.year != ALL_YEARS].reset_index(drop=True)
+    peak = table.sort_values(["computed_high_gbp", "year"], ascending=[False, True]).iloc[0]
+    fig = charts.range_bars(
+        [_fy(y) for y in table.year], list(table.computed_low_gbp), list(table.computed_high_gbp),
+        colours=[charts.FOCUS] * len(table), value_format=format_gbp,
+        title=f"Savings peak in {_fy(peak.year)} at {amount_text(peak.computed_low_gbp, peak.computed_high_gbp)}",
+        subtitle="Saving each year summed from the printed cells (£); hatched = the range between low and high; "
+                 "black ticks = the printed TOTAL row",
+        xlabel="Saving in the year (£)", source=source)
+    ax = fig.axes[0]
+    printed = table[table.printed_low_gbp.notna()]
+    ys = [int(i) for i in printed.index]
+    ax.scatter([float(v) for v in printed.printed_low_gbp] + [float(v) for v in printed.printed_high_gbp], ys + ys,
+               marker="|", s=420, color=charts.TEXT, linewidths=2, zorder=3, label="Printed TOTAL row (low, high)")
+    ax.legend(loc="lower right")
+    return fig

@@ -1,0 +1,233 @@
+"""Placement costs and placement slippage (Torbay).
+
+Two printed tables:
+
+* ``placement_costs`` (five-year plan review 2015, Table 7): the total cost of placements for
+  children looked after (CLA) each year 2013/14-2018/19, the "reduction in spend compared to
+  2013/14" and the forecast under/overspend a year, all printed to the nearest £0.1m.  Here the
+  reduction is **recomputed** as the baseline year's cost minus the year's cost and shown beside
+  the printed one; ``difference_gbp`` is printed minus recomputed (positive = the paper claims a
+  larger reduction than its own costs give).  Printed figures are never changed.
+* ``placement_slippage`` (Medium Term Financial Strategy 2017, Table 2): the monthly increase in
+  budget pressure if the slipped placement moves of July 2016-March 2017 are not achieved, and the
+  printed total.  The cumulative cost is the running sum of the months; the printed total is
+  reconciled against the sum (``difference_gbp`` = stated minus computed).
+
+All money is whole pounds.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import charts
+from .money import format_gbp
+
+BASELINE_YEAR = "2013-14"
+
+#: agreement of a printed figure with the recomputed one
+AGREES, WITHIN_ROUNDING, DISAGREES = "agrees", "within rounding", "disagrees"
+
+
+def _fy(year: str) -> str:
+    """``2013-14`` -> ``2013/14`` (how the papers print a financial year)."""
+    return str(year).replace("-", "/")
+
+
+# --------------------------------------------------------------------------------------------- costs
+
+
+def cost_trajectory(costs: pd.DataFrame) -> pd.DataFrame:
+    """Total placement cost by year as printed, with the change on the previous year.
+
+    Columns: ``year``, ``total_placement_cost_gbp``, ``total_placement_cost_raw`` and
+    ``fall_on_previous_year_gbp`` (previous year's cost minus this year's: positive = cost fell;
+    empty for the first year)."""
+    out = costs.sort_values("year")[["year", "total_placement_cost_gbp", "total_placement_cost_raw"]]
+    out = out.reset_index(drop=True).copy()
+    out["fall_on_previous_year_gbp"] = (-out.total_placement_cost_gbp.diff()).astype("Int64")
+    return out
+
+
+def reductions(costs: pd.DataFrame, *, baseline_year: str = BASELINE_YEAR,
+               rounding_tolerance_gbp: int = 0) -> pd.DataFrame:
+    """The reduction against ``baseline_year`` as printed and as recomputed, for every later year.
+
+    Columns: ``year``, ``total_placement_cost_gbp``, ``reduction_printed_gbp`` (as printed),
+    ``reduction_printed_raw``, ``reduction_recomputed_gbp`` (baseline cost minus the year's cost),
+    ``difference_gbp`` (printed minus recomputed) and ``status``: ``agrees`` (no difference),
+    ``within rounding`` (``|difference| <= rounding_tolerance_gbp``) or ``disagrees``."""
+    ordered = costs.sort_values("year").reset_index(drop=True)
+    base = ordered[ordered.year == baseline_year]
+    if base.empty:
+        raise ValueError(f"no placement cost for the baseline year {baseline_year}; years are "
+                         f"{', '.join(ordered.year)}")
+    base_cost = int(base.total_placement_cost_gbp.iloc[0])
+    later = ordered[ordered.year > baseline_year]
+    out = pd.DataFrame({
+        "year": later.year.to_numpy(),
+        "total_placement_cost_gbp": later.total_placement_cost_gbp.astype("Int64").to_numpy(),
+        "reduction_printed_gbp": later.reduction_vs_2013_14_gbp.astype("Int64").to_numpy(),
+        "reduction_printed_raw": later.reduction_vs_2013_14_raw.to_numpy(),
+    })
+    out["reduction_recomputed_gbp"] = (base_cost - out.total_placement_cost_gbp).astype("Int64")
+    out["difference_gbp"] = (out.reduction_printed_gbp - out.reduction_recomputed_gbp).astype("Int64")
+
+    def status(diff) -> str:
+        if pd.isna(diff):
+            return "not printed"
+        if diff == 0:
+            return AGREES
+        return WITHIN_ROUNDING if abs(int(diff)) <= rounding_tolerance_gbp else DISAGREES
+
+    out["status"] = [status(v) for v in out.difference_gbp]
+    out.attrs["baseline_year"] = baseline_year
+    out.attrs["baseline_cost_gbp"] = base_cost
+    return out
+
+
+def reduction_summary(table: pd.DataFrame) -> pd.Series:
+    """Counts over :func:`reductions`: years compared, years whose printed reduction differs from
+    the recomputed one at all, years beyond the rounding tolerance, and the largest difference
+    (its year and size, printed minus recomputed)."""
+    compared = table[table.difference_gbp.notna()]
+    differ = compared[compared.difference_gbp != 0]
+    largest = (compared.assign(size=compared.difference_gbp.abs()).sort_values(["size", "year"],
+                                                                               ascending=[False, True]))
+    top = largest.iloc[0] if len(largest) else None
+    return pd.Series({
+        "baseline_year": table.attrs.get("baseline_year", BASELINE_YEAR),
+        "baseline_cost_gbp": table.attrs.get("baseline_cost_gbp"),
+        "years_compared": len(compared),
+        "years_differ": len(differ),
+        "years_disagree": int((compared.status == DISAGREES).sum()),
+        "years_within_rounding": int((compared.status == WITHIN_ROUNDING).sum()),
+        "largest_difference_year": None if top is None else top.year,
+        "largest_difference_gbp": None if top is None else int(top.difference_gbp),
+        "first_year": table.year.iloc[0] if len(table) else None,
+        "last_year": table.year.iloc[-1] if len(table) else None,
+        "last_cost_gbp": int(table.total_placement_cost_gbp.iloc[-1]) if len(table) else None,
+    })
+
+
+def forecast_variance(costs: pd.DataFrame) -> pd.DataFrame:
+    """The forecast under/overspend a year as printed: ``forecast_variance_gbp`` (the printed
+    magnitude), ``direction`` (``underspend``/``overspend`` where the cell says so, ``not stated``
+    where it gives only an amount) and the cell as printed.  Years with an empty cell are left out."""
+    rows = costs.sort_values("year")
+    rows = rows[rows.forecast_variance_raw.notna()]
+    out = rows[["year", "forecast_variance_gbp", "forecast_variance_direction", "forecast_variance_raw"]]
+    return out.rename(columns={"forecast_variance_direction": "direction"}).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------- slippage
+
+
+def slippage_by_month(slippage: pd.DataFrame) -> pd.DataFrame:
+    """The monthly increases (printed ``line`` rows, in month order) and their running sum.
+
+    Columns: ``month`` (YYYY-MM), ``month_label`` as printed, ``increase_gbp`` and
+    ``cumulative_gbp``."""
+    lines = slippage[slippage.row_type == "line"].sort_values("month")
+    out = lines[["month", "month_label", "increase_gbp"]].reset_index(drop=True).copy()
+    out["increase_gbp"] = out.increase_gbp.astype("int64")
+    out["cumulative_gbp"] = out.increase_gbp.cumsum()
+    return out
+
+
+def slippage_reconciliation(slippage: pd.DataFrame) -> pd.DataFrame:
+    """The printed total against the sum of the printed months: one row with ``item``,
+    ``stated_gbp``, ``computed_gbp``, ``difference_gbp`` (stated minus computed) and ``months``."""
+    lines = slippage[slippage.row_type == "line"]
+    stated = slippage[slippage.row_type == "stated_total"]
+    stated_value = int(stated.increase_gbp.iloc[0]) if len(stated) else None
+    computed = int(lines.increase_gbp.sum())
+    return pd.DataFrame([{
+        "item": f"Total, {len(lines)} months", "months": len(lines), "stated_gbp": stated_value,
+        "computed_gbp": computed, "difference_gbp": None if stated_value is None else stated_value - computed,
+    }])
+
+
+# --------------------------------------------------------------------------------------------- charts
+
+
+def _year_ticks(ax, years) -> None:
+    ax.set_xticks(range(len(years)), [_fy(y) for y in years])
+
+
+def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, source: str) -> Figure:
+    """Left: total placement cost by year (bars).  Right: the reduction against the baseline year,
+    as printed and as recomputed from the costs, side by side for each later year."""
+    summary = reduction_summary(reduction_table)
+    fig, (left, right) = charts.new_figure(width=11.0, height=4.8, ncols=2)
+    years = list(trajectory.year)
+    cost = [float(v) for v in trajectory.total_placement_cost_gbp]
+    bars = left.bar(range(len(years)), cost, color=charts.FOCUS, width=0.65)
+    left.bar_label(bars, labels=[format_gbp(v) for v in cost], padding=2, fontsize=8)
+    _year_ticks(left, years)
+    left.yaxis.set_major_formatter(charts.gbp_formatter("m"))
+    left.set_ylabel("Total placement cost (£)")
+    left.set_xlabel("Financial year")
+    left.set_title("Total placement cost", fontsize=10, loc="left")
+    left.grid(axis="x", visible=False)
+    left.set_ylim(0, max(cost) * 1.12)
+
+    later = list(reduction_table.year)
+    x = range(len(later))
+    printed = [float(v) if pd.notna(v) else float("nan") for v in reduction_table.reduction_printed_gbp]
+    recomputed = [float(v) for v in reduction_table.reduction_recomputed_gbp]
+    b1 = right.bar([i - 0.2 for i in x], printed, width=0.4, color=charts.PLANNED, label="Printed in the paper")
+    b2 = right.bar([i + 0.2 for i in x], recomputed, width=0.4, color=charts.FOCUS,
+                   label=f"Recomputed: {_fy(summary.baseline_year)} cost minus the year's cost")
+    right.bar_label(b1, labels=[format_gbp(v) if v == v else "not printed" for v in printed], padding=2,
+                    fontsize=7)
+    right.bar_label(b2, labels=[format_gbp(v) for v in recomputed], padding=2, fontsize=7)
+    _year_ticks(right, later)
+    right.yaxis.set_major_formatter(charts.gbp_formatter("m"))
+    right.set_ylabel(f"Reduction compared to {_fy(summary.baseline_year)} (£)")
+    right.set_xlabel("Financial year")
+    right.set_title(f"Reduction compared to {_fy(summary.baseline_year)}", fontsize=10, loc="left")
+    right.grid(axis="x", visible=False)
+    right.set_ylim(0, max(v for v in printed + recomputed if v == v) * 1.45)  # room for the legend
+    right.legend(loc="upper left")
+    title = (f"The printed reduction against {_fy(summary.baseline_year)} differs from the paper's own costs in "
+             f"{summary.years_differ} of {summary.years_compared} years")
+    return charts.finish(fig, left, title=title,
+                         subtitle=f"Total CLA placement cost by year, and the reduction against "
+                                  f"{_fy(summary.baseline_year)} as printed and as recomputed (£)",
+                         source=source)
+
+
+def chart_slippage(monthly: pd.DataFrame, *, source: str) -> Figure:
+    """Bars: the monthly increase in budget pressure (left axis).  Line: the cumulative cost
+    (right axis), ending at the sum of the months."""
+    fig, ax = charts.new_figure(width=9.0, height=4.8)
+    labels = [pd.Timestamp(m + "-01").strftime("%b %Y") for m in monthly.month]
+    x = list(range(len(labels)))
+    bars = ax.bar(x, [float(v) for v in monthly.increase_gbp], color=charts.OTHER, width=0.65,
+                  label="Monthly increase (left axis)")
+    ax.bar_label(bars, labels=[format_gbp(v) for v in monthly.increase_gbp], padding=2, fontsize=7.5)
+    ax.set_xticks(x, labels, fontsize=8.5)
+    ax.yaxis.set_major_formatter(charts.gbp_formatter("k"))
+    ax.set_ylim(0, float(monthly.increase_gbp.max()) * 1.6)  # bars in the lower part, the line above
+    ax.grid(axis="x", visible=False)
+    twin = ax.twinx()
+    twin.plot(x, [float(v) for v in monthly.cumulative_gbp], color=charts.FOCUS, marker="o", linewidth=2,
+              label="Cumulative cost (right axis)")
+    twin.yaxis.set_major_formatter(charts.gbp_formatter("m"))
+    twin.set_ylim(0, float(monthly.cumulative_gbp.max()) * 1.12)
+    twin.set_ylabel("Cumulative cost (£)", color=charts.FOCUS)
+    twin.spines["right"].set_visible(True)
+    twin.grid(False)
+    last = monthly.iloc[-1]
+    twin.annotate(format_gbp(last.cumulative_gbp), (x[-1], float(last.cumulative_gbp)), textcoords="offset points",
+                  xytext=(-6, 8), ha="right", fontsize=8.5, color=charts.FOCUS, fontweight="bold")
+    handles = [bars] + twin.get_lines()
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
+    first, final = labels[0], labels[-1]
+    return charts.finish(fig, ax, title=f"Slipped placement moves add {format_gbp(last.cumulative_gbp)} of pressure "
+                                        f"by {final} if not achieved",
+                         subtitle=f"Monthly increase in budget pressure from slipped placement moves, {first} to "
+                                  f"{final}, and the cumulative cost (£)",
+                         xlabel="Month", ylabel="Monthly increase (£)", source=source)
