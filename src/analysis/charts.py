@@ -89,11 +89,14 @@ def finish(fig: Figure, ax: plt.Axes, *, title: str, subtitle: str = "", source:
     if ylabel is not None:
         ax.set_ylabel(ylabel)
     width, height = fig.get_size_inches()
-    chars = int(width * 10.5)
+    chars = int(width * 9.0)  # bold 12.5pt runs about 0.1 inch a character
     title_lines = textwrap.wrap(title, chars) or [""]
     header = 0.12 + 0.24 * len(title_lines)
-    fig.text(0.012, 1 - 0.1 / height, "\n".join(title_lines), ha="left", va="top", fontsize=12.5,
-             fontweight="bold", color=TEXT)
+    title_text = fig.text(0.012, 1 - 0.1 / height, "\n".join(title_lines), ha="left", va="top", fontsize=12.5,
+                          fontweight="bold", color=TEXT)
+    renderer = fig.canvas.get_renderer()
+    while title_text.get_window_extent(renderer).x1 > fig.bbox.width * 0.99 and title_text.get_fontsize() > 9:
+        title_text.set_fontsize(title_text.get_fontsize() - 0.5)  # a long word can still overrun: shrink
     if subtitle:
         sub_lines = textwrap.wrap(subtitle, int(chars * 1.25))
         fig.text(0.012, 1 - header / height, "\n".join(sub_lines), ha="left", va="top", fontsize=9.5,
@@ -142,7 +145,7 @@ def show(fig: Figure, alt: str) -> None:
     """Display ``fig`` in a notebook as SVG with alt text, then close it (no figure repr output)."""
     from IPython.display import SVG, display
 
-    display(SVG(data=svg(fig, alt)))
+    display(SVG(data=svg(fig, alt)), metadata={"image/svg+xml": {"alt": alt}})
     plt.close(fig)
 
 

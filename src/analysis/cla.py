@@ -124,6 +124,11 @@ def _value_column(measure: str) -> str:
     return "number" if measure == "number" else "rate_per_10k"
 
 
+WIDE_LABELS = {"year": "Year", "actual_as_at": "Actual as at", "actual": "Actual",
+               "plan_2014": SERIES_NAMES["plan_2014"], "plan_2014_restated": SERIES_NAMES["plan_2014_restated"],
+               "mtfs_2017_low": "MTFS band, low end", "mtfs_2017_high": "MTFS band, high end"}
+
+
 def wide(traj: pd.DataFrame, measure: str = "number") -> pd.DataFrame:
     """One row per year, one column per series (the MTFS band as ``mtfs_2017_low`` and
     ``mtfs_2017_high``), values in the measure's unit; a year's actual that is not at year end
@@ -163,10 +168,10 @@ def target(comparator_rates: pd.DataFrame, authority: str, how: str = "printed",
             raise InputError("comparator_rates", column="row_type",
                              expected=f"a printed statistical neighbour average for {authority} in {year}",
                              found="none")
-        label = f"Neighbours' average as printed ({year})"
+        label = f"the neighbours' average as printed for {year}"
     else:
         rate = comparators.neighbour_average(table, how)
-        label = f"Neighbours' {how}, computed ({year})"
+        label = f"the neighbours' {how} for {year}, computed from their printed rates"
     return pd.Series({"how": how, "label": label, "year": year, "rate_per_10k": float(rate),
                       "number": float(rate) * float(population) / 10_000, "population": float(population),
                       "document": table.document.iloc[0]})
@@ -220,12 +225,17 @@ def distance_to_target(traj: pd.DataFrame, goal: pd.Series, measure: str = "numb
 
 
 def restatement_differences(traj: pd.DataFrame) -> pd.DataFrame:
-    """The 2014 plan against its 2017 restatement, year by year (number and rate differences)."""
-    a = traj[traj.series == "plan_2014"].set_index("year")[["number", "rate_per_10k"]]
-    b = traj[traj.series == "plan_2014_restated"].set_index("year")[["number", "rate_per_10k"]]
-    both = a.join(b, lsuffix="_plan_2014", rsuffix="_restated", how="inner").reset_index()
-    both["number_difference"] = both.number_restated - both.number_plan_2014
-    both["difference_per_10k"] = both.rate_per_10k_restated - both.rate_per_10k_plan_2014
+    """The 2014 plan against its 2017 restatement, year by year: ``plan_2014_number``,
+    ``restated_number``, ``number_difference`` and the same for rates (``*_per_10k``);
+    differences are restated − original."""
+    cols = {"number": "number", "rate_per_10k": "per_10k"}
+    a = traj[traj.series == "plan_2014"].set_index("year")[list(cols)]
+    b = traj[traj.series == "plan_2014_restated"].set_index("year")[list(cols)]
+    a.columns = [f"plan_2014_{cols[c]}" for c in a.columns]
+    b.columns = [f"restated_{cols[c]}" for c in b.columns]
+    both = a.join(b, how="inner").reset_index()
+    both["number_difference"] = both.restated_number - both.plan_2014_number
+    both["difference_per_10k"] = both.restated_per_10k - both.plan_2014_per_10k
     return both
 
 
@@ -315,7 +325,8 @@ def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.Data
         ax.annotate("", xy=(xi, r.plan), xytext=(xi, r.low), arrowprops=dict(arrowstyle="<->", color=charts.TEXT,
                                                                              linewidth=0.9, shrinkA=0, shrinkB=0))
         ax.text(xi + 0.06, (r.plan + top) / 2, _span(r.distance_low, r.distance_high, measure), fontsize=8.5,
-                va="center", color=charts.TEXT, fontweight="bold")
+                va="center", color=charts.TEXT, fontweight="bold",
+                bbox=dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.85))
     ax.set_xticks(range(len(years)), years)
     ax.set_xlim(-0.5, len(years) - 0.5)
     ax.set_ylim(0, float(traj[col].max()) * 1.12)
@@ -326,6 +337,5 @@ def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.Data
     subtitle = (f"Children looked after {'(number)' if measure == 'number' else 'per 10,000 children aged 0-17'}: "
                 "actual, the 2014 five-year plan, its 2017 restatement and the 2017 MTFS band; arrows: distance from "
                 "the 2014 plan" + ("; MTFS rates derived from its implied child population" if measure == "rate" else ""))
-    return comparators.fit_title(charts.finish(fig, ax, title=chart_title(traj, dist, measure, authority), subtitle=subtitle,
-                                   xlabel="Financial year (actual at year end unless dated)", ylabel=ylabel,
-                                   source=source))
+    return charts.finish(fig, ax, title=chart_title(traj, dist, measure, authority), subtitle=subtitle,
+                         xlabel="Financial year (actual at year end unless dated)", ylabel=ylabel, source=source)

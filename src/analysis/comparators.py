@@ -183,18 +183,6 @@ def gap_table(table: pd.DataFrame, population: float, printed_average_per_10k: f
 # --------------------------------------------------------------------------------------------- chart
 
 
-def fit_title(fig: Figure) -> Figure:
-    """Shrink the title (the first figure text that :func:`charts.finish` adds) until it fits the
-    figure's width: ``finish`` wraps at a character count that bold 12.5pt text can exceed."""
-    if not fig.texts:
-        return fig
-    renderer = fig.canvas.get_renderer()
-    title = fig.texts[0]
-    while title.get_window_extent(renderer).x1 > fig.bbox.width * 0.99 and title.get_fontsize() > 9:
-        title.set_fontsize(title.get_fontsize() - 0.5)
-    return fig
-
-
 def _fmt_rate(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -225,4 +213,4 @@ def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str =
     fig = charts.ranked_bars(list(table.authority), list(table.rate_per_10k), highlight=[subject.authority],
                              reference_lines=lines, value_format=_fmt_rate, title=title, subtitle=subtitle,
                              xlabel="Children looked after per 10,000 children aged 0-17", source=source)
-    return fit_title(fig)
+    return fig

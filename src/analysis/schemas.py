@@ -161,6 +161,8 @@ TABLES: dict[str, Table] = {
             "plan_year": Col("string", "The plan's own label for the year (e.g. 'Year 1'), where printed."),
             "number": Col("Int64", "Number of children looked after.", nullable=False, ge=0),
             "rate_per_10k": Col("Float64", "Rate per 10,000 children as printed; empty where not printed.", ge=0),
+            "rate_source_line": Col("Int64", "Line the rate is printed on (Table 1 prints numbers and rates on "
+                                             "separate lines); empty where no rate is printed.", ge=1),
             "figure_basis": Col("string", "printed in a table, or derived from a statement in the prose.",
                                 nullable=False, isin=("printed", "derived from prose")),
             "table_name": Col("string", "Table or paragraph the figure comes from.", nullable=False),

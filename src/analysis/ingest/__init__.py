@@ -109,13 +109,14 @@ def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks) -> N
     restated = cla[cla.series == "plan_2014_restated"]
     for row in restated.itertuples():
         original = plan[(plan.authority == row.authority) & (plan.year == row.year)]
-        for what, unit, value, other in (("number", "count", row.number, original.number),
-                                         ("rate per 10,000", "per_10k", row.rate_per_10k, original.rate_per_10k)):
+        for what, unit, value, other, line in (
+                ("number", "count", row.number, original.number, row.source_line),
+                ("rate per 10,000", "per_10k", row.rate_per_10k, original.rate_per_10k, row.rate_source_line)):
             checks.add(document=row.document, table="cla_trajectories",
                        item=f"{row.authority} {row.year} plan {what}: restated ({row.table_name}, document "
                             f"{row.document}) vs original plan"
                             + (f" (Table 6, document {original.document.iloc[0]})" if len(original) else ""),
                        kind="repeated", stated=None if pd.isna(value) else value,
                        computed=None if original.empty or pd.isna(other.iloc[0]) else other.iloc[0], unit=unit,
-                       source_file=row.source_file, source_line=int(row.source_line),
+                       source_file=row.source_file, source_line=int(line),
                        note="" if len(original) else "the original plan is not among the documents")

@@ -256,7 +256,7 @@ def _demand_funding(doc: SourceDocument, lines: list[Line], h: int, rows: list[L
 
 _PROPOSAL = re.compile(
     r"^(?P<para>\d+\.\d+)\s+(?P<ref>[A-Z]/R[.\s]*\d+\.\d{3})\s*[-:]?\s*(?P<title>.*?)\s*"
-    r"(?:\((?P<amount>[-−]?\d[\d,]*\s*k)\s*(?:in\s+)?(?P<fy>\d{2,4}/\d{2})\))?\.?\s*$")
+    r"(?P<printed>\((?P<amount>[-−]?\d[\d,]*\s*k)\s*(?:in\s+)?(?P<fy>\d{2,4}/\d{2})\))?\.?\s*$")
 _PROSE_AMOUNT = re.compile(
     r"(?:(?:saving|savings|save|surplus|income)\b[^.£\d]{0,40}?(?P<a>[-−]?£?\d[\d,]*(?:\.\d+)?\s?[kK]?\b))"
     r"|(?:(?P<b>[-−]?£\d[\d,]*(?:\.\d+)?\s?[kK]?|[-−]\d[\d,]*\s?[kK])\s+(?:of\s+)?(?:permanent\s+|additional\s+)?"
@@ -286,7 +286,7 @@ def _proposals(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.Dat
             amount, year = money.value_gbp, financial_year(m.group("fy"))
         records.append(dict(paragraph=m.group("para"), reference=ref, reference_raw=raw_ref,
                             title=m.group("title").rstrip(" -–"), heading=heading, scope=scope, amount_gbp=amount,
-                            amount_raw=f"({m.group('amount')} in {m.group('fy')})" if m.group("amount") else None,
+                            amount_raw=m.group("printed"),
                             year=year, source_line=line.number, cleaning_flags="; ".join(flags) or None))
         if amount is not None:
             _proposal_prose_check(doc, lines, i, records[-1], checks)

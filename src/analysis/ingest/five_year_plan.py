@@ -139,6 +139,7 @@ def _table6(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
                              else "Actual (number at end of year)"),
             "series_kind": "plan" if plan_year else "actual", "bound": "central", "plan_year": plan_year,
             "number": int(number), "rate_per_10k": float(rate) if rate is not None else None,
+            "rate_source_line": line.number if rate is not None else None,
             "figure_basis": "printed", "table_name": "Table 6", "source_line": line.number, "cleaning_flags": None,
         })
     frame = _cla_frame(doc, records)
@@ -164,8 +165,8 @@ def add_rate_checks(doc: SourceDocument, frame: pd.DataFrame, table: str, table_
         checks.add(document=doc.document, table=table,
                    item=f"{table_name}: {row.year} ({row.series_label}) rate per 10,000 for {row.number} children",
                    kind="rate", stated=row.rate_per_10k, computed=round(row.number / population * 10_000, 2),
-                   unit="per_10k", tolerance=RATE_TOLERANCE, source_file=doc.file, source_line=row.source_line,
-                   note=RATE_NOTE.format(p=population))
+                   unit="per_10k", tolerance=RATE_TOLERANCE, source_file=doc.file,
+                   source_line=int(row.rate_source_line), note=RATE_NOTE.format(p=population))
 
 
 def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFrame:

@@ -97,7 +97,8 @@ def _table1(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
                                 series_label=f"Actual (position at end of {label})", series_kind="actual"))
         records[-1].update(bound="central", plan_year=None, number=int(number.replace(",", "")),
                            rate_per_10k=float(rate), figure_basis="printed", table_name="Table 1",
-                           source_line=number_line.number, cleaning_flags=flags)
+                           source_line=number_line.number, rate_source_line=rate_line.number,
+                           cleaning_flags=flags)
     frame = pd.DataFrame.from_records(records)
     add_rate_checks(doc, frame, "cla_trajectories", "Table 1", checks)
     return frame
@@ -148,7 +149,7 @@ def _mtfs_plan(doc: SourceDocument, lines: list[Line], table1: pd.DataFrame, che
                 series_label=(f"MTFS January 2017: net reduction of {m.group('low')}-{m.group('high')} a year from "
                               f"{financial_year(m.group('fy'))}, from {start_number} at end of {bm.group('when')}"),
                 series_kind="plan", bound=bound, plan_year=None, number=start_number - per_year * years_cut,
-                rate_per_10k=None, figure_basis="derived from prose", table_name="paragraphs 5.4.5-5.4.6",
+                rate_per_10k=None, rate_source_line=None, figure_basis="derived from prose", table_name="paragraphs 5.4.5-5.4.6",
                 source_line=band_line.number,
                 cleaning_flags=(f"number: derived as {start_number} - {per_year} x {years_cut} "
                                 f"(no net reduction before {financial_year(m.group('fy'))})")))
@@ -332,7 +333,7 @@ _AMOUNT_OF_SAVINGS = re.compile(r"(?P<amount>£\s*\d[\d.,]*\s*[kKmM]?)\s+of\s+sa
 
 @dataclass
 class _Statement:
-    amounts: list[tuple[str, str, str]]  # (financial year, amount text, whole match)
+    amounts: list[tuple[str, str, str, int]]  # (financial year, amount text, whole match, line printed on)
     label: str
     block_heading: str
     line: int
@@ -378,11 +379,11 @@ def _statements(doc: SourceDocument, lines: list[Line]) -> list[_Statement]:
                          key=lambda m: m.start())
         previous_end, current = 0, None
         for m in matches:
+            line_no = max(n for s, n in starts if s <= m.start())
             if current is not None and m.start() - previous_end <= 3:
-                current.amounts.append((m.group("fy"), m.group("amount"), m.group(0)))
+                current.amounts.append((m.group("fy"), m.group("amount"), m.group(0), line_no))
             else:
-                line_no = max(n for s, n in starts if s <= m.start())
-                current = _Statement([(m.group("fy"), m.group("amount"), m.group(0))],
+                current = _Statement([(m.group("fy"), m.group("amount"), m.group(0), line_no)],
                                      text[previous_end:m.start()].strip(), heading, line_no)
                 statements.append(current)
             previous_end = m.end()
@@ -421,18 +422,18 @@ def _action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFra
     records = []
     for i, st in enumerate(statements):
         name = assigned.get(i)
-        for fy_text, amount_text, whole in st.amounts:
+        for fy_text, amount_text, whole, line_no in st.amounts:
             fy = financial_year(fy_text)
             money = parse_money(amount_text, "gbp")
             if name is None:
                 checks.add(document=doc.document, table="financial_improvement_plan",
                            item=f"action plan prose {whole!r}: vs Financial Improvement Plan", kind="repeated",
                            stated=money.value_gbp, computed=None, unit="gbp", source_file=doc.file,
-                           source_line=st.line, note="could not tell which opportunity the prose describes: "
+                           source_line=line_no, note="could not tell which opportunity the prose describes: "
                            + st.label[-120:])
                 continue
             starred = bool(ops[ops.opportunity == name].in_revenue_budget_2017_18.iloc[0])
-            records.append(_fip_record(name, fy, money, starred, "opportunity", st.line, "action plan prose",
+            records.append(_fip_record(name, fy, money, starred, "opportunity", line_no, "action plan prose",
                                        st.label[-160:]))
             records[-1]["amount_raw"] = whole
             table = ops[(ops.opportunity == name) & (ops.year == fy)]
@@ -445,7 +446,7 @@ def _action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFra
             checks.add(document=doc.document, table="financial_improvement_plan",
                        item=f"{name} {fy}: action plan prose ({whole}) vs table", kind="repeated",
                        stated=money.value_gbp, computed=computed, unit="gbp", tolerance=ROUNDING_TOLERANCE_GBP,
-                       source_file=doc.file, source_line=st.line, note=note)
+                       source_file=doc.file, source_line=line_no, note=note)
     return pd.DataFrame.from_records(records)
 
 
@@ -463,10 +464,17 @@ def _prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, che
                    computed=computed, unit="gbp", tolerance=tolerance, source_file=doc.file,
                    source_line=line.number if line else None, note=note)
 
-    def table_figure(opportunity_pattern: str, year: str) -> int | None:
-        rows = fip[(fip.stated_in == "table") & (fip.year == year) &
+    def table_row(opportunity_pattern: str, year: str) -> pd.DataFrame:
+        return fip[(fip.stated_in == "table") & (fip.year == year) &
                    fip.opportunity.str.contains(opportunity_pattern, case=False, regex=True)]
+
+    def table_figure(opportunity_pattern: str, year: str) -> int | None:
+        rows = table_row(opportunity_pattern, year)
         return int(rows.low_gbp.iloc[0]) if len(rows) and rows.amount_status.iloc[0] == "value" else None
+
+    class _At:  # a line number wrapper for add()
+        def __init__(self, number):
+            self.number = number
 
     # 1.1 reserves contributions and 8.3 the investment to return
     reserves = _find(text, r"contributions from central reserves of respectively (?P<a>£[\d.]+m) and (?P<b>£[\d.]+m)")
@@ -492,7 +500,9 @@ def _prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, che
             money(net[1], "v"), money(full[1], "v") - money(target[1], "v"), net[0])
     if net and posts:
         add("Staffing and Support Costs 2017-18 (table) = net staffing saving + business support posts (5.5.3)",
-            "total", table_figure(r"^Staffing", "2017-18"), money(net[1], "v") + money(posts[1], "v"), posts[0])
+            "total", table_figure(r"^Staffing", "2017-18"), money(net[1], "v") + money(posts[1], "v"),
+            _At(int(table_row(r"^Staffing", "2017-18").source_line.iloc[0])) if len(table_row(r"^Staffing", "2017-18"))
+            else posts[0], note=f"parts stated on line {posts[0].number} (paragraph 5.5.3)")
     # 5.6.1 adoption timeliness saving vs the table
     adopt = _find(text, r"saving of around (?P<v>£\d+k) per annum based on reducing adoption timescales")
     if adopt:

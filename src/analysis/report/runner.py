@@ -495,11 +495,13 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
     results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
     outcome = RunOutcome(run_id, [])
     out_dirs = sorted({plan.out_dir for plan in plans})
+    futures: dict[cf.Future, PackPlan] = {}
     try:
         with contextlib.ExitStack() as stack:
             for out_dir in out_dirs:
                 stack.enter_context(_lock(out_dir))
-            futures = {executor.submit(run_job, job): plan for plan, job in all_jobs}
+            for plan, job in all_jobs:
+                futures[executor.submit(run_job, job)] = plan
             for done, future in enumerate(cf.as_completed(futures), start=1):
                 plan = futures[future]
                 result = future.result()
@@ -515,8 +517,12 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
             for out_dir in out_dirs:
                 write_reports_index(out_dir)
     finally:
+        for future in futures:  # interrupted: start nothing new, let running jobs end before cleaning up
+            future.cancel()
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
+        else:
+            cf.wait([f for f in futures if not f.cancelled()])
         for plan in plans:
             shutil.rmtree(plan.staging, ignore_errors=True)
     return outcome
@@ -538,6 +544,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None, help="reports folder (default: reports/)")
     p.add_argument("--processed", default=None, help="processed tables (default: data/processed)")
     p.add_argument("--raw", default=None, help="raw folder with manifest.csv (default: data/raw)")
+    p.add_argument("--notebooks", default=None, help="folder of report notebooks (default: notebooks/)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter in every notebook that has it (checked against its type)")
     p.add_argument("--timeout", type=int, default=CELL_TIMEOUT_S, help="per-cell timeout in seconds")
@@ -589,8 +596,10 @@ def main(args: argparse.Namespace) -> int:
             raise ReportError(f"--param {item!r}: expected NAME=VALUE")
         extra[name.strip()] = value
     use_dask = bool(args.dask_scheduler or args.dask_local)
+    notebooks_dir = Path(args.notebooks).resolve() if args.notebooks else None
     plans = plan_packs(periods, authorities, out_dir=out_dir, processed_dir=processed_dir, raw_dir=raw_dir,
-                       only=args.only, extra=extra, timeout=args.timeout, reuse_kernel=not use_dask)
+                       only=args.only, extra=extra, timeout=args.timeout, reuse_kernel=not use_dask,
+                       notebooks_dir=notebooks_dir)
     say = (lambda m: None) if args.quiet else (lambda m: print(m, flush=True))
     total = sum(len(p.jobs) for p in plans)
     say(f"Report run: {total} notebooks for {len(plans)} pack(s) ({', '.join(p.key for p in plans)}) on "
