@@ -22,9 +22,11 @@ from matplotlib.figure import Figure
 from . import charts
 from .errors import InputError
 from .money import format_gbp
-from .recovery import wrap_source
 
 PC = "People and Communities (P&C)"
+PC_SHARE_LABELS = {"pc_inflation_gbp": "P&C inflation (£)", "total_inflation_gbp": "All blocks' inflation (£)",
+                   "pc_inflation_share_pct": "P&C share of inflation (%)", "pc_demand_gbp": "P&C demand (£)",
+                   "total_demand_gbp": "All blocks' demand (£)", "pc_demand_share_pct": "P&C share of demand (%)"}
 LINE_KEYS = ["requirement", "identified_savings", "identified_income", "residual_gap"]
 
 
@@ -97,7 +99,8 @@ def savings_totals(gap: pd.DataFrame) -> pd.Series:
         "years_residual_differs": int((gap.difference_gbp != 0).sum()),
         "income_falls_years": ", ".join(gap.year[gap.identified_income_gbp > 0]),
     }, dtype=object)
-    totals["identified_pct"] = 100.0 * totals.identified_gbp / totals.requirement_gbp if totals.requirement_gbp else np.nan
+    totals["identified_pct"] = (100.0 * totals.identified_gbp / totals.requirement_gbp if totals.requirement_gbp
+                                else np.nan)
     return totals
 
 
@@ -217,6 +220,21 @@ def proposal_totals(props: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scope", "proposals", "with_amount", "without_amount", "amount_gbp", "years"])
 
 
+def proposal_headline(props: pd.DataFrame) -> pd.Series:
+    """The committee's proposals (count, saving stated as a positive amount, its years, how many
+    state no amount) and the cross-cutting ones (count, saving)."""
+    committee = props[props.scope == "committee"]
+    cross = props[props.scope == "cross-cutting"]
+    return pd.Series({
+        "committee_proposals": len(committee),
+        "committee_saving_gbp": -int(committee.amount_gbp.sum()),
+        "committee_years": year_span(committee.year.dropna()) if committee.year.notna().any() else "",
+        "committee_without_amount": int(committee.amount_gbp.isna().sum()),
+        "cross_cutting_proposals": len(cross),
+        "cross_cutting_saving_gbp": -int(cross.amount_gbp.sum()),
+    }, dtype=object)
+
+
 # --------------------------------------------------------------------------------------------- charts
 
 
@@ -231,7 +249,10 @@ def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
     found = ax.bar(x + width / 2, gap.identified_gbp, width, color=charts.FOCUS, label="Savings and income identified")
     resid = ax.bar(x + width / 2, gap.residual_computed_gbp, width, bottom=gap.identified_gbp,
                    color=charts.RAG_COLOURS["Red"], label="Residual gap still to find")
-    ax.bar_label(req, labels=[format_gbp(v) for v in gap.requirement_gbp], padding=2, fontsize=7.5)
+    for bar, v in zip(req, gap.requirement_gbp):  # inside the grey bar, near its top
+        inside = v > 0.08 * gap.requirement_gbp.max()
+        ax.text(bar.get_x() + bar.get_width() / 2, v, format_gbp(v), ha="center", va="top" if inside else "bottom",
+                fontsize=7.5, color="white" if inside else charts.TEXT)
     ax.bar_label(resid, labels=[format_gbp(v) for v in gap.residual_computed_gbp], padding=2, fontsize=7.5,
                  color=charts.RAG_COLOURS["Red"])
     for bar, v in zip(found, gap.identified_gbp):
@@ -245,7 +266,7 @@ def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
     ax.set_ylim(min(0, float(gap.identified_gbp.min()) * 1.2), float(gap.requirement_gbp.max()) * 1.12)
     ax.legend(loc="upper right")
     totals = savings_totals(gap)
-    return wrap_source(charts.finish(
+    return (charts.finish(
         fig, ax, title=f"{format_gbp(totals.residual_computed_gbp)} of the {format_gbp(totals.requirement_gbp)} "
                        f"needed over {totals.years} is still to be found",
         subtitle="Savings requirement vs savings and income identified and the residual gap, by year (£; "
@@ -277,19 +298,18 @@ def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, s
         ax.set_ylim(0, float(per_year[total_col].max()) * 1.15)
         ax.set_xlabel("Financial year")
     axes[0].set_ylabel("Pressure (£)")
-    axes[1].legend(loc="lower right", fontsize=8, framealpha=0.9, frameon=True, edgecolor="white")
-    return wrap_source(charts.finish(
+    return (charts.finish(
         fig, axes[0], title=f"{short} carries {overall.pc_inflation_share_pct:.0f}% of forecast inflation and "
                             f"{overall.pc_demand_share_pct:.0f}% of demand pressures over {per_year.year.iloc[0]}"
                             f" to {per_year.year.iloc[-1]}",
-        subtitle=f"Forecast inflation and demand pressures by year (£): {block} vs all other service blocks, "
-                 "totals of the printed lines", source=source))
+        subtitle=f"Forecast inflation and demand pressures by year (£): blue = {block}, grey = all other service "
+                 f"blocks; label = {short}'s share of the year's printed lines", source=source))
 
 
 def chart_cost_pressures(by_year: pd.DataFrame, *, source: str) -> Figure:
     """New vs brought-forward cost pressures per year (grouped bars)."""
     biggest = by_year.sort_values("computed_total_gbp", ascending=False).iloc[0]
-    return wrap_source(charts.grouped_bars(
+    return (charts.grouped_bars(
         list(by_year.year), {"New pressures arising in 18-19": list(by_year.new_gbp),
                              "Existing pressures brought forward": list(by_year.brought_forward_gbp)},
         colours=[charts.SERIES[0], charts.SERIES[1]], value_labels=True,

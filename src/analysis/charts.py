@@ -103,10 +103,11 @@ def finish(fig: Figure, ax: plt.Axes, *, title: str, subtitle: str = "", source:
                  color=SECONDARY_TEXT)
         header += 0.2 * len(sub_lines) + 0.08
     footer = 0.0
-    if source:
-        fig.text(0.012, 0.08 / height, f"Source: {source}", fontsize=8, color=SECONDARY_TEXT, ha="left",
+    if source:  # long paper titles wrap rather than run off the figure
+        source_lines = textwrap.wrap(f"Source: {source}", int(width * 14))
+        fig.text(0.012, 0.08 / height, "\n".join(source_lines), fontsize=8, color=SECONDARY_TEXT, ha="left",
                  va="bottom")
-        footer = 0.3
+        footer = 0.3 + 0.14 * (len(source_lines) - 1)
     fig.tight_layout(rect=(0, footer / height, 1, 1 - (header + 0.05) / height))
     return fig
 

@@ -224,10 +224,12 @@ def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = 500) -> pd
 def prose_disagreements(fip: pd.DataFrame, rounding_tolerance_gbp: int = 500) -> pd.DataFrame:
     """The rows of :func:`prose_comparison` where prose and table disagree by more than
     ``rounding_tolerance_gbp`` (or the table has no figure): opportunity, year, prose figure,
-    table figure, difference (prose minus table) and the prose as printed."""
+    table figure, difference (prose minus table), the prose as printed and any repair made in
+    reading the prose figure (``cleaning_flags``)."""
     comp = prose_comparison(fip, rounding_tolerance_gbp)
     bad = comp[comp.status.isin([DISAGREES, NO_TABLE_FIGURE])]
-    return bad[["opportunity", "year", "prose_gbp", "table_gbp", "difference_gbp", "prose_raw"]].reset_index(drop=True)
+    return bad[["opportunity", "year", "prose_gbp", "table_gbp", "difference_gbp", "prose_raw",
+                "cleaning_flags"]].reset_index(drop=True)
 
 
 def table_figures_not_in_prose(fip: pd.DataFrame) -> pd.DataFrame:

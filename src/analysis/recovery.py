@@ -89,7 +89,8 @@ def theme_priority(actions: pd.DataFrame) -> pd.DataFrame:
     counts.columns.name = None
     value_cols = [PRIORITY_COLUMNS[p] for p in present]
     counts["actions"] = counts[value_cols].sum(axis=1)
-    total = {"theme_number": pd.NA, "theme": "All themes", **{c: int(counts[c].sum()) for c in value_cols + ["actions"]}}
+    total = {"theme_number": pd.NA, "theme": "All themes",
+             **{c: int(counts[c].sum()) for c in value_cols + ["actions"]}}
     out = pd.concat([counts, pd.DataFrame([total])], ignore_index=True)
     out["theme_number"] = out["theme_number"].astype("Int64")
     for c in value_cols + ["actions"]:
@@ -237,27 +238,6 @@ def lost_ids(actions: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- charts
 
 
-def wrap_source(fig: Figure) -> Figure:
-    """Wrap a source line that is wider than the figure (long paper titles) onto more lines,
-    raising the axes to make room.  (``charts.finish`` writes the source as one line.)"""
-    import textwrap
-
-    source = next((t for t in fig.texts if t.get_text().startswith("Source: ")), None)
-    if source is None:
-        return fig
-    width_in, height_in = fig.get_size_inches()
-    chars = int((width_in - 0.1) * 72 / (source.get_fontsize() * 0.6))
-    lines = textwrap.wrap(source.get_text(), chars)
-    if len(lines) <= 1:
-        return fig
-    source.set_text("\n".join(lines))
-    shift = (len(lines) - 1) * source.get_fontsize() * 1.25 / 72 / height_in
-    for ax in fig.axes:
-        box = ax.get_position()
-        ax.set_position([box.x0, box.y0 + shift, box.width, box.height - shift])
-    return fig
-
-
 def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
     """Heatmap of actions by theme (rows) and priority (columns), counts written in each cell,
     one sequential blue scale.  ``table`` is :func:`theme_priority`'s output."""
@@ -278,7 +258,7 @@ def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
     ax.set_yticklabels([f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme)], rotation=0)
     high = themes.sort_values(["high", "theme_number"], ascending=[False, True]).iloc[0]
     total = table[table.theme_number.isna()].iloc[0]
-    return wrap_source(charts.finish(
+    return (charts.finish(
         fig, ax, title=f"{int(total.high)} of {int(total.actions)} actions are high priority; "
                        f"{high.theme} has the most ({int(high.high)})",
         subtitle="Recovery plan actions by theme and priority (HML column), count of actions",
@@ -315,7 +295,7 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
     ax.set_yticks(range(len(themes)), [f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme)])
     ax.set_ylim(len(themes) - 0.4, -0.6)
     ax.grid(axis="y", visible=False)
-    return wrap_source(charts.finish(
+    return (charts.finish(
         fig, ax, title=f"Budgets repeat across actions: {most.actions} {most.theme} actions all address the same "
                        f"{format_gbp(most.budget_gbp)}",
         subtitle="Distinct annual budgets in scope by theme (log scale); ×n = actions naming that budget, blue = "
@@ -345,7 +325,7 @@ def chart_deadlines(table: pd.DataFrame, *, as_of: str, source: str, undated_act
     due_before = int(table.actions[passed].sum())
     dated = int(table.actions.sum())
     note = f"; {undated_actions} ongoing actions with no date not shown" if undated_actions else ""
-    return wrap_source(charts.finish(
+    return (charts.finish(
         fig, ax, title=f"{due_before} of {dated} dated actions were due before {month_label(as_of[:7])}, "
                        "when the plan went to Cabinet",
         subtitle=f"Actions by deadline month (When column); blue = month over by the paper's date{note}",

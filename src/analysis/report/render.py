@@ -30,18 +30,24 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+@lru_cache(maxsize=2)
+def exporter(show_code: bool):
+    """The HTML exporter (one per process and mode: building it loads the templates)."""
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(template_name="pack", extra_template_basedirs=[str(TEMPLATES)])
+    exp.exclude_input = not show_code
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    exp.embed_images = True
+    return exp
+
+
 def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> str:
     """One report page.  ``pack`` carries what the template shows around the notebook: the pack
     title, this report's status and error, its parameters and its inputs."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="pack", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.exclude_input = not show_code
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
     found = headlines(nb)
-    body, _ = exporter.from_notebook_node(normalise(nb), resources={"pack": {**pack, "css": _css()}})
+    body, _ = exporter(show_code).from_notebook_node(normalise(nb), resources={"pack": {**pack, "css": _css()}})
     nb.metadata["headlines"] = found
     return body
 

@@ -268,6 +268,7 @@ def _worker_kernel():
     km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(Path(folder) / "ipc"))
     km.start_kernel(cwd=str(paths.notebooks_dir()), stderr=subprocess.DEVNULL)
     _WORKER["km"] = km
+    _run_code(km, _WARM)
     if "finalizer" not in _WORKER:
         _WORKER["finalizer"] = multiprocessing.util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
     return km
@@ -283,20 +284,60 @@ def _shutdown_worker_kernel() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-_RESET = ("%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\n_plt.rcdefaults()\ndel _plt\n"
-          "import warnings as _w\n_w.resetwarnings()\ndel _w")
+RESET_TAG = "runner-reset"
+# Clears the previous notebook's names (cheaper than %reset -f, which also collects garbage),
+# figures, matplotlib settings and warning filters.
+_RESET = ("_ip = get_ipython()\n"
+          "for _k in [k for k in _ip.user_ns if not k.startswith('_') and k not in _ip.user_ns_hidden]:\n"
+          "    del _ip.user_ns[_k]\n"
+          "Out.clear()\n"
+          "import matplotlib.pyplot as _plt\n_plt.close('all')\n_plt.rcdefaults()\n"
+          "import warnings as _w\n_w.resetwarnings()\ndel _w, _plt, _ip, _k")
+# Imported once when a worker's kernel starts, so that no notebook pays for them.
+_WARM = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, pandas, pyarrow, seaborn\n"
+         "import importlib, pkgutil, analysis\n"
+         "for _m in pkgutil.walk_packages(analysis.__path__, 'analysis.'):\n"
+         "    if not _m.name.endswith(('__main__', '.runner')):\n"
+         "        importlib.import_module(_m.name)\n")
 
 
-def _reset(km) -> None:
+def _run_code(km, code: str) -> None:
     kc = km.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        reply = kc.execute_interactive(_RESET, timeout=60, store_history=False, output_hook=lambda msg: None)
+        reply = kc.execute_interactive(code, timeout=120, store_history=False, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError("could not reset the kernel")
+            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('evalue', '')}")
     finally:
         kc.stop_channels()
+
+
+def warm_worker() -> None:
+    """Process-pool initializer: load papermill, nbconvert and the HTML templates.  The worker's
+    kernel starts with its first job (after validation has passed) and imports the libraries once
+    for every later job."""
+    import papermill  # noqa: F401
+
+    from .render import exporter
+
+    exporter(show_code=False)
+
+
+def _with_reset_cell(path: str) -> nbformat.NotebookNode:
+    """The notebook with a first cell that clears what the previous notebook left in the kernel;
+    the cell is removed again before anything is written or rendered."""
+    nb = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell(_RESET)
+    cell.metadata["tags"] = [RESET_TAG]
+    cell["id"] = RESET_TAG
+    nb.cells.insert(0, cell)
+    return nb
+
+
+def strip_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.cells = [c for c in nb.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
+    return nb
 
 
 def _execute(job: Job, output: Path) -> nbformat.NotebookNode:
@@ -305,14 +346,14 @@ def _execute(job: Job, output: Path) -> nbformat.NotebookNode:
     from .notebooks import kernel_manager
 
     common = dict(parameters=job.parameters, kernel_name=KERNEL_NAME, cwd=str(Path(job.notebook).parent),
-                  progress_bar=False, execution_timeout=job.timeout, log_output=False)
+                  progress_bar=False, execution_timeout=job.timeout, log_output=False,
+                  request_save_on_cell_execute=False)  # written once at the end (also on failure)
     if not job.reuse_kernel:
         with kernel_manager() as km:
             return papermill.execute_notebook(job.notebook, str(output), km=km, **common)
     km = _worker_kernel()
     try:
-        _reset(km)
-        return papermill.execute_notebook(job.notebook, str(output), km=km, **common)
+        return strip_reset(papermill.execute_notebook(_with_reset_cell(job.notebook), str(output), km=km, **common))
     except BaseException:
         _shutdown_worker_kernel()  # never reuse a kernel after a failure: the next job gets a fresh one
         raise
@@ -335,10 +376,10 @@ def run_job(job: Job) -> JobResult:
         nb = _execute(job, executed)
     except PapermillExecutionError as exc:
         status, error = STATUS_FAILED, f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
-        nb = nbformat.read(executed, as_version=4)
+        nb = strip_reset(nbformat.read(executed, as_version=4))
     except Exception as exc:  # kernel died, timeout, papermill refused the notebook …
         status, error = STATUS_FAILED, f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
-        nb = nbformat.read(executed if executed.is_file() else job.notebook, as_version=4)
+        nb = strip_reset(nbformat.read(executed if executed.is_file() else job.notebook, as_version=4))
     pack = {"pack_title": job.pack_title, "status": status, "error": error or "",
             "parameters": [(k, repr(v)) for k, v in sorted(job.parameters.items())],
             "inputs": [dict(i) for i in job.inputs]}
@@ -481,6 +522,17 @@ class RunOutcome:
         return all(r.status != STATUS_FAILED for _, results, _ in self.packs for r in results)
 
 
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """The default executor: ``workers`` processes forked from a clean fork server that has
+    papermill, nbconvert and this module loaded (never forked from the caller, which may hold
+    ZeroMQ sockets and threads that a fork would copy half-way)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["analysis.report.runner", "papermill", "nbconvert"])
+    return cf.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=warm_worker)
+
+
 def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, jobs: int | None = None,
               processed_dir: Path, progress: Callable[[str], None] | None = None) -> RunOutcome:
     """Execute every job of every plan over ``executor`` (default: a process pool of ``jobs``
@@ -491,7 +543,7 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
     say = progress or (lambda message: None)
     own = executor is None
     if own:
-        executor = cf.ProcessPoolExecutor(max_workers=max(1, min(jobs or os.cpu_count() or 1, max(total, 1))))
+        executor = process_pool(min(jobs or os.cpu_count() or 1, max(total, 1)))
     results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
     outcome = RunOutcome(run_id, [])
     out_dirs = sorted({plan.out_dir for plan in plans})
