@@ -68,10 +68,16 @@ def column_label(name: str) -> str:
 
 def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None = None,
                caption: str | None = None, index: bool = False, max_rows: int | None = None,
-               align_right: Sequence[str] = (), labels: Mapping[str, str] | None = None) -> str:
+               align_right: Sequence[str] = (), labels: Mapping[str, str] | None = None,
+               links: Mapping[str, str] | None = None) -> str:
     """An escaped HTML table; ``formats`` maps column -> function giving the cell text; column
-    headings are made readable by :func:`column_label` unless ``labels`` names them."""
+    headings are made readable by :func:`column_label` unless ``labels`` names them; ``links``
+    maps a column to the column holding the address its cells link to (both escaped; the
+    address column itself is not shown)."""
     formats = dict(formats or {})
+    links = dict(links or {})
+    hrefs = {col: list((frame.head(max_rows) if max_rows else frame)[target]) for col, target in links.items()}
+    frame = frame.drop(columns=list(set(links.values())))
     shown = frame.head(max_rows) if max_rows else frame
     if index:
         shown = shown.reset_index()
@@ -81,12 +87,13 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
     head = "".join(f"<th{num if c in numeric else ''}>{esc(labels.get(c, column_label(c)))}</th>"
                    for c in shown.columns)
     rows = []
-    for record in shown.itertuples(index=False):
+    for i, record in enumerate(shown.itertuples(index=False)):
         cells = []
         for col, value in zip(shown.columns, record):
             text = formats[col](value) if col in formats else ("" if value is None or (not isinstance(value, str)
                                                                                        and pd.isna(value)) else value)
-            cells.append(f"<td{num if col in numeric else ''}>{esc(text)}</td>")
+            body = f'<a href="{esc(hrefs[col][i])}">{esc(text)}</a>' if col in hrefs and hrefs[col][i] else esc(text)
+            cells.append(f"<td{num if col in numeric else ''}>{body}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if max_rows and len(frame) > max_rows:
