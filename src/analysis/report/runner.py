@@ -218,8 +218,8 @@ def plan_packs(periods: Sequence[str], authorities: Sequence[str | None], *, out
                     values["period"] = period
                 if "authority" in params and authority is not None:
                     values["authority"] = authority
-                if "processed_dir" in params:
-                    values["processed_dir"] = str(processed_dir)
+                if "processed_dir" in params and Path(processed_dir).resolve() != paths.processed_dir().resolve():
+                    values["processed_dir"] = str(processed_dir)  # the default needs no injecting
                 for name, value in values.items():
                     if not isinstance(value, params[name].type):
                         raise ReportError(f"{path.name}: parameter {name} must be {params[name].type.__name__}")
