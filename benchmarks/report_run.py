@@ -47,13 +47,13 @@ def naive(notebooks: list[Path], out: Path) -> dict[str, float]:
     return times
 
 
-def floor_one(tmp: Path) -> float:
+def floor_one(tmp: Path, code: str = "import analysis") -> float:
     """One trivial notebook through the runner's job path with a fresh kernel (best of 3)."""
     import nbformat
 
     from analysis.report import runner
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import analysis")])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nb.cells[0].metadata["tags"] = ["parameters"]
     nb.cells[0]["id"] = "only"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -89,6 +89,7 @@ def main() -> None:
         manifest = json.loads((tmp / "reports" / args.period / "manifest.json").read_text())
         per_nb = {r["name"]: r["duration_s"] for r in manifest["reports"]}
         floor = floor_one(tmp)
+        floor_libs = floor_one(tmp, "import analysis.scorecard, analysis.display, analysis.reconcile")
         naive_times = {} if args.skip_naive else naive(notebooks, tmp)
         shutil.rmtree(tmp / "reports", ignore_errors=True)
 
@@ -106,6 +107,9 @@ def main() -> None:
     print(f"  floor: one trivial notebook, fresh kernel          {floor:8.2f} s  (one kernel start + papermill + nbconvert)")
     print(f"  floor x {n} notebooks / {cores} cores                   {floor_total:8.2f} s")
     print(f"  runner / floor                                    {runner_s / floor_total:8.2f} x   (goal <= 1.5x)")
+    libs_total = floor_libs * n / cores
+    print(f"  floor if the cell imports the analysis modules     {floor_libs:8.2f} s  -> x {n} / {cores} = {libs_total:.2f} s; "
+          f"runner / that floor {runner_s / libs_total:.2f} x")
 
 
 if __name__ == "__main__":

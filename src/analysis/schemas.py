@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pandera.pandas as pa
 
 from .errors import SchemaError
 
@@ -383,7 +382,9 @@ TABLES: dict[str, Table] = {
 }
 
 
-def _pandera_schema(name: str) -> pa.DataFrameSchema:
+def _pandera_schema(name: str):
+    import pandera.pandas as pa  # imported when validating, not by every notebook that reads a table
+
     table = TABLES[name]
     columns = {}
     for col_name, col in table.columns.items():
@@ -398,10 +399,11 @@ def _pandera_schema(name: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(table.unique) or None, name=name)
 
 
-_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+_SCHEMAS: dict = {}
 
 
-def schema(name: str) -> pa.DataFrameSchema:
+def schema(name: str):
+    """The pandera schema of table ``name`` (built once)."""
     if name not in _SCHEMAS:
         _SCHEMAS[name] = _pandera_schema(name)
     return _SCHEMAS[name]
@@ -429,10 +431,12 @@ def conform(name: str, frame: pd.DataFrame, *, validate: bool = True) -> pd.Data
 
 def check(name: str, frame: pd.DataFrame) -> None:
     """Validate an already typed table against its schema; raise :class:`SchemaError` on failure."""
+    import pandera.errors
+
     out = frame
     try:
         schema(name).validate(out, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         lines = [f"table {name}: {len(cases)} value(s) break the schema"]
         for case in cases.head(10).itertuples(index=False):

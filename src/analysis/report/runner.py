@@ -294,11 +294,8 @@ _RESET = ("_ip = get_ipython()\n"
           "import matplotlib.pyplot as _plt\n_plt.close('all')\n_plt.rcdefaults()\n"
           "import warnings as _w\n_w.resetwarnings()\ndel _w, _plt, _ip, _k")
 # Imported once when a worker's kernel starts, so that no notebook pays for them.
-_WARM = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, pandas, pyarrow, seaborn\n"
-         "import importlib, pkgutil, analysis\n"
-         "for _m in pkgutil.walk_packages(analysis.__path__, 'analysis.'):\n"
-         "    if not _m.name.endswith(('__main__', '.runner')):\n"
-         "        importlib.import_module(_m.name)\n")
+_WARM = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, pandas, pyarrow\n"
+         "import analysis.display, analysis.scorecard, analysis.reconcile\n")  # scorecard imports every analysis
 
 
 def _run_code(km, code: str) -> None:
