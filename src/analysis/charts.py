@@ -75,8 +75,14 @@ def apply_style() -> None:
 
 
 def new_figure(width: float = 8.0, height: float = 4.6, **subplot_kw) -> tuple[Figure, plt.Axes]:
+    """A figure in the project style.  It is not registered with pyplot: nothing accumulates in
+    a long session or test run, and a notebook shows it only through :func:`show`."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     apply_style()
-    fig, ax = plt.subplots(figsize=(width, height), **subplot_kw)
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots(**subplot_kw)
     return fig, ax
 
 
