@@ -349,40 +349,23 @@ def _parse_line(doc: SourceDocument, row: Row, mapping: dict[str, int]) -> tuple
             errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column=FIELD_LABELS.get(name, name),
                                      expected=f"an amount in {'£000' if doc.unit == 'gbp_thousands' else '£'} "
                                      "(negative = saving) or a blank", found=text))
-    # RAG: Red / Amber / Green or empty; a printed 0 is not a colour.
-    rag_raw = _cell(row, mapping, "rag")
-    record["rag_raw"] = rag_raw or None
-    if not rag_raw:
-        record["rag"] = None
-    elif rag_raw.lower() in RAG_VALUES:
-        record["rag"] = RAG_VALUES[rag_raw.lower()]
-    elif rag_raw in ("0", "-", "n/a", "N/A"):
-        record["rag"] = None
-        flags.append(f"rag: {rag_raw!r} printed where a colour belongs, read as no RAG")
-    else:
-        errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column="RAG",
-                                 expected="Red, Amber, Green or blank", found=rag_raw))
-    direction_raw = _cell(row, mapping, "direction")
-    record["direction_raw"] = direction_raw or None
-    key = direction_raw.lower()
-    if not direction_raw:
-        record["direction"] = None
-    elif key in DIRECTION_VALUES:
-        record["direction"] = DIRECTION_VALUES[key]
-    elif direction_raw in ("0", "-", "n/a", "N/A"):
-        record["direction"] = None
-        flags.append(f"direction: {direction_raw!r} printed where an arrow belongs, read as no direction")
-    else:
-        errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column="Direction of travel",
-                                 expected="↑ (improving), ↔ (unchanged), ↓ (worsening) or blank", found=direction_raw))
-    complete_raw = _cell(row, mapping, "complete")
-    if not complete_raw:
-        record["complete"] = None
-    elif complete_raw.lower() in COMPLETE_VALUES:
-        record["complete"] = COMPLETE_VALUES[complete_raw.lower()]
-    else:
-        errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column="Saving complete?",
-                                 expected="Yes, No or blank", found=complete_raw))
+    # Coded columns: a printed 0 (or dash) is not a colour or an arrow - read as empty and flagged.
+    for name, values, column, expected, what in (
+            ("rag", RAG_VALUES, "RAG", "Red, Amber, Green or blank", "a colour"),
+            ("direction", DIRECTION_VALUES, "Direction of travel",
+             "↑ (improving), ↔ (unchanged), ↓ (worsening) or blank", "an arrow"),
+            ("complete", COMPLETE_VALUES, "Saving complete?", "Yes, No or blank", None)):
+        raw = _cell(row, mapping, name)
+        if what:
+            record[f"{name}_raw"] = raw or None
+        record[name] = None
+        if raw.lower() in values:
+            record[name] = values[raw.lower()]
+        elif raw and what and raw in ("0", "-", "n/a", "N/A"):
+            flags.append(f"{name}: {raw!r} printed where {what} belongs, read as empty")
+        elif raw:
+            errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column=column, expected=expected,
+                                     found=raw))
     links = _cell(row, mapping, "partner_links")
     record["partner_links_raw"] = links or None
     if links == "0":
