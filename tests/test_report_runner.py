@@ -78,12 +78,22 @@ def test_processed_data_older_than_raw_is_refused(tmp_path):
         _plan(raw_dir=raw)
 
 
-def test_authority_without_data_for_a_notebook_marks_it_not_applicable():
-    plans = _plan(authorities=["Torbay"], periods=["2017-10"], only=["10"]) if False else None
+def test_authority_without_a_tracker_is_refused_for_the_period():
     # Torbay has no savings tracker: the period check refuses before any notebook is planned.
     with pytest.raises(ReportError, match="no savings tracker for Torbay"):
         _plan(authorities=["Torbay"])
-    assert plans is None
+
+
+def test_notebooks_without_data_for_the_authority_are_not_applicable():
+    plan = _plan(authorities=["Cambridgeshire"])[0]
+    skipped = {r.name: r for r in plan.skipped}
+    # Cambridgeshire's papers (003, 004) have no CLA, placement, FIP or recovery-action tables
+    assert set(skipped) == {"20_cla_comparators", "30_cla_trajectories", "40_placement_costs_and_slippage",
+                            "50_financial_improvement_plan", "60_recovery_actions"}
+    assert all(r.status == runner.STATUS_NA and "Cambridgeshire" in r.error for r in skipped.values())
+    assert {j.name for j in plan.jobs} == {"00_scorecard", "10_savings_tracker_variance",
+                                           "70_business_plan_pressures", "90_reconciliation"}
+    assert all(j.parameters.get("authority", "Cambridgeshire") == "Cambridgeshire" for j in plan.jobs)
 
 
 def test_validation_errors_exit_2_with_one_line_each(capsys):

@@ -266,12 +266,12 @@ def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
     ax.set_ylim(min(0, float(gap.identified_gbp.min()) * 1.2), float(gap.requirement_gbp.max()) * 1.12)
     ax.legend(loc="upper right")
     totals = savings_totals(gap)
-    return (charts.finish(
+    return charts.finish(
         fig, ax, title=f"{format_gbp(totals.residual_computed_gbp)} of the {format_gbp(totals.requirement_gbp)} "
                        f"needed over {totals.years} is still to be found",
         subtitle="Savings requirement vs savings and income identified and the residual gap, by year (£; "
                  "residual recomputed as requirement + identified savings + income)",
-        xlabel="Financial year", ylabel="£ (savings or income needed)", source=source))
+        xlabel="Financial year", ylabel="£ (savings or income needed)", source=source)
 
 
 def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, source: str,
@@ -298,22 +298,22 @@ def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, s
         ax.set_ylim(0, float(per_year[total_col].max()) * 1.15)
         ax.set_xlabel("Financial year")
     axes[0].set_ylabel("Pressure (£)")
-    return (charts.finish(
+    return charts.finish(
         fig, axes[0], title=f"{short} carries {overall.pc_inflation_share_pct:.0f}% of forecast inflation and "
                             f"{overall.pc_demand_share_pct:.0f}% of demand pressures over {per_year.year.iloc[0]}"
                             f" to {per_year.year.iloc[-1]}",
         subtitle=f"Forecast inflation and demand pressures by year (£): blue = {block}, grey = all other service "
-                 f"blocks; label = {short}'s share of the year's printed lines", source=source))
+                 f"blocks; label = {short}'s share of the year's printed lines", source=source)
 
 
 def chart_cost_pressures(by_year: pd.DataFrame, *, source: str) -> Figure:
     """New vs brought-forward cost pressures per year (grouped bars)."""
     biggest = by_year.sort_values("computed_total_gbp", ascending=False).iloc[0]
-    return (charts.grouped_bars(
+    return charts.grouped_bars(
         list(by_year.year), {"New pressures arising in 18-19": list(by_year.new_gbp),
                              "Existing pressures brought forward": list(by_year.brought_forward_gbp)},
         colours=[charts.SERIES[0], charts.SERIES[1]], value_labels=True,
         title=f"Cost pressures peak at {format_gbp(biggest.computed_total_gbp)} in {biggest.year} (the printed "
               "total row is dashes)",
         subtitle="Cost pressures by year, new vs brought forward (£), totals recomputed from the printed lines",
-        ylabel="Cost pressure (£)", source=source))
+        ylabel="Cost pressure (£)", source=source)

@@ -26,6 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts, comparators
+from .display import rate as rate_text
 from .errors import InputError
 
 SERIES_ORDER = ["actual", "plan_2014", "plan_2014_restated", "mtfs_2017"]
@@ -249,7 +250,7 @@ _STYLE = {
 
 
 def _fmt(value: float, measure: str) -> str:
-    return f"{value:,.0f}" if measure == "number" or float(value).is_integer() else f"{value:,.1f}"
+    return f"{value:,.0f}" if measure == "number" else rate_text(value)
 
 
 def _span(low: float, high: float, measure: str, signed: bool = True) -> str:

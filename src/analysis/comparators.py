@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts
+from .display import rate as rate_text
 from .errors import InputError
 
 AVERAGES = ("mean", "median")
@@ -183,9 +184,6 @@ def gap_table(table: pd.DataFrame, population: float, printed_average_per_10k: f
 # --------------------------------------------------------------------------------------------- chart
 
 
-def _fmt_rate(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
 
 def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str = "mean",
                       printed_average_per_10k: float | None = None, national_rate_per_10k: float | None = None,
@@ -195,14 +193,14 @@ def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str =
     printed average in its label where it differs), and the national rate when given."""
     _check_how(how)
     subject = table[table.is_subject].iloc[0]
-    label = f"Neighbours' {how} {_fmt_rate(average_per_10k)}"
+    label = f"Neighbours' {how} {rate_text(average_per_10k)}"
     if printed_average_per_10k is not None and abs(printed_average_per_10k - average_per_10k) > 1e-9:
-        label += f" (paper's printed average {_fmt_rate(printed_average_per_10k)})"
+        label += f" (paper's printed average {rate_text(printed_average_per_10k)})"
     lines = [(float(average_per_10k), label, charts.AVERAGE)]
     if national_rate_per_10k:
-        lines.append((float(national_rate_per_10k), f"National {_fmt_rate(national_rate_per_10k)}", charts.NATIONAL))
+        lines.append((float(national_rate_per_10k), f"National {rate_text(national_rate_per_10k)}", charts.NATIONAL))
     gap = float(subject.rate_per_10k) - float(average_per_10k)
-    title = (f"{'In ' + year + ' ' if year else ''}{subject.authority} looked after {_fmt_rate(abs(gap))} "
+    title = (f"{'In ' + year + ' ' if year else ''}{subject.authority} looked after {rate_text(abs(gap))} "
              f"{'more' if gap >= 0 else 'fewer'} children per 10,000 than its neighbours' {how}")
     if gap_children is not None:
         title += f": about {abs(gap_children):,.0f} {'more' if gap_children >= 0 else 'fewer'} children"
@@ -211,6 +209,6 @@ def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str =
                 f"{subject.authority} and its {neighbours} statistical neighbours; dashed line: the neighbours' "
                 f"{how}, computed from their printed rates")
     fig = charts.ranked_bars(list(table.authority), list(table.rate_per_10k), highlight=[subject.authority],
-                             reference_lines=lines, value_format=_fmt_rate, title=title, subtitle=subtitle,
+                             reference_lines=lines, value_format=rate_text, title=title, subtitle=subtitle,
                              xlabel="Children looked after per 10,000 children aged 0-17", source=source)
     return fig

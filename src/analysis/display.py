@@ -37,6 +37,17 @@ def pct(value: object, digits: int = 1) -> str:
     return "–" if value is None or pd.isna(value) else f"{float(value):.{digits}f}%"
 
 
+def rate(value: object) -> str:
+    """A rate per 10,000: whole numbers as printed (``121``), others to one decimal (``74.7``)."""
+    return "–" if value is None or pd.isna(value) else (f"{float(value):,.0f}" if float(value).is_integer()
+                                                        else f"{float(value):,.1f}")
+
+
+def printed_year(fy: object) -> str:
+    """``2013-14`` -> ``2013/14``, as the papers print a financial year."""
+    return str(fy).replace("-", "/")
+
+
 def number(value: object, digits: int = 0) -> str:
     return "–" if value is None or pd.isna(value) else f"{float(value):,.{digits}f}"
 

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from . import charts
+from .display import printed_year
 from .money import format_gbp
 
 ALL_YEARS = "all years"
@@ -29,9 +30,6 @@ TABLE, PROSE = "table", "action plan prose"
 AGREES, WITHIN_ROUNDING, DISAGREES, NO_TABLE_FIGURE = "agrees", "within rounding", "disagrees", "no table figure"
 _AMOUNT = ("value", "range")
 
-
-def _fy(year: str) -> str:
-    return str(year).replace("-", "/")
 
 
 def amount_text(low: object, high: object, status: str | None = None) -> str:
@@ -274,9 +272,9 @@ def chart_yearly_totals(yearly: pd.DataFrame, *, source: str) -> Figure:
     table = yearly[yearly.year != ALL_YEARS].reset_index(drop=True)
     peak = table.sort_values(["computed_high_gbp", "year"], ascending=[False, True]).iloc[0]
     fig = charts.range_bars(
-        [_fy(y) for y in table.year], list(table.computed_low_gbp), list(table.computed_high_gbp),
+        [printed_year(y) for y in table.year], list(table.computed_low_gbp), list(table.computed_high_gbp),
         colours=[charts.FOCUS] * len(table), value_format=format_gbp,
-        title=f"Savings peak in {_fy(peak.year)} at {amount_text(peak.computed_low_gbp, peak.computed_high_gbp)}",
+        title=f"Savings peak in {printed_year(peak.year)} at {amount_text(peak.computed_low_gbp, peak.computed_high_gbp)}",
         subtitle="Saving each year summed from the printed cells (£); hatched = the range between low and high; "
                  "black ticks = the printed TOTAL row",
         xlabel="Saving in the year (£)", source=source)

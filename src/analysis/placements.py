@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts
+from .display import printed_year
 from .money import format_gbp
 
 BASELINE_YEAR = "2013-14"
@@ -29,10 +30,6 @@ BASELINE_YEAR = "2013-14"
 #: agreement of a printed figure with the recomputed one
 AGREES, WITHIN_ROUNDING, DISAGREES = "agrees", "within rounding", "disagrees"
 
-
-def _fy(year: str) -> str:
-    """``2013-14`` -> ``2013/14`` (how the papers print a financial year)."""
-    return str(year).replace("-", "/")
 
 
 # --------------------------------------------------------------------------------------------- costs
@@ -153,7 +150,7 @@ def slippage_reconciliation(slippage: pd.DataFrame) -> pd.DataFrame:
 
 
 def _year_ticks(ax, years) -> None:
-    ax.set_xticks(range(len(years)), [_fy(y) for y in years])
+    ax.set_xticks(range(len(years)), [printed_year(y) for y in years])
 
 
 def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, source: str) -> Figure:
@@ -179,23 +176,23 @@ def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, sour
     recomputed = [float(v) for v in reduction_table.reduction_recomputed_gbp]
     b1 = right.bar([i - 0.2 for i in x], printed, width=0.4, color=charts.PLANNED, label="Printed in the paper")
     b2 = right.bar([i + 0.2 for i in x], recomputed, width=0.4, color=charts.FOCUS,
-                   label=f"Recomputed: {_fy(summary.baseline_year)} cost minus the year's cost")
+                   label=f"Recomputed: {printed_year(summary.baseline_year)} cost minus the year's cost")
     right.bar_label(b1, labels=[format_gbp(v) if v == v else "not printed" for v in printed], padding=2,
                     fontsize=7)
     right.bar_label(b2, labels=[format_gbp(v) for v in recomputed], padding=2, fontsize=7)
     _year_ticks(right, later)
     right.yaxis.set_major_formatter(charts.gbp_formatter("m"))
-    right.set_ylabel(f"Reduction compared to {_fy(summary.baseline_year)} (£)")
+    right.set_ylabel(f"Reduction compared to {printed_year(summary.baseline_year)} (£)")
     right.set_xlabel("Financial year")
-    right.set_title(f"Reduction compared to {_fy(summary.baseline_year)}", fontsize=10, loc="left")
+    right.set_title(f"Reduction compared to {printed_year(summary.baseline_year)}", fontsize=10, loc="left")
     right.grid(axis="x", visible=False)
     right.set_ylim(0, max(v for v in printed + recomputed if v == v) * 1.45)  # room for the legend
     right.legend(loc="upper left")
-    title = (f"The printed reduction against {_fy(summary.baseline_year)} differs from the paper's own costs in "
+    title = (f"The printed reduction against {printed_year(summary.baseline_year)} differs from the paper's own costs in "
              f"{summary.years_differ} of {summary.years_compared} years")
     return charts.finish(fig, left, title=title,
                          subtitle=f"Total CLA placement cost by year, and the reduction against "
-                                  f"{_fy(summary.baseline_year)} as printed and as recomputed (£)",
+                                  f"{printed_year(summary.baseline_year)} as printed and as recomputed (£)",
                          source=source)
 
 

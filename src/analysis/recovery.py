@@ -258,11 +258,11 @@ def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
     ax.set_yticklabels([f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme)], rotation=0)
     high = themes.sort_values(["high", "theme_number"], ascending=[False, True]).iloc[0]
     total = table[table.theme_number.isna()].iloc[0]
-    return (charts.finish(
+    return charts.finish(
         fig, ax, title=f"{int(total.high)} of {int(total.actions)} actions are high priority; "
                        f"{high.theme} has the most ({int(high.high)})",
         subtitle="Recovery plan actions by theme and priority (HML column), count of actions",
-        xlabel="Priority (count of actions)", source=source))
+        xlabel="Priority (count of actions)", source=source)
 
 
 def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
@@ -295,12 +295,12 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
     ax.set_yticks(range(len(themes)), [f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme)])
     ax.set_ylim(len(themes) - 0.4, -0.6)
     ax.grid(axis="y", visible=False)
-    return (charts.finish(
+    return charts.finish(
         fig, ax, title=f"Budgets repeat across actions: {most.actions} {most.theme} actions all address the same "
                        f"{format_gbp(most.budget_gbp)}",
         subtitle="Distinct annual budgets in scope by theme (log scale); ×n = actions naming that budget, blue = "
                  "named by more than one action. Not added up: budgets repeat and overlap",
-        xlabel="Budget in scope (£, log scale)", source=source))
+        xlabel="Budget in scope (£, log scale)", source=source)
 
 
 def chart_deadlines(table: pd.DataFrame, *, as_of: str, source: str, undated_actions: int = 0) -> Figure:
@@ -325,8 +325,8 @@ def chart_deadlines(table: pd.DataFrame, *, as_of: str, source: str, undated_act
     due_before = int(table.actions[passed].sum())
     dated = int(table.actions.sum())
     note = f"; {undated_actions} ongoing actions with no date not shown" if undated_actions else ""
-    return (charts.finish(
+    return charts.finish(
         fig, ax, title=f"{due_before} of {dated} dated actions were due before {month_label(as_of[:7])}, "
                        "when the plan went to Cabinet",
         subtitle=f"Actions by deadline month (When column); blue = month over by the paper's date{note}",
-        xlabel="Deadline month", ylabel="Actions (count)", source=source))
+        xlabel="Deadline month", ylabel="Actions (count)", source=source)

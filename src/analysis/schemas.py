@@ -58,8 +58,26 @@ def _lineage(sheet: bool = False) -> dict[str, Col]:
 
 
 AUTHORITY = Col("string", "Council the figures are about (short name, e.g. Torbay).", nullable=False)
+ROW_TYPE = Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total"))
 ROW_TYPE_NOTE = ("Rows with row_type other than 'line' are figures the paper prints as totals/averages; "
                  "they are kept as stated (never recomputed here) and reconciled in the reconciliation table.")
+
+def _service_block_grid(what: str, amount: str) -> Table:
+    """A business-plan table of service block x year in £000 with a printed Total row."""
+    return Table(
+        f"{what} by service block and year, whole pounds (printed in £000). Total kept as stated.",
+        {
+            "authority": AUTHORITY,
+            "service_block": Col("string", "Service block as printed (or 'Total').", nullable=False),
+            "year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "amount_gbp": Col("Int64", f"{amount}, £."),
+            "amount_raw": Col("string", "Cell as printed (£000)."),
+            "row_type": ROW_TYPE,
+            **_lineage(),
+        },
+        notes=(ROW_TYPE_NOTE,),
+    )
+
 
 TABLES: dict[str, Table] = {
     "sources": Table(
@@ -218,7 +236,7 @@ TABLES: dict[str, Table] = {
             "month": Col("string", "Month (YYYY-MM); empty on the total row.", regex=MONTH),
             "month_label": Col("string", "Month cell as printed.", nullable=False),
             "increase_gbp": Col("Int64", "Increase in the budget pressure that month, £.", nullable=False),
-            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
+            "row_type": ROW_TYPE,
             "table_name": Col("string", "Table the figure comes from.", nullable=False),
             **_lineage(),
         },
@@ -262,32 +280,8 @@ TABLES: dict[str, Table] = {
             **_lineage(),
         },
     ),
-    "budget_inflation": Table(
-        "Forecast inflation by service block and year, whole pounds (printed in £000). Total kept as stated.",
-        {
-            "authority": AUTHORITY,
-            "service_block": Col("string", "Service block as printed (or 'Total').", nullable=False),
-            "year": Col("string", "Financial year.", nullable=False, regex=FY),
-            "amount_gbp": Col("Int64", "Forecast inflation, £."),
-            "amount_raw": Col("string", "Cell as printed (£000)."),
-            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
-            **_lineage(),
-        },
-        notes=(ROW_TYPE_NOTE,),
-    ),
-    "budget_demand_pressures": Table(
-        "Demand pressures by service block and year, whole pounds (printed in £000). Total kept as stated.",
-        {
-            "authority": AUTHORITY,
-            "service_block": Col("string", "Service block as printed (or 'Total').", nullable=False),
-            "year": Col("string", "Financial year.", nullable=False, regex=FY),
-            "amount_gbp": Col("Int64", "Demand pressure, £."),
-            "amount_raw": Col("string", "Cell as printed (£000)."),
-            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
-            **_lineage(),
-        },
-        notes=(ROW_TYPE_NOTE,),
-    ),
+    "budget_inflation": _service_block_grid("Forecast inflation", "Forecast inflation"),
+    "budget_demand_pressures": _service_block_grid("Demand pressures", "Demand pressure"),
     "budget_cost_pressures": Table(
         "Cost pressures by year, whole pounds (printed in £000), split into new pressures and existing "
         "pressures brought forward. The printed Total row (printed as dashes) is kept as stated.",
@@ -300,7 +294,7 @@ TABLES: dict[str, Table] = {
             "year": Col("string", "Financial year.", nullable=False, regex=FY),
             "amount_gbp": Col("Int64", "Cost pressure, £ (negative = pressure falls away)."),
             "amount_raw": Col("string", "Cell as printed (£000)."),
-            "row_type": Col("string", "line or stated_total.", nullable=False, isin=("line", "stated_total")),
+            "row_type": ROW_TYPE,
             **_lineage(),
         },
         notes=(ROW_TYPE_NOTE,),

@@ -459,22 +459,19 @@ def _prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, che
     def money(m: re.Match, group: str) -> int | None:
         return parse_money(m.group(group)).value_gbp
 
-    def add(item, kind, stated, computed, line, note="", tolerance=0.0):
+    def add(item, kind, stated, computed, line: Line | int | None, note="", tolerance=0.0):
         checks.add(document=doc.document, table="paper prose", item=item, kind=kind, stated=stated,
                    computed=computed, unit="gbp", tolerance=tolerance, source_file=doc.file,
-                   source_line=line.number if line else None, note=note)
+                   source_line=line.number if isinstance(line, Line) else line, note=note)
 
-    def table_row(opportunity_pattern: str, year: str) -> pd.DataFrame:
-        return fip[(fip.stated_in == "table") & (fip.year == year) &
+    def table_cell(opportunity_pattern: str, year: str) -> tuple[int | None, int | None]:
+        """The table's figure for an opportunity and year, and the line it is printed on."""
+        rows = fip[(fip.stated_in == "table") & (fip.year == year) &
                    fip.opportunity.str.contains(opportunity_pattern, case=False, regex=True)]
-
-    def table_figure(opportunity_pattern: str, year: str) -> int | None:
-        rows = table_row(opportunity_pattern, year)
-        return int(rows.low_gbp.iloc[0]) if len(rows) and rows.amount_status.iloc[0] == "value" else None
-
-    class _At:  # a line number wrapper for add()
-        def __init__(self, number):
-            self.number = number
+        if rows.empty:
+            return None, None
+        value = int(rows.low_gbp.iloc[0]) if rows.amount_status.iloc[0] == "value" else None
+        return value, int(rows.source_line.iloc[0])
 
     # 1.1 reserves contributions and 8.3 the investment to return
     reserves = _find(text, r"contributions from central reserves of respectively (?P<a>£[\d.]+m) and (?P<b>£[\d.]+m)")
@@ -499,13 +496,13 @@ def _prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, che
         add("5.5.3 net staffing saving = full-year value - vacancy management target", "difference",
             money(net[1], "v"), money(full[1], "v") - money(target[1], "v"), net[0])
     if net and posts:
+        staffing, staffing_line = table_cell(r"^Staffing", "2017-18")
         add("Staffing and Support Costs 2017-18 (table) = net staffing saving + business support posts (5.5.3)",
-            "total", table_figure(r"^Staffing", "2017-18"), money(net[1], "v") + money(posts[1], "v"),
-            _At(int(table_row(r"^Staffing", "2017-18").source_line.iloc[0])) if len(table_row(r"^Staffing", "2017-18"))
-            else posts[0], note=f"parts stated on line {posts[0].number} (paragraph 5.5.3)")
+            "total", staffing, money(net[1], "v") + money(posts[1], "v"), staffing_line or posts[0],
+            note=f"parts stated on line {posts[0].number} (paragraph 5.5.3)")
     # 5.6.1 adoption timeliness saving vs the table
     adopt = _find(text, r"saving of around (?P<v>£\d+k) per annum based on reducing adoption timescales")
     if adopt:
         add("Acceleration of Adoption 2017-18: paragraph 5.6.1 vs table", "repeated", money(adopt[1], "v"),
-            table_figure(r"^Acceleration of Adoption", "2017-18"), adopt[0],
+            table_cell(r"^Acceleration of Adoption", "2017-18")[0], adopt[0],
             note="the paper rounds its figures to the nearest £1k", tolerance=ROUNDING_TOLERANCE_GBP)

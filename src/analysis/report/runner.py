@@ -45,7 +45,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -244,7 +244,7 @@ def plan_packs(periods: Sequence[str], authorities: Sequence[str | None], *, out
                                 timeout, reuse_kernel))
             inputs = [{"file": d.file, "document": d.document, "authority": d.authority, "period": d.period,
                        "sha256": d.sha256} for d in documents if d.document in used_docs]
-            jobs = [Job(**{**asdict(j), "inputs": tuple(tuple(sorted(i.items())) for i in inputs)}) for j in jobs]
+            jobs = [replace(j, inputs=tuple(tuple(sorted(i.items())) for i in inputs)) for j in jobs]
             plans.append(PackPlan(period, authority, out_dir, jobs, skipped, inputs, staging))
     return plans
 
