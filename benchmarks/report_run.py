@@ -89,7 +89,7 @@ def main() -> None:
         manifest = json.loads((tmp / "reports" / args.period / "manifest.json").read_text())
         per_nb = {r["name"]: r["duration_s"] for r in manifest["reports"]}
         floor = floor_one(tmp)
-        floor_libs = floor_one(tmp, "import analysis.scorecard, analysis.display, analysis.reconcile")
+        floor_libs = floor_one(tmp, "import analysis.analyses.scorecard, analysis.presentation.display, analysis.reconcile")
         naive_times = {} if args.skip_naive else naive(notebooks, tmp)
         shutil.rmtree(tmp / "reports", ignore_errors=True)
 

@@ -1,4 +1,4 @@
-"""Business plan analysis (analysis.budget) on Cambridgeshire's CYP Committee paper of
+"""Business plan analysis (analysis.analyses.budget) on Cambridgeshire's CYP Committee paper of
 10 October 2017 (004_2dcb32a701b4c77f.txt).  Expected values are the paper's printed £000
 figures (cited by line, read here with plain ``split('\\t')``) and arithmetic done in the test.
 """
@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from analysis import budget, charts
+from analysis.analyses import budget
+from analysis.presentation import charts
 from analysis.errors import InputError
 from analysis.money import format_gbp
 

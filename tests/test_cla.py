@@ -11,7 +11,9 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 
-from analysis import charts, cla, data
+from analysis import data
+from analysis.analyses import cla
+from analysis.presentation import charts
 from analysis.errors import InputError
 
 from .conftest import MTFS, raw_lines

@@ -9,7 +9,9 @@ import statistics
 import pytest
 from matplotlib.colors import to_hex
 
-from analysis import charts, comparators, data
+from analysis import data
+from analysis.analyses import comparators
+from analysis.presentation import charts
 from analysis.errors import InputError
 
 from .conftest import FIVE_YEAR_PLAN, raw_lines

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import charts
-from analysis import improvement_plan as ip
+from analysis.presentation import charts
+from analysis.analyses import improvement_plan as ip
 
 from .conftest import MTFS, raw_lines
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis import charts, placements
+from analysis.analyses import placements
+from analysis.presentation import charts
 
 from .conftest import FIVE_YEAR_PLAN, MTFS, raw_lines
 

@@ -1,4 +1,4 @@
-"""Recovery plan analysis (analysis.recovery) on Torbay's Finance Recovery Plan Actions
+"""Recovery plan analysis (analysis.analyses.recovery) on Torbay's Finance Recovery Plan Actions
 (000_f58272dfada571d1.txt, Cabinet 12 November 2019, Appendix 1, lines 82-168: section headings on
 lines 83-162, actions between them).
 
@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from analysis import charts, recovery
+from analysis.analyses import recovery
+from analysis.presentation import charts
 from analysis.errors import InputError
 from analysis.money import format_gbp
 

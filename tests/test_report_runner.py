@@ -269,7 +269,8 @@ def two_months(tmp_path_factory, bundled):
 
 
 def test_movement_since_last_month(two_months):
-    from analysis import data, variance
+    from analysis import data
+    from analysis.analyses import variance
 
     _, processed, october = two_months
     current, previous = data.tracker("Cambridgeshire", "2017-11", processed)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from analysis import scorecard
+from analysis.analyses import scorecard
 from analysis.report.notebooks import execute
 
 from .conftest import ROOT

@@ -7,7 +7,8 @@ from __future__ import annotations
 import matplotlib.colors as mcolors
 import pytest
 
-from analysis import charts, variance
+from analysis.analyses import variance
+from analysis.presentation import charts
 
 from .conftest import TRACKER, raw_lines
 

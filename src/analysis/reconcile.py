@@ -143,7 +143,7 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None)
 
 def chart_status(reconciliation: pd.DataFrame, *, source: str):
     """Stacked bars: checks by document and status."""
-    from . import charts
+    from .presentation import charts
 
     counts = summarise(reconciliation)
     fig, ax = charts.new_figure(height=3.6)

@@ -53,7 +53,7 @@ def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> 
 
 
 def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
-    """The headline figures a notebook published with :func:`analysis.display.headlines`."""
+    """The headline figures a notebook published with :func:`analysis.presentation.display.headlines`."""
     found: list[list[str]] = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):

@@ -295,7 +295,7 @@ _RESET = ("_ip = get_ipython()\n"
           "import warnings as _w\n_w.resetwarnings()\ndel _w, _plt, _ip, _k")
 # Imported once when a worker's kernel starts, so that no notebook pays for them.
 _WARM = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, pandas, pyarrow\n"
-         "import analysis.display, analysis.scorecard, analysis.reconcile\n")  # scorecard imports every analysis
+         "import analysis.presentation.display, analysis.analyses.scorecard, analysis.reconcile\n")  # scorecard imports every analysis
 
 
 def _run_code(km, code: str) -> None:

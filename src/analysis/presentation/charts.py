@@ -208,7 +208,7 @@ def grouped_bars(categories: Sequence[str], groups: Mapping[str, Sequence[float]
         bars = (ax.barh(offsets, vals, height=width, color=colour, label=name) if horizontal
                 else ax.bar(offsets, vals, width=width, color=colour, label=name))
         if value_labels:
-            from .money import format_gbp
+            from ..money import format_gbp
 
             ax.bar_label(bars, labels=[format_gbp(v) if money else f"{v:,.0f}" for v in vals], fontsize=8, padding=2)
     if horizontal:
@@ -254,7 +254,7 @@ def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end:
     step = 10 ** max(int(np.floor(np.log10(max(abs(lowest), 1)))) - 1, 0)
     floor_value = max(0.0, np.floor(lowest * 0.97 / step) * step) if lowest > 0 else lowest * 1.05
     fmt = gbp_formatter(unit)
-    from .money import format_gbp
+    from ..money import format_gbp
 
     for yi, (lab, delta) in enumerate(steps, start=1):
         edge = lefts[yi] + widths[yi]

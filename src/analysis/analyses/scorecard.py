@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from . import budget, cla, comparators, improvement_plan, placements, recovery, variance
-from .money import format_gbp
+from ..money import format_gbp
 
 #: section -> the report page (in the published pack) that explains it
 REPORTS = {

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts
-from .money import format_gbp
+from ..presentation import charts
+from ..money import format_gbp
 
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 RAG_ORDER = ["Red", "Amber", "Green", "No RAG"]
@@ -210,7 +210,7 @@ def movement_report(current: pd.DataFrame, previous: pd.DataFrame):
     where the printed direction of travel disagrees with the two months' figures."""
     from IPython.display import HTML
 
-    from . import display as d
+    from ..presentation import display as d
 
     m = movement(current, previous)
     t = m["total"]

@@ -21,9 +21,9 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts
-from .display import printed_year
-from .money import format_gbp
+from ..presentation import charts
+from ..presentation.display import printed_year
+from ..money import format_gbp
 
 BASELINE_YEAR = "2013-14"
 

@@ -21,9 +21,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import charts
-from .display import printed_year
-from .money import format_gbp
+from ..presentation import charts
+from ..presentation.display import printed_year
+from ..money import format_gbp
 
 ALL_YEARS = "all years"
 TABLE, PROSE = "table", "action plan prose"

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts
-from .errors import InputError
-from .money import format_gbp
+from ..presentation import charts
+from ..errors import InputError
+from ..money import format_gbp
 
 PC = "People and Communities (P&C)"
 PC_SHARE_LABELS = {"pc_inflation_gbp": "P&C inflation (£)", "total_inflation_gbp": "All blocks' inflation (£)",

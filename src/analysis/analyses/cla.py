@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts, comparators
-from .display import rate as rate_text
-from .errors import InputError
+from ..presentation import charts
+from . import comparators
+from ..presentation.display import rate as rate_text
+from ..errors import InputError
 
 SERIES_ORDER = ["actual", "plan_2014", "plan_2014_restated", "mtfs_2017"]
 SERIES_NAMES = {

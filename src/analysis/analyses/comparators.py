@@ -23,9 +23,9 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts
-from .display import rate as rate_text
-from .errors import InputError
+from ..presentation import charts
+from ..presentation.display import rate as rate_text
+from ..errors import InputError
 
 AVERAGES = ("mean", "median")
 RATE_UNIT = "children looked after per 10,000 children aged 0-17"

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts
-from .errors import InputError
-from .money import format_gbp
+from ..presentation import charts
+from ..errors import InputError
+from ..money import format_gbp
 
 PRIORITIES = ["H", "M", "L"]
 NOT_READABLE = "not readable"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 from IPython.display import HTML
 
-from .money import format_gbp
+from ..money import format_gbp
 
 Formatter = Callable[[object], str]
 
