@@ -70,3 +70,48 @@ def source_label(documents: list[str], processed_dir: str | Path | None = None) 
     """A chart's source line: the papers' titles and dates, e.g. 'Cambridgeshire: Appendix 3 - … (2017-10)'."""
     rows = sources_for(documents, processed_dir)
     return "; ".join(f"{r.authority}: {r.paper} ({r.date})" for r in rows.itertuples())
+
+
+def document_period(row) -> str:
+    """The month a document speaks for: a tracker's reported period; otherwise the month of the
+    paper's date (a date given as a year only counts from that year's December, when the paper
+    had certainly been delivered)."""
+    period = getattr(row, "period", None)
+    if isinstance(period, str) and period:
+        return period
+    date = str(getattr(row, "date", "") or "")
+    if len(date) >= 7:
+        return date[:7]
+    if len(date) == 4 and date.isdigit():
+        return f"{date}-12"
+    return ""
+
+
+def documents_in_force(sources: pd.DataFrame, authority: str, period: str) -> list[str]:
+    """The documents a pack for ``authority`` at ``period`` reads: of each kind, the latest
+    delivered whose period (:func:`document_period`) is on or before ``period``; a savings tracker
+    also brings the previous month's tracker (for the movement since last month)."""
+    rows = sources[sources["authority"] == authority]
+    chosen: list[str] = []
+    for kind, group in rows.groupby("kind", sort=True):
+        dated = [(document_period(r), r.document) for r in group.itertuples() if document_period(r)]
+        eligible = sorted(d for d in dated if d[0] <= period)
+        if not eligible:
+            continue
+        chosen.append(eligible[-1][1])
+        if kind == "savings_tracker":
+            before = [doc for p, doc in eligible if p == previous_period(eligible[-1][0])]
+            chosen += before[-1:]
+    return sorted(chosen)
+
+
+def authority_periods(sources: pd.DataFrame) -> dict[str, list[str]]:
+    """Authority -> the periods a pack can be made for (the periods of its documents), oldest first."""
+    out: dict[str, list[str]] = {}
+    for row in sources.itertuples():
+        p = document_period(row)
+        if p:
+            out.setdefault(row.authority, [])
+            if p not in out[row.authority]:
+                out[row.authority].append(p)
+    return {a: sorted(ps) for a, ps in sorted(out.items())}

@@ -1,0 +1,44 @@
+"""analysis.data: which documents a pack for an authority at a period reads."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import data
+
+
+def _sources(rows):
+    return pd.DataFrame(rows, columns=["document", "kind", "authority", "date", "period"])
+
+
+# The bundled manifest (data/raw/manifest.csv): Torbay 000 dated 2019-11-12, 001 2017-01-11,
+# 002 "2015"; Cambridgeshire tracker 003 for 2017-10 and business plan 004 dated 2017-10-10.
+BUNDLED = _sources([
+    ("000", "recovery_action_plan", "Torbay", "2019-11-12", ""),
+    ("001", "medium_term_financial_strategy", "Torbay", "2017-01-11", ""),
+    ("002", "five_year_plan_review", "Torbay", "2015", ""),
+    ("003", "savings_tracker", "Cambridgeshire", "2017-10", "2017-10"),
+    ("004", "business_plan_review", "Cambridgeshire", "2017-10-10", ""),
+])
+
+
+def test_each_kind_latest_on_or_before_the_period():
+    assert data.documents_in_force(BUNDLED, "Torbay", "2019-11") == ["000", "001", "002"]
+    assert data.documents_in_force(BUNDLED, "Torbay", "2017-06") == ["001", "002"]  # the 2019 plan is not yet written
+    assert data.documents_in_force(BUNDLED, "Torbay", "2015-11") == []  # "2015" counts from December 2015
+    assert data.documents_in_force(BUNDLED, "Cambridgeshire", "2017-10") == ["003", "004"]
+    assert data.documents_in_force(BUNDLED, "Cambridgeshire", "2017-09") == []
+
+
+def test_a_later_tracker_replaces_the_earlier_and_brings_its_previous_month():
+    sources = pd.concat([BUNDLED, _sources([("005", "savings_tracker", "Cambridgeshire", "2017-11", "2017-11"),
+                                            ("006", "savings_tracker", "Cambridgeshire", "2018-01", "2018-01")])])
+    assert data.documents_in_force(sources, "Cambridgeshire", "2017-11") == ["003", "004", "005"]
+    assert data.documents_in_force(sources, "Cambridgeshire", "2017-12") == ["003", "004", "005"]
+    # January 2018: no December tracker was delivered, so no previous month
+    assert data.documents_in_force(sources, "Cambridgeshire", "2018-01") == ["004", "006"]
+
+
+def test_authority_periods():
+    assert data.authority_periods(BUNDLED) == {"Cambridgeshire": ["2017-10"],
+                                               "Torbay": ["2015-12", "2017-01", "2019-11"]}
