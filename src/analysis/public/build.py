@@ -152,9 +152,9 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
     if not parts:
         return pd.DataFrame()
     rows = pd.concat(parts, ignore_index=True)
-    lookup = index.frame.set_index("old_la_code")
+    lookup = index.lookup()
     by_new = {n: o for o, n in zip(index.frame.old_la_code, index.frame.new_la_code) if isinstance(n, str)}
-    regions = index.regions.set_index("region_code").region_name
+    regions = dict(zip(index.regions.region_code, index.regions.region_name))
     out = []
     for r in rows.to_dict("records"):
         level = r["level"]
@@ -162,14 +162,14 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
             old = r.get("old_la_code") if isinstance(r.get("old_la_code"), str) else by_new.get(r.get("new_la_code"))
             if old is None:
                 continue  # an RO3 body that is not a children's services authority (district, police, fire)
-            if old not in lookup.index and reorganisation_of(old) is not None:
+            if old not in lookup and reorganisation_of(old) is not None:
                 notes.append(f"{r['source_file']}: {r['name']} ({old}) skipped: abolished before the first CLA "
                              f"release, so the releases give it no code ({reorganisation_of(old).note})")
                 continue
-            if old not in lookup.index:
+            if old not in lookup:
                 raise InputError(r["source_file"], line=int(r["source_line"]), column="LA code",
                                  expected="an authority code known to the EES or ONS files", found=old)
-            r.update(old_la_code=old, new_la_code=lookup.at[old, "new_la_code"], name=lookup.at[old, "name"])
+            r.update(old_la_code=old, new_la_code=lookup[old]["new_la_code"], name=lookup[old]["name"])
         elif level == "regional":
             region = index.region_by_name(r["name"])
             if region is None:

@@ -54,21 +54,21 @@ def read_release(path: Path) -> pd.DataFrame:
     vintage, first = int(years.max()), int(years.min())
     release = f"EES {vintage} release ({first}-{vintage})"
     out = []
-    for idx, r in rows.iterrows():
+    for idx, r in zip(rows.index, rows.to_dict("records")):
         line = int(idx) + 2
         number, n_mark = parse_figure(r[count], path=path, line=line, column=count)
-        population, p_mark = parse_figure(r.population_estimate, path=path, line=line, column="population_estimate")
-        rate, r_mark = parse_figure(r.rate_per_10000, path=path, line=line, column="rate_per_10000", integer=False)
-        level = LEVELS[r.geographic_level]
+        population, p_mark = parse_figure(r["population_estimate"], path=path, line=line, column="population_estimate")
+        rate, r_mark = parse_figure(r["rate_per_10000"], path=path, line=line, column="rate_per_10000", integer=False)
+        level = LEVELS[r["geographic_level"]]
         out.append({
-            "level": level, "old_la_code": (r.old_la_code or None) if level == "local authority" else None,
-            "new_la_code": {"national": r.get("country_code") or ENGLAND_CODE, "regional": r.region_code,
-                            "local authority": r.new_la_code or None}[level],
-            "name": r.la_name if level == "local authority" else (r.region_name or "England"),
-            "region_code": r.region_code or None, "region_name": r.region_name or None,
-            "year": int(r.time_period), "number": number, "number_marker": n_mark,
+            "level": level, "old_la_code": (r["old_la_code"] or None) if level == "local authority" else None,
+            "new_la_code": {"national": r.get("country_code") or ENGLAND_CODE, "regional": r["region_code"],
+                            "local authority": r["new_la_code"] or None}[level],
+            "name": r["la_name"] if level == "local authority" else (r["region_name"] or "England"),
+            "region_code": r["region_code"] or None, "region_name": r["region_name"] or None,
+            "year": int(r["time_period"]), "number": number, "number_marker": n_mark,
             "population": population, "population_marker": p_mark,
-            "population_mid_year": int(r.time_period) - 1 if population is not None else None,
+            "population_mid_year": int(r["time_period"]) - 1 if population is not None else None,
             "population_source": "printed in the release" if population is not None else None,
             "rate": rate, "rate_marker": r_mark, "release": release, "release_vintage": vintage,
             "release_primary": True, "source_file": path.name, "source_line": line,

@@ -60,17 +60,20 @@ def cla_observations(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
     if part.empty:
         raise InputError(path, column="Short Desc", expected=f"measures {RATE} and {NUMBER}", found="none")
     vintage = int(pd.to_numeric(part.Years, errors="coerce").max())
-    out = []
-    for (code, area, year), group in part.groupby(["LA Number", "LA and Regions", "Years"], sort=True, dropna=False):
-        if pd.isna(code):
-            raise InputError(path, line=int(group.source_line.iloc[0]), column="LA Number", expected="an LA number",
+    cells: dict[tuple, dict] = {}
+    for r in part.to_dict("records"):
+        if pd.isna(r["LA Number"]):
+            raise InputError(path, line=int(r["source_line"]), column="LA Number", expected="an LA number",
                              found="blank")
-        values = {m: group[group["Short Desc"] == m] for m in (RATE, NUMBER)}
-        number, n_mark = _value(values[NUMBER], path, integer=True)
-        rate, r_mark = _value(values[RATE], path, integer=False)
-        level = _level(float(code))
-        line = int(group.source_line.min())
-        region = group.Region.iloc[0]
+        key = (float(r["LA Number"]), r["LA and Regions"], r["Years"])
+        cells.setdefault(key, {})[r["Short Desc"]] = r
+    out = []
+    for (code, area, year), by_measure in sorted(cells.items()):
+        number, n_mark = _value(by_measure.get(NUMBER), path, integer=True)
+        rate, r_mark = _value(by_measure.get(RATE), path, integer=False)
+        level = _level(code)
+        line = min(int(r["source_line"]) for r in by_measure.values())
+        region = next(iter(by_measure.values()))["Region"]
         out.append({
             "level": level, "old_la_code": str(int(code)) if level == "local authority" else None,
             "new_la_code": ENGLAND_CODE if level == "national" else None, "name": clean_name(area),
@@ -88,11 +91,10 @@ def cla_observations(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _value(rows: pd.DataFrame, path: Path, integer: bool):
-    if rows.empty:
+def _value(row: dict | None, path: Path, integer: bool):
+    if row is None:
         return None, ""
-    r = rows.iloc[0]
-    return parse_figure(r.Values, path=path, line=int(r.source_line), column="Values", integer=integer)
+    return parse_figure(row["Values"], path=path, line=int(row["source_line"]), column="Values", integer=integer)
 
 
 def finance_rows(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -100,21 +102,23 @@ def finance_rows(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
     spend in £ a year, weekly unit costs in £ per child per week, by area and financial year."""
     out = []
     part = bds[bds["Short Desc"].isin(list(FINANCE))]
-    for r in part.itertuples(index=False):
-        match = _FY.match(str(r.Years))
+    for r in part.to_dict("records"):
+        match = _FY.match(str(r["Years"]))
         if not match:
-            raise InputError(path, line=int(r.source_line), column="Years", expected="a financial year such as "
-                             "2016-17 (OT)", found=r.Years)
-        value, marker = parse_figure(r.Values, path=path, line=int(r.source_line), column="Values", integer=False)
-        measure, unit = FINANCE[r._0]
-        level = _level(float(r._4))
+            raise InputError(path, line=int(r["source_line"]), column="Years", expected="a financial year such as "
+                             "2016-17 (OT)", found=r["Years"])
+        value, marker = parse_figure(r["Values"], path=path, line=int(r["source_line"]), column="Values",
+                                     integer=False)
+        measure, unit = FINANCE[r["Short Desc"]]
+        level = _level(float(r["LA Number"]))
         out.append({
-            "level": level, "old_la_code": str(int(r._4)) if level == "local authority" else None,
-            "name": clean_name(r._2), "financial_year": f"{match.group(1)}-{match.group(2)}",
-            "measure": measure, "unit": unit, "amount": value, "amount_raw": str(r.Values),
-            "source": "LAIT", "line_description": r._0, "source_file": path.name, "source_line": int(r.source_line),
+            "level": level, "old_la_code": str(int(r["LA Number"])) if level == "local authority" else None,
+            "name": clean_name(r["LA and Regions"]), "financial_year": f"{match.group(1)}-{match.group(2)}",
+            "measure": measure, "unit": unit, "amount": value, "amount_raw": str(r["Values"]),
+            "source": "LAIT", "line_description": r["Short Desc"], "source_file": path.name,
+            "source_line": int(r["source_line"]), "line_number": None,
             "flags": join_flags(marker_flag("amount", marker),
-                                "outturn (OT) figure" if "(OT)" in str(r.Years) else None),
+                                "outturn (OT) figure" if "(OT)" in str(r["Years"]) else None),
         })
     return pd.DataFrame(out)
 

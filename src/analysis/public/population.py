@@ -41,15 +41,16 @@ def read_population(path: Path) -> pd.DataFrame:
             raise InputError(path, column="age_group", expected="children aged 0 to 17 only",
                              found=", ".join(sorted(ages)))
     out = []
-    for idx, r in frame[frame.geographic_level.isin(list(LEVELS))].iterrows():
+    rows = frame[frame.geographic_level.isin(list(LEVELS))]
+    for idx, r in zip(rows.index, rows.to_dict("records")):
         line = int(idx) + 2
-        value, marker = parse_figure(r.population_estimate, path=path, line=line, column="population_estimate")
-        level = LEVELS[r.geographic_level]
+        value, marker = parse_figure(r["population_estimate"], path=path, line=line, column="population_estimate")
+        level = LEVELS[r["geographic_level"]]
         out.append({
-            "level": level, "old_la_code": r.old_la_code or None if level == "local authority" else None,
-            "new_la_code": {"national": ENGLAND_CODE, "regional": r.region_code,
-                            "local authority": r.new_la_code or None}[level],
-            "name": r.la_name or r.get("region_name", "") or "England", "mid_year": int(r.time_period),
+            "level": level, "old_la_code": r["old_la_code"] or None if level == "local authority" else None,
+            "new_la_code": {"national": ENGLAND_CODE, "regional": r["region_code"],
+                            "local authority": r["new_la_code"] or None}[level],
+            "name": r["la_name"] or r.get("region_name", "") or "England", "mid_year": int(r["time_period"]),
             "population": value, "population_marker": marker, "source_file": path.name, "source_line": line,
             "flags": "; ".join(text.flags) or None,
         })

@@ -50,8 +50,11 @@ def resolve(obs: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
                                  expected="an authority code known to the EES or ONS files", found=str(r["old_la_code"]))
             if not existed(r["old_la_code"], int(r["year"])):
                 continue
-            r.update(new_la_code=r["new_la_code"] or known["new_la_code"], name=known["name"],
+            printed = r["new_la_code"]
+            r.update(new_la_code=known["new_la_code"] or printed, name=known["name"],
                      region_code=known["region_code"], region_name=known["region_name"])
+            if printed and printed != r["new_la_code"]:  # ONS recoded e.g. Northumberland, Gateshead in 2020
+                r["flags"] = join_flags(r["flags"], f"release printed code {printed}; the current code is kept")
         elif r["level"] == "regional":
             code = r["new_la_code"]
             if not code:
@@ -93,12 +96,35 @@ def choose(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     first = ~obs.duplicated(["level", "new_la_code", "year"])
     held = obs.groupby(["level", "new_la_code", "year"]).release.transform("count")
     obs["releases_holding"] = held
-    return obs[first].drop(columns=["_figure", "_order"]), obs[~first].drop(columns=["_figure", "_order"])
+    chosen = obs[first].drop(columns=["_figure", "_order"])
+    others = obs[~first].drop(columns=["_figure", "_order"])
+    return _borrow_population(chosen, others), others
+
+
+def _borrow_population(chosen: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
+    """Where the chosen release prints no population (LAIT), the latest other release's for the
+    same area-year - the estimate DfE itself used - rather than a later ONS revision."""
+    printed = others.dropna(subset=["population"])  # others are already sorted latest first
+    printed = printed[~printed.duplicated(["level", "new_la_code", "year"])]
+    by_key = {(r.level, r.new_la_code, r.year): r for r in printed.itertuples()}
+    chosen = chosen.copy()
+    for i, r in zip(chosen.index, chosen.itertuples()):
+        if r.population is not None and not pd.isna(r.population):
+            continue
+        donor = by_key.get((r.level, r.new_la_code, r.year))
+        if donor is not None:
+            chosen.loc[i, ["population", "population_mid_year"]] = [donor.population, donor.population_mid_year]
+            chosen.loc[i, "population_source"] = f"printed in {donor.release}"
+            chosen.loc[i, "flags"] = join_flags(r.flags, f"population: {donor.release} ({donor.source_file} line "
+                                                          f"{donor.source_line})")
+    return chosen
 
 
 def _population_lookup(population: pd.DataFrame) -> dict[tuple[str, int], tuple]:
-    return {(r.new_la_code, int(r.mid_year)): (r.population, r.population_marker, r.source_file, r.source_line)
-            for r in population.itertuples() if r.new_la_code}
+    """(old 3-digit code for an authority - stable when ONS recodes -, else the area code, mid-year)."""
+    return {(r.old_la_code if isinstance(r.old_la_code, str) else r.new_la_code, int(r.mid_year)):
+            (r.population, r.population_marker, r.source_file, r.source_line)
+            for r in population.itertuples() if isinstance(r.new_la_code, str) or isinstance(r.old_la_code, str)}
 
 
 def _missing_population(r, mid: int, have_years: list[int], marker: str | None) -> str:
@@ -126,7 +152,7 @@ def rate_rows(chosen: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
         pop_source, reason, flags = r.population_source, None, [r.flags]
         if pop is None:
             mid = mid_year_for(int(r.year))
-            found = pops.get((r.new_la_code, mid))
+            found = pops.get((r.old_la_code if isinstance(r.old_la_code, str) else r.new_la_code, mid))
             if found is not None and found[0] is not None and not pd.isna(found[0]):
                 pop, pop_source = int(found[0]), ONS_SOURCE
                 flags.append(f"population: ONS mid-{mid} ({found[2]} line {found[3]})")
@@ -184,21 +210,21 @@ def _check(published, number, pop, rounded_to: int, pop_source) -> str | None:
 def revisions(chosen: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
     """One row per measure where another release prints a different figure for the same
     area-year: its value against the chosen (latest) release's; difference = latest - other."""
-    latest = chosen.set_index(["level", "new_la_code", "year"])
+    latest = {(r["level"], r["new_la_code"], r["year"]): r for r in chosen.to_dict("records")}
     out = []
     for r in others.itertuples():
-        best = latest.loc[(r.level, r.new_la_code, r.year)]
+        best = latest[(r.level, r.new_la_code, r.year)]
         for measure, col in (("number", "number"), ("population", "population"), ("rate_per_10k", "rate")):
             mine, theirs = getattr(r, col), best[col]
             if mine is None or pd.isna(mine) or theirs is None or pd.isna(theirs) or float(mine) == float(theirs):
                 continue
             out.append({
-                "geographic_level": r.level, "old_la_code": best.old_la_code, "new_la_code": r.new_la_code,
+                "geographic_level": r.level, "old_la_code": best["old_la_code"], "new_la_code": r.new_la_code,
                 "authority": best["name"], "year": int(r.year), "measure": measure,
-                "release": r.release, "value": float(mine), "latest_release": best.release,
+                "release": r.release, "value": float(mine), "latest_release": best["release"],
                 "latest_value": float(theirs), "difference": float(theirs) - float(mine),
                 "source_file": r.source_file, "source_line": int(r.source_line),
-                "latest_source_file": best.source_file, "latest_source_line": int(best.source_line),
+                "latest_source_file": best["source_file"], "latest_source_line": int(best["source_line"]),
             })
     cols = ["geographic_level", "old_la_code", "new_la_code", "authority", "year", "measure", "release", "value",
             "latest_release", "latest_value", "difference", "source_file", "source_line", "latest_source_file",

@@ -70,23 +70,26 @@ def read_outturn(path: Path) -> pd.DataFrame:
     net_col = _column(cols, path, "net current expenditure", "netcurrentexpenditure")
     frame = text.frame
     frame["_meaning"] = frame[desc_col].map(normalise_description)
-    frame["_line"] = [_line_number(r, line_col, desc_col) for _, r in frame.iterrows()]
+    lead = pd.to_numeric(frame[desc_col].str.extract(r"^\s*(\d+)", expand=False), errors="coerce")
+    printed = pd.to_numeric(frame[line_col], errors="coerce") if line_col else lead
+    frame["_line"] = printed.fillna(lead).astype("Int64")
     wanted = {v: k for k, v in LINES.items()}
     positions = frame.groupby("_meaning")._line.min()
     excludes_adoption = positions.get("adoption services", -1) > positions.get("total children looked after", 1e9)
     out = []
-    for idx, r in frame[frame._meaning.isin(list(wanted))].iterrows():
+    rows = frame[frame._meaning.isin(list(wanted))]
+    for idx, r in zip(rows.index, rows.to_dict("records")):
         line = int(idx) + 2
         code = str(r[code_col]).strip()
         if not code.isdigit():
             raise InputError(path, line=line, column=code_col, expected="a 3-digit LA code", found=code)
-        measure = wanted[r._meaning]
+        measure = wanted[r["_meaning"]]
         for m, col in ((measure, gross_col), *(((NET[measure], net_col),) if measure in NET else ())):
             value, marker = parse_figure(r[col], path=path, line=line, column=col, integer=False)
             out.append({
                 "level": "local authority", "old_la_code": code, "name": str(r[name_col]).strip(),
                 "financial_year": year, "measure": m, "unit": "gbp", "amount": value, "amount_raw": r[col],
-                "source": "s251 outturn", "line_number": r._line, "line_description": str(r[desc_col]).strip(),
+                "source": "s251 outturn", "line_number": None if pd.isna(r["_line"]) else int(r["_line"]), "line_description": str(r[desc_col]).strip(),
                 "source_file": path.name, "source_line": line,
                 "flags": join_flags(text.flags, marker_flag("amount", marker),
                                     "total excludes adoption and special guardianship (reported after the looked-"
@@ -102,10 +105,3 @@ def read_outturn(path: Path) -> pd.DataFrame:
         raise InputError(path, line=int(r.source_line), column=desc_col,
                          expected=f"one line {r.line_description!r} per authority", found="a second one")
     return rows
-
-
-def _line_number(row: pd.Series, line_col: str | None, desc_col: str) -> int | None:
-    if line_col is not None and str(row[line_col]).strip().isdigit():
-        return int(row[line_col])
-    lead = re.match(r"^\s*(\d+)", str(row[desc_col]))
-    return int(lead.group(1)) if lead else None

@@ -44,28 +44,28 @@ def read_sfr(path: Path) -> pd.DataFrame:
     named = _NAME.search(path.name)
     release = f"SFR{named.group(1)}/{named.group(2)}" if named else f"SFR {year}"
     out = []
-    for idx, r in text.frame.iterrows():
-        level, level_flag = LEVELS.get(r.geog_l.strip().lower()), None
-        if level is None and not r.geog_l.strip() and re.fullmatch(r"\d{3}", r.geog_c.strip()):
+    for idx, r in enumerate(text.frame.to_dict("records")):
+        level, level_flag = LEVELS.get(r["geog_l"].strip().lower()), None
+        if level is None and not r["geog_l"].strip() and re.fullmatch(r"\d{3}", r["geog_c"].strip()):
             level, level_flag = "local authority", "geog_l blank: read as LA from its 3-digit code"
         if level is None:
-            if not "".join(r.values).strip():
+            if not "".join(r.values()).strip():
                 continue  # a blank row
             raise InputError(path, line=int(idx) + 2, column="geog_l", expected="NATIONAL, REGION, GOR or LA",
-                             found=r.geog_l)
+                             found=r["geog_l"])
         line = int(idx) + 2
         number, n_mark = parse_figure(r[count], path=path, line=line, column=count)
         population, p_mark, mid = None, None, None
         if pops:
             population, p_mark = parse_figure(r[pops[0][0]], path=path, line=line, column=pops[0][0])
             mid = pops[0][1] if population is not None else None
-        code = r.geog_c.strip()
+        code = r["geog_c"].strip()
         out.append({
             "level": level, "old_la_code": code if level == "local authority" else None,
             # a region's New_geog_code is not reliable (London, Inner and Outer London all print E12000007):
             # regions are resolved by name
             "new_la_code": {"national": ENGLAND_CODE, "regional": None}.get(level, r.get("New_geog_code") or None),
-            "name": r.geog_n.strip(), "region_code": None, "region_name": r.geog_n.strip() if level == "regional" else None,
+            "name": r["geog_n"].strip(), "region_code": None, "region_name": r["geog_n"].strip() if level == "regional" else None,
             "year": year, "number": number, "number_marker": n_mark,
             "population": population, "population_marker": p_mark, "population_mid_year": mid,
             "population_source": f"printed in the release ({pops[0][0]})" if population is not None else None,
