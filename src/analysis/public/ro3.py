@@ -42,11 +42,11 @@ def read_ro3(path: Path) -> pd.DataFrame:
     if not year:
         raise InputError(path, expected="a financial year such as 2024-25 in the file name", found=path.name)
     try:
-        sheets = pd.ExcelFile(path, engine="odf").sheet_names
-        sheet = next((s for s in sheets if s.startswith("RO3_LA_Data")), None)
+        book = pd.ExcelFile(path, engine="odf")  # odfpy parses the whole document once (~20 s for RO3)
+        sheet = next((s for s in book.sheet_names if s.startswith("RO3_LA_Data")), None)
         if sheet is None:
-            raise InputError(path, expected="a sheet named RO3_LA_Data...", found=", ".join(sheets))
-        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="odf")
+            raise InputError(path, expected="a sheet named RO3_LA_Data...", found=", ".join(book.sheet_names))
+        raw = book.parse(sheet, header=None, dtype=str)
     except (ValueError, OSError, KeyError) as exc:
         raise InputError(path, expected="an OpenDocument spreadsheet (.ods)", found=str(exc)[:80]) from None
     heads = raw.index[raw.iloc[:, 0].astype(str).str.strip() == "E-code"].tolist()

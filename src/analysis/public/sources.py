@@ -102,6 +102,7 @@ def require_columns(text: Text, columns: list[str], what: str) -> None:
 
 
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+_NOTE_RE = re.compile(r"^\[note \d+\]$", re.IGNORECASE)  # MHCLG: a note stands where the figure would be
 
 
 def parse_figure(cell: object, *, path: Path | str = "", line: int | None = None, column: str = "",
@@ -114,7 +115,7 @@ def parse_figure(cell: object, *, path: Path | str = "", line: int | None = None
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         return (int(cell) if integer and float(cell).is_integer() else cell), None
     text = str(cell).strip()
-    if text in MARKERS:
+    if text in MARKERS or _NOTE_RE.match(text):
         return None, text
     plain = text.replace(",", "")
     if _NUMBER_RE.match(plain):
@@ -136,7 +137,9 @@ def marker_flag(column: str, marker: str | None) -> str | None:
     """``'number: c = suppressed (confidential)'`` for a marker, ``None`` for a figure."""
     if marker is None:
         return None
-    return f"{column}: {marker or 'blank'} = {MARKERS.get(marker, 'not a figure')}"
+    meaning = MARKERS.get(marker, "a note in the source instead of a figure" if _NOTE_RE.match(marker) else
+                          "not a figure")
+    return f"{column}: {marker or 'blank'} = {meaning}"
 
 
 def join_flags(*parts: object) -> str | None:
