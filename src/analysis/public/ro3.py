@@ -46,7 +46,7 @@ def read_ro3(path: Path) -> pd.DataFrame:
         sheet = next((s for s in book.sheet_names if s.startswith("RO3_LA_Data")), None)
         if sheet is None:
             raise InputError(path, expected="a sheet named RO3_LA_Data...", found=", ".join(book.sheet_names))
-        raw = book.parse(sheet, header=None, dtype=str)
+        raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
     except (ValueError, OSError, KeyError) as exc:
         raise InputError(path, expected="an OpenDocument spreadsheet (.ods)", found=str(exc)[:80]) from None
     heads = raw.index[raw.iloc[:, 0].astype(str).str.strip() == "E-code"].tolist()
