@@ -51,7 +51,8 @@ class PublicData:
     _la_rates: dict = field(default_factory=dict, repr=False)  # year -> sorted array of LA rates
 
     def __post_init__(self) -> None:
-        for r in self.rates.to_dict("records"):
+        # oldest first, so a name shared by a predecessor and its successor (Dorset 835 / 838) means the latest
+        for r in self.rates.sort_values("year", kind="stable").to_dict("records"):
             key = r["old_la_code"] if r["geographic_level"] == "local authority" else r["new_la_code"]
             self._rate[(key, int(r["year"]))] = r
             if r["geographic_level"] == "local authority":
