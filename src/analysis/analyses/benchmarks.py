@@ -49,6 +49,7 @@ class PublicData:
     _names: dict = field(default_factory=dict, repr=False)  # name key / code -> old code
     _groups: dict = field(default_factory=dict, repr=False)  # (model, old code) -> list of neighbour old codes
     _la_rates: dict = field(default_factory=dict, repr=False)  # year -> sorted array of LA rates
+    _spend: dict = field(default_factory=dict, repr=False)  # built on first use by spend()
 
     def __post_init__(self) -> None:
         # oldest first, so a name shared by a predecessor and its successor (Dorset 835 / 838) means the latest
@@ -232,9 +233,9 @@ SPEND_SOURCES = {"s251": ("s251 outturn", "LAIT"), "RO3": ("RO3",)}
 def _spend_index(pub: PublicData) -> dict:
     """(code, financial_year, measure, source family) -> (amount, source); England from its own
     row where printed, else the sum of the authorities (flagged by the caller)."""
-    if "_spend" in pub.__dict__:
-        return pub.__dict__["_spend"]
-    index: dict = {}
+    if pub._spend:
+        return pub._spend
+    index = pub._spend
     family = {s: f for f, members in SPEND_SOURCES.items() for s in members}
     for r in pub.spend.to_dict("records"):
         if r["amount_gbp"] is None or pd.isna(r["amount_gbp"]):
@@ -246,7 +247,6 @@ def _spend_index(pub: PublicData) -> dict:
         key = ("E92000001", fy, measure, family[source])
         if key not in index and measure.endswith("expenditure"):
             index[key] = (int(group.amount_gbp.sum()), f"{source} (sum of {len(group)} authorities)")
-    pub.__dict__["_spend"] = index
     return index
 
 
