@@ -54,3 +54,12 @@ def public_dir() -> Path:
     if not PUBLIC.is_dir():
         pytest.skip(f"public statistics not present at {PUBLIC} (download them as the README says)")
     return PUBLIC
+
+
+@pytest.fixture(scope="session")
+def public_tables(public_dir: Path) -> dict:
+    """The public-statistics tables built in memory from ../shared/data/public (nothing written),
+    joined with the papers' comparator lists in data/processed (``make test`` ingests first)."""
+    from analysis.public.build import build
+
+    return build(public_dir, paths.processed_dir()).tables

@@ -37,7 +37,7 @@ READERS: dict[str, tuple[Reader, str | None]] = {
     "business_plan_review": (read_business_plan, None),
 }
 
-TABLE_NAMES = tuple(schemas.TABLES)
+TABLE_NAMES = schemas.tables_of("ingest")
 
 
 @dataclass
