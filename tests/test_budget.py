@@ -104,7 +104,7 @@ def test_first_year_is_validated(tables):
 # --------------------------------------------------------------------------------------------- pressures
 
 
-def test_pc_share_of_inflation_and_demand(tables):
+def test_block_share_of_inflation_and_demand(tables):
     share = budget.block_share(tables["inflation"], tables["demand_pressures"], PC)
     pc_inflation = _row(79)[1]  # §2.4 table, line 79 'People and Communities (P&C)'
     all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)))]  # lines 79-84

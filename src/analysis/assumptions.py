@@ -81,10 +81,10 @@ class Assumption:
 LOG: tuple[Assumption, ...] = (
     Assumption("FINANCIAL_YEAR_START_MONTH", FINANCIAL_YEAR_START_MONTH,
                "A financial year starts in April: a tracker for month YYYY-MM belongs to the year starting in April "
-               "of YYYY (April-December) or of YYYY-1 (January-March), written `2017-18`.",
+               "of YYYY (April-December) or of YYYY-1 (January-March), written `YYYY-YY`.",
                "UK local authorities budget April to March; a tracker's financial year is taken from its period."),
     Assumption("YEAR_ONLY_PAPER_FROM_MONTH", YEAR_ONLY_PAPER_FROM_MONTH,
-               "A paper whose manifest date is a year only (`2015`) is in force from December of that year.",
+               "A paper whose manifest date is a year only (`YYYY`) is in force from December of that year.",
                "Its month is unknown; December is the first month when it had certainly been written, so a pack "
                "never reads a paper before it existed."),
     Assumption("PROCESSED_SAVING_SIGN", PROCESSED_SAVING_SIGN,

@@ -133,7 +133,7 @@ class Pack:
         from .manifest import PERIOD_RE
 
         if not isinstance(period, str) or not PERIOD_RE.match(period):
-            raise InputError("period", expected="a month as YYYY-MM (e.g. 2017-10)", found=str(period))
+            raise InputError("period", expected="a month written YYYY-MM", found=str(period))
         self.authority, self.period, self.processed_dir = authority, period, processed_dir
         sources = load("sources", processed_dir)
         mine = for_authority(sources, authority, "sources")
