@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from .. import assumptions
 from ..data import for_authority
 from ..errors import InputError
@@ -153,7 +154,8 @@ def trajectories(cla_trajectories: pd.DataFrame, authority: str, population: flo
     return rows[keep].rename(columns={"figure_basis": "number_basis"}).reset_index(drop=True)
 
 
-def _value_column(measure: str) -> str:
+def value_column(measure: str) -> str:
+    """The column a measure reads: ``number`` or ``rate_per_10k``."""
     _check_measure(measure)
     return "number" if measure == "number" else "rate_per_10k"
 
@@ -171,7 +173,7 @@ def wide(traj: pd.DataFrame, measure: str = "number") -> pd.DataFrame:
     """One row per year, one column per series (a band as ``<series>_low`` and
     ``<series>_high``), values in the measure's unit; a year's actual that is not at year end
     (e.g. a month's position) keeps its date in ``actual_as_at``.  Headings: :func:`wide_labels`."""
-    col = _value_column(measure)
+    col = value_column(measure)
     t = traj.copy()
     t["column"] = np.where(t.bound == "central", t.series, t.series + "_" + t.bound)
     table = t.pivot_table(index="year", columns="column", values=col, aggfunc="first")
@@ -221,7 +223,7 @@ def distances(traj: pd.DataFrame, measure: str = "number", baseline_series: str 
     ``series``, ``comparison``, ``low``/``high`` (the series' figure; equal for a single
     figure), ``plan`` and ``distance_low``/``distance_high`` (figure − plan), all in the
     measure's unit (``unit``), and ``basis``: whether the figures compared are printed or derived."""
-    col = _value_column(measure)
+    col = value_column(measure)
     basis = "number_basis" if measure == "number" else "rate_basis"
     columns = ["year", "series", "comparison", "low", "high", "plan", "distance_low", "distance_high", "unit", "basis"]
     info = series_info(traj)
@@ -251,7 +253,7 @@ def distance_to_target(traj: pd.DataFrame, goal: pd.Series, measure: str = "numb
     """Each series' last figure against the target: ``series``, ``series_name``, ``year``,
     ``as_at``, ``low``, ``high``, ``target``, ``distance_low``, ``distance_high`` (figure −
     target) in the measure's unit."""
-    col = _value_column(measure)
+    col = value_column(measure)
     tgt = float(goal.number if measure == "number" else goal.rate_per_10k)
     rows = []
     for series, label in zip(*series_info(traj)[["series", "label"]].T.values):

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from ..presentation import charts
 from ..presentation.display import rate as rate_text
-from .cla import ACTUAL, _value_column, baseline, restatement_differences, series_info, when
+from .cla import ACTUAL, value_column, baseline, restatement_differences, series_info, when
 
 
 def _fmt(value: float, measure: str) -> str:
@@ -71,7 +71,7 @@ def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.Data
     """A line for each plan (restatements dotted, "- same figures" when they restate unchanged),
     each band as a shaded low-high area, actual figures as markers (FOCUS), the target as a
     dashed line and the distance from the baseline plan annotated at each year of ``dist``."""
-    col = _value_column(measure)
+    col = value_column(measure)
     info = series_info(traj)
     styles = _line_styles(info)
     unchanged = restatement_differences(traj)

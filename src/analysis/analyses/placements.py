@@ -22,7 +22,6 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import assumptions
 from ..money import format_gbp
 from ..presentation import charts
 from ..presentation.display import printed_year
