@@ -170,10 +170,16 @@ TABLES: dict[str, Table] = {
             "year": Col("string", "Financial year the figure belongs to (e.g. 2016-17).", nullable=False, regex=FY),
             "as_at": Col("string", "Date the number refers to (ISO 8601): 31 March for year-end figures.",
                          nullable=False),
-            "series": Col("string", "Series id: actual, plan_2014, plan_2014_restated, mtfs_2017.", nullable=False,
-                          isin=("actual", "plan_2014", "plan_2014_restated", "mtfs_2017")),
-            "series_label": Col("string", "Series in words, with when the plan was made.", nullable=False),
+            "series": Col("string", "Series id, as the reader names it from the paper: 'actual' for actual figures, "
+                                    "otherwise the plan's id. Data, not a fixed list: a new plan is a new id.",
+                          nullable=False, regex=r"^[a-z0-9_]+$"),
+            "label": Col("string", "The series in words for charts and tables, the same on every row of the series "
+                                   "(e.g. '5-year plan (Oct 2014)').", nullable=False),
             "series_kind": Col("string", "actual or plan.", nullable=False, isin=("actual", "plan")),
+            "plan_made": Col("string", "When the plan was made (YYYY-MM, or YYYY when the paper gives only the year); "
+                                       "empty for actual figures. A plan printed again in a later paper keeps the "
+                                       "plan_made of the original: series sharing a plan_made are one plan and its "
+                                       "restatements.", regex=r"^\d{4}(-(0[1-9]|1[0-2]))?$"),
             "bound": Col("string", "central for a single figure; low/high for the ends of a planned band.",
                          nullable=False, isin=("central", "low", "high")),
             "plan_year": Col("string", "The plan's own label for the year (e.g. 'Year 1'), where printed."),
@@ -209,15 +215,17 @@ TABLES: dict[str, Table] = {
         notes=(ROW_TYPE_NOTE,),
     ),
     "placement_costs": Table(
-        "Total CLA placement cost by year with the printed reduction against 2013/14 and the printed forecast "
-        "under/overspend (Torbay 2015, Table 7). Whole pounds.",
+        "Total CLA placement cost by year with the printed reduction against a baseline year and the printed "
+        "forecast under/overspend (e.g. Torbay 2015, Table 7). Whole pounds.",
         {
             "authority": AUTHORITY,
             "year": Col("string", "Financial year.", nullable=False, regex=FY),
             "total_placement_cost_gbp": Col("Int64", "Total CLA placement cost, £.", nullable=False, ge=0),
             "total_placement_cost_raw": Col("string", "Cell as printed."),
-            "reduction_vs_2013_14_gbp": Col("Int64", "Reduction in spend compared to 2013/14 as printed, £."),
-            "reduction_vs_2013_14_raw": Col("string", "Cell as printed."),
+            "reduction_gbp": Col("Int64", "Reduction in spend compared to reduction_baseline_year as printed, £."),
+            "reduction_raw": Col("string", "Cell as printed."),
+            "reduction_baseline_year": Col("string", "The year the printed reduction is measured against, as the "
+                                                     "table's header names it (e.g. 2013-14).", regex=FY),
             "forecast_variance_gbp": Col("Int64", "Forecast under/overspend a year as printed (magnitude), £."),
             "forecast_variance_direction": Col("string", "underspend where printed; 'not stated' where the cell "
                                                          "gives only an amount.",
@@ -258,8 +266,12 @@ TABLES: dict[str, Table] = {
             "amount_status": Col("string", "value, range, to_be_confirmed, or blank.", nullable=False,
                                  isin=("value", "range", "to_be_confirmed", "blank")),
             "amount_raw": Col("string", "Cell (or prose phrase) as printed."),
-            "in_revenue_budget_2017_18": Col("boolean", "Marked * = included within revenue budget 2017/18.",
-                                             nullable=False),
+            "in_revenue_budget": Col("boolean", "Marked * = included within the revenue budget of "
+                                                "revenue_budget_year (the plan's footnote says which).",
+                                     nullable=False),
+            "revenue_budget_year": Col("string", "The financial year whose revenue budget the * footnote names "
+                                                 "(e.g. 2017-18); empty when the plan has no such footnote.",
+                                       regex=FY),
             "row_type": Col("string", "opportunity, stated_total (TOTAL row or column) or stated_adjustment "
                                       "(50% in-year budget adjustment).", nullable=False,
                             isin=("opportunity", "stated_total", "stated_adjustment")),

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import assumptions
 from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument
 from ..money import parse_money
@@ -419,10 +420,8 @@ def _check_stated_period(doc: SourceDocument, rows: list[Row]) -> None:
 
 
 def financial_year_of(period: str) -> str:
-    """``2017-10`` -> ``2017-18`` (UK financial years start in April)."""
-    year, month = int(period[:4]), int(period[5:7])
-    start = year if month >= 4 else year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    """``2017-10`` -> ``2017-18`` (the financial-year rule of :mod:`analysis.assumptions`)."""
+    return assumptions.financial_year(period)
 
 
 def _frame(doc: SourceDocument, records: list[dict]) -> pd.DataFrame:
