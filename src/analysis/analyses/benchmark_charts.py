@@ -14,6 +14,7 @@ from ..presentation.display import rate as rate_text
 RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
 
 
+@charts.styled
 def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) -> Figure:
     """Bars for the authority (highlighted) and each neighbour with a rate; dashed lines for the
     neighbours' mean, the region and England.  Neighbours without a rate are named in the subtitle."""
@@ -43,6 +44,7 @@ def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) ->
                               title=title, subtitle=subtitle, xlabel=RATE_LABEL, source=source)
 
 
+@charts.styled
 def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str) -> Figure:
     """The authority's rate year by year against its neighbours' mean, its region and England."""
     fig, ax = charts.new_figure(width=9.0, height=5.0)
@@ -71,6 +73,7 @@ def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str
                          ylabel=RATE_LABEL)
 
 
+@charts.styled
 def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority: str, *, measure: str = "number",
                           source: str) -> Figure:
     """Each plan (a line, or a shaded band between its low and high bounds) against the published
@@ -115,6 +118,7 @@ def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority:
                          xlabel="Year (31 March)", ylabel=ylabel)
 
 
+@charts.styled
 def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_year: str, source: str) -> Figure:
     """Bars of ``spend_per_child_gbp`` or ``weekly_unit_cost_gbp`` for the authority, its
     neighbours and England (England dashed)."""
@@ -135,6 +139,7 @@ def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_y
                               xlabel=what.capitalize(), source=source)
 
 
+@charts.styled
 def chart_paper_reproduction(table: pd.DataFrame, *, subject: str, source: str) -> Figure:
     """Printed against reproduced rate for each authority and average of a paper's comparator."""
     rows = table[table.kind.isin(["rate", "average"])]

@@ -51,7 +51,7 @@ def plan_vs_outcome(cla_trajectories: pd.DataFrame, pub: PublicData, authority: 
             plan_rate, basis = float(r.number) * 10_000 / float(population), f"derived with the {year} population"
         else:
             plan_rate, basis = None, "not derivable (no population for the year)"
-        rows.append({"series": r.series, "series_label": r.series_label, "year": r.year, "year_end": year,
+        rows.append({"series": r.series, "series_label": r.label, "year": r.year, "year_end": year,
                      "bound": r.bound, "plan_number": int(r.number), "plan_rate_per_10k": plan_rate,
                      "plan_rate_basis": basis, "actual_number": number, "actual_rate_per_10k": rate,
                      "actual_release": actual.get("release"),
