@@ -1,0 +1,167 @@
+"""The pack's one voice for figures: how money, rates, percentages, counts, years and months are
+written for members.  Every page, chart label, headline and index entry formats through here, so
+the same figure reads the same way everywhere.
+
+Money (values are whole pounds, as in the processed tables):
+
+* **text and headlines** - :func:`money`: £1m and over in millions to one decimal (``£16.7m``),
+  £1,000 to £999,999 in whole thousands (``£443k``), below that in pounds (``£540``);
+* **tables** - :func:`money_000`: thousands of pounds with separators (``16,656``), the column
+  header saying ``£000``;
+* **figures quoted to check them** (reconciliation, a paper's prose against its table) -
+  :func:`money_exact`: every pound (``£20,520``), because the check is about the last digit.
+
+Signs: savings are shown as positive amounts everywhere (the processed tracker stores them
+negative; analyses turn them round).  A figure that moves either way (a change since last
+month, a difference) is written with an explicit sign by the ``signed_`` functions, using the
+typographic minus.  Rounding is half up (as councils and DfE round), never banker's rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+MISSING = "–"
+MINUS = "−"  # U+2212, the typographic minus: never read as a hyphen, never starts a formula in a cell
+
+MONEY_NOTE = ("Money is in £m to one decimal in the text (£k below £1m) and in £000 in tables unless a column "
+              "says £. Savings are shown as positive amounts.")
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _round(value: float | int | Decimal, places: int = 0) -> Decimal:
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def _sign(value: Decimal, signed: bool) -> str:
+    if value < 0:
+        return MINUS
+    return "+" if signed and value > 0 else ""
+
+
+def money(value: object, *, signed: bool = False) -> str:
+    """Money for text and headlines: ``£16.7m``, ``£443k``, ``£540``; ``–`` for no value."""
+    if _missing(value):
+        return MISSING
+    v = Decimal(str(float(value)))
+    a = abs(v)
+    if _round(a / 1_000_000, 1) >= 1:
+        body = f"£{_round(a / 1_000_000, 1):,.1f}m"
+    elif a >= 1_000:
+        body = f"£{_round(a / 1_000):,.0f}k"
+    else:
+        body = f"£{_round(a):,.0f}"
+    zero = body in ("£0",)
+    return ("" if zero else _sign(v, signed)) + body
+
+
+def signed_money(value: object) -> str:
+    """:func:`money` with an explicit sign (``+£1.2m``, ``−£443k``) for changes and differences."""
+    return money(value, signed=True)
+
+
+def money_000(value: object, *, signed: bool = False) -> str:
+    """Money for a table cell, in £000 with separators: ``16,656``; ``–`` for no value."""
+    if _missing(value):
+        return MISSING
+    v = _round(Decimal(str(float(value))) / 1000)
+    return ("" if v == 0 else _sign(v, signed)) + f"{abs(v):,.0f}"
+
+
+def money_exact(value: object, *, signed: bool = False) -> str:
+    """Every pound, for figures quoted in order to check them: ``£20,520``."""
+    if _missing(value):
+        return MISSING
+    v = _round(float(value))
+    return ("" if v == 0 else _sign(v, signed)) + f"£{abs(v):,.0f}"
+
+
+def money_range(low: object, high: object) -> str:
+    """``£4.9m to £6.6m``, or one figure when both ends are equal."""
+    a, b = money(low), money(high)
+    return a if a == b else f"{a} to {b}"
+
+
+def rate(value: object) -> str:
+    """A rate per 10,000 children: whole numbers as printed (``121``), others to one decimal."""
+    if _missing(value):
+        return MISSING
+    v = float(value)
+    return f"{v:,.0f}" if v.is_integer() else f"{_round(v, 1):,.1f}"
+
+
+def pct(value: object, digits: int = 0) -> str:
+    """A percentage: ``81%`` (``digits`` decimals)."""
+    if _missing(value):
+        return MISSING
+    return f"{_round(float(value), digits):.{digits}f}%"
+
+
+def count(value: object) -> str:
+    """A whole number with separators: ``1,234``."""
+    if _missing(value):
+        return MISSING
+    return f"{_round(float(value)):,.0f}"
+
+
+def signed_count(value: object) -> str:
+    if _missing(value):
+        return MISSING
+    v = _round(float(value))
+    return ("" if v == 0 else _sign(v, True)) + f"{abs(v):,.0f}"
+
+
+def year(fy: object) -> str:
+    """A financial year as ``2017-18`` (accepts ``2017/18``, ``2017-2018``)."""
+    if _missing(fy):
+        return MISSING
+    text = str(fy).strip().replace("/", "-")
+    start, _, end = text.partition("-")
+    if start.isdigit() and end.isdigit() and len(start) == 4:
+        return f"{start}-{end[-2:]}"
+    return text
+
+
+def month(period: object) -> str:
+    """A month as words: ``2017-10`` -> ``October 2017``."""
+    if _missing(period):
+        return MISSING
+    text = str(period)
+    try:
+        return dt.date(int(text[:4]), int(text[5:7]), 1).strftime("%B %Y")
+    except ValueError:
+        return text
+
+
+def date(value: object) -> str:
+    """A date as words: ``2019-11-12`` -> ``12 November 2019``; a month or year as given."""
+    if _missing(value):
+        return MISSING
+    text = str(value)
+    if len(text) == 10:
+        try:
+            d = dt.date.fromisoformat(text)
+            return f"{d.day} {d.strftime('%B %Y')}"
+        except ValueError:
+            return text
+    if len(text) == 7:
+        return month(text)
+    return text
+
+
+def yes_no(value: object) -> str:
+    if _missing(value):
+        return MISSING
+    return "Yes" if bool(value) else "No"
