@@ -19,7 +19,7 @@ PACKAGE = Path(paths.__file__).parent
 MODULES = sorted([*(PACKAGE / "analyses").glob("*.py"), *(PACKAGE / "presentation").glob("*.py"),
                   PACKAGE / "data.py", PACKAGE / "assumptions.py"])
 PARTICULARS = re.compile(
-    r"\b(19|20)\d\d\b|\b\d\d-\d\d\b|Torbay|Cambridgeshire|(?<![\d,])\b00[0-9]\b|plan_20|mtfs_|People and Communities|P&C"
+    r"\b(19|20)\d\d\b|\b\d\d-\d\d\b|Torbay|Cambridgeshire|(?<![\d,£])\b00[0-9]\b|plan_20|mtfs_|People and Communities|P&C"
     r"|Table \d|§|Cabinet|MTFS|October|November|HML", re.I)
 
 
