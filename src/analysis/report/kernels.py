@@ -1,0 +1,167 @@
+"""Kernels that die with their run: started with a parent-death signal in a locked temporary
+folder, kept warm by a worker process and cleared between notebooks.
+
+A process we start calls ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (a kernel between fork and exec, a
+worker first thing), so Linux sends it SIGKILL the moment the thread that started it dies -
+however the run ends, SIGKILL included.  Kernel sockets and connection files live in a locked
+``council-report-kernel-…`` folder of the temporary directory, removed when the kernel is shut
+down, or by the next run (:func:`analysis.atomic.remove_stale`) if its owner was killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import atomic, paths
+from .notebooks import KERNEL_NAME, TEMP_PREFIX
+
+_PR_SET_PDEATHSIG = 1
+_prctl = None
+
+
+def prepare_die_with_parent() -> None:
+    """Look ``prctl`` up now (in the parent), so that a child between fork and exec only calls it."""
+    global _prctl
+    if _prctl is None and sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        _prctl = libc.prctl
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Ask Linux to SIGKILL this process when the thread that created it dies.  With
+    ``parent_pid``, exit at once if that parent is already gone (it died before the request)."""
+    prepare_die_with_parent()
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _die_with_parent_in_child() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """``preexec_fn`` of a kernel: only the call (no import, no lookup: another thread of the
+    parent may have held a lock when it forked)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+
+
+def start_kernel(folder: Path, cwd: Path, kernel_name: str = KERNEL_NAME):
+    """A started kernel whose sockets and connection file live in ``folder`` and which receives
+    SIGKILL when the thread that started it dies (``prctl(PR_SET_PDEATHSIG)``), so no kernel
+    outlives a killed worker or run.  IPC transport: no TCP ports to race for, no 'running over
+    TCP without encryption' warning."""
+    from jupyter_client.manager import KernelManager
+
+    prepare_die_with_parent()
+    km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(folder / "ipc"),
+                       connection_file=str(folder / "kernel.json"))
+    env = {**os.environ, "TMPDIR": str(folder)}
+    km.start_kernel(cwd=str(cwd), stderr=subprocess.DEVNULL, env=env, preexec_fn=_die_with_parent_in_child)
+    return km
+
+
+@contextlib.contextmanager
+def kernel_manager(kernel_name: str = KERNEL_NAME, cwd: Path | None = None):
+    """A started kernel (see :func:`start_kernel`) in a locked temporary folder named
+    ``council-report-kernel-…``; the kernel is shut down and the folder removed on exit, and a
+    run killed before that leaves a folder that the next run removes."""
+    folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "kernel-")
+    km = None
+    try:
+        km = start_kernel(folder, cwd or paths.notebooks_dir(), kernel_name)
+        yield km
+    finally:
+        if km is not None and km.has_kernel:
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+        atomic.discard(folder)
+
+
+# ------------------------------------------------------------------------- a worker's warm kernel
+
+RESET_TAG = "runner-reset"
+# Imported once when a worker's kernel starts, so that no notebook pays for them.
+WARM_CODE = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, pandas, pyarrow\n"
+             "import analysis.presentation.display, analysis.analyses.scorecard, analysis.reconcile\n")
+
+
+def reset_code(cwd: str) -> str:
+    """The hidden first cell of a notebook run on a reused kernel: clears the previous notebook's
+    names (cheaper than %reset -f, which also collects garbage), figures, matplotlib settings and
+    warning filters, and moves to the notebook's folder."""
+    return ("_ip = get_ipython()\n"
+            "for _k in [k for k in _ip.user_ns if not k.startswith('_') and k not in _ip.user_ns_hidden]:\n"
+            "    del _ip.user_ns[_k]\n"
+            "Out.clear()\n"
+            "import matplotlib.pyplot as _plt\n_plt.close('all')\n_plt.rcdefaults()\n"
+            "import warnings as _w\n_w.resetwarnings()\n"
+            f"import os as _os\n_os.chdir({cwd!r})\n"
+            "del _w, _plt, _ip, _k, _os")
+
+
+_WORKER: dict = {}  # this worker process's kernel manager and folders
+
+
+def worker_kernel(while_booting: Callable[[], None] | None = None):
+    """This worker process's warm kernel, started (and warmed) on first use or after a failure;
+    ``while_booting`` runs here while the new kernel starts up."""
+    km = _WORKER.get("km")
+    if km is not None and km.is_alive():
+        return km
+    shutdown_worker_kernel()
+    folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "kernel-")
+    _WORKER["folder"] = folder
+    _WORKER["km"] = km = start_kernel(folder, paths.notebooks_dir())
+    if while_booting is not None:
+        while_booting()
+    run_code(km, WARM_CODE)
+    return km
+
+
+def shutdown_worker_kernel() -> None:
+    km = _WORKER.pop("km", None)
+    if km is not None:
+        with contextlib.suppress(Exception):
+            km.shutdown_kernel(now=True)
+    folder = _WORKER.pop("folder", None)
+    if folder is not None:
+        atomic.discard(folder)
+
+
+def run_code(km, code: str, timeout: int = 120) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, timeout=timeout, store_history=False, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('evalue', '')}")
+    finally:
+        kc.stop_channels()
+
+
+def _load_libraries() -> None:
+    import papermill  # noqa: F401
+
+    from .render import exporter
+
+    exporter(show_code=False)
+
+
+def warm_worker(kernel: bool = True) -> None:
+    """Start the kernel; while it boots, load papermill, nbconvert and the HTML templates; then
+    import the notebooks' libraries into the kernel."""
+    if kernel:
+        try:
+            worker_kernel(while_booting=_load_libraries)
+        except Exception:  # a kernel that cannot start fails the first job, which names it
+            pass
+    _load_libraries()
