@@ -103,7 +103,7 @@ def run_job(job: Job) -> JobResult:
 
     staging = Path(job.staging)
     executed = staging / "executed" / f"{job.name}.ipynb"
-    executed.parent.mkdir(parents=True, exist_ok=True)
+    executed.parent.mkdir(exist_ok=True)  # not parents: a staging folder removed by a stopped run stays removed
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     status, error = STATUS_OK, None

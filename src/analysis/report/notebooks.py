@@ -17,7 +17,6 @@ The contract (README, "Adding a report"), checked by :func:`read_spec` before an
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +63,11 @@ def notebook_paths(folder: Path | None = None) -> list[Path]:
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """The notebook at ``path``; a :class:`ReportError` naming it when it is not a notebook."""
+    from nbformat.reader import NotJSONError
+
     try:
         return nbformat.read(path, as_version=4)
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (OSError, NotJSONError, nbformat.NBFormatError, UnicodeDecodeError) as exc:
         raise ReportError(f"{paths.shown(path)}: not a readable notebook ({exc})") from None
     except nbformat.ValidationError as exc:
         raise ReportError(f"{paths.shown(path)}: not a valid notebook ({exc.message})") from None

@@ -247,15 +247,15 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
         pack_values["processed_dir"] = str(processed_dir)  # the default needs no injecting
     plan = PackPlan(authority, period, out_dir, [], [], [(s.name, s.title) for s in specs], documents, inputs,
                     {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
-    for spec in specs:
-        if spec.name not in chosen:
-            continue
+    for spec in specs:  # applicability for every notebook, so that a partial pack lists it too
         values = _parameters(spec, pack_values, extra.get(spec.name, {}))
         rows = {t: _rows_in_pack(tables[t], authority, documents) for t in spec.tables + spec.optional_tables}
         missing = [t for t in spec.tables if rows[t].empty]
         if missing:
             plan.skipped.append(JobResult(spec.name, spec.title, authority, STATUS_NA, values,
                                           error=f"no {', '.join(missing)} in {authority}'s documents up to {period}"))
+            continue
+        if spec.name not in chosen:
             continue
         used = set().union(*(set(r["document"]) for r in rows.values() if "document" in r.columns))
         job_inputs = tuple(tuple(sorted((k, v) for k, v in i.items() if k != "kind")) for i in inputs

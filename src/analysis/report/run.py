@@ -115,6 +115,8 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
             future.cancel()
         if own:
             executor.terminate()
+        else:  # a foreign executor cannot be stopped: let its running jobs end before cleaning up
+            cf.wait([f for f in futures if not f.cancelled()])
         raise
     else:
         if own:
