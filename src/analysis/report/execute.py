@@ -89,8 +89,8 @@ def _execute(job: Job, output: Path) -> nbformat.NotebookNode:
     km = worker_kernel()
     try:
         return strip_reset(papermill.execute_notebook(_with_reset_cell(job.notebook), str(output), km=km, **common))
-    except BaseException:
-        shutdown_worker_kernel()  # never reuse a kernel after a failure: the next job gets a fresh one
+    except BaseException:  # never reuse a kernel after a failure: the next job gets a fresh one
+        shutdown_worker_kernel(kill=True)  # without talking to it: it may be dead or mid-cell
         raise
 
 

@@ -25,6 +25,7 @@ from .. import atomic, paths
 from .notebooks import KERNEL_NAME, TEMP_PREFIX
 
 _PR_SET_PDEATHSIG = 1
+_SUN_PATH_MAX = 108  # bytes in a Unix socket address (Linux), the final NUL included
 _prctl = None
 
 
@@ -56,16 +57,50 @@ def _die_with_parent_in_child() -> None:  # pragma: no cover - runs in the child
 def start_kernel(folder: Path, cwd: Path, kernel_name: str = KERNEL_NAME):
     """A started kernel whose sockets and connection file live in ``folder`` and which receives
     SIGKILL when the thread that started it dies (``prctl(PR_SET_PDEATHSIG)``), so no kernel
-    outlives a killed worker or run.  IPC transport: no TCP ports to race for, no 'running over
-    TCP without encryption' warning."""
-    from jupyter_client.manager import KernelManager
+    outlives a killed worker or run.  IPC transport where the socket path fits: no TCP ports to
+    race for, no 'running over TCP without encryption' warning.
+
+    The manager is jupyter_client's *asynchronous* one (driven here with ``run_sync``): with it,
+    nbclient waits for output without blocking its event loop, so a kernel that dies in the middle
+    of a notebook (the out-of-memory killer) is noticed and reported instead of waited for."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
     prepare_die_with_parent()
-    km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(folder / "ipc"),
-                       connection_file=str(folder / "kernel.json"))
+    ipc = folder / "ipc"
+    if len(os.fsencode(str(ipc))) + 3 < _SUN_PATH_MAX:
+        km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(ipc),
+                                connection_file=str(folder / "kernel.json"))
+    else:  # a socket path too long for the system (a deep temporary directory): local TCP instead
+        km = AsyncKernelManager(kernel_name=kernel_name, transport="tcp", ip="127.0.0.1",
+                                connection_file=str(folder / "kernel.json"))
     env = {**os.environ, "TMPDIR": str(folder)}
-    km.start_kernel(cwd=str(cwd), stderr=subprocess.DEVNULL, env=env, preexec_fn=_die_with_parent_in_child)
+    run_sync(km.start_kernel)(cwd=str(cwd), stderr=subprocess.DEVNULL, env=env,
+                              preexec_fn=_die_with_parent_in_child)
     return km
+
+
+def kill_kernel(km) -> None:
+    """SIGKILL to the kernel's process group (it runs in its own session), without talking to it."""
+    pgid = getattr(km.provisioner, "pgid", None) or getattr(km.provisioner, "pid", None)
+    with contextlib.suppress(OSError, TypeError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def stop_kernel(km) -> None:
+    """Shut a healthy kernel down (it is asked to exit, then killed)."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:
+        kill_kernel(km)
+
+
+def kernel_alive(km) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return bool(km.has_kernel and run_sync(km.is_alive)())
 
 
 @contextlib.contextmanager
@@ -80,8 +115,7 @@ def kernel_manager(kernel_name: str = KERNEL_NAME, cwd: Path | None = None):
         yield km
     finally:
         if km is not None and km.has_kernel:
-            with contextlib.suppress(Exception):
-                km.shutdown_kernel(now=True)
+            stop_kernel(km)
         atomic.discard(folder)
 
 
@@ -110,34 +144,50 @@ def reset_code(cwd: str) -> str:
 _WORKER: dict = {}  # this worker process's kernel manager and folders
 
 
+def set_kernel_folder_base(base: str) -> None:
+    """Where this worker makes its kernels' folders (beside its own temporary folder, not inside
+    it: a Unix socket path must stay under 108 bytes)."""
+    _WORKER["temp"] = base
+
+
 def worker_kernel(while_booting: Callable[[], None] | None = None):
     """This worker process's warm kernel, started (and warmed) on first use or after a failure;
     ``while_booting`` runs here while the new kernel starts up."""
     km = _WORKER.get("km")
-    if km is not None and km.is_alive():
+    if km is not None and kernel_alive(km):
         return km
     shutdown_worker_kernel()
-    folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "kernel-")
+    folder = atomic.staging_dir(Path(_WORKER.get("temp", tempfile.gettempdir())), TEMP_PREFIX + "kernel-")
     _WORKER["folder"] = folder
     _WORKER["km"] = km = start_kernel(folder, paths.notebooks_dir())
     if while_booting is not None:
         while_booting()
-    run_code(km, WARM_CODE)
+    try:
+        run_code(km, WARM_CODE)
+    except BaseException:
+        shutdown_worker_kernel()  # a kernel that did not warm up is not used
+        raise
     return km
 
 
-def shutdown_worker_kernel() -> None:
+def shutdown_worker_kernel(*, kill: bool = False) -> None:
+    """Shut this worker's kernel down and remove its folder.  ``kill``: at once, with SIGKILL to
+    its process group, without talking to it (for a worker told to stop in the middle of a
+    notebook, whose event loop still holds the interrupted execution)."""
     km = _WORKER.pop("km", None)
     if km is not None:
-        with contextlib.suppress(Exception):
-            km.shutdown_kernel(now=True)
+        (kill_kernel if kill else stop_kernel)(km)
     folder = _WORKER.pop("folder", None)
     if folder is not None:
         atomic.discard(folder)
 
 
 def run_code(km, code: str, timeout: int = 120) -> None:
-    kc = km.client()
+    """Run ``code`` in the kernel and wait for it (a blocking client of the same connection)."""
+    from jupyter_client import BlockingKernelClient
+
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import atomic
-from .kernels import die_with_parent, shutdown_worker_kernel, warm_worker
+from .kernels import die_with_parent, set_kernel_folder_base, shutdown_worker_kernel, warm_worker
 from .notebooks import TEMP_PREFIX
 
 
@@ -49,16 +49,19 @@ def _worker_main(conn, parent_pid: int, warm: bool) -> None:
     with contextlib.suppress(OSError):
         os.setsid()
     die_with_parent(parent_pid)
+    set_kernel_folder_base(tempfile.gettempdir())
     folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "worker-")
     tempfile.tempdir = str(folder)
     os.environ["TMPDIR"] = str(folder)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    stopped = True  # by a signal or the run's end, unless told to stop in order
     try:
         if warm:
             warm_worker()
         while True:
             message = conn.recv()
             if message is None:
+                stopped = False
                 break
             fn, args = message
             try:
@@ -66,10 +69,10 @@ def _worker_main(conn, parent_pid: int, warm: bool) -> None:
             except Exception as exc:  # returned to the run, which decides what it means
                 reply = (False, _portable(exc))
             conn.send(reply)
-    except (EOFError, OSError, KeyboardInterrupt):
+    except (EOFError, OSError, KeyboardInterrupt, SystemExit):
         pass  # the run is gone or stopping
     finally:
-        shutdown_worker_kernel()
+        shutdown_worker_kernel(kill=stopped)
         atomic.discard(folder)
 
 

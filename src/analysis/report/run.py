@@ -26,6 +26,7 @@ import concurrent.futures as cf
 import contextlib
 import datetime as dt
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -34,7 +35,7 @@ from pathlib import Path
 from .. import atomic
 from .execute import STATUS_FAILED, STATUS_OK, Job, JobResult, run_job
 from .interrupts import handled, pause_point
-from .notebooks import CELL_TIMEOUT_S
+from .notebooks import CELL_TIMEOUT_S, TEMP_PREFIX
 from .plan import PackPlan, check_periods, plan_packs, published_manifest, select_notebooks
 from .publish import clean_debris, new_staging, publish
 
@@ -113,9 +114,9 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
     except BaseException:
         for future in futures:
             future.cancel()
-        if own:
+        if hasattr(executor, "terminate"):  # our pool: stop its workers now
             executor.terminate()
-        else:  # a foreign executor cannot be stopped: let its running jobs end before cleaning up
+        else:  # an executor that cannot be stopped: let its running jobs end before cleaning up
             cf.wait([f for f in futures if not f.cancelled()])
         raise
     else:
@@ -126,6 +127,15 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
             if plan.staging is not None and plan.staging.exists():
                 atomic.discard(plan.staging)
     return outcome
+
+
+@contextlib.contextmanager
+def _remove_stale_temp():
+    """At the end of a run, the temporary folders of workers that died during it."""
+    try:
+        yield
+    finally:
+        atomic.remove_stale(Path(tempfile.gettempdir()), TEMP_PREFIX)
 
 
 @contextlib.contextmanager
@@ -153,7 +163,7 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
     say = progress or (lambda message: None)
     jobs = jobs or os.cpu_count() or 1
     use_dask = bool(dask_scheduler or dask_local)
-    with handled():
+    with handled(), _remove_stale_temp():
         clean_debris(out_dir)
         check_periods(periods or ())
         _, chosen = select_notebooks(notebooks_dir, only)
