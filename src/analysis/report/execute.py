@@ -115,6 +115,8 @@ def run_job(job: Job) -> JobResult:
     except Exception as exc:  # kernel died, timeout, papermill refused the notebook …
         text = str(exc).strip()
         status, error = STATUS_FAILED, f"{type(exc).__name__}: {text.splitlines()[-1] if text else ''}"
+        if type(exc).__name__ == "DeadKernelError":
+            error += " (its kernel process was killed - the system's out-of-memory killer sends SIGKILL)"
         nb = strip_reset(nbformat.read(executed if executed.is_file() else job.notebook, as_version=4))
     pack = {"pack_title": job.pack_title, "status": status, "error": error or "",
             "parameters": [(k, repr(v)) for k, v in sorted(job.parameters.items())],

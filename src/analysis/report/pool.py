@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -54,6 +55,8 @@ def _worker_main(conn, parent_pid: int, warm: bool) -> None:
     tempfile.tempdir = str(folder)
     os.environ["TMPDIR"] = str(folder)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    for name in ("traitlets", "papermill"):  # nbclient's log: its errors come back as results, by report
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     stopped = True  # by a signal or the run's end, unless told to stop in order
     try:
         if warm:
