@@ -60,7 +60,7 @@ def _with_reset_cell(path: str) -> nbformat.NotebookNode:
     from .kernels import RESET_TAG, reset_code
 
     nb = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_code_cell(reset_code(str(Path(path).parent)))
+    cell = nbformat.v4.new_code_cell(reset_code(str(Path(path).resolve().parent)))
     cell.metadata["tags"] = [RESET_TAG]
     cell["id"] = RESET_TAG
     nb.cells.insert(0, cell)

@@ -8,8 +8,8 @@
 * :func:`pause_point` lets the fault tests stop a run at a named point: with
   ``ANALYSIS_REPORT_PAUSE=<name>`` and ``ANALYSIS_REPORT_PAUSE_FILE=<path>`` in the environment,
   the run writes ``<path>`` when it reaches the point and waits (up to two minutes) until the
-  file is removed.  Points: ``planned`` (pool warming, nothing run), ``executed`` (every job
-  done, nothing published), ``staged`` (a pack complete in its staging folder, not switched in).
+  file is removed.  Points: ``planned`` (pool warming, nothing run), ``staged`` (a pack complete
+  in its staging folder, not switched in).
 """
 
 from __future__ import annotations

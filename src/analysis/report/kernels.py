@@ -160,12 +160,10 @@ def worker_kernel(while_booting: Callable[[], None] | None = None):
     folder = atomic.staging_dir(Path(_WORKER.get("temp", tempfile.gettempdir())), TEMP_PREFIX + "kernel-")
     _WORKER["folder"] = folder
     _WORKER["km"] = km = start_kernel(folder, paths.notebooks_dir())
-    if while_booting is not None:
-        while_booting()
     try:
-        run_code(km, WARM_CODE)
+        run_code(km, WARM_CODE, meanwhile=while_booting)  # the kernel imports while this process does
     except BaseException:
-        shutdown_worker_kernel()  # a kernel that did not warm up is not used
+        shutdown_worker_kernel(kill=True)  # a kernel that did not warm up is not used
         raise
     return km
 
@@ -182,16 +180,25 @@ def shutdown_worker_kernel(*, kill: bool = False) -> None:
         atomic.discard(folder)
 
 
-def run_code(km, code: str, timeout: int = 120) -> None:
-    """Run ``code`` in the kernel and wait for it (a blocking client of the same connection)."""
+def run_code(km, code: str, timeout: float = 120, meanwhile: Callable[[], None] | None = None) -> None:
+    """Run ``code`` in the kernel (silently) and wait for it to finish; ``meanwhile`` runs here
+    after the request is sent, while the kernel starts up and executes it."""
+    import time
+
     from jupyter_client import BlockingKernelClient
 
     kc = BlockingKernelClient()
     kc.load_connection_info(km.get_connection_info())
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=60)
-        reply = kc.execute_interactive(code, timeout=timeout, store_history=False, output_hook=lambda msg: None)
+        msg_id = kc.execute(code, silent=True, store_history=False)
+        if meanwhile is not None:
+            meanwhile()
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('evalue', '')}")
     finally:
@@ -199,19 +206,25 @@ def run_code(km, code: str, timeout: int = 120) -> None:
 
 
 def _load_libraries() -> None:
+    """papermill, nbconvert and the page template, compiled by rendering a one-cell notebook."""
+    import nbformat
     import papermill  # noqa: F401
 
-    from .render import exporter
+    from .render import render_report
 
-    exporter(show_code=False)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# warm-up")])
+    render_report(nb, show_code=False, pack={"pack_title": "", "status": "ok", "error": "", "parameters": [],
+                                             "inputs": []})
 
 
 def warm_worker(kernel: bool = True) -> None:
     """Start the kernel; while it boots, load papermill, nbconvert and the HTML templates; then
     import the notebooks' libraries into the kernel."""
+    loaded = []
     if kernel:
         try:
-            worker_kernel(while_booting=_load_libraries)
+            worker_kernel(while_booting=lambda: loaded.append(_load_libraries()))
         except Exception:  # a kernel that cannot start fails the first job, which names it
             pass
-    _load_libraries()
+    if not loaded:
+        _load_libraries()

@@ -104,6 +104,12 @@ def _versions() -> dict:
     return out
 
 
+def run_metadata() -> dict:
+    """What every pack's manifest says about the code that made it: git commit and dirty flag,
+    package versions."""
+    return {"git": _git(), "versions": _versions()}
+
+
 def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
     """The reports of the published pack that this partial run did not make, copied into the
     staging folder (called under the publishing lock)."""
@@ -126,7 +132,8 @@ def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
     return merged
 
 
-def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path) -> bool:
+def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
+               metadata: dict | None = None) -> bool:
     """``index.html``, ``timings.js`` and ``manifest.json`` into the staging folder; True when
     every report succeeded or was not applicable."""
     from .render import render_template
@@ -151,7 +158,7 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
         "run_id": run_id, "authority": plan.authority, "slug": plan.slug, "period": plan.period,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "status": "ok" if not failed else "failed", "partial": plan.partial,
-        "git": _git(), "versions": _versions(), "processed_dir": str(processed_dir),
+        **(metadata or run_metadata()), "processed_dir": str(processed_dir),
         "fingerprint": plan.fingerprint, "documents": plan.documents, "inputs": plan.inputs,
         "processed_tables": plan.tables, "reports": [asdict(r) for r in ordered],
     }
@@ -159,11 +166,12 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
     return not failed
 
 
-def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path) -> tuple[Path, bool]:
+def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
+            metadata: dict | None = None) -> tuple[Path, bool]:
     """Write the pack and switch it in (or file it under ``failed/``); rewrite the indexes.
     Returns where the pack is and whether it was published as the period's pack."""
     with publishing_lock(plan.out_dir):
-        ok = write_pack(plan, results, run_id, processed_dir)
+        ok = write_pack(plan, results, run_id, processed_dir, metadata)
         pause_point("staged")
         with critical():
             if ok:

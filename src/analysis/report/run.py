@@ -14,7 +14,8 @@ Order of a run:
    and planning (:mod:`analysis.report.plan`) reads the processed tables meanwhile;
 3. every job of every pack is submitted, longest first (by the published pack's timings), and
    each result is reported as it arrives; a worker that dies fails its own report, by name;
-4. each pack is published (:mod:`analysis.report.publish`).
+4. each pack is published (:mod:`analysis.report.publish`) as soon as its last report is in,
+   while the other packs' reports still run.
 
 An interrupt (Ctrl-C, SIGTERM) stops the workers, removes the run's staging folders and leaves
 every published pack as it was.
@@ -37,7 +38,7 @@ from .execute import STATUS_FAILED, STATUS_OK, Job, JobResult, run_job
 from .interrupts import handled, pause_point
 from .notebooks import CELL_TIMEOUT_S, TEMP_PREFIX
 from .plan import PackPlan, check_periods, plan_packs, published_manifest, select_notebooks
-from .publish import clean_debris, new_staging, publish
+from .publish import clean_debris, new_staging, publish, run_metadata
 
 #: errors that mean "the machinery running this report died", not "the code has a bug"
 _LOST = ("WorkerDied", "PoolStopped", "KilledWorker", "CancelledError")
@@ -86,6 +87,12 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
     results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
     outcome = RunOutcome(run_id, [])
     futures: dict[cf.Future, tuple[PackPlan, Job]] = {}
+    remaining = {plan.key: len(plan.jobs) for plan in plans}
+
+    def finish(plan: PackPlan) -> None:
+        where, published = publish(plan, results[plan.key], run_id, processed_dir, metadata)
+        outcome.packs.append((plan, results[plan.key], where, published))
+
     try:
         with handled():
             for plan in plans:
@@ -95,6 +102,10 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
             for plan, job in pairs:
                 job = staged[(plan.key, job.name)]
                 futures[executor.submit(run_job, job)] = (plan, job)
+            metadata = run_metadata()  # while the workers run
+            for plan in plans:
+                if not remaining[plan.key]:  # every report not applicable
+                    finish(plan)
             for done, future in enumerate(cf.as_completed(futures), start=1):
                 plan, job = futures[future]
                 try:
@@ -107,10 +118,11 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
                 mark = "ok" if result.status == STATUS_OK else "FAILED"
                 say(f"[{done}/{len(futures)}] {plan.key} {result.name}: {mark} ({result.duration_s:.1f} s)"
                     + (f" - {result.error}" if result.error else ""))
-            pause_point("executed")
-            for plan in plans:
-                where, published = publish(plan, results[plan.key], run_id, processed_dir)
-                outcome.packs.append((plan, results[plan.key], where, published))
+                remaining[plan.key] -= 1
+                if not remaining[plan.key]:  # published while the other packs' reports still run
+                    finish(plan)
+            order = [plan.key for plan in plans]
+            outcome.packs.sort(key=lambda p: order.index(p[0].key))
     except BaseException:
         for future in futures:
             future.cancel()
