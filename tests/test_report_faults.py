@@ -51,7 +51,7 @@ class Run:
     """``python -m analysis report`` in a subprocess, traced by an environment marker."""
 
     def __init__(self, base: Path, notebooks: Path, *, pause: str = "", sleep: float = 0, name: str = "run",
-                 period: str = "2017-10"):
+                 period: str = "2017-10", extra: tuple[str, ...] = ("--jobs", "2")):
         self.base, self.marker = base, uuid.uuid4().hex
         self.tmp = base / "tmp"
         self.tmp.mkdir(exist_ok=True)
@@ -64,7 +64,7 @@ class Run:
         self.log = open(base / f"{name}.log", "w+")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "analysis", "report", "--authority", "Cambridgeshire", "--period", period,
-             "--notebooks", str(notebooks), "--out", str(base / "reports"), "--jobs", "2"],
+             "--notebooks", str(notebooks), "--out", str(base / "reports"), *extra],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_for(self, path: Path, timeout: float = 120) -> str:
@@ -229,3 +229,15 @@ def test_a_killed_worker_or_kernel_fails_its_report_by_name(published, notebooks
     failed = list((published / "reports" / "failed").iterdir())
     assert len(failed) == 1 and (failed[0] / "90_reconciliation.html").is_file()
     assert _debris(published) == []
+
+
+def test_a_killed_run_on_dask_leaves_no_worker_or_kernel(published, notebooks):
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    before = _pack(published)
+    run = Run(published, notebooks, sleep=60, name="dask", extra=("--dask-local", "2"))
+    run.wait_for(run.pidfile)
+    assert run.kill(signal.SIGKILL) == -signal.SIGKILL
+    assert run.survivors() == []  # Dask's worker processes watch their parent; kernels have a parent-death signal
+    assert _pack(published) == before
+    assert not (published / "tmp" / "dask-scratch-space").exists()
+    _next_run_cleans_up(published, notebooks, before)

@@ -315,11 +315,16 @@ def dask_executor(scheduler: str | None, local: int | None) -> Iterator[cf.Execu
         from distributed import Client, LocalCluster
     except ImportError:
         raise ReportError("Dask is not installed: pip install 'council-finance-analysis[dask]'") from None
+    import dask
+
     folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "dask-")
     cluster = client = None
+    stack = contextlib.ExitStack()
     try:
+        stack.enter_context(dask.config.set({"temporary-directory": str(folder)}))  # no dask-scratch-space
         if local:
-            cluster = LocalCluster(n_workers=local, threads_per_worker=1, processes=True, dashboard_address=None,
+            cluster = LocalCluster(n_workers=local, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address="127.0.0.1:0",  # a free local port: no clash, no warning
                                    local_directory=str(folder))
         client = Client(cluster if cluster is not None else scheduler)
         yield client.get_executor(pure=False)
@@ -328,4 +333,5 @@ def dask_executor(scheduler: str | None, local: int | None) -> Iterator[cf.Execu
             client.close()
         if cluster is not None:
             cluster.close()
+        stack.close()
         atomic.discard(folder)
