@@ -1,5 +1,5 @@
 # One command per job.  Each target bootstraps the virtual environment (.venv) it needs.
-#   make reports   ingest the bundled data and publish the monthly HTML pack (reports/<period>/)
+#   make reports   ingest the bundled data and publish each authority's latest pack (reports/index.html)
 #   make test      pytest + nbval on every report notebook
 #   make lab       JupyterLab on the notebooks
 PYTHON ?= python3
@@ -7,6 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
+AUTHORITY ?=
 ARGS ?=
 
 .PHONY: help install ingest reports test lab benchmark lock clean
@@ -26,7 +27,7 @@ ingest: $(STAMP)
 
 reports: $(STAMP)
 	$(BIN)/python -m analysis ingest --quiet
-	$(BIN)/python -m analysis report $(if $(PERIOD),--period $(PERIOD),--latest) $(ARGS)
+	$(BIN)/python -m analysis report $(if $(PERIOD),--period $(PERIOD),--latest) $(if $(AUTHORITY),--authority "$(AUTHORITY)") $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m analysis ingest --quiet

@@ -1,15 +1,22 @@
-"""Benchmark: the monthly pack, naive path vs `python -m analysis report`.  Prints figures; asserts nothing.
+"""Benchmark: the monthly packs, `python -m analysis report --latest` against what a user would
+script, measured side by side in one run.  Prints figures; asserts nothing.
 
-* **naive**: for each report notebook, the `papermill` command line, then `jupyter nbconvert --to
-  html --no-input`, one after the other (two command-line start-ups a notebook);
-* **runner**: `python -m analysis report --period P` (papermill and nbconvert through their Python
-  APIs, a pool of one worker per core, each keeping a warm kernel);
-* **floor**: a notebook whose only cell imports the package, executed the way the runner executes a
-  job with a fresh kernel (one kernel start, papermill, nbconvert), x notebooks / cores.
+* **runner**: `python -m analysis report --latest` (every authority's latest pack: the pool of one
+  worker per core, kernels and imports warming while the run plans) - median of ``--repeat``
+  runs, interleaved with the baseline so that both meet the same machine;
+* **nbconvert x2**: `jupyter nbconvert --execute --to html --no-input` on every notebook the runner
+  executed, two commands at a time (a user's shell loop with ``xargs -P 2``; each notebook with
+  its default parameters, as nbconvert cannot set them);
+* **floor**: one trivial notebook through the runner's job path with one fresh kernel (one kernel
+  start, papermill, nbconvert; best of 3) x notebooks / cores - what a run would cost if the
+  reports did no work of their own; also with the cell importing the analysis modules.
 
-Goals (issue 4): runner at least 5x faster than naive; runner within 1.5x of the floor.
+Wall time and CPU time (user + system of the whole process tree) are printed for both: on a
+shared machine the wall time moves with other people's load; the CPU time much less.
 
-    .venv/bin/python benchmarks/report_run.py [--period 2017-10] [--skip-naive]
+Goals (issue 8): the runner at least 4x faster than nbconvert x2; toward 1.5x of the floor.
+
+    .venv/bin/python benchmarks/report_run.py [--repeat 3] [--skip-nbconvert]
 """
 
 from __future__ import annotations
@@ -17,100 +24,126 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def timed(cmd: list[str], **kw) -> float:
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-    return time.perf_counter() - t
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and its reaped descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def naive(notebooks: list[Path], out: Path) -> dict[str, float]:
-    times = {}
-    for nb in notebooks:
-        executed = out / nb.name
-        t = time.perf_counter()
-        subprocess.run([str(BIN / "papermill"), str(nb), str(executed), "-k", "python3", "--cwd", str(nb.parent),
-                        "--no-progress-bar"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], check=True,
+def run_runner(out: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one `python -m analysis report --latest`."""
+    cpu, t = _children_cpu(), time.perf_counter()
+    subprocess.run([sys.executable, "-m", "analysis", "report", "--latest", "--out", str(out), "--quiet"], check=True,
+                   cwd=ROOT)
+    return time.perf_counter() - t, _children_cpu() - cpu
+
+
+def executed(out: Path) -> list[tuple[str, str, float]]:
+    """(pack, notebook, job seconds) of every report the runner executed."""
+    found = []
+    for manifest in sorted(out.glob("*/*/manifest.json")):
+        data = json.loads(manifest.read_text())
+        found += [(f"{data['slug']}/{data['period']}", r["name"], r["duration_s"]) for r in data["reports"]
+                  if r["status"] == "ok"]
+    return found
+
+
+def run_nbconvert(jobs: list[tuple[str, str, float]], out: Path, parallel: int = 2) -> tuple[float, float]:
+    def one(job: tuple[str, str, float]) -> None:
+        pack, name, _ = job
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--execute", "--to", "html", "--no-input",
+                        "--ExecutePreprocessor.kernel_name=python3", "--output-dir", str(out / pack),
+                        str(ROOT / "notebooks" / f"{name}.ipynb")], check=True, cwd=ROOT / "notebooks",
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times[nb.stem] = time.perf_counter() - t
-    return times
+
+    cpu, t = _children_cpu(), time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(one, jobs))
+    return time.perf_counter() - t, _children_cpu() - cpu
 
 
 def floor_one(tmp: Path, code: str = "import analysis") -> float:
     """One trivial notebook through the runner's job path with a fresh kernel (best of 3)."""
     import nbformat
 
-    from analysis.report import runner
+    from analysis.report.execute import Job, run_job
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    nb.cells[0].metadata["tags"] = ["parameters"]
-    nb.cells[0]["id"] = "only"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Floor"), nbformat.v4.new_code_cell(code)])
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp / "00_floor.ipynb"
     nbformat.write(nb, path)
+    (tmp / "staging").mkdir(exist_ok=True)
     best = float("inf")
     for _ in range(3):
-        job = runner.Job(str(path), "00_floor", "floor", "", "", {}, str(tmp / "staging"), "floor", (),
-                         reuse_kernel=False)
+        job = Job(str(path), "00_floor", "floor", "", "", {}, str(tmp / "staging"), "floor", (), reuse_kernel=False)
         t = time.perf_counter()
-        runner.run_job(job)
+        run_job(job)
         best = min(best, time.perf_counter() - t)
     return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--period", default="2017-10")
-    parser.add_argument("--skip-naive", action="store_true", help="skip the slow naive path")
+    parser.add_argument("--repeat", type=int, default=3, help="runner runs (the median is printed)")
+    parser.add_argument("--nbconvert-repeat", type=int, default=1, help="nbconvert baseline runs (the slow one)")
+    parser.add_argument("--skip-nbconvert", action="store_true", help="skip the slow nbconvert baseline")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
-    from analysis.report.notebooks import notebook_paths
-
-    notebooks = notebook_paths()
-    n = len(notebooks)
     subprocess.run([sys.executable, "-m", "analysis", "ingest", "--quiet"], check=True, cwd=ROOT)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="report-benchmark-") as tmp:
         tmp = Path(tmp)
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "analysis", "report", "--period", args.period, "--out",
-                        str(tmp / "reports"), "--quiet"], check=True, cwd=ROOT)
-        runner_s = time.perf_counter() - t
-        manifest = json.loads((tmp / "reports" / args.period / "manifest.json").read_text())
-        per_nb = {r["name"]: r["duration_s"] for r in manifest["reports"]}
+        runs: list[tuple[float, float]] = []
+        nbconvert: list[tuple[float, float]] = []
+        for i in range(max(1, args.repeat)):  # interleaved, so that both see the same machine
+            runs.append(run_runner(tmp / f"reports{i}"))
+            if i == 0:
+                jobs = executed(tmp / "reports0")
+            if not args.skip_nbconvert and i < args.nbconvert_repeat:
+                nbconvert.append(run_nbconvert(jobs, tmp / f"nbconvert{i}"))
         floor = floor_one(tmp)
-        floor_libs = floor_one(tmp, "import analysis.analyses.scorecard, analysis.presentation.display, analysis.reconcile")
-        naive_times = {} if args.skip_naive else naive(notebooks, tmp)
-        shutil.rmtree(tmp / "reports", ignore_errors=True)
-
+        floor_libs = floor_one(tmp, "import analysis.analyses.scorecard, analysis.presentation.display, "
+                                    "analysis.reconcile, matplotlib.pyplot")
+    n = len(jobs)
+    wall = statistics.median(w for w, _ in runs)
+    cpu = statistics.median(c for _, c in runs)
+    work = sum(d for *_, d in jobs)
+    print(f"report run benchmark: {n} notebooks in {len({p for p, *_ in jobs})} packs (--latest), {cores} cores, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"  runner: `python -m analysis report --latest`      wall {wall:6.2f} s  cpu {cpu:6.2f} s  (median of "
+          f"{len(runs)}: {', '.join(f'{w:.1f}' for w, _ in runs)} s)")
+    print(f"    its reports' job time (execute + render), summed        {work:6.2f} s  -> / {cores} cores = "
+          f"{work / cores:.2f} s")
+    if nbconvert:
+        nb_wall = statistics.median(w for w, _ in nbconvert)
+        nb_cpu = statistics.median(c for _, c in nbconvert)
+        print(f"  nbconvert --execute --to html --no-input, 2 at a time  wall {nb_wall:6.2f} s  cpu {nb_cpu:6.2f} s  "
+              f"(median of {len(nbconvert)})")
+        print(f"  speed-up nbconvert x2 / runner                   wall {nb_wall / wall:6.2f} x  cpu "
+              f"{nb_cpu / cpu:6.2f} x   (goal >= 4x)")
     floor_total = floor * n / cores
-    print(f"report run benchmark: {n} notebooks, period {args.period}, {cores} cores")
-    print(f"  {'notebook':<36} {'naive (s)':>10} {'runner job (s)':>15}")
-    for nb in notebooks:
-        nv = naive_times.get(nb.stem)
-        print(f"  {nb.stem:<36} {nv if nv is not None else float('nan'):>10.2f} {per_nb.get(nb.stem, float('nan')):>15.2f}")
-    print(f"  runner: `python -m analysis report` wall time     {runner_s:8.2f} s  ({runner_s / n:.2f} s a notebook)")
-    if naive_times:
-        naive_s = sum(naive_times.values())
-        print(f"  naive: papermill CLI + nbconvert CLI, sequential   {naive_s:8.2f} s  ({naive_s / n:.2f} s a notebook)")
-        print(f"  speed-up naive / runner                           {naive_s / runner_s:8.2f} x   (goal >= 5x)")
-    print(f"  floor: one trivial notebook, fresh kernel          {floor:8.2f} s  (one kernel start + papermill + nbconvert)")
-    print(f"  floor x {n} notebooks / {cores} cores                   {floor_total:8.2f} s")
-    print(f"  runner / floor                                    {runner_s / floor_total:8.2f} x   (goal <= 1.5x)")
     libs_total = floor_libs * n / cores
-    print(f"  floor if the cell imports the analysis modules     {floor_libs:8.2f} s  -> x {n} / {cores} = {libs_total:.2f} s; "
-          f"runner / that floor {runner_s / libs_total:.2f} x")
-
+    print(f"  floor: one trivial notebook, one fresh kernel            {floor:6.2f} s  x {n} / {cores} = "
+          f"{floor_total:.2f} s")
+    print(f"  runner / floor                                           {wall / floor_total:6.2f} x   "
+          f"(goal: toward 1.5x)")
+    print(f"  floor if the cell imports the analysis modules           {floor_libs:6.2f} s  x {n} / {cores} = "
+          f"{libs_total:.2f} s; runner / that floor {wall / libs_total:.2f} x")
 
 if __name__ == "__main__":
     main()

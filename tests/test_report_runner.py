@@ -1,8 +1,10 @@
-"""The monthly report run: validation before kernels start, the published pack, failure
-handling, atomic publishing, byte-identical reruns, month-on-month movement, Dask fan-out."""
+"""The monthly report run end to end: the published pack, failure handling, atomic publishing,
+byte-identical reruns, partial runs merged into the published pack, month-on-month movement,
+Dask fan-out.  (Planning: test_report_plan.py; faults: test_report_faults.py.)"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -13,171 +15,152 @@ import pytest
 
 from analysis import paths
 from analysis.cli import main
-from analysis.errors import ReportError
 from analysis.ingest import run_ingest
 from analysis.manifest import register
-from analysis.report import runner
+from analysis.report import plan as planning
+from analysis.report import run
 
 from .conftest import RAW, ROOT
 from .fixtures.synthetic_month import ADDED, CHANGES, DROPPED, write_november
 
 PROCESSED = paths.processed_dir()  # data/processed, or the fresh ingest tests/conftest.py made
-QUICK = ["10", "90"]  # two notebooks keep these tests quick; the full pack runs in test_full_pack
+CAMBS = ["--authority", "Cambridgeshire", "--period", "2017-10"]
+QUICK = ["10", "90"]  # two notebooks keep these tests quick
 
 
-def _plan(**kw):
-    args = dict(out_dir=kw.pop("out_dir", Path("/nonexistent")), processed_dir=kw.pop("processed_dir", PROCESSED),
-                raw_dir=kw.pop("raw_dir", RAW))
-    return runner.plan_packs(kw.pop("periods", ["2017-10"]), kw.pop("authorities", [None]), **args, **kw)
-
-
-# ------------------------------------------------------------------ validation before any kernel starts
-
-
-@pytest.mark.parametrize("period", ["2017-13", "Oct 2017", "2017-1"])
-def test_period_format_is_refused(period):
-    with pytest.raises(ReportError, match="YYYY-MM"):
-        _plan(periods=[period])
-
-
-def test_period_without_data_names_the_periods_that_exist():
-    with pytest.raises(ReportError) as err:
-        _plan(periods=["2017-11"])
-    assert str(err.value).count("\n") == 0
-    assert "2017-11" in str(err.value) and "periods with data: 2017-10" in str(err.value)
-
-
-def test_unknown_parameter_is_refused_not_warned():
-    with pytest.raises(ReportError, match="not parameters of any report notebook"):
-        _plan(extra={"top_m": "5"})
-
-
-def test_parameter_of_the_wrong_type_is_refused():
-    with pytest.raises(ReportError, match="top_n.*expects int"):
-        _plan(extra={"top_n": "eight"})
-
-
-def test_parameter_is_converted_to_the_notebook_type():
-    plans = _plan(extra={"top_n": "5"}, only=["10"])
-    assert plans[0].jobs[0].parameters["top_n"] == 5
-
-
-def test_unknown_authority_and_notebook_are_refused():
-    with pytest.raises(ReportError, match="Narnia.*Cambridgeshire, Torbay"):
-        _plan(authorities=["Narnia"])
-    with pytest.raises(ReportError, match="--only 99"):
-        _plan(only=["99"])
-
-
-def test_processed_data_older_than_raw_is_refused(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW, raw)
-    extra = raw / "extra.csv"
-    extra.write_text("Reference,Title\n")
-    register(raw, extra, kind="savings_tracker", authority="Cambridgeshire", period="2017-11")
-    with pytest.raises(ReportError, match="run `python -m analysis ingest` first"):
-        _plan(raw_dir=raw)
-
-
-def test_authority_without_a_tracker_is_refused_for_the_period():
-    # Torbay has no savings tracker: the period check refuses before any notebook is planned.
-    with pytest.raises(ReportError, match="no savings tracker for Torbay"):
-        _plan(authorities=["Torbay"])
-
-
-def test_notebooks_without_data_for_the_authority_are_not_applicable():
-    plan = _plan(authorities=["Cambridgeshire"])[0]
-    skipped = {r.name: r for r in plan.skipped}
-    # Cambridgeshire's papers (003, 004) have no CLA, placement, FIP or recovery-action tables
-    assert set(skipped) == {"20_cla_comparators", "30_cla_trajectories", "40_placement_costs_and_slippage",
-                            "50_financial_improvement_plan", "60_recovery_actions"}
-    assert all(r.status == runner.STATUS_NA and "Cambridgeshire" in r.error for r in skipped.values())
-    assert {j.name for j in plan.jobs} == {"00_scorecard", "10_savings_tracker_variance",
-                                           "70_business_plan_pressures", "90_reconciliation"}
-    assert all(j.parameters.get("authority", "Cambridgeshire") == "Cambridgeshire" for j in plan.jobs)
-
-
-def test_validation_errors_exit_2_with_one_line_each(capsys):
-    assert main(["report", "--period", "2017-11", "--out", "/tmp/never-written"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: no savings tracker")
-    assert not Path("/tmp/never-written/2017-11").exists()
-
-
-# ------------------------------------------------------------------ a published pack
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    code = main(["report", "--period", "2017-10", "--only", *QUICK, "--out", str(out), "--quiet"])
+    code = main(["report", *CAMBS, "--only", *QUICK, "--out", str(out), "--quiet"])
     return code, out
 
 
 def test_pack_exits_0_and_publishes_index_manifest_and_reports(pack):
     code, out = pack
     assert code == 0
-    folder = out / "2017-10"
-    assert sorted(p.name for p in folder.glob("*.html")) == ["10_savings_tracker_variance.html", "90_reconciliation.html",
-                                                             "index.html"]
+    folder = out / "cambridgeshire" / "2017-10"
+    assert sorted(p.name for p in folder.glob("*.html")) == ["10_savings_tracker_variance.html",
+                                                             "90_reconciliation.html", "index.html"]
     assert (folder / "manifest.json").is_file() and (out / "index.html").is_file()
-    assert "2017-10/index.html" in (out / "index.html").read_text()
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+    assert 'href="cambridgeshire/2017-10/index.html"' in (out / "index.html").read_text()
+    assert not [p for p in (out / "cambridgeshire").iterdir() if p.name.startswith(".")]
+    assert not (folder / ".staging.lock").exists()
 
 
 def test_manifest_records_the_run(pack):
     _, out = pack
-    m = json.loads((out / "2017-10" / "manifest.json").read_text())
-    assert m["run_id"] and m["period"] == "2017-10" and m["status"] == "ok"
+    m = json.loads((out / "cambridgeshire" / "2017-10" / "manifest.json").read_text())
+    assert m["run_id"] and m["period"] == "2017-10" and m["status"] == "ok" and m["authority"] == "Cambridgeshire"
     assert set(m["git"]) == {"commit", "dirty"}
     assert m["versions"]["papermill"] and m["versions"]["nbconvert"] and m["versions"]["python"]
-    tracker = next(i for i in m["inputs"] if i["document"] == "003")
-    import hashlib
-
-    assert tracker["sha256"] == hashlib.sha256((RAW / tracker["file"]).read_bytes()).hexdigest()
-    for report in m["reports"]:
-        assert report["status"] == "ok" and report["error"] is None
-        assert report["started"] and report["duration_s"] > 0 and "period" in report["parameters"] or \
-            report["name"] == "90_reconciliation"
+    assert m["documents"] == ["003", "004"]  # Cambridgeshire's papers only (data/raw/manifest.csv)
+    for item in m["inputs"]:
+        assert item["sha256"] == hashlib.sha256((RAW / item["file"]).read_bytes()).hexdigest()
+    reports = {r["name"]: r for r in m["reports"]}
+    for name in QUICK:
+        report = next(r for n, r in reports.items() if n.startswith(name))
+        assert report["status"] == "ok" and report["error"] is None and report["run_id"] == m["run_id"]
+        assert report["started"] and report["duration_s"] > 0
+    # a partial run with no published pack to merge into lists the reports it did not run
+    assert reports["00_scorecard"]["status"] == "not run"
+    assert reports["20_cla_comparators"]["status"] == "not applicable"
 
 
 def test_report_page_is_self_contained_without_code(pack):
     _, out = pack
-    html = (out / "2017-10" / "10_savings_tracker_variance.html").read_text()
+    html = (out / "cambridgeshire" / "2017-10" / "10_savings_tracker_variance.html").read_text()
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?://", html)
     assert "<script src=" not in html
     assert 'hl-ipython3' not in html and "from analysis import" not in html  # no code cells
     charts = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,', html)
     assert len(charts) == 4 and all(alt and "No description" not in alt for alt in charts)  # embedded, with alt
     assert "Run details" in html and "003_d6533d87f79221f8.txt" in html
-    # the tracker's figures are in the report
-    assert "£16.656m" in html and "£20.538m" in html
+    assert "£16.656m" in html and "£20.538m" in html  # 003: forecast and planned savings, Total row
 
 
 def test_tracker_text_is_escaped_in_the_report(pack):
     _, out = pack
-    html = (out / "2017-10" / "10_savings_tracker_variance.html").read_text()
+    html = (out / "cambridgeshire" / "2017-10" / "10_savings_tracker_variance.html").read_text()
     # 'C&YP' (003, committee column) and A/R.6.243's title '… PIP & Misc' (003 line 91) contain '&'
     assert "C&amp;YP" in html and "PIP &amp; Misc" in html
     assert "C&YP" not in html.replace("C&amp;YP", "")
 
 
+def test_reconciliation_report_covers_only_the_packs_documents(pack):
+    _, out = pack
+    html = (out / "cambridgeshire" / "2017-10" / "90_reconciliation.html").read_text()
+    assert "003_d6533d87f79221f8.txt" in html and "004_2dcb32a701b4c77f.txt" in html
+    assert "002_e4fc5fb4266e3ff1.txt" not in html  # a Torbay paper
+
+
 def test_index_lists_each_report_with_status_and_headline_figures(pack):
     _, out = pack
-    index = (out / "2017-10" / "index.html").read_text()
-    assert index.count('class="status-ok"') == 2
+    index = (out / "cambridgeshire" / "2017-10" / "index.html").read_text()
+    assert index.count('class="status-ok"') == 2 and index.count('class="status-not-run"') == 2
     assert "Delivery against plan" in index and "81.1%" in index  # -16,656 / -20,538 = 81.1%
-    assert "timings.js" in index
-    timings = (out / "2017-10" / "timings.js").read_text()
-    assert "10_savings_tracker_variance" in timings
+    assert "timings.js" in index and 'href="../../index.html"' in index
+    assert "10_savings_tracker_variance" in (out / "cambridgeshire" / "2017-10" / "timings.js").read_text()
 
 
-def test_rerun_gives_byte_identical_html(pack, tmp_path):
+def test_rerun_gives_byte_identical_html(pack):
     _, out = pack
-    first = {p.name: p.read_bytes() for p in (out / "2017-10").glob("*.html")}
-    assert main(["report", "--period", "2017-10", "--only", *QUICK, "--out", str(out), "--quiet"]) == 0
-    second = {p.name: p.read_bytes() for p in (out / "2017-10").glob("*.html")}
-    assert first == second
+    folder = out / "cambridgeshire" / "2017-10"
+    first = {p.name: p.read_bytes() for p in folder.glob("*.html")}
+    assert main(["report", *CAMBS, "--only", *QUICK, "--out", str(out), "--quiet"]) == 0
+    assert {p.name: p.read_bytes() for p in folder.glob("*.html")} == first
+
+
+# ------------------------------------------------------------------ partial runs never remove reports
+
+
+@pytest.fixture(scope="module")
+def full_pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("full")
+    assert main(["report", *CAMBS, "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_full_pack_has_every_applicable_report(full_pack):
+    folder = full_pack / "cambridgeshire" / "2017-10"
+    assert sorted(p.stem for p in folder.glob("[0-9]*.html")) == [
+        "00_scorecard", "10_savings_tracker_variance", "70_business_plan_pressures", "90_reconciliation"]
+    m = json.loads((folder / "manifest.json").read_text())
+    assert [r["status"] for r in m["reports"]].count("ok") == 4 and not m["partial"]
+
+
+def test_only_merges_into_the_published_pack(full_pack):
+    folder = full_pack / "cambridgeshire" / "2017-10"
+    before = _files(folder)
+    first = json.loads((folder / "manifest.json").read_text())
+    assert main(["report", *CAMBS, "--only", "90", "--out", str(full_pack), "--quiet"]) == 0
+    after = _files(folder)
+    assert set(after) == set(before)  # nothing removed, nothing added
+    for name in before:
+        if name.suffix == ".html":
+            assert after[name] == before[name], name  # same inputs, same bytes - merged or rerun
+    m = json.loads((folder / "manifest.json").read_text())
+    runs = {r["name"]: r["run_id"] for r in m["reports"] if r["status"] == "ok"}
+    assert runs["90_reconciliation"] == m["run_id"] != first["run_id"]
+    assert runs["10_savings_tracker_variance"] == first["run_id"]  # kept from the published pack
+    assert m["partial"] and m["fingerprint"] == first["fingerprint"]
+
+
+def test_only_refuses_to_merge_into_a_pack_made_from_other_inputs(full_pack, tmp_path, capsys):
+    processed = tmp_path / "processed"
+    shutil.copytree(PROCESSED, processed)
+    import pandas as pd
+
+    table = pd.read_parquet(processed / "reconciliation.parquet")
+    table.iloc[:-1].to_parquet(processed / "reconciliation.parquet")  # other data than the published pack's
+    before = _files(full_pack / "cambridgeshire" / "2017-10")
+    code = main(["report", *CAMBS, "--only", "90", "--processed", str(processed), "--out", str(full_pack)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "was made from other inputs" in err[0]
+    assert _files(full_pack / "cambridgeshire" / "2017-10") == before
 
 
 # ------------------------------------------------------------------ failure and atomicity
@@ -198,27 +181,27 @@ def broken_notebooks(tmp_path):
 
 def test_a_failing_notebook_does_not_stop_the_others_and_keeps_the_good_pack(pack, broken_notebooks, capsys):
     _, out = pack
-    good = {p.relative_to(out): p.read_bytes() for p in (out / "2017-10").rglob("*") if p.is_file()}
-    code = main(["report", "--period", "2017-10", "--out", str(out), "--notebooks", str(broken_notebooks),
-                 "--quiet"])
+    folder = out / "cambridgeshire" / "2017-10"
+    good = _files(folder)
+    code = main(["report", *CAMBS, "--out", str(out), "--notebooks", str(broken_notebooks), "--quiet"])
     assert code == 1
     err = capsys.readouterr().err
     assert "90_reconciliation" in err and "FAILED" in err
-    # the previous good pack is untouched, byte for byte
-    assert {p.relative_to(out): p.read_bytes() for p in (out / "2017-10").rglob("*") if p.is_file()} == good
+    assert _files(folder) == good  # the published pack is untouched, byte for byte
     failed_runs = list((out / "failed").iterdir())
-    assert len(failed_runs) == 1
-    run = failed_runs[0]
-    page = (run / "90_reconciliation.html").read_text()
+    assert len(failed_runs) == 1 and failed_runs[0].name.startswith("cambridgeshire-2017-10-")
+    failed = failed_runs[0]
+    page = (failed / "90_reconciliation.html").read_text()
     assert "This report failed" in page and "forced failure for the test" in page
     assert "hl-ipython3" in page and "RuntimeError" in page  # the code, with the failing cell, is shown
-    assert (run / "executed" / "90_reconciliation.ipynb").is_file()
-    index = (run / "index.html").read_text()
+    assert (failed / "executed" / "90_reconciliation.ipynb").is_file()
+    index = (failed / "index.html").read_text()
     assert 'class="status-failed"' in index and 'class="status-ok"' in index  # 10 still ran
-    manifest = json.loads((run / "manifest.json").read_text())
+    manifest = json.loads((failed / "manifest.json").read_text())
     assert manifest["status"] == "failed"
     assert [r["name"] for r in manifest["reports"] if r["status"] == "failed"] == ["90_reconciliation"]
     assert "failed/" in (out / "index.html").read_text()
+    assert not (failed / ".staging.lock").exists()
 
 
 class _InterruptingExecutor:
@@ -242,15 +225,15 @@ class _InterruptingExecutor:
 
 def test_an_interrupted_run_leaves_no_half_written_pack(pack):
     _, out = pack
-    good = {p.relative_to(out): p.read_bytes() for p in (out / "2017-10").rglob("*") if p.is_file()}
-    plans = runner.plan_packs(["2017-10"], [None], out_dir=out, processed_dir=PROCESSED, raw_dir=RAW, only=QUICK,
-                              reuse_kernel=False)
+    good = _files(out / "cambridgeshire" / "2017-10")
+    plans = planning.plan_packs(["Cambridgeshire"], ["2017-10"], out_dir=out, processed_dir=PROCESSED, raw_dir=RAW,
+                                only=QUICK, reuse_kernel=False)
     executor = _InterruptingExecutor()
     with pytest.raises(KeyboardInterrupt):
-        runner.run_packs(plans, executor=executor, processed_dir=PROCESSED)
+        run.run_packs(plans, executor=executor, processed_dir=PROCESSED)
     executor.shutdown()
-    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
-    assert {p.relative_to(out): p.read_bytes() for p in (out / "2017-10").rglob("*") if p.is_file()} == good
+    assert not [p for p in (out / "cambridgeshire").iterdir() if p.name.startswith(".staging")]
+    assert _files(out / "cambridgeshire" / "2017-10") == good
 
 
 # ------------------------------------------------------------------ month on month
@@ -295,9 +278,9 @@ def test_movement_since_last_month(two_months):
 def test_month_on_month_section_appears_in_the_report(two_months, tmp_path):
     raw, processed, _ = two_months
     out = tmp_path / "reports"
-    assert main(["report", "--period", "2017-11", "--only", "10", "--out", str(out), "--raw", str(raw),
-                 "--processed", str(processed), "--quiet"]) == 0
-    html = (out / "2017-11" / "10_savings_tracker_variance.html").read_text()
+    assert main(["report", "--authority", "Cambridgeshire", "--period", "2017-11", "--only", "10", "--out", str(out),
+                 "--raw", str(raw), "--processed", str(processed), "--quiet"]) == 0
+    html = (out / "cambridgeshire" / "2017-11" / "10_savings_tracker_variance.html").read_text()
     assert "Lines whose RAG status changed" in html and "A/R.6.101" in html
     assert "Printed direction of travel vs the direction the figures show" in html
     assert "Lines added this month" in html and ADDED["reference"] in html
@@ -309,22 +292,35 @@ def test_month_on_month_section_appears_in_the_report(two_months, tmp_path):
 
 
 def test_latest_picks_the_newest_period(two_months):
-    _, processed, _ = two_months
-    assert runner.latest_period(processed) == "2017-11"
+    raw, processed, _ = two_months
+    sources = planning.read_sources(processed, raw)
+    assert planning.resolve_packs(sources, ["Cambridgeshire"], None) == [("Cambridgeshire", "2017-11")]
 
 
-# ------------------------------------------------------------------ Dask
+# ------------------------------------------------------------------ batches: the pool and Dask
+
+
+def test_a_batch_of_authorities_and_periods_on_the_pool(two_months, tmp_path):
+    raw, processed, _ = two_months
+    out = tmp_path / "reports"
+    assert main(["report", "--latest", "--only", "00", "--out", str(out), "--raw", str(raw), "--processed",
+                 str(processed), "--quiet"]) == 0
+    packs = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("*/*/manifest.json"))
+    assert packs == ["cambridgeshire/2017-11", "torbay/2019-11"]
+    index = (out / "index.html").read_text()
+    assert "Cambridgeshire: monitoring pack 2017-11" in index and "Torbay: monitoring pack 2019-11" in index
 
 
 def test_dask_local_cluster_runs_a_batch_of_periods(two_months, tmp_path):
     pytest.importorskip("distributed", reason="the dask extra is not installed")
     raw, processed, _ = two_months
     out = tmp_path / "reports"
-    code = main(["report", "--period", "2017-10", "--period", "2017-11", "--only", "10", "--out", str(out),
-                 "--raw", str(raw), "--processed", str(processed), "--dask-local", "2", "--quiet"])
+    code = main(["report", "--authority", "Cambridgeshire", "--period", "2017-10", "--period", "2017-11", "--only",
+                 "10", "--out", str(out), "--raw", str(raw), "--processed", str(processed), "--dask-local", "2",
+                 "--quiet"])
     assert code == 0
     for period in ("2017-10", "2017-11"):
-        manifest = json.loads((out / period / "manifest.json").read_text())
+        manifest = json.loads((out / "cambridgeshire" / period / "manifest.json").read_text())
         assert manifest["status"] == "ok" and manifest["period"] == period
     index = (out / "index.html").read_text()
     assert index.index("2017-11") < index.index("2017-10")  # newest first

@@ -2,7 +2,7 @@
 
 Commands:
   ingest     data/raw -> data/processed (validated tables, reconciliation, data dictionary)
-  report     execute the report notebooks for a period and publish the HTML pack
+  report     execute the report notebooks and publish each authority's HTML pack for a period
   register   add a newly delivered file (e.g. next month's tracker) to data/raw/manifest.csv
   public-stats  data/external (DfE/ONS/MHCLG downloads) -> public-statistics tables in data/processed
 """
@@ -10,6 +10,7 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,17 +71,78 @@ def _notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+_show = paths.shown
+
+
+def add_report_arguments(p: argparse.ArgumentParser) -> None:
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", action="append", metavar="YYYY-MM",
+                      help="month of the pack (repeat for a batch); without --authority: every authority "
+                           "with documents for it")
+    when.add_argument("--latest", action="store_true", help="each authority's latest period")
+    p.add_argument("--authority", action="append", metavar="NAME",
+                   help="the authority of the pack, by name or folder name (repeat for a batch; default: all)")
+    p.add_argument("--only", nargs="+", metavar="NOTEBOOK", default=[],
+                   help="run only these notebooks (name or number prefix, e.g. 10 90); the reports are merged "
+                        "into the published pack")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    p.add_argument("--out", default=None, help="reports folder (default: reports/)")
+    p.add_argument("--processed", default=None, help="processed tables (default: data/processed)")
+    p.add_argument("--raw", default=None, help="raw folder with manifest.csv (default: data/raw)")
+    p.add_argument("--notebooks", default=None, help="folder of report notebooks (default: notebooks/)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a notebook parameter in every notebook that has it (checked against its type)")
+    p.add_argument("--timeout", type=int, default=300, help="per-cell timeout in seconds (default: 300)")
+    p.add_argument("--quiet", action="store_true", help="print only problems (for cron)")
+    dask = p.add_mutually_exclusive_group()
+    dask.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on a Dask cluster (needs the dask extra)")
+    dask.add_argument("--dask-local", type=int, metavar="N", help="run on a local Dask cluster of N workers")
+
+
+def _folder(value: str | None, default: Path, what: str) -> Path:
+    from .errors import ReportError
+
+    path = Path(value).resolve() if value else default
+    if path.exists() and not path.is_dir():
+        raise ReportError(f"{what} {_show(path)}: is a file, expected a folder")
+    return path
+
+
 def _report(args: argparse.Namespace) -> int:
-    from .report.runner import main as report_main
+    from .errors import ReportError
+    from .report.execute import STATUS_FAILED
+    from .report.run import run_report
 
-    return report_main(args)
-
-
-def _show(path: Path) -> str:
+    extra = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ReportError(f"--param {item!r}: expected NAME=VALUE")
+        extra[name.strip()] = value
+    out = _folder(args.out, paths.reports_dir(), "--out")
     try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"--out {_show(out)}: cannot create the reports folder ({exc.strerror})") from None
+    say = (lambda m: None) if args.quiet else (lambda m: print(m, flush=True))
+    outcome = run_report(
+        authorities=args.authority, periods=None if args.latest else args.period, out_dir=out,
+        processed_dir=_folder(args.processed, paths.processed_dir(), "--processed"),
+        raw_dir=_folder(args.raw, paths.raw_dir(), "--raw"),
+        notebooks_dir=_folder(args.notebooks, paths.notebooks_dir(), "--notebooks") if args.notebooks else None,
+        only=args.only, extra=extra, jobs=args.jobs, timeout=args.timeout, dask_scheduler=args.dask_scheduler,
+        dask_local=args.dask_local, progress=say)
+    for plan, results, where, published in outcome.packs:
+        failed = [r.name for r in results if r.status == STATUS_FAILED]
+        if published:
+            say(f"{plan.key}: published {len(results)} report(s) to {_show(where / 'index.html')}"
+                + (f" ({len(plan.skipped)} not applicable)" if plan.skipped else ""))
+        elif failed:
+            print(f"{plan.key}: {len(failed)} report(s) FAILED: {', '.join(failed)}; the failed run is at "
+                  f"{_show(where / 'index.html')} (the published pack for {plan.key}, if any, is untouched)",
+                  file=sys.stderr)
+    say(f"All packs: {_show(out / 'index.html')}")
+    return 0 if outcome.ok else 1
 
 
 def _public_stats(args: argparse.Namespace) -> int:
@@ -143,14 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_public_stats)
 
-    try:
-        from .report.runner import add_arguments
-    except ImportError:  # pragma: no cover - report extras missing
-        add_arguments = None
-    if add_arguments is not None:
-        p = sub.add_parser("report", help="execute the report notebooks and publish reports/<period>/")
-        add_arguments(p)
-        p.set_defaults(func=_report)
+    p = sub.add_parser("report", help="execute the report notebooks and publish reports/<authority>/<period>/")
+    add_report_arguments(p)
+    p.set_defaults(func=_report)
     return parser
 
 
@@ -163,5 +220,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {line}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("interrupted: nothing was published", file=sys.stderr)
+        print("interrupted: every published pack is as it was before this run (packs it had already "
+              "switched in, if any, are complete)", file=sys.stderr)
         return 130

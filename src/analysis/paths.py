@@ -51,3 +51,11 @@ def resolve(path: str | os.PathLike | None, default: Path) -> Path:
         return default
     p = Path(path).expanduser()
     return p if p.is_absolute() else (project_root() / p)
+
+
+def shown(path: str | os.PathLike) -> str:
+    """A path as a message shows it: relative to the current directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

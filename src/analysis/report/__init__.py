@@ -1,4 +1,12 @@
-"""The monthly report run: notebooks executed with papermill, rendered with nbconvert, published atomically."""
+"""The monthly report run: notebooks executed with papermill, rendered with nbconvert, published
+atomically as one pack per authority and period (``reports/<authority>/<period>/``).
+
+Modules, one job each: :mod:`.notebooks` (the notebook contract, parameters), :mod:`.plan`
+(validation and pack planning), :mod:`.kernels` (kernels that die with their run),
+:mod:`.pool` (the worker pool, Dask), :mod:`.execute` (one job), :mod:`.render` (HTML),
+:mod:`.publish` (staging, the atomic switch, indexes, clean-up), :mod:`.interrupts` (stopping
+cleanly), :mod:`.run` (a run from start to end).  The command line is in :mod:`analysis.cli`.
+"""
 
 import sys
 

@@ -1,19 +1,36 @@
-"""Report notebooks: finding them, reading their parameters, refreshing their committed outputs."""
+"""Report notebooks: the contract every report notebook keeps, reading their parameters, and
+executing or refreshing one notebook with a kernel that dies with its caller.
+
+The contract (README, "Adding a report"), checked by :func:`read_spec` before any kernel starts:
+
+1. the first cell is markdown whose first line is a level-1 heading (``# Title``): the report's
+   title in the pack;
+2. exactly one code cell is tagged ``parameters`` and it holds only ``name = literal`` lines of
+   ``str``, ``int``, ``float`` or ``bool`` (values computed there would be computed before
+   papermill injects the run's values);
+3. ``metadata.analysis.tables`` lists the processed tables the report cannot do without
+   (a pack whose documents give none of a listed table's rows marks the report *not applicable*),
+   and ``metadata.analysis.optional_tables`` (may be absent) those it reads when present; every
+   name is a table of :data:`analysis.schemas.TABLES`.
+"""
 
 from __future__ import annotations
 
 import ast
-import contextlib
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 from .. import paths
+from ..errors import ReportError
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 300
+#: every folder a report run makes in the temporary directory starts so (kernel sockets and
+#: connection files, a worker's temporary files); :func:`analysis.atomic.remove_stale` finds them
+TEMP_PREFIX = "council-report-"
+LITERAL_TYPES = (str, int, float, bool)
 
 
 @dataclass(frozen=True)
@@ -23,10 +40,37 @@ class Parameter:
     default: object
 
 
+@dataclass(frozen=True)
+class NotebookSpec:
+    """What the runner needs to know about a report notebook, read without a kernel."""
+
+    path: Path
+    title: str
+    parameters: dict[str, Parameter]
+    tables: tuple[str, ...]
+    optional_tables: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
 def notebook_paths(folder: Path | None = None) -> list[Path]:
     """The report notebooks, in report order (their number prefix)."""
     folder = folder or paths.notebooks_dir()
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path``; a :class:`ReportError` naming it when it is not a notebook."""
+    from nbformat.reader import NotJSONError
+
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, NotJSONError, nbformat.NBFormatError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{paths.shown(path)}: not a readable notebook ({exc})") from None
+    except nbformat.ValidationError as exc:
+        raise ReportError(f"{paths.shown(path)}: not a valid notebook ({exc.message})") from None
 
 
 def parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -36,18 +80,84 @@ def parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return tagged[0]
 
 
+def _parameters(nb: nbformat.NotebookNode, path: Path) -> dict[str, Parameter]:
+    where = paths.shown(path)
+    try:
+        cell = parameters_cell(nb)
+    except ValueError as exc:
+        raise ReportError(f"{where}: {exc}") from None
+    if cell.cell_type != "code":
+        raise ReportError(f"{where}: the cell tagged 'parameters' must be a code cell")
+    try:
+        body = ast.parse(cell.source).body
+    except SyntaxError as exc:
+        raise ReportError(f"{where}: parameters cell line {exc.lineno}: not Python ({exc.msg})") from None
+    out: dict[str, Parameter] = {}
+    for node in body:
+        line = ast.get_source_segment(cell.source, node) or ""
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            raise ReportError(f"{where}: parameters cell line {node.lineno}: expected 'name = literal', "
+                              f"found {line!r}")
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ReportError(f"{where}: parameters cell line {node.lineno}: {line!r} is not a literal "
+                              "(compute values in the next cell, not in the parameters cell)") from None
+        if type(value) not in LITERAL_TYPES:
+            raise ReportError(f"{where}: parameters cell line {node.lineno}: {node.targets[0].id} must be a str, "
+                              f"int, float or bool literal, found {type(value).__name__}")
+        out[node.targets[0].id] = Parameter(node.targets[0].id, type(value), value)
+    return out
+
+
 def parameters(path: Path) -> dict[str, Parameter]:
     """Name -> :class:`Parameter` from the notebook's ``parameters`` cell, which must hold only
     assignments of literals (``name = "text"``, ``top_n = 8``) - validated here."""
-    nb = nbformat.read(path, as_version=4)
-    source = parameters_cell(nb).source
-    out: dict[str, Parameter] = {}
-    for node in ast.parse(source).body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
-            raise ValueError(f"{path.name}: the parameters cell may hold only 'name = literal' lines")
-        value = ast.literal_eval(node.value)  # raises ValueError for anything but a literal
-        out[node.targets[0].id] = Parameter(node.targets[0].id, type(value), value)
-    return out
+    return _parameters(read_notebook(path), path)
+
+
+def _title(nb: nbformat.NotebookNode, path: Path) -> str:
+    first = nb.cells[0] if nb.cells else None
+    lines = [line for line in (first.source.splitlines() if first is not None else []) if line.strip()]
+    if first is None or first.cell_type != "markdown" or not lines or not lines[0].startswith("# "):
+        raise ReportError(f"{paths.shown(path)}: the first cell must be markdown starting with a '# Title' heading")
+    return lines[0][2:].strip()
+
+
+def _tables(nb: nbformat.NotebookNode, path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from ..schemas import TABLES
+
+    where = paths.shown(path)
+    meta = nb.metadata.get("analysis")
+    if not isinstance(meta, dict) or "tables" not in meta:
+        raise ReportError(f"{where}: metadata.analysis.tables is missing (list the processed tables the report "
+                          "reads, e.g. [\"savings_tracker\", \"sources\"])")
+    found: list[tuple[str, ...]] = []
+    for key in ("tables", "optional_tables"):
+        names = meta.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ReportError(f"{where}: metadata.analysis.{key} must be a list of table names")
+        unknown = [n for n in names if n not in TABLES]
+        if unknown:
+            raise ReportError(f"{where}: metadata.analysis.{key}: unknown table(s) {', '.join(unknown)}; "
+                              f"tables are {', '.join(TABLES)}")
+        found.append(tuple(names))
+    if not found[0]:
+        raise ReportError(f"{where}: metadata.analysis.tables is empty (name at least the table the report reads)")
+    both = sorted(set(found[0]) & set(found[1]))
+    if both:
+        raise ReportError(f"{where}: {', '.join(both)} listed as both required and optional tables")
+    return found[0], found[1]
+
+
+def read_spec(path: Path) -> NotebookSpec:
+    """Check the notebook contract (module docstring) and return what the runner needs."""
+    path = Path(path)
+    nb = read_notebook(path)
+    title = _title(nb, path)
+    params = _parameters(nb, path)
+    tables, optional = _tables(nb, path)
+    return NotebookSpec(path, title, params, tables, optional)
 
 
 def refresh(path: Path, *, timeout: int = CELL_TIMEOUT_S) -> None:
@@ -55,29 +165,15 @@ def refresh(path: Path, *, timeout: int = CELL_TIMEOUT_S) -> None:
     compares against) and drop execution metadata that changes on every run."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
-    with kernel_manager() as km:
+    from .kernels import kernel_manager
+
+    nb = read_notebook(path)
+    with kernel_manager(cwd=path.parent) as km:
         client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME, km=km,
                                 resources={"metadata": {"path": str(path.parent)}})
         client.execute()
     clean(nb)
     nbformat.write(nb, path)
-
-
-@contextlib.contextmanager
-def kernel_manager(kernel_name: str = KERNEL_NAME):
-    """A kernel manager talking over IPC sockets in a private temporary folder: no TCP ports to
-    race for when several kernels start at once, no 'running over TCP without encryption'
-    warning, and nothing left behind."""
-    from jupyter_client.manager import KernelManager
-
-    with tempfile.TemporaryDirectory(prefix="kernel-") as folder:
-        km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(folder) / "ipc"))
-        try:
-            yield km
-        finally:
-            if km.has_kernel:
-                km.shutdown_kernel(now=False)
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -105,7 +201,10 @@ def execute(path: Path, output: Path | None, parameters: dict | None = None, *,
     :class:`papermill.PapermillExecutionError`; the partial notebook is written first."""
     import papermill
 
-    with kernel_manager() as km:
+    from .kernels import kernel_manager
+
+    path = Path(path)
+    with kernel_manager(cwd=cwd or path.parent) as km:
         return papermill.execute_notebook(
             str(path), str(output) if output else None, parameters=parameters or {}, kernel_name=KERNEL_NAME,
             cwd=str(cwd or path.parent), progress_bar=False, execution_timeout=timeout, km=km)

@@ -1,0 +1,129 @@
+"""One report job: execute a notebook with papermill and render it to its HTML page.
+
+A job runs in a worker process (or on a Dask worker): it writes ``<name>.html`` and
+``executed/<name>.ipynb`` into its pack's staging folder and returns a :class:`JobResult`.  A
+notebook's own failure is a result (``failed``, with the error and the failing cell shown on the
+page), never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .notebooks import CELL_TIMEOUT_S, KERNEL_NAME
+
+STATUS_OK, STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN = "ok", "failed", "not applicable", "not run"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute for one pack."""
+
+    notebook: str
+    name: str
+    title: str
+    authority: str
+    period: str
+    parameters: dict
+    staging: str
+    pack_title: str
+    inputs: tuple
+    timeout: int = CELL_TIMEOUT_S
+    reuse_kernel: bool = True
+
+
+@dataclass
+class JobResult:
+    """What a report produced.  ``duration_s`` in seconds; ``started`` ISO 8601 UTC."""
+
+    name: str
+    title: str
+    authority: str
+    status: str
+    parameters: dict
+    started: str = ""
+    duration_s: float = 0.0
+    error: str | None = None
+    headlines: list = field(default_factory=list)
+    html: str | None = None
+    run_id: str | None = None
+
+
+def _with_reset_cell(path: str) -> nbformat.NotebookNode:
+    """The notebook with a first cell that clears what the previous notebook left in the kernel;
+    the cell is removed again before anything is written or rendered."""
+    from .kernels import RESET_TAG, reset_code
+
+    nb = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell(reset_code(str(Path(path).resolve().parent)))
+    cell.metadata["tags"] = [RESET_TAG]
+    cell["id"] = RESET_TAG
+    nb.cells.insert(0, cell)
+    return nb
+
+
+def strip_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    from .kernels import RESET_TAG
+
+    nb.cells = [c for c in nb.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
+    return nb
+
+
+def _execute(job: Job, output: Path) -> nbformat.NotebookNode:
+    import papermill
+
+    from .kernels import kernel_manager, shutdown_worker_kernel, worker_kernel
+
+    folder = Path(job.notebook).parent
+    common = dict(parameters=job.parameters, kernel_name=KERNEL_NAME, cwd=str(folder),
+                  progress_bar=False, execution_timeout=job.timeout, log_output=False,
+                  request_save_on_cell_execute=False)  # written once at the end (also on failure)
+    if not job.reuse_kernel:
+        with kernel_manager(cwd=folder) as km:
+            return papermill.execute_notebook(job.notebook, str(output), km=km, **common)
+    km = worker_kernel()
+    try:
+        return strip_reset(papermill.execute_notebook(_with_reset_cell(job.notebook), str(output), km=km, **common))
+    except BaseException:  # never reuse a kernel after a failure: the next job gets a fresh one
+        shutdown_worker_kernel(kill=True)  # without talking to it: it may be dead or mid-cell
+        raise
+
+
+def run_job(job: Job) -> JobResult:
+    """Execute and render one notebook into the job's staging folder.  Never raises for a
+    notebook's own failure: the result says ``failed`` and carries the error."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from .render import render_report
+
+    staging = Path(job.staging)
+    executed = staging / "executed" / f"{job.name}.ipynb"
+    executed.parent.mkdir(exist_ok=True)  # not parents: a staging folder removed by a stopped run stays removed
+    started = dt.datetime.now(dt.timezone.utc)
+    t0 = time.perf_counter()
+    status, error = STATUS_OK, None
+    try:
+        nb = _execute(job, executed)
+    except PapermillExecutionError as exc:
+        status, error = STATUS_FAILED, f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+        nb = strip_reset(nbformat.read(executed, as_version=4))
+    except Exception as exc:  # kernel died, timeout, papermill refused the notebook …
+        text = str(exc).strip()
+        status, error = STATUS_FAILED, f"{type(exc).__name__}: {text.splitlines()[-1] if text else ''}"
+        if type(exc).__name__ == "DeadKernelError":
+            error += " (its kernel process was killed - the system's out-of-memory killer sends SIGKILL)"
+        nb = strip_reset(nbformat.read(executed if executed.is_file() else job.notebook, as_version=4))
+    pack = {"pack_title": job.pack_title, "status": status, "error": error or "",
+            "parameters": [(k, repr(v)) for k, v in sorted(job.parameters.items())],
+            "inputs": [dict(i) for i in job.inputs]}
+    html = render_report(nb, show_code=status != STATUS_OK, pack=pack)
+    (staging / f"{job.name}.html").write_text(html, encoding="utf-8")
+    nbformat.write(nb, executed)
+    return JobResult(job.name, job.title, job.authority, status, job.parameters,
+                     started.isoformat(timespec="seconds"), round(time.perf_counter() - t0, 3), error,
+                     nb.metadata.get("headlines", []) if status == STATUS_OK else [], f"{job.name}.html")

@@ -1,0 +1,230 @@
+"""Kernels that die with their run: started with a parent-death signal in a locked temporary
+folder, kept warm by a worker process and cleared between notebooks.
+
+A process we start calls ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (a kernel between fork and exec, a
+worker first thing), so Linux sends it SIGKILL the moment the thread that started it dies -
+however the run ends, SIGKILL included.  Kernel sockets and connection files live in a locked
+``council-report-kernel-…`` folder of the temporary directory, removed when the kernel is shut
+down, or by the next run (:func:`analysis.atomic.remove_stale`) if its owner was killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import atomic, paths
+from .notebooks import KERNEL_NAME, TEMP_PREFIX
+
+_PR_SET_PDEATHSIG = 1
+_SUN_PATH_MAX = 108  # bytes in a Unix socket address (Linux), the final NUL included
+_prctl = None
+
+
+def prepare_die_with_parent() -> None:
+    """Look ``prctl`` up now (in the parent), so that a child between fork and exec only calls it."""
+    global _prctl
+    if _prctl is None and sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        _prctl = libc.prctl
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Ask Linux to SIGKILL this process when the thread that created it dies.  With
+    ``parent_pid``, exit at once if that parent is already gone (it died before the request)."""
+    prepare_die_with_parent()
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _die_with_parent_in_child() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """``preexec_fn`` of a kernel: only the call (no import, no lookup: another thread of the
+    parent may have held a lock when it forked)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+
+
+def start_kernel(folder: Path, cwd: Path, kernel_name: str = KERNEL_NAME):
+    """A started kernel whose sockets and connection file live in ``folder`` and which receives
+    SIGKILL when the thread that started it dies (``prctl(PR_SET_PDEATHSIG)``), so no kernel
+    outlives a killed worker or run.  IPC transport where the socket path fits: no TCP ports to
+    race for, no 'running over TCP without encryption' warning.
+
+    The manager is jupyter_client's *asynchronous* one (driven here with ``run_sync``): with it,
+    nbclient waits for output without blocking its event loop, so a kernel that dies in the middle
+    of a notebook (the out-of-memory killer) is noticed and reported instead of waited for."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    prepare_die_with_parent()
+    ipc = folder / "ipc"
+    if len(os.fsencode(str(ipc))) + 3 < _SUN_PATH_MAX:
+        km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(ipc),
+                                connection_file=str(folder / "kernel.json"))
+    else:  # a socket path too long for the system (a deep temporary directory): local TCP instead
+        km = AsyncKernelManager(kernel_name=kernel_name, transport="tcp", ip="127.0.0.1",
+                                connection_file=str(folder / "kernel.json"))
+    env = {**os.environ, "TMPDIR": str(folder)}
+    run_sync(km.start_kernel)(cwd=str(cwd), stderr=subprocess.DEVNULL, env=env,
+                              preexec_fn=_die_with_parent_in_child)
+    return km
+
+
+def kill_kernel(km) -> None:
+    """SIGKILL to the kernel's process group (it runs in its own session), without talking to it."""
+    pgid = getattr(km.provisioner, "pgid", None) or getattr(km.provisioner, "pid", None)
+    with contextlib.suppress(OSError, TypeError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def stop_kernel(km) -> None:
+    """Shut a healthy kernel down (it is asked to exit, then killed)."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:
+        kill_kernel(km)
+
+
+def kernel_alive(km) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return bool(km.has_kernel and run_sync(km.is_alive)())
+
+
+@contextlib.contextmanager
+def kernel_manager(kernel_name: str = KERNEL_NAME, cwd: Path | None = None):
+    """A started kernel (see :func:`start_kernel`) in a locked temporary folder named
+    ``council-report-kernel-…``; the kernel is shut down and the folder removed on exit, and a
+    run killed before that leaves a folder that the next run removes."""
+    folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "kernel-")
+    km = None
+    try:
+        km = start_kernel(folder, cwd or paths.notebooks_dir(), kernel_name)
+        yield km
+    finally:
+        if km is not None and km.has_kernel:
+            stop_kernel(km)
+        atomic.discard(folder)
+
+
+# ------------------------------------------------------------------------- a worker's warm kernel
+
+RESET_TAG = "runner-reset"
+# Imported once when a worker's kernel starts, so that no notebook pays for them.
+WARM_CODE = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, pandas, pyarrow\n"
+             "import analysis.presentation.display, analysis.analyses.scorecard, analysis.reconcile\n")
+
+
+def reset_code(cwd: str) -> str:
+    """The hidden first cell of a notebook run on a reused kernel: clears the previous notebook's
+    names (cheaper than %reset -f, which also collects garbage), figures, matplotlib settings and
+    warning filters, and moves to the notebook's folder."""
+    return ("_ip = get_ipython()\n"
+            "for _k in [k for k in _ip.user_ns if not k.startswith('_') and k not in _ip.user_ns_hidden]:\n"
+            "    del _ip.user_ns[_k]\n"
+            "Out.clear()\n"
+            "import matplotlib.pyplot as _plt\n_plt.close('all')\n_plt.rcdefaults()\n"
+            "import warnings as _w\n_w.resetwarnings()\n"
+            f"import os as _os\n_os.chdir({cwd!r})\n"
+            "del _w, _plt, _ip, _k, _os")
+
+
+_WORKER: dict = {}  # this worker process's kernel manager and folders
+
+
+def set_kernel_folder_base(base: str) -> None:
+    """Where this worker makes its kernels' folders (beside its own temporary folder, not inside
+    it: a Unix socket path must stay under 108 bytes)."""
+    _WORKER["temp"] = base
+
+
+def worker_kernel(while_booting: Callable[[], None] | None = None):
+    """This worker process's warm kernel, started (and warmed) on first use or after a failure;
+    ``while_booting`` runs here while the new kernel starts up."""
+    km = _WORKER.get("km")
+    if km is not None and kernel_alive(km):
+        return km
+    shutdown_worker_kernel()
+    folder = atomic.staging_dir(Path(_WORKER.get("temp", tempfile.gettempdir())), TEMP_PREFIX + "kernel-")
+    _WORKER["folder"] = folder
+    _WORKER["km"] = km = start_kernel(folder, paths.notebooks_dir())
+    try:
+        run_code(km, WARM_CODE, meanwhile=while_booting)  # the kernel imports while this process does
+    except BaseException:
+        shutdown_worker_kernel(kill=True)  # a kernel that did not warm up is not used
+        raise
+    return km
+
+
+def shutdown_worker_kernel(*, kill: bool = False) -> None:
+    """Shut this worker's kernel down and remove its folder.  ``kill``: at once, with SIGKILL to
+    its process group, without talking to it (for a worker told to stop in the middle of a
+    notebook, whose event loop still holds the interrupted execution)."""
+    km = _WORKER.pop("km", None)
+    if km is not None:
+        (kill_kernel if kill else stop_kernel)(km)
+    folder = _WORKER.pop("folder", None)
+    if folder is not None:
+        atomic.discard(folder)
+
+
+def run_code(km, code: str, timeout: float = 120, meanwhile: Callable[[], None] | None = None) -> None:
+    """Run ``code`` in the kernel (silently) and wait for it to finish; ``meanwhile`` runs here
+    after the request is sent, while the kernel starts up and executes it."""
+    import time
+
+    from jupyter_client import BlockingKernelClient
+
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
+    kc.start_channels()
+    try:
+        msg_id = kc.execute(code, silent=True, store_history=False)
+        if meanwhile is not None:
+            meanwhile()
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('evalue', '')}")
+    finally:
+        kc.stop_channels()
+
+
+def _load_libraries() -> None:
+    """papermill, nbconvert and the page template, compiled by rendering a one-cell notebook."""
+    import nbformat
+    import papermill  # noqa: F401
+
+    from .render import render_report
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# warm-up")])
+    render_report(nb, show_code=False, pack={"pack_title": "", "status": "ok", "error": "", "parameters": [],
+                                             "inputs": []})
+
+
+def warm_worker(kernel: bool = True) -> None:
+    """Start the kernel; while it boots, load papermill, nbconvert and the HTML templates; then
+    import the notebooks' libraries into the kernel."""
+    loaded = []
+    if kernel:
+        try:
+            worker_kernel(while_booting=lambda: loaded.append(_load_libraries()))
+        except Exception:  # a kernel that cannot start fails the first job, which names it
+            pass
+    if not loaded:
+        _load_libraries()

@@ -1,0 +1,305 @@
+"""Planning a report run: everything that can be checked without a kernel, in small steps.
+
+A pack is one authority at one period: ``reports/<authority-slug>/<period>/``, made from the
+authority's documents in force at that period (:func:`analysis.data.documents_in_force`: of each
+kind, the latest whose period is on or before the pack's).  The steps, each raising a
+:class:`~analysis.errors.ReportError` whose every line the command prints as ``error: …``:
+
+1. :func:`check_periods` - each period is ``YYYY-MM``;
+2. :func:`read_sources` - ``data/processed`` was made from the raw files as they are now;
+3. :func:`resolve_packs` - which (authority, period) packs were asked for (``--latest``: each
+   authority's latest period); a period must be one of the authority's
+   (:func:`analysis.data.authority_periods`);
+4. :func:`select_notebooks` - every report notebook keeps the contract
+   (:func:`analysis.report.notebooks.read_spec`) and ``--only`` names real ones;
+5. :func:`check_extra` - each ``--param`` is a parameter of some notebook, of its type;
+6. :func:`plan_pack` - per pack: the parameters each notebook declares (``authority``,
+   ``period``, ``documents``, ``processed_dir``, and the ``--param`` values), and which notebooks
+   are *not applicable* because none of a required table's rows come from the pack's documents;
+7. :func:`check_merge` - with ``--only``, the published pack was made from the same inputs, so
+   that the reports run now can be merged into it (see :mod:`analysis.report.publish`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import paths
+from ..errors import ReportError
+from ..manifest import PERIOD_RE, read_manifest, sha256_of
+from .execute import STATUS_NA, Job, JobResult
+from .notebooks import CELL_TIMEOUT_S, NotebookSpec, Parameter, notebook_paths, read_spec
+
+#: parameters the runner sets itself (from the pack), when a notebook declares them
+PACK_PARAMETERS = ("authority", "period", "documents", "processed_dir")
+
+
+@dataclass
+class PackPlan:
+    """One pack to build: ``jobs`` to run, ``skipped`` (not applicable), and what it reads."""
+
+    authority: str
+    period: str
+    out_dir: Path
+    jobs: list[Job]
+    skipped: list[JobResult]
+    notebooks: list[tuple[str, str]]  # (name, title) of every report notebook, in report order
+    documents: list[str]  # the documents in force
+    inputs: list[dict]  # their raw files: file, document, kind, period, sha256
+    tables: dict[str, str]  # processed table file -> sha256, for every table the notebooks read
+    partial: bool = False  # --only: merged into the published pack
+    staging: Path | None = None
+
+    @property
+    def slug(self) -> str:
+        return slug(self.authority)
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}/{self.period}"
+
+    @property
+    def target(self) -> Path:
+        return self.out_dir / self.slug / self.period
+
+    @property
+    def title(self) -> str:
+        return f"{self.authority}: monitoring pack {self.period}"
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the inputs (raw files and processed tables): equal fingerprints, same data."""
+        text = json.dumps({"inputs": [(i["file"], i["sha256"]) for i in self.inputs], "tables": self.tables},
+                          sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def slug(name: str) -> str:
+    """``'Cambridgeshire'`` -> ``'cambridgeshire'``; ``'Brighton & Hove'`` -> ``'brighton-hove'``."""
+    out = "".join(c.lower() if c.isascii() and c.isalnum() else "-" for c in name)
+    return "-".join(part for part in out.split("-") if part) or "authority"
+
+
+def check_periods(periods: Sequence[str]) -> None:
+    problems = [f"period {p!r}: expected YYYY-MM (e.g. 2017-10)" for p in periods if not PERIOD_RE.match(p)]
+    if problems:
+        raise ReportError("\n".join(problems))
+
+
+def read_table(name: str, processed_dir: Path):
+    """A processed table; a :class:`ReportError` naming the file when it cannot be read."""
+    import pyarrow
+
+    from ..data import load
+
+    try:
+        return load(name, processed_dir)
+    except (OSError, pyarrow.ArrowException) as exc:
+        raise ReportError(f"{processed_dir / (name + '.parquet')}: cannot be read ({exc}); "
+                          "run `python -m analysis ingest`") from None
+
+
+def read_sources(processed_dir: Path, raw_dir: Path):
+    """The ``sources`` table, after checking it was made from the raw files as they are now."""
+    documents = read_manifest(raw_dir)
+    sources = read_table("sources", processed_dir)
+    current = {d.file: d.sha256 for d in documents}
+    made_from = dict(zip(sources.file, sources.sha256))
+    if current != made_from:
+        changed = sorted(set(current.items()) ^ set(made_from.items()))
+        names = ", ".join(sorted({f for f, _ in changed}))
+        raise ReportError(f"{processed_dir} was not made from the raw files as they are now in {raw_dir} "
+                          f"({names}): run `python -m analysis ingest` first")
+    return sources
+
+
+def _authority(requested: str, known: Sequence[str]) -> str:
+    for name in known:
+        if requested in (name, slug(name)) or requested.casefold() == name.casefold():
+            return name
+    raise ReportError(f"authority {requested!r} has no documents; authorities: {', '.join(known) or 'none'}")
+
+
+def resolve_packs(sources, authorities: Sequence[str] | None,
+                  periods: Sequence[str] | None) -> list[tuple[str, str]]:
+    """The (authority, period) packs asked for.  ``periods=None`` means each authority's latest;
+    ``authorities=None`` means every authority (with ``periods``: every one that has them)."""
+    from ..data import authority_periods
+
+    known = authority_periods(sources)
+    slugs: dict[str, str] = {}
+    for name in known:
+        if slugs.setdefault(slug(name), name) != name:
+            raise ReportError(f"authorities {slugs[slug(name)]!r} and {name!r} would share the folder "
+                              f"reports/{slug(name)}/: rename one in data/raw/manifest.csv")
+    chosen = [_authority(a, list(known)) for a in authorities] if authorities else list(known)
+    if not chosen:
+        raise ReportError("no documents have been ingested, so there is no pack to make")
+
+    def listing(names: Sequence[str]) -> str:
+        return "; ".join(f"{a} {', '.join(known[a])}" for a in names)
+
+    if periods is None:
+        return [(a, known[a][-1]) for a in dict.fromkeys(chosen)]
+    packs, problems = [], []
+    for period in dict.fromkeys(periods):
+        having = [a for a in dict.fromkeys(chosen) if period in known[a]]
+        if not having:
+            who = chosen[0] if len(chosen) == 1 else "any authority"
+            problems.append(f"no documents of {who} for period {period}; periods with documents: "
+                            f"{listing(chosen if authorities else list(known))}")
+        packs += [(a, period) for a in having]
+    if problems:
+        raise ReportError("\n".join(problems))
+    return packs
+
+
+def _matches(path: Path, wanted: str) -> bool:
+    return path.name == wanted or path.stem == wanted or path.stem.startswith(wanted)
+
+
+def select_notebooks(folder: Path | None, only: Sequence[str] = ()) -> tuple[list[NotebookSpec], set[str]]:
+    """Every report notebook's spec (each checked against the contract) and the names to run."""
+    folder = folder or paths.notebooks_dir()
+    found = notebook_paths(folder)
+    if not found:
+        raise ReportError(f"{folder}: no report notebooks (files named NN_name.ipynb)")
+    unknown = [o for o in only if not any(_matches(p, o) for p in found)]
+    if unknown:
+        raise ReportError(f"--only {', '.join(unknown)}: no such notebook; notebooks: "
+                          + ", ".join(p.stem for p in found))
+    specs = [read_spec(p) for p in found]
+    chosen = {s.name for s in specs if not only or any(_matches(s.path, o) for o in only)}
+    return specs, chosen
+
+
+def coerce(name: str, text: str, param: Parameter, notebook: str) -> object:
+    """A ``--param`` value as the notebook's parameter type (its default's type)."""
+    kind = param.type
+    try:
+        if kind is bool:
+            if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(text)
+            return text.lower() in ("true", "1", "yes")
+        return kind(text)
+    except ValueError:
+        raise ReportError(f"parameter {name}={text!r}: {notebook} expects {kind.__name__} "
+                          f"(its default is {param.default!r})") from None
+
+
+def check_extra(extra: dict[str, str], specs: Sequence[NotebookSpec]) -> dict[str, dict[str, object]]:
+    """Notebook name -> the ``--param`` values it declares, converted to their types."""
+    reserved = [n for n in extra if n in PACK_PARAMETERS]
+    if reserved:
+        raise ReportError(f"parameter(s) {', '.join(reserved)} are set by the run itself "
+                          "(use --authority, --period, --processed)")
+    unknown = [n for n in extra if not any(n in s.parameters for s in specs)]
+    if unknown:
+        raise ReportError(f"parameter(s) {', '.join(unknown)} are not parameters of any report notebook")
+    return {s.name: {n: coerce(n, v, s.parameters[n], s.path.name) for n, v in extra.items() if n in s.parameters}
+            for s in specs}
+
+
+def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, object]:
+    """Table -> its ``document`` and ``authority`` columns (whichever it has)."""
+    out = {}
+    for name in dict.fromkeys(names):
+        frame = read_table(name, processed_dir)
+        out[name] = frame[[c for c in ("document", "authority") if c in frame.columns]]
+    return out
+
+
+def _rows_in_pack(frame, authority: str, documents: Sequence[str]):
+    if "document" in frame.columns:
+        return frame[frame["document"].isin(documents)]
+    if "authority" in frame.columns:
+        return frame[frame["authority"] == authority]
+    return frame
+
+
+def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, object]) -> dict[str, object]:
+    out = {}
+    for name, value in values.items():
+        if name in spec.parameters:
+            if not isinstance(value, spec.parameters[name].type):
+                raise ReportError(f"{spec.path.name}: parameter {name} must be "
+                                  f"{spec.parameters[name].type.__name__} (the run sets it to {value!r})")
+            out[name] = value
+    return {**out, **extra}
+
+
+def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen: set[str], sources, tables: dict,
+              *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
+              timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True) -> PackPlan:
+    """The jobs of one pack (module docstring, step 6)."""
+    from ..data import documents_in_force
+
+    documents = documents_in_force(sources, authority, period)
+    in_force = sources[sources.document.isin(documents)].sort_values("document")
+    inputs = [{"file": r.file, "document": r.document, "kind": r.kind, "period": r.period if isinstance(
+        r.period, str) else "", "sha256": r.sha256} for r in in_force.itertuples()]
+    pack_values: dict[str, object] = {"authority": authority, "period": period, "documents": ",".join(documents)}
+    if Path(processed_dir).resolve() != paths.processed_dir().resolve():
+        pack_values["processed_dir"] = str(processed_dir)  # the default needs no injecting
+    plan = PackPlan(authority, period, out_dir, [], [], [(s.name, s.title) for s in specs], documents, inputs,
+                    {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
+    for spec in specs:  # applicability for every notebook, so that a partial pack lists it too
+        values = _parameters(spec, pack_values, extra.get(spec.name, {}))
+        rows = {t: _rows_in_pack(tables[t], authority, documents) for t in spec.tables + spec.optional_tables}
+        missing = [t for t in spec.tables if rows[t].empty]
+        if missing:
+            plan.skipped.append(JobResult(spec.name, spec.title, authority, STATUS_NA, values,
+                                          error=f"no {', '.join(missing)} in {authority}'s documents up to {period}"))
+            continue
+        if spec.name not in chosen:
+            continue
+        used = set().union(*(set(r["document"]) for r in rows.values() if "document" in r.columns))
+        job_inputs = tuple(tuple(sorted((k, v) for k, v in i.items() if k != "kind")) for i in inputs
+                           if i["document"] in used)
+        plan.jobs.append(Job(str(spec.path), spec.name, spec.title, authority, period, values, "", plan.title,
+                             job_inputs, timeout, reuse_kernel))
+    return plan
+
+
+def published_manifest(target: Path) -> dict | None:
+    """The manifest of the pack published at ``target`` (None when there is none)."""
+    try:
+        return json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+
+
+def check_merge(plan: PackPlan) -> None:
+    """With ``--only``: the published pack (if any) must come from the same inputs, or the
+    merged pack would mix reports of two data sets."""
+    published = published_manifest(plan.target)
+    if published is not None and published.get("fingerprint") != plan.fingerprint:
+        raise ReportError(f"--only: the published pack {plan.target} was made from other inputs than the "
+                          "processed data now; run the whole pack (without --only), which replaces it")
+
+
+def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None, *, out_dir: Path,
+               processed_dir: Path, raw_dir: Path, only: Sequence[str] = (), extra: dict[str, str] | None = None,
+               timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
+               notebooks_dir: Path | None = None) -> list[PackPlan]:
+    """Validate everything that can be validated without a kernel and return the packs to build
+    (module docstring).  ``periods=None``: each authority's latest period."""
+    check_periods(periods or ())
+    specs, chosen = select_notebooks(notebooks_dir, only)
+    values = check_extra(dict(extra or {}), specs)
+    sources = read_sources(processed_dir, raw_dir)
+    packs = resolve_packs(sources, authorities, periods)
+    tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables], processed_dir)
+    plans = [plan_pack(a, p, specs, chosen, sources, tables, out_dir=out_dir, processed_dir=processed_dir,
+                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel) for a, p in packs]
+    if only:
+        plans = [replace(p, partial=True) for p in plans]
+        for plan in plans:
+            check_merge(plan)
+    return plans

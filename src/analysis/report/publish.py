@@ -1,0 +1,225 @@
+"""Publishing packs: staging, the atomic switch, merging partial runs, the indexes, clean-up.
+
+* A pack is built in a locked staging folder beside its target
+  (``reports/<slug>/.staging-<period>-…``) and switched in as one unit with
+  :func:`analysis.atomic.switch_in`: at every instant ``reports/<slug>/<period>/`` holds a
+  complete pack - the old one or the new one - never a mixture and never nothing.
+* ``reports/<slug>/<period>/`` only ever holds a pack whose every report succeeded (or was not
+  applicable).  A run with a failed report is published to ``reports/failed/<slug>-<period>-<run
+  id>/`` and the published pack is left exactly as it was.
+* A partial run (``--only``) never removes reports: the reports it ran are **merged** into a new
+  complete pack together with the other reports of the published one (copied from it, under the
+  publishing lock), and that pack is switched in.  Planning refuses a merge when the published
+  pack was made from other inputs (:func:`analysis.report.plan.check_merge`).  With no published
+  pack, the pack lists the reports not run as ``not run``.
+* Publishing holds ``reports/.lock``, so two runs on one reports folder publish one after the
+  other; each pack they switch in is complete.
+* :func:`clean_debris`, at the start of every run, removes the staging folders and temporary
+  folders of runs that died (their lock is free) and finishes a switch that died half-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from .. import __version__, atomic, paths
+from .execute import STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN, STATUS_OK, JobResult
+from .interrupts import critical, pause_point
+from .notebooks import TEMP_PREFIX
+from .plan import PackPlan, published_manifest
+
+FAILED_DIR = "failed"
+STAGING_PREFIX = ".staging-"
+PACKAGES = ("pandas", "pyarrow", "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient",
+            "nbformat", "ipykernel", "jupyter_client", "openpyxl", "numpy")
+
+
+@contextlib.contextmanager
+def publishing_lock(out_dir: Path) -> Iterator[None]:
+    """``reports/.lock``, held while a run switches packs in and rewrites the indexes."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clean_debris(out_dir: Path) -> list[Path]:
+    """Remove what runs that died left behind (module docstring); returns what was removed or
+    put back."""
+    done: list[Path] = atomic.remove_stale(Path(tempfile.gettempdir()), TEMP_PREFIX)
+    if not out_dir.is_dir():
+        return done
+    with publishing_lock(out_dir):
+        here: list[Path] = []
+        for folder in [out_dir, *sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith("."))]:
+            here += atomic.remove_stale(folder, STAGING_PREFIX)
+            for previous in sorted(folder.glob(f"{atomic.PREVIOUS_PREFIX}*")):
+                target = folder / previous.name[len(atomic.PREVIOUS_PREFIX):]
+                if atomic.recover(target):
+                    here.append(target)
+        if here:  # a pack may have been switched in without the index being rewritten
+            write_reports_index(out_dir)
+    return done + here
+
+
+def new_staging(plan: PackPlan) -> Path:
+    return atomic.staging_dir(plan.out_dir / plan.slug, f"{STAGING_PREFIX}{plan.period}-")
+
+
+def _git() -> dict:
+    root = paths.project_root()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                timeout=10).stdout.strip() or None
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                    capture_output=True, text=True, timeout=10).stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": dirty if commit else None}
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version(), "council-finance-analysis": __version__}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def run_metadata() -> dict:
+    """What every pack's manifest says about the code that made it: git commit and dirty flag,
+    package versions."""
+    return {"git": _git(), "versions": _versions()}
+
+
+def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
+    """The reports of the published pack that this partial run did not make, copied into the
+    staging folder (called under the publishing lock)."""
+    made = {r.name for r in results} | {r.name for r in plan.skipped}
+    published = published_manifest(plan.target) or {}
+    if published.get("fingerprint") != plan.fingerprint:
+        published = {}
+    merged = []
+    for report in published.get("reports", []):
+        if report["name"] in made:
+            continue
+        for name in (report.get("html"), f"executed/{report['name']}.ipynb"):
+            if name and report["status"] != STATUS_NA and (plan.target / name).is_file():
+                (plan.staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(plan.target / name, plan.staging / name)
+        merged.append(JobResult(**{k: v for k, v in report.items() if k in JobResult.__dataclass_fields__}))
+    names = made | {r.name for r in merged}
+    merged += [JobResult(name, title, plan.authority, STATUS_NOT_RUN, {}, error="not run (--only)")
+               for name, title in plan.notebooks if name not in names]
+    return merged
+
+
+def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
+               metadata: dict | None = None) -> bool:
+    """``index.html``, ``timings.js`` and ``manifest.json`` into the staging folder; True when
+    every report succeeded or was not applicable."""
+    from .render import render_template
+
+    staging = plan.staging
+    results = [r if r.run_id else JobResult(**{**asdict(r), "run_id": run_id}) for r in results]
+    ordered = sorted(results + plan.skipped, key=lambda r: r.name)
+    if plan.partial:
+        ordered = sorted(ordered + _merge(plan, ordered), key=lambda r: r.name)
+    failed = [r.name for r in ordered if r.status == STATUS_FAILED]
+    counts = {s: sum(r.status == s for r in ordered) for s in (STATUS_OK, STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN)}
+    summary = f"{counts[STATUS_OK]} of {len(ordered)} reports succeeded" + "".join(
+        f", {counts[s]} {s}" for s in (STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN) if counts[s]) + "."
+    index = render_template("pack_index.html.j2", title=plan.title, summary=summary, failed=failed,
+                            reports=[{**asdict(r), "html": r.html if r.status in (STATUS_OK, STATUS_FAILED) else None}
+                                     for r in ordered])
+    (staging / "index.html").write_text(index, encoding="utf-8")
+    timings = {r.name: r.duration_s for r in ordered if r.status in (STATUS_OK, STATUS_FAILED)}
+    (staging / "timings.js").write_text("window.packTimings = " + json.dumps(timings, sort_keys=True) + ";\n",
+                                        encoding="utf-8")
+    manifest = {
+        "run_id": run_id, "authority": plan.authority, "slug": plan.slug, "period": plan.period,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "status": "ok" if not failed else "failed", "partial": plan.partial,
+        **(metadata or run_metadata()), "processed_dir": str(processed_dir),
+        "fingerprint": plan.fingerprint, "documents": plan.documents, "inputs": plan.inputs,
+        "processed_tables": plan.tables, "reports": [asdict(r) for r in ordered],
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return not failed
+
+
+def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
+            metadata: dict | None = None) -> tuple[Path, bool]:
+    """Write the pack and switch it in (or file it under ``failed/``); rewrite the indexes.
+    Returns where the pack is and whether it was published as the period's pack."""
+    with publishing_lock(plan.out_dir):
+        ok = write_pack(plan, results, run_id, processed_dir, metadata)
+        pause_point("staged")
+        with critical():
+            if ok:
+                atomic.switch_in(plan.staging, plan.target)
+                (plan.target / atomic.LOCK_NAME).unlink(missing_ok=True)
+                where = plan.target
+            else:
+                where = plan.out_dir / FAILED_DIR / f"{plan.slug}-{plan.period}-{run_id}"
+                where.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(plan.staging, where)
+                atomic.discard(plan.staging)  # releases the lock (the folder has moved)
+                (where / atomic.LOCK_NAME).unlink(missing_ok=True)
+            write_reports_index(plan.out_dir)
+    return where, ok
+
+
+def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
+    for manifest in sorted(out_dir.glob("*/*/manifest.json")):
+        folder = manifest.parent
+        if folder.parts[-2] == FAILED_DIR or folder.parts[-2].startswith(".") or folder.name.startswith("."):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            if data.get("slug") == folder.parts[-2] and data.get("period") == folder.name:
+                yield folder, data
+
+
+def write_reports_index(out_dir: Path) -> None:
+    """``reports/index.html``: every authority and its published periods, newest first, and the
+    runs with failed reports (kept for diagnosis)."""
+    from .render import render_template
+
+    authorities: dict[str, dict] = {}
+    for folder, data in _packs(out_dir):
+        ok = sum(r["status"] == STATUS_OK for r in data["reports"])
+        entry = authorities.setdefault(data["slug"], {"name": data["authority"], "slug": data["slug"], "periods": []})
+        entry["periods"].append({"period": data["period"], "href": f"{data['slug']}/{data['period']}/index.html",
+                                 "summary": f"{ok} of {len(data['reports'])} reports"})
+    for entry in authorities.values():
+        entry["periods"].sort(key=lambda p: p["period"], reverse=True)
+    failed = []
+    for manifest in sorted((out_dir / FAILED_DIR).glob("*/manifest.json")):
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            failed.append({"name": manifest.parent.name, "href": f"{FAILED_DIR}/{manifest.parent.name}/index.html",
+                           "failed": ", ".join(r["name"] for r in data["reports"] if r["status"] == STATUS_FAILED)})
+    html = render_template("reports_index.html.j2", authorities=sorted(authorities.values(), key=lambda a: a["name"]),
+                           failed=failed)
+    tmp = out_dir / ".index.html.tmp"
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, out_dir / "index.html")

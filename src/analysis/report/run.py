@@ -1,0 +1,192 @@
+"""A report run from start to end: clean up after dead runs, warm the workers while planning,
+run every job, publish each pack.
+
+    run_report(...)   what ``python -m analysis report`` does (see :mod:`analysis.cli`)
+    run_packs(...)    execute planned packs over any ``concurrent.futures``-style executor and
+                      publish them (the pool of warm workers by default; Dask for clusters)
+
+Order of a run:
+
+1. :func:`analysis.report.publish.clean_debris` - staging and temporary folders of runs that
+   died are removed, a switch that died half-way is finished;
+2. the cheap checks (periods, ``--only``, the notebook contract), then the executor starts - a
+   :class:`~analysis.report.pool.WorkerPool` whose workers start their kernels and imports now -
+   and planning (:mod:`analysis.report.plan`) reads the processed tables meanwhile;
+3. every job of every pack is submitted, longest first (by the published pack's timings), and
+   each result is reported as it arrives; a worker that dies fails its own report, by name;
+4. each pack is published (:mod:`analysis.report.publish`) as soon as its last report is in,
+   while the other packs' reports still run.
+
+An interrupt (Ctrl-C, SIGTERM) stops the workers, removes the run's staging folders and leaves
+every published pack as it was.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import atomic
+from .execute import STATUS_FAILED, STATUS_OK, Job, JobResult, run_job
+from .interrupts import handled, pause_point
+from .notebooks import CELL_TIMEOUT_S, TEMP_PREFIX
+from .plan import PackPlan, check_periods, plan_packs, published_manifest, select_notebooks
+from .publish import clean_debris, new_staging, publish, run_metadata
+
+#: errors that mean "the machinery running this report died", not "the code has a bug"
+_LOST = ("WorkerDied", "PoolStopped", "KilledWorker", "CancelledError")
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    packs: list[tuple[PackPlan, list[JobResult], Path, bool]]  # plan, results, where, published
+
+    @property
+    def ok(self) -> bool:
+        return all(published for *_, published in self.packs)
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _lost(job: Job, exc: BaseException) -> JobResult:
+    return JobResult(job.name, job.title, job.authority, STATUS_FAILED, job.parameters,
+                     error=f"{job.name} did not finish: {exc or type(exc).__name__}")
+
+
+def _longest_first(plans: Sequence[PackPlan]) -> list[tuple[PackPlan, Job]]:
+    expected: dict[tuple[str, str], float] = {}
+    for plan in plans:
+        for report in (published_manifest(plan.target) or {}).get("reports", []):
+            expected[(plan.key, report.get("name"))] = float(report.get("duration_s") or 0)
+    pairs = [(plan, job) for plan in plans for job in plan.jobs]
+    return sorted(pairs, key=lambda pj: -expected.get((pj[0].key, pj[1].name), float("inf")))
+
+
+def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, jobs: int | None = None,
+              processed_dir: Path, progress: Callable[[str], None] | None = None) -> RunOutcome:
+    """Execute every job of every plan over ``executor`` (default: a :class:`WorkerPool` of
+    ``jobs`` workers), then publish each pack.  Interrupted runs leave no staging behind."""
+    from .pool import WorkerPool
+
+    run_id = new_run_id()
+    say = progress or (lambda message: None)
+    pairs = _longest_first(plans)
+    own = executor is None
+    if own:
+        executor = WorkerPool(min(jobs or os.cpu_count() or 1, max(len(pairs), 1)))
+    results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
+    outcome = RunOutcome(run_id, [])
+    futures: dict[cf.Future, tuple[PackPlan, Job]] = {}
+    remaining = {plan.key: len(plan.jobs) for plan in plans}
+
+    def finish(plan: PackPlan) -> None:
+        where, published = publish(plan, results[plan.key], run_id, processed_dir, metadata)
+        outcome.packs.append((plan, results[plan.key], where, published))
+
+    try:
+        with handled():
+            for plan in plans:
+                plan.staging = new_staging(plan)
+                plan.jobs = [replace(job, staging=str(plan.staging)) for job in plan.jobs]
+            staged = {(plan.key, job.name): job for plan in plans for job in plan.jobs}
+            for plan, job in pairs:
+                job = staged[(plan.key, job.name)]
+                futures[executor.submit(run_job, job)] = (plan, job)
+            metadata = run_metadata()  # while the workers run
+            for plan in plans:
+                if not remaining[plan.key]:  # every report not applicable
+                    finish(plan)
+            for done, future in enumerate(cf.as_completed(futures), start=1):
+                plan, job = futures[future]
+                try:
+                    result = future.result()
+                except BaseException as exc:
+                    if type(exc).__name__ not in _LOST:
+                        raise  # a bug, not a report's failure: let it show
+                    result = _lost(job, exc)
+                results[plan.key].append(result)
+                mark = "ok" if result.status == STATUS_OK else "FAILED"
+                say(f"[{done}/{len(futures)}] {plan.key} {result.name}: {mark} ({result.duration_s:.1f} s)"
+                    + (f" - {result.error}" if result.error else ""))
+                remaining[plan.key] -= 1
+                if not remaining[plan.key]:  # published while the other packs' reports still run
+                    finish(plan)
+            order = [plan.key for plan in plans]
+            outcome.packs.sort(key=lambda p: order.index(p[0].key))
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        if hasattr(executor, "terminate"):  # our pool: stop its workers now
+            executor.terminate()
+        else:  # an executor that cannot be stopped: let its running jobs end before cleaning up
+            cf.wait([f for f in futures if not f.cancelled()])
+        raise
+    else:
+        if own:
+            executor.shutdown()
+    finally:
+        for plan in plans:
+            if plan.staging is not None and plan.staging.exists():
+                atomic.discard(plan.staging)
+    return outcome
+
+
+@contextlib.contextmanager
+def _remove_stale_temp():
+    """At the end of a run, the temporary folders of workers that died during it."""
+    try:
+        yield
+    finally:
+        atomic.remove_stale(Path(tempfile.gettempdir()), TEMP_PREFIX)
+
+
+@contextlib.contextmanager
+def _executor(jobs: int, size_hint: int, dask_scheduler: str | None, dask_local: int | None):
+    if dask_scheduler or dask_local:
+        from .pool import dask_executor
+
+        with dask_executor(dask_scheduler, dask_local) as executor:
+            yield executor
+        return
+    from .pool import WorkerPool
+
+    with WorkerPool(max(1, min(jobs, size_hint))) as pool:
+        yield pool
+
+
+def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | None, out_dir: Path,
+               processed_dir: Path, raw_dir: Path, notebooks_dir: Path | None = None, only: Sequence[str] = (),
+               extra: dict[str, str] | None = None, jobs: int | None = None, timeout: int = CELL_TIMEOUT_S,
+               dask_scheduler: str | None = None, dask_local: int | None = None,
+               progress: Callable[[str], None] | None = None) -> RunOutcome:
+    """What ``python -m analysis report`` does (module docstring).  ``periods=None``: each
+    authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
+    has documents for them)."""
+    say = progress or (lambda message: None)
+    jobs = jobs or os.cpu_count() or 1
+    use_dask = bool(dask_scheduler or dask_local)
+    with handled(), _remove_stale_temp():
+        clean_debris(out_dir)
+        check_periods(periods or ())
+        _, chosen = select_notebooks(notebooks_dir, only)
+        packs_hint = len(authorities or ()) * len(periods or ()) or jobs
+        with _executor(jobs, len(chosen) * packs_hint, dask_scheduler, dask_local) as executor:
+            plans = plan_packs(authorities, periods, out_dir=out_dir, processed_dir=processed_dir, raw_dir=raw_dir,
+                               only=only, extra=extra, timeout=timeout, reuse_kernel=not use_dask,
+                               notebooks_dir=notebooks_dir)
+            pause_point("planned")
+            total = sum(len(p.jobs) for p in plans)
+            say(f"Report run: {total} notebooks for {len(plans)} pack(s) ({', '.join(p.key for p in plans)}) on "
+                + (f"Dask ({dask_scheduler or f'a local cluster of {dask_local}'})" if use_dask
+                   else f"{getattr(executor, 'size', jobs)} worker(s)"))
+            return run_packs(plans, executor=executor, processed_dir=processed_dir, progress=say)

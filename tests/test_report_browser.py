@@ -1,0 +1,109 @@
+"""Every page of a pack built from a hostile tracker (tests/fixtures/hostile_tracker.py: SYNTHETIC
+text cells carrying <script>, <img onerror>, <svg onload>, javascript: links, an iframe, a
+style sheet fetching a URL, mathtext and spreadsheet formulas) opened in headless Chromium
+(Debian's ``chromium``, driven by playwright): no injected script runs (the payloads set
+``window.__pwned`` and open dialogs), no request leaves file://, no console error, and the
+hostile text is there - as text.  Skipped, with the reason, only where Chromium or playwright
+cannot be had."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.ingest import run_ingest
+from analysis.manifest import register
+
+from .conftest import RAW
+from .fixtures.hostile_tracker import AUTHORITY, MARKER, PAYLOADS, PERIOD, write_hostile_tracker
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def hostile_pack(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("hostile")
+    raw, processed, out = base / "raw", base / "processed", base / "reports"
+    shutil.copytree(RAW, raw)
+    tracker = write_hostile_tracker(raw / "tracker_hostile_SYNTHETIC.csv")
+    register(raw, tracker, kind="savings_tracker", authority=AUTHORITY, period=PERIOD,
+             paper="SYNTHETIC hostile tracker <script>window.__pwned=1</script>")
+    run_ingest(raw, processed)
+    assert main(["report", "--authority", AUTHORITY, "--period", PERIOD, "--raw", str(raw), "--processed",
+                 str(processed), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        except Exception as exc:  # pragma: no cover - depends on the machine
+            pytest.skip(f"Chromium at {CHROMIUM} does not start here: {str(exc).splitlines()[0]}")
+        yield browser
+        browser.close()
+
+
+def _pages(out: Path) -> list[Path]:
+    pack = next(out.glob("*/" + PERIOD))
+    return [out / "index.html", pack / "index.html", *sorted(p for p in pack.glob("[0-9]*.html"))]
+
+
+def test_the_pack_has_the_hostile_text_as_text(hostile_pack):
+    pages = _pages(hostile_pack)
+    assert [p.name for p in pages[2:]] == ["00_scorecard.html", "10_savings_tracker_variance.html",
+                                           "90_reconciliation.html"]
+    html = (pages[1].parent / "10_savings_tracker_variance.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__pwned=1;alert('script')&lt;/script&gt;" in html
+    tag = r"<(script|img|svg|iframe|style|a)\b[^>]*(__pwned|onerror|onload|javascript:|example\.invalid)"
+    assert not re.search(tag, html)
+    assert "SYNTHETIC Hostile &lt;b&gt;Borough&lt;/b&gt; &amp; Co" in pages[0].read_text(encoding="utf-8")
+
+
+def test_no_page_runs_a_script_fetches_anything_or_logs_an_error(hostile_pack, browser):
+    problems: list[str] = []
+    context = browser.new_context(java_script_enabled=True)
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file://", "data:")):
+            r.continue_()
+        else:
+            problems.append(f"request left file://: {url}")
+            r.abort()
+
+    context.route("**/*", route)
+    for path in _pages(hostile_pack):
+        page = context.new_page()
+        page.on("dialog", lambda d, p=path: (problems.append(f"{p.name}: dialog {d.message!r}"), d.dismiss()))
+        page.on("console", lambda m, p=path: m.type == "error" and problems.append(f"{p.name}: console {m.text}"))
+        page.on("pageerror", lambda e, p=path: problems.append(f"{p.name}: page error {e}"))
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_timeout(200)  # let any timer-driven payload fire
+        assert page.evaluate(f"window.{MARKER}") is None, path.name
+        # nothing the tracker wrote became markup: no handlers, no javascript: links, no frames
+        assert page.evaluate("""() => [...document.querySelectorAll('*')].filter(
+            el => [...el.attributes].some(a => a.name.startsWith('on'))).length""") == 0, path.name
+        assert page.locator("a[href^='javascript:'], iframe, svg[onload]").count() == 0, path.name
+        assert page.evaluate("() => [...document.scripts].filter(s => s.text.includes('__pwned')).length") == 0
+        page.close()
+    # the payloads reached the reports (shown as text), so the checks above had something to catch
+    body = context.new_page()
+    body.goto((next(hostile_pack.glob("*/" + PERIOD)) / "10_savings_tracker_variance.html").as_uri())
+    text = body.inner_text("body")
+    shown = [label for label, payload in PAYLOADS.items() if payload in text]
+    assert set(shown) >= {"script", "img onerror", "svg onload", "iframe", "javascript link", "style", "mathtext",
+                          "formula"}, shown
+    body.close()
+    context.close()
+    assert problems == []
