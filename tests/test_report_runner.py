@@ -73,7 +73,7 @@ def test_processed_data_older_than_raw_is_refused(tmp_path):
     shutil.copytree(RAW, raw)
     extra = raw / "extra.csv"
     extra.write_text("Reference,Title\n")
-    register(raw, extra, kind="savings_tracker", authority="Cambridgeshire", period="2017-11")
+    register(raw, extra, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     with pytest.raises(ReportError, match="run `python -m analysis ingest` first"):
         _plan(raw_dir=raw)
 
@@ -263,7 +263,7 @@ def two_months(tmp_path_factory, bundled):
     october = bundled.tables["savings_tracker"]
     write_november(october, raw / "tracker_2017_11_SYNTHETIC.xlsx")
     register(raw, raw / "tracker_2017_11_SYNTHETIC.xlsx", kind="savings_tracker", authority="Cambridgeshire",
-             period="2017-11", paper="SYNTHETIC November tracker for tests")
+             period="2017-11", paper="SYNTHETIC November tracker for tests", saving_sign="negative")
     run_ingest(raw, processed)
     return raw, processed, october
 

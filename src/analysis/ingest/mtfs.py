@@ -44,10 +44,6 @@ def read_mtfs(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:
     prose = _action_plan_amounts(doc, lines, fip, checks)
     fip = pd.concat([fip, prose], ignore_index=True) if len(prose) else fip
     _prose_checks(doc, lines, fip, checks)
-    for frame in (cla, slippage, fip):
-        frame.insert(0, "authority", doc.authority)
-        frame["document"] = doc.document
-        frame["source_file"] = doc.file
     return {"cla_trajectories": cla, "placement_slippage": slippage, "financial_improvement_plan": fip}
 
 

@@ -1,0 +1,117 @@
+"""Reconciliation and sign checks of one savings tracker.
+
+Per line: planned Q1-Q4 = planned total, forecast Q1-Q4 = forecast total, variance = forecast -
+planned (computed for all lines at once, so a 200,000-line tracker costs no Python loop).  Per
+printed totals row: each figure against the sum of every saving line.  A CSV or XLSX export
+without a totals row gets one ``not computable`` check saying so (a paper extract without one is
+refused by the reader).
+
+All figures compared are the normalised ones (negative = saving), so a tracker that prints
+savings as positive figures reconciles exactly as printed.  :func:`check_signs` refuses a
+tracker whose figures contradict the manifest's ``saving_sign`` or whose printed variance is
+planned minus forecast on every line - either would publish a headline with the wrong sign.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import InputError
+from ..manifest import SourceDocument
+from ..money import format_gbp, parse_money
+from ..reconcile import Checks
+from .tracker_header import FIELD_LABELS, MONEY_FIELDS, QUARTERS, SIGNED_FIELDS
+from .tracker_rows import Row
+
+TABLE = "savings_tracker"
+
+
+def totals_values(doc: SourceDocument, row: Row, mapping: dict[str, int],
+                  factor: int) -> tuple[dict[str, int | None], bool]:
+    """Figures of a totals row by field (normalised sign).  Aligned by column when the figures
+    sit under the money columns; by order when extraction shifted them (``shifted=True``)."""
+    money_fields = sorted((f for f in MONEY_FIELDS if f in mapping), key=lambda f: mapping[f])
+    cells = row.cells
+    positions = {i for i, c in enumerate(cells) if c and parse_money(c).status == "value"}
+    money_positions = {mapping[f] for f in money_fields}
+
+    def value(field: str, text: str) -> int | None:
+        v = parse_money(text, doc.unit).value_gbp
+        return None if v is None else (v * factor if field in SIGNED_FIELDS else v)
+
+    if positions and positions <= money_positions:
+        return {f: value(f, cells[mapping[f]] if mapping[f] < len(cells) else "") for f in money_fields}, False
+    figures = [c for c in cells if c and parse_money(c).status == "value"]
+    if len(figures) == len(money_fields):
+        return {f: value(f, c) for f, c in zip(money_fields, figures)}, True
+    raise InputError(doc.path, line=row.line, sheet=row.sheet, column="totals row",
+                     expected=f"{len(money_fields)} figures ({', '.join(FIELD_LABELS.get(f, f) for f in money_fields)})"
+                     " or figures under the money columns",
+                     found=f"{len(figures)} figures: " + " | ".join(figures))
+
+
+def add_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
+    refs = frame["reference"].astype("string")
+    base = {"document": doc.document, "table": TABLE, "unit": "gbp", "source_file": doc.file,
+            "source_line": frame["source_line"].astype("Int64")}
+    parts = []
+    for k, side in enumerate(("planned", "forecast")):
+        quarters = frame[[f"{side}_{q}_gbp" for q in QUARTERS]]
+        computed = quarters.sum(axis=1, min_count=4).where(quarters.notna().all(axis=1))
+        parts.append(pd.DataFrame({**base, "order": frame.index * 3 + k,
+                                   "item": refs + f": {side} Q1-Q4 = {side} total", "check": "total",
+                                   "stated": frame[f"{side}_total_gbp"], "computed": computed,
+                                   "note": ("a quarter is blank (" + refs + ")").where(computed.isna(), "")}))
+    computed = frame["forecast_total_gbp"] - frame["planned_total_gbp"]
+    parts.append(pd.DataFrame({**base, "order": frame.index * 3 + 2,
+                               "item": refs + ": variance = forecast - planned", "check": "difference",
+                               "stated": frame["variance_gbp"], "computed": computed, "note": ""}))
+    lines = pd.concat(parts, ignore_index=True).sort_values("order", kind="stable").drop(columns="order")
+    checks.add_frame(lines.reset_index(drop=True))
+
+    if not totals:
+        checks.add(document=doc.document, table=TABLE, item="totals row: the tracker prints none", kind="total",
+                   stated=None, computed=_sum(frame["planned_total_gbp"]), unit="gbp", source_file=doc.file,
+                   source_line=None, note="no totals row printed: the saving lines could not be checked against a "
+                   "total the tracker states (computed = sum of Original Saving)")
+    for page, (row, values, shifted) in enumerate(totals, start=1):
+        where = f"sheet {row.sheet!r} row {row.line}" if row.sheet else f"line {row.line}"
+        for name, stated in values.items():
+            note = "totals row printed on every page; compared with the sum of every saving line"
+            if shifted:
+                note += "; figures shifted left of their columns in the extract, aligned by order"
+            checks.add(document=doc.document, table=TABLE,
+                       item=f"totals row {page} ({where}): {FIELD_LABELS.get(name, name)}",
+                       kind="total", stated=stated, computed=_sum(frame[f"{name}_gbp"]), unit="gbp",
+                       source_file=doc.file, source_line=row.line, note=note)
+
+
+def check_signs(doc: SourceDocument, frame: pd.DataFrame) -> None:
+    """Refuse a tracker whose signs contradict the manifest (see the module docstring)."""
+    sign = doc.saving_sign or "negative"
+    planned = frame["planned_total_gbp"].dropna()
+    savings, costs = int((planned < 0).sum()), int((planned > 0).sum())
+    if costs >= 3 and costs > 3 * savings:
+        raise InputError(doc.path, column="saving_sign (manifest)",
+                         expected=f"savings printed as {sign} figures, as the manifest says (saving_sign={sign})",
+                         found=f"{costs} of {costs + savings} lines with a planned amount would then be costs, "
+                               f"not savings - is saving_sign right? (withdraw and register again with "
+                               f"--saving-sign {'positive' if sign == 'negative' else 'negative'})")
+    p, f, v = frame["planned_total_gbp"], frame["forecast_total_gbp"], frame["variance_gbp"]
+    moved = (f - p)
+    known = p.notna() & f.notna() & v.notna() & (moved != 0)
+    known = known.fillna(False).astype(bool)
+    if known.any() and ((v[known] == -moved[known]).all()):
+        first = frame[known].iloc[0]
+        raise InputError(doc.path, line=int(first["source_line"]),
+                         sheet=None if pd.isna(first["source_sheet"]) else first["source_sheet"],
+                         column="Variance from Plan",
+                         expected=f"forecast minus planned in the tracker's own signs (here "
+                                  f"{format_gbp(int(first['forecast_total_gbp']) - int(first['planned_total_gbp']))}"
+                                  f" in the processed sign, negative = saving)",
+                         found=f"planned minus forecast on all {int(known.sum())} lines with a variance "
+                               f"({format_gbp(int(first['variance_gbp']))} here): check saving_sign in the manifest")
+
+
+def _sum(column: pd.Series) -> int | None:
+    return None if column.isna().all() else int(column.sum())
