@@ -87,10 +87,10 @@ class Checks:
     def add_frame(self, checks: pd.DataFrame) -> None:
         """Many checks at once (e.g. three per line of a 200,000-line tracker): a frame with the
         arguments of :meth:`add` as columns (``kind`` as ``check``); status and difference are
-        computed here by the same rule."""
+        computed here by the same rule.  The frame is taken over (columns added in place)."""
         if not len(checks):
             return
-        out = checks.copy()
+        out = checks
         bad = set(out["check"].unique()) - set(CHECK_KINDS)
         if bad:
             raise ValueError(f"unknown check kind(s) {sorted(bad)}")

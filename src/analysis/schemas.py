@@ -479,6 +479,8 @@ def _located(name: str, frame: pd.DataFrame, cases: pd.DataFrame) -> list[InputE
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
     if str(values.dtype) == dtype:
         return values
+    if dtype == "string" and isinstance(values.dtype, pd.StringDtype):
+        return values.astype("string")  # str (pandas' default) -> string: no detour through objects
     if dtype in ("Int64", "Float64") and values.dtype.kind in "iuf":
         return values.astype(dtype)
     objects = values.astype("object")

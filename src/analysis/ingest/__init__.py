@@ -81,12 +81,14 @@ def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
     for name in TABLE_NAMES:
         if name in ("sources", "reconciliation"):
             continue
-        frames = [f for f in parts[name] if len(f)]
+        frames = [f for f in parts.pop(name) if len(f)]  # popped: the parts are freed once concatenated
         tables[name] = (schemas.conform(name, pd.concat(frames, ignore_index=True), validate=validate) if frames
                         else schemas.empty(name))
     _cross_document_checks(tables, checks)
     tables["sources"] = schemas.conform("sources", _sources(documents), validate=validate)
     tables["reconciliation"] = schemas.conform("reconciliation", checks.frame(), validate=validate)
+    checks.rows.clear()
+    checks.frames.clear()
     return IngestResult({name: tables[name] for name in TABLE_NAMES}, documents)
 
 

@@ -24,7 +24,9 @@ formulas saved without values, and a tracker whose signs contradict the manifest
 
 from __future__ import annotations
 
+import gc
 import re
+from operator import itemgetter
 
 import pandas as pd
 
@@ -34,35 +36,28 @@ from ..money import parse_money
 from ..reconcile import Checks
 from . import tracker_checks
 from .text_tables import month_number
-from .tracker_header import FIELD_LABELS, MONEY_FIELDS, SIGNED_FIELDS, compose, header_mapping, missing
+from .tracker_cells import FIELDS, parse_chunk
+from .tracker_header import REFERENCE_HEADER, FIELD_LABELS, compose, header_mapping, missing
 from .tracker_rows import EXCEL_ERRORS, Row, ends_with_line_break, formulas_at, rows_of
 
-TEXT_FIELDS = ("reference", "title", "description", "committee", "commentary")
-RAG_VALUES = {"red": "Red", "r": "Red", "amber": "Amber", "a": "Amber", "green": "Green", "g": "Green"}
-DIRECTION_VALUES = {
-    "↑": "improving", "⬆": "improving", "improving": "improving", "up": "improving",
-    "↔": "unchanged", "⬌": "unchanged", "↕": "unchanged", "unchanged": "unchanged", "same": "unchanged",
-    "no change": "unchanged",
-    "↓": "worsening", "⬇": "worsening", "worsening": "worsening", "down": "worsening",
-}
-COMPLETE_VALUES = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
-CODED = (("rag", RAG_VALUES, "RAG", "Red, Amber, Green or blank", "a colour"),
-         ("direction", DIRECTION_VALUES, "Direction of travel",
-          "↑ (improving), ↔ (unchanged), ↓ (worsening) or blank", "an arrow"),
-         ("complete", COMPLETE_VALUES, "Saving complete?", "Yes, No or blank", None))
 MAX_ERRORS = 50  # a wholly wrong file stops after this many problems
-COLUMNS = ([*TEXT_FIELDS] + [f"{f}_gbp" for f in MONEY_FIELDS]
-           + ["rag", "rag_raw", "direction", "direction_raw", "complete", "partner_links", "partner_links_raw",
-              "brackets_printed", "cleaning_flags", "source_line", "source_sheet"])
+CHUNK = 16_384  # lines held as printed before their cells are cleaned into (Arrow-backed) columns
+_PAD = (None,)  # a header without an optional column: its cells read as None
 
 
 def read_savings_tracker(doc: SourceDocument, checks: Checks) -> pd.DataFrame:
     """Read one tracker file into ``savings_tracker`` rows (lineage columns ``authority``,
     ``document`` and ``source_file`` are added by the ingest) and add its reconciliation checks."""
     parser = _Parser(doc)
-    for row in rows_of(doc.path):
-        parser.feed(row)
-    return parser.finish(checks)
+    collecting = gc.isenabled()
+    gc.disable()  # no cycles are made here; collecting while 200,000 rows accumulate doubles the time
+    try:
+        for row in rows_of(doc.path):
+            parser.feed(row)
+        return parser.finish(checks)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Parser:
@@ -70,8 +65,12 @@ class _Parser:
         self.doc = doc
         self.factor = -1 if doc.saving_sign == "positive" else 1
         self.errors: list[InputError] = []
-        self.columns: dict[str, list] = {c: [] for c in COLUMNS}
-        self.first_seen: dict[str, int] = {}
+        self.records: list[tuple] = []  # the current chunk of lines, cells as printed
+        self.chunks: list[pd.DataFrame | None] = []  # earlier chunks, cleaned into columns
+        self.offset = 0  # lines in self.chunks
+        self.extra_flags: dict[int, list[str]] = {}  # line index -> notes for the current chunk
+        self.first_seen: dict[str, tuple[int, int, int, str | None]] = {}  # ref -> (index, digest, line, sheet)
+        self.mappings: dict[str | None, dict[str, int]] = {}
         self.totals: list[tuple[Row, dict[str, int | None], bool]] = []
         self.blank_money: dict[tuple[str, int, int], tuple[int, str]] = {}  # XLSX cell -> (record, field)
         self.rows_seen = 0
@@ -91,8 +90,27 @@ class _Parser:
         self.candidate: tuple[Row, dict[str, int]] | None = None  # a header missing columns
         self.after_totals: Row | None = None
         self.skip = False
+        self.fast: tuple[int, int, int] | None = None
 
     def feed(self, row: Row) -> None:
+        fast = self.fast  # (reference column, title column, width) while plain lines are expected
+        if fast is not None and row.sheet == self.sheet and self.rows_seen >= 10:
+            cells = row.cells
+            if len(cells) >= fast[2]:
+                ref = cells[fast[0]]
+                if (ref and cells[fast[1]] and not ref[:5].lower() == "total"
+                        and REFERENCE_HEADER.fullmatch(ref) is None):  # a saving line: the common case
+                    self._line(row)
+                    self.last = ("line", row)
+                    self.previous = row
+                    return
+        self._feed(row)
+        if self.mapping is not None and self.after_totals is None and self.candidate is None and not self.skip:
+            self.fast = (self.mapping["reference"], self.mapping["title"], self.width)
+        else:
+            self.fast = None
+
+    def _feed(self, row: Row) -> None:
         if row.sheet != self.sheet:
             self._resolve_candidate(None)
             self._new_sheet(row.sheet)
@@ -104,7 +122,7 @@ class _Parser:
         if self.candidate is not None and self._resolve_candidate(row):
             self.previous = row
             return
-        found = header_mapping(row.cells)
+        found = header_mapping(row.cells, self.mapping["reference"] if self.mapping else None)
         if found is not None:
             self._header(row, *found)
         elif self.mapping is None:
@@ -163,6 +181,8 @@ class _Parser:
                                           expected=f"one month per workbook: the period registered ({doc.period})",
                                           found=f"sheet {row.sheet!r} names {named}"))
         self.mapping, self.width = mapping, max(mapping.values()) + 1
+        self.mappings[row.sheet] = mapping
+        self.getter = itemgetter(*(mapping.get(name, -1) for name in FIELDS))  # -1: the pad, None
         self.after_totals = None
         self.headers += 1
         self.last = ("header", row)
@@ -190,149 +210,118 @@ class _Parser:
                 self.after_totals = row
             self.last = ("totals", row)
             return
-        text = " | ".join(c for c in row.cells if c)
         if kind == "unknown":
-            self.errors.append(InputError(doc.path, **where, column="Reference", found=text,
+            self.errors.append(InputError(doc.path, **where, column="Reference", found=_text(row),
                                           expected="a saving line starting with its reference, a header row or a "
                                           "totals row"))
             return
         if _is_note(row, mapping):
-            self.errors.append(InputError(doc.path, **where, column="Reference", found=text,
+            self.errors.append(InputError(doc.path, **where, column="Reference", found=_text(row),
                                           expected="a saving line (reference, title and amounts); text under or "
                                           "beside the table, such as a footnote, is not part of a tracker"))
             return
         if self.after_totals is not None:
-            self.errors.append(InputError(doc.path, **where, column="Reference", found=text,
+            self.errors.append(InputError(doc.path, **where, column="Reference", found=_text(row),
                                           expected=f"no saving line after the totals row ({_where(self.after_totals)}) "
                                           "unless a new header follows it"))
             return
         if len(row.cells) < self.width:
             self.errors.append(InputError(doc.path, **where, column=f"column {len(row.cells) + 1}",
                                           expected=f"a row of {self.width} cells like the header (was the file cut "
-                                          "off, or a row broken?)", found=f"{len(row.cells)} cells: {text}"))
+                                          "off, or a row broken?)", found=f"{len(row.cells)} cells: {_text(row)}"))
             return
         self._line(row)
         self.last = ("line", row)
 
     def _line(self, row: Row) -> None:
-        doc, mapping, cells = self.doc, self.mapping, row.cells
-        errors: list[InputError] = []
-        flags: list[str] = []
-        where = dict(line=row.line, sheet=row.sheet)
-        extra = [c for c in cells[self.width:] if c]
-        if extra:
-            errors.append(InputError(doc.path, **where, column=f"beyond column {self.width}",
-                                     expected="no cells to the right of the last header column (a shifted row?)",
-                                     found=" | ".join(extra)))
-        for i in mapping.values():
-            if cells[i] in EXCEL_ERRORS:
-                field = next(f for f, j in mapping.items() if j == i)
-                errors.append(InputError(doc.path, **where, column=FIELD_LABELS.get(field, field),
-                                         expected="a value (the workbook shows an Excel error: fix the formula and "
-                                         "export again)", found=cells[i]))
-        if errors:
-            self.errors += errors
+        doc, cells = self.doc, row.cells
+        if len(cells) > self.width and any(cells[self.width:]):
+            self.errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column=f"beyond column {self.width}",
+                                          expected="no cells to the right of the last header column (a shifted "
+                                          "row?)", found=" | ".join(c for c in cells[self.width:] if c)))
             return
-        record: dict = {name: (cells[mapping[name]] if name in mapping else "") or None for name in TEXT_FIELDS}
-        if record["title"] is None:
-            errors.append(InputError(doc.path, **where, column="Title", expected="the saving's title", found=""))
-        bracketed = False
-        blanks: list[tuple[int, str]] = []
-        for name in MONEY_FIELDS:
-            if name not in mapping:
-                record[f"{name}_gbp"] = None
-                continue
-            text = cells[mapping[name]]
-            money = parse_money(text, doc.unit)
-            if money.status == "value":
-                value = money.value_gbp
-                record[f"{name}_gbp"] = value * self.factor if name in SIGNED_FIELDS else value
-                bracketed = bracketed or money.bracketed
-                if money.flags:
-                    flags += [f"{name}_gbp: {f}" for f in money.flags]
-            elif money.status in ("blank", "dash"):
-                record[f"{name}_gbp"] = None
-                flags.append(f"{name}_gbp: blank cell")
-                blanks.append((mapping[name], name))
-            else:
-                errors.append(InputError(doc.path, **where, column=FIELD_LABELS.get(name, name), found=text,
-                                         expected=f"an amount in {'£000' if doc.unit == 'gbp_thousands' else '£'} "
-                                         "(e.g. -1,595 or (1,595)) or a blank"))
-        # Coded columns: a printed 0 (or dash) is not a colour or an arrow - read as empty and flagged.
-        for name, values, column, expected, what in CODED:
-            raw = cells[mapping[name]] if name in mapping else ""
-            if what:
-                record[f"{name}_raw"] = raw or None
-            record[name] = values.get(raw.lower())
-            if record[name] is None and raw:
-                if what and raw in ("0", "-", "n/a", "N/A"):
-                    flags.append(f"{name}: {raw!r} printed where {what} belongs, read as empty")
-                else:
-                    errors.append(InputError(doc.path, **where, column=column, expected=expected, found=raw))
-        links = cells[mapping["partner_links"]] if "partner_links" in mapping else ""
-        record["partner_links_raw"] = links or None
-        record["partner_links"] = None if links == "0" else (links or None)
-        if links == "0":
-            flags.append("partner_links: '0' read as no partner links")
-        if errors:
-            self.errors += errors
+        if not EXCEL_ERRORS.isdisjoint(cells):
+            for field, i in self.mapping.items():
+                if cells[i] in EXCEL_ERRORS:
+                    self.errors.append(InputError(doc.path, line=row.line, sheet=row.sheet,
+                                                  column=FIELD_LABELS.get(field, field), found=cells[i],
+                                                  expected="a value (the workbook shows an Excel error: fix the "
+                                                  "formula and export again)"))
             return
-        record["brackets_printed"] = bracketed
-        record["cleaning_flags"] = "; ".join(flags) or None
-        record["source_line"], record["source_sheet"] = row.line, row.sheet
-        self._add(row, record, blanks)
-
-    def _add(self, row: Row, record: dict, blanks: list[tuple[int, str]]) -> None:
-        ref = record["reference"]
-        cols = self.columns
-        if ref in self.first_seen:
-            index = self.first_seen[ref]
-            ignore = {"source_line", "source_sheet", "cleaning_flags"}
-            if all(cols[k][index] == v for k, v in record.items() if k not in ignore):  # a page-break repeat
-                flags = cols["cleaning_flags"][index]
-                note = f"reference: repeated at {_where(row)} and dropped (page break)"
-                cols["cleaning_flags"][index] = f"{flags}; {note}" if flags else note
+        printed = self.getter(cells + _PAD)
+        ref = printed[0]
+        digest = hash(cells)  # to tell a page-break repeat (every cell the same) from a clash
+        seen = self.first_seen.get(ref)
+        if seen is not None:
+            index, earlier, line, sheet = seen
+            if earlier == digest:  # a page-break repeat: the same line printed again
+                self._flag(index, f"reference: repeated at {_where(row)} and dropped (page break)")
                 return
-            earlier = (f"sheet {cols['source_sheet'][index]!r} row {cols['source_line'][index]}"
-                       if cols["source_sheet"][index] else f"line {cols['source_line'][index]}")
-            self.errors.append(InputError(self.doc.path, line=row.line, sheet=row.sheet, column="Reference",
-                                          expected=f"each reference once (also at {earlier}) with the same figures",
-                                          found=ref))
+            where = f"sheet {sheet!r} row {line}" if sheet else f"line {line}"
+            self.errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column="Reference", found=ref,
+                                          expected=f"each reference once (also at {where}) with the same figures"))
             return
-        index = len(cols["reference"])
-        self.first_seen[ref] = index
-        for key in COLUMNS:
-            cols[key].append(record[key])
-        if row.sheet is not None:
-            for column, name in blanks:
-                if len(self.blank_money) < 10_000:
-                    self.blank_money[(row.sheet, row.line, column)] = (index, name)
+        self.first_seen[ref] = (self.offset + len(self.records), digest, row.line, row.sheet)
+        self.records.append(printed + (row.line, row.sheet))
+        if len(self.records) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.records:
+            return
+        frame, errors, blanks = parse_chunk(self.doc, self.records, self.factor, self.extra_flags, self.offset)
+        self.errors += errors
+        for index, field, sheet, line in blanks:
+            if sheet is not None and len(self.blank_money) < 10_000:
+                self.blank_money[(sheet, line, self.mappings[sheet][field])] = (index, field)
+        self.chunks.append(frame)
+        self.offset += len(self.records)
+        self.records, self.extra_flags = [], {}
+
+    def _flag(self, index: int, note: str) -> None:
+        if index >= self.offset:
+            self.extra_flags.setdefault(index, []).append(note)
+            return
+        for chunk in self.chunks:
+            size = CHUNK if chunk is None else len(chunk)
+            if index < size:
+                if chunk is not None:
+                    column = chunk.columns.get_loc("cleaning_flags")
+                    flags = chunk.iat[index, column]
+                    chunk.iat[index, column] = note if pd.isna(flags) else f"{flags}; {note}"
+                return
+            index -= size
 
     # ------------------------------------------------------------------ the end
 
     def finish(self, checks: Checks) -> pd.DataFrame:
         doc = self.doc
         self._resolve_candidate(None)
-        InputErrors.raise_if_any(self.errors)
         if not self.headers:
+            InputErrors.raise_if_any(self.errors)
             raise InputError(doc.path, expected="a header row naming Reference, Title, Committee, the planned and "
                              "forecast phasing Q1-Q4 and totals, Variance, RAG and Direction of travel",
                              found="no such row")
-        if not self.columns["reference"]:
+        if not self.records and not self.chunks:
+            InputErrors.raise_if_any(self.errors)
             raise InputError(doc.path, expected="at least one saving line under the header (a period with data)",
                              found="none")
         suffix = doc.path.suffix.lower()
         if not self.totals and suffix in (".txt", ".text"):
             raise InputError(doc.path, expected="a totals row (a paper prints one with its table)",
                              found="none: the table may be cut off")
+        if suffix in (".csv", ".tsv") and self.last and self.last[0] == "line" and not ends_with_line_break(doc.path):
+            self._flag(self.offset + len(self.records) - 1,
+                       "source_line: last line of the file has no line break - check the export is complete")
+        self._flush()
+        if self.errors:
+            rank = {sheet: k for k, sheet in enumerate(dict.fromkeys(self.mappings))}
+            self.errors.sort(key=lambda e: (rank.get(e.sheet, -1), e.line or 0))
+            InputErrors.raise_if_any(self.errors[:MAX_ERRORS])
         if self.blank_money:
             self._check_formulas()
-        if suffix in (".csv", ".tsv") and self.last and self.last[0] == "line" and not ends_with_line_break(doc.path):
-            index = len(self.columns["reference"]) - 1
-            flags = self.columns["cleaning_flags"][index]
-            note = "source_line: last line of the file has no line break - check the export is complete"
-            self.columns["cleaning_flags"][index] = f"{flags}; {note}" if flags else note
-        frame = _frame(doc, self.columns)
+        frame = pd.concat(self.chunks, ignore_index=True) if len(self.chunks) > 1 else self.chunks[0]
+        self.chunks = []
         tracker_checks.check_signs(doc, frame)
         tracker_checks.add_checks(doc, frame, self.totals, checks)
         return frame
@@ -385,6 +374,10 @@ def _is_note(row: Row, mapping: dict[str, int]) -> bool:
     return not any(_is_number(c) for c in row.cells if c)
 
 
+def _text(row: Row) -> str:
+    return " | ".join(c for c in row.cells if c)
+
+
 def _where(row: Row) -> str:
     return f"sheet {row.sheet!r} row {row.line}" if row.sheet else f"line {row.line}"
 
@@ -416,20 +409,3 @@ def financial_year_of(period: str) -> str:
     year, month = int(period[:4]), int(period[5:7])
     start = year if month >= 4 else year - 1
     return f"{start}-{(start + 1) % 100:02d}"
-
-
-def _frame(doc: SourceDocument, columns: dict[str, list]) -> pd.DataFrame:
-    n = len(columns["reference"])
-    frame = pd.DataFrame({
-        "period": pd.array([doc.period] * n, dtype="string"),
-        "financial_year": pd.array([financial_year_of(doc.period)] * n, dtype="string"),
-        "saving_sign": pd.array([doc.saving_sign or "negative"] * n, dtype="string"),
-    })
-    for name, values in columns.items():
-        if name.endswith("_gbp") or name == "source_line":
-            frame[name] = pd.array(values, dtype="Int64")
-        elif name in ("brackets_printed", "complete"):
-            frame[name] = pd.array(values, dtype="boolean")
-        else:
-            frame[name] = pd.array(values, dtype="string")
-    return frame

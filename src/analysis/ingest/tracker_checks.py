@@ -14,6 +14,7 @@ planned minus forecast on every line - either would publish a headline with the 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -51,23 +52,42 @@ def totals_values(doc: SourceDocument, row: Row, mapping: dict[str, int],
 
 
 def add_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
-    refs = frame["reference"].astype("string")
-    base = {"document": doc.document, "table": TABLE, "unit": "gbp", "source_file": doc.file,
-            "source_line": frame["source_line"].astype("Int64")}
-    parts = []
-    for k, side in enumerate(("planned", "forecast")):
+    n = len(frame)
+    each = np.repeat(np.arange(n), 3)  # three checks per line, in line order: planned, forecast, variance
+    refs = frame["reference"].astype("string").take(each).reset_index(drop=True)
+    suffixes = pd.Series([": planned Q1-Q4 = planned total", ": forecast Q1-Q4 = forecast total",
+                          ": variance = forecast - planned"] * n, dtype="string")
+
+    def money(column: str | pd.Series) -> np.ndarray:
+        values = frame[column] if isinstance(column, str) else column
+        return values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+
+    def side_total(side: str) -> pd.Series:
         quarters = frame[[f"{side}_{q}_gbp" for q in QUARTERS]]
-        computed = quarters.sum(axis=1, min_count=4).where(quarters.notna().all(axis=1))
-        parts.append(pd.DataFrame({**base, "order": frame.index * 3 + k,
-                                   "item": refs + f": {side} Q1-Q4 = {side} total", "check": "total",
-                                   "stated": frame[f"{side}_total_gbp"], "computed": computed,
-                                   "note": ("a quarter is blank (" + refs + ")").where(computed.isna(), "")}))
-    computed = frame["forecast_total_gbp"] - frame["planned_total_gbp"]
-    parts.append(pd.DataFrame({**base, "order": frame.index * 3 + 2,
-                               "item": refs + ": variance = forecast - planned", "check": "difference",
-                               "stated": frame["variance_gbp"], "computed": computed, "note": ""}))
-    lines = pd.concat(parts, ignore_index=True).sort_values("order", kind="stable").drop(columns="order")
-    checks.add_frame(lines.reset_index(drop=True))
+        return quarters.sum(axis=1, min_count=4).where(quarters.notna().all(axis=1))
+
+    stated = np.column_stack([money("planned_total_gbp"), money("forecast_total_gbp"), money("variance_gbp")])
+    computed = np.column_stack([money(side_total("planned")), money(side_total("forecast")),
+                                money(frame["forecast_total_gbp"] - frame["planned_total_gbp"])])
+    computed = computed.ravel()
+    notes = pd.Series([""] * (3 * n), dtype="string")
+    blank_quarter = np.isnan(computed) & (np.arange(3 * n) % 3 != 2)
+    if blank_quarter.any():
+        notes[blank_quarter] = "a quarter is blank (" + refs[blank_quarter] + ")"
+    lines = pd.DataFrame({
+        "document": pd.Series([doc.document] * (3 * n), dtype="string"),
+        "table": pd.Series([TABLE] * (3 * n), dtype="string"),
+        "item": refs + suffixes,
+        "check": pd.Series(["total", "total", "difference"] * n, dtype="string"),
+        "stated": stated.ravel(),
+        "computed": computed,
+        "unit": pd.Series(["gbp"] * (3 * n), dtype="string"),
+        "note": notes,
+        "source_file": pd.Series([doc.file] * (3 * n), dtype="string"),
+        "source_line": frame["source_line"].take(each).reset_index(drop=True).astype("Int64"),
+    })
+    del refs, suffixes, notes
+    checks.add_frame(lines)
 
     if not totals:
         checks.add(document=doc.document, table=TABLE, item="totals row: the tracker prints none", kind="total",

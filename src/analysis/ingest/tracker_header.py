@@ -71,14 +71,24 @@ def match_header(text: str) -> str | None:
     return None
 
 
-def could_be_header(cells: Sequence[str]) -> bool:
-    return len(cells) >= 6 and _REFERENCE_CELL.search("\t".join(c for c in cells if len(c) < 40)) is not None
+REFERENCE_HEADER = re.compile(r"(?i)\s*(?:saving\s+)?(?:ref(?:erence)?(?:\s*no\.?)?|id)\s*")
 
 
-def header_mapping(cells: Sequence[str]) -> tuple[dict[str, int], list[tuple[str, list[int]]]] | None:
+def could_be_header(cells: Sequence[str], reference_column: int | None = None) -> bool:
+    """A cheap first test.  Under a header already found, a repeated header (a paper's next
+    page) names the reference in the same column; elsewhere any cell may."""
+    if len(cells) < 6:
+        return False
+    if reference_column is not None:
+        return reference_column < len(cells) and REFERENCE_HEADER.fullmatch(cells[reference_column]) is not None
+    return _REFERENCE_CELL.search("\t".join(cells)) is not None
+
+
+def header_mapping(cells: Sequence[str], reference_column: int | None = None
+                   ) -> tuple[dict[str, int], list[tuple[str, list[int]]]] | None:
     """Field -> column index when ``cells`` look like a tracker header row, with any field named
     by more than one column; ``None`` when the row is not a header."""
-    if not could_be_header(cells):
+    if not could_be_header(cells, reference_column):
         return None
     positions: dict[str, list[int]] = {}
     for i, cell in enumerate(cells):

@@ -18,23 +18,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputError
 from .text_tables import decode_text
 
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-EXCEL_ERRORS = ("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-                "#GETTING_DATA")
+EXCEL_ERRORS = frozenset(("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA"))
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One row as delivered: where it came from and its cells as text."""
 
     line: int  # line number (text, CSV) or row number (XLSX)
@@ -47,7 +45,7 @@ def rows_from_text(path: Path) -> Iterator[Row]:
     """A paper's text extract: one line per row, cells separated by tabs."""
     text, _ = decode_text(path, Path(path).read_bytes())
     for number, line in enumerate(text.split("\n"), start=1):
-        cells = tuple(c.strip() for c in line.rstrip("\r").split("\t"))
+        cells = tuple(map(str.strip, line.rstrip("\r").split("\t")))
         _check_lengths(path, number, None, cells)
         yield Row(number, cells)
 
@@ -55,9 +53,10 @@ def rows_from_text(path: Path) -> Iterator[Row]:
 def rows_from_csv(path: Path) -> Iterator[Row]:
     """A CSV export (``,`` ``;`` or TAB, whichever the header line uses most; Excel's quoting)."""
     text, _ = decode_text(path, Path(path).read_bytes())
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max(",;\t", key=first_line.count) if any(d in first_line for d in ",;\t") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter, strict=True)
+    # Lines fed one by one (a StringIO would hold a second, 4-bytes-a-character copy of the file).
+    reader = csv.reader(_lines(text), dialect=csv.excel, delimiter=delimiter, strict=True)
     start = 1
     while True:
         try:
@@ -68,10 +67,22 @@ def rows_from_csv(path: Path) -> Iterator[Row]:
             raise InputError(path, line=start, expected="a complete CSV record (every quoted cell closed, cells "
                              f"of at most {MAX_CELL_CHARS:,} characters)",
                              found=f"{exc} - the file may be cut off") from None
-        cells = tuple(c.strip() for c in record)
+        cells = tuple(map(str.strip, record))
         _check_lengths(path, start, None, cells)
         yield Row(start, cells)
         start = reader.line_num + 1
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ``\n`` (only ``\n`` ends a line, as in a CSV file)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start: end + 1]
+        start = end + 1
 
 
 def ends_with_line_break(path: Path) -> bool:
@@ -176,6 +187,8 @@ def rows_of(path: Path) -> Iterator[Row]:
 
 
 def _check_lengths(path: Path, line: int, sheet: str | None, cells: tuple[str, ...]) -> None:
+    if not cells or max(map(len, cells)) <= MAX_CELL_CHARS:
+        return
     for i, cell in enumerate(cells):
         if len(cell) > MAX_CELL_CHARS:
             raise InputError(path, line=line, sheet=sheet, column=f"column {i + 1}",
