@@ -91,6 +91,7 @@ class _Parser:
         self.after_totals: Row | None = None
         self.skip = False
         self.fast: tuple[int, int, int] | None = None
+        self.sub_header: Row | None = None  # the second row of a two-row header
 
     def feed(self, row: Row) -> None:
         fast = self.fast  # (reference column, title column, width) while plain lines are expected
@@ -148,6 +149,7 @@ class _Parser:
         header, mapping = self.candidate
         self.candidate = None
         if row is not None and not missing(composed := compose(header.cells, row.cells)):
+            self.sub_header = row
             self._accept_header(header, composed, [])
             return True
         self.errors.append(InputError(
@@ -170,6 +172,9 @@ class _Parser:
                                           expected="each column once",
                                           found=f"columns {', '.join(str(p + 1) for p in positions)} all read as "
                                           f"{FIELD_LABELS.get(field, field)}"))
+        if duplicates:
+            self.skip = True  # which of the columns holds the figures cannot be known
+            return
         if re.search(r"£\s*'?000|£k", " ".join(row.cells[i] for i in mapping.values() if i < len(row.cells)),
                      re.I) and doc.unit != "gbp_thousands":
             self.errors.append(InputError(doc.path, **where, column="header",
@@ -180,7 +185,11 @@ class _Parser:
             self.errors.append(InputError(doc.path, **where, column="sheet name",
                                           expected=f"one month per workbook: the period registered ({doc.period})",
                                           found=f"sheet {row.sheet!r} names {named}"))
-        self.mapping, self.width = mapping, max(mapping.values()) + 1
+        # the table's width: to its last captioned column (columns it does not know are ignored)
+        captioned = [len(r.cells) - next((i for i, c in enumerate(reversed(r.cells)) if c), len(r.cells))
+                     for r in (row, self.sub_header) if r is not None]
+        self.mapping, self.width = mapping, max(max(mapping.values()) + 1, *captioned)
+        self.sub_header = None
         self.mappings[row.sheet] = mapping
         self.getter = itemgetter(*(mapping.get(name, -1) for name in FIELDS))  # -1: the pad, None
         self.after_totals = None

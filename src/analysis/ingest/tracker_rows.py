@@ -108,8 +108,9 @@ def check_workbook_file(path: Path) -> None:
                          "CSV)", found="a legacy Excel 97-2003 (.xls) file")
     if not zipfile.is_zipfile(path):
         raise InputError(path, expected="an Excel workbook (.xlsx, a zip file)",
-                         found="a file that is not a workbook (text or CSV saved under an .xlsx name?)"
-                         if head[:1].isascii() and head else "a damaged or truncated workbook")
+                         found="a damaged or truncated workbook (its zip directory is missing)"
+                         if head.startswith(b"PK") else "a file that is not a workbook (text or CSV saved under an "
+                         ".xlsx name?)" if head else "an empty file")
 
 
 def rows_from_xlsx(path: Path) -> Iterator[Row]:
