@@ -13,6 +13,7 @@ import argparse
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -55,16 +56,18 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _check_out(out: Path) -> None:
-    """``--out`` must be a folder, or a path where one can be made: one error line otherwise."""
+    """``--out`` must be a folder, or a path where one can be made beside which a staging folder
+    can be created: one error line otherwise (before any input is read)."""
     if out.exists() and not out.is_dir():
         raise InputError(out, column="--out", expected="a folder for the processed tables", found="a file")
-    parent = next((p for p in (out, *out.parents) if p.exists()), None)
-    if parent is None or not parent.is_dir():
-        raise InputError(out, column="--out", expected="a folder that can be created",
-                         found=f"{parent} is not a folder" if parent else "no existing parent folder")
-    if not os.access(parent, os.W_OK | os.X_OK) or (out.exists() and not os.access(out.parent, os.W_OK | os.X_OK)):
-        raise InputError(out, column="--out", expected="a folder this user can write to",
-                         found=f"no write permission on {parent if not out.exists() else out.parent}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=f".{out.name}-probe-", dir=out.parent)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise InputError(out, column="--out", expected="a folder that can be created and written",
+                         found=f"{exc.strerror or type(exc).__name__}"
+                               + (f" ({exc.filename})" if exc.filename else "")) from None
 
 
 def _release_memory_promptly() -> None:
