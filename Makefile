@@ -39,6 +39,7 @@ lab: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/report_run.py
+	$(BIN)/python benchmarks/public_stats.py
 
 lock: $(STAMP)
 	{ sed -n '1,2p' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock.new

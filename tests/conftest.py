@@ -4,7 +4,9 @@ under test and copying its answer."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,80 @@ from analysis.manifest import SourceDocument, read_manifest
 ROOT = paths.project_root()
 RAW = ROOT / "data" / "raw"
 PUBLIC = ROOT.parent / "shared" / "data" / "public"
+#: code whose change makes processed tables stale (they are its output)
+PRODUCERS = ("ingest", "schemas.py", "reconcile.py", "money.py", "manifest.py", "assumptions.py")
+
+_FRESH: dict[str, object] = {}
+
+
+def processed_problem(processed: Path, raw: Path = RAW) -> str | None:
+    """Why ``processed`` cannot be used for the tests (``None`` when it can): a table missing or
+    with other columns than its schema, made from other raw files, or older than the code that
+    makes it."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from analysis import schemas
+
+    for name, table in schemas.TABLES.items():
+        path = processed / f"{name}.parquet"
+        if not path.is_file():
+            return f"{path.name} is missing"
+        if pq.read_schema(path).names != list(table.columns):
+            return f"{path.name} has other columns than its schema"
+    sources = pd.read_parquet(processed / "sources.parquet")
+    if dict(zip(sources.file, sources.sha256)) != {d.file: d.sha256 for d in read_manifest(raw)}:
+        return "it was made from other raw files"
+    package = Path(paths.__file__).parent
+    code = [p for name in PRODUCERS for p in ((package / name).rglob("*.py") if (package / name).is_dir()
+                                                else [package / name])]
+    made = min(p.stat().st_mtime for p in processed.glob("*.parquet"))
+    if any(p.stat().st_mtime > made for p in code):
+        return "the code that makes it has changed since"
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before anything is collected or a kernel started: when the processed tables the package
+    would read (``data/processed``, or ``$COUNCIL_ANALYSIS_PROCESSED``) are missing or stale,
+    ingest ``data/raw`` into a temporary folder and point ``$COUNCIL_ANALYSIS_PROCESSED`` at it.
+    Tests, papermill runs and the kernels nbval starts (which inherit the environment) then all
+    read fresh tables, and notebooks keep their default ``processed_dir = ""``."""
+    if _FRESH:
+        return
+    from analysis.ingest import run_ingest
+
+    current = paths.processed_dir()
+    problem = processed_problem(current)
+    _FRESH["problem"] = problem
+    if problem is None:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="council-processed-"))
+    run_ingest(RAW, folder)
+    os.environ[paths.PROCESSED_ENV] = str(folder)
+    _FRESH["folder"] = folder
+    _FRESH["was"] = current
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = _FRESH.pop("folder", None)
+    if folder is not None:
+        os.environ.pop(paths.PROCESSED_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
+    _FRESH.clear()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if "folder" in _FRESH:
+        return (f"processed tables: a fresh ingest in {_FRESH['folder']} ({_FRESH['was']}: {_FRESH['problem']}; "
+                "`make ingest` refreshes it)")
+    return f"processed tables: {paths.processed_dir()}"
+
+
+@pytest.fixture(scope="session")
+def processed_dir() -> Path:
+    """The processed tables every test reads (fresh: see :func:`pytest_configure`)."""
+    return paths.processed_dir()
 
 # The five bundled documents (data/raw/manifest.csv).
 RECOVERY_PLAN = "000_f58272dfada571d1.txt"  # Torbay Cabinet Nov 2019, Finance Recovery Plan Actions
@@ -54,3 +130,12 @@ def public_dir() -> Path:
     if not PUBLIC.is_dir():
         pytest.skip(f"public statistics not present at {PUBLIC} (download them as the README says)")
     return PUBLIC
+
+
+@pytest.fixture(scope="session")
+def public_tables(public_dir: Path) -> dict:
+    """The public-statistics tables built in memory from ../shared/data/public (nothing written),
+    joined with the papers' comparator lists in data/processed (``make test`` ingests first)."""
+    from analysis.public.build import build
+
+    return build(public_dir, paths.processed_dir()).tables

@@ -22,6 +22,7 @@ from .conftest import BUSINESS_PLAN, raw_lines
 
 LINES = raw_lines(BUSINESS_PLAN)
 YEARS = ["2018-19", "2019-20", "2020-21", "2021-22", "2022-23"]
+PC = "People and Communities (P&C)"  # 004 line 79, the block the report highlights
 SOURCE = "test source"
 
 
@@ -103,21 +104,33 @@ def test_first_year_is_validated(tables):
 # --------------------------------------------------------------------------------------------- pressures
 
 
-def test_pc_share_of_inflation_and_demand(tables):
-    share = budget.pc_share(tables["inflation"], tables["demand_pressures"])
+def test_block_share_of_inflation_and_demand(tables):
+    share = budget.block_share(tables["inflation"], tables["demand_pressures"], PC)
     pc_inflation = _row(79)[1]  # §2.4 table, line 79 'People and Communities (P&C)'
     all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)))]  # lines 79-84
     pc_demand, ete_demand = _row(90)[1], _row(91)[1]  # §2.5 table, lines 90-91
     per_year = share.iloc[:5]
     assert list(per_year.year) == YEARS
-    assert list(per_year.pc_inflation_share_pct) == pytest.approx(
+    assert list(per_year.block_inflation_share_pct) == pytest.approx(
         [100 * p / t for p, t in zip(pc_inflation, all_inflation)])
-    assert per_year.pc_inflation_share_pct.iloc[0] == pytest.approx(100 * 2197 / 4506)  # 48.8%
-    assert list(per_year.pc_demand_share_pct) == pytest.approx(
+    assert per_year.block_inflation_share_pct.iloc[0] == pytest.approx(100 * 2197 / 4506)  # 48.8%
+    assert list(per_year.block_demand_share_pct) == pytest.approx(
         [100 * p / (p + e) for p, e in zip(pc_demand, ete_demand)])
     overall = share.iloc[-1]
-    assert overall.pc_inflation_share_pct == pytest.approx(100 * sum(pc_inflation) / sum(all_inflation))
-    assert overall.pc_demand_gbp == sum(pc_demand) * 1000
+    assert overall.block_inflation_share_pct == pytest.approx(100 * sum(pc_inflation) / sum(all_inflation))
+    assert overall.block_demand_gbp == sum(pc_demand) * 1000
+
+
+def test_the_highlighted_block_is_the_papers_largest_unless_named(tables):
+    # 004 §2.4 and §2.5 tables: P&C (lines 79 and 90) has the largest inflation plus demand pressures
+    totals: dict[str, int] = {}
+    for n in [*range(79, 85), 90, 91]:  # every block line of the two tables
+        name, values = _row(n)
+        totals[name] = totals.get(name, 0) + sum(values)
+    assert budget.largest_block(tables["inflation"], tables["demand_pressures"]) == max(totals, key=totals.get) == PC
+    assert budget.share_labels(PC)["block_inflation_share_pct"] == "P&C share of inflation (%)"
+    with pytest.raises(InputError, match="People and Communities"):
+        budget.block_share(tables["inflation"], tables["demand_pressures"], "Children's Services")
 
 
 def test_block_table_keeps_the_printed_total_beside_the_recomputed_one(tables):
@@ -236,7 +249,7 @@ def test_savings_gap_chart_for_a_later_first_year(tables):
 
 
 def test_pressures_chart_highlights_pc_in_each_panel(tables):
-    fig = budget.chart_pressures_by_block(tables["inflation"], tables["demand_pressures"], source=SOURCE)
+    fig = budget.chart_pressures_by_block(tables["inflation"], tables["demand_pressures"], source=SOURCE, block=PC)
     inflation_ax, demand_ax = fig.axes
     pc_inflation, pc_demand = _row(79)[1], _row(90)[1]
     all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)))]
@@ -262,4 +275,4 @@ def test_cost_pressures_chart_bars(tables):
     heights = [b.get_height() for b in ax.containers[0]]
     assert heights == new_sum
     assert np.argmax([a + sum(v or 0 for v in col) * 1000 for a, col in zip(new_sum, zip(*forward))]) == 0
-    assert "the printed total row is dashes" in _flat(fig.texts[0].get_text())
+    assert "(the printed total row reads “-”)" in _flat(fig.texts[0].get_text())  # 004 line 123 prints dashes

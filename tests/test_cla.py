@@ -12,7 +12,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 
 from analysis import data
-from analysis.analyses import cla
+from analysis.analyses import cla, cla_chart
 from analysis.presentation import charts
 from analysis.errors import InputError
 
@@ -151,6 +151,19 @@ def test_restatement_is_unchanged(traj):
     diff = cla.restatement_differences(traj)
     assert list(diff.year) == ["2016-17", "2017-18", "2018-19"]
     assert (diff.number_difference == 0).all() and (diff.difference_per_10k == 0).all()
+    assert set(diff.restated) == {"5-year plan as restated (Jan 2017)"} and set(diff.original) == {"5-year plan (Oct 2014)"}
+
+
+def test_series_names_and_when_plans_were_made_come_from_the_papers(traj):
+    info = cla.series_info(traj).set_index("series")
+    # 002 line 9: "the October 30th 2014 Council Report 'Children's Services 5 year reduction plan'"
+    # 001 line 7: "5 year Financial Strategy, agreed by full Council in October 2014" (restated in 001, Jan 2017)
+    assert info.loc["plan_2014", "plan_made"] == info.loc["plan_2014_restated", "plan_made"] == "2014-10"
+    assert info.loc["plan_2014_restated", "restates"] == "plan_2014"
+    assert info.loc["mtfs_2017", "plan_made"] == "2017-01" and bool(info.loc["mtfs_2017", "band"])  # 001 dated 2017-01-11
+    assert info.loc["mtfs_2017", "label"] == "MTFS (Jan 2017), 10-15 fewer a year"  # 001 line 130: 10-15 a year
+    assert list(info.index) == ["actual", "plan_2014", "plan_2014_restated", "mtfs_2017"]
+    assert cla.baseline(traj) == "plan_2014"
 
 
 def test_wide_table(traj):
@@ -158,6 +171,7 @@ def test_wide_table(traj):
     assert table.loc["2018-19", "mtfs_2017_low"] == 264 and table.loc["2018-19", "mtfs_2017_high"] == 269
     assert table.loc["2018-19", "plan_2014"] == 180
     assert table.loc["2016-17", "actual_as_at"] == "2016-11-30"
+    assert cla.wide_labels(traj)["mtfs_2017_low"] == "MTFS (Jan 2017), 10-15 fewer a year, low end"
     rates = cla.wide(traj, "rate").set_index("year")
     assert rates.loc["2016-17", "actual"] == 111
 
@@ -173,8 +187,8 @@ def test_unknown_authority_and_measure_are_refused(rows, traj):
 
 
 def _chart(traj, goal, measure):
-    fig = cla.chart_trajectories(traj, goal, cla.distances(traj, measure), measure=measure, authority="Torbay",
-                                 source="Torbay MTFS 2017, Table 1")
+    fig = cla_chart.chart_trajectories(traj, goal, cla.distances(traj, measure), measure=measure, authority="Torbay",
+                                       source="Torbay MTFS 2017, Table 1")
     fig.canvas.draw()
     return fig, fig.axes[0]
 
@@ -193,7 +207,7 @@ def test_chart_in_numbers(traj, goal):
     assert {"+37", "+68", "+84 to +89"} <= set(texts)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(t.startswith("MTFS") for t in legend) and "Actual" in legend
-    assert "37 more" in fig.texts[0].get_text().replace("\n", " ")
+    assert "37 more than the 5-year plan (Oct 2014) for 2016-17" in fig.texts[0].get_text().replace("\n", " ")
 
 
 def test_chart_in_rates(traj, goal):
@@ -206,3 +220,57 @@ def test_chart_in_rates(traj, goal):
     assert any("rates derived" in t for t in legend)
     renderer = fig.canvas.get_renderer()
     assert fig.texts[0].get_window_extent(renderer).x1 <= fig.bbox.width
+
+
+# --------------------------------------------------------------------------------------------- another council's plans
+
+def _synthetic_rows() -> "pd.DataFrame":
+    """SYNTHETIC: a made-up council's CLA figures - one plan made in March 2019 (document 101,
+    dated 2019-04), the same plan restated with one changed year in a later paper (document 100,
+    dated 2020-02: a lower id, so ordering must come from the dates) and a band made in 2020."""
+    import pandas as pd
+
+    def row(year, series, label, kind, made, number, rate=None, bound="central", doc="101"):
+        return {"authority": "Fenmoor", "year": year, "as_at": f"{int(year[:4]) + 1}-03-31", "series": series,
+                "label": label, "series_kind": kind, "plan_made": made, "bound": bound, "plan_year": None,
+                "number": number, "rate_per_10k": rate, "rate_source_line": None, "figure_basis": "printed",
+                "table_name": "Table A", "document": doc, "source_file": f"{doc}.txt", "source_line": 1,
+                "cleaning_flags": None}
+
+    rows = [row("2018-19", "actual", "Actual", "actual", None, 400, 80.0),
+            row("2019-20", "recovery", "Recovery plan (Mar 2019)", "plan", "2019-03", 380, 76.0),
+            row("2020-21", "recovery", "Recovery plan (Mar 2019)", "plan", "2019-03", 360, 72.0),
+            row("2019-20", "recovery_again", "Recovery plan as restated (Feb 2020)", "plan", "2019-03", 380, 76.0,
+                doc="100"),
+            row("2020-21", "recovery_again", "Recovery plan as restated (Feb 2020)", "plan", "2019-03", 370, 74.0,
+                doc="100"),
+            row("2020-21", "band", "Budget band (Feb 2020)", "plan", "2020-02", 390, bound="high", doc="100"),
+            row("2020-21", "band", "Budget band (Feb 2020)", "plan", "2020-02", 350, bound="low", doc="100")]
+    return pd.DataFrame(rows)
+
+
+def test_a_new_councils_plans_need_no_code_change():
+    import pandas as pd
+
+    from analysis import schemas
+
+    rows = _synthetic_rows()
+    schemas.conform("cla_trajectories", rows)  # new series ids and labels are valid data
+    sources = pd.DataFrame({"document": ["100", "101"], "date": ["2020-02-10", "2019-04-01"]})
+    traj = cla.trajectories(rows, "Fenmoor", population=50_000, sources=sources)
+    info = cla.series_info(traj).set_index("series")
+    assert list(info.index) == ["actual", "recovery", "recovery_again", "band"]
+    assert info.loc["recovery_again", "restates"] == "recovery"  # printed later (2020-02), same plan_made
+    assert cla.baseline(traj) == "recovery"
+    dist = cla.distances(traj, "number").set_index(["series", "year"])
+    assert set(dist.index) == {("band", "2020-21")}  # the actual year has no plan figure; restatements are skipped
+    assert (dist.loc[("band", "2020-21")].distance_low, dist.loc[("band", "2020-21")].distance_high) == (350 - 360,
+                                                                                                          390 - 360)
+    diff = cla.restatement_differences(traj)
+    assert list(diff.number_difference) == [0, 370 - 360]
+    title = cla_chart.chart_title(traj, cla.distances(traj, "number"), "number", "Fenmoor")
+    assert "Budget band (Feb 2020)" in title and "Torbay" not in title and "2014" not in title
+    fig = cla_chart.chart_trajectories(traj, None, cla.distances(traj, "number"), authority="Fenmoor", source="S")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["Recovery plan (Mar 2019)", "Recovery plan as restated (Feb 2020)", "Budget band (Feb 2020)",
+                      "Actual"]  # the restatement changed a year, so no "- same figures"

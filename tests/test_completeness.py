@@ -149,8 +149,8 @@ def _values(m: re.Match) -> set[Decimal]:
 
 _NOT_AS_PRINTED = {
     "document", "source_file", "source_sheet", "cleaning_flags", "authority", "subject_authority", "table_name",
-    "series", "series_label", "series_kind", "bound", "figure_basis", "row_type", "stated_in", "spend_basis",
-    "category", "line_key", "scope", "amount_status", "forecast_variance_direction", "year", "as_at", "month",
+    "series", "label", "plan_made", "series_kind", "bound", "figure_basis", "row_type", "stated_in", "spend_basis",
+    "category", "line_key", "scope", "amount_status", "revenue_budget_year", "reduction_baseline_year", "forecast_variance_direction", "year", "as_at", "month",
     "financial_year", "period", "direction", "rag", "due_month", "who", "action_id", "reference", "average_of",
     "partner_links", "priority",
 }

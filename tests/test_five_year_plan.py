@@ -209,6 +209,11 @@ def test_table6_seven_rows_as_printed(cla):
 def test_table6_actual_and_plan_years(cla):
     assert sorted(cla[cla.series == "actual"].year) == ["2012-13", "2013-14"]
     assert sorted(cla[cla.series == "plan_2014"].plan_year) == [f"Year {i}" for i in range(1, 6)]
+    # line 9: 'the October 30th 2014 Council Report "Children's Services 5 year reduction plan"'
+    assert "October 30th 2014 Council Report" in LINES[8]
+    plan = cla[cla.series == "plan_2014"]
+    assert set(plan.plan_made) == {"2014-10"} and set(plan.label) == {"5-year plan (Oct 2014)"}
+    assert cla[cla.series == "actual"].plan_made.isna().all() and set(cla[cla.series == "actual"].label) == {"Actual"}
 
 
 def test_table6_rate_checks_flag_only_2013_14(rec):
@@ -263,10 +268,11 @@ def test_table7_costs_reductions_and_variances_in_whole_pounds(costs):
         assert int(row.total_placement_cost_gbp) == _tenths(cost) * 100_000
         assert row.total_placement_cost_raw == cost
         if reduction:
-            assert int(row.reduction_vs_2013_14_gbp) == _tenths(reduction) * 100_000
-            assert row.reduction_vs_2013_14_raw == reduction
+            assert int(row.reduction_gbp) == _tenths(reduction) * 100_000
+            assert row.reduction_raw == reduction
         else:
-            assert _v(row.reduction_vs_2013_14_gbp) is None and _v(row.reduction_vs_2013_14_raw) is None
+            assert _v(row.reduction_gbp) is None and _v(row.reduction_raw) is None
+        assert row.reduction_baseline_year == "2013-14"  # line 43: 'Reduction in spend compared to 2013/14' 
         if forecast:
             assert int(row.forecast_variance_gbp) == _tenths(forecast) * 100_000
             assert row.forecast_variance_raw == forecast

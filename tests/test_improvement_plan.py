@@ -135,6 +135,7 @@ def test_in_year_adjustment_is_half_the_first_year(fip):
 def test_starred_items_are_in_the_revenue_budget(fip, plan_rows):
     # 001 line 267: '* = Included within revenue budget 2017/18'
     assert LINES[266].startswith("* = Included within revenue budget 2017/18")
+    assert set(fip.revenue_budget_year) == {"2017-18"} and ip.revenue_budget_year(fip) == "2017/18"
     starred = [r for r in plan_rows if r[0].endswith("*")]
     items = ip.revenue_budget_items(fip)
     assert list(items.opportunity) == [r[0].rstrip("*") for r in starred]
@@ -218,7 +219,7 @@ def test_chart_yearly_totals_range_bars_low_and_high(fip):
 
 def test_chart_opportunities_highlights_the_starred_items(fip, plan_rows):
     o = ip.by_opportunity(fip)
-    fig = ip.chart_opportunities(o, source="s")
+    fig = ip.chart_opportunities(o, source="s", budget_year=ip.revenue_budget_year(fip))
     ax = fig.axes[0]
     solid, hatched = ax.containers[0], ax.containers[1]
     assert len(solid) == 16
@@ -231,3 +232,7 @@ def test_chart_opportunities_highlights_the_starred_items(fip, plan_rows):
     assert top == "Reduction in CLA population and associated costs"  # the largest high end, 1.8m
     assert round(solid[0].get_width()) == 150_000 and round(hatched[0].get_x() + hatched[0].get_width()) == 1_800_000
     assert "£4.908m to £6.558m" in fig.texts[0].get_text().replace("\n", " ")
+    assert "over 4 years" in fig.texts[0].get_text().replace("\n", " ")  # 2017/18 to 2020/21
+    assert ax.get_xlabel() == "Saving over the plan, 2017/18 to 2020/21 (£)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["In the 2017/18 revenue budget (*)",
+                                                                      "Not in the 2017/18 revenue budget"]

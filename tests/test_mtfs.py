@@ -81,6 +81,11 @@ def test_table1_rows(cla):
     assert set(table1.bound) == {"central"}
     assert set(table1[table1.series == "actual"].series_kind) == {"actual"}
     assert set(table1[table1.series == "plan_2014_restated"].series_kind) == {"plan"}
+    # line 7: the 5 year Financial Strategy "agreed by full Council in October 2014", restated in this paper
+    # (dated 2017-01-11 in the manifest)
+    assert "agreed by full Council in October 2014" in LINES[6]
+    restated = table1[table1.series == "plan_2014_restated"]
+    assert set(restated.plan_made) == {"2014-10"} and set(restated.label) == {"5-year plan as restated (Jan 2017)"}
     # the merged header is a repair, so every row says so
     assert table1.cleaning_flags.notna().all()
 
@@ -136,6 +141,8 @@ def test_mtfs_plan_derived_from_prose(cla):
     got = {(r.year, r.as_at, r.bound, int(r.number)) for r in plan.itertuples()}
     assert got == expected
     assert set(plan.series_kind) == {"plan"}
+    assert set(plan.plan_made) == {"2017-01"}  # the paper's date (manifest: 2017-01-11)
+    assert set(plan.label) == {"MTFS (Jan 2017), 10-15 fewer a year"}  # line 130: 'between 10-15 per year'
     assert set(plan.figure_basis) == {"derived from prose"}
     assert plan.rate_per_10k.isna().all()
     assert set(plan.source_line.astype(int)) == {130}
@@ -292,7 +299,7 @@ def test_fip_star_marks_in_revenue_budget_rows(fip):
     assert starred_lines == {254, 257, 258, 259, 261, 263}  # six starred opportunities
     table = _table_rows(fip)
     for r in table.itertuples():
-        assert bool(r.in_revenue_budget_2017_18) == (int(r.source_line) in starred_lines), (r.source_line, r.year)
+        assert bool(r.in_revenue_budget) == (int(r.source_line) in starred_lines), (r.source_line, r.year)
         assert not r.opportunity.endswith("*")
 
 
@@ -458,7 +465,7 @@ def test_prose_thousands_separator_read_as_point(fip):
 def test_prose_rows_carry_the_starred_status_of_their_opportunity(fip):
     starred = {_cells(n)[0].rstrip("*") for n in range(248, 264) if _cells(n)[0].endswith("*")}
     for r in fip[fip.stated_in == "action plan prose"].itertuples():
-        assert bool(r.in_revenue_budget_2017_18) == (r.opportunity in starred), r.opportunity
+        assert bool(r.in_revenue_budget) == (r.opportunity in starred), r.opportunity
 
 
 def test_prose_rows_point_at_the_line_their_amount_is_printed_on(fip):

@@ -40,9 +40,10 @@ def _assert_clean(nb: nbformat.NotebookNode) -> None:
 
 def test_notebooks_declare_the_agreed_parameters():
     assert {k: p.default for k, p in parameters(NB20).items()} == {
-        "authority": "Torbay", "year": "2012-13", "average": "mean", "national_rate_per_10k": 0.0, "processed_dir": ""}
+        "authority": "Torbay", "period": "2019-11", "year": "", "average": "mean", "national_rate_per_10k": 0.0,
+        "processed_dir": ""}
     assert {k: p.default for k, p in parameters(NB30).items()} == {
-        "authority": "Torbay", "measure": "number", "target": "printed", "processed_dir": ""}
+        "authority": "Torbay", "period": "2019-11", "measure": "number", "target": "printed", "processed_dir": ""}
 
 
 @pytest.mark.parametrize("path", [NB20, NB30], ids=["20", "30"])
@@ -77,6 +78,7 @@ def test_notebook_20_with_the_median_and_a_national_rate(tmp_path):
 def test_notebook_20_default_states_the_mean(tmp_path):
     nb = execute(NB20, tmp_path / "20.ipynb")
     first = _plain(_texts(nb)[0])
+    assert first.strip().startswith("In 2012-13 Torbay")  # 002 Table 3 gives the neighbours' rates for 2012/13 only
     assert f"({MEAN:.1f})" in first and "46.3 more" in first
     assert f"about {(121 - MEAN) * POPULATION / 10_000:,.0f} fewer children" in first
     assert "No national rate is shown" in " ".join(_plain(t) for t in _texts(nb))
@@ -92,7 +94,7 @@ def test_notebook_30_in_rates_with_the_median_target(tmp_path):
     assert "+14" in svg  # 001 Table 1: 111 per 10,000 in Nov 2016 against the plan's 97
     assert f"neighbours' average {MEDIAN:.0f} per 10,000" in svg
     first = _plain(_texts(nb)[0])
-    assert "rate was 111 per 10,000 in Nov 2016, 14 above its 2014 plan for 2016-17" in first
+    assert "rate was 111 per 10,000 in Nov 2016, 14 above the 5-year plan (Oct 2014) for 2016-17" in first
     assert "per 10,000" in first and "median" in first
     assert "'rate'" in _plain(_texts(nb)[-1])
 
@@ -104,5 +106,7 @@ def test_notebook_30_default_in_numbers(tmp_path):
     assert "Children looked after (number)" in svg
     first = _plain(_texts(nb)[0])
     # 001 Table 1: 279 in Nov 2016 vs 242 planned; MTFS band 279-15 and 279-10 in 2018-19 vs 180 planned
-    assert "279 children in Nov 2016, 37 more than its 2014 plan for 2016-17" in first
+    assert "279 children in Nov 2016, 37 more than the 5-year plan (Oct 2014) for 2016-17" in first
     assert f"{279 - 15 - 180} to {279 - 10 - 180} children above that plan in 2018-19" in first
+    # the year of the neighbours' table (002 Table 3, 2012/13) is the latest the paper gives when year = ""
+    assert "the neighbours' average as printed for 2012-13" in first

@@ -51,9 +51,9 @@ def _raw_action_rows() -> list[list[str]]:
 
 def test_notebooks_declare_the_agreed_parameters():
     assert {k: p.default for k, p in parameters(NB60).items()} == {
-        "authority": "Torbay", "processed_dir": "", "priority_filter": ""}
+        "authority": "Torbay", "period": "2019-11", "processed_dir": "", "priority_filter": ""}
     assert {k: p.default for k, p in parameters(NB70).items()} == {
-        "authority": "Cambridgeshire", "processed_dir": "", "first_year": "2018-19"}
+        "authority": "Cambridgeshire", "period": "2017-10", "processed_dir": "", "first_year": "", "service_block": ""}
 
 
 @pytest.mark.parametrize("path", [NB60, NB70], ids=["60", "70"])

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis import paths
 from analysis.cli import main
 from analysis.errors import ReportError
 from analysis.ingest import run_ingest
@@ -20,7 +21,7 @@ from analysis.report import runner
 from .conftest import RAW, ROOT
 from .fixtures.synthetic_month import ADDED, CHANGES, DROPPED, write_november
 
-PROCESSED = ROOT / "data" / "processed"
+PROCESSED = paths.processed_dir()  # data/processed, or the fresh ingest tests/conftest.py made
 QUICK = ["10", "90"]  # two notebooks keep these tests quick; the full pack runs in test_full_pack
 
 

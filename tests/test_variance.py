@@ -119,7 +119,7 @@ def test_investment_against_saving(tracker):
 
 
 def test_charts_show_what_a_reader_checks(tracker):
-    fig = variance.chart_by_committee(variance.by_committee(tracker), source="003")
+    fig = variance.chart_by_committee(variance.by_committee(tracker), source="003", financial_year="2017-18")
     ax = fig.axes[0]
     assert len(ax.patches) == 2 * variance.by_committee(tracker).shape[0]  # planned + forecast per committee
     assert "£" in ax.get_xlabel()
@@ -136,7 +136,22 @@ def test_charts_show_what_a_reader_checks(tracker):
 
 def test_chart_svg_is_deterministic_and_has_alt_text(tracker):
     table = variance.by_committee(tracker)
-    one = charts.svg(variance.chart_by_committee(table, source="003"), "alt <text> & more")
-    two = charts.svg(variance.chart_by_committee(table, source="003"), "alt <text> & more")
+    one = charts.svg(variance.chart_by_committee(table, source="003", financial_year="2017-18"), "alt <text> & more")
+    two = charts.svg(variance.chart_by_committee(table, source="003", financial_year="2017-18"), "alt <text> & more")
     assert one == two
     assert 'aria-label="alt &lt;text&gt; &amp; more"' in one and "<dc:date>" not in one
+
+
+def test_the_year_on_every_chart_is_the_trackers_own(tracker):
+    # 003 is the 2017-18 tracker (its title: "Savings Tracker 2017-18 as at October 2017")
+    assert variance.financial_year(tracker) == "2017-18"
+    later = tracker.assign(financial_year="2018-19", period="2018-11")  # the same lines as another year's tracker
+    fy = variance.financial_year(later)
+    fig = variance.chart_by_committee(variance.by_committee(later), source="x", financial_year=fy)
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "by committee, 2018-19 (£)" in texts and "2017" not in texts
+    fig = variance.chart_phasing(variance.quarterly_phasing(later), source="x", financial_year=fy)
+    assert fig.axes[0].get_xlabel() == "Quarter of 2018-19"
+    assert "2017" not in " ".join(t.get_text() for t in fig.texts)
+    with pytest.raises(ValueError, match="one financial year"):
+        variance.financial_year(__import__("pandas").concat([tracker, later]))

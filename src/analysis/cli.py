@@ -5,6 +5,7 @@ Commands:
   report     execute the report notebooks for a period and publish the HTML pack
   register   add a newly delivered file (e.g. next month's tracker) to data/raw/manifest.csv
   withdraw   undo a registration: remove the file's manifest row and move the file aside
+  public-stats  data/external (DfE/ONS/MHCLG downloads) -> public-statistics tables in data/processed
 """
 
 from __future__ import annotations
@@ -137,6 +138,30 @@ def _show(path: Path) -> str:
         return str(path)
 
 
+def _public_stats(args: argparse.Namespace) -> int:
+    from .public.build import run_public_stats
+
+    source = Path(args.source).resolve() if args.source else paths.project_root() / "data" / "external"
+    out = Path(args.out).resolve() if args.out else paths.processed_dir()
+    result = run_public_stats(source, out)
+    if args.quiet:
+        return 0
+    found = sum(len(v) for v in result.files.values())
+    print(f"Read {found} public statistics files from {_show(source)}; wrote {len(result.tables)} tables to {_show(out)}")
+    for row in result.summary().itertuples():
+        print(f"  {row.table:<28} {row.rows:>6} rows")
+    rates = result.tables["cla_rates"]
+    if len(rates):
+        counts = rates.rate_status.value_counts()
+        print("cla_rates: " + ", ".join(f"{counts[k]} {k}" for k in counts.index)
+              + f"; {int(rates.rate_check.eq('ok').sum())} published rates recomputed exactly")
+    for line in result.missing:
+        print(f"  not found: {line}")
+    for line in result.notes:
+        print(f"  note: {line}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -174,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--refresh", action="store_true", help="execute each notebook in place with its defaults")
     p.add_argument("only", nargs="*", help="notebook names or number prefixes (default: all)")
     p.set_defaults(func=_notebooks)
+
+    p = sub.add_parser("public-stats", help="read public DfE/ONS statistics (data/external) into validated tables "
+                                             "in data/processed")
+    p.add_argument("--source", help="folder of the downloads, searched recursively (default: data/external)")
+    p.add_argument("--out", help="output folder (default: data/processed)")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(func=_public_stats)
 
     try:
         from .report.runner import add_arguments

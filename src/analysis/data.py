@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, schemas, tableset
+from . import assumptions, paths, schemas, tableset
 from .errors import InputError
 
 
@@ -87,7 +87,7 @@ def source_label(documents: list[str], processed_dir: str | Path | None = None) 
 def document_period(row) -> str:
     """The month a document speaks for: a tracker's reported period; otherwise the month of the
     paper's date (a date given as a year only counts from that year's December, when the paper
-    had certainly been delivered)."""
+    had certainly been delivered: :data:`analysis.assumptions.YEAR_ONLY_PAPER_FROM_MONTH`)."""
     period = getattr(row, "period", None)
     if isinstance(period, str) and period:
         return period
@@ -95,7 +95,7 @@ def document_period(row) -> str:
     if len(date) >= 7:
         return date[:7]
     if len(date) == 4 and date.isdigit():
-        return f"{date}-12"
+        return f"{date}-{assumptions.YEAR_ONLY_PAPER_FROM_MONTH:02d}"
     return ""
 
 
@@ -127,3 +127,82 @@ def authority_periods(sources: pd.DataFrame) -> dict[str, list[str]]:
             if p not in out[row.authority]:
                 out[row.authority].append(p)
     return {a: sorted(ps) for a, ps in sorted(out.items())}
+
+
+# --------------------------------------------------------------------------------------------- one pack's papers
+
+
+class Pack:
+    """The papers in force for one authority at one period (:func:`documents_in_force`) and the
+    rows of the processed tables that come from them - what one report of a pack may read.
+
+    ``Pack("Torbay", "2019-11").table("cla_trajectories")`` is every row of that table from
+    Torbay's papers in force in November 2019, and nothing else.  The pack remembers which
+    documents its tables returned rows from (:attr:`read`), so a report lists only the inputs it
+    used (:meth:`sources_read`, :meth:`source_label`)."""
+
+    def __init__(self, authority: str, period: str, processed_dir: str | Path | None = None) -> None:
+        from .manifest import PERIOD_RE
+
+        if not isinstance(period, str) or not PERIOD_RE.match(period):
+            raise InputError("period", expected="a month written YYYY-MM", found=str(period))
+        self.authority, self.period, self.processed_dir = authority, period, processed_dir
+        sources = load("sources", processed_dir)
+        mine = for_authority(sources, authority, "sources")
+        self.documents: list[str] = documents_in_force(sources, authority, period)
+        if not self.documents:
+            periods = ", ".join(authority_periods(mine).get(authority, [])) or "none"
+            raise InputError("sources", column="period",
+                             expected=f"a period on or after the first of {authority}'s papers (its papers' "
+                                      f"periods: {periods})", found=period)
+        self.sources = sources[sources.document.isin(self.documents)].reset_index(drop=True)
+        self.read: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"Pack({self.authority!r}, {self.period!r}, documents={self.documents})"
+
+    def table(self, name: str, *, required: bool = True) -> pd.DataFrame:
+        """Rows of processed table ``name`` from the papers in force.  With ``required`` (the
+        default) an :class:`InputError` names the papers in force when there are none."""
+        frame = load(name, self.processed_dir)
+        if name == "sources":
+            rows = self.sources.copy()
+        else:
+            rows = frame[frame["document"].isin(self.documents)].reset_index(drop=True)
+        if rows.empty and required:
+            raise InputError(name, column="document",
+                             expected=f"rows from {self.authority}'s papers in force at {self.period}",
+                             found=f"none (papers in force: {', '.join(self.documents)})")
+        self.read |= set(rows["document"])
+        return rows
+
+    def tables(self, names, *, required: bool = False) -> dict[str, pd.DataFrame]:
+        """Several tables at once (empty frames for tables with no rows, unless ``required``)."""
+        return {name: self.table(name, required=required) for name in names}
+
+    def tracker(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """The savings tracker in force (the latest on or before the period) and the previous
+        month's lines when that month's tracker was delivered too (else ``None``)."""
+        rows = self.table("savings_tracker")
+        latest = str(rows["period"].max())
+        current = rows[rows["period"] == latest].reset_index(drop=True)
+        previous = rows[rows["period"] == previous_period(latest)].reset_index(drop=True)
+        self.read = (self.read - set(rows.document)) | set(current.document) | set(previous.document)
+        return current, (previous if len(previous) else None)
+
+    def sources_read(self, documents=None) -> pd.DataFrame:
+        """The ``sources`` rows (file, sha256, paper, date, period) of the documents read so far
+        (or of ``documents``)."""
+        chosen = set(self.read if documents is None else documents)
+        return self.sources[self.sources.document.isin(chosen)].reset_index(drop=True)
+
+    def source_label(self, documents=None) -> str:
+        """A chart's source line for the documents read so far (or ``documents``)."""
+        rows = self.sources_read(documents)
+        return "; ".join(f"{r.authority}: {r.paper} ({r.date})" for r in rows.itertuples())
+
+
+def pack_table(name: str, authority: str, period: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """Rows of processed table ``name`` from ``authority``'s papers in force at ``period``
+    (see :class:`Pack`); empty when there are none."""
+    return Pack(authority, period, processed_dir).table(name, required=False)

@@ -7,6 +7,9 @@ import os
 from pathlib import Path
 
 ROOT_ENV = "COUNCIL_ANALYSIS_ROOT"
+#: Where the processed tables are read from, when not the project's ``data/processed`` (the test
+#: suite points this at a fresh ingest when ``data/processed`` is missing or stale).
+PROCESSED_ENV = "COUNCIL_ANALYSIS_PROCESSED"
 
 
 def project_root() -> Path:
@@ -27,6 +30,10 @@ def raw_dir() -> Path:
 
 
 def processed_dir() -> Path:
+    """``$COUNCIL_ANALYSIS_PROCESSED`` if set, else the project's ``data/processed``."""
+    env = os.environ.get(PROCESSED_ENV)
+    if env:
+        return Path(env).resolve()
     return project_root() / "data" / "processed"
 
 

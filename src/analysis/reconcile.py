@@ -176,7 +176,14 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None)
 
 
 def chart_status(reconciliation: pd.DataFrame, *, source: str):
-    """Stacked bars: checks by document and status."""
+    """Stacked bars: checks by document and status (drawn in the chart style context)."""
+    from .presentation import charts
+
+    with charts.style():
+        return _chart_status(reconciliation, source=source)
+
+
+def _chart_status(reconciliation: pd.DataFrame, *, source: str):
     from .presentation import charts
 
     counts = summarise(reconciliation)
@@ -193,7 +200,9 @@ def chart_status(reconciliation: pd.DataFrame, *, source: str):
     ax.grid(axis="y", visible=False)
     mismatches = int(counts[MISMATCH].sum())
     worst = counts.sort_values(MISMATCH, ascending=False).iloc[0]
-    return charts.finish(fig, ax, title=f"{mismatches} of {len(reconciliation)} printed figures do not agree "
-                         f"with their own parts; document {worst.document} has the most ({int(worst[MISMATCH])})",
+    title = (f"{mismatches} of {len(reconciliation)} printed figures do not agree with their own parts; document "
+             f"{worst.document} has the most ({int(worst[MISMATCH])})" if mismatches else
+             f"None of {len(reconciliation)} printed figures disagrees with its own parts")
+    return charts.finish(fig, ax, title=title,
                          subtitle="Reconciliation checks by document and status", xlabel="Checks (count)",
                          source=source)

@@ -1,14 +1,15 @@
 """Business plan pressures: the savings requirement and its gap, inflation, demand and cost
-pressures, demand funding and the committee's proposals (Cambridgeshire CYP Committee,
-10 October 2017, business plan 2018-19 to 2022-23).
+pressures, demand funding and the committee's proposals (e.g. a committee's review of draft
+revenue business planning proposals for the next five years).
 
-Inputs are the ``budget_*`` tables for one authority.  The paper prints £000; the tables hold
-whole pounds and so does everything here.  Signs are the paper's: in the savings table the
+Inputs are the ``budget_*`` tables for one authority.  Papers print £000; the tables hold whole
+pounds and so does everything here.  Signs are the paper's: in the savings table the
 requirement is positive and identified savings and income are **negative** (a positive income
 figure is income falling away, which widens the gap); proposal amounts are negative savings.
 Pressures are positive costs.  Printed totals are kept as printed (``*_stated_gbp``) beside the
 figure recomputed from the printed lines (``*_computed_gbp``) and their difference - never
-corrected.
+corrected.  Which service block to highlight is the caller's (a notebook parameter): the names
+of service blocks are the paper's.
 """
 
 from __future__ import annotations
@@ -19,14 +20,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..presentation import charts
 from ..errors import InputError
 from ..money import format_gbp
+from ..presentation import charts
 
-PC = "People and Communities (P&C)"
-PC_SHARE_LABELS = {"pc_inflation_gbp": "P&C inflation (£)", "total_inflation_gbp": "All blocks' inflation (£)",
-                   "pc_inflation_share_pct": "P&C share of inflation (%)", "pc_demand_gbp": "P&C demand (£)",
-                   "total_demand_gbp": "All blocks' demand (£)", "pc_demand_share_pct": "P&C share of demand (%)"}
 LINE_KEYS = ["requirement", "identified_savings", "identified_income", "residual_gap"]
 
 
@@ -34,9 +31,13 @@ LINE_KEYS = ["requirement", "identified_savings", "identified_income", "residual
 
 
 def years_from(frame: pd.DataFrame, first_year: str) -> pd.DataFrame:
-    """Rows of ``frame`` for ``first_year`` (YYYY-YY) and later; rows with no year are kept."""
-    if not re.fullmatch(r"\d{4}-\d{2}", first_year or ""):
-        raise InputError("first_year", expected="a financial year such as 2018-19", found=first_year)
+    """Rows of ``frame`` for ``first_year`` (YYYY-YY) and later (every row when ``first_year`` is
+    empty); rows with no year are kept."""
+    if not first_year:
+        return frame
+    if not re.fullmatch(r"\d{4}-\d{2}", first_year):
+        raise InputError("first_year", expected="a financial year written YYYY-YY, or empty for every year",
+                         found=first_year)
     year = frame["year"].astype("object")
     return frame[year.isna() | (year >= first_year)]
 
@@ -129,9 +130,36 @@ def block_table(pressures: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def pc_share(inflation: pd.DataFrame, demand: pd.DataFrame, block: str = PC) -> pd.DataFrame:
+def short_name(block: str) -> str:
+    """A service block's short name: the abbreviation it prints in brackets, else the name."""
+    return re.sub(r".*\((.+)\)$", r"\1", block)
+
+
+def share_labels(block: str) -> dict[str, str]:
+    """Column headings for :func:`block_share`, with the block's short name."""
+    b = short_name(block)
+    return {"block_inflation_gbp": f"{b} inflation (£)", "total_inflation_gbp": "All blocks' inflation (£)",
+            "block_inflation_share_pct": f"{b} share of inflation (%)", "block_demand_gbp": f"{b} demand (£)",
+            "total_demand_gbp": "All blocks' demand (£)", "block_demand_share_pct": f"{b} share of demand (%)"}
+
+
+def largest_block(inflation: pd.DataFrame, demand: pd.DataFrame) -> str:
+    """The service block with the largest inflation and demand pressures together (the printed
+    lines), the one a report highlights unless told otherwise."""
+    lines = pd.concat([inflation, demand])
+    lines = lines[lines.row_type == "line"]
+    totals = lines.groupby("service_block", sort=True).amount_gbp.sum()
+    return str(totals.sort_values(ascending=False, kind="stable").index[0])
+
+
+def block_share(inflation: pd.DataFrame, demand: pd.DataFrame, block: str) -> pd.DataFrame:
     """Per year and over all years shown: ``block``'s inflation and demand pressures, the
-    totals of the printed lines, and the block's share of each (percent)."""
+    totals of the printed lines, and the block's share of each (percent).  An
+    :class:`InputError` names the blocks printed when ``block`` is not one of them."""
+    printed = sorted(set(inflation.service_block) | set(demand.service_block))
+    if block not in printed:
+        raise InputError("service_block", expected=f"a service block the paper prints ({', '.join(printed)})",
+                         found=block)
     rows = []
 
     def part(frame: pd.DataFrame, year: str | None) -> tuple[int, int]:
@@ -144,10 +172,10 @@ def pc_share(inflation: pd.DataFrame, demand: pd.DataFrame, block: str = PC) -> 
     for year in years + [None]:
         pi, ti = part(inflation, year)
         pd_, td = part(demand, year)
-        rows.append({"year": year or f"{year_span(years)} (all years)", "pc_inflation_gbp": pi,
-                     "total_inflation_gbp": ti, "pc_inflation_share_pct": 100.0 * pi / ti if ti else np.nan,
-                     "pc_demand_gbp": pd_, "total_demand_gbp": td,
-                     "pc_demand_share_pct": 100.0 * pd_ / td if td else np.nan})
+        rows.append({"year": year or f"{year_span(years)} (all years)", "block_inflation_gbp": pi,
+                     "total_inflation_gbp": ti, "block_inflation_share_pct": 100.0 * pi / ti if ti else np.nan,
+                     "block_demand_gbp": pd_, "total_demand_gbp": td,
+                     "block_demand_share_pct": 100.0 * pd_ / td if td else np.nan})
     return pd.DataFrame(rows)
 
 
@@ -155,9 +183,9 @@ def pc_share(inflation: pd.DataFrame, demand: pd.DataFrame, block: str = PC) -> 
 
 
 def cost_pressures_by_year(cost: pd.DataFrame) -> pd.DataFrame:
-    """Per year: new pressures (arising in 2018-19), existing pressures brought forward, their
-    recomputed total, the Total row as printed (text: the paper prints dashes) and how many
-    cells in the year were blank (counted as nothing)."""
+    """Per year: new pressures, existing pressures brought forward, their recomputed total, the
+    Total row as printed (text: a paper may print dashes) and how many cells in the year were
+    blank (counted as nothing)."""
     lines = cost[cost.row_type == "line"]
     stated = cost[cost.row_type == "stated_total"].set_index("year").amount_raw
     rows = []
@@ -238,6 +266,7 @@ def proposal_headline(props: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------------------------- charts
 
 
+@charts.styled
 def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
     """Per year, two bars: the savings requirement (grey) and beside it what meets it - savings
     and income identified (blue) with the residual gap still to be found (red) stacked on top.
@@ -274,22 +303,22 @@ def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
         xlabel="Financial year", ylabel="£ (savings or income needed)", source=source)
 
 
-def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, source: str,
-                             block: str = PC) -> Figure:
+@charts.styled
+def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, source: str, block: str) -> Figure:
     """Two panels - forecast inflation and demand pressures per year - each bar split into
     ``block`` (FOCUS blue, labelled with its share) and all other service blocks (grey)."""
-    share = pc_share(inflation, demand, block)
+    share = block_share(inflation, demand, block)
     per_year = share.iloc[:-1]
     overall = share.iloc[-1]
     fig, axes = charts.new_figure(width=9.5, height=4.6, ncols=2, sharey=False)
-    panels = [(axes[0], "pc_inflation_gbp", "total_inflation_gbp", "pc_inflation_share_pct", "Forecast inflation"),
-              (axes[1], "pc_demand_gbp", "total_demand_gbp", "pc_demand_share_pct", "Demand pressures")]
-    short = re.sub(r".*\((.+)\)$", r"\1", block)
-    for ax, pc_col, total_col, pct_col, name in panels:
-        pc = per_year[pc_col].to_numpy(dtype=float)
-        rest = per_year[total_col].to_numpy(dtype=float) - pc
-        ax.bar(per_year.year, pc, color=charts.FOCUS, width=0.65, label=block)
-        top = ax.bar(per_year.year, rest, bottom=pc, color=charts.OTHER, width=0.65, label="All other service blocks")
+    panels = [(axes[0], "block_inflation_gbp", "total_inflation_gbp", "block_inflation_share_pct", "Forecast inflation"),
+              (axes[1], "block_demand_gbp", "total_demand_gbp", "block_demand_share_pct", "Demand pressures")]
+    short = short_name(block)
+    for ax, block_col, total_col, pct_col, name in panels:
+        mine = per_year[block_col].to_numpy(dtype=float)
+        rest = per_year[total_col].to_numpy(dtype=float) - mine
+        ax.bar(per_year.year, mine, color=charts.FOCUS, width=0.65, label=block)
+        top = ax.bar(per_year.year, rest, bottom=mine, color=charts.OTHER, width=0.65, label="All other service blocks")
         ax.bar_label(top, labels=[f"{short} {p:.0f}%" for p in per_year[pct_col]], padding=2, fontsize=7.5)
         ax.set_title(name, fontsize=10, loc="left")
         ax.yaxis.set_major_formatter(charts.gbp_formatter(charts.gbp_unit_for(list(per_year[total_col]))))
@@ -299,21 +328,29 @@ def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, s
         ax.set_xlabel("Financial year")
     axes[0].set_ylabel("Pressure (£)")
     return charts.finish(
-        fig, axes[0], title=f"{short} carries {overall.pc_inflation_share_pct:.0f}% of forecast inflation and "
-                            f"{overall.pc_demand_share_pct:.0f}% of demand pressures over {per_year.year.iloc[0]}"
+        fig, axes[0], title=f"{short} carries {overall.block_inflation_share_pct:.0f}% of forecast inflation and "
+                            f"{overall.block_demand_share_pct:.0f}% of demand pressures over {per_year.year.iloc[0]}"
                             f" to {per_year.year.iloc[-1]}",
         subtitle=f"Forecast inflation and demand pressures by year (£): blue = {block}, grey = all other service "
                  f"blocks; label = {short}'s share of the year's printed lines", source=source)
 
 
+def printed_total_words(by_year: pd.DataFrame) -> str:
+    """What the paper's Total row prints where it gives no figure (e.g. '-'), else ''."""
+    texts = sorted({t for t in by_year.total_as_printed if t and not re.search(r"\d", t)})
+    return " / ".join(texts)
+
+
+@charts.styled
 def chart_cost_pressures(by_year: pd.DataFrame, *, source: str) -> Figure:
     """New vs brought-forward cost pressures per year (grouped bars)."""
     biggest = by_year.sort_values("computed_total_gbp", ascending=False).iloc[0]
+    words = printed_total_words(by_year)
     return charts.grouped_bars(
-        list(by_year.year), {"New pressures arising in 18-19": list(by_year.new_gbp),
+        list(by_year.year), {"New pressures": list(by_year.new_gbp),
                              "Existing pressures brought forward": list(by_year.brought_forward_gbp)},
         colours=[charts.SERIES[0], charts.SERIES[1]], value_labels=True,
-        title=f"Cost pressures peak at {format_gbp(biggest.computed_total_gbp)} in {biggest.year} (the printed "
-              "total row is dashes)",
+        title=f"Cost pressures peak at {format_gbp(biggest.computed_total_gbp)} in {biggest.year}"
+              + (f" (the printed total row reads “{words}”)" if words else ""),
         subtitle="Cost pressures by year, new vs brought forward (£), totals recomputed from the printed lines",
         ylabel="Cost pressure (£)", source=source)

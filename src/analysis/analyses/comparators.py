@@ -1,7 +1,7 @@
 """Comparator analysis: an authority's rate of children looked after (CLA) against its statistical
 neighbours.
 
-Input is the ``comparator_rates`` table (rates as printed, e.g. Torbay 2015, Table 3) and, for the
+Input is the ``comparator_rates`` table (rates as printed in a paper's neighbours table) and, for the
 size of the child population, the ``cla_trajectories`` table.  Rates are **children looked after
 per 10,000 children aged 0-17** (``*_per_10k``).  The neighbours' average is computed here from
 the neighbours' printed rates (mean by default, median on request); an average the paper prints
@@ -23,9 +23,10 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .. import assumptions
+from ..errors import InputError
 from ..presentation import charts
 from ..presentation.display import rate as rate_text
-from ..errors import InputError
 
 AVERAGES = ("mean", "median")
 RATE_UNIT = "children looked after per 10,000 children aged 0-17"
@@ -64,7 +65,20 @@ def comparator_table(comparator_rates: pd.DataFrame, subject: str, year: str) ->
     return table
 
 
-def neighbour_average(table: pd.DataFrame, how: str = "mean") -> float:
+def latest_year(comparator_rates: pd.DataFrame, subject: str) -> str:
+    """The latest year with printed rates for ``subject``'s neighbours (an :class:`InputError`
+    naming the subjects that exist when there is none)."""
+    mine = comparator_rates[(comparator_rates["subject_authority"] == subject)
+                            & (comparator_rates["row_type"] == "authority")
+                            & ~comparator_rates["is_subject"].astype(bool)]
+    if mine.empty:
+        known = ", ".join(sorted(comparator_rates["subject_authority"].dropna().unique())) or "none"
+        raise InputError("comparator_rates", column="subject_authority",
+                         expected=f"an authority compared with its neighbours (known: {known})", found=subject)
+    return str(sorted(mine["year"].unique())[-1])
+
+
+def neighbour_average(table: pd.DataFrame, how: str = assumptions.NEIGHBOUR_AVERAGE) -> float:
     """Mean or median (``how``) of the neighbours' printed rates (the subject excluded), per 10,000."""
     _check_how(how)
     rates = table.loc[~table["is_subject"], "rate_per_10k"].astype(float)
@@ -144,7 +158,7 @@ def children_gap(subject_rate_per_10k: float, average_per_10k: float, population
     return (float(subject_rate_per_10k) - float(average_per_10k)) * float(population) / 10_000
 
 
-def summary(table: pd.DataFrame, population: float, how: str = "mean",
+def summary(table: pd.DataFrame, population: float, how: str = assumptions.NEIGHBOUR_AVERAGE,
             printed_average_per_10k: float | None = None) -> pd.Series:
     """The comparison in one row: subject, its rate and rank, the neighbours' computed average
     (``how``), the printed average, the gap per 10,000 and in children (signed, and as
@@ -185,7 +199,8 @@ def gap_table(table: pd.DataFrame, population: float, printed_average_per_10k: f
 
 
 
-def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str = "mean",
+@charts.styled
+def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str = assumptions.NEIGHBOUR_AVERAGE,
                       printed_average_per_10k: float | None = None, national_rate_per_10k: float | None = None,
                       gap_children: float | None = None, year: str = "", source: str) -> Figure:
     """Horizontal bars of the rate per 10,000 for the subject and each neighbour (largest at the

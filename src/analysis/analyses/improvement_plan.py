@@ -1,4 +1,5 @@
-"""The Financial Improvement Plan 2017/18-2020/21 (Torbay Children's Services MTFS, 2017).
+"""A Financial Improvement Plan: savings by opportunity and year (e.g. the one in a children's
+services Medium Term Financial Strategy).
 
 Input is the ``financial_improvement_plan`` table: one row per opportunity and year as printed in
 the plan's table (``stated_in == 'table'``), the printed TOTAL column (``year == 'all years'``),
@@ -21,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .. import assumptions
 from ..presentation import charts
 from ..presentation.display import printed_year
 from ..money import format_gbp
@@ -46,29 +48,42 @@ def amount_text(low: object, high: object, status: str | None = None) -> str:
 def cells(fip: pd.DataFrame) -> pd.DataFrame:
     """The opportunity cells of the printed table, one row per opportunity and year, in the order
     printed: ``opportunity``, ``year``, ``low_gbp``, ``high_gbp``, ``amount_status``,
-    ``amount_raw``, ``in_revenue_budget_2017_18``, ``source_line``."""
+    ``amount_raw``, ``in_revenue_budget``, ``source_line``."""
     rows = fip[(fip.stated_in == TABLE) & (fip.row_type == "opportunity")]
     rows = rows.sort_values(["source_line", "year"], kind="stable")
     return rows[["opportunity", "year", "low_gbp", "high_gbp", "amount_status", "amount_raw",
-                 "in_revenue_budget_2017_18", "source_line"]].reset_index(drop=True)
+                 "in_revenue_budget", "source_line"]].reset_index(drop=True)
 
 
 def years(fip: pd.DataFrame) -> list[str]:
-    """The plan's financial years in order (``2017-18`` ...)."""
+    """The plan's financial years in order (e.g. ``2017-18`` ...)."""
     return sorted(set(cells(fip).year))
 
 
+def revenue_budget_year(fip: pd.DataFrame) -> str:
+    """The year whose revenue budget the plan's ``*`` marks name, as printed (``2017/18``); the
+    plan's first year when its footnote names none."""
+    named = fip["revenue_budget_year"].dropna().unique() if "revenue_budget_year" in fip.columns else []
+    return printed_year(named[0] if len(named) else years(fip)[0])
+
+
+def span(fip: pd.DataFrame) -> str:
+    """The plan's years as printed: ``2017/18 to 2020/21``."""
+    ys = years(fip)
+    return printed_year(ys[0]) if len(ys) == 1 else f"{printed_year(ys[0])} to {printed_year(ys[-1])}"
+
+
 def by_opportunity(fip: pd.DataFrame) -> pd.DataFrame:
-    """One row per opportunity, in the printed order: whether it is already in the 2017/18
-    revenue budget (marked ``*``), one text column per year (as :func:`amount_text`), the
-    four-year saving computed from its cells (``total_low_gbp``/``total_high_gbp``), the printed
+    """One row per opportunity, in the printed order: whether it is already in the revenue budget
+    (marked ``*``; :func:`revenue_budget_year`), one text column per year (as :func:`amount_text`), the
+    whole-plan saving computed from its cells (``total_low_gbp``/``total_high_gbp``), the printed
     TOTAL column (``printed_total_low_gbp``/``printed_total_high_gbp``) and the differences
     (printed minus computed)."""
     c = cells(fip)
     order = list(dict.fromkeys(c.opportunity))
     out = pd.DataFrame({"opportunity": order})
-    flags = c.groupby("opportunity", sort=False).in_revenue_budget_2017_18.any()
-    out["in_revenue_budget_2017_18"] = out.opportunity.map(flags).astype(bool)
+    flags = c.groupby("opportunity", sort=False).in_revenue_budget.any()
+    out["in_revenue_budget"] = out.opportunity.map(flags).astype(bool)
     for year in years(fip):
         ycells = c[c.year == year].set_index("opportunity")
         out[year] = [amount_text(ycells.low_gbp.get(o), ycells.high_gbp.get(o), ycells.amount_status.get(o))
@@ -121,7 +136,7 @@ def yearly_totals(fip: pd.DataFrame) -> pd.DataFrame:
 
 
 def whole_plan(fip: pd.DataFrame) -> pd.Series:
-    """The four-year range: computed from every cell and as printed (TOTAL row, TOTAL column)."""
+    """The whole plan's range: computed from every cell and as printed (TOTAL row, TOTAL column)."""
     row = yearly_totals(fip).set_index("year").loc[ALL_YEARS]
     first, last = years(fip)[0], years(fip)[-1]
     return pd.Series({"first_year": first, "last_year": last, "opportunities": len(by_opportunity(fip)),
@@ -158,23 +173,24 @@ def in_year_adjustment(fip: pd.DataFrame, share_pct: float | None = None) -> pd.
 
 
 def revenue_budget_items(fip: pd.DataFrame) -> pd.DataFrame:
-    """Opportunities marked ``*`` (already included within the 2017/18 revenue budget) with their
-    first-year saving and four-year range."""
+    """Opportunities marked ``*`` (already included within the revenue budget) with their
+    first-year saving and whole-plan range."""
     first = years(fip)[0]
     opp = by_opportunity(fip)
-    starred = opp[opp.in_revenue_budget_2017_18]
+    starred = opp[opp.in_revenue_budget]
     return starred[["opportunity", first, "total_low_gbp", "total_high_gbp"]].reset_index(drop=True)
 
 
 def revenue_budget_split(fip: pd.DataFrame) -> pd.DataFrame:
-    """Opportunities and savings split by whether they are already in the 2017/18 revenue budget:
-    ``group``, ``opportunities``, ``first_year_low_gbp``/``first_year_high_gbp`` and the four-year
+    """Opportunities and savings split by whether they are already in the revenue budget:
+    ``group``, ``opportunities``, ``first_year_low_gbp``/``first_year_high_gbp`` and the whole-plan
     ``total_low_gbp``/``total_high_gbp``."""
     c = cells(fip)
     first = years(fip)[0]
     rows = []
-    for flag, label in ((True, "In the 2017/18 revenue budget (*)"), (False, "Not in the 2017/18 revenue budget")):
-        part = c[c.in_revenue_budget_2017_18 == flag]
+    budget = revenue_budget_year(fip)
+    for flag, label in ((True, f"In the {budget} revenue budget (*)"), (False, f"Not in the {budget} revenue budget")):
+        part = c[c.in_revenue_budget == flag]
         fy = part[part.year == first]
         rows.append({"group": label, "opportunities": part.opportunity.nunique(),
                      "first_year_low_gbp": int(fy.low_gbp.fillna(0).sum()),
@@ -184,7 +200,7 @@ def revenue_budget_split(fip: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = 500) -> pd.DataFrame:
+def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumptions.PROSE_ROUNDING_TOLERANCE_GBP) -> pd.DataFrame:
     """Every amount the action-plan prose states, against the table's cell for the same
     opportunity and year.
 
@@ -219,7 +235,7 @@ def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = 500) -> pd
     return out
 
 
-def prose_disagreements(fip: pd.DataFrame, rounding_tolerance_gbp: int = 500) -> pd.DataFrame:
+def prose_disagreements(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumptions.PROSE_ROUNDING_TOLERANCE_GBP) -> pd.DataFrame:
     """The rows of :func:`prose_comparison` where prose and table disagree by more than
     ``rounding_tolerance_gbp`` (or the table has no figure): opportunity, year, prose figure,
     table figure, difference (prose minus table), the prose as printed and any repair made in
@@ -243,29 +259,37 @@ def table_figures_not_in_prose(fip: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- charts
 
 
-def chart_opportunities(by_opp: pd.DataFrame, *, source: str) -> Figure:
-    """Four-year saving by opportunity, low (solid) to high (hatched), largest first; items
-    already in the 2017/18 revenue budget in FOCUS blue, the rest grey."""
+def _year_columns(by_opp: pd.DataFrame) -> list[str]:
+    return [c for c in by_opp.columns if re.fullmatch(r"\d{4}-\d{2}", str(c))]
+
+
+@charts.styled
+def chart_opportunities(by_opp: pd.DataFrame, *, source: str, budget_year: str) -> Figure:
+    """Whole-plan saving by opportunity, low (solid) to high (hatched), largest first; items
+    already in the ``budget_year`` revenue budget (marked ``*``) in FOCUS blue, the rest grey."""
     table = by_opp.sort_values(["total_high_gbp", "total_low_gbp"], ascending=False, kind="stable")
-    colours = [charts.FOCUS if flag else charts.OTHER for flag in table.in_revenue_budget_2017_18]
+    colours = [charts.FOCUS if flag else charts.OTHER for flag in table.in_revenue_budget]
     low, high = int(by_opp.total_low_gbp.sum()), int(by_opp.total_high_gbp.sum())
-    starred = int(by_opp.in_revenue_budget_2017_18.sum())
+    starred = int(by_opp.in_revenue_budget.sum())
+    ys = _year_columns(by_opp)
+    plan_span = f"{printed_year(ys[0])} to {printed_year(ys[-1])}" if len(ys) > 1 else printed_year(ys[0])
     fig = charts.range_bars(
         list(table.opportunity), list(table.total_low_gbp), list(table.total_high_gbp), colours=colours,
         value_format=format_gbp,
-        title=f"{len(by_opp)} opportunities would save {format_gbp(low)} to {format_gbp(high)} over four years",
-        subtitle=f"Four-year saving by opportunity, summed from the printed yearly cells (£); hatched = the "
-                 f"range between the low and high estimate; blue = the {starred} already in the 2017/18 revenue "
+        title=f"{len(by_opp)} opportunities would save {format_gbp(low)} to {format_gbp(high)} over {len(ys)} years",
+        subtitle=f"Saving over the plan by opportunity, summed from the printed yearly cells (£); hatched = the "
+                 f"range between the low and high estimate; blue = the {starred} already in the {budget_year} revenue "
                  f"budget",
-        xlabel="Saving over the plan, 2017/18 to 2020/21 (£)", source=source)
+        xlabel=f"Saving over the plan, {plan_span} (£)", source=source)
     ax = fig.axes[0]
-    ax.legend(handles=[Patch(color=charts.FOCUS, label="In the 2017/18 revenue budget (*)"),
-                       Patch(color=charts.OTHER, label="Not in the 2017/18 revenue budget"),
+    ax.legend(handles=[Patch(color=charts.FOCUS, label=f"In the {budget_year} revenue budget (*)"),
+                       Patch(color=charts.OTHER, label=f"Not in the {budget_year} revenue budget"),
                        Patch(facecolor="white", edgecolor=charts.SECONDARY_TEXT, hatch="///", label="Range: low to high")],
               loc="lower right")
     return fig
 
 
+@charts.styled
 def chart_yearly_totals(yearly: pd.DataFrame, *, source: str) -> Figure:
     """Saving each year computed from the cells, low (solid) to high (hatched), with the printed
     TOTAL row's low and high ends marked as black ticks."""

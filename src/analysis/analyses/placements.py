@@ -1,17 +1,18 @@
-"""Placement costs and placement slippage (Torbay).
+"""Placement costs and placement slippage.
 
 Two printed tables:
 
-* ``placement_costs`` (five-year plan review 2015, Table 7): the total cost of placements for
-  children looked after (CLA) each year 2013/14-2018/19, the "reduction in spend compared to
-  2013/14" and the forecast under/overspend a year, all printed to the nearest £0.1m.  Here the
-  reduction is **recomputed** as the baseline year's cost minus the year's cost and shown beside
-  the printed one; ``difference_gbp`` is printed minus recomputed (positive = the paper claims a
-  larger reduction than its own costs give).  Printed figures are never changed.
-* ``placement_slippage`` (Medium Term Financial Strategy 2017, Table 2): the monthly increase in
-  budget pressure if the slipped placement moves of July 2016-March 2017 are not achieved, and the
-  printed total.  The cumulative cost is the running sum of the months; the printed total is
-  reconciled against the sum (``difference_gbp`` = stated minus computed).
+* ``placement_costs`` (e.g. a five-year plan review's table of the total cost of placements for
+  children looked after (CLA) each year, the "reduction in spend compared to" a baseline year and
+  the forecast under/overspend a year, printed to the nearest £0.1m).  Here the reduction is
+  **recomputed** as the baseline year's cost minus the year's cost and shown beside the printed
+  one; ``difference_gbp`` is printed minus recomputed (positive = the paper claims a larger
+  reduction than its own costs give).  The baseline year is the one the table's header names
+  (``reduction_baseline_year``).  Printed figures are never changed.
+* ``placement_slippage`` (e.g. an MTFS table of the monthly increase in budget pressure if slipped
+  placement moves are not achieved, and the printed total).  The cumulative cost is the running
+  sum of the months; the printed total is reconciled against the sum (``difference_gbp`` = stated
+  minus computed).
 
 All money is whole pounds.
 """
@@ -21,11 +22,9 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..money import format_gbp
 from ..presentation import charts
 from ..presentation.display import printed_year
-from ..money import format_gbp
-
-BASELINE_YEAR = "2013-14"
 
 #: agreement of a printed figure with the recomputed one
 AGREES, WITHIN_ROUNDING, DISAGREES = "agrees", "within rounding", "disagrees"
@@ -47,26 +46,35 @@ def cost_trajectory(costs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def reductions(costs: pd.DataFrame, *, baseline_year: str = BASELINE_YEAR,
+def baseline_of(costs: pd.DataFrame) -> str:
+    """The year the printed reductions are measured against (the table header's, as ingested);
+    the first year of the table when the header names none."""
+    named = costs["reduction_baseline_year"].dropna().unique()
+    return str(named[0]) if len(named) else str(costs["year"].min())
+
+
+def reductions(costs: pd.DataFrame, *, baseline_year: str | None = None,
                rounding_tolerance_gbp: int = 0) -> pd.DataFrame:
-    """The reduction against ``baseline_year`` as printed and as recomputed, for every later year.
+    """The reduction against ``baseline_year`` (default: :func:`baseline_of`) as printed
+    and as recomputed, for every later year.
 
     Columns: ``year``, ``total_placement_cost_gbp``, ``reduction_printed_gbp`` (as printed),
     ``reduction_printed_raw``, ``reduction_recomputed_gbp`` (baseline cost minus the year's cost),
     ``difference_gbp`` (printed minus recomputed) and ``status``: ``agrees`` (no difference),
     ``within rounding`` (``|difference| <= rounding_tolerance_gbp``) or ``disagrees``."""
+    baseline_year_ = baseline_year or baseline_of(costs)
     ordered = costs.sort_values("year").reset_index(drop=True)
-    base = ordered[ordered.year == baseline_year]
+    base = ordered[ordered.year == baseline_year_]
     if base.empty:
-        raise ValueError(f"no placement cost for the baseline year {baseline_year}; years are "
+        raise ValueError(f"no placement cost for the baseline year {baseline_year_}; years are "
                          f"{', '.join(ordered.year)}")
     base_cost = int(base.total_placement_cost_gbp.iloc[0])
-    later = ordered[ordered.year > baseline_year]
+    later = ordered[ordered.year > baseline_year_]
     out = pd.DataFrame({
         "year": later.year.to_numpy(),
         "total_placement_cost_gbp": later.total_placement_cost_gbp.astype("Int64").to_numpy(),
-        "reduction_printed_gbp": later.reduction_vs_2013_14_gbp.astype("Int64").to_numpy(),
-        "reduction_printed_raw": later.reduction_vs_2013_14_raw.to_numpy(),
+        "reduction_printed_gbp": later.reduction_gbp.astype("Int64").to_numpy(),
+        "reduction_printed_raw": later.reduction_raw.to_numpy(),
     })
     out["reduction_recomputed_gbp"] = (base_cost - out.total_placement_cost_gbp).astype("Int64")
     out["difference_gbp"] = (out.reduction_printed_gbp - out.reduction_recomputed_gbp).astype("Int64")
@@ -79,7 +87,7 @@ def reductions(costs: pd.DataFrame, *, baseline_year: str = BASELINE_YEAR,
         return WITHIN_ROUNDING if abs(int(diff)) <= rounding_tolerance_gbp else DISAGREES
 
     out["status"] = [status(v) for v in out.difference_gbp]
-    out.attrs["baseline_year"] = baseline_year
+    out.attrs["baseline_year"] = baseline_year_
     out.attrs["baseline_cost_gbp"] = base_cost
     return out
 
@@ -94,7 +102,7 @@ def reduction_summary(table: pd.DataFrame) -> pd.Series:
                                                                                ascending=[False, True]))
     top = largest.iloc[0] if len(largest) else None
     return pd.Series({
-        "baseline_year": table.attrs.get("baseline_year", BASELINE_YEAR),
+        "baseline_year": table.attrs.get("baseline_year"),
         "baseline_cost_gbp": table.attrs.get("baseline_cost_gbp"),
         "years_compared": len(compared),
         "years_differ": len(differ),
@@ -153,6 +161,7 @@ def _year_ticks(ax, years) -> None:
     ax.set_xticks(range(len(years)), [printed_year(y) for y in years])
 
 
+@charts.styled
 def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, source: str) -> Figure:
     """Left: total placement cost by year (bars).  Right: the reduction against the baseline year,
     as printed and as recomputed from the costs, side by side for each later year."""
@@ -196,6 +205,7 @@ def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, sour
                          source=source)
 
 
+@charts.styled
 def chart_slippage(monthly: pd.DataFrame, *, source: str) -> Figure:
     """Bars: the monthly increase in budget pressure (left axis).  Line: the cumulative cost
     (right axis), ending at the sum of the months."""

@@ -1,14 +1,14 @@
 """Finance recovery plan actions: priorities, budgets in scope, deadlines, lost IDs.
 
-Input is the ``recovery_actions`` table for one authority (Torbay Cabinet, November 2019,
-Appendix 1).  Each action has a theme (the plan's numbered section), a priority (the plan's
+Input is the ``recovery_actions`` table for one authority (a finance recovery plan's table of
+actions, e.g. an appendix to a Cabinet paper).  Each action has a theme (the plan's numbered section), a priority (the plan's
 ``HML = £££`` column: H, M or L; a priority printed as a character that is not one of those is
 shown as **not readable**), a deadline month read from *When* (``due_month``; empty for ongoing
 actions) and a *Spend* cell.
 
 **Spend is the budget an action addresses, not a saving**, and the same budget is named by
-several actions (the £8.5m fostering budget by four fostering actions, the £14.5m staffing
-budget by five R&R actions, £33m by actions in two themes).  Budgets are therefore never added
+several actions (in the bundled plan one fostering budget is named by four fostering actions and
+one amount by actions in two themes).  Budgets are therefore never added
 up here: a theme is described by its *distinct* budgets and how many actions address each.
 Income shown in brackets, per-quarter amounts and cells that are not amounts (n/a, blank,
 unreadable) are kept apart from annual budgets.  All money is whole pounds.
@@ -238,6 +238,7 @@ def lost_ids(actions: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- charts
 
 
+@charts.styled
 def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
     """Heatmap of actions by theme (rows) and priority (columns), counts written in each cell,
     one sequential blue scale.  ``table`` is :func:`theme_priority`'s output."""
@@ -261,10 +262,11 @@ def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
     return charts.finish(
         fig, ax, title=f"{int(total.high)} of {int(total.actions)} actions are high priority; "
                        f"{high.theme} has the most ({int(high.high)})",
-        subtitle="Recovery plan actions by theme and priority (HML column), count of actions",
+        subtitle="Recovery plan actions by theme and priority (H, M, L as printed), count of actions",
         xlabel="Priority (count of actions)", source=source)
 
 
+@charts.styled
 def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
     """Each theme's distinct annual budgets in scope as dots on a log scale, each labelled with
     the budget and the number of actions naming it (never summed).  ``budgets`` is
@@ -303,6 +305,7 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
         xlabel="Budget in scope (£, log scale)", source=source)
 
 
+@charts.styled
 def chart_deadlines(table: pd.DataFrame, *, as_of: str, source: str, undated_actions: int = 0) -> Figure:
     """Bars of actions due per month; months already over at ``as_of`` (YYYY-MM) in FOCUS blue,
     later ones grey, a dashed line at ``as_of``.  ``table`` is :func:`deadlines_by_month`'s output."""
@@ -327,6 +330,6 @@ def chart_deadlines(table: pd.DataFrame, *, as_of: str, source: str, undated_act
     note = f"; {undated_actions} ongoing actions with no date not shown" if undated_actions else ""
     return charts.finish(
         fig, ax, title=f"{due_before} of {dated} dated actions were due before {month_label(as_of[:7])}, "
-                       "when the plan went to Cabinet",
+                       "the month of the paper",
         subtitle=f"Actions by deadline month (When column); blue = month over by the paper's date{note}",
         xlabel="Deadline month", ylabel="Actions (count)", source=source)

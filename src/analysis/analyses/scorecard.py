@@ -1,9 +1,10 @@
-"""The summary scorecard (002 §2.2 asks for "a summary scorecard"): one page of headline numbers
-from every report, each linking to the report that explains it.
+"""The summary scorecard: one page of headline numbers from every report, each linking to the
+report that explains it.
 
 Every figure is computed by the same functions the detailed reports use; this module only picks
-the headline and phrases it.  A section whose data the processed tables do not hold for the
-chosen authority says so instead of showing a number.
+the headline and phrases it.  The tables given are one authority's rows from its papers in force
+(:class:`analysis.data.Pack`); an area whose tables hold no rows is left out of the card and
+named by :func:`areas_without_data`, so a council's scorecard shows only what it has.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from . import budget, cla, comparators, improvement_plan, placements, recovery, variance
+from .. import assumptions
 from ..money import format_gbp
+from . import budget, cla, comparators, improvement_plan, placements, recovery, variance
 
 #: section -> the report page (in the published pack) that explains it
 REPORTS = {
@@ -26,76 +28,74 @@ REPORTS = {
     "Budget gap": "70_business_plan_pressures.html",
     "Reconciliation": "90_reconciliation.html",
 }
+#: section -> the tables it needs rows of
+NEEDS = {
+    "Savings delivery": ("savings_tracker",),
+    "Children looked after against neighbours": ("comparator_rates", "cla_trajectories"),
+    "Children looked after against plan": ("cla_trajectories",),
+    "Placement costs": ("placement_costs",),
+    "Financial Improvement Plan": ("financial_improvement_plan",),
+    "Recovery actions": ("recovery_actions",),
+    "Budget gap": ("budget_savings_requirement",),
+    "Reconciliation": ("reconciliation",),
+}
+TABLES = ("savings_tracker", "comparator_rates", "cla_trajectories", "placement_costs", "placement_slippage",
+          "financial_improvement_plan", "recovery_actions", "budget_savings_requirement", "reconciliation", "sources")
 
 Row = dict
-
-
-def _rows_for(frame: pd.DataFrame, authority: str) -> pd.DataFrame:
-    return frame if not authority else frame[frame["authority"] == authority]
 
 
 def _who(frame: pd.DataFrame) -> str:
     return ", ".join(sorted(frame["authority"].unique()))
 
 
-def _savings(t: dict, period: str, authority: str) -> list[Row]:
-    tracker = _rows_for(t["savings_tracker"], authority)
-    tracker = tracker[tracker.period == period]
-    if tracker.empty:
-        return [{"measure": "Forecast saving against plan", "value": "no data",
-                 "context": f"no savings tracker for {authority or 'any authority'} in {period}"}]
+def _savings(t: dict) -> list[Row]:
+    tracker = t["savings_tracker"]
+    tracker = tracker[tracker.period == tracker.period.max()]
     h, rag = variance.headline(tracker), variance.by_rag(tracker)
     counts = ", ".join(f"{int(r.lines)} {r.rag}" for r in rag.itertuples())
     return [
         {"measure": "Forecast saving against plan",
          "value": f"{format_gbp(h.forecast_saving_gbp)} of {format_gbp(h.planned_saving_gbp)} ({h.delivery_pct:.1f}%)",
-         "context": f"{_who(tracker)}, {tracker.financial_year.iloc[0]} as at {period}: shortfall "
+         "context": f"{_who(tracker)}, {variance.financial_year(tracker)} as at {tracker.period.iloc[0]}: shortfall "
                     f"{format_gbp(h.shortfall_gbp)} across {int(h.lines)} lines"},
         {"measure": "Saving lines by RAG status", "value": counts,
          "context": f"Red lines: {format_gbp(rag.loc[rag.rag == 'Red', 'shortfall_gbp'].sum())} of shortfall"},
     ]
 
 
-def _neighbours(t: dict, authority: str) -> list[Row]:
+def _neighbours(t: dict) -> list[Row]:
     rates = t["comparator_rates"]
-    subjects = rates[rates.is_subject & (rates.row_type == "authority")]
-    subjects = _rows_for(subjects, authority)
-    if subjects.empty:
-        return [{"measure": "Rate per 10,000 against neighbours", "value": "no data",
-                 "context": f"no statistical-neighbour table for {authority}"}]
-    who = subjects.authority.iloc[0]
-    years = sorted(rates[(rates.subject_authority == who) & ~rates.is_subject].year.unique())
-    year = years[-1]
+    who = rates.subject_authority.iloc[0]
+    year = comparators.latest_year(rates, who)
     table = comparators.comparator_table(rates, who, year)
     population = comparators.subject_population(t["cla_trajectories"], who, year).population
-    s = comparators.summary(table, population, "mean")
+    s = comparators.summary(table, population)
     return [{"measure": "Rate per 10,000 against neighbours",
-             "value": f"{s.subject_rate_per_10k:,.0f} against a neighbours' mean of {s.average_per_10k:,.1f}",
+             "value": f"{s.subject_rate_per_10k:,.0f} against a neighbours' {s.average} of {s.average_per_10k:,.1f}",
              "context": f"{who}, {year}: about {abs(s.gap_children):,.0f} {s.at_average} children at the "
-                        "neighbours' mean"}]
+                        f"neighbours' {s.average}"}]
 
 
-def _plan(t: dict, authority: str) -> list[Row]:
+def _plan(t: dict) -> list[Row]:
     rows = t["cla_trajectories"]
-    rows = _rows_for(rows, authority)
-    if rows.empty or not (rows.series == "actual").any():
-        return [{"measure": "Actual against plan", "value": "no data",
-                 "context": f"no children-looked-after trajectories for {authority}"}]
     who = rows.authority.iloc[0]
     pop = cla.derivation_population(rows, who)
-    traj = cla.trajectories(rows, who, pop.population)
+    traj = cla.trajectories(rows, who, pop.population, sources=t.get("sources"))
     dist = cla.distances(traj, "number")
+    dist = dist[dist.series == cla.ACTUAL]
+    if dist.empty:
+        return []
     first = dist.iloc[0]
+    labels = dict(zip(traj.series, traj.label))
     return [{"measure": "Actual against plan", "value": f"{first.distance_low:+,.0f} children",
-             "context": f"{who}, {first.year}: actual against the 2014 five-year plan"}]
+             "context": f"{who}, {first.year}: actual against the {labels[dist.attrs['baseline']]}"}]
 
 
-def _placements(t: dict, authority: str) -> list[Row]:
-    costs = _rows_for(t["placement_costs"], authority)
-    slip = _rows_for(t["placement_slippage"], authority)
-    if costs.empty:
-        return [{"measure": "Printed cost reductions that disagree", "value": "no data", "context": ""}]
-    summary = placements.reduction_summary(placements.reductions(costs))
+def _placements(t: dict) -> list[Row]:
+    costs, slip = t["placement_costs"], t["placement_slippage"]
+    summary = placements.reduction_summary(placements.reductions(
+        costs, rounding_tolerance_gbp=assumptions.DIFFERENCE_OF_0_1M_FIGURES_TOLERANCE_GBP))
     monthly = placements.slippage_by_month(slip) if len(slip) else None
     rows = [{"measure": "Printed cost reductions that disagree",
              "value": f"{summary.years_disagree} of {summary.years_compared} years",
@@ -107,10 +107,8 @@ def _placements(t: dict, authority: str) -> list[Row]:
     return rows
 
 
-def _fip(t: dict, authority: str) -> list[Row]:
-    fip = _rows_for(t["financial_improvement_plan"], authority)
-    if fip.empty:
-        return [{"measure": "Planned savings", "value": "no data", "context": ""}]
+def _fip(t: dict) -> list[Row]:
+    fip = t["financial_improvement_plan"]
     plan = improvement_plan.whole_plan(fip)
     disagree = improvement_plan.prose_disagreements(fip)
     return [{"measure": "Planned savings",
@@ -119,19 +117,15 @@ def _fip(t: dict, authority: str) -> list[Row]:
                         f"{len(disagree)} figures"}]
 
 
-def _recovery(t: dict, authority: str) -> list[Row]:
-    actions = _rows_for(t["recovery_actions"], authority)
-    if actions.empty:
-        return [{"measure": "Actions", "value": "no data", "context": ""}]
+def _recovery(t: dict) -> list[Row]:
+    actions = t["recovery_actions"]
     totals = recovery.priority_totals(actions)
     return [{"measure": "Actions", "value": f"{int(totals['actions'])} ({int(totals['H'])} high priority)",
              "context": f"{_who(actions)}: {int(actions.action_id.isna().sum())} IDs lost to page-number debris"}]
 
 
-def _budget(t: dict, authority: str) -> list[Row]:
-    requirement = _rows_for(t["budget_savings_requirement"], authority)
-    if requirement.empty:
-        return [{"measure": "Savings still to find", "value": "no data", "context": ""}]
+def _budget(t: dict) -> list[Row]:
+    requirement = t["budget_savings_requirement"]
     gap = budget.savings_gap(requirement)
     total = budget.savings_totals(gap)
     first = gap.iloc[0]
@@ -141,36 +135,42 @@ def _budget(t: dict, authority: str) -> list[Row]:
                         f"of a requirement of {format_gbp(total.requirement_gbp)}"}]
 
 
-def _reconciliation(t: dict, authority: str) -> list[Row]:
+def _reconciliation(t: dict) -> list[Row]:
     rec = t["reconciliation"]
-    if authority:
-        docs = set(t["sources"][t["sources"].authority == authority].document)
-        rec = rec[rec.document.isin(docs)]
     counts = rec.status.value_counts()
     return [{"measure": "Printed figures that disagree with their own parts",
              "value": f"{int(counts.get('mismatch', 0))} of {len(rec)} checks",
              "context": f"{int(counts.get('not computable', 0))} could not be computed"}]
 
 
-SECTIONS: dict[str, Callable] = {
-    "Savings delivery": lambda t, p, a: _savings(t, p, a),
-    "Children looked after against neighbours": lambda t, p, a: _neighbours(t, a),
-    "Children looked after against plan": lambda t, p, a: _plan(t, a),
-    "Placement costs": lambda t, p, a: _placements(t, a),
-    "Financial Improvement Plan": lambda t, p, a: _fip(t, a),
-    "Recovery actions": lambda t, p, a: _recovery(t, a),
-    "Budget gap": lambda t, p, a: _budget(t, a),
-    "Reconciliation": lambda t, p, a: _reconciliation(t, a),
+SECTIONS: dict[str, Callable[[dict], list[Row]]] = {
+    "Savings delivery": _savings,
+    "Children looked after against neighbours": _neighbours,
+    "Children looked after against plan": _plan,
+    "Placement costs": _placements,
+    "Financial Improvement Plan": _fip,
+    "Recovery actions": _recovery,
+    "Budget gap": _budget,
+    "Reconciliation": _reconciliation,
 }
-TABLES = ("savings_tracker", "comparator_rates", "cla_trajectories", "placement_costs", "placement_slippage",
-          "financial_improvement_plan", "recovery_actions", "budget_savings_requirement", "reconciliation", "sources")
 
 
-def scorecard(tables: dict[str, pd.DataFrame], *, period: str, authority: str = "") -> pd.DataFrame:
+def _has(tables: dict[str, pd.DataFrame], area: str) -> bool:
+    return all(name in tables and len(tables[name]) for name in NEEDS[area])
+
+
+def areas_without_data(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The areas the tables hold no rows for (left out of :func:`scorecard`)."""
+    return [area for area in SECTIONS if not _has(tables, area)]
+
+
+def scorecard(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per headline: ``area``, ``measure``, ``value``, ``context`` and ``report`` (the page
-    in the pack that explains it).  ``authority`` empty = each area's own authority in the data."""
+    in the pack that explains it), for each area the tables hold rows for.  ``tables`` are one
+    authority's rows from its papers in force (:meth:`analysis.data.Pack.tables`)."""
     rows = []
     for area, build in SECTIONS.items():
-        for row in build(tables, period, authority):
-            rows.append({"area": area, **row, "report": REPORTS[area]})
+        if _has(tables, area):
+            for row in build(tables):
+                rows.append({"area": area, **row, "report": REPORTS[area]})
     return pd.DataFrame(rows, columns=["area", "measure", "value", "context", "report"])

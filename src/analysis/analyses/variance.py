@@ -1,10 +1,12 @@
 """Savings tracker variance analysis.
 
-Input is the ``savings_tracker`` table for one authority and period.  The tracker prints savings
-as negative amounts; the functions here present them as **positive savings** (``*_saving_gbp`` =
-minus the printed figure) because that is how a reader speaks of them, and keep the printed
-variance as ``shortfall_gbp``: forecast minus plan, so positive = the forecast saving falls short
-of the plan, negative = over-delivery.  All money is whole pounds.
+Input is the ``savings_tracker`` table for one authority and period.  There savings are negative
+amounts whatever sign the tracker printed (:data:`analysis.assumptions.PROCESSED_SAVING_SIGN`);
+the functions here present them as **positive savings** (``*_saving_gbp`` = minus the processed
+figure) because that is how a reader speaks of them, and keep the variance as ``shortfall_gbp``:
+forecast minus plan, so positive = the forecast saving falls short of the plan, negative =
+over-delivery.  All money is whole pounds.  Years and labels come from the tracker itself (its
+``financial_year``), never from here.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ def _savings(tracker: pd.DataFrame) -> pd.DataFrame:
     out["forecast_saving_gbp"] = -out["forecast_total_gbp"]
     out["shortfall_gbp"] = out["variance_gbp"]
     return out
+
+
+def financial_year(tracker: pd.DataFrame) -> str:
+    """The tracker's financial year (its ``financial_year`` column: one year per tracker)."""
+    years = sorted(tracker["financial_year"].dropna().unique())
+    if len(years) != 1:
+        raise ValueError(f"expected the lines of one tracker (one financial year); found {', '.join(years) or 'none'}")
+    return str(years[0])
 
 
 def delivery_pct(forecast_saving: float, planned_saving: float) -> float:
@@ -232,26 +242,32 @@ def movement_report(current: pd.DataFrame, previous: pd.DataFrame):
                          ("direction_disagrees", "Printed direction of travel vs the direction the figures show"),
                          ("added", "Lines added this month"), ("dropped", "Lines dropped this month")):
         if len(m[key]):
-            parts.append(d.table_html(m[key].drop(columns=["presence"]), formats=money, caption=caption))
+            parts.append(d.table_html(m[key].drop(columns=["presence"]), formats=money, caption=caption,
+                                      full="savings_tracker"))
     if len(drift):
         parts.append(d.table_html(drift.drop(columns=["presence"]).sort_values("drift_gbp"), formats=money,
-                                  caption="Forecast drift by line (negative = less saving than last month)"))
+                                  caption="Forecast drift by line (negative = less saving than last month)",
+                                  full="savings_tracker"))
     return HTML("".join(parts))
 
 
 # --------------------------------------------------------------------------------------------- charts
 
 
-def chart_by_committee(table: pd.DataFrame, *, source: str) -> Figure:
+@charts.styled
+def chart_by_committee(table: pd.DataFrame, *, source: str, financial_year: str) -> Figure:
+    """Planned beside forecast saving per committee; the title names the committee furthest
+    behind its plan."""
     worst = table.sort_values("delivery_pct").iloc[0]
     return charts.grouped_bars(
         list(table.committee), {"Planned saving": list(table.planned_saving_gbp),
                                 "Forecast saving": list(table.forecast_saving_gbp)},
         colours=[charts.PLANNED, charts.FORECAST], horizontal=True, value_labels=True,
         title=f"{worst.committee} is forecast to deliver {worst.delivery_pct:.0f}% of its planned saving",
-        subtitle="Planned and forecast saving by committee, 2017-18 (£)", ylabel="Saving (£)", source=source)
+        subtitle=f"Planned and forecast saving by committee, {financial_year} (£)", ylabel="Saving (£)", source=source)
 
 
+@charts.styled
 def chart_by_rag(table: pd.DataFrame, *, source: str) -> Figure:
     red = table[table.rag == "Red"]
     red_lines = int(red.lines.sum()) if len(red) else 0
@@ -277,7 +293,9 @@ def chart_by_rag(table: pd.DataFrame, *, source: str) -> Figure:
                          subtitle="Saving lines and shortfall by RAG status", source=source)
 
 
-def chart_phasing(table: pd.DataFrame, *, source: str) -> Figure:
+@charts.styled
+def chart_phasing(table: pd.DataFrame, *, source: str, financial_year: str) -> Figure:
+    """Cumulative planned and forecast saving by quarter of ``financial_year``, the gap shaded."""
     fig, ax = charts.new_figure()
     ax.plot(table.quarter, table.cumulative_planned_gbp, color=charts.PLANNED, marker="o", label="Planned (cumulative)")
     ax.plot(table.quarter, table.cumulative_forecast_gbp, color=charts.FORECAST, marker="o",
@@ -290,9 +308,10 @@ def chart_phasing(table: pd.DataFrame, *, source: str) -> Figure:
     last = table.iloc[-1]
     return charts.finish(fig, ax, title=f"By Q4 the forecast is {format_gbp(last.cumulative_gap_gbp)} behind the "
                          "planned phasing", subtitle="Cumulative saving through the year, planned vs forecast (£)",
-                         xlabel="Quarter of 2017-18", ylabel="Cumulative saving (£)", source=source)
+                         xlabel=f"Quarter of {financial_year}", ylabel="Cumulative saving (£)", source=source)
 
 
+@charts.styled
 def chart_waterfall(steps: pd.DataFrame, *, source: str) -> Figure:
     planned, forecast = steps.attrs["planned_saving_gbp"], steps.attrs["forecast_saving_gbp"]
     return charts.waterfall(

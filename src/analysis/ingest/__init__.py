@@ -39,7 +39,7 @@ READERS: dict[str, tuple[Reader, str | None]] = {
     "business_plan_review": (read_business_plan, None),
 }
 
-TABLE_NAMES = tuple(schemas.TABLES)
+TABLE_NAMES = schemas.tables_of("ingest")
 
 
 @dataclass
@@ -84,7 +84,7 @@ def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
         frames = [f for f in parts.pop(name) if len(f)]  # popped: the parts are freed once concatenated
         tables[name] = (schemas.conform(name, pd.concat(frames, ignore_index=True), validate=validate) if frames
                         else schemas.empty(name))
-    _cross_document_checks(tables, checks)
+    _cross_document_checks(tables, checks, documents)
     tables["sources"] = schemas.conform("sources", _sources(documents), validate=validate)
     tables["reconciliation"] = schemas.conform("reconciliation", checks.frame(), validate=validate)
     checks.rows.clear()
@@ -120,21 +120,31 @@ def _sources(documents: list[SourceDocument]) -> pd.DataFrame:
         "sha256": d.sha256.lower(), "saving_sign": d.saving_sign or None} for d in documents])
 
 
-def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks) -> None:
-    """Figures one paper prints again from another: the restated 2014 plan against the plan itself."""
+def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,
+                           documents: list[SourceDocument] = ()) -> None:
+    """Figures one paper prints again from another: a plan restated in a later paper (series of
+    the same authority and ``plan_made`` from different documents) against the original, the
+    series of the earliest-dated document."""
+    dated = {d.document: d.date for d in documents}
     cla = tables["cla_trajectories"]
-    plan = cla[cla.series == "plan_2014"]
-    restated = cla[cla.series == "plan_2014_restated"]
-    for row in restated.itertuples():
-        original = plan[(plan.authority == row.authority) & (plan.year == row.year)]
-        for what, unit, value, other, line in (
-                ("number", "count", row.number, original.number, row.source_line),
-                ("rate per 10,000", "per_10k", row.rate_per_10k, original.rate_per_10k, row.rate_source_line)):
-            checks.add(document=row.document, table="cla_trajectories",
-                       item=f"{row.authority} {row.year} plan {what}: restated ({row.table_name}, document "
-                            f"{row.document}) vs original plan"
-                            + (f" (Table 6, document {original.document.iloc[0]})" if len(original) else ""),
-                       kind="repeated", stated=None if pd.isna(value) else value,
-                       computed=None if original.empty or pd.isna(other.iloc[0]) else other.iloc[0], unit=unit,
-                       source_file=row.source_file, source_line=int(line),
-                       note="" if len(original) else "the original plan is not among the documents")
+    plans = cla[(cla.series_kind == "plan") & (cla.bound == "central") & cla.plan_made.notna()]
+    for (_, _), group in plans.groupby(["authority", "plan_made"], sort=True):
+        first = {s: (dated.get(g.document.iloc[0], ""), g.document.iloc[0]) for s, g in group.groupby("series")}
+        if len(first) < 2:
+            continue
+        original_series = min(first, key=first.get)
+        plan = group[group.series == original_series]
+        for row in group[group.series != original_series].itertuples():
+            original = plan[plan.year == row.year]
+            for what, unit, value, other, line in (
+                    ("number", "count", row.number, original.number, row.source_line),
+                    ("rate per 10,000", "per_10k", row.rate_per_10k, original.rate_per_10k, row.rate_source_line)):
+                checks.add(document=row.document, table="cla_trajectories",
+                           item=f"{row.authority} {row.year} plan {what}: restated ({row.table_name}, document "
+                                f"{row.document}) vs original plan"
+                                + (f" ({original.table_name.iloc[0]}, document {original.document.iloc[0]})"
+                                   if len(original) else ""),
+                           kind="repeated", stated=None if pd.isna(value) else value,
+                           computed=None if original.empty or pd.isna(other.iloc[0]) else other.iloc[0], unit=unit,
+                           source_file=row.source_file, source_line=int(line),
+                           note="" if len(original) else "the original plan does not cover this year")

@@ -21,13 +21,14 @@ import statistics
 
 import pandas as pd
 
+from .. import assumptions
 from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import parse_money, parse_number
 from ..reconcile import Checks
-from .text_tables import Line, financial_year, fy_start, read_lines, require_line, strip_tags
+from .text_tables import Line, financial_year, fy_start, month_number, read_lines, require_line, strip_tags
 
-RATE_TOLERANCE = 1.0
+RATE_TOLERANCE = assumptions.WHOLE_RATE_TOLERANCE_PER_10K
 RATE_NOTE = ("population not printed: computed as number / P x 10,000 with P = {p:,.0f}, the median of the "
              "child populations the table's own rows imply (number / rate x 10,000); tolerance 1 allows for "
              "rates printed as whole numbers")
@@ -111,7 +112,7 @@ def _table3(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
         checks.add(document=doc.document, table="comparator_rates", item=f"Table 3: {avg.authority}",
                    kind="average", stated=avg.rate_per_10k,
                    computed=round(parts.rate_per_10k.mean(), 4) if len(parts) else None,
-                   unit="per_10k", tolerance=0.5, source_file=doc.file, source_line=avg.source_line,
+                   unit="per_10k", tolerance=assumptions.WHOLE_AVERAGE_TOLERANCE_PER_10K, source_file=doc.file, source_line=avg.source_line,
                    note=how + "; tolerance 0.5 as the average is printed as a whole number")
     return frame
 
@@ -120,6 +121,8 @@ def _table6(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
     start = require_line(doc.path, lines, r"^Table 6\s*$", "a line 'Table 6'")
     h = require_line(doc.path, lines, r"^Year\t.*Number of LAC", "Table 6 header 'Year | 5 year Plan | Number of "
                      "LAC at end of year | LAC rate /10,000'", start=start)
+    # when the plan was made: "the October 30th 2014 Council Report “Children’s Services 5 year reduction plan”"
+    made = plan_made(lines, r"\b([A-Z][a-z]+)\s+\d{1,2}(?:st|nd|rd|th)?\s+(\d{4})\s+Council Report\b.*5 year")
     records = []
     for line in _table_rows(lines, h):
         cells = (line.cells + ["", "", "", ""])[:4]
@@ -131,17 +134,32 @@ def _table6(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
         plan_year = cells[1] or None
         records.append({
             "year": fy, "as_at": f"{fy_start(fy) + 1}-03-31",
-            "series": "plan_2014" if plan_year else "actual",
-            "series_label": ("5-year plan agreed October 2014 (as printed in 2015)" if plan_year
-                             else "Actual (number at end of year)"),
+            "series": (f"plan_{made[:4]}" if made else "plan") if plan_year else "actual",
+            "label": (f"5-year plan ({month_label(made)})" if made else "5-year plan") if plan_year else "Actual",
+            "plan_made": made if plan_year else None,
             "series_kind": "plan" if plan_year else "actual", "bound": "central", "plan_year": plan_year,
             "number": int(number), "rate_per_10k": float(rate) if rate is not None else None,
             "rate_source_line": line.number if rate is not None else None,
             "figure_basis": "printed", "table_name": "Table 6", "source_line": line.number, "cleaning_flags": None,
         })
-    frame = pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records)  # lineage is stamped by ingest (analysis.ingest.stamp)
     add_rate_checks(doc, frame, "cla_trajectories", "Table 6", checks)
     return frame
+
+
+def plan_made(lines: list[Line], pattern: str) -> str | None:
+    """The month (YYYY-MM) a plan was made, from the first line matching ``pattern`` (groups:
+    month name, year); ``None`` when the paper does not say."""
+    for line in lines:
+        m = re.search(pattern, line.text)
+        if m and month_number(m.group(1)):
+            return f"{m.group(2)}-{month_number(m.group(1)):02d}"
+    return None
+
+
+def month_label(month: str) -> str:
+    """``2014-10`` -> ``Oct 2014``."""
+    return pd.Timestamp(f"{month}-01").strftime("%b %Y")
 
 
 def add_rate_checks(doc: SourceDocument, frame: pd.DataFrame, table: str, table_name: str, checks: Checks) -> None:
@@ -152,7 +170,9 @@ def add_rate_checks(doc: SourceDocument, frame: pd.DataFrame, table: str, table_
     population = statistics.median(rated.number * 10_000 / rated.rate_per_10k)
     for row in rated.itertuples():
         checks.add(document=doc.document, table=table,
-                   item=f"{table_name}: {row.year} ({row.series_label}) rate per 10,000 for {row.number} children",
+                   item=f"{table_name}: {row.year} ({row.label}"
+                        + ("" if str(row.as_at).endswith("-03-31") else f" at {row.as_at}")
+                        + f") rate per 10,000 for {row.number} children",
                    kind="rate", stated=row.rate_per_10k, computed=round(row.number / population * 10_000, 2),
                    unit="per_10k", tolerance=RATE_TOLERANCE, source_file=doc.file,
                    source_line=int(row.rate_source_line), note=RATE_NOTE.format(p=population))
@@ -179,7 +199,8 @@ def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
                                  found=money.raw)
         records.append({
             "year": fy, "total_placement_cost_gbp": cost.value_gbp, "total_placement_cost_raw": cells[1],
-            "reduction_vs_2013_14_gbp": reduction.value_gbp, "reduction_vs_2013_14_raw": cells[2] or None,
+            "reduction_gbp": reduction.value_gbp, "reduction_raw": cells[2] or None,
+            "reduction_baseline_year": base_year,
             "forecast_variance_gbp": forecast.value_gbp,
             "forecast_variance_direction": (forecast.qualifier or "not stated") if forecast.status == "value" else None,
             "forecast_variance_raw": cells[3] or None, "table_name": "Table 7", "source_line": line.number,
@@ -187,11 +208,11 @@ def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
         })
     frame = pd.DataFrame.from_records(records)
     base = frame[frame.year == base_year]
-    for row in frame[frame.reduction_vs_2013_14_gbp.notna()].itertuples():
+    for row in frame[frame.reduction_gbp.notna()].itertuples():
         computed = int(base.total_placement_cost_gbp.iloc[0] - row.total_placement_cost_gbp) if len(base) else None
         checks.add(document=doc.document, table="placement_costs",
                    item=f"Table 7: {row.year} reduction in spend compared to {base_year}",
-                   kind="difference", stated=row.reduction_vs_2013_14_gbp, computed=computed, unit="gbp",
+                   kind="difference", stated=row.reduction_gbp, computed=computed, unit="gbp",
                    source_file=doc.file, source_line=row.source_line,
                    note=f"{base_year} cost minus {row.year} cost, both as printed to £0.1m")
     return frame

@@ -23,15 +23,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import assumptions
 from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import Money, parse_money
 from ..reconcile import Checks
-from .five_year_plan import add_rate_checks
+from .five_year_plan import add_rate_checks, month_label, plan_made
 from .text_tables import Line, financial_year, fy_label, fy_start, month_number, read_lines, require_line
 
 #: The paper says "The figures have also been rounded to the nearest £1k": half of that.
-ROUNDING_TOLERANCE_GBP = 500
+ROUNDING_TOLERANCE_GBP = assumptions.PROSE_ROUNDING_TOLERANCE_GBP
 TABLE_NAME = "Financial Improvement Plan"
 
 
@@ -76,21 +77,25 @@ def _table1(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
     if not (len(labels) == len(numbers) == len(rates)):
         raise InputError(doc.path, line=number_line.number, expected=f"{len(labels)} figures, one per column "
                          f"({', '.join(labels)})", found=" | ".join(numbers))
+    # the plan Table 1 restates: "5 year Financial Strategy, agreed by full Council in October 2014"
+    made = plan_made(lines, r"agreed by (?:full )?Council in ([A-Z][a-z]+) (\d{4})")
+    published = month_label(doc.date[:7]) if len(doc.date) >= 7 else doc.date
     records = []
     for label, number, rate in zip(labels, numbers, rates):
         flags = "year: column labels split out of a header merged into one cell" if merged else None
         fy = financial_year(label)
         if fy:  # a plan year: number at the end of the year
-            records.append(dict(year=fy, as_at=f"{fy_start(fy) + 1}-03-31", series="plan_2014_restated",
-                                series_label="5-year plan of October 2014 as restated in the January 2017 MTFS",
+            records.append(dict(year=fy, as_at=f"{fy_start(fy) + 1}-03-31",
+                                series=f"plan_{made[:4]}_restated" if made else "plan_restated",
+                                label=f"5-year plan as restated ({published})", plan_made=made,
                                 series_kind="plan"))
         else:  # 'November 2016': the position at the time of writing
             month, year = label.split()
             month_no = month_number(month)
             fy_of = fy_label(int(year) if month_no >= 4 else int(year) - 1)
             last_day = (pd.Timestamp(int(year), month_no, 1) + pd.offsets.MonthEnd(0)).date().isoformat()
-            records.append(dict(year=fy_of, as_at=last_day, series="actual",
-                                series_label=f"Actual (position at end of {label})", series_kind="actual"))
+            records.append(dict(year=fy_of, as_at=last_day, series="actual", label="Actual", plan_made=None,
+                                series_kind="actual"))
         records[-1].update(bound="central", plan_year=None, number=int(number.replace(",", "")),
                            rate_per_10k=float(rate), figure_basis="printed", table_name="Table 1",
                            source_line=number_line.number, rate_source_line=rate_line.number,
@@ -118,6 +123,7 @@ def _mtfs_plan(doc: SourceDocument, lines: list[Line], table1: pd.DataFrame, che
                          "'net reduction of between A-B per year … commencing YYYY/YY' and the strategy years "
                          "'YYYY – YYYY'", found="not all present")
     (base_line, bm), (band_line, m), (_, sm) = base, band, span
+    published = month_label(doc.date[:7]) if len(doc.date) >= 7 else doc.date
     actual = table1[table1.series == "actual"]
     checks.add(document=doc.document, table="cla_trajectories",
                item=f"CLA number at end of {bm.group('when')}: paragraph 5.4.5 vs Table 1", kind="repeated",
@@ -141,10 +147,9 @@ def _mtfs_plan(doc: SourceDocument, lines: list[Line], table1: pd.DataFrame, che
         years_cut = max(0, start - first_cut + 1)
         for bound, per_year in (("high", int(m.group("low"))), ("low", int(m.group("high")))):
             records.append(dict(
-                year=fy_label(start), as_at=f"{start + 1}-03-31", series="mtfs_2017",
-                series_label=(f"MTFS January 2017: net reduction of {m.group('low')}-{m.group('high')} a year from "
-                              f"{financial_year(m.group('fy'))}, from {start_number} at end of {bm.group('when')}"),
-                series_kind="plan", bound=bound, plan_year=None, number=start_number - per_year * years_cut,
+                year=fy_label(start), as_at=f"{start + 1}-03-31", series=f"mtfs_{doc.date[:4]}",
+                label=f"MTFS ({published}), {m.group('low')}-{m.group('high')} fewer a year",
+                plan_made=doc.date[:7], series_kind="plan", bound=bound, plan_year=None, number=start_number - per_year * years_cut,
                 rate_per_10k=None, rate_source_line=None, figure_basis="derived from prose", table_name="paragraphs 5.4.5-5.4.6",
                 source_line=band_line.number,
                 cleaning_flags=(f"number: derived as {start_number} - {per_year} x {years_cut} "
@@ -253,8 +258,14 @@ def _improvement_plan(doc: SourceDocument, lines: list[Line], checks: Checks) ->
             records.append(_fip_record(name, year, money, starred,
                                        "stated_total" if year == "all years" and not is_adjustment else row_type,
                                        line.number))
+    budget_year = None
+    if footnote is not None:  # "* = Included within revenue budget 2017/18"
+        said = re.search(r"revenue budget\s+(\d{4}\s*[/-]\s*\d{2,4})", footnote.text, re.I)
+        budget_year = financial_year(said.group(1).replace(" ", "")) if said else None
+    for record in records:
+        record["revenue_budget_year"] = budget_year
     if footnote is None or not re.search(r"revenue budget", footnote.text, re.I):
-        starred_rows = [r for r in records if r["in_revenue_budget_2017_18"]]
+        starred_rows = [r for r in records if r["in_revenue_budget"]]
         if starred_rows:
             raise InputError(doc.path, line=starred_rows[0]["source_line"], expected="a footnote saying what * means",
                              found="none after the table")
@@ -267,7 +278,7 @@ def _fip_record(name: str, year: str, money: Money, starred: bool, row_type: str
                 stated_in: str = "table", prose_text: str | None = None) -> dict:
     flags = [f"amount: {f}" for f in money.flags]
     return dict(opportunity=name, year=year, low_gbp=money.low_gbp, high_gbp=money.high_gbp,
-                amount_status=money.status, amount_raw=money.raw or None, in_revenue_budget_2017_18=starred,
+                amount_status=money.status, amount_raw=money.raw or None, in_revenue_budget=starred,
                 row_type=row_type, stated_in=stated_in, prose_opportunity_text=prose_text, source_line=line,
                 cleaning_flags="; ".join(flags) or None)
 
@@ -428,9 +439,10 @@ def _action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFra
                            source_line=line_no, note="could not tell which opportunity the prose describes: "
                            + st.label[-120:])
                 continue
-            starred = bool(ops[ops.opportunity == name].in_revenue_budget_2017_18.iloc[0])
+            starred = bool(ops[ops.opportunity == name].in_revenue_budget.iloc[0])
             records.append(_fip_record(name, fy, money, starred, "opportunity", line_no, "action plan prose",
                                        st.label[-160:]))
+            records[-1]["revenue_budget_year"] = ops.revenue_budget_year.iloc[0]
             records[-1]["amount_raw"] = whole
             table = ops[(ops.opportunity == name) & (ops.year == fy)]
             computed = None
@@ -482,7 +494,7 @@ def _prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, che
     add("residential placements: cost around £Xm (5.3.1) = children x average placement cost", "product",
         money(resi[1], "total") if resi else None,
         int(resi[1].group("n")) * money(resi[1], "avg") if resi else None, resi[0] if resi else None,
-        note="tolerance £50k: the total is printed to £0.1m" if resi else "statement not found", tolerance=50_000)
+        note="tolerance £50k: the total is printed to £0.1m" if resi else "statement not found", tolerance=assumptions.PRINTED_TO_0_1M_TOLERANCE_GBP)
     # 5.5.3 staffing: full-year value less the vacancy target = net saving; plus business support posts
     full = _find(text, r"full year value of around (?P<v>£\d+k)")
     net = _find(text, r"around (?P<v>£\d+k) of net savings")

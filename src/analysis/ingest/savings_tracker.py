@@ -30,6 +30,7 @@ from operator import itemgetter
 
 import pandas as pd
 
+from .. import assumptions
 from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument
 from ..money import parse_money
@@ -414,7 +415,5 @@ def _sheet_month(title: str | None) -> str | None:
 
 
 def financial_year_of(period: str) -> str:
-    """``2017-10`` -> ``2017-18`` (UK financial years start in April)."""
-    year, month = int(period[:4]), int(period[5:7])
-    start = year if month >= 4 else year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    """``2017-10`` -> ``2017-18`` (the financial-year rule of :mod:`analysis.assumptions`)."""
+    return assumptions.financial_year(period)

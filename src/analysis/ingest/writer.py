@@ -18,17 +18,28 @@ DICTIONARY_CSV = "data_dictionary.csv"
 DICTIONARY_MD = "data_dictionary.md"
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, documents: list[SourceDocument]) -> dict:
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, documents: list[SourceDocument] | None = None
+                 ) -> dict:
     """Validate every table (again) and publish them with the data dictionary into ``out_dir``.
-    If anything fails or the run is killed, ``out_dir`` keeps its previous complete set."""
+    If anything fails or the run is killed, ``out_dir`` keeps its previous complete set.  The
+    inputs recorded are ``documents`` (default: the files the ``sources`` table lists)."""
     checked = {name: schemas.conform(name, frame) for name, frame in tables.items()}
     tableset.pause_point("validated")
-    inputs = {d.file: d.sha256.lower() for d in documents}
+    if documents is not None:
+        inputs = {d.file: d.sha256.lower() for d in documents}
+    else:
+        sources = checked.get("sources", pd.DataFrame({"file": [], "sha256": []}))
+        inputs = dict(zip(sources["file"], sources["sha256"]))
     made_from = {name: sorted(set(frame["source_file"].dropna().unique()) & set(inputs))
                  if "source_file" in frame.columns else sorted(inputs) for name, frame in checked.items()}
-    extra = {
+    return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs,
+                            extra=dictionary_files(), table_inputs=made_from)
+
+
+def dictionary_files() -> dict:
+    """The data dictionary (every table of every producer, from :mod:`analysis.schemas`) as the
+    extra files a producer publishes; whichever producer ran last owns them."""
+    return {
         DICTIONARY_CSV: lambda p: write_csv(schemas.data_dictionary(), p),
         DICTIONARY_MD: lambda p: p.write_text(schemas.data_dictionary_markdown(), encoding="utf-8"),
     }
-    return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs, extra=extra,
-                            table_inputs=made_from)

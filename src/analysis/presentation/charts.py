@@ -11,24 +11,30 @@ Rules every chart follows (so that all reports look and read the same):
 * output is deterministic: SVG with a fixed hash salt and no date, text kept as text (readable,
   searchable) and never parsed as mathtext (tracker text may contain ``$``);
 * chart functions take data and return a :class:`~matplotlib.figure.Figure`; they never read
-  files.  :func:`show` displays a figure in a notebook as SVG with alt text and closes it.
+  files.  :func:`show` displays a figure in a notebook as SVG with alt text.
+
+No global state: importing this module selects no backend and changes no ``rcParams``.  Every
+chart is drawn, and saved, inside :func:`style` - a ``matplotlib.style.context`` on matplotlib's
+defaults plus :data:`STYLE` - so a chart looks the same whatever the caller's settings, and the
+caller's settings are as they were afterwards.  Chart functions are wrapped in :func:`styled`;
+figures are made with the Agg canvas directly, never registered with pyplot.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import TypeVar
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display needed; safe in kernels and tests
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.style
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 # GOV.UK design-system colours
 RAG_COLOURS = {"Red": "#d4351c", "Amber": "#f47738", "Green": "#00703c", None: "#b1b4b6", "No RAG": "#b1b4b6"}
@@ -43,7 +49,7 @@ DIRECTION_COLOURS = {"improving": "#00703c", "unchanged": "#b1b4b6", "worsening"
 SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 PLANNED, FORECAST = "#505a5f", FOCUS
 
-_STYLE = {
+STYLE = {
     "figure.figsize": (8.0, 4.6),
     "figure.dpi": 100,
     "savefig.dpi": 100,
@@ -67,26 +73,37 @@ _STYLE = {
     "path.simplify": True,
 }
 
-
-def apply_style() -> None:
-    """Set the project's matplotlib style (idempotent)."""
-    plt.rcdefaults()
-    plt.rcParams.update(_STYLE)
+F = TypeVar("F", bound=Callable)
 
 
-def new_figure(width: float = 8.0, height: float = 4.6, **subplot_kw) -> tuple[Figure, plt.Axes]:
-    """A figure in the project style.  It is not registered with pyplot: nothing accumulates in
-    a long session or test run, and a notebook shows it only through :func:`show`."""
+def style() -> AbstractContextManager:
+    """The project's chart style as a context: matplotlib's defaults plus :data:`STYLE`, undone
+    on exit (nothing global is changed)."""
+    return matplotlib.style.context(["default", STYLE])
+
+
+def styled(function: F) -> F:
+    """Run a chart function inside :func:`style` (every artist is made with the project style)."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with style():
+            return function(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+def new_figure(width: float = 8.0, height: float = 4.6, **subplot_kw) -> tuple[Figure, Axes]:
+    """A figure with the Agg canvas, not registered with pyplot: nothing accumulates in a long
+    session or test run, and a notebook shows it only through :func:`show`.  Call it from a
+    :func:`styled` chart function so its axes take the project style."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    apply_style()
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     ax = fig.subplots(**subplot_kw)
     return fig, ax
 
 
-def finish(fig: Figure, ax: plt.Axes, *, title: str, subtitle: str = "", source: str = "",
+def finish(fig: Figure, ax: Axes, *, title: str, subtitle: str = "", source: str = "",
            xlabel: str | None = None, ylabel: str | None = None) -> Figure:
     """Title (the finding) and subtitle (what is plotted) across the top of the figure, axis
     labels with units, and the source line at the bottom."""
@@ -139,7 +156,8 @@ def gbp_unit_for(values: Sequence[float]) -> str:
 def svg(fig: Figure, alt: str) -> str:
     """The figure as deterministic SVG with ``alt`` as its accessible name (``<title>``, aria-label)."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    with style():  # the hash salt and text handling apply when saving
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg"):]  # drop the XML declaration and DOCTYPE: inline in HTML
     safe = _xml_escape(alt)
@@ -149,11 +167,11 @@ def svg(fig: Figure, alt: str) -> str:
 
 
 def show(fig: Figure, alt: str) -> None:
-    """Display ``fig`` in a notebook as SVG with alt text, then close it (no figure repr output)."""
+    """Display ``fig`` in a notebook as SVG with alt text (no figure repr output; the figure
+    was never registered with pyplot, so nothing is left open)."""
     from IPython.display import SVG, display
 
     display(SVG(data=svg(fig, alt)), metadata={"image/svg+xml": {"alt": alt}})
-    plt.close(fig)
 
 
 def _xml_escape(text: str) -> str:
@@ -164,6 +182,7 @@ def _xml_escape(text: str) -> str:
 # --------------------------------------------------------------------------------------------- shapes
 
 
+@styled
 def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Sequence[str] = (),
                 colours: Sequence[str] | None = None, reference_lines: Sequence[tuple[float, str, str]] = (),
                 value_format: Callable[[float], str] = lambda v: f"{v:,.0f}",
@@ -192,6 +211,7 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Se
     return finish(fig, ax, title=title, subtitle=subtitle, source=source, xlabel=xlabel)
 
 
+@styled
 def grouped_bars(categories: Sequence[str], groups: Mapping[str, Sequence[float]], *, colours: Sequence[str],
                  title: str, subtitle: str = "", ylabel: str, source: str, money: bool = True,
                  horizontal: bool = False, value_labels: bool = False) -> Figure:
@@ -228,6 +248,7 @@ def grouped_bars(categories: Sequence[str], groups: Mapping[str, Sequence[float]
                   **({"xlabel": ylabel} if horizontal else {"ylabel": ylabel}))
 
 
+@styled
 def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end: tuple[str, float], *,
               title: str, subtitle: str = "", xlabel: str, source: str,
               up_colour: str = RAG_COLOURS["Red"], down_colour: str = RAG_COLOURS["Green"]) -> Figure:
@@ -271,6 +292,7 @@ def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end:
     return finish(fig, ax, title=title, subtitle=subtitle, source=source, xlabel=xlabel)
 
 
+@styled
 def range_bars(labels: Sequence[str], low: Sequence[float], high: Sequence[float], *, colours: Sequence[str],
                title: str, subtitle: str = "", xlabel: str, source: str,
                value_format: Callable[[float], str] | None = None) -> Figure:

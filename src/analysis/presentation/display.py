@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 from IPython.display import HTML
 
+from .. import assumptions
 from ..money import format_gbp
 
 Formatter = Callable[[object], str]
@@ -41,6 +42,17 @@ def rate(value: object) -> str:
     """A rate per 10,000: whole numbers as printed (``121``), others to one decimal (``74.7``)."""
     return "–" if value is None or pd.isna(value) else (f"{float(value):,.0f}" if float(value).is_integer()
                                                         else f"{float(value):,.1f}")
+
+
+def span(low: object, high: object, digits: int = 0) -> str:
+    """``234 to 249``, or one figure when both ends are equal."""
+    a, b = number(low, digits), number(high, digits)
+    return a if a == b else f"{a} to {b}"
+
+
+def month(period: object) -> str:
+    """``2016-07`` -> ``Jul 2016``."""
+    return "" if period is None or pd.isna(period) else pd.Timestamp(f"{str(period)[:7]}-01").strftime("%b %Y")
 
 
 def printed_year(fy: object) -> str:
@@ -77,19 +89,31 @@ def column_label(name: str) -> str:
     return (text[:1].upper() + text[1:] + unit) if text else unit.strip()
 
 
+def more_rows_note(shown: int, total: int, full: str | None = None) -> str:
+    """The sentence under a cut table: how many rows are not shown and where they all are."""
+    rest = total - shown
+    where = (f" They are all in the processed table <code>{esc(full)}</code> ({esc(full)}.csv in the processed "
+             "folder)." if full else "")
+    return (f'<p class="note">Showing the first {shown:,} of {total:,} rows; {rest:,} more '
+            f'row{"s are" if rest != 1 else " is"} not shown.{where}</p>')
+
+
 def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None = None,
-               caption: str | None = None, index: bool = False, max_rows: int | None = None,
+               caption: str | None = None, index: bool = False, max_rows: int | None = assumptions.TABLE_MAX_ROWS,
                align_right: Sequence[str] = (), labels: Mapping[str, str] | None = None,
-               links: Mapping[str, str] | None = None) -> str:
+               links: Mapping[str, str] | None = None, full: str | None = None) -> str:
     """An escaped HTML table; ``formats`` maps column -> function giving the cell text; column
     headings are made readable by :func:`column_label` unless ``labels`` names them; ``links``
     maps a column to the column holding the address its cells link to (both escaped; the
-    address column itself is not shown)."""
+    address column itself is not shown).  A table longer than ``max_rows``
+    (:data:`analysis.assumptions.TABLE_MAX_ROWS`; ``None`` or 0 = no limit) shows its first
+    ``max_rows`` rows and a sentence saying how many more exist and - with ``full``, the name of
+    the processed table they come from - where they all are."""
     formats = dict(formats or {})
     links = dict(links or {})
-    hrefs = {col: list((frame.head(max_rows) if max_rows else frame)[target]) for col, target in links.items()}
-    frame = frame.drop(columns=list(set(links.values())))
-    shown = frame.head(max_rows) if max_rows else frame
+    shown_frame = frame.head(max_rows) if max_rows else frame
+    hrefs = {col: list(shown_frame[target]) for col, target in links.items()}
+    shown = shown_frame.drop(columns=list(set(links.values())))
     if index:
         shown = shown.reset_index()
     numeric = set(align_right) | set(formats) | {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
@@ -106,15 +130,14 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
             body = f'<a href="{esc(hrefs[col][i])}">{esc(text)}</a>' if col in hrefs and hrefs[col][i] else esc(text)
             cells.append(f"<td{num if col in numeric else ''}>{body}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    more = ""
-    if max_rows and len(frame) > max_rows:
-        more = f'<p class="note">{len(frame) - max_rows} more rows not shown.</p>'
+    more = more_rows_note(len(shown_frame), len(frame), full) if len(shown_frame) < len(frame) else ""
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
             + more)
 
 
 def table(frame: pd.DataFrame, **kwargs) -> HTML:
+    """:func:`table_html` for a notebook output."""
     return HTML(table_html(frame, **kwargs))
 
 

@@ -1,0 +1,156 @@
+"""Charts of the public-statistics benchmarks, in the project's one style
+(:mod:`analysis.presentation.charts`): each takes the DataFrames the analyses return and
+returns a Figure; none reads a file.  Rates are children looked after per 10,000 children aged
+0-17; money is whole pounds."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..presentation import charts
+from ..presentation.display import rate as rate_text
+
+RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
+
+
+@charts.styled
+def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) -> Figure:
+    """Bars for the authority (highlighted) and each neighbour with a rate; dashed lines for the
+    neighbours' mean, the region and England.  Neighbours without a rate are named in the subtitle."""
+    group = table[table.role.isin(["authority", "neighbour"]) & table.rate_per_10k.notna()]
+    lines = []
+    if summary.neighbours_mean_per_10k is not None:
+        lines.append((summary.neighbours_mean_per_10k, f"Neighbours' mean {rate_text(summary.neighbours_mean_per_10k)}",
+                      charts.AVERAGE))
+    if summary.england_per_10k is not None:
+        lines.append((summary.england_per_10k, f"England {rate_text(summary.england_per_10k)}", charts.NATIONAL))
+    if summary.region_per_10k is not None:
+        lines.append((summary.region_per_10k, f"{summary.region} {rate_text(summary.region_per_10k)}",
+                      charts.SECONDARY_TEXT))
+    if summary.gap_per_10k is None:
+        title = f"{summary.authority} at 31 March {summary.year}: no rate to compare"
+    else:
+        more = "more" if summary.gap_per_10k >= 0 else "fewer"
+        title = (f"At 31 March {summary.year} {summary.authority} looked after {rate_text(abs(summary.gap_per_10k))} "
+                 f"{more} children per 10,000 than its neighbours' mean: about {abs(summary.gap_children):,.0f} "
+                 f"{more} children")
+    subtitle = (f"Rate per 10,000 children aged 0-17, {summary.authority} and its statistical neighbours (model "
+                f"{summary.model}); {summary.neighbours_with_rate} of {summary.neighbours} neighbours have a rate")
+    if summary.neighbours_missing:
+        subtitle += "; without a rate: " + ", ".join(n.split(" (")[0] for n in summary.neighbours_missing.split("; "))
+    return charts.ranked_bars(list(group.authority), list(group.rate_per_10k.astype(float)),
+                              highlight=[summary.authority], reference_lines=lines, value_format=rate_text,
+                              title=title, subtitle=subtitle, xlabel=RATE_LABEL, source=source)
+
+
+@charts.styled
+def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str) -> Figure:
+    """The authority's rate year by year against its neighbours' mean, its region and England."""
+    fig, ax = charts.new_figure(width=9.0, height=5.0)
+    x = frame.year.astype(int)
+    ax.plot(x, frame.rate_per_10k.astype(float), color=charts.FOCUS, marker="o", linewidth=2.2, label=authority)
+    ax.plot(x, frame.neighbours_mean_per_10k.astype(float), color=charts.AVERAGE, linestyle=(0, (4, 3)),
+            linewidth=1.5, label=f"Neighbours' mean (model {model})")
+    ax.plot(x, frame.england_per_10k.astype(float), color=charts.NATIONAL, linewidth=1.5, label="England")
+    if frame.region_per_10k.notna().any():
+        ax.plot(x, frame.region_per_10k.astype(float), color=charts.OTHER, linewidth=1.5, label="Region")
+    for r in frame.dropna(subset=["rate_per_10k"]).tail(1).itertuples():
+        ax.annotate(rate_text(r.rate_per_10k), (r.year, r.rate_per_10k), xytext=(6, 4), textcoords="offset points",
+                    color=charts.FOCUS, fontweight="bold", fontsize=9)
+    ax.set_xticks(list(x))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_ylim(0, max(frame[["rate_per_10k", "neighbours_mean_per_10k", "england_per_10k"]].max(numeric_only=True)
+                       .astype(float).max() * 1.15, 1))
+    ax.legend(loc="lower left")
+    last = frame.dropna(subset=["rate_per_10k"]).iloc[-1] if frame.rate_per_10k.notna().any() else None
+    title = (f"{authority}: {rate_text(last.rate_per_10k)} per 10,000 at 31 March {int(last.year)}, against "
+             f"{rate_text(last.neighbours_mean_per_10k)} for its neighbours and {rate_text(last.england_per_10k)} in England"
+             if last is not None else f"{authority}: children looked after per 10,000")
+    gaps = frame[frame.rate_per_10k.isna()].year.astype(int).tolist()
+    subtitle = "Rate at 31 March each year" + (f"; no rate for {', '.join(map(str, gaps))} (see cla_rates)" if gaps else "")
+    return charts.finish(fig, ax, title=title, subtitle=subtitle, source=source, xlabel="Year (31 March)",
+                         ylabel=RATE_LABEL)
+
+
+@charts.styled
+def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority: str, *, measure: str = "number",
+                          source: str) -> Figure:
+    """Each plan (a line, or a shaded band between its low and high bounds) against the published
+    figures (blue markers) at 31 March; ``measure`` number or rate."""
+    plan_col, actual_col = (("plan_number", "number") if measure == "number"
+                            else ("plan_rate_per_10k", "rate_per_10k"))
+    fig, ax = charts.new_figure(width=9.0, height=5.4)
+    for i, (series, group) in enumerate(plans.groupby("series", sort=False)):
+        colour = charts.SERIES[(i + 1) % len(charts.SERIES)]
+        label = group.series_label.iloc[0]
+        if set(group.bound) >= {"low", "high"}:
+            lo = group[group.bound == "low"].sort_values("year_end")
+            hi = group[group.bound == "high"].sort_values("year_end")
+            ax.fill_between(lo.year_end, lo[plan_col].astype(float), hi[plan_col].astype(float), color=colour,
+                            alpha=0.3, linewidth=0, label=label)
+        else:
+            g = group.sort_values("year_end")
+            ax.plot(g.year_end, g[plan_col].astype(float), color=colour, marker="s", markersize=3, linewidth=1.6,
+                    label=label)
+    first = int(plans.year_end.min()) - 1
+    shown = actuals[actuals.year >= first].dropna(subset=[actual_col])
+    ax.plot(shown.year, shown[actual_col].astype(float), linestyle="none", marker="o", markersize=7,
+            color=charts.FOCUS, label="Published (DfE)", zorder=5)
+    for r in shown.itertuples():
+        ax.annotate(f"{getattr(r, actual_col):,.0f}", (r.year, getattr(r, actual_col)), xytext=(0, 7),
+                    textcoords="offset points", ha="center", fontsize=7.5, color=charts.FOCUS)
+    ax.set_ylim(0, max(float(shown[actual_col].max() if len(shown) else 0),
+                       float(plans[plan_col].max())) * 1.15)
+    ax.set_xticks(sorted(set(shown.year.astype(int)) | set(plans.year_end.astype(int))))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.legend(loc="lower left", fontsize=7.5)
+    unit = "children" if measure == "number" else "per 10,000"
+    end = plans[plans.year_end == plans.year_end.max()]
+    actual_end = end[f"actual_{'number' if measure == 'number' else 'rate_per_10k'}"].iloc[0]
+    title = (f"{authority}'s plans against what was published: at 31 March {int(end.year_end.iloc[0])} "
+             f"{actual_end:,.0f} {unit} against {end[plan_col].min():,.0f}"
+             + (f"-{end[plan_col].max():,.0f}" if end[plan_col].max() != end[plan_col].min() else "") + " planned"
+             if actual_end is not None and not pd.isna(actual_end) else f"{authority}'s plans against what was published")
+    ylabel = "Children looked after (number)" if measure == "number" else RATE_LABEL
+    return charts.finish(fig, ax, title=title, subtitle=f"Children looked after at 31 March ({unit}): every plan in "
+                         "the papers and the published figures that followed", source=source,
+                         xlabel="Year (31 March)", ylabel=ylabel)
+
+
+@charts.styled
+def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_year: str, source: str) -> Figure:
+    """Bars of ``spend_per_child_gbp`` or ``weekly_unit_cost_gbp`` for the authority, its
+    neighbours and England (England dashed)."""
+    what = {"spend_per_child_gbp": "gross spend per child looked after (£ a year)",
+            "weekly_unit_cost_gbp": "weekly unit cost per child looked after (£ a week)"}[column]
+    rows = table[table.role != "England"].dropna(subset=[column])
+    england = table[table.role == "England"][column]
+    lines = [] if england.isna().all() else [(float(england.iloc[0]), f"England £{float(england.iloc[0]):,.0f}",
+                                              charts.NATIONAL)]
+    me = table[table.role == "authority"][column]
+    mean = rows[rows.role == "neighbour"][column].astype(float).mean()
+    title = (f"{financial_year}: {authority}'s {what.split(' (')[0]} was £{float(me.iloc[0]):,.0f}, against a "
+             f"neighbours' mean of £{mean:,.0f}" if not me.isna().all() and not pd.isna(mean)
+             else f"{financial_year}: {what}")
+    return charts.ranked_bars(list(rows.authority), list(rows[column].astype(float)), highlight=[authority],
+                              reference_lines=lines, value_format=lambda v: f"£{v:,.0f}", title=title,
+                              subtitle=f"{what.capitalize()}, {authority} and its statistical neighbours",
+                              xlabel=what.capitalize(), source=source)
+
+
+@charts.styled
+def chart_paper_reproduction(table: pd.DataFrame, *, subject: str, source: str) -> Figure:
+    """Printed against reproduced rate for each authority and average of a paper's comparator."""
+    rows = table[table.kind.isin(["rate", "average"])]
+    labels = list(rows["item"])
+    groups = {"Printed in the paper": [float(v) for v in rows.printed],
+              "Reproduced from the releases": [0.0 if pd.isna(v) else float(v) for v in rows.reproduced]}
+    missing = [i for i, v in zip(rows["item"], rows.reproduced) if pd.isna(v)]
+    subtitle = "Rate per 10,000 children aged 0-17" + (f"; not reproducible (shown as 0): {', '.join(missing)}"
+                                                       if missing else "")
+    same = int((rows.difference == 0).sum())
+    return charts.grouped_bars(labels, groups, colours=[charts.OTHER, charts.FOCUS], horizontal=True, money=False,
+                               value_labels=True, ylabel=RATE_LABEL, source=source, subtitle=subtitle,
+                               title=f"{subject}'s comparator reproduced from the public releases: {same} of "
+                                     f"{len(rows)} figures exactly as printed")

@@ -1,0 +1,300 @@
+"""Benchmarks from public statistics: any English authority against its statistical neighbours,
+its region and England, for any year the releases cover.
+
+Input is the ``public-stats`` tables (``cla_rates``, ``statistical_neighbours``, ``cla_spend``,
+``public_measures``), loaded **once** with :func:`load` into a :class:`PublicData` that indexes
+them, so each per-authority call is a few dictionary look-ups (the all-authority batch makes
+~150 reports a minute on 2 cores).
+
+Units and signs:
+
+* rates are **children looked after per 10,000 children aged 0-17** at 31 March of ``year``
+  (``2013`` = 31 March 2013 = financial year 2012-13), as ``cla_rates`` holds them (published,
+  or computed with DfE's rounding - ``rate_status`` says which);
+* gaps are signed so that **positive = the authority looks after more children** than the
+  comparison: ``gap_per_10k`` = rate - comparison, ``gap_children`` = gap x the authority's
+  child population / 10,000;
+* ranks count from the **highest** rate (1 = highest), as a neutral ordering; the quartile
+  band A-D follows LAIT: with polarity ``Low`` band A is the lowest quarter of authorities,
+  with ``High`` the highest, and a measure LAIT gives no polarity (the CLA rate, ``LAC``) gets
+  "Not applicable".  Quartile cut points are R's default quantiles (numpy's ``linear``) over
+  every authority with a figure that year, as LAIT computes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import data
+from ..errors import InputError
+from ..public.authorities import name_key
+
+RATE_MEASURE = "LAC"  # LAIT's code for the CLA rate per 10,000 (its polarity comes from public_measures)
+NOT_APPLICABLE = "Not applicable"
+AVERAGES = ("mean", "median")
+
+
+@dataclass
+class PublicData:
+    """The public tables, indexed for per-authority look-ups."""
+
+    rates: pd.DataFrame
+    neighbours: pd.DataFrame
+    spend: pd.DataFrame
+    measures: pd.DataFrame
+    _rate: dict = field(default_factory=dict, repr=False)  # (code, year) -> row dict (LA by old code, else new)
+    _names: dict = field(default_factory=dict, repr=False)  # name key / code -> old code
+    _groups: dict = field(default_factory=dict, repr=False)  # (model, old code) -> list of neighbour old codes
+    _la_rates: dict = field(default_factory=dict, repr=False)  # year -> sorted array of LA rates
+    _spend: dict = field(default_factory=dict, repr=False)  # built on first use by spend()
+
+    def __post_init__(self) -> None:
+        # oldest first, so a name shared by a predecessor and its successor (Dorset 835 / 838) means the latest
+        for r in self.rates.sort_values("year", kind="stable").to_dict("records"):
+            key = r["old_la_code"] if r["geographic_level"] == "local authority" else r["new_la_code"]
+            self._rate[(key, int(r["year"]))] = r
+            if r["geographic_level"] == "local authority":
+                self._names[name_key(r["authority"])] = r["old_la_code"]
+                self._names[r["old_la_code"]] = self._names[r["new_la_code"]] = r["old_la_code"]
+        for r in self.neighbours.sort_values("rank").to_dict("records"):
+            self._groups.setdefault((r["model"], r["old_la_code"]), []).append(r)
+        las = self.rates[(self.rates.geographic_level == "local authority") & self.rates.rate_per_10k.notna()]
+        for year, group in las.groupby("year"):
+            self._la_rates[int(year)] = np.sort(group.rate_per_10k.to_numpy(dtype=float))
+
+    # ------------------------------------------------------------------ look-ups
+    def code(self, authority: str) -> str:
+        """The 3-digit code of ``authority`` (a name in any spelling, a 3-digit or 9-character code)."""
+        found = self._names.get(authority) or self._names.get(name_key(authority))
+        if found is None:
+            raise InputError("cla_rates", column="authority", expected="an English children's services authority "
+                             "(name or code) in the public releases", found=authority)
+        return found
+
+    def row(self, code: str, year: int) -> dict | None:
+        return self._rate.get((code, int(year)))
+
+    def years(self) -> list[int]:
+        return sorted({y for _, y in self._rate})
+
+    def models(self) -> list[str]:
+        return sorted(set(self.neighbours.model))
+
+    def polarity(self, measure: str = RATE_MEASURE) -> str | None:
+        hit = self.measures[self.measures.measure == measure]
+        value = hit.polarity.iloc[0] if len(hit) else None
+        return value if isinstance(value, str) else None
+
+
+def load(processed_dir=None) -> PublicData:
+    """Read the public tables once (``processed_dir`` as :func:`analysis.data.load` takes it)."""
+    return PublicData(data.load("cla_rates", processed_dir), data.load("statistical_neighbours", processed_dir),
+                      data.load("cla_spend", processed_dir), data.load("public_measures", processed_dir))
+
+
+def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:
+    """The model's neighbours of ``authority`` in rank order (``statistical_neighbours`` rows)."""
+    code = pub.code(authority)
+    group = pub._groups.get((model, code))
+    if not group:
+        have = sorted(m for m, c in pub._groups if c == code)
+        raise InputError("statistical_neighbours", column="model",
+                         expected=f"a model listing neighbours of {authority} (models with it: {', '.join(have) or 'none'})",
+                         found=model)
+    return group
+
+
+def band(value: float, all_values: np.ndarray, polarity: str | None) -> tuple[int | None, str]:
+    """``(quartile, band)``: quartile 1-4 counted from the lowest value, and LAIT's band A-D
+    (``Low`` polarity: A = lowest quarter; ``High``: A = highest; otherwise Not applicable)."""
+    if value is None or pd.isna(value) or not len(all_values):
+        return None, NOT_APPLICABLE
+    q25, q50, q75 = np.quantile(all_values, [0.25, 0.5, 0.75])
+    quartile = 1 if value <= q25 else 2 if value <= q50 else 3 if value <= q75 else 4
+    if polarity == "Low":
+        return quartile, "ABCD"[quartile - 1]
+    if polarity == "High":
+        return quartile, "DCBA"[quartile - 1]
+    return quartile, NOT_APPLICABLE
+
+
+def _rank_highest_first(value: float, values: list[float]) -> int:
+    return 1 + sum(1 for v in values if v > value)
+
+
+def _area(pub: PublicData, code: str, year: int, role: str, rank: int | None = None,
+          closeness: str | None = None) -> dict:
+    r = pub.row(code, year) or {}
+    return {"role": role, "old_la_code": code if role in ("authority", "neighbour") else None,
+            "authority": r.get("authority") or code, "neighbour_rank": rank, "closeness": closeness,
+            "number": r.get("number"), "population": r.get("population"), "rate_per_10k": r.get("rate_per_10k"),
+            "rate_status": r.get("rate_status") or "no figure in the releases",
+            "why_no_rate": r.get("not_computable_reason") or (None if r else "no row in cla_rates for this year"),
+            "release": r.get("release")}
+
+
+def comparator(pub: PublicData, authority: str, year: int, model: str) -> pd.DataFrame:
+    """The authority, its ``model`` neighbours, its region and England at 31 March ``year``:
+    ``role`` (authority / neighbour / region / England), ``authority``, ``neighbour_rank``,
+    ``closeness``, ``number``, ``population``, ``rate_per_10k``, ``rate_status``, ``why_no_rate``,
+    ``release``, and ``rank_in_group`` (1 = highest rate among the authority and its neighbours)."""
+    code = pub.code(authority)
+    me = pub.row(code, year)
+    if me is None:
+        have = [y for y in pub.years() if pub.row(code, y)]
+        raise InputError("cla_rates", column="year", expected=f"a year with a figure for {authority} "
+                         f"({min(have)}-{max(have)})" if have else f"a year with a figure for {authority}",
+                         found=str(year))
+    rows = [_area(pub, code, year, "authority")]
+    rows += [_area(pub, n["neighbour_old_la_code"], year, "neighbour", n["rank"], n["closeness"])
+             for n in neighbours_of(pub, authority, model)]
+    if me.get("region_code"):
+        rows.append(_area(pub, me["region_code"], year, "region"))
+    rows.append(_area(pub, "E92000001", year, "England"))
+    table = pd.DataFrame(rows)
+    group = table[table.role.isin(["authority", "neighbour"]) & table.rate_per_10k.notna()]
+    values = list(group.rate_per_10k.astype(float))
+    table["rank_in_group"] = [(_rank_highest_first(float(v), values) if role in ("authority", "neighbour")
+                               and not pd.isna(v) else None) for role, v in zip(table.role, table.rate_per_10k)]
+    return table
+
+
+def summary(pub: PublicData, table: pd.DataFrame, year: int, model: str) -> pd.Series:
+    """The comparison in one row: the authority's rate, the neighbours' mean and median (of the
+    neighbours with a rate; ``neighbours_missing`` names the others and why), region and England,
+    ranks, quartile and LAIT band, and the gap to the neighbours' mean per 10,000 and in children."""
+    me = table[table.role == "authority"].iloc[0]
+    nb = table[table.role == "neighbour"]
+    have = nb[nb.rate_per_10k.notna()]
+    missing = nb[nb.rate_per_10k.isna()]
+    rates = have.rate_per_10k.astype(float)
+    mean = float(rates.mean()) if len(rates) else None
+    median = float(rates.median()) if len(rates) else None
+    all_las = pub._la_rates.get(int(year), np.array([]))
+    rate = None if pd.isna(me.rate_per_10k) else float(me.rate_per_10k)
+    quartile, lait_band = band(rate, all_las, pub.polarity())
+    region = table[table.role == "region"]
+    england = table[table.role == "England"]
+    gap = None if rate is None or mean is None else rate - mean
+    population = None if pd.isna(me.population) else float(me.population)
+    return pd.Series({
+        "authority": me.authority, "year": int(year), "model": model, "rate_per_10k": rate,
+        "rate_status": me.rate_status, "number": None if pd.isna(me.number) else int(me.number),
+        "population": population, "neighbours": len(nb), "neighbours_with_rate": len(have),
+        "neighbours_missing": "; ".join(f"{r.authority} ({r.why_no_rate or r.rate_status})"
+                                        for r in missing.itertuples()),
+        "neighbours_mean_per_10k": mean, "neighbours_median_per_10k": median,
+        "region": region.authority.iloc[0] if len(region) else None,
+        "region_per_10k": _num(region.rate_per_10k.iloc[0]) if len(region) else None,
+        "england_per_10k": _num(england.rate_per_10k.iloc[0]) if len(england) else None,
+        "rank_in_group": None if rate is None else int(me.rank_in_group), "group_size": len(rates) + (rate is not None),
+        "national_rank": None if rate is None else _rank_highest_first(rate, list(all_las)),
+        "authorities_ranked": len(all_las), "quartile": quartile, "lait_band": lait_band,
+        "polarity": pub.polarity() or NOT_APPLICABLE,
+        "gap_per_10k": gap, "gap_children": None if gap is None or population is None else gap * population / 10_000,
+    })
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def series(pub: PublicData, authority: str, model: str, years: list[int] | None = None) -> pd.DataFrame:
+    """Year by year: the authority's rate, its neighbours' mean and median (neighbours with a rate
+    that year; ``neighbours_with_rate`` says how many), its region's and England's rate."""
+    code = pub.code(authority)
+    group = [n["neighbour_old_la_code"] for n in neighbours_of(pub, authority, model)]
+    rows = []
+    for year in years or pub.years():
+        me = pub.row(code, year)
+        if me is None:
+            continue
+        nb = [r["rate_per_10k"] for c in group if (r := pub.row(c, year)) and not pd.isna(r["rate_per_10k"])]
+        region = pub.row(me["region_code"], year) if me.get("region_code") else None
+        england = pub.row("E92000001", year)
+        rows.append({"year": int(year), "financial_year": me["financial_year"], "number": me["number"],
+                     "rate_per_10k": _num(me["rate_per_10k"]), "rate_status": me["rate_status"],
+                     "neighbours_mean_per_10k": float(np.mean(nb)) if nb else None,
+                     "neighbours_median_per_10k": float(np.median(nb)) if nb else None,
+                     "neighbours_with_rate": len(nb), "neighbours": len(group),
+                     "region_per_10k": _num(region["rate_per_10k"]) if region else None,
+                     "england_per_10k": _num(england["rate_per_10k"]) if england else None})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------- spend
+
+SPEND_SOURCES = {"s251": ("s251 outturn", "LAIT"), "RO3": ("RO3",)}
+
+
+def _spend_index(pub: PublicData) -> dict:
+    """(code, financial_year, measure, source family) -> (amount, source); England from its own
+    row where printed, else the sum of the authorities (flagged by the caller)."""
+    if pub._spend:
+        return pub._spend
+    index = pub._spend
+    family = {s: f for f, members in SPEND_SOURCES.items() for s in members}
+    for r in pub.spend.to_dict("records"):
+        if r["amount_gbp"] is None or pd.isna(r["amount_gbp"]):
+            continue
+        key = r["old_la_code"] if r["geographic_level"] == "local authority" else r["new_la_code"]
+        index[(key, r["financial_year"], r["measure"], family[r["source"]])] = (int(r["amount_gbp"]), r["source"])
+    las = pub.spend[(pub.spend.geographic_level == "local authority") & pub.spend.amount_gbp.notna()]
+    for (fy, measure, source), group in las.groupby(["financial_year", "measure", "source"]):
+        key = ("E92000001", fy, measure, family[source])
+        if key not in index and measure.endswith("expenditure"):
+            index[key] = (int(group.amount_gbp.sum()), f"{source} (sum of {len(group)} authorities)")
+    return index
+
+
+def spend(pub: PublicData, authority: str, financial_year: str, model: str, source: str = "s251") -> pd.DataFrame:
+    """Spending on children looked after in ``financial_year`` for the authority, its neighbours
+    and England: ``gross_gbp`` (gross CLA expenditure, £), ``number`` (children looked after at the
+    31 March ending the year), ``spend_per_child_gbp`` = gross / number (£ a year), and LAIT's
+    ``weekly_unit_cost_gbp`` (£ per child per week, s251 years from 2016-17).  ``source``:
+    ``s251`` (s251 outturn and LAIT) or ``RO3``.  England's gross is its own row where the
+    source prints one, else the sum of the authorities (``gross_source`` says so)."""
+    if source not in SPEND_SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SPEND_SOURCES)}; got {source!r}")
+    index = _spend_index(pub)
+    code = pub.code(authority)
+    year = int(financial_year[:4]) + 1
+    areas = [(code, "authority", None)] + [(n["neighbour_old_la_code"], "neighbour", n["rank"])
+                                           for n in neighbours_of(pub, authority, model)] + [("E92000001", "England", None)]
+    rows = []
+    for area, role, rank in areas:
+        gross = index.get((area, financial_year, "cla_gross_expenditure", source))
+        unit = index.get((area, financial_year, "cla_weekly_unit_cost", source))
+        cla = pub.row(area, year) or {}
+        number = cla.get("number")
+        number = None if number is None or pd.isna(number) else int(number)
+        rows.append({"role": role, "authority": cla.get("authority") or area, "neighbour_rank": rank,
+                     "gross_gbp": gross[0] if gross else None, "gross_source": gross[1] if gross else None,
+                     "number": number,
+                     "spend_per_child_gbp": gross[0] / number if gross and number else None,
+                     "weekly_unit_cost_gbp": unit[0] if unit else None})
+    table = pd.DataFrame(rows)
+    if table.loc[table.role == "authority", "gross_gbp"].isna().all():
+        have = sorted({fy for (c, fy, m, s) in index if c == code and s == source and m == "cla_gross_expenditure"})
+        raise InputError("cla_spend", column="financial_year", expected=f"a year with {source} spend for "
+                         f"{authority} (known: {', '.join(have) or 'none'})", found=financial_year)
+    return table
+
+
+def spend_summary(table: pd.DataFrame) -> pd.Series:
+    """The authority's spend per child and weekly unit cost against the neighbours' mean and
+    England (differences = authority - comparison, £)."""
+    me = table[table.role == "authority"].iloc[0]
+    nb = table[table.role == "neighbour"]
+    eng = table[table.role == "England"].iloc[0]
+    out = {"authority": me.authority}
+    for col in ("spend_per_child_gbp", "weekly_unit_cost_gbp"):
+        mean = nb[col].dropna().astype(float).mean() if nb[col].notna().any() else None
+        out[col] = _num(me[col])
+        out[f"neighbours_mean_{col}"] = None if mean is None or pd.isna(mean) else float(mean)
+        out[f"england_{col}"] = _num(eng[col])
+        out[f"neighbours_with_{col}"] = int(nb[col].notna().sum())
+    return pd.Series(out)

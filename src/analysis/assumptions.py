@@ -1,0 +1,172 @@
+"""Every assumption the analysis makes, in one place.
+
+An *assumption* here is a rule the code applies that a paper does not state for itself: how much
+difference counts as rounding, which sign a saving has, when a financial year starts, from when a
+paper counts as delivered, which average is the default comparison.  Each is a named constant
+below and an :class:`Assumption` entry in :data:`LOG`, which says what is assumed, why, and which
+notebook parameters take it as their default.
+
+The assumptions log ``docs/assumptions.md`` is generated from :data:`LOG`
+(``python -m analysis.assumptions`` rewrites it; ``tests/test_assumptions.py`` fails when it is
+out of date), and the same test checks that every notebook parameter listed under an assumption
+has the assumption's value as its default: a ``parameters`` cell holds literals only (papermill
+injects values after it), so the literal is kept equal to the constant here by that test rather
+than computed.
+
+Nothing here reads a file or does any work at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# --------------------------------------------------------------------------------------------- periods
+
+#: UK local-authority financial years run April to March: month 4 starts a year (``2017-10`` is in ``2017-18``).
+FINANCIAL_YEAR_START_MONTH = 4
+#: A paper dated by its year only (``2015``) counts as delivered from that year's December.
+YEAR_ONLY_PAPER_FROM_MONTH = 12
+
+# --------------------------------------------------------------------------------------------- signs
+
+#: In the processed ``savings_tracker`` a saving is negative (a reduction in spend), whatever the
+#: source printed; ``variance_gbp`` = forecast - planned, so positive = shortfall.
+PROCESSED_SAVING_SIGN = "negative"
+
+# --------------------------------------------------------------------------------------------- tolerances
+
+#: Figures "rounded to the nearest £1k" (the MTFS says so of its own figures) may differ by half of that.
+PROSE_ROUNDING_TOLERANCE_GBP = 500
+#: A difference of two figures each printed to the nearest £0.1m may be off by two half-units.
+DIFFERENCE_OF_0_1M_FIGURES_TOLERANCE_GBP = 100_000
+#: A single figure printed to the nearest £0.1m may be off by half a unit.
+PRINTED_TO_0_1M_TOLERANCE_GBP = 50_000
+#: A rate per 10,000 printed as a whole number, checked against number / population, may be off by 1.
+WHOLE_RATE_TOLERANCE_PER_10K = 1.0
+#: An average printed as a whole number may be off by half a unit.
+WHOLE_AVERAGE_TOLERANCE_PER_10K = 0.5
+
+# --------------------------------------------------------------------------------------------- derivations
+
+#: The child population a paper implies (it prints none) is the median of number x 10,000 / rate
+#: over the rows where it prints both: one misprinted rate cannot move it.
+IMPLIED_POPULATION_STATISTIC = "median"
+#: The neighbours' average computed from their printed rates, unless a report is asked otherwise.
+NEIGHBOUR_AVERAGE = "mean"
+#: The target for children looked after: the neighbours' average as the paper prints it.
+CLA_TARGET = "printed"
+
+# --------------------------------------------------------------------------------------------- presentation
+
+#: A table in a report shows at most this many rows; a sentence says how many more exist and where.
+TABLE_MAX_ROWS = 100
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One entry of the assumptions log."""
+
+    name: str
+    value: object
+    rule: str
+    why: str
+    parameters: tuple[str, ...] = ()  # "notebook stem:parameter" whose default is this value
+
+    @property
+    def shown(self) -> str:
+        return f"{self.value:,}" if isinstance(self.value, int) and not isinstance(self.value, bool) else str(self.value)
+
+
+LOG: tuple[Assumption, ...] = (
+    Assumption("FINANCIAL_YEAR_START_MONTH", FINANCIAL_YEAR_START_MONTH,
+               "A financial year starts in April: a tracker for month YYYY-MM belongs to the year starting in April "
+               "of YYYY (April-December) or of YYYY-1 (January-March), written `YYYY-YY`.",
+               "UK local authorities budget April to March; a tracker's financial year is taken from its period."),
+    Assumption("YEAR_ONLY_PAPER_FROM_MONTH", YEAR_ONLY_PAPER_FROM_MONTH,
+               "A paper whose manifest date is a year only (`YYYY`) is in force from December of that year.",
+               "Its month is unknown; December is the first month when it had certainly been written, so a pack "
+               "never reads a paper before it existed."),
+    Assumption("PROCESSED_SAVING_SIGN", PROCESSED_SAVING_SIGN,
+               "In the processed savings tracker a saving is negative and variance = forecast - planned "
+               "(positive = shortfall); reports show savings as positive amounts.",
+               "One sign for every council: ingest normalises what a tracker printed (the manifest says which sign "
+               "its savings have)."),
+    Assumption("PROSE_ROUNDING_TOLERANCE_GBP", PROSE_ROUNDING_TOLERANCE_GBP,
+               "A figure printed in prose and in a table rounded to the nearest £1k agrees if they differ by at "
+               "most £500.",
+               "Half the rounding unit the paper states for its own figures.",
+               ("50_financial_improvement_plan:rounding_tolerance_gbp",)),
+    Assumption("DIFFERENCE_OF_0_1M_FIGURES_TOLERANCE_GBP", DIFFERENCE_OF_0_1M_FIGURES_TOLERANCE_GBP,
+               "A printed reduction (the difference of two costs printed to the nearest £0.1m) is within rounding "
+               "of the recomputed one if they differ by at most £100,000.",
+               "Each cost may be off by £50k, so their difference may be off by £100k.",
+               ("40_placement_costs_and_slippage:rounding_tolerance_gbp",)),
+    Assumption("PRINTED_TO_0_1M_TOLERANCE_GBP", PRINTED_TO_0_1M_TOLERANCE_GBP,
+               "A single figure printed to the nearest £0.1m agrees with one recomputed from its parts if they "
+               "differ by at most £50,000.",
+               "Half the printed unit."),
+    Assumption("WHOLE_RATE_TOLERANCE_PER_10K", WHOLE_RATE_TOLERANCE_PER_10K,
+               "A rate per 10,000 printed as a whole number agrees with number / population x 10,000 if they "
+               "differ by at most 1.",
+               "The population is itself implied from rounded rates; 1 allows for both roundings."),
+    Assumption("WHOLE_AVERAGE_TOLERANCE_PER_10K", WHOLE_AVERAGE_TOLERANCE_PER_10K,
+               "An average rate printed as a whole number agrees with the mean of its parts if they differ by at "
+               "most 0.5.",
+               "Half the printed unit."),
+    Assumption("IMPLIED_POPULATION_STATISTIC", IMPLIED_POPULATION_STATISTIC,
+               "Where a paper prints numbers of children and rates but no population, the child population it "
+               "implies is the median of number x 10,000 / rate over its rows; rates it does not print are derived "
+               "with that population and labelled derived.",
+               "The papers print no population; the median is not moved by one misprinted rate."),
+    Assumption("NEIGHBOUR_AVERAGE", NEIGHBOUR_AVERAGE,
+               "The statistical neighbours' average is the mean of their printed rates (the subject excluded); "
+               "a printed average is shown beside it, never replaced.",
+               "The DfE benchmarking tool compares with the neighbours' mean.",
+               ("20_cla_comparators:average",)),
+    Assumption("CLA_TARGET", CLA_TARGET,
+               "The target for children looked after is the neighbours' average as the paper prints it, converted "
+               "to children with the implied population.",
+               "The paper's own target is what members were given.",
+               ("30_cla_trajectories:target",)),
+    Assumption("TABLE_MAX_ROWS", TABLE_MAX_ROWS,
+               "A report table shows its first 100 rows; a sentence says how many more exist and which processed "
+               "table holds them all.",
+               "A 200,000-line tracker must still give a page a browser opens (under 5 MB)."),
+)
+
+
+def financial_year(period: str) -> str:
+    """The financial year of a month: ``2017-10`` -> ``2017-18``, ``2018-02`` -> ``2017-18``
+    (:data:`FINANCIAL_YEAR_START_MONTH`)."""
+    year, month = int(period[:4]), int(period[5:7])
+    start = year if month >= FINANCIAL_YEAR_START_MONTH else year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def log_markdown() -> str:
+    """The assumptions log (``docs/assumptions.md``), generated from :data:`LOG`."""
+    lines = ["# Assumptions log", "",
+             "Generated from `src/analysis/assumptions.py` by `python -m analysis.assumptions`; do not edit by hand "
+             "(a test fails when this file and the module disagree).", "",
+             "Each rule the analysis applies that a paper does not state for itself. Notebook parameters listed "
+             "take the value as their default; a run can override them (`--param NAME=VALUE`).", "",
+             "| assumption | value | rule | why | notebook defaults |", "|---|---|---|---|---|"]
+    for a in LOG:
+        params = ", ".join(f"`{p}`" for p in a.parameters) or "-"
+        cells = [f"`{a.name}`", f"`{a.shown}`", a.rule, a.why, params]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def log_path() -> Path:
+    from . import paths
+
+    return paths.project_root() / "docs" / "assumptions.md"
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m analysis.assumptions
+    target = log_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(log_markdown(), encoding="utf-8")
+    print(f"wrote {target}")

@@ -1,0 +1,210 @@
+"""``python -m analysis public-stats``: the public downloads -> validated tables, written once.
+
+:func:`build` reads every source found under the source folder (see
+:data:`.sources.PATTERNS`), resolves authorities, chooses one figure per authority-year and
+returns the tables, validated against :mod:`analysis.schemas`; :func:`run_public_stats` also
+writes them through :func:`write_public_tables` - the only place this producer writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import schemas
+from ..errors import InputError
+from . import ees, lait, neighbours, population, ro3, s251, sfr
+from .authorities import AuthorityIndex, reorganisation_of
+from .rates import OBSERVATION_COLUMNS, choose, rate_rows, resolve, revisions
+from .sources import PATTERNS, find
+
+PRODUCER = "public-stats"
+
+
+@dataclass
+class PublicStatsResult:
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, list[Path]]
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> pd.DataFrame:
+        return pd.DataFrame([{"table": n, "rows": len(t)} for n, t in self.tables.items()])
+
+
+def _files(source: Path) -> dict[str, list[Path]]:
+    if not Path(source).is_dir():
+        raise InputError(source, expected="a folder of public statistics downloads (see README 'Public statistics')",
+                         found="no such folder")
+    files = {key: find(source, key) for key in PATTERNS}
+    files["sfr_cla"] = [p for p in files["sfr_cla"] if sfr.is_sfr(p)]
+    files["sn_xlsx"] = [p for p in files["sn_xlsx"] if not p.name.startswith("~$")]
+    if not any(files.values()):
+        raise InputError(source, expected="public statistics files named as in README 'Public statistics' "
+                                          "(e.g. cla_number_and_rate_per_10k_children_2021_2025.csv)",
+                         found="none")
+    return files
+
+
+def _one(files: dict[str, list[Path]], key: str) -> Path | None:
+    found = files.get(key, [])
+    if len(found) > 1:
+        raise InputError(found[1], expected=f"one {PATTERNS[key][1]} file", found=f"also {found[0]}")
+    return found[0] if found else None
+
+
+def _paper_comparators(processed: Path | None) -> pd.DataFrame | None:
+    path = Path(processed) / "comparator_rates.parquet" if processed else None
+    return pd.read_parquet(path) if path is not None and path.is_file() else None
+
+
+def build(source: Path, processed: Path | None = None, *, validate: bool = True) -> PublicStatsResult:
+    """Read the downloads under ``source`` into the public tables.  ``processed`` is the
+    folder whose ``comparator_rates`` (the papers' own neighbour lists) joins the models."""
+    files = _files(Path(source))
+    missing = [f"{key}: {PATTERNS[key][1]} ({PATTERNS[key][0]})" for key, found in files.items() if not found]
+    bds_path = _one(files, "lait_bds")
+    bds = lait.read_bds(bds_path) if bds_path else None
+
+    parts = [ees.read_release(p) for p in files["ees_cla"]]
+    parts += [sfr.read_sfr(p) for p in files["sfr_cla"]]
+    if bds is not None:
+        parts.append(lait.cla_observations(bds, bds_path))
+    pop_path = _one(files, "ons_population")
+    pops = population.read_population(pop_path) if pop_path else pd.DataFrame(
+        columns=["level", "old_la_code", "new_la_code", "name", "mid_year", "population", "population_marker",
+                 "source_file", "source_line", "flags"])
+    _check_duplicate_releases(parts)
+    obs = pd.concat([p[OBSERVATION_COLUMNS] for p in parts if len(p)], ignore_index=True) if parts else None
+    index = _index(obs, pops)
+
+    tables: dict[str, pd.DataFrame] = {}
+    if obs is not None:
+        chosen, others = choose(resolve(obs, index))
+        tables["cla_rates"] = rate_rows(chosen, pops)
+        tables["release_revisions"] = revisions(chosen, others)
+    tables["statistical_neighbours"] = _neighbours(files, index, _paper_comparators(processed))
+    notes: list[str] = []
+    tables["cla_spend"] = _spend(files, bds, bds_path, index, notes)
+    dictionary = _one(files, "lait_dictionary")
+    if dictionary:
+        tables["public_measures"] = lait.read_dictionary(dictionary)
+    out = {}
+    for name in schemas.tables_of(PRODUCER):
+        frame = tables.get(name)
+        out[name] = (schemas.conform(name, frame, validate=validate) if frame is not None and len(frame)
+                     else schemas.empty(name))
+    return PublicStatsResult(out, files, missing, sorted(set(notes)))
+
+
+def _check_duplicate_releases(parts: list[pd.DataFrame]) -> None:
+    seen: dict[str, str] = {}
+    for part in parts:
+        if not len(part):
+            continue
+        release, file = part.release.iloc[0], part.source_file.iloc[0]
+        if release in seen and seen[release] != file:
+            raise InputError(file, expected=f"one file per release ({release} is also in {seen[release]})",
+                             found="a second copy")
+        seen[release] = file
+
+
+def _index(obs: pd.DataFrame | None, pops: pd.DataFrame) -> AuthorityIndex:
+    cols = ["level", "old_la_code", "new_la_code", "name", "region_code", "region_name", "release_vintage"]
+    frames = []
+    if len(pops):
+        p = pops.assign(region_code=None, region_name=None, release_vintage=-1)
+        frames.append(p[p.level == "local authority"][cols])
+    if obs is not None:
+        frames.append(obs[cols])
+    if not frames:
+        return AuthorityIndex(pd.DataFrame(columns=["old_la_code", "new_la_code", "name", "region_code",
+                                                    "region_name"]),
+                              pd.DataFrame(columns=["region_code", "region_name", "key"]))
+    return AuthorityIndex.from_observations(pd.concat(frames, ignore_index=True))
+
+
+def _neighbours(files: dict[str, list[Path]], index: AuthorityIndex, papers: pd.DataFrame | None) -> pd.DataFrame:
+    parts = [neighbours.read_workbook(p) for p in files["sn_xlsx"]]
+    if papers is not None and len(papers):
+        parts.append(neighbours.paper_models(papers, index))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame()
+    models = pd.concat(parts, ignore_index=True)
+    dupes = models[models.duplicated(["model", "old_la_code", "rank"], keep=False)]
+    if len(dupes):
+        r = dupes.iloc[1]
+        raise InputError(r.source_file, line=int(r.source_line), expected=f"one statistical neighbour model "
+                         f"{r.model} (a second file holds it too)", found=r.model)
+    return neighbours.with_names(models, index)
+
+
+def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Path | None,
+           index: AuthorityIndex, notes: list[str]) -> pd.DataFrame:
+    parts = [s251.read_outturn(p) for p in files["s251"]]
+    if bds is not None:
+        parts.append(lait.finance_rows(bds, bds_path))
+    parts += [ro3.read_ro3(p) for p in files["ro3"]]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame()
+    rows = pd.concat(parts, ignore_index=True)
+    lookup = index.lookup()
+    by_new = {n: o for o, n in zip(index.frame.old_la_code, index.frame.new_la_code) if isinstance(n, str)}
+    regions = dict(zip(index.regions.region_code, index.regions.region_name))
+    out = []
+    for r in rows.to_dict("records"):
+        level = r["level"]
+        if level == "local authority":
+            old = r.get("old_la_code") if isinstance(r.get("old_la_code"), str) else by_new.get(r.get("new_la_code"))
+            if old is None:
+                continue  # an RO3 body that is not a children's services authority (district, police, fire)
+            if old not in lookup and reorganisation_of(old) is not None:
+                notes.append(f"{r['source_file']}: {r['name']} ({old}) skipped: abolished before the first CLA "
+                             f"release, so the releases give it no code ({reorganisation_of(old).note})")
+                continue
+            if old not in lookup:
+                raise InputError(r["source_file"], line=int(r["source_line"]), column="LA code",
+                                 expected="an authority code known to the EES or ONS files", found=old)
+            r.update(old_la_code=old, new_la_code=lookup[old]["new_la_code"], name=lookup[old]["name"])
+        elif level == "regional":
+            region = index.region_by_name(r["name"])
+            if region is None:
+                raise InputError(r["source_file"], line=int(r["source_line"]), column="LA and Regions",
+                                 expected="a region named as in the EES releases", found=r["name"])
+            r.update(old_la_code=None, new_la_code=region[0], name=regions.get(region[0], r["name"]))
+        else:
+            r.update(old_la_code=None, new_la_code="E92000001", name="England")
+        out.append(r)
+    frame = pd.DataFrame(out).rename(columns={"level": "geographic_level", "name": "authority",
+                                              "amount": "amount_gbp"})
+    frame["amount_gbp"] = [None if v is None or pd.isna(v) else round(float(v)) for v in frame.amount_gbp]
+    frame["amount_raw"] = frame.amount_raw.astype(str)
+    return frame
+
+
+def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
+                        files: dict[str, list[Path]] | None = None) -> dict:
+    """The one place the public-statistics tables are written: validated again, then published
+    as producer ``public-stats`` of the table set in ``out_dir`` (:func:`analysis.tableset.publish`:
+    ingest's tables carried over, ``_tables.json`` written last, the folder switched as one unit).
+    ``files`` (the downloads read) are recorded as the inputs, by name and sha256."""
+    from .. import tableset
+    from ..ingest.writer import dictionary_files
+    from ..manifest import sha256_of
+
+    checked = {name: schemas.conform(name, frame) for name, frame in tables.items()}
+    inputs = {p.name: sha256_of(p) for paths in (files or {}).values() for p in paths}
+    return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs,
+                            extra=dictionary_files())
+
+
+def run_public_stats(source: Path, out_dir: Path) -> PublicStatsResult:
+    """:func:`build` from ``source`` (joining the papers' comparators already in ``out_dir``),
+    then write the tables into ``out_dir``."""
+    result = build(Path(source), Path(out_dir), validate=False)  # the writer validates before writing
+    write_public_tables(result.tables, Path(out_dir), result.files)
+    return result

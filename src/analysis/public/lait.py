@@ -1,0 +1,144 @@
+"""DfE's Local Authority Interactive Tool (LAIT): the long "big data set" and its dictionary.
+
+The data set has one row per measure (``Short Desc``), year (``Years``: ``2016`` for a 31 March
+figure, ``2016-17 (OT)`` for a financial-year outturn), area (``LA and Regions`` with ``LA
+Number``: 3-digit code, 970 England, 971-990 regions) and a ``Values`` string (a figure or
+``-``).  ``Data item`` (the measure's label) is filled only on the first year of each measure
+and empty after, so labels come from the dictionary, never from that column.
+
+LAIT is a compilation of DfE releases, not a release: it holds the figures as last revised
+(e.g. 31 March 2017 figures revised by the 2018 release).  Its vintage is the latest year it
+holds; at equal vintage a primary release wins (see :mod:`.rates`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from .authorities import ENGLAND_CODE, clean_name
+from .sources import join_flags, marker_flag, parse_figure, read_csv, require_columns
+
+RATE, NUMBER = "LAC", "LACnum"
+#: LAIT measure -> (cla_spend measure, unit)
+FINANCE = {
+    "TotalLACFinance": ("cla_gross_expenditure", "gbp"),
+    "LACFinance": ("cla_weekly_unit_cost", "gbp_per_child_per_week"),
+    "RescareFinance": ("residential_weekly_unit_cost", "gbp_per_child_per_week"),
+}
+MEASURES = (RATE, NUMBER, *FINANCE)
+ENGLAND_NUMBER = 970
+COLUMNS = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"]
+_FY = re.compile(r"^(\d{4})-(\d{2})")
+
+
+def read_bds(path: Path, measures: tuple[str, ...] = MEASURES) -> pd.DataFrame:
+    """The rows of ``measures`` (strings kept as printed), with ``source_line`` = 1-based row."""
+    try:
+        frame = pd.read_parquet(path, columns=COLUMNS, filters=[("Short Desc", "in", list(measures))])
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(path, expected=f"the LAIT long data set (Parquet with columns {', '.join(COLUMNS)})",
+                         found=str(exc)[:120]) from None
+    frame = frame.reset_index(drop=True)
+    frame["source_line"] = frame.index + 1
+    return frame
+
+
+def _level(number: float) -> str:
+    if number == ENGLAND_NUMBER:
+        return "national"
+    return "regional" if number > ENGLAND_NUMBER else "local authority"
+
+
+def cla_observations(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Observations of children looked after at 31 March: number (``LACnum``) and rate
+    (``LAC``) joined by area and year.  LAIT prints no population."""
+    part = bds[bds["Short Desc"].isin([RATE, NUMBER])]
+    if part.empty:
+        raise InputError(path, column="Short Desc", expected=f"measures {RATE} and {NUMBER}", found="none")
+    vintage = int(pd.to_numeric(part.Years, errors="coerce").max())
+    cells: dict[tuple, dict] = {}
+    for r in part.to_dict("records"):
+        if pd.isna(r["LA Number"]):
+            raise InputError(path, line=int(r["source_line"]), column="LA Number", expected="an LA number",
+                             found="blank")
+        key = (float(r["LA Number"]), r["LA and Regions"], r["Years"])
+        cells.setdefault(key, {})[r["Short Desc"]] = r
+    out = []
+    for (code, area, year), by_measure in sorted(cells.items()):
+        number, n_mark = _value(by_measure.get(NUMBER), path, integer=True)
+        rate, r_mark = _value(by_measure.get(RATE), path, integer=False)
+        level = _level(code)
+        line = min(int(r["source_line"]) for r in by_measure.values())
+        region = next(iter(by_measure.values()))["Region"]
+        out.append({
+            "level": level, "old_la_code": str(int(code)) if level == "local authority" else None,
+            "new_la_code": ENGLAND_CODE if level == "national" else None, "name": clean_name(area),
+            "region_code": None,
+            "region_name": (region if isinstance(region, str) and region != "NA" else None)
+            if level == "local authority" else clean_name(area) if level == "regional" else None,
+            "year": int(year), "number": number, "number_marker": n_mark, "population": None,
+            "population_marker": None, "population_mid_year": None, "population_source": None,
+            "rate": rate, "rate_marker": r_mark, "release": f"LAIT (data set holding 2016-{vintage})",
+            "release_vintage": vintage, "release_primary": False, "source_file": path.name, "source_line": line,
+            "flags": join_flags(marker_flag("number", n_mark), marker_flag("rate", r_mark),
+                                "LAIT prints no population" if number is not None or rate is not None else None,
+                                "name printed with '(Pre LG)'" if "pre lg" in str(area).lower() else None),
+        })
+    return pd.DataFrame(out)
+
+
+def _value(row: dict | None, path: Path, integer: bool):
+    if row is None:
+        return None, ""
+    return parse_figure(row["Values"], path=path, line=int(row["source_line"]), column="Values", integer=integer)
+
+
+def finance_rows(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``cla_spend`` rows (before codes are resolved) for the finance measures: gross CLA
+    spend in £ a year, weekly unit costs in £ per child per week, by area and financial year."""
+    out = []
+    part = bds[bds["Short Desc"].isin(list(FINANCE))]
+    for r in part.to_dict("records"):
+        match = _FY.match(str(r["Years"]))
+        if not match:
+            raise InputError(path, line=int(r["source_line"]), column="Years", expected="a financial year such as "
+                             "2016-17 (OT)", found=r["Years"])
+        value, marker = parse_figure(r["Values"], path=path, line=int(r["source_line"]), column="Values",
+                                     integer=False)
+        measure, unit = FINANCE[r["Short Desc"]]
+        level = _level(float(r["LA Number"]))
+        out.append({
+            "level": level, "old_la_code": str(int(r["LA Number"])) if level == "local authority" else None,
+            "name": clean_name(r["LA and Regions"]), "financial_year": f"{match.group(1)}-{match.group(2)}",
+            "measure": measure, "unit": unit, "amount": value, "amount_raw": str(r["Values"]),
+            "source": "LAIT", "line_description": r["Short Desc"], "source_file": path.name,
+            "source_line": int(r["source_line"]), "line_number": None,
+            "flags": join_flags(marker_flag("amount", marker),
+                                "outturn (OT) figure" if "(OT)" in str(r["Years"]) else None),
+        })
+    return pd.DataFrame(out)
+
+
+def read_dictionary(path: Path, measures: tuple[str, ...] = MEASURES) -> pd.DataFrame:
+    """``public_measures`` rows: measure, label, polarity as LAIT defines it (``High`` / ``Low``
+    = which direction is good; anything else = no polarity), unit label, decimal places."""
+    text = read_csv(path)
+    require_columns(text, ["Measure_short", "Measure", "Polarity", "y_axis_name", "dps", "Year_Type"],
+                    "the LAIT data dictionary")
+    frame = text.frame
+    rows = frame[frame.Measure_short.isin(measures)]
+    missing = sorted(set(measures) - set(rows.Measure_short))
+    if missing:
+        raise InputError(path, column="Measure_short", expected=f"the measures {', '.join(missing)}", found="absent")
+    out = []
+    for idx, r in rows.iterrows():
+        dps, _ = parse_figure(r.dps if r.dps not in ("NA", "") else None, path=path, line=int(idx) + 2, column="dps")
+        out.append({"measure": r.Measure_short, "label": r.Measure.strip(),
+                    "polarity": r.Polarity if r.Polarity in ("High", "Low") else None,
+                    "polarity_raw": r.Polarity, "unit_label": r.y_axis_name, "decimal_places": dps,
+                    "year_type": r.Year_Type, "source_file": path.name, "source_line": int(idx) + 2})
+    return pd.DataFrame(out)

@@ -1,0 +1,75 @@
+"""Long tables: a report shows the first rows of a long table and says how many more exist and
+where they all are, so a 200,000-line tracker still gives pages a browser opens (under 5 MB)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import assumptions
+from analysis.ingest.writer import write_tables
+from analysis.money import format_gbp
+from analysis.presentation import display as d
+from analysis.report.notebooks import execute
+from analysis.report.render import render_report
+
+from .conftest import ROOT
+from .fixtures import long_tracker as lt
+
+LINES = 200_000
+LIMIT = 5 * 1024 * 1024
+
+
+def test_a_long_table_is_cut_with_a_sentence_saying_where_the_rest_is():
+    frame = pd.DataFrame({"reference": [f"R{i}" for i in range(250)], "amount_gbp": range(250)})
+    html = d.table_html(frame, full="savings_tracker")
+    assert html.count("<tr>") == 1 + assumptions.TABLE_MAX_ROWS  # the header row and the first rows
+    assert ">R99<" in html and ">R100<" not in html
+    assert ("Showing the first 100 of 250 rows; 150 more rows are not shown. They are all in the processed table "
+            "<code>savings_tracker</code> (savings_tracker.csv in the processed folder).") in html
+    assert "more rows" not in d.table_html(frame.head(100))  # exactly the limit: nothing cut, nothing said
+    assert d.table_html(frame, max_rows=None).count("<tr>") == 251
+    one_more = d.table_html(frame.head(101), max_rows=100)
+    assert "1 more row is not shown." in one_more and "processed table" not in one_more
+    assert "&lt;b&gt;" in d.table_html(frame.head(101), max_rows=100, full="<b>")  # the name is escaped too
+
+
+@pytest.fixture(scope="module")
+def long_pack(tmp_path_factory, bundled):
+    """The bundled tables plus a SYNTHETIC 200,000-line tracker and its checks, written as ingest writes."""
+    tracker = lt.tracker(LINES)
+    tables = dict(bundled.tables)
+    tables["savings_tracker"] = pd.concat([tables["savings_tracker"], tracker], ignore_index=True)
+    tables["reconciliation"] = pd.concat([tables["reconciliation"], lt.reconciliation(tracker)], ignore_index=True)
+    tables["sources"] = pd.concat([tables["sources"], lt.source()], ignore_index=True)
+    processed = tmp_path_factory.mktemp("long") / "processed"
+    write_tables(tables, processed)
+    return processed
+
+
+def _page(name: str, processed, tmp_path) -> str:
+    nb = execute(ROOT / "notebooks" / f"{name}.ipynb", tmp_path / f"{name}.ipynb",
+                 {"authority": lt.AUTHORITY, "period": lt.PERIOD, "processed_dir": str(processed)})
+    return render_report(nb, show_code=False, pack={"pack_title": "test", "status": "ok", "error": "",
+                                                    "parameters": [], "inputs": []})
+
+
+@pytest.mark.notebooks
+def test_pages_of_a_200000_line_tracker_stay_under_5_mb(long_pack, tmp_path):
+    page = _page("10_savings_tracker_variance", long_pack, tmp_path)
+    assert len(page.encode("utf-8")) < LIMIT
+    green = LINES // 3  # lines 2, 5, 8, ...: Green over-delivers by 4 x £250
+    invested = len(range(0, LINES, lt.INVESTMENT_EVERY))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert f"{green} lines are forecast to save {format_gbp(green * 4 * 250)} more than planned." in text
+    for total in (green, invested):
+        shown = assumptions.TABLE_MAX_ROWS
+        assert (f"Showing the first {shown:,} of {total:,} rows; {total - shown:,} more rows are not shown. "
+                "They are all in the processed table savings_tracker") in text
+    page = _page("90_reconciliation", long_pack, tmp_path)
+    assert len(page.encode("utf-8")) < LIMIT
+    checks = 3 * LINES
+    assert f"{checks} checks: 0 mismatches, 0 not computable, {checks} agree." in re.sub(r"<[^>]+>", "", page)
+    assert f"Showing the first 100 of {checks:,} rows" in page and "processed table <code>reconciliation</code>" in page

@@ -1,0 +1,174 @@
+"""A council that is neither of the bundled ones, in another financial year, gets reports whose
+every label is its own.
+
+The SYNTHETIC council "Fenmoor" (tests/fixtures/synthetic_council.py) delivers a 2018-19 tracker
+as a CSV (October 2018) and an XLSX (November 2018).  They are registered beside the bundled papers
+in a private raw folder, ingested into a private processed folder, and every report notebook whose
+tables Fenmoor's papers fill is executed with papermill for Fenmoor at 2018-11.  Every page must
+name Fenmoor and 2018-19, never another council or the bundled tracker's 2017-18, and its figures
+must equal the fixture's own arithmetic.
+
+To extend this to the report runner, reuse the ``fenmoor`` fixture: ``python -m analysis report
+--authority Fenmoor --period 2018-11 --raw <raw> --processed <processed>`` must publish the same
+pages (see :func:`applicable`)."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from analysis import data
+from analysis.ingest import run_ingest
+from analysis.money import format_gbp
+from analysis.report.notebooks import execute, notebook_paths
+
+from .conftest import RAW
+from .fixtures import synthetic_council as sc
+
+pytestmark = pytest.mark.notebooks
+
+K = 1000  # the trackers print £000
+NOVEMBER = sc.LINES[sc.NOVEMBER]
+PLANNED = -sum(line.planned_total for line in NOVEMBER) * K  # a saving is negative in the tracker
+FORECAST = -sum(line.forecast_total for line in NOVEMBER) * K
+SHORTFALL = sum(line.variance for line in NOVEMBER) * K
+OTHER_COUNCILS = ("Cambridgeshire", "Torbay")
+BUNDLED_YEARS = ("2017-18", "2017/18")
+
+
+@pytest.fixture(scope="module")
+def fenmoor(tmp_path_factory):
+    """The bundled papers plus Fenmoor's two trackers, registered and ingested privately."""
+    base = tmp_path_factory.mktemp("fenmoor")
+    raw, processed = base / "raw", base / "processed"
+    shutil.copytree(RAW, raw)
+    sc.add_to(raw)
+    run_ingest(raw, processed)
+    return raw, processed
+
+
+def applicable(processed, authority: str, period: str) -> dict[str, bool]:
+    """Notebook -> whether the authority's papers in force fill every table it needs
+    (``metadata.analysis.tables``; ``sources`` is always there)."""
+    pack = data.Pack(authority, period, processed)
+    out = {}
+    for path in notebook_paths():
+        needs = nbformat.read(path, as_version=4).metadata["analysis"]["tables"]
+        out[path.stem] = all(len(pack.table(t, required=False)) for t in needs if t != "sources")
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(fenmoor):
+    """Every applicable notebook executed for Fenmoor at 2018-11: stem -> executed notebook."""
+    _, processed = fenmoor
+    chosen = [p for p in notebook_paths() if applicable(processed, sc.AUTHORITY, sc.NOVEMBER)[p.stem]]
+    out_dir = processed.parent / "executed"
+    out_dir.mkdir()
+    return {p.stem: execute(p, out_dir / p.name, {"authority": sc.AUTHORITY, "period": sc.NOVEMBER,
+                                                  "processed_dir": str(processed)}) for p in chosen}
+
+
+def _outputs(nb) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def sentences(nb) -> list[str]:
+    return [_text(o["data"]["text/html"]) for o in _outputs(nb) if "text/html" in o.get("data", {})]
+
+
+def chart_words(nb) -> list[str]:
+    """Every word a reader sees on the charts: the SVG's text and its alt text."""
+    out = []
+    for o in _outputs(nb):
+        svg = o.get("data", {}).get("image/svg+xml")
+        if svg:
+            out.append(html.unescape(re.search(r'aria-label="([^"]*)"', svg).group(1)))
+            out.append(html.unescape(" ".join(t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))))
+    return out
+
+
+def everything(nb) -> str:
+    headlines = [str(o["data"]) for o in _outputs(nb) if any(k.startswith("application/vnd") for k in o["data"])]
+    return " ".join(sentences(nb) + chart_words(nb) + headlines)
+
+
+def test_only_the_reports_its_papers_fill_are_applicable(fenmoor):
+    _, processed = fenmoor
+    assert applicable(processed, sc.AUTHORITY, sc.NOVEMBER) == {
+        "00_scorecard": True, "10_savings_tracker_variance": True, "20_cla_comparators": False,
+        "30_cla_trajectories": False, "40_placement_costs_and_slippage": False,
+        "50_financial_improvement_plan": False, "60_recovery_actions": False, "70_business_plan_pressures": False,
+        "90_reconciliation": True}
+
+
+def test_every_page_runs_cleanly_and_speaks_of_fenmoor_only(pages):
+    assert set(pages) == {"00_scorecard", "10_savings_tracker_variance", "90_reconciliation"}
+    for stem, nb in pages.items():
+        kinds = {o["output_type"] for o in _outputs(nb)}
+        assert "error" not in kinds and "stream" not in kinds, stem
+        words = everything(nb)
+        assert sc.AUTHORITY in words, stem
+        for other in OTHER_COUNCILS + BUNDLED_YEARS:
+            assert other not in words, (stem, other)
+        raw = nbformat.writes(nb)
+        assert "<script>withdrawn" not in raw  # tracker text is escaped wherever it is shown
+
+
+def test_the_variance_report_is_labelled_with_the_trackers_year(pages):
+    nb = pages["10_savings_tracker_variance"]
+    first = sentences(nb)[0]
+    assert first == (f"{sc.AUTHORITY} is forecast to deliver {format_gbp(FORECAST)} of the {format_gbp(PLANNED)} "
+                     f"saving planned for {sc.FINANCIAL_YEAR} - {100 * FORECAST / PLANNED:.1f}% of plan, a shortfall "
+                     f"of {format_gbp(SHORTFALL)} ({len(NOVEMBER)} saving lines, tracker as at {sc.NOVEMBER}).")
+    charts = chart_words(nb)
+    assert "Bar chart of planned and forecast saving by committee, 2018-19" in charts
+    assert any("Planned and forecast saving by committee, 2018-19 (£)" in c for c in charts)
+    assert any("Quarter of 2018-19" in c for c in charts)
+    assert f"Source: {sc.AUTHORITY}: {sc.PAPERS[sc.OCTOBER]}" in " ".join(charts)  # both months' trackers are read
+    assert sc.PAPERS[sc.NOVEMBER] in " ".join(charts)
+
+
+def test_the_variance_figures_are_the_fixtures_arithmetic(pages):
+    words = " ".join(sentences(pages["10_savings_tracker_variance"]))
+    # by committee, as printed ("Children, Communities" is its own group)
+    for committee in ("Adults", "Children", "Communities", "Children, Communities"):
+        mine = [line for line in NOVEMBER if line.committee == committee]
+        planned = -sum(line.planned_total for line in mine) * K
+        forecast = -sum(line.forecast_total for line in mine) * K
+        assert f"{committee} {len(mine)} {format_gbp(planned)} {format_gbp(forecast)}" in words
+    red = [line for line in NOVEMBER if line.rag == "Red"]
+    assert f"{len(red)} Red lines account for {format_gbp(sum(line.variance for line in red) * K)} of shortfall" \
+        in " ".join(chart_words(pages["10_savings_tracker_variance"]))
+    over = [line for line in NOVEMBER if line.variance < 0]
+    assert f"{len(over)} lines are forecast to save {format_gbp(-sum(line.variance for line in over) * K)} more " \
+           "than planned." in words
+    # month on month: only FEN/04 moved (Red -> Amber, Q4 forecast -150 -> -200)
+    drift = (sum(line.forecast_total for line in sc.LINES[sc.OCTOBER]) - sum(line.forecast_total for line in NOVEMBER))
+    assert (f"Forecast saving moved from {format_gbp(FORECAST - drift * K)} ({sc.OCTOBER}) to {format_gbp(FORECAST)} "
+            f"({sc.NOVEMBER}): {format_gbp(drift * K, signed=True)}.") in words
+    assert "1 lines changed RAG status, 1 lines changed forecast, 0 lines were added and 0 dropped" in words
+
+
+def test_the_scorecard_shows_what_fenmoor_has(pages):
+    words = " ".join(sentences(pages["00_scorecard"]))
+    assert (f"Forecast saving against plan: {format_gbp(FORECAST)} of {format_gbp(PLANNED)} "
+            f"({100 * FORECAST / PLANNED:.1f}%)") in words
+    assert f"{sc.AUTHORITY}, {sc.FINANCIAL_YEAR} as at {sc.NOVEMBER}" in words
+    assert ("so not on this card: Children looked after against neighbours; Children looked after against plan; "
+            "Placement costs; Financial Improvement Plan; Recovery actions; Budget gap") in words
+
+
+def test_the_reconciliation_covers_both_months_trackers(pages):
+    checks = 2 * (3 * len(NOVEMBER) + sc.MONEY_COLUMNS)  # per line: two quarter sums and the variance; totals row
+    first = sentences(pages["90_reconciliation"])[0]
+    assert first == (f"{checks} checks: 0 mismatches, 0 not computable, {checks} agree. "
+                     f"({sc.AUTHORITY}'s papers in force at {sc.NOVEMBER}.)")
