@@ -187,13 +187,16 @@ def verify(folder: Path, filenames: Sequence[str] | None = None) -> str:
 
 def pause_point(name: str) -> None:
     """Fault tests only: with ``$COUNCIL_ANALYSIS_PAUSE_AT=<name>:<file>`` the run creates
-    ``<file>`` at this point and waits (up to a minute) to be killed there."""
+    ``<file>`` (holding its pid) at this point and waits - to be killed there, or to go on when
+    the file is deleted (at most a minute)."""
     setting = os.environ.get(PAUSE_ENV, "")
     point, _, marker = setting.partition(":")
     if point != name or not marker:
         return
     Path(marker).write_text(str(os.getpid()), encoding="utf-8")
-    time.sleep(60)
+    deadline = time.monotonic() + 60
+    while Path(marker).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 # ----------------------------------------------------------------------------------------- helpers
