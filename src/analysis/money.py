@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from . import assumptions
+
 UNIT_MULTIPLIERS: dict[str, int] = {
     "gbp": 1,
     "gbp_thousands": 1_000,
@@ -80,7 +82,7 @@ _PER_RE = re.compile(
 _QUALIFIER_RE = re.compile(r"\s+(?P<q>underspend|overspend|saving|savings|income)\s*$", re.IGNORECASE)
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "\ufe63": "-", "\uff0d": "-"})
 BRACKETS = ("negative", "magnitude")
-MAX_ABS_GBP = 10**12  # a trillion pounds: larger figures are refused as implausible
+MAX_ABS_GBP = assumptions.MAX_ABS_GBP  # a trillion pounds: larger figures are refused as implausible
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def parse_number(text: str) -> Decimal | None:
     return Decimal(t.replace(",", "").replace(" ", ""))
 
 
-def parse_money(text: object, unit: str = "gbp", *, brackets: str = "negative") -> Money:
+def parse_money(text: object, unit: str = "gbp", *, brackets: str = assumptions.BRACKETS_MEAN) -> Money:
     """Parse one printed amount into whole pounds.
 
     ``unit`` says what an unadorned number means: ``"gbp"`` (pounds), ``"gbp_thousands"`` (a

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import assumptions
 from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import format_gbp, parse_money
@@ -111,7 +112,8 @@ def check_signs(doc: SourceDocument, frame: pd.DataFrame) -> None:
     sign = doc.saving_sign or "negative"
     planned = frame["planned_total_gbp"].dropna()
     savings, costs = int((planned < 0).sum()), int((planned > 0).sum())
-    if costs >= 3 and costs > 3 * savings:
+    ratio = assumptions.SAVING_SIGN_COST_RATIO
+    if costs >= 3 and costs > ratio * savings:
         raise InputError(doc.path, column="saving_sign (manifest)",
                          expected=f"savings printed as {sign} figures, as the manifest says (saving_sign={sign})",
                          found=f"{costs} of {costs + savings} lines with a planned amount would then be costs, "
