@@ -29,7 +29,7 @@ from analysis.ingest import ingest
 from analysis.manifest import register
 
 from .conftest import ROOT
-from .fixtures.trackers import (COL, HEADER, LINES, MONEY_HEADERS, PRINTED_TOTALS, SIGNED_HEADERS, as_numbers,
+from .fixtures.trackers import (COL, HEADER, LINES, MONEY_HEADERS, SIGNED_HEADERS, as_numbers,
                                 csv_text, encrypted_workbook, ingest_file, legacy_xls, rows, thousands, totals_row,
                                 write_xlsx)
 

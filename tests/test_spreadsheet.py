@@ -15,7 +15,6 @@ import pytest
 from analysis import spreadsheet
 from analysis.ingest import run_ingest
 
-from .conftest import RAW
 
 HOSTILE = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "@SUM(1+1)", "+SUM(1,2)", "-2+3+cmd|' /C calc'!A0",
            "\tleading tab", "\rleading CR"]

@@ -60,7 +60,7 @@ CLA_TARGET = "printed"
 # --------------------------------------------------------------------------------------------- reading money (ingest)
 
 #: A figure in brackets, ``(1,595)``, is a negative (Excel's accounting format), unless a reader
-#: says its paper means something else (the Torbay recovery plan prints income in brackets).
+#: says its paper means something else (a recovery action plan prints income in brackets).
 BRACKETS_MEAN = "negative"
 #: No council paper prints a figure of a trillion pounds or more; such a cell is refused.
 MAX_ABS_GBP = 10**12
@@ -141,8 +141,8 @@ LOG: tuple[Assumption, ...] = (
                "The paper's own target is what members were given.",
                ("30_cla_trajectories:target",)),
     Assumption("BRACKETS_MEAN", BRACKETS_MEAN,
-               "A printed figure in brackets, e.g. (1,595), is negative; the Torbay recovery plan's spend column is "
-               "the one exception, where brackets mark income (kept positive, spend_basis says so).",
+               "A printed figure in brackets, e.g. (1,595), is negative; the one exception is the recovery action plan's "
+               "spend column, where brackets mark income (kept positive, spend_basis says so).",
                "Excel's accounting format, the commonest in finance exports; reading it as positive published a "
                "wrong headline (issue 7)."),
     Assumption("MAX_ABS_GBP", MAX_ABS_GBP,

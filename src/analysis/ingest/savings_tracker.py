@@ -33,12 +33,12 @@ import pandas as pd
 from .. import assumptions
 from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument
-from ..money import parse_money
 from ..reconcile import Checks
 from . import tracker_checks
 from .text_tables import month_number
 from .tracker_cells import FIELDS, parse_chunk
-from .tracker_header import REFERENCE_HEADER, FIELD_LABELS, compose, header_mapping, missing
+from .tracker_header import (FIELD_LABELS, REFERENCE_HEADER, classify, compose, header_mapping, is_note, missing,
+                             sheet_month)
 from .tracker_rows import EXCEL_ERRORS, Row, ends_with_line_break, formulas_at, rows_of
 
 MAX_ERRORS = 50  # a wholly wrong file stops after this many problems
@@ -181,7 +181,7 @@ class _Parser:
             self.errors.append(InputError(doc.path, **where, column="header",
                                           expected=f"money in pounds as the manifest says (unit={doc.unit})",
                                           found="a header in £000 - set unit=gbp_thousands in the manifest"))
-        named = _sheet_month(row.sheet)
+        named = sheet_month(row.sheet)
         if named and doc.period and named != doc.period:
             self.errors.append(InputError(doc.path, **where, column="sheet name",
                                           expected=f"one month per workbook: the period registered ({doc.period})",
@@ -205,7 +205,7 @@ class _Parser:
     def _process(self, row: Row, *, preamble: bool) -> None:
         assert self.mapping is not None
         doc, mapping = self.doc, self.mapping
-        kind = _classify(row, mapping)
+        kind = classify(row, mapping)
         if kind == "group_header" or (preamble and kind != "totals"):
             return
         where = dict(line=row.line, sheet=row.sheet)
@@ -225,7 +225,7 @@ class _Parser:
                                           expected="a saving line starting with its reference, a header row or a "
                                           "totals row"))
             return
-        if _is_note(row, mapping):
+        if is_note(row, mapping):
             self.errors.append(InputError(doc.path, **where, column="Reference", found=_text(row),
                                           expected="a saving line (reference, title and amounts); text under or "
                                           "beside the table, such as a footnote, is not part of a tracker"))
@@ -356,62 +356,12 @@ class _Parser:
             self.rows_seen = 10  # the first statement counts
 
 
-def _is_number(text: str) -> bool:
-    return parse_money(text).status == "value"
-
-
-def _classify(row: Row, mapping: dict[str, int]) -> str:
-    i = mapping["reference"]
-    ref = row.cells[i].strip() if i < len(row.cells) else ""
-    if ref and not ref.lower().startswith("total"):
-        return "line"
-    non_empty = [c for c in row.cells if c]
-    numbers = [c for c in non_empty if _is_number(c)]
-    words = [c for c in non_empty if not _is_number(c)]
-    if len(numbers) >= 3 and all(w.lower().startswith(("total", "grand total")) for w in words):
-        return "totals"
-    if not ref and not numbers and all(re.search(r"£|planned|forecast|original|current|phasing", w, re.I)
-                                       for w in words):
-        return "group_header"
-    return "unknown"
-
-
-def _is_note(row: Row, mapping: dict[str, int]) -> bool:
-    """Text where a saving line would be, with no title and no figure at all: a footnote or note."""
-    title = mapping.get("title")
-    if title is not None and title < len(row.cells) and row.cells[title]:
-        return False
-    return not any(_is_number(c) for c in row.cells if c)
-
-
 def _text(row: Row) -> str:
     return " | ".join(c for c in row.cells if c)
 
 
 def _where(row: Row) -> str:
     return f"sheet {row.sheet!r} row {row.line}" if row.sheet else f"line {row.line}"
-
-
-_MONTH_NAME = re.compile(r"\b([A-Za-z]{3,9})[\s\-_'.]*(\d{4}|\d{2})\b")
-_MONTH_NUMBER = re.compile(r"\b(\d{4})[\-_./](0?[1-9]|1[0-2])\b")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-
-
-def _sheet_month(title: str | None) -> str | None:
-    """The month a worksheet's name gives (``Oct 2017``, ``October-17``, ``Sept 17``, ``2017-10``)."""
-    if not title:
-        return None
-    m = _MONTH_NUMBER.search(title)
-    if m:
-        return f"{m.group(1)}-{int(m.group(2)):02d}"
-    for m in _MONTH_NAME.finditer(title):
-        word = m.group(1).lower()
-        number = next((i for i, full in enumerate(_MONTHS, start=1) if full.startswith(word)), None)
-        if number:
-            year = int(m.group(2)) + (2000 if len(m.group(2)) == 2 else 0)
-            return f"{year}-{number:02d}"
-    return None
 
 
 def financial_year_of(period: str) -> str:

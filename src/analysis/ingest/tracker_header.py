@@ -4,6 +4,10 @@ Header text is normalised (lower case, single spaces, no punctuation, no ``£000
 matched against the patterns below.  A header split over two rows - a caption row above
 (``Original Phasing`` merged over four cells, then ``Q1`` … ``Q4`` under it), or sub-labels in
 the row below a header whose captions are merged cells - is composed by :func:`compose`.
+
+Rows under a header are classified here too (:func:`classify`: a saving line, a totals row, a
+caption row, or neither; :func:`is_note`: text where a line would be, such as a footnote), and a
+worksheet's name read for the month it names (:func:`sheet_month`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+
+from ..money import parse_money
 
 QUARTERS = ("q1", "q2", "q3", "q4")
 MONEY_FIELDS = (
@@ -122,3 +128,56 @@ def compose(top: Sequence[str], sub: Sequence[str]) -> dict[str, int]:
 
 def missing(mapping: dict[str, int]) -> list[str]:
     return [f for f in REQUIRED_FIELDS if f not in mapping]
+
+
+# ----------------------------------------------------------------------------------------- rows under a header
+
+
+def _is_number(text: str) -> bool:
+    return parse_money(text).status == "value"
+
+
+def classify(row, mapping: dict[str, int]) -> str:
+    i = mapping["reference"]
+    ref = row.cells[i].strip() if i < len(row.cells) else ""
+    if ref and not ref.lower().startswith("total"):
+        return "line"
+    non_empty = [c for c in row.cells if c]
+    numbers = [c for c in non_empty if _is_number(c)]
+    words = [c for c in non_empty if not _is_number(c)]
+    if len(numbers) >= 3 and all(w.lower().startswith(("total", "grand total")) for w in words):
+        return "totals"
+    if not ref and not numbers and all(re.search(r"£|planned|forecast|original|current|phasing", w, re.I)
+                                       for w in words):
+        return "group_header"
+    return "unknown"
+
+
+def is_note(row, mapping: dict[str, int]) -> bool:
+    """Text where a saving line would be, with no title and no figure at all: a footnote or note."""
+    title = mapping.get("title")
+    if title is not None and title < len(row.cells) and row.cells[title]:
+        return False
+    return not any(_is_number(c) for c in row.cells if c)
+
+
+_MONTH_NAME = re.compile(r"\b([A-Za-z]{3,9})[\s\-_'.]*(\d{4}|\d{2})\b")
+_MONTH_NUMBER = re.compile(r"\b(\d{4})[\-_./](0?[1-9]|1[0-2])\b")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def sheet_month(title: str | None) -> str | None:
+    """The month a worksheet's name gives (``Oct 2017``, ``October-17``, ``Sept 17``, ``2017-10``)."""
+    if not title:
+        return None
+    m = _MONTH_NUMBER.search(title)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    for m in _MONTH_NAME.finditer(title):
+        word = m.group(1).lower()
+        number = next((i for i, full in enumerate(_MONTHS, start=1) if full.startswith(word)), None)
+        if number:
+            year = int(m.group(2)) + (2000 if len(m.group(2)) == 2 else 0)
+            return f"{year}-{number:02d}"
+    return None
