@@ -683,7 +683,13 @@ def data_dictionary() -> pd.DataFrame:
 def data_dictionary_markdown() -> str:
     """The data dictionary as Markdown, table by table."""
     parts = ["# Data dictionary", "",
-             "Generated from `src/analysis/schemas.py` by `python -m analysis ingest`. Do not edit by hand.", ""]
+             "Generated from `src/analysis/schemas.py` by `python -m analysis ingest`. Do not edit by hand.", "",
+             "Each table is a Parquet file and a CSV copy. In the CSV copies (written by `analysis.spreadsheet`, "
+             "like every CSV and XLSX the project writes) a text cell that starts with `=`, `+`, `-`, `@`, a tab "
+             "or a carriage return is prefixed with `'`, so a spreadsheet shows it as text and never runs it as a "
+             "formula; numbers are written as numbers, text is quoted, a missing value is empty. The Parquet "
+             "files hold every text exactly as read. `_tables.json` lists every file with its sha256, producer "
+             "and inputs; readers check each table against it.", ""]
     for table_name, table in TABLES.items():
         parts += [f"## `{table_name}`", "", table.description, ""]
         parts += [n for n in table.notes] + ([""] if table.notes else [])
