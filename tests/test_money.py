@@ -100,11 +100,31 @@ def test_per_annum():
 
 
 def test_income_in_brackets():
-    m = parse_money("(£453k)")
+    # 000 (Torbay recovery plan) prints income in brackets: that reader asks for the magnitude
+    m = parse_money("(£453k)", brackets="magnitude")
     assert m.status == "value"
     assert m.bracketed is True
-    # magnitude as printed: the caller decides what the brackets mean
     assert m.value_gbp == 453_000
+
+
+def test_brackets_are_an_accounting_negative_by_default():
+    # issue 7: a tracker printed in Excel's accounting format, '(1,595)' in a £000 column
+    m = parse_money("(1,595)", "gbp_thousands")
+    assert (m.status, m.value_gbp, m.bracketed) == ("value", -1_595_000, True)
+    assert parse_money("(£453k)").value_gbp == -453_000
+    assert parse_money("(50k-600k)").status == "range"
+    assert (parse_money("(50k-600k)").low_gbp, parse_money("(50k-600k)").high_gbp) == (-600_000, -50_000)
+
+
+def test_a_sign_inside_brackets_is_not_read():
+    assert parse_money("(-1,595)").status == "unparseable"
+    assert parse_money("(-1,595)", brackets="magnitude").value_gbp == -1_595
+
+
+def test_implausibly_large_figures_are_not_read():
+    m = parse_money("9" * 40)
+    assert m.status == "unparseable" and "implausibly_large" in m.flags
+    assert parse_money("£999,999,999,999").value_gbp == 999_999_999_999
 
 
 def test_unbracketed_figure_is_not_bracketed():

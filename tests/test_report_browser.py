@@ -33,7 +33,7 @@ def hostile_pack(tmp_path_factory) -> Path:
     shutil.copytree(RAW, raw)
     tracker = write_hostile_tracker(raw / "tracker_hostile_SYNTHETIC.csv")
     register(raw, tracker, kind="savings_tracker", authority=AUTHORITY, period=PERIOD,
-             paper="SYNTHETIC hostile tracker <script>window.__pwned=1</script>")
+             paper="SYNTHETIC hostile tracker <script>window.__pwned=1</script>", saving_sign="negative")
     run_ingest(raw, processed)
     assert main(["report", "--authority", AUTHORITY, "--period", PERIOD, "--raw", str(raw), "--processed",
                  str(processed), "--out", str(out), "--quiet"]) == 0

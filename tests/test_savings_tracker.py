@@ -500,7 +500,7 @@ def ingest_single(tmp_path: Path, file: Path, *, period: str = "2017-11", unit: 
     target = raw / file.name
     if file.resolve() != target.resolve():
         shutil.move(file, target)
-    register(raw, target, kind="savings_tracker", authority="Cambridgeshire", period=period, unit=unit)
+    register(raw, target, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period=period, unit=unit)
     return ingest(raw)
 
 

@@ -57,6 +57,17 @@ NEIGHBOUR_AVERAGE = "mean"
 #: The target for children looked after: the neighbours' average as the paper prints it.
 CLA_TARGET = "printed"
 
+# --------------------------------------------------------------------------------------------- reading money (ingest)
+
+#: A figure in brackets, ``(1,595)``, is a negative (Excel's accounting format), unless a reader
+#: says its paper means something else (a recovery action plan prints income in brackets).
+BRACKETS_MEAN = "negative"
+#: No council paper prints a figure of a trillion pounds or more; such a cell is refused.
+MAX_ABS_GBP = 10**12
+#: A tracker is refused when, under the manifest's saving_sign, more than this many times as many
+#: lines would plan a cost as a saving (and at least 3 do): its saving_sign is almost surely wrong.
+SAVING_SIGN_COST_RATIO = 3
+
 # --------------------------------------------------------------------------------------------- presentation
 
 #: A table in a report shows at most this many rows; a sentence says how many more exist and where.
@@ -129,6 +140,20 @@ LOG: tuple[Assumption, ...] = (
                "to children with the implied population.",
                "The paper's own target is what members were given.",
                ("30_cla_trajectories:target",)),
+    Assumption("BRACKETS_MEAN", BRACKETS_MEAN,
+               "A printed figure in brackets, e.g. (1,595), is negative; the one exception is the recovery action plan's "
+               "spend column, where brackets mark income (kept positive, spend_basis says so).",
+               "Excel's accounting format, the commonest in finance exports; reading it as positive published a "
+               "wrong headline (issue 7)."),
+    Assumption("MAX_ABS_GBP", MAX_ABS_GBP,
+               "A money cell of £1,000,000,000,000 or more (after its unit) is refused as not an amount.",
+               "No children's services paper prints such a figure; a processed table holds 64-bit integers."),
+    Assumption("SAVING_SIGN_COST_RATIO", SAVING_SIGN_COST_RATIO,
+               "A tracker is refused when, read with the manifest's saving_sign, more than 3 times as many lines plan "
+               "a cost as plan a saving (at least 3 lines); and when its printed variance is planned - forecast on "
+               "every line that has one.",
+               "A savings tracker lists mostly savings: the opposite means saving_sign (or the variance column) is "
+               "the wrong way round, which would publish every headline with the wrong sign."),
     Assumption("TABLE_MAX_ROWS", TABLE_MAX_ROWS,
                "A report table shows its first 100 rows; a sentence says how many more exist and which processed "
                "table holds them all.",

@@ -4,6 +4,7 @@ Commands:
   ingest     data/raw -> data/processed (validated tables, reconciliation, data dictionary)
   report     execute the report notebooks and publish each authority's HTML pack for a period
   register   add a newly delivered file (e.g. next month's tracker) to data/raw/manifest.csv
+  withdraw   undo a registration: remove the file's manifest row and move the file aside
   public-stats  data/external (DfE/ONS/MHCLG downloads) -> public-statistics tables in data/processed
 """
 
@@ -11,23 +12,32 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import paths
-from .errors import AnalysisError, problems_of
+from .errors import AnalysisError, InputError, problems_of
 
 EXIT_INPUT = 2
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    _release_memory_promptly()
     from .ingest import run_ingest
     from .money import format_gbp
 
     raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
     out = Path(args.out).resolve() if args.out else paths.processed_dir()
-    result = run_ingest(raw, out)
+    _check_out(out)
+    _terminate_as_interrupt()  # SIGTERM (cron, systemd, kill): clean up like Ctrl-C, keep the old tables
+    try:
+        result = run_ingest(raw, out)
+    except OSError as exc:  # the output folder could not be written (full disk, permissions)
+        raise InputError(exc.filename or out, expected="a folder the processed tables can be written to",
+                         found=exc.strerror or type(exc).__name__) from None
     if args.quiet:
         return 0
     rec = result.reconciliation
@@ -46,14 +56,58 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_out(out: Path) -> None:
+    """``--out`` must be a folder, or a path where one can be made beside which a staging folder
+    can be created: one error line otherwise (before any input is read)."""
+    if out.exists() and not out.is_dir():
+        raise InputError(out, column="--out", expected="a folder for the processed tables", found="a file")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=f".{out.name}-probe-", dir=out.parent)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise InputError(out, column="--out", expected="a folder that can be created and written",
+                         found=f"{exc.strerror or type(exc).__name__}"
+                               + (f" ({exc.filename})" if exc.filename else "")) from None
+
+
+def _release_memory_promptly() -> None:
+    """Arrow's default allocator (mimalloc) keeps freed memory for reuse; for one large ingest the
+    system allocator returns it, keeping the peak about 60 MB lower (benchmarks/ingest.py).  Set
+    before pyarrow is first imported (it reads the variable once)."""
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
+def _terminate_as_interrupt() -> None:
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
+
+
 def _register(args: argparse.Namespace) -> int:
     from .manifest import register
 
     raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
     doc = register(raw, Path(args.file), kind=args.kind, authority=args.authority, period=args.period or "",
-                   paper=args.paper or "", date=args.date or "", unit=args.unit)
-    print(f"Registered {doc.file} as document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'}) "
-          f"sha256 {doc.sha256[:12]}…")
+                   paper=args.paper or "", date=args.date or "", unit=args.unit, saving_sign=args.saving_sign or "")
+    print(f"Registered {doc.file} as document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'}"
+          f"{', savings printed ' + doc.saving_sign if doc.saving_sign else ''}) sha256 {doc.sha256[:12]}…")
+    return 0
+
+
+def _withdraw(args: argparse.Namespace) -> int:
+    from .manifest import MANIFEST_NAME, withdraw
+
+    raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
+    doc, moved = withdraw(raw, args.file)
+    what = (f"document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'})" if doc
+            else "a file no longer listed")
+    print(f"Withdrew {Path(args.file).name}: {what}; its row is removed from {_show(raw / MANIFEST_NAME)}"
+          + (f" and the file moved to {_show(moved)} (not deleted)" if moved else "; the file was already gone")
+          + ". Run `python -m analysis ingest` to rebuild data/processed without it.")
     return 0
 
 
@@ -189,8 +243,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="date of the paper, ISO 8601 (default: the period)")
     p.add_argument("--unit", default="gbp_thousands", choices=["gbp", "gbp_thousands", "gbp_millions"],
                    help="what an unadorned number means (default: gbp_thousands, as in a £000 tracker)")
+    p.add_argument("--saving-sign", choices=["negative", "positive"],
+                   help="savings trackers (required): the sign the tracker prints a saving with - negative "
+                        "(-1,595 or (1,595), as Cambridgeshire prints) or positive")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.set_defaults(func=_register)
+
+    p = sub.add_parser("withdraw", help="undo a registration: remove FILE's row from the manifest and move the "
+                                         "file into data/raw/withdrawn/ (never deleted)")
+    p.add_argument("file", help="file name in the raw folder")
+    p.add_argument("--raw", help="raw folder (default: data/raw)")
+    p.set_defaults(func=_withdraw)
 
     p = sub.add_parser("notebooks", help="list the report notebooks and their parameters; --refresh re-executes "
                                           "them in place (the outputs nbval compares against)")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 
-from . import assumptions, paths, schemas
+from . import assumptions, paths, schemas, tableset
 from .errors import InputError
 
 
@@ -17,14 +18,25 @@ def processed(processed_dir: str | Path | None = None) -> Path:
 
 
 def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """One processed table, as typed by its schema."""
+    """One processed table, as typed by its schema, checked against the table set it belongs to
+    (``_tables.json``): a missing, partial, mixed or edited set is a
+    :class:`~analysis.errors.TableSetError` saying to run ingest again."""
     if name not in schemas.TABLES:
         raise KeyError(f"no table {name!r}; tables are {', '.join(schemas.TABLES)}")
-    path = processed(processed_dir) / f"{name}.parquet"
-    if not path.is_file():
-        raise InputError(path, expected="a processed table - run `python -m analysis ingest` (or `make ingest`) first",
-                         found="no such file")
-    return pd.read_parquet(path)
+    return pd.read_parquet(io.BytesIO(verified_table_bytes(name, processed_dir)))
+
+
+def verified_table_bytes(name: str, processed_dir: str | Path | None = None) -> bytes:
+    """The bytes of table ``name``'s Parquet file, checked against ``_tables.json``."""
+    return tableset.read_verified(processed(processed_dir), f"{name}.parquet")
+
+
+def verify_tables(names: list[str] | None = None, processed_dir: str | Path | None = None) -> str:
+    """For the report planner, before any kernel starts: check that the processed folder is one
+    complete table set and that the named tables (default: every file) match it.  Returns the
+    set's id (sha256 of its ``_tables.json``) to record with the run."""
+    files = None if names is None else [f"{n}.parquet" for n in names]
+    return tableset.verify(processed(processed_dir), files)
 
 
 def for_authority(frame: pd.DataFrame, authority: str, what: str) -> pd.DataFrame:

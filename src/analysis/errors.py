@@ -74,6 +74,11 @@ class SchemaError(AnalysisError):
     """A processed table does not match its declared schema (a bug or a bad input slipped by)."""
 
 
+class TableSetError(AnalysisError):
+    """``data/processed`` is not one complete set of tables (missing, partial, mixed or edited):
+    its ``_tables.json`` and its files disagree.  The cure is to run the producer again."""
+
+
 class ReportError(AnalysisError):
     """A report run could not start (bad period, parameter or missing input)."""
 

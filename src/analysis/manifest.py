@@ -14,15 +14,28 @@
 ``period``          for monthly trackers, the month reported (``YYYY-MM``); blank for one-off papers
 ``unit``            what an unadorned number means: ``gbp``, ``gbp_thousands``
 ``sha256``          checksum of the file as delivered; ingest refuses a file that has changed
+``saving_sign``     savings trackers only: the sign the tracker prints a saving with, ``negative``
+                    (a reduction in spend, as Cambridgeshire prints it) or ``positive``.  Ingest
+                    normalises every tracker to negative = saving; this is data, never guessed.
+                    (Older manifests without the column are read; a tracker row then needs it.)
 
-Register a new delivery with ``python -m analysis register FILE --kind … --authority … --period …``.
+Register a new delivery with ``python -m analysis register FILE --kind … --authority … --period …
+--saving-sign negative``; undo a registration with ``python -m analysis withdraw FILE``.  Both
+rewrite the manifest atomically (a temporary file renamed over it) under a lock on the folder.
+A manifest may list only one savings tracker per authority and period.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import hashlib
+import io
+import os
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +43,11 @@ from .errors import InputError, InputErrors
 from .money import UNIT_MULTIPLIERS
 
 MANIFEST_NAME = "manifest.csv"
-FIELDS = ["file", "document", "kind", "authority", "paper", "date", "period_covered", "period", "unit", "sha256"]
+FIELDS = ["file", "document", "kind", "authority", "paper", "date", "period_covered", "period", "unit", "sha256",
+          "saving_sign"]
+OPTIONAL_FIELDS = ("saving_sign",)  # may be absent from an older manifest's header
+SAVING_SIGNS = ("negative", "positive")
+WITHDRAWN_DIR = "withdrawn"
 KINDS = (
     "savings_tracker",
     "recovery_action_plan",
@@ -56,6 +73,7 @@ class SourceDocument:
     period: str
     unit: str
     sha256: str
+    saving_sign: str = ""
 
     @property
     def file(self) -> str:
@@ -86,15 +104,17 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
     docs: list[SourceDocument] = []
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        missing = [f for f in FIELDS if f not in (reader.fieldnames or [])]
+        missing = [f for f in FIELDS if f not in (reader.fieldnames or []) and f not in OPTIONAL_FIELDS]
         if missing:
             raise InputError(path, line=1, expected=f"header with columns {', '.join(FIELDS)}",
                              found=",".join(reader.fieldnames or []))
         seen_docs: dict[str, int] = {}
         seen_files: dict[str, int] = {}
+        trackers: dict[tuple[str, str], tuple[int, str]] = {}
         listed: set[str] = set()
         for line, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+            row = {f: row.get(f, "") for f in FIELDS}
             listed.add(row["file"])
             if row["file"] in seen_files:
                 errors.append(InputError(path, line=line, column="file",
@@ -119,6 +139,15 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
                                          expected=f"a document id not already used on line {seen_docs[row['document']]}",
                                          found=row["document"]))
             seen_docs.setdefault(row["document"], line)
+            if row["kind"] == "savings_tracker" and row["period"]:
+                key = (row["authority"], row["period"])
+                if key in trackers:
+                    first_line, first_file = trackers[key]
+                    errors.append(InputError(path, line=line, column="period", found=f"{row['file']} for {key[1]}",
+                                             expected=f"one savings tracker for {key[0]} at {key[1]} (line "
+                                             f"{first_line} registers {first_file} for the same period; withdraw "
+                                             "one with `python -m analysis withdraw FILE`)"))
+                trackers.setdefault(key, (line, row["file"]))
             if not problems:
                 docs.append(SourceDocument(path=file_path, **{k: row[k] for k in FIELDS if k != "file"}))
     for extra in sorted(p.name for p in raw_dir.iterdir() if p.is_file()):
@@ -147,40 +176,137 @@ def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
         problems.append(("date", "an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"))
     if row.get("sha256") and not re.fullmatch(r"[0-9a-fA-F]{64}", row["sha256"]):
         problems.append(("sha256", "64 hexadecimal characters"))
+    if row.get("kind") == "savings_tracker" and row.get("saving_sign") not in SAVING_SIGNS:
+        problems.append(("saving_sign", "negative or positive: the sign this tracker prints a saving with "
+                                        "(register --saving-sign)"))
+    elif row.get("kind") != "savings_tracker" and row.get("saving_sign"):
+        problems.append(("saving_sign", "blank (it applies to savings trackers only)"))
     return problems
 
 
 def register(raw_dir: Path, file: Path, *, kind: str, authority: str, period: str = "", paper: str = "",
-             date: str = "", period_covered: str = "", unit: str = "gbp_thousands", document: str = "") -> SourceDocument:
-    """Append a row for ``file`` (already copied into ``raw_dir``) to the manifest."""
+             date: str = "", period_covered: str = "", unit: str = "gbp_thousands", document: str = "",
+             saving_sign: str = "") -> SourceDocument:
+    """Add a row for ``file`` (already copied into ``raw_dir``) to the manifest.  The manifest is
+    rewritten atomically: earlier rows are kept byte for byte (a manifest from before the
+    ``saving_sign`` column is rewritten with it, its rows unchanged)."""
     raw_dir, file = Path(raw_dir), Path(file)
     target = raw_dir / file.name
     if not target.is_file():
         raise InputError(target, expected="the file copied into the raw folder before registering it",
                          found="no such file")
     path = raw_dir / MANIFEST_NAME
-    existing = []
-    if path.is_file():
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            existing = list(csv.DictReader(handle))
-    if any(r["file"] == file.name for r in existing):
-        raise InputError(path, column="file", expected="a file not yet registered", found=file.name)
-    if not document:
-        numbers = [int(r["document"]) for r in existing if r["document"].isdigit()]
-        document = f"{(max(numbers) + 1) if numbers else 0:03d}"
-    row = {"file": file.name, "document": document, "kind": kind, "authority": authority,
-           "paper": paper or file.stem, "date": date or period, "period_covered": period_covered,
-           "period": period, "unit": unit, "sha256": sha256_of(target)}
-    problems = _check_row(row)
-    if problems:
-        raise InputErrors([InputError(path, column=c, expected=e, found=row.get(c, "")) for c, e in problems])
-    new = not path.is_file()
-    if not new and not path.read_bytes().endswith(b"\n"):
-        with open(path, "ab") as handle:  # an editor saved it without a final newline
-            handle.write(b"\n")
-    with open(path, "a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n")
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
+    with _locked(raw_dir):
+        header, existing = _read_rows(path)
+        if any(r["file"] == file.name for r in existing):
+            raise InputError(path, column="file", expected="a file not yet registered", found=file.name)
+        if not document:
+            numbers = [int(r["document"]) for r in existing if r["document"].isdigit()]
+            document = f"{(max(numbers) + 1) if numbers else 0:03d}"
+        row = {"file": file.name, "document": document, "kind": kind, "authority": authority,
+               "paper": paper or file.stem, "date": date or period, "period_covered": period_covered,
+               "period": period, "unit": unit, "sha256": sha256_of(target), "saving_sign": saving_sign}
+        problems = _check_row(row)
+        for other in existing:
+            if (kind == "savings_tracker" and other["kind"] == kind and other["authority"] == authority
+                    and other["period"] == period and period):
+                problems.append(("period", f"a period without a tracker for {authority} ({other['file']} is "
+                                           f"registered for {period}; withdraw it first if this one replaces it)"))
+        if problems:
+            raise InputErrors([InputError(path, column=c, expected=e, found=row.get(c, "")) for c, e in problems])
+        if header == FIELDS and path.is_file():
+            data = path.read_bytes()
+            if data and not data.endswith(b"\n"):
+                data += b"\n"  # an editor saved it without a final newline
+            _replace(path, data + _csv_bytes([row], with_header=False))
+        else:
+            _replace(path, _csv_bytes(existing + [row], with_header=True))
     return SourceDocument(path=target, **{k: row[k] for k in FIELDS if k != "file"})
+
+
+def withdraw(raw_dir: Path, file: str | Path) -> tuple[SourceDocument | None, Path | None]:
+    """Undo a registration: remove ``file``'s row from the manifest (rewritten atomically), then
+    move the file aside into ``raw_dir/withdrawn/`` (never deleted; a name already there gets a
+    ``.1``, ``.2`` … suffix).  Idempotent: run again after an interruption it finishes the job.
+    Returns the withdrawn row (``None`` if it was no longer listed) and where the file went."""
+    raw_dir = Path(raw_dir)
+    name = Path(file).name
+    path = raw_dir / MANIFEST_NAME
+    with _locked(raw_dir):
+        header, rows = _read_rows(path)
+        keep = [r for r in rows if r["file"] != name]
+        gone = [r for r in rows if r["file"] == name]
+        present = (raw_dir / name).is_file()
+        if not gone and not present:
+            raise InputError(path, column="file", expected="a registered file of the raw folder",
+                             found=name)
+        if gone:
+            _replace(path, _csv_bytes(keep, with_header=True, fields=header if "saving_sign" in header else FIELDS))
+        moved = None
+        if present:
+            aside = raw_dir / WITHDRAWN_DIR
+            aside.mkdir(exist_ok=True)
+            moved = aside / name
+            n = 0
+            while moved.exists():
+                n += 1
+                moved = aside / f"{name}.{n}"
+            os.rename(raw_dir / name, moved)
+            _fsync_dir(raw_dir)
+    doc = SourceDocument(path=raw_dir / name, **{k: gone[0].get(k, "") for k in FIELDS if k != "file"}) if gone else None
+    return doc, moved
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The manifest's header and rows (every field of FIELDS present, blank when absent)."""
+    if not path.is_file():
+        return list(FIELDS), []
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        rows = [{f: (r.get(f) or "") for f in FIELDS} for r in reader]
+        return list(reader.fieldnames or FIELDS), rows
+
+
+def _csv_bytes(rows: list[dict[str, str]], *, with_header: bool, fields: list[str] | None = None) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields or FIELDS, lineterminator="\n", extrasaction="ignore")
+    if with_header:
+        writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, fsync, rename)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (flock on the directory itself: no lock file to leave behind)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

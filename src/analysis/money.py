@@ -24,9 +24,14 @@ Repairs (each recorded in ``Money.flags``):
 ``rounded_to_whole_pound``
     a figure that did not come to whole pounds (e.g. ``£57.5`` in a £ table, ``0.0000005m``) was rounded half up.
 
-Signs are kept as printed: a leading minus stays negative; a figure in brackets is returned as
-printed in magnitude with ``bracketed=True`` (the caller decides what brackets mean: income,
-a saving, a negative).
+Signs: a leading minus (``-``, or the unicode minus ``−`` and dashes) is negative.  A figure in
+brackets is an accounting negative by default - ``(1,595)`` is ``-1,595`` - and ``bracketed=True``
+says it was printed so; ``brackets="magnitude"`` returns the printed magnitude instead, for a
+paper whose brackets mean something else (the Torbay recovery plan prints *income* in brackets).
+A minus inside brackets (``(-1,595)``) is ambiguous and is not read.
+
+Figures of a trillion pounds or more are not read (status ``unparseable``, flag
+``implausibly_large``): no council paper prints one, and a processed table holds 64-bit integers.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from . import assumptions
 
 UNIT_MULTIPLIERS: dict[str, int] = {
     "gbp": 1,
@@ -72,7 +80,9 @@ _PER_RE = re.compile(
     re.IGNORECASE,
 )
 _QUALIFIER_RE = re.compile(r"\s+(?P<q>underspend|overspend|saving|savings|income)\s*$", re.IGNORECASE)
-_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-"})
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "\ufe63": "-", "\uff0d": "-"})
+BRACKETS = ("negative", "magnitude")
+MAX_ABS_GBP = assumptions.MAX_ABS_GBP  # a trillion pounds: larger figures are refused as implausible
 
 
 @dataclass(frozen=True)
@@ -110,15 +120,40 @@ def parse_number(text: str) -> Decimal | None:
     return Decimal(t.replace(",", "").replace(" ", ""))
 
 
-def parse_money(text: object, unit: str = "gbp") -> Money:
+def parse_money(text: object, unit: str = "gbp", *, brackets: str = assumptions.BRACKETS_MEAN) -> Money:
     """Parse one printed amount into whole pounds.
 
     ``unit`` says what an unadorned number means: ``"gbp"`` (pounds), ``"gbp_thousands"`` (a
     table headed £000) or ``"gbp_millions"``.  A ``k``/``m``/``bn`` suffix overrides it.
+    ``brackets`` says what ``(…)`` means: ``"negative"`` (accounting format, the default) or
+    ``"magnitude"`` (the printed figure; the caller reads ``Money.bracketed``).
+
+    Never raises for any ``text``: what is not an amount comes back with a status saying so.
+    Results are cached (a tracker repeats the same cells many times); ``Money`` is immutable.
     """
     if unit not in UNIT_MULTIPLIERS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {sorted(UNIT_MULTIPLIERS)}")
+    if brackets not in BRACKETS:
+        raise ValueError(f"unknown brackets {brackets!r}; expected one of {BRACKETS}")
     raw = "" if text is None else str(text)
+    if len(raw) > 200:  # no amount is this long; do not cache or scan it
+        return Money(raw=raw, status="unparseable")
+    return _parse_cached(raw, unit, brackets)
+
+
+_PLAIN_RE = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)")
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(raw: str, unit: str, brackets: str) -> Money:
+    if _PLAIN_RE.fullmatch(raw):  # fast path: the commonest cell, a plain whole number
+        value = int(raw.replace(",", "")) * UNIT_MULTIPLIERS[unit]
+        if abs(value) < MAX_ABS_GBP:
+            return Money(raw, value, value, "value")
+    return _parse(raw, unit, brackets)
+
+
+def _parse(raw: str, unit: str, brackets: str) -> Money:
     t = " ".join(raw.split())
     if t == "" or t.lower() in ("nan", "none", "<na>"):
         return Money(raw=raw, status="blank")
@@ -133,6 +168,8 @@ def parse_money(text: object, unit: str = "gbp") -> Money:
     m = re.fullmatch(r"\((.*)\)", t)
     if m:
         bracketed, t = True, m.group(1).strip()
+        if brackets == "negative" and t.startswith(("-", "+")):
+            return Money(raw=raw, status="unparseable", flags=("sign_inside_brackets",), bracketed=True)
 
     per = qualifier = None
     m = _PER_RE.search(t)
@@ -176,16 +213,21 @@ def parse_money(text: object, unit: str = "gbp") -> Money:
         flags.append("thousands_separator_read_as_point")
         t = t.replace(".", ",")
 
+    if bracketed and brackets == "negative":
+        sign = -sign
     m = _AMOUNT_RE.match(t)
     if m:
         value = _to_pounds(m.group("num1"), m.group("suf1"), unit, flags)
-        value = None if value is None else sign * value
+        if value is None:
+            return Money(raw=raw, status="unparseable", flags=tuple(flags), bracketed=bracketed)
+        value = sign * value
         return Money(raw, value, value, "value", tuple(flags), bracketed, per, qualifier)
     m = _RANGE_RE.match(t)
-    if m and sign == 1:
+    if m and (sign == 1 or (bracketed and brackets == "negative")):
         low = _to_pounds(m.group("num1"), m.group("suf1") or m.group("suf2"), unit, flags)
         high = _to_pounds(m.group("num2"), m.group("suf2"), unit, flags)
         if low is not None and high is not None:
+            low, high = (low, high) if sign == 1 else (-high, -low)
             return Money(raw, low, high, "range", tuple(flags), bracketed, per, qualifier)
     return Money(raw=raw, status="unparseable", flags=tuple(flags), bracketed=bracketed)
 
@@ -197,6 +239,10 @@ def _to_pounds(number: str, suffix: str | None, unit: str, flags: list[str]) -> 
         return None
     multiplier = _SUFFIX_MULTIPLIERS[suffix.lower()] if suffix else UNIT_MULTIPLIERS[unit]
     pounds = amount * multiplier
+    if abs(pounds) >= MAX_ABS_GBP:
+        if "implausibly_large" not in flags:
+            flags.append("implausibly_large")
+        return None
     whole = pounds.to_integral_value(rounding=ROUND_HALF_UP)
     if whole != pounds and "rounded_to_whole_pound" not in flags:
         flags.append("rounded_to_whole_pound")
@@ -205,12 +251,16 @@ def _to_pounds(number: str, suffix: str | None, unit: str, flags: list[str]) -> 
 
 def format_gbp(value: float | int | None, *, signed: bool = False) -> str:
     """Pounds for a reader, never hiding a pound: ``£1.6m``, ``£20.538m``, ``£174k``, ``£20,520``,
-    ``£1,007,221``; ``–`` for no value.  Millions and thousands are used only when exact."""
-    if value is None or value != value:  # None or NaN
+    ``£1,007,221``; ``–`` for no value.  Millions and thousands are used only when exact; whole
+    millions from a billion up are written ``£1.234bn`` (``£1,234m`` would read back as a damaged
+    ``£1.234m``).  What this prints, :func:`parse_money` reads back to the same pounds."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType") or value != value:  # None, pd.NA, NaN
         return "–"
     v = int(Decimal(str(value)).to_integral_value(rounding=ROUND_HALF_UP))
     sign = "-" if v < 0 else ("+" if signed and v > 0 else "")
     a = abs(v)
+    if a >= 1_000_000_000 and a % 1_000_000 == 0:
+        return f"{sign}£{a / 1_000_000_000:,.3f}".rstrip("0").rstrip(".") + "bn"
     if a >= 1_000_000 and a % 1_000 == 0:
         return f"{sign}£{a / 1_000_000:,.3f}".rstrip("0").rstrip(".") + "m"
     if a >= 1_000 and a % 1_000 == 0 and a < 1_000_000:

@@ -40,6 +40,7 @@ class Checks:
     """Collects reconciliation rows for one ingest run."""
 
     rows: list[dict] = field(default_factory=list)
+    frames: list[tuple[int, pd.DataFrame]] = field(default_factory=list)  # (position in rows, checks)
 
     def add(
         self,
@@ -83,16 +84,49 @@ class Checks:
         self.rows.append(row)
         return row
 
+    def add_frame(self, checks: pd.DataFrame) -> None:
+        """Many checks at once (e.g. three per line of a 200,000-line tracker): a frame with the
+        arguments of :meth:`add` as columns (``kind`` as ``check``); status and difference are
+        computed here by the same rule.  The frame is taken over (columns added in place)."""
+        if not len(checks):
+            return
+        out = checks
+        bad = set(out["check"].unique()) - set(CHECK_KINDS)
+        if bad:
+            raise ValueError(f"unknown check kind(s) {sorted(bad)}")
+        for c in ("stated", "computed"):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        if "tolerance" not in out:
+            out["tolerance"] = 0.0
+        out["tolerance"] = out["tolerance"].astype("float64")
+        out["difference"] = (out["stated"] - out["computed"]).round(6)
+        known = out["difference"].notna()
+        out["status"] = NOT_COMPUTABLE
+        out.loc[known, "status"] = OK
+        out.loc[known & (out["difference"].abs() > out["tolerance"] + 1e-9), "status"] = MISMATCH
+        self.frames.append((len(self.rows), out.reindex(columns=_COLUMNS)))
+
     def frame(self) -> pd.DataFrame:
-        columns = ["document", "table", "item", "check", "stated", "computed", "difference", "tolerance",
-                   "unit", "status", "note", "source_file", "source_line"]
+        columns = _COLUMNS
         frame = pd.DataFrame(self.rows, columns=columns)
+        if self.frames:  # in the order the checks were added
+            parts, start = [], 0
+            for position, checks in self.frames:
+                parts += [frame.iloc[start:position], checks]
+                start = position
+            parts.append(frame.iloc[start:])
+            parts = [p.astype({"source_line": "Int64"}) for p in parts if len(p)]
+            frame = pd.concat(parts, ignore_index=True) if parts else frame
         for c in ("stated", "computed", "difference", "tolerance"):
             frame[c] = frame[c].astype("float64")
         frame["source_line"] = frame["source_line"].astype("Int64")
         for c in ("document", "table", "item", "check", "unit", "status", "note", "source_file"):
             frame[c] = frame[c].astype("string")
         return frame
+
+
+_COLUMNS = ["document", "table", "item", "check", "stated", "computed", "difference", "tolerance",
+            "unit", "status", "note", "source_file", "source_line"]
 
 
 def _num(value: object) -> float | None:

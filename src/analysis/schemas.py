@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import SchemaError
+from .errors import InputError, InputErrors, SchemaError
 
 FY = r"^\d{4}-\d{2}$"
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -94,14 +94,21 @@ TABLES: dict[str, Table] = {
             "period": Col("string", "Month a tracker reports (YYYY-MM); empty for one-off papers."),
             "unit": Col("string", "What an unadorned number in the document means (gbp or gbp_thousands)."),
             "sha256": Col("string", "SHA-256 of the file as delivered.", nullable=False, regex=r"^[0-9a-f]{64}$"),
+            "saving_sign": Col("string", "Savings trackers: the sign the tracker prints a saving with (negative or "
+                                         "positive, from the manifest); empty for other papers.",
+                               isin=("negative", "positive")),
         },
         unique=("document",),
     ),
     "savings_tracker": Table(
         "One row per saving line of a savings tracker (paper extract, CSV or XLSX). Money is whole pounds "
-        "with the tracker's sign as printed: negative = a saving (reduction in spend), positive = a cost. "
-        "The Cambridgeshire tracker prints £000; figures are multiplied by 1,000 here. Totals rows are not "
-        "rows of this table: they are reconciled in the reconciliation table.",
+        "and always negative = a saving (reduction in spend), positive = a cost, whatever the tracker printed: "
+        "the manifest's saving_sign says how the tracker printed a saving, and a tracker that printed savings "
+        "as positive figures has its planned, forecast and variance figures multiplied by -1 here (the "
+        "saving_sign column keeps what was printed: printed figure = value x -1 where it is positive). "
+        "Accounting brackets (1,595) and the unicode minus are negative. The Cambridgeshire tracker prints "
+        "£000; figures are multiplied by 1,000 here. A blank amount is kept empty and flagged in "
+        "cleaning_flags. Totals rows are not rows of this table: they are reconciled in the reconciliation table.",
         {
             "authority": AUTHORITY,
             "period": Col("string", "Month the tracker reports (YYYY-MM).", nullable=False, regex=MONTH),
@@ -111,15 +118,24 @@ TABLES: dict[str, Table] = {
             "title": Col("string", "Title of the saving.", nullable=False),
             "description": Col("string", "Description as printed. May contain HTML tags as text (never markup)."),
             "committee": Col("string", "Committee(s) the saving reports to, as printed (e.g. 'Adults, C&YP')."),
-            "investment_gbp": Col("Int64", "Investment in the year, £ (positive)."),
+            "investment_gbp": Col("Int64", "Investment in the year, £ (positive = spend; as printed, whatever "
+                                           "saving_sign says)."),
             **{f"planned_q{q}_gbp": Col("Int64", f"Original phasing, quarter {q}, £ (negative = saving).")
                for q in range(1, 5)},
-            "planned_total_gbp": Col("Int64", "Original saving for the year as printed, £ (negative = saving)."),
+            "planned_total_gbp": Col("Int64", "Original saving for the year, £ (negative = saving)."),
             **{f"forecast_q{q}_gbp": Col("Int64", f"Current forecast phasing, quarter {q}, £ (negative = saving).")
                for q in range(1, 5)},
-            "forecast_total_gbp": Col("Int64", "Forecast saving for the year as printed, £ (negative = saving)."),
-            "variance_gbp": Col("Int64", "Variance from plan as printed, £: forecast minus planned, so positive = "
-                                         "shortfall against the planned saving, negative = over-delivery."),
+            "forecast_total_gbp": Col("Int64", "Forecast saving for the year, £ (negative = saving); empty when the "
+                                               "tracker has no forecast yet (flagged)."),
+            "variance_gbp": Col("Int64", "Variance from plan, £: forecast minus planned (negative = saving), so "
+                                         "positive = shortfall against the planned saving, negative = "
+                                         "over-delivery. A tracker printing the opposite is refused."),
+            "saving_sign": Col("string", "How the tracker printed a saving (manifest saving_sign): negative (figures "
+                                         "as printed) or positive (planned, forecast and variance printed with the "
+                                         "opposite sign; multiplied by -1 here).", nullable=False,
+                               isin=("negative", "positive")),
+            "brackets_printed": Col("boolean", "True when an amount of this line was printed in accounting brackets, "
+                                               "e.g. (1,595), read as negative.", nullable=False),
             "complete": Col("boolean", "Saving complete? (Yes/No as printed)."),
             "rag": Col("string", "Delivery status: Red, Amber, Green, or empty (a printed 0 is not a colour).",
                        isin=("Red", "Amber", "Green")),
@@ -598,15 +614,39 @@ def check(name: str, frame: pd.DataFrame) -> None:
         schema(name).validate(out, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
+        located = _located(name, out, cases.head(50))
+        if located and len(located) == min(len(cases), 50):
+            InputErrors.raise_if_any(located)  # every failing row named by its file and line
         lines = [f"table {name}: {len(cases)} value(s) break the schema"]
         for case in cases.head(10).itertuples(index=False):
             lines.append(f"  column {case.column}: {case.check} failed for {case.failure_case!r} (row {case.index})")
         raise SchemaError("\n".join(lines)) from None
 
 
+def _located(name: str, frame: pd.DataFrame, cases: pd.DataFrame) -> list[InputError]:
+    """Schema failures as :class:`InputError` naming the source file and line (sheet, row) of the
+    offending row - every row carries ``source_file`` and ``source_line``."""
+    if not {"source_file", "source_line"} <= set(frame.columns):
+        return []
+    out = []
+    for case in cases.itertuples(index=False):
+        index = case.index
+        if index is None or pd.isna(index) or index not in frame.index:
+            return []
+        row = frame.loc[index]
+        sheet = row.get("source_sheet") if "source_sheet" in frame.columns else None
+        out.append(InputError(str(row["source_file"]), line=None if pd.isna(row["source_line"]) else int(row["source_line"]),
+                              sheet=None if sheet is None or pd.isna(sheet) else str(sheet), column=str(case.column),
+                              expected=f"a value passing {case.check} (table {name}, see the data dictionary)",
+                              found=str(case.failure_case)))
+    return out
+
+
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
     if str(values.dtype) == dtype:
         return values
+    if dtype == "string" and isinstance(values.dtype, pd.StringDtype):
+        return values.astype("string")  # str (pandas' default) -> string: no detour through objects
     if dtype in ("Int64", "Float64") and values.dtype.kind in "iuf":
         return values.astype(dtype)
     objects = values.astype("object")
@@ -643,7 +683,13 @@ def data_dictionary() -> pd.DataFrame:
 def data_dictionary_markdown() -> str:
     """The data dictionary as Markdown, table by table."""
     parts = ["# Data dictionary", "",
-             "Generated from `src/analysis/schemas.py` by `python -m analysis ingest`. Do not edit by hand.", ""]
+             "Generated from `src/analysis/schemas.py` by `python -m analysis ingest`. Do not edit by hand.", "",
+             "Each table is a Parquet file and a CSV copy. In the CSV copies (written by `analysis.spreadsheet`, "
+             "like every CSV and XLSX the project writes) a text cell that starts with `=`, `+`, `-`, `@`, a tab "
+             "or a carriage return is prefixed with `'`, so a spreadsheet shows it as text and never runs it as a "
+             "formula; numbers are written as numbers, text is quoted, a missing value is empty. The Parquet "
+             "files hold every text exactly as read. `_tables.json` lists every file with its sha256, producer "
+             "and inputs; readers check each table against it.", ""]
     for table_name, table in TABLES.items():
         parts += [f"## `{table_name}`", "", table.description, ""]
         parts += [n for n in table.notes] + ([""] if table.notes else [])

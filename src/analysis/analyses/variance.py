@@ -182,7 +182,7 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.Data
     rank = {"Red": 0, "Amber": 1, "Green": 2}
 
     def derived(row) -> str | None:
-        if row._merge != "both":
+        if row._merge != "both" or pd.isna(row.drift_gbp):  # a blank forecast: no direction to derive
             return None
         if row.drift_gbp > 0:
             return "improving"
@@ -203,7 +203,8 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.Data
     lines = lines.sort_values("reference").reset_index(drop=True)
     both = lines[lines.presence == "both months"]
     rag_changes = both[both.rag_previous.fillna("") != both.rag_current.fillna("")]
-    disagrees = both[both.direction_printed.notna() & (both.direction_printed != both.direction_derived)]
+    disagrees = both[both.direction_printed.notna() & both.direction_derived.notna()
+                     & (both.direction_printed != both.direction_derived)]
     total = pd.Series({
         "forecast_saving_previous_gbp": int(prev.forecast_saving_gbp.sum()),
         "forecast_saving_current_gbp": int(cur.forecast_saving_gbp.sum()),

@@ -1,10 +1,11 @@
 """Ingest: ``data/raw`` (as delivered) -> validated tidy tables in ``data/processed``.
 
 :func:`ingest` reads every document listed in the raw folder's manifest with the reader for its
-kind, reconciles every printed total it meets, validates every table against
-:mod:`analysis.schemas` and returns them.  :func:`run_ingest` also writes them (Parquet + CSV +
-data dictionary) - into a temporary folder first, moved into place only when everything
-succeeded, so a bad input never leaves a half-written ``data/processed``.
+kind, stamps every row's lineage (:func:`stamp`: the document's authority, id and file - one
+helper for every reader), reconciles every printed total it meets, validates every table against
+:mod:`analysis.schemas` and returns them.  :func:`run_ingest` also publishes them (Parquet + CSV
++ data dictionary + ``_tables.json``) as one unit (:mod:`analysis.tableset`), so a bad input or
+a killed run never leaves a half-written or mixed ``data/processed``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .five_year_plan import read_five_year_plan
 from .mtfs import read_mtfs
 from .recovery_actions import read_recovery_actions
 from .savings_tracker import read_savings_tracker
+from ..tableset import pause_point
 from .writer import write_tables
 
 Reader = Callable[[SourceDocument, Checks], "pd.DataFrame | dict[str, pd.DataFrame]"]
@@ -72,34 +74,50 @@ def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
             errors.append(exc)
             continue
         for name, frame in ({table: out} if table else out).items():
-            parts[name].append(frame)
+            parts[name].append(stamp(name, frame, doc))
     InputErrors.raise_if_any(errors)
 
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLE_NAMES:
         if name in ("sources", "reconciliation"):
             continue
-        frames = [f for f in parts[name] if len(f)]
+        frames = [f for f in parts.pop(name) if len(f)]  # popped: the parts are freed once concatenated
         tables[name] = (schemas.conform(name, pd.concat(frames, ignore_index=True), validate=validate) if frames
                         else schemas.empty(name))
     _cross_document_checks(tables, checks, documents)
     tables["sources"] = schemas.conform("sources", _sources(documents), validate=validate)
     tables["reconciliation"] = schemas.conform("reconciliation", checks.frame(), validate=validate)
+    checks.rows.clear()
+    checks.frames.clear()
     return IngestResult({name: tables[name] for name in TABLE_NAMES}, documents)
 
 
 def run_ingest(raw_dir: Path, out_dir: Path) -> IngestResult:
-    """:func:`ingest`, then write every table atomically into ``out_dir``."""
+    """:func:`ingest`, then publish every table as one unit into ``out_dir``."""
     result = ingest(raw_dir, validate=False)  # the writer validates every table before writing
-    write_tables(result.tables, Path(out_dir))
+    pause_point("read")
+    write_tables(result.tables, Path(out_dir), result.documents)
     return result
+
+
+def stamp(table: str, frame: pd.DataFrame, doc: SourceDocument) -> pd.DataFrame:
+    """Every row's lineage from its document: ``document``, ``source_file``, and the document's
+    authority in ``authority`` (or ``subject_authority``, where ``authority`` names comparators)
+    unless the reader set it."""
+    columns = schemas.TABLES[table].columns
+    for column in ("authority", "subject_authority"):
+        if column in columns and column not in frame.columns:
+            frame[column] = doc.authority
+    frame["document"] = doc.document
+    frame["source_file"] = doc.file
+    return frame
 
 
 def _sources(documents: list[SourceDocument]) -> pd.DataFrame:
     return pd.DataFrame([{
         "document": d.document, "file": d.file, "kind": d.kind, "authority": d.authority, "paper": d.paper,
         "date": d.date, "period_covered": d.period_covered, "period": d.period or None, "unit": d.unit,
-        "sha256": d.sha256.lower()} for d in documents])
+        "sha256": d.sha256.lower(), "saving_sign": d.saving_sign or None} for d in documents])
 
 
 def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,

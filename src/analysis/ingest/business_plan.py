@@ -58,10 +58,6 @@ def read_business_plan(doc: SourceDocument, checks: Checks) -> dict[str, pd.Data
         "budget_demand_funding": _demand_funding(doc, lines, *found["budget_demand_funding"]),
         "budget_proposals": _proposals(doc, lines, checks),
     }
-    for frame in out.values():
-        frame.insert(0, "authority", doc.authority)
-        frame["document"] = doc.document
-        frame["source_file"] = doc.file
     return out
 
 

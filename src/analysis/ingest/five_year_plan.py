@@ -97,9 +97,6 @@ def _table3(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
                                 f"rate_per_10k: second figure in the same cell ({raw_rate!r}) read as the "
                                 f"{financial_year(rate_m.group('fy'))} rate"])})
     frame = pd.DataFrame.from_records(records)
-    frame.insert(0, "subject_authority", doc.authority)
-    frame["document"] = doc.document
-    frame["source_file"] = doc.file
 
     members = frame[(frame.row_type == "authority") & (frame.year == year)]
     for avg in frame[frame.row_type == "stated_average"].itertuples():
@@ -145,7 +142,7 @@ def _table6(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
             "rate_source_line": line.number if rate is not None else None,
             "figure_basis": "printed", "table_name": "Table 6", "source_line": line.number, "cleaning_flags": None,
         })
-    frame = _cla_frame(doc, records)
+    frame = pd.DataFrame.from_records(records)  # lineage is stamped by ingest (analysis.ingest.stamp)
     add_rate_checks(doc, frame, "cla_trajectories", "Table 6", checks)
     return frame
 
@@ -163,14 +160,6 @@ def plan_made(lines: list[Line], pattern: str) -> str | None:
 def month_label(month: str) -> str:
     """``2014-10`` -> ``Oct 2014``."""
     return pd.Timestamp(f"{month}-01").strftime("%b %Y")
-
-
-def _cla_frame(doc: SourceDocument, records: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records)
-    frame.insert(0, "authority", doc.authority)
-    frame["document"] = doc.document
-    frame["source_file"] = doc.file
-    return frame
 
 
 def add_rate_checks(doc: SourceDocument, frame: pd.DataFrame, table: str, table_name: str, checks: Checks) -> None:
@@ -217,7 +206,7 @@ def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
             "forecast_variance_raw": cells[3] or None, "table_name": "Table 7", "source_line": line.number,
             "cleaning_flags": None,
         })
-    frame = _cla_frame(doc, records)
+    frame = pd.DataFrame.from_records(records)
     base = frame[frame.year == base_year]
     for row in frame[frame.reduction_gbp.notna()].itertuples():
         computed = int(base.total_placement_cost_gbp.iloc[0] - row.total_placement_cost_gbp) if len(base) else None

@@ -99,11 +99,7 @@ def read_recovery_actions(doc: SourceDocument, checks: Checks) -> pd.DataFrame:
                kind="count", stated=max(numbers) if numbers else None, computed=len(set(numbers)), unit="count",
                source_file=doc.file, source_line=sections[-1][2] if sections else None,
                note="sections found: " + ", ".join(f"{n}. {t}" for n, t, _ in sections))
-    frame = pd.DataFrame.from_records(records)
-    frame.insert(0, "authority", doc.authority)
-    frame["document"] = doc.document
-    frame["source_file"] = doc.file
-    return frame
+    return pd.DataFrame.from_records(records)
 
 
 def _section_heading(cells: list[str]) -> tuple[int, str] | None:
@@ -169,7 +165,7 @@ def _action(doc: SourceDocument, line: Line, cells: list[str], mapping: dict[str
 
     raw_spend = cell("spend_raw")
     record["spend_raw"] = raw_spend or None
-    money = parse_money(raw_spend, doc.unit)
+    money = parse_money(raw_spend, doc.unit, brackets="magnitude")  # this paper prints income in brackets
     record["spend_gbp"], record["spend_basis"] = _spend(money)
     flags += [f"spend_gbp: {f}" for f in money.flags]
     if money.status in ("unparseable", "unknown"):

@@ -31,15 +31,67 @@ class Line:
 
 
 def read_lines(path: Path) -> list[Line]:
-    """The file's lines (UTF-8, BOM tolerated).  A byte that is not UTF-8 is an :class:`InputError`."""
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, line=line, expected="UTF-8 text (save the extract as UTF-8)",
-                         found=repr(data[exc.start: exc.start + 8])) from None
+    """The file's lines, decoded by :func:`decode_text`."""
+    text, _ = decode_text(path, Path(path).read_bytes())
     return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), start=1)]
+
+
+ENCODINGS_READ = "UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive (a workbook or document saved under a text name?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 / OLE file (a legacy .xls?)"),
+    (b"%PDF", "a PDF (extract its text first)"),
+)
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+    """Text of a delivered file and the encoding it was read in.
+
+    Read: UTF-8 (a BOM tolerated), UTF-16 with a BOM (what Excel's "Unicode text" writes), and
+    Windows-1252 (Excel's CSV on Windows) when the bytes are not UTF-8.  Refused by name, with
+    the line: UTF-32, UTF-16 without a BOM (NUL bytes), binary files, UTF-8 with a broken byte
+    (a file that is mostly UTF-8 is never reread as Windows-1252, which would garble every
+    ``£``), bytes that Windows-1252 does not define, and control characters.
+    """
+    expected = f"text in {ENCODINGS_READ}"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(path, expected=expected, found="UTF-32 text (save it as UTF-8)")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(path, expected=expected, found=what)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, encoding = data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(path, line=data[: exc.start].count(b"\n\x00") + 1, expected=expected,
+                             found="UTF-16 with a broken or missing last byte (cut off?)") from None
+    else:
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise InputError(path, line=line, expected=expected,
+                             found="NUL bytes: UTF-16 without a byte-order mark, or a binary file")
+        try:
+            text, encoding = data.decode("utf-8-sig"), "UTF-8"
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            bad = data[exc.start: exc.start + 4]
+            if _UTF8_MULTIBYTE.search(data):
+                raise InputError(path, line=line, expected=expected,
+                                 found=f"UTF-8 with an invalid byte {bad!r}") from None
+            undefined = _CP1252_UNDEFINED.search(data)
+            if undefined:
+                raise InputError(path, line=data[: undefined.start()].count(b"\n") + 1, expected=expected,
+                                 found=f"byte {undefined.group(0)!r}, which neither UTF-8 nor Windows-1252 "
+                                 "defines (another encoding?)") from None
+            text, encoding = data.decode("cp1252"), "Windows-1252"
+    control = _CONTROL.search(text)
+    if control:
+        raise InputError(path, line=text[: control.start()].count("\n") + 1, expected=expected,
+                         found=f"control character U+{ord(control.group(0)):04X} (a binary file?)")
+    return text, encoding
 
 
 # Letters from other scripts that look like Latin capitals (and the lower-case forms that PDF

@@ -1,49 +1,45 @@
-"""Writing processed tables: Parquet + CSV per table and the data dictionary, all or nothing."""
+"""Writing ingest's tables: each validated against its schema, then published as producer
+``ingest`` of the table set in ``data/processed`` (:func:`analysis.tableset.publish`): Parquet and
+a formula-neutralised CSV per table, the data dictionary, and ``_tables.json`` last - the whole
+folder replaced as one unit, the other producers' tables carried over."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from .. import schemas
+from .. import schemas, tableset
+from ..manifest import SourceDocument
+from ..spreadsheet import write_csv
 
+PRODUCER = "ingest"
 DICTIONARY_CSV = "data_dictionary.csv"
 DICTIONARY_MD = "data_dictionary.md"
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write every table (validated again on write) into a temporary folder beside ``out_dir``,
-    then move the files into ``out_dir``.  If anything fails, ``out_dir`` is untouched."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
-        written = []
-        for name, frame in tables.items():
-            frame = schemas.conform(name, frame)
-            frame.to_parquet(staging / f"{name}.parquet", index=False, engine="pyarrow")
-            frame.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
-            written += [f"{name}.parquet", f"{name}.csv"]
-        schemas.data_dictionary().to_csv(staging / DICTIONARY_CSV, index=False, lineterminator="\n")
-        (staging / DICTIONARY_MD).write_text(schemas.data_dictionary_markdown(), encoding="utf-8")
-        written += [DICTIONARY_CSV, DICTIONARY_MD]
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in written:  # same file system: each replace is atomic, and none can fail half-way
-            (staging / name).replace(out_dir / name)
-        return [out_dir / name for name in written]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, documents: list[SourceDocument] | None = None
+                 ) -> dict:
+    """Validate every table (again) and publish them with the data dictionary into ``out_dir``.
+    If anything fails or the run is killed, ``out_dir`` keeps its previous complete set.  The
+    inputs recorded are ``documents`` (default: the files the ``sources`` table lists)."""
+    checked = {name: schemas.conform(name, frame) for name, frame in tables.items()}
+    tableset.pause_point("validated")
+    if documents is not None:
+        inputs = {d.file: d.sha256.lower() for d in documents}
+    else:
+        sources = checked.get("sources", pd.DataFrame({"file": [], "sha256": []}))
+        inputs = dict(zip(sources["file"], sources["sha256"]))
+    made_from = {name: sorted(set(frame["source_file"].dropna().unique()) & set(inputs))
+                 if "source_file" in frame.columns else sorted(inputs) for name, frame in checked.items()}
+    return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs,
+                            extra=dictionary_files(), table_inputs=made_from)
 
 
-def read_table(name: str, processed: Path) -> pd.DataFrame:
-    """One processed table, typed as its schema says."""
-    path = Path(processed) / f"{name}.parquet"
-    if not path.is_file():
-        from ..errors import InputError
-
-        raise InputError(path, expected="a processed table: run `python -m analysis ingest` (or `make ingest`) first",
-                         found="no such file")
-    return pd.read_parquet(path)
+def dictionary_files() -> dict:
+    """The data dictionary (every table of every producer, from :mod:`analysis.schemas`) as the
+    extra files a producer publishes; whichever producer ran last owns them."""
+    return {
+        DICTIONARY_CSV: lambda p: write_csv(schemas.data_dictionary(), p),
+        DICTIONARY_MD: lambda p: p.write_text(schemas.data_dictionary_markdown(), encoding="utf-8"),
+    }

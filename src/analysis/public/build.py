@@ -186,17 +186,25 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
     return frame
 
 
-def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """The one place the public-statistics tables are written (atomically, validated again on
-    write) - so the writer can be switched to the two-producer table set in one line."""
-    from ..ingest.writer import write_tables
+def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
+                        files: dict[str, list[Path]] | None = None) -> dict:
+    """The one place the public-statistics tables are written: validated again, then published
+    as producer ``public-stats`` of the table set in ``out_dir`` (:func:`analysis.tableset.publish`:
+    ingest's tables carried over, ``_tables.json`` written last, the folder switched as one unit).
+    ``files`` (the downloads read) are recorded as the inputs, by name and sha256."""
+    from .. import tableset
+    from ..ingest.writer import dictionary_files
+    from ..manifest import sha256_of
 
-    return write_tables(tables, Path(out_dir))
+    checked = {name: schemas.conform(name, frame) for name, frame in tables.items()}
+    inputs = {p.name: sha256_of(p) for paths in (files or {}).values() for p in paths}
+    return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs,
+                            extra=dictionary_files())
 
 
 def run_public_stats(source: Path, out_dir: Path) -> PublicStatsResult:
     """:func:`build` from ``source`` (joining the papers' comparators already in ``out_dir``),
     then write the tables into ``out_dir``."""
     result = build(Path(source), Path(out_dir), validate=False)  # the writer validates before writing
-    write_public_tables(result.tables, Path(out_dir))
+    write_public_tables(result.tables, Path(out_dir), result.files)
     return result

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import paths
+from ..data import verify_tables
 from ..errors import ReportError
 from ..manifest import PERIOD_RE, read_manifest, sha256_of
 from .execute import STATUS_NA, Job, JobResult
@@ -293,6 +294,7 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
     check_periods(periods or ())
     specs, chosen = select_notebooks(notebooks_dir, only)
     values = check_extra(dict(extra or {}), specs)
+    verify_tables(None, processed_dir)  # one complete table set (_tables.json), before any kernel starts
     sources = read_sources(processed_dir, raw_dir)
     packs = resolve_packs(sources, authorities, periods)
     tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables], processed_dir)

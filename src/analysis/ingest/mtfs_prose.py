@@ -1,0 +1,233 @@
+"""The MTFS's prose (:mod:`.mtfs`): the per-year amounts its Financial Action Plan writes beside
+each opportunity, matched to the Financial Improvement Plan table, and the other figures its prose
+repeats from its tables - every one reconciled, none corrected.
+
+Extraction damage handled here: the action plan's saving column interleaved with the other
+columns and with words run together (``childrenleaving``): amounts are found by pattern
+(``2017/18: £85k``) and matched to the opportunity whose words they sit beside; ``£20.520``, a
+thousands separator read as a point.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import assumptions
+from ..manifest import SourceDocument
+from ..money import Money, parse_money
+from ..reconcile import Checks
+from .text_tables import Line, financial_year, require_line
+
+#: The paper says "The figures have also been rounded to the nearest £1k": half of that.
+ROUNDING_TOLERANCE_GBP = assumptions.PROSE_ROUNDING_TOLERANCE_GBP
+TABLE_NAME = "Financial Improvement Plan"
+
+
+def find_phrase(text: list[tuple[Line, str]], pattern: str) -> tuple[Line, re.Match] | None:
+    rx = re.compile(pattern)
+    for line, t in text:
+        m = rx.search(t)
+        if m:
+            return line, m
+    return None
+
+
+def fip_record(name: str, year: str, money: Money, starred: bool, row_type: str, line: int,
+                stated_in: str = "table", prose_text: str | None = None) -> dict:
+    flags = [f"amount: {f}" for f in money.flags]
+    return dict(opportunity=name, year=year, low_gbp=money.low_gbp, high_gbp=money.high_gbp,
+                amount_status=money.status, amount_raw=money.raw or None, in_revenue_budget=starred,
+                row_type=row_type, stated_in=stated_in, prose_opportunity_text=prose_text, source_line=line,
+                cleaning_flags="; ".join(flags) or None)
+
+
+
+# --------------------------------------------------------------------------------------------- action plan prose
+
+_STOP = set("a an and the of to in on for as at by with from within into or be is are this that will more less "
+            "its their our than through result".split())
+_YEAR_AMOUNT = re.compile(r"(?P<fy>20\d\d/\d\d)\s*:\s*(?P<amount>£\s*\d(?:[\d.,]*\d)?(?:\s?[kKmM]\b)?)"
+                          r"(?:\s*\((?P<note>[^)]*)\))?")
+_AMOUNT_OF_SAVINGS = re.compile(r"(?P<amount>£\s*\d[\d.,]*\s*[kKmM]?)\s+of\s+savings?\s+in\s+(?P<fy>20\d\d/\d\d)")
+
+
+@dataclass
+class _Statement:
+    amounts: list[tuple[str, str, str, int]]  # (financial year, amount text, whole match, line printed on)
+    label: str
+    block_heading: str
+    line: int
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2]
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def _action_plan_blocks(doc: SourceDocument, lines: list[Line]) -> list[tuple[str, list[tuple[Line, str]]]]:
+    """Blocks of the Financial Action Plan: (heading, [(line, saving-column text)])."""
+    start = require_line(doc.path, lines, r"Financial Action", "the 'Financial Action Plan' appendix")
+    end = require_line(doc.path, lines, r"^Financial Improvement Plan \d{4}/\d{2}", "the Financial Improvement Plan",
+                       start=start)
+    blocks: list[tuple[str, list[tuple[Line, str]]]] = []
+    for line in lines[start:end]:
+        cells = line.cells
+        if cells and cells[0].startswith("Activity"):
+            blocks.append(("", []))
+            continue
+        if not blocks or line.is_blank:
+            continue
+        heading, items = blocks[-1]
+        if not heading and cells[0]:
+            heading = " ".join(cells[0].split()[:14])
+        items.append((line, cells[2] if len(cells) > 2 else ""))
+        blocks[-1] = (heading, items)
+    return blocks
+
+
+def _statements(doc: SourceDocument, lines: list[Line]) -> list[_Statement]:
+    statements: list[_Statement] = []
+    for heading, items in _action_plan_blocks(doc, lines):
+        text, starts = "", []
+        for line, cell in items:
+            starts.append((len(text), line.number))
+            text += cell + " "
+        matches = sorted(list(_YEAR_AMOUNT.finditer(text)) + list(_AMOUNT_OF_SAVINGS.finditer(text)),
+                         key=lambda m: m.start())
+        previous_end, current = 0, None
+        for m in matches:
+            line_no = max(n for s, n in starts if s <= m.start())
+            if current is not None and m.start() - previous_end <= 3:
+                current.amounts.append((m.group("fy"), m.group("amount"), m.group(0), line_no))
+            else:
+                current = _Statement([(m.group("fy"), m.group("amount"), m.group(0), line_no)],
+                                     text[previous_end:m.start()].strip(), heading, line_no)
+                statements.append(current)
+            previous_end = m.end()
+    return statements
+
+
+def _match(statements: list[_Statement], opportunities: list[str]) -> dict[int, str]:
+    """Statement index -> opportunity, by the words they share (rarer words weigh more)."""
+    opp_tokens = {o: set(_tokens(o)) for o in opportunities}
+    def df(word):
+        return sum(any(_same_word(word, w) for w in ws) for ws in opp_tokens.values())
+    weight = {w: math.log((len(opportunities) + 1) / df(w)) for ws in opp_tokens.values() for w in ws}
+    scores = []
+    for i, st in enumerate(statements):
+        near, heading = set(_tokens(st.label[-400:])), set(_tokens(st.block_heading))
+        for o, ws in opp_tokens.items():
+            total = sum(weight[w] for w in ws) or 1.0
+            got = sum(weight[w] * (1.0 if any(_same_word(w, t) for t in near) else
+                                   0.5 if any(_same_word(w, t) for t in heading) else 0.0) for w in ws)
+            scores.append((got / total, i, o))
+    assigned: dict[int, str] = {}
+    taken: set[str] = set()
+    for score, i, o in sorted(scores, reverse=True):
+        if score < 0.3 or i in assigned or o in taken:
+            continue
+        assigned[i] = o
+        taken.add(o)
+    return assigned
+
+
+def action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, checks: Checks) -> pd.DataFrame:
+    ops = fip[fip.row_type == "opportunity"]
+    opportunities = list(dict.fromkeys(ops.opportunity))
+    statements = _statements(doc, lines)
+    assigned = _match(statements, opportunities)
+    records = []
+    for i, st in enumerate(statements):
+        name = assigned.get(i)
+        for fy_text, amount_text, whole, line_no in st.amounts:
+            fy = financial_year(fy_text)
+            money = parse_money(amount_text, "gbp")
+            if name is None:
+                checks.add(document=doc.document, table="financial_improvement_plan",
+                           item=f"action plan prose {whole!r}: vs Financial Improvement Plan", kind="repeated",
+                           stated=money.value_gbp, computed=None, unit="gbp", source_file=doc.file,
+                           source_line=line_no, note="could not tell which opportunity the prose describes: "
+                           + st.label[-120:])
+                continue
+            starred = bool(ops[ops.opportunity == name].in_revenue_budget.iloc[0])
+            records.append(fip_record(name, fy, money, starred, "opportunity", line_no, "action plan prose",
+                                       st.label[-160:]))
+            records[-1]["revenue_budget_year"] = ops.revenue_budget_year.iloc[0]
+            records[-1]["amount_raw"] = whole
+            table = ops[(ops.opportunity == name) & (ops.year == fy)]
+            computed = None
+            note = "the paper rounds its figures to the nearest £1k"
+            if len(table) and table.amount_status.iloc[0] == "value":
+                computed = int(table.low_gbp.iloc[0])
+            else:
+                note = f"the table prints {table.amount_raw.iloc[0] if len(table) else 'nothing'} for {fy}"
+            checks.add(document=doc.document, table="financial_improvement_plan",
+                       item=f"{name} {fy}: action plan prose ({whole}) vs table", kind="repeated",
+                       stated=money.value_gbp, computed=computed, unit="gbp", tolerance=ROUNDING_TOLERANCE_GBP,
+                       source_file=doc.file, source_line=line_no, note=note)
+    return pd.DataFrame.from_records(records)
+
+
+# --------------------------------------------------------------------------------------------- other prose
+
+
+def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, checks: Checks) -> None:
+    text = [(ln, ln.text.replace("**", "")) for ln in lines]
+
+    def money(m: re.Match, group: str) -> int | None:
+        return parse_money(m.group(group)).value_gbp
+
+    def add(item, kind, stated, computed, line: Line | int | None, note="", tolerance=0.0):
+        checks.add(document=doc.document, table="paper prose", item=item, kind=kind, stated=stated,
+                   computed=computed, unit="gbp", tolerance=tolerance, source_file=doc.file,
+                   source_line=line.number if isinstance(line, Line) else line, note=note)
+
+    def table_cell(opportunity_pattern: str, year: str) -> tuple[int | None, int | None]:
+        """The table's figure for an opportunity and year, and the line it is printed on."""
+        rows = fip[(fip.stated_in == "table") & (fip.year == year) &
+                   fip.opportunity.str.contains(opportunity_pattern, case=False, regex=True)]
+        if rows.empty:
+            return None, None
+        value = int(rows.low_gbp.iloc[0]) if rows.amount_status.iloc[0] == "value" else None
+        return value, int(rows.source_line.iloc[0])
+
+    # 1.1 reserves contributions and 8.3 the investment to return
+    reserves = find_phrase(text, r"contributions from central reserves of respectively (?P<a>£[\d.]+m) and (?P<b>£[\d.]+m)")
+    returned = find_phrase(text, r"return the (?P<total>£[\d.]+m) investment from Council reserves")
+    add("£ investment from reserves to return (8.3) = the two contributions from reserves (1.1)", "total",
+        money(returned[1], "total") if returned else None,
+        (money(reserves[1], "a") + money(reserves[1], "b")) if reserves else None,
+        returned[0] if returned else None, note="" if reserves and returned else "statement not found")
+    # 5.3.1 residential: number x average = total
+    resi = find_phrase(text, r"Spending on the (?P<n>\d+) children currently in residential placements costs around "
+                       r"(?P<total>£[\d.]+m).*?average placement cost of (?P<avg>£\d+k)")
+    add("residential placements: cost around £Xm (5.3.1) = children x average placement cost", "product",
+        money(resi[1], "total") if resi else None,
+        int(resi[1].group("n")) * money(resi[1], "avg") if resi else None, resi[0] if resi else None,
+        note="tolerance £50k: the total is printed to £0.1m" if resi else "statement not found", tolerance=assumptions.PRINTED_TO_0_1M_TOLERANCE_GBP)
+    # 5.5.3 staffing: full-year value less the vacancy target = net saving; plus business support posts
+    full = find_phrase(text, r"full year value of around (?P<v>£\d+k)")
+    net = find_phrase(text, r"around (?P<v>£\d+k) of net savings")
+    target = find_phrase(text, r"vacancy management target of (?P<v>£\d+k)")
+    posts = find_phrase(text, r"further saving of around (?P<v>£\d+k)")
+    if full and net and target:
+        add("5.5.3 net staffing saving = full-year value - vacancy management target", "difference",
+            money(net[1], "v"), money(full[1], "v") - money(target[1], "v"), net[0])
+    if net and posts:
+        staffing, staffing_line = table_cell(r"^Staffing", "2017-18")
+        add("Staffing and Support Costs 2017-18 (table) = net staffing saving + business support posts (5.5.3)",
+            "total", staffing, money(net[1], "v") + money(posts[1], "v"), staffing_line or posts[0],
+            note=f"parts stated on line {posts[0].number} (paragraph 5.5.3)")
+    # 5.6.1 adoption timeliness saving vs the table
+    adopt = find_phrase(text, r"saving of around (?P<v>£\d+k) per annum based on reducing adoption timescales")
+    if adopt:
+        add("Acceleration of Adoption 2017-18: paragraph 5.6.1 vs table", "repeated", money(adopt[1], "v"),
+            table_cell(r"^Acceleration of Adoption", "2017-18")[0], adopt[0],
+            note="the paper rounds its figures to the nearest £1k", tolerance=ROUNDING_TOLERANCE_GBP)
