@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..presentation import charts
-from ..presentation.display import rate as rate_text
+from ..presentation.numbers import rate as rate_text
 
 RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
 
@@ -47,7 +47,7 @@ def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) ->
 @charts.styled
 def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str) -> Figure:
     """The authority's rate year by year against its neighbours' mean, its region and England."""
-    fig, ax = charts.new_figure(width=9.0, height=5.0)
+    fig, ax = charts.new_figure(height=5.0)
     x = frame.year.astype(int)
     ax.plot(x, frame.rate_per_10k.astype(float), color=charts.FOCUS, marker="o", linewidth=2.2, label=authority)
     ax.plot(x, frame.neighbours_mean_per_10k.astype(float), color=charts.AVERAGE, linestyle=(0, (4, 3)),
@@ -80,7 +80,7 @@ def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority:
     figures (blue markers) at 31 March; ``measure`` number or rate."""
     plan_col, actual_col = (("plan_number", "number") if measure == "number"
                             else ("plan_rate_per_10k", "rate_per_10k"))
-    fig, ax = charts.new_figure(width=9.0, height=5.4)
+    fig, ax = charts.new_figure(height=5.4)
     for i, (series, group) in enumerate(plans.groupby("series", sort=False)):
         colour = charts.SERIES[(i + 1) % len(charts.SERIES)]
         label = group.series_label.iloc[0]

@@ -170,10 +170,13 @@ def _break_marks(ax, bars) -> None:
 @styled
 def range_bars(labels: Sequence[str], low: Sequence[float], high: Sequence[float], *, colours: Sequence[str],
                title: str, subtitle: str = "", xlabel: str, source: str,
-               value_format: Callable[[float], str] | None = None, legend: Sequence[Patch] = ()) -> Figure:
+               value_format: Callable[[float], str] | None = None, legend: Sequence = (),
+               marks: Sequence[Sequence[float]] = ()) -> Figure:
     """Horizontal bars from 0 to ``low`` (solid) extended to ``high`` (hatched, white with the
-    bar's colour as edge) where they differ; each labelled "low to high"; ``legend`` patches
-    are shown above the plot (with the hatch's meaning added)."""
+    bar's colour as edge) where they differ; each labelled "low to high"; ``legend`` handles
+    are shown above the plot (with the hatch's meaning added).  ``marks`` (one sequence of
+    values per bar, may be empty) are drawn as black ticks on the bar; the label starts past
+    them."""
     fig, ax = new_figure(height=max(2.8, 0.36 * len(labels) + 2.0))
     y = np.arange(len(labels))
     low_v = np.asarray(low, dtype=float)
@@ -181,9 +184,14 @@ def range_bars(labels: Sequence[str], low: Sequence[float], high: Sequence[float
     ax.barh(y, low_v, color=colours, height=0.66)
     ax.barh(y, high_v - low_v, left=low_v, color="white", edgecolor=colours, hatch="///", height=0.66, linewidth=0.8)
     fmt = value_format or numbers.money
-    for yi, lo, hi in zip(y, low_v, high_v):
+    marks = list(marks) or [()] * len(labels)
+    for yi, row in zip(y, marks):
+        if len(row):
+            ax.scatter([float(v) for v in row], [yi] * len(row), marker="|", s=300, color=TEXT, linewidths=2,
+                       zorder=3)
+    for yi, lo, hi, row in zip(y, low_v, high_v, marks):
         text = fmt(lo) if fmt(lo) == fmt(hi) else f"{fmt(lo)} to {fmt(hi)}"
-        ax.annotate(text, (hi, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=LABEL_FONT,
+        ax.annotate(text, (max([hi] + [float(v) for v in row]), yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=LABEL_FONT,
                     color=TEXT)
     ax.set_yticks(y, [wrap_chars(lab, 40) for lab in labels], fontsize=LABEL_FONT)
     ax.invert_yaxis()

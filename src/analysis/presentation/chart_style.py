@@ -178,13 +178,14 @@ def gbp_unit_for(values: Sequence[float]) -> str:
 
 
 def legend_above(ax: Axes, handles: Sequence | None = None, labels: Sequence[str] | None = None) -> None:
-    """A legend in a row (or rows) above the plot frame, never on the data."""
+    """A legend in a row (or rows) above the plot frame, right-aligned with it (long tick labels
+    on the left cannot push it off the figure), never on the data."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
     elif labels is None:
         labels = [h.get_label() for h in handles]
     fig = ax.get_figure()
-    room = fig.bbox.width * 0.9
+    room = fig.bbox.width * 0.8  # the plot frame starts about a tenth of the width in
     ncols = len(handles)
     while ncols > 1:
         widths = [text_width(fig, lab, 8.5) + 35 for lab in labels]
@@ -192,7 +193,7 @@ def legend_above(ax: Axes, handles: Sequence | None = None, labels: Sequence[str
         if max(sum(r) for r in rows) <= room:
             break
         ncols -= 1
-    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols, frameon=False,
+    ax.legend(handles, labels, loc="lower right", bbox_to_anchor=(1, 1.01), ncols=ncols, frameon=False,
               borderaxespad=0.2, handlelength=1.4, columnspacing=1.4, fontsize=8.5)
 
 
@@ -231,9 +232,7 @@ def label_bars(ax: Axes, bars, labels: Sequence[str], *, horizontal: bool, insid
             continue
         x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()
         length = w if horizontal else h
-        end = (x + w, y + h / 2) if horizontal else (x + w / 2, y + h)
-        if length < 0:
-            end = (x, y + h / 2) if horizontal else (x + w / 2, y)
+        end = (x + w, y + h / 2) if horizontal else (x + w / 2, y + h)  # the far end, whatever the sign
         sign = -1 if length < 0 else 1
         extent = bar.get_window_extent()
         room = extent.width if horizontal else extent.height
