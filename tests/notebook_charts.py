@@ -47,3 +47,32 @@ def charts_of(path: Path, parameters: dict[str, object]) -> list[Drawn]:
             if "parameters" in cell.metadata.get("tags", []):
                 namespace.update(parameters)
     return drawn
+
+
+def public_charts(tables: dict, processed_dir: Path) -> list[Drawn]:
+    """Every chart of the public-statistics benchmarks (``analysis.analyses.benchmark_charts``)
+    drawn for Torbay on the public tables: the paper's comparator year and the latest model,
+    its series, its plans against what was published, spend and the paper's comparator
+    reproduced."""
+    from analysis import data
+    from analysis.analyses import benchmark_charts as bc
+    from analysis.analyses import benchmarks, outcomes
+
+    pub = benchmarks.PublicData(tables["cla_rates"], tables["statistical_neighbours"], tables["cla_spend"],
+                                tables["public_measures"])
+    figures = []
+    for year, model in ((2013, "paper_2013"), (2025, "2025")):
+        table = benchmarks.comparator(pub, "Torbay", year, model)
+        figures.append(bc.chart_comparator(table, benchmarks.summary(pub, table, year, model), source="DfE"))
+    series = benchmarks.series(pub, "Torbay", "2025")
+    figures.append(bc.chart_series(series, "Torbay", "2025", source="DfE"))
+    plans = outcomes.plan_vs_outcome(data.load("cla_trajectories", processed_dir), pub, "Torbay")
+    for measure in ("number", "rate"):
+        figures.append(bc.chart_plan_vs_outcome(plans, series, "Torbay", measure=measure, source="DfE"))
+    for fy, column in (("2013-14", "spend_per_child_gbp"), ("2023-24", "weekly_unit_cost_gbp")):
+        figures.append(bc.chart_spend(benchmarks.spend(pub, "Torbay", fy, "2025"), column, authority="Torbay",
+                                      financial_year=fy, source="DfE"))
+    paper = outcomes.reproduce_paper(data.load("comparator_rates", processed_dir), pub, "Torbay", "2012-13",
+                                     data.load("cla_trajectories", processed_dir))
+    figures.append(bc.chart_paper_reproduction(paper, subject="Torbay", source="DfE"))
+    return [Drawn("public", i, fig, "", charts.svg(fig, "")) for i, fig in enumerate(figures, start=1)]

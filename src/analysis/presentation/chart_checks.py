@@ -128,10 +128,11 @@ def _render(fig: Figure) -> tuple[list[Text], object]:
 
 
 def _background(fig: Figure, texts: list[Text]) -> np.ndarray:
-    """The figure rendered without its texts (RGB 0-1, rows from the top)."""
+    """The figure rendered without its texts and grid lines (RGB 0-1, rows from the top)."""
     from . import charts
 
-    states = [(t, t.get_visible()) for t in texts]
+    grid = [g for ax in fig.axes for g in (*ax.xaxis.get_gridlines(), *ax.yaxis.get_gridlines())]
+    states = [(t, t.get_visible()) for t in [*texts, *grid]]  # grid lines are decoration: text may cross them
     for t, _ in states:
         t.set_visible(False)
     try:

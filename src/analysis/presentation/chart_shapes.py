@@ -50,7 +50,7 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Se
     for bar, value in zip(bars, values):
         text = value_format(value)
         start, width = value, (text_width(fig, text, LABEL_FONT) + 8) * per_px
-        for line_value, _, _ in lines:
+        for line_value, _, _ in sorted(lines, key=lambda r: float(r[0])):  # left to right: past each in turn
             if start - 2 * per_px <= float(line_value) <= start + width:
                 start = float(line_value) + 2 * per_px
         ax.annotate(text, (start, bar.get_y() + bar.get_height() / 2), xytext=(4, 0), textcoords="offset points",
