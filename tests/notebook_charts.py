@@ -39,7 +39,9 @@ def charts_of(path: Path, parameters: dict[str, object]) -> list[Drawn]:
         drawn.append(Drawn(path.stem, len(drawn) + 1, fig, alt, real_svg(fig, alt)))
 
     namespace: dict[str, object] = {"display": lambda *a, **k: None, "__name__": "__notebook__"}
-    with mock.patch.object(charts, "show", record):
+    import IPython.display
+
+    with mock.patch.object(charts, "show", record), mock.patch.object(IPython.display, "display", lambda *a, **k: None):
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue

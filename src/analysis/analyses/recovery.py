@@ -288,7 +288,7 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
         side = -last_side if last_x and r.budget_gbp / last_x < 1.9 and last_side > 0 else 1
         previous[r.theme_number] = (float(r.budget_gbp), side)
         ax.annotate(f"{numbers.money(r.budget_gbp)} ×{r.actions}", (r.budget_gbp, y), xytext=(0, 9 if side > 0 else -10),
-                    textcoords="offset points", ha="center", va="bottom" if side > 0 else "top", fontsize=7.5,
+                    textcoords="offset points", ha="center", va="bottom" if side > 0 else "top", fontsize=charts.LABEL_FONT,
                     color=charts.TEXT)
     ax.set_xscale("log")
     ticks = [100_000, 300_000, 1_000_000, 3_000_000, 10_000_000, 30_000_000, 100_000_000]

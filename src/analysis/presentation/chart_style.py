@@ -46,7 +46,7 @@ DIRECTION_COLOURS = {"improving": RAG_COLOURS["Green"], "unchanged": OTHER, "wor
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#A6761D", "#505a5f"]
 PLANNED, FORECAST = SECONDARY_TEXT, FOCUS
 
-WIDTH = 6.7  # inches: 170 mm, the printable width of A4 portrait
+WIDTH = 170 / 25.4  # inches: 170 mm, the printable width of A4 portrait
 MIN_FONT = 8.0  # points: the smallest text on any chart
 TITLE_FONT, SUBTITLE_FONT, SOURCE_FONT, LABEL_FONT = 11.5, 9.0, 8.0, 8.0
 
