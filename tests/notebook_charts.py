@@ -18,6 +18,8 @@ from analysis.presentation import charts
 
 @dataclass
 class Drawn:
+    """A chart as shown: its figure, its alt text and the SVG the notebook outputs."""
+
     notebook: str
     index: int
     figure: Figure
@@ -33,15 +35,22 @@ def charts_of(path: Path, parameters: dict[str, object]) -> list[Drawn]:
     """Run the notebook at ``path`` in this process and return every chart it shows."""
     nb = nbformat.read(path, as_version=4)
     drawn: list[Drawn] = []
-    real_svg = charts.svg
+    real_show = charts.show
+    shown: list[tuple] = []
 
     def record(fig: Figure, alt: str = "") -> None:
-        drawn.append(Drawn(path.stem, len(drawn) + 1, fig, alt, real_svg(fig, alt)))
+        """The real ``charts.show``, its displayed SVG and alt text kept with the figure."""
+        shown.clear()
+        real_show(fig, alt)
+        (svg_object,), metadata = shown[-1]
+        drawn.append(Drawn(path.stem, len(drawn) + 1, fig, metadata["metadata"]["image/svg+xml"]["alt"],
+                           svg_object.data))
 
     namespace: dict[str, object] = {"display": lambda *a, **k: None, "__name__": "__notebook__"}
     import IPython.display
 
-    with mock.patch.object(charts, "show", record), mock.patch.object(IPython.display, "display", lambda *a, **k: None):
+    with mock.patch.object(charts, "show", record), \
+            mock.patch.object(IPython.display, "display", lambda *a, **k: shown.append((a, k))):
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -77,4 +86,5 @@ def public_charts(tables: dict, processed_dir: Path) -> list[Drawn]:
     paper = outcomes.reproduce_paper(data.load("comparator_rates", processed_dir), pub, "Torbay", "2012-13",
                                      data.load("cla_trajectories", processed_dir))
     figures.append(bc.chart_paper_reproduction(paper, subject="Torbay", source="DfE"))
-    return [Drawn("public", i, fig, "", charts.svg(fig, "")) for i, fig in enumerate(figures, start=1)]
+    return [Drawn("public", i, fig, charts.alt_text(fig), charts.svg(fig, charts.alt_text(fig)))
+            for i, fig in enumerate(figures, start=1)]
