@@ -121,10 +121,9 @@ def test_every_chart_in_the_committed_notebooks_has_its_finding_as_alt_text():
                 count += 1
                 label = html.unescape(re.search(r'aria-label="([^"]*)"', svg).group(1))
                 assert out["metadata"]["image/svg+xml"]["alt"] == label
-                title = re.search(r'<g id="text_\d+">\s*<!-- (.*?) -->', svg, re.S)
-                words = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
-                first_line = next(w for w in words if w.strip())
-                assert label.startswith(first_line.strip()), (path.name, label[:80], first_line)
+                lines = [html.unescape(t).strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+                # the title's first line, drawn in the chart, is where the accessible name starts
+                assert any(len(line) > 20 and label.startswith(line) for line in lines), (path.name, label[:80])
                 assert len(label) > 60
     assert count >= 17
 
