@@ -18,7 +18,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 from analysis.analyses import recovery
-from analysis.presentation import charts
+from analysis.presentation import charts, numbers
 from analysis.errors import InputError
 from analysis.money import format_gbp
 
@@ -280,7 +280,7 @@ def test_budget_chart_has_one_labelled_dot_per_distinct_budget(actions):
     ax = fig.axes[0]
     expected = _expected_budgets()
     labels = sorted(t.get_text() for t in ax.texts)
-    assert labels == sorted(f"{format_gbp(v)} ×{n}" for c in expected.values() for v, n in c.items())
+    assert labels == sorted(f"{numbers.money(v)} ×{n}" for c in expected.values() for v, n in c.items())
     assert len(ax.collections) == sum(len(c) for c in expected.values())
     colours = Counter(to_hex(c.get_facecolor()[0]) for c in ax.collections)
     repeated = sum(1 for c in expected.values() for n in c.values() if n > 1)

@@ -131,7 +131,7 @@ def test_charts_show_what_a_reader_checks(tracker):
     steps = variance.waterfall_steps(tracker, top_n=4)
     fig = variance.chart_waterfall(steps, source="003")
     assert len(fig.axes[0].patches) == len(steps) + 2
-    assert any("£20.538m planned to £16.656m forecast" in t.get_text() for t in fig.texts)
+    assert any("£20.5m planned to £16.7m forecast" in t.get_text() for t in fig.texts)  # £20,538k, £16,656k
 
 
 def test_chart_svg_is_deterministic_and_has_alt_text(tracker):

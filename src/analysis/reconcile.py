@@ -184,25 +184,37 @@ def chart_status(reconciliation: pd.DataFrame, *, source: str):
 
 
 def _chart_status(reconciliation: pd.DataFrame, *, source: str):
-    from .presentation import charts
+    from matplotlib.patches import Patch
+
+    from .presentation import charts, numbers
 
     counts = summarise(reconciliation)
-    fig, ax = charts.new_figure(height=3.6)
+    fig, ax = charts.new_figure(height=max(2.6, 0.4 * len(counts) + 2.0))
     left = [0] * len(counts)
-    colours = {OK: charts.RAG_COLOURS["Green"], MISMATCH: charts.RAG_COLOURS["Red"], NOT_COMPUTABLE: charts.OTHER}
-    labels = [f"Document {d}" for d in counts.document]
+    looks = {OK: (charts.RAG_COLOURS["Green"], ""), MISMATCH: (charts.RAG_COLOURS["Red"], "xx"),
+             NOT_COMPUTABLE: (charts.OTHER, "..")}
+    rows = list(range(len(counts)))
     for status in STATUSES:
-        values = list(counts[status])
-        ax.barh(labels, values, left=left, color=colours[status], label=status)
+        values = [int(v) for v in counts[status]]
+        colour, hatch = looks[status]
+        ax.barh(rows, values, left=left, color=colour, hatch=hatch, edgecolor="white", linewidth=0, height=0.6)
         left = [a + b for a, b in zip(left, values)]
+    for row, total in zip(rows, left):
+        words = [f"{numbers.count(counts.loc[row, c])} {w}" for c, w in
+                 ((OK, "agree"), (MISMATCH, "mismatch"), (NOT_COMPUTABLE, "not computable"))
+                 if c in counts.columns and int(counts.loc[row, c])]
+        ax.annotate(", ".join(words), (total, row), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=charts.LABEL_FONT, color=charts.TEXT)
+    ax.set_yticks(rows, [f"Document {d}" for d in counts.document])
     ax.invert_yaxis()
-    ax.legend(loc="lower right")
     ax.grid(axis="y", visible=False)
+    charts.legend_above(ax, [Patch(facecolor=looks[s][0], hatch=looks[s][1], edgecolor="white", label=label)
+                             for s, label in ((OK, "Agree"), (MISMATCH, "Mismatch"), (NOT_COMPUTABLE, "Not computable"))])
     mismatches = int(counts[MISMATCH].sum())
     worst = counts.sort_values(MISMATCH, ascending=False).iloc[0]
     title = (f"{mismatches} of {len(reconciliation)} printed figures do not agree with their own parts; document "
              f"{worst.document} has the most ({int(worst[MISMATCH])})" if mismatches else
              f"None of {len(reconciliation)} printed figures disagrees with its own parts")
     return charts.finish(fig, ax, title=title,
-                         subtitle="Reconciliation checks by document and status", xlabel="Checks (count)",
-                         source=source)
+                         subtitle="Reconciliation checks by document and status: agree, mismatch (hatched ×) and "
+                                  "not computable (dotted)", xlabel="Checks (count)", source=source)

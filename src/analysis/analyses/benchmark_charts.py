@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..presentation import charts
-from ..presentation.display import rate as rate_text
+from ..presentation import charts, numbers
+from ..presentation.numbers import rate as rate_text
 
 RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
 
@@ -47,7 +47,7 @@ def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) ->
 @charts.styled
 def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str) -> Figure:
     """The authority's rate year by year against its neighbours' mean, its region and England."""
-    fig, ax = charts.new_figure(width=9.0, height=5.0)
+    fig, ax = charts.new_figure(height=5.0)
     x = frame.year.astype(int)
     ax.plot(x, frame.rate_per_10k.astype(float), color=charts.FOCUS, marker="o", linewidth=2.2, label=authority)
     ax.plot(x, frame.neighbours_mean_per_10k.astype(float), color=charts.AVERAGE, linestyle=(0, (4, 3)),
@@ -56,13 +56,12 @@ def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str
     if frame.region_per_10k.notna().any():
         ax.plot(x, frame.region_per_10k.astype(float), color=charts.OTHER, linewidth=1.5, label="Region")
     for r in frame.dropna(subset=["rate_per_10k"]).tail(1).itertuples():
-        ax.annotate(rate_text(r.rate_per_10k), (r.year, r.rate_per_10k), xytext=(6, 4), textcoords="offset points",
+        ax.annotate(rate_text(r.rate_per_10k), (r.year, r.rate_per_10k), xytext=(7, 7), textcoords="offset points",
                     color=charts.FOCUS, fontweight="bold", fontsize=9)
-    ax.set_xticks(list(x))
-    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xticks(list(x), [str(v) if i % 2 == 0 or len(x) <= 8 else "" for i, v in enumerate(x)])
     ax.set_ylim(0, max(frame[["rate_per_10k", "neighbours_mean_per_10k", "england_per_10k"]].max(numeric_only=True)
                        .astype(float).max() * 1.15, 1))
-    ax.legend(loc="lower left")
+    charts.legend_above(ax)
     last = frame.dropna(subset=["rate_per_10k"]).iloc[-1] if frame.rate_per_10k.notna().any() else None
     title = (f"{authority}: {rate_text(last.rate_per_10k)} per 10,000 at 31 March {int(last.year)}, against "
              f"{rate_text(last.neighbours_mean_per_10k)} for its neighbours and {rate_text(last.england_per_10k)} in England"
@@ -80,7 +79,7 @@ def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority:
     figures (blue markers) at 31 March; ``measure`` number or rate."""
     plan_col, actual_col = (("plan_number", "number") if measure == "number"
                             else ("plan_rate_per_10k", "rate_per_10k"))
-    fig, ax = charts.new_figure(width=9.0, height=5.4)
+    fig, ax = charts.new_figure(height=5.4)
     for i, (series, group) in enumerate(plans.groupby("series", sort=False)):
         colour = charts.SERIES[(i + 1) % len(charts.SERIES)]
         label = group.series_label.iloc[0]
@@ -89,6 +88,8 @@ def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority:
             hi = group[group.bound == "high"].sort_values("year_end")
             ax.fill_between(lo.year_end, lo[plan_col].astype(float), hi[plan_col].astype(float), color=colour,
                             alpha=0.3, linewidth=0, label=label)
+            for bound in (lo, hi):  # the band's edges, in full colour
+                ax.plot(bound.year_end, bound[plan_col].astype(float), color=colour, linewidth=1.0)
         else:
             g = group.sort_values("year_end")
             ax.plot(g.year_end, g[plan_col].astype(float), color=colour, marker="s", markersize=3, linewidth=1.6,
@@ -98,13 +99,13 @@ def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority:
     ax.plot(shown.year, shown[actual_col].astype(float), linestyle="none", marker="o", markersize=7,
             color=charts.FOCUS, label="Published (DfE)", zorder=5)
     for r in shown.itertuples():
-        ax.annotate(f"{getattr(r, actual_col):,.0f}", (r.year, getattr(r, actual_col)), xytext=(0, 7),
-                    textcoords="offset points", ha="center", fontsize=7.5, color=charts.FOCUS)
+        ax.annotate(numbers.count(getattr(r, actual_col)), (r.year, getattr(r, actual_col)), xytext=(0, 9),
+                    textcoords="offset points", ha="center", fontsize=charts.LABEL_FONT, color=charts.FOCUS)
     ax.set_ylim(0, max(float(shown[actual_col].max() if len(shown) else 0),
                        float(plans[plan_col].max())) * 1.15)
-    ax.set_xticks(sorted(set(shown.year.astype(int)) | set(plans.year_end.astype(int))))
-    ax.tick_params(axis="x", labelsize=8)
-    ax.legend(loc="lower left", fontsize=7.5)
+    ticks = sorted(set(shown.year.astype(int)) | set(plans.year_end.astype(int)))
+    ax.set_xticks(ticks, [str(v) if i % 2 == 0 or len(ticks) <= 8 else "" for i, v in enumerate(ticks)])
+    charts.legend_above(ax)
     unit = "children" if measure == "number" else "per 10,000"
     end = plans[plans.year_end == plans.year_end.max()]
     actual_end = end[f"actual_{'number' if measure == 'number' else 'rate_per_10k'}"].iloc[0]
@@ -126,15 +127,15 @@ def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_y
             "weekly_unit_cost_gbp": "weekly unit cost per child looked after (£ a week)"}[column]
     rows = table[table.role != "England"].dropna(subset=[column])
     england = table[table.role == "England"][column]
-    lines = [] if england.isna().all() else [(float(england.iloc[0]), f"England £{float(england.iloc[0]):,.0f}",
+    lines = [] if england.isna().all() else [(float(england.iloc[0]), f"England {numbers.money(england.iloc[0])}",
                                               charts.NATIONAL)]
     me = table[table.role == "authority"][column]
     mean = rows[rows.role == "neighbour"][column].astype(float).mean()
-    title = (f"{financial_year}: {authority}'s {what.split(' (')[0]} was £{float(me.iloc[0]):,.0f}, against a "
-             f"neighbours' mean of £{mean:,.0f}" if not me.isna().all() and not pd.isna(mean)
+    title = (f"{numbers.year(financial_year)}: {authority}'s {what.split(' (')[0]} was {numbers.money(me.iloc[0])}, "
+             f"against a neighbours' mean of {numbers.money(mean)}" if not me.isna().all() and not pd.isna(mean)
              else f"{financial_year}: {what}")
     return charts.ranked_bars(list(rows.authority), list(rows[column].astype(float)), highlight=[authority],
-                              reference_lines=lines, value_format=lambda v: f"£{v:,.0f}", title=title,
+                              reference_lines=lines, value_format=numbers.money, title=title,
                               subtitle=f"{what.capitalize()}, {authority} and its statistical neighbours",
                               xlabel=what.capitalize(), source=source)
 
@@ -151,6 +152,6 @@ def chart_paper_reproduction(table: pd.DataFrame, *, subject: str, source: str) 
                                                        if missing else "")
     same = int((rows.difference == 0).sum())
     return charts.grouped_bars(labels, groups, colours=[charts.OTHER, charts.FOCUS], horizontal=True, money=False,
-                               value_labels=True, ylabel=RATE_LABEL, source=source, subtitle=subtitle,
+                               value_labels=True, value_format=lambda v: rate_text(v) if v else "–", ylabel=RATE_LABEL, source=source, subtitle=subtitle,
                                title=f"{subject}'s comparator reproduced from the public releases: {same} of "
                                      f"{len(rows)} figures exactly as printed")

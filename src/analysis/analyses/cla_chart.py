@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..presentation import charts
-from ..presentation.display import rate as rate_text
+from ..presentation.numbers import rate as rate_text
 from .cla import ACTUAL, value_column, baseline, restatement_differences, series_info, when
 
 
@@ -78,7 +78,7 @@ def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.Data
     unchanged = {lab for lab, g in unchanged.groupby("restated") if (g.number_difference == 0).all()}
     years = sorted(traj.year.unique())
     x = {y: i for i, y in enumerate(years)}
-    fig, ax = charts.new_figure(width=9.0, height=5.6)
+    fig, ax = charts.new_figure(height=5.6)
     for r in info[(info.series_kind != ACTUAL) & ~info.band].itertuples():
         part = traj[(traj.series == r.series) & (traj.bound == "central")].sort_values("year")
         label = r.label + (" - same figures" if r.label in unchanged else "")
@@ -106,7 +106,8 @@ def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.Data
         ax.axhline(value, color=charts.AVERAGE, linestyle=(0, (4, 3)), linewidth=1.4)
         text = (f"Target: neighbours' average {goal.rate_per_10k:,.1f} per 10,000 ≈ {goal.number:,.0f} children"
                 .replace(".0 per", " per"))
-        ax.text(-0.4, value, text, ha="left", va="bottom", fontsize=8.5, color=charts.AVERAGE)
+        ax.annotate(text, (-0.5, value), xytext=(3, -3), textcoords="offset points", ha="left", va="top",
+                    fontsize=8.5, color=charts.AVERAGE)  # below the line, where the plans are above it
     for r in dist.itertuples():
         xi = x[r.year] + 0.12
         top = r.high if r.distance_low >= 0 else r.low
@@ -119,7 +120,7 @@ def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.Data
     ax.set_xlim(-0.5, len(years) - 0.5)
     ax.set_ylim(0, float(traj[col].max()) * 1.12)
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="lower left", fontsize=8.5)
+    charts.legend_above(ax)
     ylabel = ("Children looked after (number)" if measure == "number"
               else "Children looked after per 10,000 children aged 0-17")
     base = dist.attrs.get("baseline") or baseline(traj)

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from .. import assumptions
 from ..errors import InputError
 from ..presentation import charts
-from ..presentation.display import rate as rate_text
+from ..presentation.numbers import rate as rate_text
 
 AVERAGES = ("mean", "median")
 RATE_UNIT = "children looked after per 10,000 children aged 0-17"

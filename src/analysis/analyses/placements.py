@@ -22,9 +22,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..money import format_gbp
-from ..presentation import charts
-from ..presentation.display import printed_year
+from ..presentation import charts, numbers
 
 #: agreement of a printed figure with the recomputed one
 AGREES, WITHIN_ROUNDING, DISAGREES = "agrees", "within rounding", "disagrees"
@@ -158,82 +156,74 @@ def slippage_reconciliation(slippage: pd.DataFrame) -> pd.DataFrame:
 
 
 def _year_ticks(ax, years) -> None:
-    ax.set_xticks(range(len(years)), [printed_year(y) for y in years])
+    ax.set_xticks(range(len(years)), [numbers.year(y) for y in years])
 
 
 @charts.styled
 def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, source: str) -> Figure:
-    """Left: total placement cost by year (bars).  Right: the reduction against the baseline year,
-    as printed and as recomputed from the costs, side by side for each later year."""
+    """Top: total placement cost by year (bars).  Bottom: the reduction against the baseline
+    year, as printed and as recomputed from the costs, side by side for each later year."""
     summary = reduction_summary(reduction_table)
-    fig, (left, right) = charts.new_figure(width=11.0, height=4.8, ncols=2)
+    base = numbers.year(summary.baseline_year)
+    fig, (top, bottom) = charts.new_figure(height=6.6, nrows=2)
     years = list(trajectory.year)
     cost = [float(v) for v in trajectory.total_placement_cost_gbp]
-    bars = left.bar(range(len(years)), cost, color=charts.FOCUS, width=0.65)
-    left.bar_label(bars, labels=[format_gbp(v) for v in cost], padding=2, fontsize=8)
-    _year_ticks(left, years)
-    left.yaxis.set_major_formatter(charts.gbp_formatter("m"))
-    left.set_ylabel("Total placement cost (£)")
-    left.set_xlabel("Financial year")
-    left.set_title("Total placement cost", fontsize=10, loc="left")
-    left.grid(axis="x", visible=False)
-    left.set_ylim(0, max(cost) * 1.12)
+    bars = top.bar(range(len(years)), cost, color=charts.FOCUS, width=0.6)
+    charts.label_bars(top, bars, [numbers.money(v) for v in cost], horizontal=False)
+    _year_ticks(top, years)
+    charts.money_axis(top.yaxis)
+    top.set_ylabel("Total placement cost (£)")
+    top.set_title("Total placement cost by year", fontsize=9.5, loc="left")
+    top.grid(axis="x", visible=False)
+    top.set_ylim(0, max(cost) * 1.1)
 
     later = list(reduction_table.year)
     x = range(len(later))
     printed = [float(v) if pd.notna(v) else float("nan") for v in reduction_table.reduction_printed_gbp]
     recomputed = [float(v) for v in reduction_table.reduction_recomputed_gbp]
-    b1 = right.bar([i - 0.2 for i in x], printed, width=0.4, color=charts.PLANNED, label="Printed in the paper")
-    b2 = right.bar([i + 0.2 for i in x], recomputed, width=0.4, color=charts.FOCUS,
-                   label=f"Recomputed: {printed_year(summary.baseline_year)} cost minus the year's cost")
-    right.bar_label(b1, labels=[format_gbp(v) if v == v else "not printed" for v in printed], padding=2,
-                    fontsize=7)
-    right.bar_label(b2, labels=[format_gbp(v) for v in recomputed], padding=2, fontsize=7)
-    _year_ticks(right, later)
-    right.yaxis.set_major_formatter(charts.gbp_formatter("m"))
-    right.set_ylabel(f"Reduction compared to {printed_year(summary.baseline_year)} (£)")
-    right.set_xlabel("Financial year")
-    right.set_title(f"Reduction compared to {printed_year(summary.baseline_year)}", fontsize=10, loc="left")
-    right.grid(axis="x", visible=False)
-    right.set_ylim(0, max(v for v in printed + recomputed if v == v) * 1.45)  # room for the legend
-    right.legend(loc="upper left")
-    title = (f"The printed reduction against {printed_year(summary.baseline_year)} differs from the paper's own costs in "
+    b1 = bottom.bar([i - 0.2 for i in x], [0.0 if v != v else v for v in printed], width=0.38,
+                    color=charts.PLANNED, label="Printed in the paper")
+    b2 = bottom.bar([i + 0.2 for i in x], recomputed, width=0.38, color=charts.FOCUS,
+                    label=f"Recomputed: the {base} cost minus the year's cost")
+    charts.label_bars(bottom, b1, [numbers.money(v) if v == v else "not printed" for v in printed], horizontal=False)
+    charts.label_bars(bottom, b2, [numbers.money(v) for v in recomputed], horizontal=False)
+    _year_ticks(bottom, later)
+    charts.money_axis(bottom.yaxis)
+    bottom.set_ylabel(f"Reduction on {base} (£)")
+    bottom.set_xlabel("Financial year")
+    bottom.grid(axis="x", visible=False)
+    bottom.set_ylim(0, max(v for v in printed + recomputed if v == v) * 1.1)
+    charts.legend_above(bottom)
+    title = (f"The printed reduction against {base} differs from the paper's own costs in "
              f"{summary.years_differ} of {summary.years_compared} years")
-    return charts.finish(fig, left, title=title,
-                         subtitle=f"Total CLA placement cost by year, and the reduction against "
-                                  f"{printed_year(summary.baseline_year)} as printed and as recomputed (£)",
-                         source=source)
+    return charts.finish(fig, bottom, title=title,
+                         subtitle=f"Total placement cost for children looked after by year, and the reduction "
+                                  f"against {base} as printed and as recomputed (£)", source=source)
 
 
 @charts.styled
 def chart_slippage(monthly: pd.DataFrame, *, source: str) -> Figure:
-    """Bars: the monthly increase in budget pressure (left axis).  Line: the cumulative cost
-    (right axis), ending at the sum of the months."""
-    fig, ax = charts.new_figure(width=9.0, height=4.8)
-    labels = [pd.Timestamp(m + "-01").strftime("%b %Y") for m in monthly.month]
-    x = list(range(len(labels)))
-    bars = ax.bar(x, [float(v) for v in monthly.increase_gbp], color=charts.OTHER, width=0.65,
-                  label="Monthly increase (left axis)")
-    ax.bar_label(bars, labels=[format_gbp(v) for v in monthly.increase_gbp], padding=2, fontsize=7.5)
-    ax.set_xticks(x, labels, fontsize=8.5)
-    ax.yaxis.set_major_formatter(charts.gbp_formatter("k"))
-    ax.set_ylim(0, float(monthly.increase_gbp.max()) * 1.6)  # bars in the lower part, the line above
+    """Top: the cumulative cost (a line ending at the sum of the months).  Bottom: the monthly
+    increase in budget pressure (bars), each month labelled."""
+    fig, (top, ax) = charts.new_figure(height=5.6, nrows=2, sharex=True, gridspec_kw={"height_ratios": [1, 1.2]})
+    x = list(range(len(monthly)))
+    cumulative = [float(v) for v in monthly.cumulative_gbp]
+    top.plot(x, cumulative, color=charts.FOCUS, marker="o", linewidth=2)
+    top.annotate(numbers.money(cumulative[-1]), (x[-1], cumulative[-1]), textcoords="offset points", xytext=(-8, 2),
+                 ha="right", va="bottom", fontsize=8.5, color=charts.FOCUS, fontweight="bold")
+    charts.money_axis(top.yaxis)
+    top.set_ylim(0, max(cumulative) * 1.15)
+    top.set_ylabel("Cumulative cost (£)")
+    top.set_title("Cumulative cost", fontsize=9.5, loc="left")
+    bars = ax.bar(x, [float(v) for v in monthly.increase_gbp], color=charts.OTHER, width=0.6)
+    charts.label_bars(ax, bars, [numbers.money(v) for v in monthly.increase_gbp], horizontal=False)
+    ax.set_xticks(x, [numbers.month(m)[:3] + "\n" + numbers.month(m)[-4:] for m in monthly.month])
+    charts.money_axis(ax.yaxis)
+    ax.set_ylim(0, float(monthly.increase_gbp.max()) * 1.15)
     ax.grid(axis="x", visible=False)
-    twin = ax.twinx()
-    twin.plot(x, [float(v) for v in monthly.cumulative_gbp], color=charts.FOCUS, marker="o", linewidth=2,
-              label="Cumulative cost (right axis)")
-    twin.yaxis.set_major_formatter(charts.gbp_formatter("m"))
-    twin.set_ylim(0, float(monthly.cumulative_gbp.max()) * 1.12)
-    twin.set_ylabel("Cumulative cost (£)", color=charts.FOCUS)
-    twin.spines["right"].set_visible(True)
-    twin.grid(False)
-    last = monthly.iloc[-1]
-    twin.annotate(format_gbp(last.cumulative_gbp), (x[-1], float(last.cumulative_gbp)), textcoords="offset points",
-                  xytext=(-6, 8), ha="right", fontsize=8.5, color=charts.FOCUS, fontweight="bold")
-    handles = [bars] + twin.get_lines()
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
-    first, final = labels[0], labels[-1]
-    return charts.finish(fig, ax, title=f"Slipped placement moves add {format_gbp(last.cumulative_gbp)} of pressure "
+    ax.set_title("Monthly increase", fontsize=9.5, loc="left")
+    first, final = numbers.month(monthly.month.iloc[0]), numbers.month(monthly.month.iloc[-1])
+    return charts.finish(fig, ax, title=f"Slipped placement moves add {numbers.money(cumulative[-1])} of pressure "
                                         f"by {final} if not achieved",
                          subtitle=f"Monthly increase in budget pressure from slipped placement moves, {first} to "
                                   f"{final}, and the cumulative cost (£)",

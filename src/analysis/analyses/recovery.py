@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..presentation import charts
+from ..presentation import charts, numbers
 from ..errors import InputError
 from ..money import format_gbp
 
@@ -248,10 +248,13 @@ def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
     value_cols = [c for c in ("high", "medium", "low", "not_readable", "not_printed") if c in themes.columns]
     matrix = themes.set_index("theme")[value_cols].astype(int)
     matrix.columns = [PRIORITY_NAMES[next(k for k, v in PRIORITY_COLUMNS.items() if v == c)] for c in value_cols]
-    fig, ax = charts.new_figure(width=8.0, height=max(4.2, 0.42 * len(matrix) + 2.0))
+    fig, ax = charts.new_figure(height=max(4.2, 0.42 * len(matrix) + 2.0))
     sns.heatmap(matrix, ax=ax, cmap="Blues", annot=True, fmt="d", cbar=False, linewidths=1.5, linecolor="white",
                 vmin=0, annot_kws={"fontsize": 9.5})
     ax.grid(False)
+    mesh = ax.collections[0]
+    for text, face in zip(ax.texts, mesh.get_facecolors()):  # white or black, whichever reads on the cell
+        text.set_color(charts.on_colour(face[:3]))
     ax.set_ylabel("")
     ax.tick_params(axis="both", length=0)
     ax.xaxis.tick_top()
@@ -272,7 +275,7 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
     the budget and the number of actions naming it (never summed).  ``budgets`` is
     :func:`budgets_in_scope`'s output."""
     themes = budgets.drop_duplicates("theme_number").sort_values("theme_number")
-    fig, ax = charts.new_figure(width=8.5, height=max(4.0, 0.5 * len(themes) + 2.0))
+    fig, ax = charts.new_figure(height=max(4.0, 0.5 * len(themes) + 2.0))
     y_of = {n: i for i, n in enumerate(themes.theme_number)}
     most = budgets.sort_values(["actions", "budget_gbp"], ascending=[False, False]).iloc[0]
     previous: dict[int, tuple[float, int]] = {}
@@ -284,14 +287,14 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
         last_x, last_side = previous.get(r.theme_number, (0.0, -1))
         side = -last_side if last_x and r.budget_gbp / last_x < 1.9 and last_side > 0 else 1
         previous[r.theme_number] = (float(r.budget_gbp), side)
-        ax.annotate(f"{format_gbp(r.budget_gbp)} ×{r.actions}", (r.budget_gbp, y), xytext=(0, 9 if side > 0 else -10),
-                    textcoords="offset points", ha="center", va="bottom" if side > 0 else "top", fontsize=7.5,
+        ax.annotate(f"{numbers.money(r.budget_gbp)} ×{r.actions}", (r.budget_gbp, y), xytext=(0, 9 if side > 0 else -10),
+                    textcoords="offset points", ha="center", va="bottom" if side > 0 else "top", fontsize=charts.LABEL_FONT,
                     color=charts.TEXT)
     ax.set_xscale("log")
     ticks = [100_000, 300_000, 1_000_000, 3_000_000, 10_000_000, 30_000_000, 100_000_000]
     low, high = budgets.budget_gbp.min(), budgets.budget_gbp.max()
     ticks = [t for t in ticks if low / 3 <= t <= high * 3]
-    ax.set_xticks(ticks, [format_gbp(t) for t in ticks])
+    ax.set_xticks(ticks, [numbers.money(t) for t in ticks])
     ax.minorticks_off()
     ax.set_xlim(low / 1.8, high * 1.8)
     ax.set_yticks(range(len(themes)), [f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme)])
@@ -299,7 +302,7 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
     ax.grid(axis="y", visible=False)
     return charts.finish(
         fig, ax, title=f"Budgets repeat across actions: {most.actions} {most.theme} actions all address the same "
-                       f"{format_gbp(most.budget_gbp)}",
+                       f"{numbers.money(most.budget_gbp)}",
         subtitle="Distinct annual budgets in scope by theme (log scale); ×n = actions naming that budget, blue = "
                  "named by more than one action. Not added up: budgets repeat and overlap",
         xlabel="Budget in scope (£, log scale)", source=source)
@@ -309,7 +312,7 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
 def chart_deadlines(table: pd.DataFrame, *, as_of: str, source: str, undated_actions: int = 0) -> Figure:
     """Bars of actions due per month; months already over at ``as_of`` (YYYY-MM) in FOCUS blue,
     later ones grey, a dashed line at ``as_of``.  ``table`` is :func:`deadlines_by_month`'s output."""
-    fig, ax = charts.new_figure(width=8.5, height=4.4)
+    fig, ax = charts.new_figure(height=4.4)
     passed = table.due_month < as_of[:7]
     colours = [charts.FOCUS if p else charts.OTHER for p in passed]
     bars = ax.bar(table.month, table.actions, color=colours, width=0.7)
