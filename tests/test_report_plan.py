@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import paths
 from analysis.cli import main
 from analysis.errors import ReportError
 from analysis.manifest import register
@@ -23,7 +24,7 @@ from analysis.report.execute import STATUS_NA
 from .conftest import RAW, ROOT
 from .fixtures.notebooks import write_notebook
 
-PROCESSED = ROOT / "data" / "processed"
+PROCESSED = paths.processed_dir()  # data/processed, or the fresh ingest tests/conftest.py made
 ALL = {"00_scorecard", "10_savings_tracker_variance", "20_cla_comparators", "30_cla_trajectories",
        "40_placement_costs_and_slippage", "50_financial_improvement_plan", "60_recovery_actions",
        "70_business_plan_pressures", "90_reconciliation"}
@@ -134,10 +135,12 @@ def test_every_notebook_gets_the_pack_parameters_it_declares():
     jobs = {j.name: j for j in plan.jobs}
     assert jobs["10_savings_tracker_variance"].parameters == {"authority": "Cambridgeshire", "period": "2017-10"}
     assert jobs["00_scorecard"].parameters == {"authority": "Cambridgeshire", "period": "2017-10"}
-    # 90 declares documents (and no authority): the reconciliation of this pack's papers only
-    assert jobs["90_reconciliation"].parameters == {"documents": "003,004"}
+    # 90 declares documents too: the reconciliation of this pack's papers only (003 and 004 are
+    # Cambridgeshire's papers in force at 2017-10, data/raw/manifest.csv)
+    assert jobs["90_reconciliation"].parameters == {"authority": "Cambridgeshire", "period": "2017-10",
+                                                    "documents": "003,004"}
     torbay = {j.name: j for j in _plan(authorities=["Torbay"], periods=["2019-11"])[0].jobs}
-    assert torbay["20_cla_comparators"].parameters == {"authority": "Torbay"}  # declares no period
+    assert torbay["20_cla_comparators"].parameters == {"authority": "Torbay", "period": "2019-11"}
 
 
 def test_processed_dir_is_injected_only_when_not_the_default(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 from analysis import paths
 from analysis.cli import main
 from analysis.ingest import run_ingest
-from analysis.manifest import register
+from analysis.manifest import register, sha256_of
 from analysis.report import plan as planning
 from analysis.report import run
 
@@ -156,6 +156,11 @@ def test_only_refuses_to_merge_into_a_pack_made_from_other_inputs(full_pack, tmp
 
     table = pd.read_parquet(processed / "reconciliation.parquet")
     table.iloc[:-1].to_parquet(processed / "reconciliation.parquet")  # other data than the published pack's
+    listing = json.loads((processed / "_tables.json").read_text())  # ... in a complete table set of its own
+    entry = listing["files"]["reconciliation.parquet"]
+    entry.update(bytes=(processed / "reconciliation.parquet").stat().st_size,
+                 sha256=sha256_of(processed / "reconciliation.parquet"))
+    (processed / "_tables.json").write_text(json.dumps(listing))
     before = _files(full_pack / "cambridgeshire" / "2017-10")
     code = main(["report", *CAMBS, "--only", "90", "--processed", str(processed), "--out", str(full_pack)])
     err = capsys.readouterr().err.strip().splitlines()
