@@ -30,6 +30,7 @@ reports: $(STAMP)
 	$(BIN)/python -m analysis report $(if $(PERIOD),--period $(PERIOD),--latest) $(if $(AUTHORITY),--authority "$(AUTHORITY)") $(ARGS)
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m analysis ingest --quiet
 	$(BIN)/python -m pytest $(ARGS)
 

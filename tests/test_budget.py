@@ -16,7 +16,6 @@ from matplotlib.colors import to_hex
 from analysis.analyses import budget
 from analysis.presentation import charts, numbers
 from analysis.errors import InputError
-from analysis.money import format_gbp
 
 from .conftest import BUSINESS_PLAN, raw_lines
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 
+import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
@@ -224,11 +225,11 @@ def test_chart_in_rates(traj, goal):
 
 # --------------------------------------------------------------------------------------------- another council's plans
 
-def _synthetic_rows() -> "pd.DataFrame":
+def _synthetic_rows() -> pd.DataFrame:
     """SYNTHETIC: a made-up council's CLA figures - one plan made in March 2019 (document 101,
     dated 2019-04), the same plan restated with one changed year in a later paper (document 100,
     dated 2020-02: a lower id, so ordering must come from the dates) and a band made in 2020."""
-    import pandas as pd
+
 
     def row(year, series, label, kind, made, number, rate=None, bound="central", doc="101"):
         return {"authority": "Fenmoor", "year": year, "as_at": f"{int(year[:4]) + 1}-03-31", "series": series,
@@ -250,7 +251,7 @@ def _synthetic_rows() -> "pd.DataFrame":
 
 
 def test_a_new_councils_plans_need_no_code_change():
-    import pandas as pd
+
 
     from analysis import schemas
 

@@ -272,7 +272,7 @@ def test_table7_costs_reductions_and_variances_in_whole_pounds(costs):
             assert row.reduction_raw == reduction
         else:
             assert _v(row.reduction_gbp) is None and _v(row.reduction_raw) is None
-        assert row.reduction_baseline_year == "2013-14"  # line 43: 'Reduction in spend compared to 2013/14' 
+        assert row.reduction_baseline_year == "2013-14"  # line 43: 'Reduction in spend compared to 2013/14'
         if forecast:
             assert int(row.forecast_variance_gbp) == _tenths(forecast) * 100_000
             assert row.forecast_variance_raw == forecast

@@ -20,7 +20,6 @@ from matplotlib.colors import to_hex
 from analysis.analyses import recovery
 from analysis.presentation import charts, numbers
 from analysis.errors import InputError
-from analysis.money import format_gbp
 
 from .conftest import RECOVERY_PLAN, raw_lines
 

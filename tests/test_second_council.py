@@ -173,3 +173,24 @@ def test_the_reconciliation_covers_both_months_trackers(pages):
     first = sentences(pages["90_reconciliation"])[0]
     assert first == (f"{checks} checks: 0 mismatches, 0 not computable, {checks} agree. "
                      f"({sc.AUTHORITY}'s papers in force at {sc.NOVEMBER}.)")
+
+
+def test_register_and_the_runner_publish_fenmoors_own_pack(fenmoor, tmp_path):
+    """What a council does: its files registered (by the fixture, as ``register`` does), then the
+    runner's ``--latest`` - the newest period of every authority, Fenmoor's among them."""
+    from analysis.cli import main
+
+    raw, processed = fenmoor
+    out = tmp_path / "reports"
+    assert main(["report", "--latest", "--authority", sc.AUTHORITY, "--raw", str(raw), "--processed", str(processed),
+                 "--out", str(out), "--quiet"]) == 0
+    folder = out / sc.AUTHORITY.lower() / sc.NOVEMBER
+    wanted = {stem for stem, ok in applicable(processed, sc.AUTHORITY, sc.NOVEMBER).items() if ok}
+    assert {p.stem for p in folder.glob("[0-9]*.html")} == wanted
+    for page in [*folder.glob("[0-9]*.html"), folder / "index.html"]:
+        words = _text(page.read_text(encoding="utf-8"))
+        assert sc.AUTHORITY in words, page.name
+        assert sc.FINANCIAL_YEAR in words or page.name == "index.html", page.name  # the index names the period
+        for other in OTHER_COUNCILS + BUNDLED_YEARS:
+            assert other not in words, (page.name, other)
+    assert f'href="{sc.AUTHORITY.lower()}/{sc.NOVEMBER}/index.html"' in (out / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,155 @@
+"""Schemas of the tables ``public-stats`` writes from the DfE/ONS/MHCLG downloads in ``data/external``."""
+
+from __future__ import annotations
+
+from .schema_columns import FY, Col, Table
+
+PUBLIC_TABLES: dict[str, Table] = {
+    "cla_rates": Table(
+        "Children looked after at 31 March: one row per area (England, region, local authority) and year from "
+        "the public releases - DfE Explore Education Statistics, the 2010-2017 statistical first releases and "
+        "LAIT - with the child population (aged 0-17) used and the rate per 10,000. Where releases differ the "
+        "latest release's figure is kept (the others are in release_revisions). Suppressed figures stay empty, "
+        "never zero; authorities in years they did not exist (reorganisations) have no row.",
+        {
+            "geographic_level": Col("string", "national, regional or local authority.", nullable=False,
+                                    isin=("national", "regional", "local authority")),
+            "old_la_code": Col("string", "DfE 3-digit LA code; empty for England and regions.", regex=r"^\d{3}$"),
+            "new_la_code": Col("string", "ONS 9-character code (E92000001 England, E12/E13 regions).",
+                               nullable=False, regex=r"^E\d{8}$"),
+            "authority": Col("string", "Area name (the latest release's spelling).", nullable=False),
+            "region_code": Col("string", "Region the authority is in as the releases print it (E12, or E13 for "
+                                         "Inner/Outer London); the region itself on regional rows."),
+            "region_name": Col("string", "Name of that region."),
+            "year": Col("Int64", "Year of the 31 March the figure is at (2013 = 31 March 2013).", nullable=False,
+                        ge=1990),
+            "financial_year": Col("string", "Financial year ending that 31 March (2012-13).", nullable=False,
+                                  regex=FY),
+            "number": Col("Int64", "Children looked after at 31 March; empty where suppressed or not printed.", ge=0),
+            "number_marker": Col("string", "What the release printed instead of a number (c, x, z, .., [x], "
+                                           "#VALUE!, -), or empty."),
+            "population": Col("Int64", "Children aged 0-17 the rate is per: the release's own, else the ONS "
+                                       "mid-year estimate; empty where neither exists.", ge=0),
+            "population_mid_year": Col("Int64", "Mid-year of that estimate (year - 1).", ge=1990),
+            "population_source": Col("string", "Where the population comes from."),
+            "rate_per_10k": Col("Float64", "Children looked after per 10,000 children aged 0-17: as published, or "
+                                           "computed (see rate_status).", ge=0),
+            "rate_status": Col("string", "published, computed (number x 10,000 / population rounded half up to a "
+                                         "whole number, as DfE publishes), not computable, or suppressed.",
+                               nullable=False, isin=("published", "computed", "not computable", "suppressed")),
+            "rate_recomputed_per_10k": Col("Float64", "number x 10,000 / population, unrounded, wherever both "
+                                                      "exist.", ge=0),
+            "rate_check": Col("string", "Published rate against the recomputed one: ok (the rounding rule gives "
+                                        "it; a count rounded to 10 may be +/-5), differs, or differs: population "
+                                        "vintage; empty where not both exist."),
+            "counts_rounded_to": Col("Int64", "10 where the release rounds counts at this level to the nearest 10 "
+                                              "(national, regional), else 1.", nullable=False, isin=(1, 10)),
+            "not_computable_reason": Col("string", "For rate_status 'not computable': which download would supply "
+                                                   "the missing population."),
+            "release": Col("string", "Release the figure comes from (e.g. EES 2025 release (2021-2025), "
+                                     "SFR36/2013, LAIT).", nullable=False),
+            "release_vintage": Col("Int64", "Latest 31 March that release covers (orders releases).",
+                                   nullable=False),
+            "releases_holding": Col("Int64", "How many releases hold this area-year.", nullable=False, ge=1),
+            "source_file": Col("string", "File the figure was read from.", nullable=False),
+            "source_line": Col("Int64", "1-based line of the CSV (row of the Parquet file).", nullable=False, ge=1),
+            "flags": Col("string", "What was read or derived and how, '; '-separated."),
+        },
+        unique=("geographic_level", "new_la_code", "year"),
+        producer="public-stats",
+    ),
+    "release_revisions": Table(
+        "The same area and year in two releases with different figures: the other release's value against the "
+        "latest release's (the one cla_rates keeps). difference = latest - other.",
+        {
+            "geographic_level": Col("string", "national, regional or local authority.", nullable=False,
+                                    isin=("national", "regional", "local authority")),
+            "old_la_code": Col("string", "DfE 3-digit LA code (empty for England and regions).", regex=r"^\d{3}$"),
+            "new_la_code": Col("string", "ONS 9-character code.", nullable=False, regex=r"^E\d{8}$"),
+            "authority": Col("string", "Area name.", nullable=False),
+            "year": Col("Int64", "Year of the 31 March.", nullable=False),
+            "measure": Col("string", "number, population or rate_per_10k.", nullable=False,
+                           isin=("number", "population", "rate_per_10k")),
+            "release": Col("string", "The earlier (or lower-ranked) release.", nullable=False),
+            "value": Col("Float64", "Its figure.", nullable=False),
+            "latest_release": Col("string", "The release cla_rates keeps.", nullable=False),
+            "latest_value": Col("Float64", "Its figure.", nullable=False),
+            "difference": Col("Float64", "latest_value - value.", nullable=False),
+            "source_file": Col("string", "File of the earlier figure.", nullable=False),
+            "source_line": Col("Int64", "Its line.", nullable=False, ge=1),
+            "latest_source_file": Col("string", "File of the latest figure.", nullable=False),
+            "latest_source_line": Col("Int64", "Its line.", nullable=False, ge=1),
+        },
+        unique=("new_la_code", "year", "measure", "release"),
+        producer="public-stats",
+    ),
+    "statistical_neighbours": Table(
+        "Statistical-neighbour models: DfE's children's services benchmarking groups (model = its year) and "
+        "each paper's own list (model paper_<31 March year>, read from comparator_rates; rank = printed order).",
+        {
+            "model": Col("string", "2021, 2025, or paper_<year>.", nullable=False),
+            "old_la_code": Col("string", "The authority's DfE 3-digit code.", nullable=False, regex=r"^\d{3}$"),
+            "authority": Col("string", "The authority.", nullable=False),
+            "rank": Col("Int64", "1 = nearest neighbour (papers: printed order).", nullable=False, ge=1),
+            "neighbour_old_la_code": Col("string", "The neighbour's DfE 3-digit code.", nullable=False,
+                                         regex=r"^\d{3}$"),
+            "neighbour": Col("string", "The neighbour.", nullable=False),
+            "closeness": Col("string", "How close the model says it is (e.g. Very close); empty for papers."),
+            "source_file": Col("string", "File the row was read from.", nullable=False),
+            "source_line": Col("Int64", "Worksheet row or CSV/text line.", nullable=False, ge=1),
+            "flags": Col("string", "Notes, e.g. an authority abolished before the model."),
+        },
+        unique=("model", "old_la_code", "rank"),
+        producer="public-stats",
+    ),
+    "cla_spend": Table(
+        "Spending on children looked after by area and financial year, whole pounds: s251 outturn (2008-09 to "
+        "2013-14, lines matched by meaning), LAIT (s251 gross spend and weekly unit costs, 2016-17 on) and "
+        "MHCLG RO3 (printed in £000, multiplied by 1,000). Spend is positive.",
+        {
+            "geographic_level": Col("string", "national, regional or local authority.", nullable=False,
+                                    isin=("national", "regional", "local authority")),
+            "old_la_code": Col("string", "DfE 3-digit LA code.", regex=r"^\d{3}$"),
+            "new_la_code": Col("string", "ONS 9-character code.", nullable=False, regex=r"^E\d{8}$"),
+            "authority": Col("string", "Area name.", nullable=False),
+            "financial_year": Col("string", "Financial year.", nullable=False, regex=FY),
+            "measure": Col("string", "What is measured.", nullable=False,
+                           isin=("cla_gross_expenditure", "cla_net_expenditure", "residential_care_gross_expenditure",
+                                 "fostering_gross_expenditure", "adoption_gross_expenditure",
+                                 "leaving_care_gross_expenditure", "uasc_gross_expenditure", "cla_weekly_unit_cost",
+                                 "residential_weekly_unit_cost")),
+            "unit": Col("string", "gbp (£ in the year) or gbp_per_child_per_week.", nullable=False,
+                        isin=("gbp", "gbp_per_child_per_week")),
+            "amount_gbp": Col("Int64", "The amount, whole pounds (per child per week for unit costs); empty where "
+                                       "the source prints a marker."),
+            "amount_raw": Col("string", "Cell as printed."),
+            "source": Col("string", "s251 outturn, LAIT or RO3.", nullable=False,
+                          isin=("s251 outturn", "LAIT", "RO3")),
+            "line_number": Col("Int64", "s251 line number as printed that year.", ge=1),
+            "line_description": Col("string", "Line description / column header / LAIT measure as printed.",
+                                    nullable=False),
+            "source_file": Col("string", "File the row was read from.", nullable=False),
+            "source_line": Col("Int64", "1-based line (CSV), row (sheet) or row (Parquet).", nullable=False, ge=1),
+            "flags": Col("string", "Encoding, markers, unit conversion and scope notes."),
+        },
+        unique=("geographic_level", "new_la_code", "financial_year", "measure", "source"),
+        producer="public-stats",
+    ),
+    "public_measures": Table(
+        "The LAIT measures the public tables use, with LAIT's polarity (High/Low = which direction is good; "
+        "empty = LAIT sets none, so no quartile band A-D is given).",
+        {
+            "measure": Col("string", "LAIT short code (LAC, LACnum, TotalLACFinance, ...).", nullable=False),
+            "label": Col("string", "Measure as LAIT names it.", nullable=False),
+            "polarity": Col("string", "High or Low; empty where LAIT has none.", isin=("High", "Low")),
+            "polarity_raw": Col("string", "Polarity cell as printed."),
+            "unit_label": Col("string", "LAIT's axis label."),
+            "decimal_places": Col("Int64", "Decimal places LAIT shows.", ge=0),
+            "year_type": Col("string", "Annual (31 March) or Financial Year."),
+            "source_file": Col("string", "Dictionary file.", nullable=False),
+            "source_line": Col("Int64", "Its line.", nullable=False, ge=1),
+        },
+        unique=("measure",),
+        producer="public-stats",
+    ),
+}

@@ -1,0 +1,35 @@
+"""The package keeps the shape the README describes: small modules (none over 400 lines), and the
+layers import downwards only - basics never import ingest, analyses, presentation or report."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+
+PACKAGE = Path(paths.__file__).parent
+MODULES = sorted(PACKAGE.rglob("*.py"))
+BASICS = ["paths", "errors", "money", "schemas", "schema_columns", "schema_ingest", "schema_public", "manifest",
+          "atomic", "tableset", "spreadsheet"]
+UPPER = ("ingest", "analyses", "presentation", "report", "cli", "public")
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[str(m.relative_to(PACKAGE)) for m in MODULES])
+def test_no_module_is_over_400_lines(module):
+    lines = len(module.read_text(encoding="utf-8").splitlines())
+    assert lines <= 400, f"{module.relative_to(PACKAGE)} has {lines} lines: split it by what its parts hold"
+
+
+@pytest.mark.parametrize("name", BASICS)
+def test_a_basic_module_imports_no_upper_layer(name):
+    tree = ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level >= 1 and node.module:
+            imported.add(node.module.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis."):
+            imported.add(node.module.split(".")[1])
+    assert not imported & set(UPPER), f"{name}.py imports {sorted(imported & set(UPPER))}"
