@@ -21,7 +21,7 @@ from analysis.manifest import register
 from analysis.report import plan as planning
 from analysis.report.execute import STATUS_NA
 
-from .conftest import RAW, ROOT
+from .conftest import RAW
 from .fixtures.notebooks import write_notebook
 
 PROCESSED = paths.processed_dir()  # data/processed, or the fresh ingest tests/conftest.py made
