@@ -67,7 +67,7 @@ def test_manifest_records_the_run(pack):
         assert report["started"] and report["duration_s"] > 0
     # a partial run with no published pack to merge into lists the reports it did not run
     assert reports["00_scorecard"]["status"] == "not run"
-    assert reports["20_cla_comparators"]["status"] == "not applicable"
+    assert reports["40_placement_costs_and_slippage"]["status"] == "not applicable"  # 003/004 print no placement costs
 
 
 def test_report_page_is_self_contained_without_code(pack):

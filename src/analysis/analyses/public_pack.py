@@ -54,7 +54,7 @@ def year_end(year: str) -> int:
         return int(text)
     if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
         return int(text[:4]) + 1
-    raise InputError("year", expected="a year (31 March), e.g. 2019, or a financial year, e.g. 2018-19", found=text)
+    raise InputError("year", expected="a year written YYYY (its 31 March) or a financial year written YYYY-YY", found=text)
 
 
 def choose_year(pub: PublicData, authority: str, year: str, period: str) -> int:
