@@ -24,9 +24,15 @@ PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_mea
 PAPER_MODEL_PREFIX = "paper_"
 
 
+_LOADED: dict[tuple, PublicData] = {}  # (folder, the tables' sha256) -> indexed tables, for a warm kernel
+
+
 def public_data(processed_dir: str | Path | None = None) -> PublicData | None:
     """The public tables, indexed (:func:`analysis.analyses.benchmarks.load`), or ``None`` when
-    ``public-stats`` has not written them into the table set (or wrote no rates)."""
+    ``public-stats`` has not written them into the table set (or wrote no rates).  A kernel that
+    runs report after report (the runner's warm workers) indexes one table set once: the cache
+    is keyed by the folder and the sha256 of each table in ``_tables.json``, and every table is
+    still checked against it when first read."""
     folder = data.processed(processed_dir)
     try:
         files = tableset.read_manifest(folder)["files"]
@@ -34,7 +40,11 @@ def public_data(processed_dir: str | Path | None = None) -> PublicData | None:
         return None
     if not all(f"{name}.parquet" in files for name in PUBLIC_TABLES):
         return None
-    pub = load(processed_dir)
+    key = (str(folder.resolve()), tuple(files[f"{name}.parquet"]["sha256"] for name in PUBLIC_TABLES))
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load(processed_dir)
+    pub = _LOADED[key]
     return pub if len(pub.rates) else None
 
 
