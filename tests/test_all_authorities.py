@@ -22,14 +22,24 @@ from .conftest import RAW
 pytestmark = pytest.mark.public_data
 
 RELEASE_2025 = "dfe_ees_cla_rates/cla_number_and_rate_per_10k_children_2021_2025.csv"
+RELEASE_2024 = "dfe_ees_cla_rates/cla_number_and_rate_per_10k_children_2020_2024.csv"
+ABOLISHED = {"Cumbria", "Northamptonshire"}  # printed with 'z' in 2024: replaced in 2023 and 2021
+
+
+def _release_2024(public_dir, release: str, count: str, measure: str) -> dict[str, tuple[str, str]]:
+    with open(public_dir / release, newline="", encoding="utf-8-sig") as handle:
+        return {r["la_name"]: (r[count], r["rate_per_10000"]) for r in csv.DictReader(handle)
+                if r["time_period"] == "2024" and r["geographic_level"] == "Local authority"
+                and "31 March" in r[measure] and r["la_name"] not in ABOLISHED}
 
 
 def _las_2024(public_dir) -> dict[str, tuple[str, str]]:
-    """Authority name -> (number, rate) at 31 March 2024, as the 2025 release prints them."""
-    with open(public_dir / RELEASE_2025, newline="", encoding="utf-8-sig") as handle:
-        return {r["la_name"]: (r["children_count"], r["rate_per_10000"]) for r in csv.DictReader(handle)
-                if r["time_period"] == "2024" and r["geographic_level"] == "Local authority"
-                and "31 March" in r["population_type"]}
+    """Authority name -> (number, rate) at 31 March 2024: the 2025 release's, or the 2024
+    release's where the later one prints none (Isles of Scilly: 'z' in 2025, 0 in 2024)."""
+    later = _release_2024(public_dir, RELEASE_2025, "children_count", "population_type")
+    earlier = _release_2024(public_dir, RELEASE_2024, "number", "population_count")
+    return {name: (later[name] if any(v.isdigit() for v in later[name]) else earlier.get(name, later[name]))
+            for name in later}
 
 
 def _plans(processed, out, **kw):

@@ -21,7 +21,6 @@ import shutil
 import nbformat
 import pytest
 
-from analysis import data
 from analysis.ingest import run_ingest
 from analysis.money import format_gbp
 from analysis.presentation import numbers
