@@ -12,6 +12,7 @@ time, and the load average before and after.  Needs the public tables in ``data/
     .venv/bin/python benchmarks/all_authorities.py [--year 2024] [--only 20] [--jobs 2] [--dask 2]
         [--limit N]      # the first N authorities only (a quick look)
         [--skip-dask]
+        [--dask-scheduler tcp://host:8786]   # also on a Dask cluster of your own (README, "Many authorities: Dask")
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--dask", type=int, default=2, help="workers of the local Dask cluster")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--dask-scheduler", default=None, help="also run on this Dask cluster")
     args = parser.parse_args()
     chosen = authorities(args.year, args.limit) if args.limit else None
     print(f"All-authority batch, 31 March {args.year}, reports {' '.join(args.only)}; "
@@ -75,6 +77,8 @@ def main() -> None:
     runs = [("local pool", ["--jobs", str(args.jobs)])]
     if not args.skip_dask:
         runs.append((f"Dask local {args.dask}", ["--dask-local", str(args.dask)]))
+    if args.dask_scheduler:
+        runs.append(("Dask cluster", ["--dask-scheduler", args.dask_scheduler]))
     for name, executor in runs:
         r = run(args.year, args.only, executor, chosen)
         status = "ok" if r["exit"] == 0 else f"exit {r['exit']}: {r['stderr']}"

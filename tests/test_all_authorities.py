@@ -97,3 +97,8 @@ def test_the_batch_publishes_packs_and_links_them(with_public_dir, tmp_path):
     assert (pack / "20_cla_comparators.html").is_file()
     assert "At 31 March 2024 Hartlepool looked after" in html.unescape((pack / "20_cla_comparators.html").read_text())
     assert 'href="hartlepool/2024-03/index.html"' in (tmp_path / "england-2024.html").read_text()
+
+
+def test_an_unknown_authority_is_named(with_public_dir, tmp_path):
+    with pytest.raises(Exception, match="'Atlantis' has no figure at 31 March 2024"):
+        _plans(with_public_dir, tmp_path, authorities=["Atlantis"])

@@ -183,7 +183,14 @@ def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None,
             problems.append(f"--year {year}: no authority has a figure at 31 March {year} in cla_rates "
                             f"(years: {have[0]}-{have[-1]})" if have else f"--year {year}: cla_rates is empty")
             continue
-        chosen = [_authority(a, names) for a in authorities] if authorities else names
+        chosen, unknown = [], []
+        for wanted in authorities or names:
+            found = [n for n in names if wanted in (n, slug(n)) or wanted.casefold() == n.casefold()]
+            (chosen if found else unknown).append(found[0] if found else wanted)
+        if unknown:
+            problems.append(f"--year {year}: {', '.join(map(repr, unknown))} has no figure at 31 March {year} in "
+                            "cla_rates (name the authority as the releases do, e.g. "
+                            f"{', '.join(repr(n) for n in names[:3])})")
         packs += [(a, year_period(year)) for a in chosen]
     slugs: dict[str, str] = {}
     for name, _ in packs:
