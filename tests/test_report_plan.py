@@ -132,14 +132,17 @@ def test_notebooks_without_the_authoritys_tables_are_not_applicable(authority, p
 
 
 def test_every_notebook_gets_the_pack_parameters_it_declares():
-    plan = _plan()[0]
+    from analysis import paths
+
+    default = paths.processed_dir()  # the folder notebooks read by default: processed_dir is not injected
+    plan = _plan(processed_dir=default)[0]
     jobs = {j.name: j for j in plan.jobs}
     assert jobs["10_savings_tracker_variance"].parameters == {"authority": "Cambridgeshire", "period": "2017-10"}
     assert jobs["00_scorecard"].parameters == {"authority": "Cambridgeshire", "period": "2017-10"}
     # 90 declares documents (and no authority): the reconciliation of this pack's papers only
     assert jobs["90_reconciliation"].parameters == {"authority": "Cambridgeshire", "period": "2017-10",
                                                     "documents": "003,004"}
-    torbay = {j.name: j for j in _plan(authorities=["Torbay"], periods=["2019-11"])[0].jobs}
+    torbay = {j.name: j for j in _plan(authorities=["Torbay"], periods=["2019-11"], processed_dir=default)[0].jobs}
     assert torbay["20_cla_comparators"].parameters == {"authority": "Torbay", "period": "2019-11"}  # no documents
 
 
