@@ -238,3 +238,21 @@ def public_inputs(processed_dir: str | Path | None = None) -> pd.DataFrame:
              "made_from": ", ".join(files[f"{name}.parquet"].get("inputs", []))} for name in PUBLIC_TABLES
             if f"{name}.parquet" in files]
     return pd.DataFrame(rows, columns=["table", "sha256", "made_from"])
+
+
+def code_for(pub: PublicData, authority: str, period: str) -> str:
+    """The 3-digit code the releases give ``authority`` at the pack's period.  A name two
+    councils have borne (a county replaced by a unitary council of the same name) means the one
+    with the latest figure at or before the period, else the current one."""
+    from ..public.authorities import name_key
+
+    if authority.isdigit() or authority.startswith("E0"):
+        return pub.code(authority)
+    las = pub.rates[pub.rates.geographic_level == "local authority"]
+    key = name_key(authority)
+    mine = las[las.authority.map(name_key) == key]
+    limit = int(str(period)[:4])
+    dated = mine[(mine.year <= limit) & (mine.number.notna() | mine.rate_per_10k.notna())]
+    if dated.empty:
+        return pub.code(authority)
+    return str(dated.sort_values("year").old_la_code.iloc[-1])
