@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from analysis import paths
 from analysis.cli import main
 from analysis.report import plan as planning
 from analysis.report.england import write_england_index
@@ -102,3 +103,28 @@ def test_the_batch_publishes_packs_and_links_them(with_public_dir, tmp_path):
 def test_an_unknown_authority_is_named(with_public_dir, tmp_path):
     with pytest.raises(Exception, match="'Atlantis' has no figure at 31 March 2024"):
         _plans(with_public_dir, tmp_path, authorities=["Atlantis"])
+
+
+def _code_of(path, name: str, column: str, encoding: str, **where) -> str:
+    with open(path, newline="", encoding=encoding) as handle:
+        return next(r[column] for r in csv.DictReader(handle) if r.get("geog_n", r.get("la_name")) == name
+                    and all(r[k] == v for k, v in where.items()))
+
+
+@pytest.mark.notebooks
+def test_a_name_two_councils_bore_means_the_one_of_the_year(public_dir, with_public_dir, tmp_path):
+    """Dorset: the county council in SFR36/2013, Dorset Council in the 2025 release (2019 reorganisation)."""
+    from analysis.analyses import public_pack
+    from analysis.report.notebooks import execute
+
+    county = _code_of(public_dir / "dfe_sfr_cla_2010_2017/SFR36_CLA2013.csv", "Dorset", "geog_c", "latin-1")
+    council = _code_of(public_dir / RELEASE_2025, "Dorset", "old_la_code", "utf-8-sig", time_period="2024")
+    assert county != council
+    pub = public_pack.public_data(with_public_dir)
+    assert public_pack.code_for(pub, "Dorset", "2013-03") == county
+    assert public_pack.code_for(pub, "Dorset", "2024-03") == council
+    nb = execute(paths.notebooks_dir() / "20_cla_comparators.ipynb", tmp_path / "20.ipynb",
+                 {"authority": "Dorset", "period": "2013-03"})
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] in ("error", "stream")]
+    assert "At 31 March 2013 Dorset looked after" in html.unescape(str(outputs))
