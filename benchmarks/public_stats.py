@@ -3,8 +3,8 @@ all-authority batch repeats.  Prints figures; asserts nothing.
 
 Goal (issue 9): the batch builds ~150 comparator reports a minute on 2 cores, so the
 per-authority work (comparator, summary, series, spend) must cost milliseconds once the tables
-are loaded.  Reported: `python -m analysis public-stats` end to end (RO3's .ods is read by
-odfpy and dominates), the build without RO3, loading the tables once, and per-authority time
+are loaded.  Reported: `python -m analysis public-stats` end to end (RO3's .ods, read by
+python-calamine since odfpy took ~30 s of it), the build without RO3, loading the tables once, and per-authority time
 over every authority with a 2025 neighbour model.
 
     .venv/bin/python benchmarks/public_stats.py [--source ../shared/data/public] [--repeat 3]

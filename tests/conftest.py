@@ -19,15 +19,37 @@ ROOT = paths.project_root()
 RAW = ROOT / "data" / "raw"
 PUBLIC = ROOT.parent / "shared" / "data" / "public"
 #: code whose change makes processed tables stale (they are its output)
-PRODUCERS = ("ingest", "schemas.py", "reconcile.py", "money.py", "manifest.py", "assumptions.py")
+PRODUCERS = ("ingest", "public", "schemas.py", "reconcile.py", "money.py", "manifest.py", "assumptions.py")
 
 _FRESH: dict[str, object] = {}
+
+
+def public_present() -> bool:
+    return PUBLIC.is_dir()
+
+
+def public_problem(processed: Path, public: Path = PUBLIC) -> str | None:
+    """Why ``processed`` does not hold the public tables made from ``public`` (``None`` when it
+    does): the committed outputs of the public-statistics notebooks are those of these files."""
+    import json
+
+    from analysis.manifest import sha256_of
+
+    try:
+        made = json.loads((processed / "_tables.json").read_text())["producers"]["public-stats"]["inputs"]
+    except (OSError, ValueError, KeyError):
+        return "it holds no public-statistics tables"
+    here = {p.name: p for p in public.rglob("*") if p.is_file()}
+    if any(name not in here or sha256_of(here[name]) != sha for name, sha in made.items()):
+        return f"its public-statistics tables were made from other files than {public}"
+    return None
 
 
 def processed_problem(processed: Path, raw: Path = RAW) -> str | None:
     """Why ``processed`` cannot be used for the tests (``None`` when it can): a table missing or
     with other columns than its schema, made from other raw files, or older than the code that
-    makes it."""
+    makes it; with the public statistics present (``../shared/data/public``), their tables
+    missing or made from other files.  Without them the public tables may be absent."""
     import pandas as pd
     import pyarrow.parquet as pq
 
@@ -35,6 +57,8 @@ def processed_problem(processed: Path, raw: Path = RAW) -> str | None:
 
     for name, table in schemas.TABLES.items():
         path = processed / f"{name}.parquet"
+        if table.producer == "public-stats" and not public_present() and not path.is_file():
+            continue
         if not path.is_file():
             return f"{path.name} is missing"
         if pq.read_schema(path).names != list(table.columns):
@@ -48,7 +72,7 @@ def processed_problem(processed: Path, raw: Path = RAW) -> str | None:
     made = min(p.stat().st_mtime for p in processed.glob("*.parquet"))
     if any(p.stat().st_mtime > made for p in code):
         return "the code that makes it has changed since"
-    return None
+    return public_problem(processed) if public_present() else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,9 +92,34 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="council-processed-"))
     run_ingest(RAW, folder)
+    if public_present():  # the public-statistics notebooks' committed outputs are made with them
+        from analysis.public.build import run_public_stats
+
+        run_public_stats(PUBLIC, folder)
     os.environ[paths.PROCESSED_ENV] = str(folder)
     _FRESH["folder"] = folder
     _FRESH["was"] = current
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """nbval re-runs every notebook against its committed outputs, which for the notebooks that
+    read the public statistics were made with ``../shared/data/public``: without it those
+    notebooks are skipped, with the reason."""
+    if public_present():
+        return
+    from analysis.public.build import PRODUCER
+    from analysis.report.notebooks import read_spec
+    from analysis.schemas import tables_of
+
+    public = set(tables_of(PRODUCER))
+    reason = (f"public statistics not present at {PUBLIC}: the committed outputs of this notebook were made with "
+              "them (download them as the README says)")
+    for item in items:
+        path = Path(str(getattr(item, "path", getattr(item, "fspath", ""))))
+        if path.suffix == ".ipynb":
+            spec = read_spec(path)
+            if public & set(spec.tables + spec.optional_tables + spec.any_of_tables):
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -136,6 +185,32 @@ def public_dir() -> Path:
 def public_tables(public_dir: Path) -> dict:
     """The public-statistics tables built in memory from ../shared/data/public (nothing written),
     joined with the papers' comparator lists in data/processed (``make test`` ingests first)."""
+    from analysis import data, schemas
+    from analysis.public.build import PRODUCER
+
+    if public_problem(paths.processed_dir(), public_dir) is None:  # made from these files (pytest_configure)
+        return {name: data.load(name) for name in schemas.tables_of(PRODUCER)}
     from analysis.public.build import build
 
     return build(public_dir, paths.processed_dir()).tables
+
+
+@pytest.fixture(scope="session")
+def papers_only_dir(tmp_path_factory) -> Path:
+    """The bundled papers ingested into a folder of their own, without the public-statistics
+    tables: what a user has who never ran ``public-stats``."""
+    from analysis.ingest import run_ingest
+
+    folder = tmp_path_factory.mktemp("papers-only")
+    run_ingest(RAW, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def with_public_dir(public_dir) -> Path:
+    """The processed folder the tests read, holding the public tables made from
+    ../shared/data/public (see :func:`pytest_configure`; skipped when they are absent)."""
+    problem = public_problem(paths.processed_dir(), public_dir)
+    if problem is not None:
+        pytest.skip(f"{paths.processed_dir()}: {problem}")
+    return paths.processed_dir()

@@ -33,6 +33,12 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
+def _paper_sentence(nb: nbformat.NotebookNode) -> str:
+    """The first sentence about the paper's comparator (after the note that the public statistics
+    are absent, when they are)."""
+    return next(t for t in map(_plain, _texts(nb)) if t.strip().startswith("In "))
+
+
 def _assert_clean(nb: nbformat.NotebookNode) -> None:
     kinds = {o["output_type"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])}
     assert "stream" not in kinds and "error" not in kinds, kinds
@@ -40,8 +46,8 @@ def _assert_clean(nb: nbformat.NotebookNode) -> None:
 
 def test_notebooks_declare_the_agreed_parameters():
     assert {k: p.default for k, p in parameters(NB20).items()} == {
-        "authority": "Torbay", "period": "2019-11", "year": "", "average": "mean", "national_rate_per_10k": 0.0,
-        "processed_dir": ""}
+        "authority": "Torbay", "period": "2019-11", "year": "", "model": "", "average": "mean",
+        "national_rate_per_10k": 0.0, "processed_dir": ""}
     assert {k: p.default for k, p in parameters(NB30).items()} == {
         "authority": "Torbay", "period": "2019-11", "measure": "number", "target": "printed", "processed_dir": ""}
 
@@ -55,10 +61,12 @@ def test_committed_outputs_are_clean(path):
 
 
 @pytest.mark.notebooks
-def test_notebook_20_with_the_median_and_a_national_rate(tmp_path):
-    nb = execute(NB20, tmp_path / "20.ipynb", {"average": "median", "national_rate_per_10k": 60.0})
+def test_notebook_20_with_the_median_and_a_national_rate(tmp_path, papers_only_dir):
+    nb = execute(NB20, tmp_path / "20.ipynb", {"average": "median", "national_rate_per_10k": 60.0,
+                                               "processed_dir": str(papers_only_dir)})
     _assert_clean(nb)
-    first = _plain(_texts(nb)[0])
+    assert "The public statistics are not in the processed tables" in _plain(_texts(nb)[0])
+    first = _paper_sentence(nb)
     gap_children = (121 - MEDIAN) * POPULATION / 10_000  # ≈ 126
     assert f"than the median of its 10 statistical neighbours' rates ({MEDIAN:.1f})" in first
     assert f"about {gap_children:,.0f} fewer children" in first
@@ -75,18 +83,20 @@ def test_notebook_20_with_the_median_and_a_national_rate(tmp_path):
 
 
 @pytest.mark.notebooks
-def test_notebook_20_default_states_the_mean(tmp_path):
-    nb = execute(NB20, tmp_path / "20.ipynb")
-    first = _plain(_texts(nb)[0])
+def test_notebook_20_default_states_the_mean(tmp_path, papers_only_dir):
+    nb = execute(NB20, tmp_path / "20.ipynb", {"processed_dir": str(papers_only_dir)})
+    first = _paper_sentence(nb)
     assert first.strip().startswith("In 2012-13 Torbay")  # 002 Table 3 gives the neighbours' rates for 2012/13 only
     assert f"({MEAN:.1f})" in first and "46.3 more" in first
     assert f"about {(121 - MEAN) * POPULATION / 10_000:,.0f} fewer children" in first
     assert "No national rate is shown" in " ".join(_plain(t) for t in _texts(nb))
+    assert "Not reproduced: the public statistics are not in the processed tables" in " ".join(map(_plain, _texts(nb)))
 
 
 @pytest.mark.notebooks
-def test_notebook_30_in_rates_with_the_median_target(tmp_path):
-    nb = execute(NB30, tmp_path / "30.ipynb", {"measure": "rate", "target": "median"})
+def test_notebook_30_in_rates_with_the_median_target(tmp_path, papers_only_dir):
+    nb = execute(NB30, tmp_path / "30.ipynb", {"measure": "rate", "target": "median",
+                                               "processed_dir": str(papers_only_dir)})
     _assert_clean(nb)
     svg = html.unescape(_texts(nb, "image/svg+xml")[0])
     assert "Children looked after per 10,000 children aged 0-17" in svg
@@ -100,8 +110,8 @@ def test_notebook_30_in_rates_with_the_median_target(tmp_path):
 
 
 @pytest.mark.notebooks
-def test_notebook_30_default_in_numbers(tmp_path):
-    nb = execute(NB30, tmp_path / "30.ipynb")
+def test_notebook_30_default_in_numbers(tmp_path, papers_only_dir):
+    nb = execute(NB30, tmp_path / "30.ipynb", {"processed_dir": str(papers_only_dir)})
     svg = html.unescape(_texts(nb, "image/svg+xml")[0])
     assert "Children looked after (number)" in svg
     first = _plain(_texts(nb)[0])

@@ -15,6 +15,7 @@ from analysis import schemas
 from analysis.report.notebooks import notebook_paths, parameters
 
 DEFAULTS = {"00": ("Cambridgeshire", "2017-10"), "10": ("Cambridgeshire", "2017-10"), "20": ("Torbay", "2019-11"),
+            "25": ("Torbay", "2019-11"),
             "30": ("Torbay", "2019-11"), "40": ("Torbay", "2019-11"), "50": ("Torbay", "2019-11"),
             "60": ("Torbay", "2019-11"), "70": ("Cambridgeshire", "2017-10"), "90": ("Torbay", "2019-11")}
 PATHS = notebook_paths()
@@ -36,13 +37,19 @@ def test_notebook_takes_authority_and_period_and_reads_only_its_pack(path):
     assert params["processed_dir"] == ""
     nb = nbformat.read(path, as_version=4)
     code = _code(nb)
-    assert code.count("data.Pack(authority, period, processed_dir)") == 1
+    # the papers in force: data.Pack, or public_pack.papers (a Pack, or None for an authority without papers)
+    assert code.count("data.Pack(authority, period, processed_dir)") + code.count(
+        "public_pack.papers(authority, period, processed_dir)") == 1
     for forbidden in ("data.load(", "for_authority(", "data.tracker(", "sources_for(", "read_parquet", "read_csv"):
         assert forbidden not in code, forbidden
     meta = nb.metadata["analysis"]
-    listed = set(meta["tables"]) | set(meta.get("optional_tables", []))
-    assert listed <= set(schemas.TABLES) and "sources" in meta["tables"]
+    listed = set(meta["tables"]) | set(meta.get("optional_tables", [])) | set(meta.get("any_of_tables", []))
+    assert listed <= set(schemas.TABLES) and "sources" in listed
     read = set(re.findall(r'pack\.table\("([a-z_]+)"', code))
+    if "public_pack.public_data(" in code:
+        from analysis.analyses import public_pack
+
+        read |= set(public_pack.PUBLIC_TABLES)
     read |= {n for names in re.findall(r"names = \[([^\]]*)\]", code) for n in re.findall(r'"([a-z_]+)"', names)}
     if "pack.tracker()" in code:
         read.add("savings_tracker")

@@ -27,7 +27,7 @@ from .fixtures.notebooks import write_notebook
 PROCESSED = paths.processed_dir()  # data/processed, or the fresh ingest tests/conftest.py made
 ALL = {"00_scorecard", "10_savings_tracker_variance", "20_cla_comparators", "30_cla_trajectories",
        "40_placement_costs_and_slippage", "50_financial_improvement_plan", "60_recovery_actions",
-       "70_business_plan_pressures", "90_reconciliation"}
+       "70_business_plan_pressures", "90_reconciliation", "25_cla_spend_benchmarks"}
 
 
 def _plan(authorities=("Cambridgeshire",), periods=("2017-10",), **kw):
@@ -115,32 +115,36 @@ def test_a_pack_reads_only_its_authoritys_documents_in_force(authority, period, 
 
 @pytest.mark.parametrize("authority, period, not_applicable", [
     # 003/004 give no CLA, placement, FIP or recovery-action tables
-    ("Cambridgeshire", "2017-10", {"20_cla_comparators", "30_cla_trajectories", "40_placement_costs_and_slippage",
+    ("Cambridgeshire", "2017-10", {"20_cla_comparators", "25_cla_spend_benchmarks", "30_cla_trajectories",
+                                   "40_placement_costs_and_slippage",
                                    "50_financial_improvement_plan", "60_recovery_actions"}),
     # Torbay has no tracker and no business plan review
-    ("Torbay", "2019-11", {"10_savings_tracker_variance", "70_business_plan_pressures"}),
+    ("Torbay", "2019-11", {"10_savings_tracker_variance", "25_cla_spend_benchmarks", "70_business_plan_pressures"}),
     # in 2015 only 002 existed: no placement slippage (001 Table 2), FIP (001) or recovery plan (000)
-    ("Torbay", "2015-12", {"10_savings_tracker_variance", "40_placement_costs_and_slippage",
+    ("Torbay", "2015-12", {"10_savings_tracker_variance", "25_cla_spend_benchmarks", "40_placement_costs_and_slippage",
                            "50_financial_improvement_plan", "60_recovery_actions", "70_business_plan_pressures"}),
 ])
-def test_notebooks_without_the_authoritys_tables_are_not_applicable(authority, period, not_applicable):
-    plan = _plan(authorities=[authority], periods=[period])[0]
+def test_notebooks_without_the_authoritys_tables_are_not_applicable(authority, period, not_applicable,
+                                                                   papers_only_dir):
+    plan = _plan(authorities=[authority], periods=[period], processed_dir=papers_only_dir)[0]
     assert {r.name for r in plan.skipped} == not_applicable
     assert {j.name for j in plan.jobs} == ALL - not_applicable
     assert all(r.status == STATUS_NA and authority in r.error and period in r.error for r in plan.skipped)
 
 
 def test_every_notebook_gets_the_pack_parameters_it_declares():
-    plan = _plan()[0]
+    from analysis import paths
+
+    default = paths.processed_dir()  # the folder notebooks read by default: processed_dir is not injected
+    plan = _plan(processed_dir=default)[0]
     jobs = {j.name: j for j in plan.jobs}
     assert jobs["10_savings_tracker_variance"].parameters == {"authority": "Cambridgeshire", "period": "2017-10"}
     assert jobs["00_scorecard"].parameters == {"authority": "Cambridgeshire", "period": "2017-10"}
-    # 90 declares documents too: the reconciliation of this pack's papers only (003 and 004 are
-    # Cambridgeshire's papers in force at 2017-10, data/raw/manifest.csv)
+    # 90 declares documents too: the reconciliation of this pack's papers only
     assert jobs["90_reconciliation"].parameters == {"authority": "Cambridgeshire", "period": "2017-10",
                                                     "documents": "003,004"}
-    torbay = {j.name: j for j in _plan(authorities=["Torbay"], periods=["2019-11"])[0].jobs}
-    assert torbay["20_cla_comparators"].parameters == {"authority": "Torbay", "period": "2019-11"}
+    torbay = {j.name: j for j in _plan(authorities=["Torbay"], periods=["2019-11"], processed_dir=default)[0].jobs}
+    assert torbay["20_cla_comparators"].parameters == {"authority": "Torbay", "period": "2019-11"}  # no documents
 
 
 def test_processed_dir_is_injected_only_when_not_the_default(tmp_path):
@@ -270,5 +274,5 @@ def test_every_bundled_notebook_keeps_the_contract():
     specs, chosen = planning.select_notebooks(None)
     assert {s.name for s in specs} == chosen == ALL
     for spec in specs:
-        assert spec.title and spec.tables and "processed_dir" in spec.parameters
-        assert "sources" in spec.tables
+        assert spec.title and (spec.tables or spec.any_of_tables) and "processed_dir" in spec.parameters
+        assert "sources" in spec.tables + spec.optional_tables

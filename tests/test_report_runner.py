@@ -67,7 +67,7 @@ def test_manifest_records_the_run(pack):
         assert report["started"] and report["duration_s"] > 0
     # a partial run with no published pack to merge into lists the reports it did not run
     assert reports["00_scorecard"]["status"] == "not run"
-    assert reports["20_cla_comparators"]["status"] == "not applicable"
+    assert reports["40_placement_costs_and_slippage"]["status"] == "not applicable"  # 003/004 print no placement costs
 
 
 def test_report_page_is_self_contained_without_code(pack):
@@ -99,8 +99,11 @@ def test_reconciliation_report_covers_only_the_packs_documents(pack):
 
 def test_index_lists_each_report_with_status_and_headline_figures(pack):
     _, out = pack
+    from analysis.analyses.public_pack import public_data
+
     index = (out / "cambridgeshire" / "2017-10" / "index.html").read_text()
-    assert index.count('class="status-ok"') == 2 and index.count('class="status-not-run"') == 2
+    not_run = 2 + (3 if public_data(PROCESSED) else 0)  # 00 and 70; with the public statistics 20, 25, 30 too
+    assert index.count('class="status-ok"') == 2 and index.count('class="status-not-run"') == not_run
     assert "Delivery against plan" in index and "81.1%" in index  # -16,656 / -20,538 = 81.1%
     assert "timings.js" in index and 'href="../../index.html"' in index
     assert "10_savings_tracker_variance" in (out / "cambridgeshire" / "2017-10" / "timings.js").read_text()
@@ -125,11 +128,17 @@ def full_pack(tmp_path_factory):
 
 
 def test_full_pack_has_every_applicable_report(full_pack):
+    from analysis.analyses.public_pack import public_data
+
     folder = full_pack / "cambridgeshire" / "2017-10"
-    assert sorted(p.stem for p in folder.glob("[0-9]*.html")) == [
-        "00_scorecard", "10_savings_tracker_variance", "70_business_plan_pressures", "90_reconciliation"]
+    # 003/004 give a tracker and a business plan; with the public statistics in the processed tables
+    # (tests/conftest.py builds them when ../shared/data/public is present) 20, 25 and 30 apply too
+    public = ["20_cla_comparators", "25_cla_spend_benchmarks", "30_cla_trajectories"] if public_data(PROCESSED) else []
+    expected = sorted(["00_scorecard", "10_savings_tracker_variance", "70_business_plan_pressures",
+                       "90_reconciliation", *public])
+    assert sorted(p.stem for p in folder.glob("[0-9]*.html")) == expected
     m = json.loads((folder / "manifest.json").read_text())
-    assert [r["status"] for r in m["reports"]].count("ok") == 4 and not m["partial"]
+    assert [r["status"] for r in m["reports"]].count("ok") == len(expected) and not m["partial"]
 
 
 def test_only_merges_into_the_published_pack(full_pack):

@@ -134,6 +134,11 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
                       help="month of the pack (repeat for a batch); without --authority: every authority "
                            "with documents for it")
     when.add_argument("--latest", action="store_true", help="each authority's latest period")
+    when.add_argument("--year", action="append", type=int, metavar="YYYY",
+                      help="public-statistics packs at YYYY-03 (31 March) for every English authority in the "
+                           "public tables, papers or not (or --authority ones), and reports/england-YYYY.html")
+    p.add_argument("--all-authorities", action="store_true",
+                   help="with --year: every English authority (the default when no --authority is given)")
     p.add_argument("--authority", action="append", metavar="NAME",
                    help="the authority of the pack, by name or folder name (repeat for a batch; default: all)")
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", default=[],
@@ -180,7 +185,8 @@ def _report(args: argparse.Namespace) -> int:
         raise ReportError(f"--out {_show(out)}: cannot create the reports folder ({exc.strerror})") from None
     say = (lambda m: None) if args.quiet else (lambda m: print(m, flush=True))
     outcome = run_report(
-        authorities=args.authority, periods=None if args.latest else args.period, out_dir=out,
+        authorities=None if args.all_authorities else args.authority,
+        periods=None if args.latest or args.year else args.period, years=args.year, out_dir=out,
         processed_dir=_folder(args.processed, paths.processed_dir(), "--processed"),
         raw_dir=_folder(args.raw, paths.raw_dir(), "--raw"),
         notebooks_dir=_folder(args.notebooks, paths.notebooks_dir(), "--notebooks") if args.notebooks else None,

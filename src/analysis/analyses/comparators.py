@@ -181,16 +181,17 @@ def summary(table: pd.DataFrame, population: float, how: str = assumptions.NEIGH
 
 
 def gap_table(table: pd.DataFrame, population: float, printed_average_per_10k: float | None = None,
-              national_rate_per_10k: float | None = None) -> pd.DataFrame:
+              national_rate_per_10k: float | None = None, national_source: str = "parameter") -> pd.DataFrame:
     """The gap against every comparison rate at once (neighbours' mean and median, the printed
-    average, the national rate when given): ``comparison``, ``rate_per_10k``, ``gap_per_10k``,
-    ``gap_children`` (positive = the subject looks after more)."""
+    average, the national rate when given - ``national_source`` says where it came from):
+    ``comparison``, ``rate_per_10k``, ``gap_per_10k``, ``gap_children`` (positive = the subject
+    looks after more)."""
     subject_rate = float(table[table.is_subject].rate_per_10k.iloc[0])
     rows = [(f"Neighbours' {how} (computed)", neighbour_average(table, how)) for how in AVERAGES]
     if printed_average_per_10k is not None:
         rows.append(("Neighbours' average (printed)", float(printed_average_per_10k)))
     if national_rate_per_10k:
-        rows.append(("National rate (parameter)", float(national_rate_per_10k)))
+        rows.append((f"National rate ({national_source})", float(national_rate_per_10k)))
     return pd.DataFrame([{"comparison": name, "rate_per_10k": rate, "gap_per_10k": subject_rate - rate,
                           "gap_children": children_gap(subject_rate, rate, population)} for name, rate in rows])
 

@@ -10,8 +10,11 @@ The contract (README, "Adding a report"), checked by :func:`read_spec` before an
    papermill injects the run's values);
 3. ``metadata.analysis.tables`` lists the processed tables the report cannot do without
    (a pack whose documents give none of a listed table's rows marks the report *not applicable*),
-   and ``metadata.analysis.optional_tables`` (may be absent) those it reads when present; every
-   name is a table of :data:`analysis.schemas.TABLES`.
+   and ``metadata.analysis.optional_tables`` (may be absent) those it reads when present;
+   ``metadata.analysis.any_of_tables`` (may be absent) makes a report apply when at least one of
+   its tables has rows for the pack (``tables`` may then be empty: a report on the papers or on
+   the public statistics, whichever there is); every name is a table of
+   :data:`analysis.schemas.TABLES`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class NotebookSpec:
     parameters: dict[str, Parameter]
     tables: tuple[str, ...]
     optional_tables: tuple[str, ...] = ()
+    any_of_tables: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -124,7 +128,7 @@ def _title(nb: nbformat.NotebookNode, path: Path) -> str:
     return lines[0][2:].strip()
 
 
-def _tables(nb: nbformat.NotebookNode, path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _tables(nb: nbformat.NotebookNode, path: Path) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     from ..schemas import TABLES
 
     where = paths.shown(path)
@@ -133,7 +137,7 @@ def _tables(nb: nbformat.NotebookNode, path: Path) -> tuple[tuple[str, ...], tup
         raise ReportError(f"{where}: metadata.analysis.tables is missing (list the processed tables the report "
                           "reads, e.g. [\"savings_tracker\", \"sources\"])")
     found: list[tuple[str, ...]] = []
-    for key in ("tables", "optional_tables"):
+    for key in ("tables", "optional_tables", "any_of_tables"):
         names = meta.get(key, [])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ReportError(f"{where}: metadata.analysis.{key} must be a list of table names")
@@ -142,12 +146,12 @@ def _tables(nb: nbformat.NotebookNode, path: Path) -> tuple[tuple[str, ...], tup
             raise ReportError(f"{where}: metadata.analysis.{key}: unknown table(s) {', '.join(unknown)}; "
                               f"tables are {', '.join(TABLES)}")
         found.append(tuple(names))
-    if not found[0]:
+    if not found[0] and not found[2]:
         raise ReportError(f"{where}: metadata.analysis.tables is empty (name at least the table the report reads)")
-    both = sorted(set(found[0]) & set(found[1]))
+    both = sorted((set(found[0]) & set(found[1])) | (set(found[2]) & (set(found[0]) | set(found[1]))))
     if both:
         raise ReportError(f"{where}: {', '.join(both)} listed as both required and optional tables")
-    return found[0], found[1]
+    return found[0], found[1], found[2]
 
 
 def read_spec(path: Path) -> NotebookSpec:
@@ -156,8 +160,8 @@ def read_spec(path: Path) -> NotebookSpec:
     nb = read_notebook(path)
     title = _title(nb, path)
     params = _parameters(nb, path)
-    tables, optional = _tables(nb, path)
-    return NotebookSpec(path, title, params, tables, optional)
+    tables, optional, any_of = _tables(nb, path)
+    return NotebookSpec(path, title, params, tables, optional, any_of)
 
 
 def refresh(path: Path, *, timeout: int = CELL_TIMEOUT_S) -> None:

@@ -159,6 +159,48 @@ def resolve_packs(sources, authorities: Sequence[str] | None,
     return packs
 
 
+def year_period(year: int) -> str:
+    """The pack period of a public-statistics year: March (the figures are at 31 March)."""
+    return f"{int(year):04d}-03"
+
+
+def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None,
+                         years: Sequence[int]) -> list[tuple[str, str]]:
+    """``--year``: a pack at ``YYYY-03`` for each authority (default: every English authority)
+    with a figure at 31 March of the year in the public tables (``cla_rates``), papers or not."""
+    from ..tableset import read_manifest
+
+    if "cla_rates.parquet" not in read_manifest(Path(processed_dir))["files"]:
+        raise ReportError(f"--year needs the public statistics in {processed_dir}: run "
+                          "`python -m analysis public-stats --source DIR` first")
+    rates = read_table("cla_rates", processed_dir)
+    las = rates[(rates.geographic_level == "local authority") & (rates.number.notna() | rates.rate_per_10k.notna())]
+    packs, problems = [], []
+    for year in dict.fromkeys(int(y) for y in years):
+        names = sorted(set(las[las.year == year].authority))
+        if not names:
+            have = sorted(set(las.year.astype(int)))
+            problems.append(f"--year {year}: no authority has a figure at 31 March {year} in cla_rates "
+                            f"(years: {have[0]}-{have[-1]})" if have else f"--year {year}: cla_rates is empty")
+            continue
+        chosen, unknown = [], []
+        for wanted in authorities or names:
+            found = [n for n in names if wanted in (n, slug(n)) or wanted.casefold() == n.casefold()]
+            (chosen if found else unknown).append(found[0] if found else wanted)
+        if unknown:
+            problems.append(f"--year {year}: {', '.join(map(repr, unknown))} has no figure at 31 March {year} in "
+                            "cla_rates (name the authority as the releases do, e.g. "
+                            f"{', '.join(repr(n) for n in names[:3])})")
+        packs += [(a, year_period(year)) for a in chosen]
+    slugs: dict[str, str] = {}
+    for name, _ in packs:
+        if slugs.setdefault(slug(name), name) != name:
+            problems.append(f"authorities {slugs[slug(name)]!r} and {name!r} would share the folder reports/{slug(name)}/")
+    if problems:
+        raise ReportError("\n".join(problems))
+    return packs
+
+
 def _matches(path: Path, wanted: str) -> bool:
     return path.name == wanted or path.stem == wanted or path.stem.startswith(wanted)
 
@@ -206,12 +248,24 @@ def check_extra(extra: dict[str, str], specs: Sequence[NotebookSpec]) -> dict[st
 
 
 def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, object]:
-    """Table -> its ``document`` and ``authority`` columns (whichever it has)."""
+    """Table -> its ``document`` and ``authority`` columns (whichever it has).  A table its
+    producer has not written into the set (``public-stats`` not run) is left out: it has no rows."""
+    from ..tableset import read_manifest
+
+    present = read_manifest(Path(processed_dir))["files"]
     out = {}
     for name in dict.fromkeys(names):
+        if f"{name}.parquet" not in present:
+            continue
         frame = read_table(name, processed_dir)
         out[name] = frame[[c for c in ("document", "authority") if c in frame.columns]]
     return out
+
+
+def _no_rows():
+    import pandas as pd
+
+    return pd.DataFrame({"document": pd.Series([], dtype="string")})
 
 
 def _rows_in_pack(frame, authority: str, documents: Sequence[str]):
@@ -250,8 +304,11 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
                     {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
     for spec in specs:  # applicability for every notebook, so that a partial pack lists it too
         values = _parameters(spec, pack_values, extra.get(spec.name, {}))
-        rows = {t: _rows_in_pack(tables[t], authority, documents) for t in spec.tables + spec.optional_tables}
+        rows = {t: _rows_in_pack(tables[t], authority, documents) if t in tables else _no_rows()
+                for t in spec.tables + spec.optional_tables + spec.any_of_tables}
         missing = [t for t in spec.tables if rows[t].empty]
+        if not missing and spec.any_of_tables and all(rows[t].empty for t in spec.any_of_tables):
+            missing = [" or ".join(spec.any_of_tables)]
         if missing:
             plan.skipped.append(JobResult(spec.name, spec.title, authority, STATUS_NA, values,
                                           error=f"no {', '.join(missing)} in {authority}'s documents up to {period}"))
@@ -288,16 +345,19 @@ def check_merge(plan: PackPlan) -> None:
 def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None, *, out_dir: Path,
                processed_dir: Path, raw_dir: Path, only: Sequence[str] = (), extra: dict[str, str] | None = None,
                timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
-               notebooks_dir: Path | None = None) -> list[PackPlan]:
+               notebooks_dir: Path | None = None, years: Sequence[int] | None = None) -> list[PackPlan]:
     """Validate everything that can be validated without a kernel and return the packs to build
-    (module docstring).  ``periods=None``: each authority's latest period."""
+    (module docstring).  ``periods=None``: each authority's latest period; ``years``: the
+    public-statistics packs of :func:`resolve_public_packs` instead."""
     check_periods(periods or ())
     specs, chosen = select_notebooks(notebooks_dir, only)
     values = check_extra(dict(extra or {}), specs)
     verify_tables(None, processed_dir)  # one complete table set (_tables.json), before any kernel starts
     sources = read_sources(processed_dir, raw_dir)
-    packs = resolve_packs(sources, authorities, periods)
-    tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables], processed_dir)
+    packs = resolve_public_packs(processed_dir, authorities, years) if years else resolve_packs(sources, authorities,
+                                                                                               periods)
+    tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables + s.any_of_tables],
+                        processed_dir)
     plans = [plan_pack(a, p, specs, chosen, sources, tables, out_dir=out_dir, processed_dir=processed_dir,
                        extra=values, timeout=timeout, reuse_kernel=reuse_kernel) for a, p in packs]
     if only:

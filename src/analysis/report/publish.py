@@ -40,6 +40,7 @@ from .notebooks import TEMP_PREFIX
 from .plan import PackPlan, published_manifest
 
 FAILED_DIR = "failed"
+ENGLAND_PREFIX = "england-"  # reports/england-YYYY.html: every authority ranked (analysis.report.england)
 STAGING_PREFIX = ".staging-"
 PACKAGES = ("pandas", "pyarrow", "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient",
             "nbformat", "ipykernel", "jupyter_client", "openpyxl", "numpy")
@@ -218,8 +219,10 @@ def write_reports_index(out_dir: Path) -> None:
             data = json.loads(manifest.read_text(encoding="utf-8"))
             failed.append({"name": manifest.parent.name, "href": f"{FAILED_DIR}/{manifest.parent.name}/index.html",
                            "failed": ", ".join(r["name"] for r in data["reports"] if r["status"] == STATUS_FAILED)})
+    england = [{"year": f.stem[len(ENGLAND_PREFIX):], "href": f.name}
+               for f in sorted(out_dir.glob(f"{ENGLAND_PREFIX}*.html"), reverse=True)]
     html = render_template("reports_index.html.j2", authorities=sorted(authorities.values(), key=lambda a: a["name"]),
-                           failed=failed)
+                           failed=failed, england=england)
     tmp = out_dir / ".index.html.tmp"
     tmp.write_text(html, encoding="utf-8")
     os.replace(tmp, out_dir / "index.html")

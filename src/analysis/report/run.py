@@ -168,10 +168,11 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
                processed_dir: Path, raw_dir: Path, notebooks_dir: Path | None = None, only: Sequence[str] = (),
                extra: dict[str, str] | None = None, jobs: int | None = None, timeout: int = CELL_TIMEOUT_S,
                dask_scheduler: str | None = None, dask_local: int | None = None,
-               progress: Callable[[str], None] | None = None) -> RunOutcome:
+               progress: Callable[[str], None] | None = None, years: Sequence[int] | None = None) -> RunOutcome:
     """What ``python -m analysis report`` does (module docstring).  ``periods=None``: each
     authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
-    has documents for them)."""
+    has documents for them).  ``years``: public-statistics packs at ``YYYY-03`` for every English
+    authority with a figure (or those named), and ``reports/england-YYYY.html`` ranking them."""
     say = progress or (lambda message: None)
     jobs = jobs or os.cpu_count() or 1
     use_dask = bool(dask_scheduler or dask_local)
@@ -179,14 +180,20 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
         clean_debris(out_dir)
         check_periods(periods or ())
         _, chosen = select_notebooks(notebooks_dir, only)
-        packs_hint = len(authorities or ()) * len(periods or ()) or jobs
+        packs_hint = len(authorities or ()) * len(periods or years or ()) or jobs
         with _executor(jobs, len(chosen) * packs_hint, dask_scheduler, dask_local) as executor:
             plans = plan_packs(authorities, periods, out_dir=out_dir, processed_dir=processed_dir, raw_dir=raw_dir,
                                only=only, extra=extra, timeout=timeout, reuse_kernel=not use_dask,
-                               notebooks_dir=notebooks_dir)
+                               notebooks_dir=notebooks_dir, years=years)
             pause_point("planned")
             total = sum(len(p.jobs) for p in plans)
             say(f"Report run: {total} notebooks for {len(plans)} pack(s) ({', '.join(p.key for p in plans)}) on "
                 + (f"Dask ({dask_scheduler or f'a local cluster of {dask_local}'})" if use_dask
                    else f"{getattr(executor, 'size', jobs)} worker(s)"))
-            return run_packs(plans, executor=executor, processed_dir=processed_dir, progress=say)
+            outcome = run_packs(plans, executor=executor, processed_dir=processed_dir, progress=say)
+        if years:
+            from .england import write_england_index
+
+            for year in dict.fromkeys(years):
+                say(f"England ranking: {write_england_index(out_dir, int(year), processed_dir)}")
+        return outcome

@@ -1,0 +1,258 @@
+"""What a report on the public statistics settles before it draws anything: whether the
+``public-stats`` tables are in the table set, whether the authority has papers in force, which
+year (31 March) and which statistical-neighbour model to show - and the sentences that say what
+the figures mean, built from the figures alone.
+
+Units: rates are children looked after per 10,000 children aged 0-17 at 31 March of ``year``;
+gaps are signed **positive = the authority looks after more children** than the comparison
+(as :mod:`analysis.analyses.benchmarks` returns them); money is whole pounds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import data, tableset
+from ..errors import InputError, TableSetError
+from ..presentation import numbers
+from .benchmarks import PublicData, load
+
+#: the tables ``python -m analysis public-stats`` writes that the reports read
+PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures")
+PAPER_MODEL_PREFIX = "paper_"
+
+
+_LOADED: dict[tuple, PublicData] = {}  # (folder, the tables' sha256) -> indexed tables, for a warm kernel
+
+
+def public_data(processed_dir: str | Path | None = None) -> PublicData | None:
+    """The public tables, indexed (:func:`analysis.analyses.benchmarks.load`), or ``None`` when
+    ``public-stats`` has not written them into the table set (or wrote no rates).  A kernel that
+    runs report after report (the runner's warm workers) indexes one table set once: the cache
+    is keyed by the folder and the sha256 of each table in ``_tables.json``, and every table is
+    still checked against it when first read."""
+    folder = data.processed(processed_dir)
+    try:
+        files = tableset.read_manifest(folder)["files"]
+    except TableSetError:
+        return None
+    if not all(f"{name}.parquet" in files for name in PUBLIC_TABLES):
+        return None
+    key = (str(folder.resolve()), tuple(files[f"{name}.parquet"]["sha256"] for name in PUBLIC_TABLES))
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load(processed_dir)
+    pub = _LOADED[key]
+    return pub if len(pub.rates) else None
+
+
+def papers(authority: str, period: str, processed_dir: str | Path | None = None) -> data.Pack | None:
+    """The authority's papers in force at ``period`` (:class:`analysis.data.Pack`), or ``None``
+    when it has none (an authority known only from the public statistics)."""
+    sources = data.load("sources", processed_dir)
+    if not data.documents_in_force(sources, authority, period):
+        return None
+    return data.Pack(authority, period, processed_dir)
+
+
+def year_end(year: str) -> int:
+    """``"2013"`` or the financial year ``"2012-13"`` -> 2013 (31 March 2013)."""
+    text = str(year).strip()
+    if text.isdigit() and len(text) == 4:
+        return int(text)
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        return int(text[:4]) + 1
+    raise InputError("year", expected="a year written YYYY (its 31 March) or a financial year written YYYY-YY", found=text)
+
+
+def choose_year(pub: PublicData, authority: str, year: str, period: str) -> int:
+    """``year`` as a 31 March year; empty: the latest year with a rate (else a number) for the
+    authority at or before the pack's period."""
+    if str(year).strip():
+        return year_end(year)
+    code = pub.code(authority)
+    limit = int(str(period)[:4])
+    have = [y for y in pub.years() if y <= limit and pub.row(code, y)]
+    rated = [y for y in have if not pd.isna(pub.row(code, y)["rate_per_10k"])]
+    if not (rated or have):
+        raise InputError("cla_rates", column="year", expected=f"a figure for {authority} on or before {period}",
+                         found="none")
+    return max(rated or have)
+
+
+def choose_model(pub: PublicData, authority: str, model: str, year: int) -> str:
+    """``model`` as given; empty: of the published (not a paper's) models listing the authority,
+    the one whose year is nearest ``year`` (the later on a tie)."""
+    if str(model).strip():
+        return str(model).strip()
+    code = pub.code(authority)
+    models = sorted({m for m, c in pub._groups if c == code and not m.startswith(PAPER_MODEL_PREFIX)})
+    dated = [m for m in models if m.isdigit()]
+    if not dated:
+        raise InputError("statistical_neighbours", column="model",
+                         expected=f"a statistical-neighbour model listing {authority}", found="none")
+    return min(dated, key=lambda m: (abs(int(m) - year), -int(m)))
+
+
+def paper_model(pub: PublicData, authority: str, financial_year: str) -> str | None:
+    """The model built from the paper's own neighbour list for ``financial_year``, if any."""
+    name = f"{PAPER_MODEL_PREFIX}{year_end(financial_year)}"
+    return name if (name, pub.code(authority)) in pub._groups else None
+
+
+def _rate(value: object) -> str:
+    return numbers.rate(value)
+
+
+def comparator_sentence(s: pd.Series) -> str:
+    """The comparison in one sentence, from :func:`analysis.analyses.benchmarks.summary`."""
+    if s.rate_per_10k is None:
+        return (f"At 31 March {s.year} the releases give {s.authority} no rate ({s.rate_status}); "
+                f"{s.neighbours_with_rate} of its {s.neighbours} neighbours have one.")
+    text = (f"At 31 March {s.year} {s.authority} looked after {numbers.count(s.number)} children, "
+            f"{_rate(s.rate_per_10k)} per 10,000 children aged 0-17")
+    if s.neighbours_mean_per_10k is not None:
+        more = "more" if s.gap_per_10k >= 0 else "fewer"
+        text += (f": {_rate(abs(s.gap_per_10k))} {more} per 10,000 than the mean of its {s.neighbours_with_rate} "
+                 f"statistical neighbours with a rate (model {s.model}: mean {_rate(s.neighbours_mean_per_10k)}, "
+                 f"median {_rate(s.neighbours_median_per_10k)})")
+        if s.gap_children is not None:
+            fewer = "fewer" if s.gap_per_10k >= 0 else "more"
+            text += f"; at that mean it would look after about {numbers.count(abs(s.gap_children))} {fewer} children"
+    return text + "."
+
+
+def standing_sentence(s: pd.Series) -> str:
+    """England, region, rank and quartile band in one sentence."""
+    parts = []
+    if s.england_per_10k is not None:
+        parts.append(f"England's rate was {_rate(s.england_per_10k)}")
+    if s.region_per_10k is not None:
+        parts.append(f"{s.region}'s {_rate(s.region_per_10k)}")
+    text = (" and ".join(parts) + ". ") if parts else ""
+    if s.rate_per_10k is None:
+        return text.strip()
+    text += (f"{s.authority} ranks {s.rank_in_group} of {s.group_size} among itself and its neighbours and "
+             f"{s.national_rank} of {s.authorities_ranked} English authorities (1 = the highest rate), in quartile "
+             f"{s.quartile} (1 = the lowest quarter)")
+    if s.lait_band == "Not applicable":
+        text += "; LAIT gives this measure no polarity, so it has no A-D band (neither high nor low is 'good')."
+    else:
+        text += f"; LAIT band {s.lait_band} (polarity {s.polarity}: A is the better quarter)."
+    return text
+
+
+def standing_table(s: pd.Series) -> pd.DataFrame:
+    """The summary as rows of (measure, value) for a report table."""
+    rows = [("Rate per 10,000", _rate(s.rate_per_10k)), ("Children looked after", numbers.count(s.number)),
+            ("Child population 0-17", numbers.count(s.population)),
+            (f"Neighbours' mean (model {s.model})", _rate(s.neighbours_mean_per_10k)),
+            ("Neighbours' median", _rate(s.neighbours_median_per_10k)),
+            ("Neighbours with a rate", f"{s.neighbours_with_rate} of {s.neighbours}"),
+            (f"Region ({s.region})" if s.region else "Region", _rate(s.region_per_10k)),
+            ("England", _rate(s.england_per_10k)),
+            ("Gap to the neighbours' mean, per 10,000", numbers.rate(s.gap_per_10k) if s.gap_per_10k is not None else "–"),
+            ("Gap to the neighbours' mean, children", numbers.signed_count(s.gap_children)),
+            ("Rank among itself and its neighbours", f"{s.rank_in_group} of {s.group_size}" if s.rank_in_group else "–"),
+            ("Rank in England (1 = highest)", f"{s.national_rank} of {s.authorities_ranked}" if s.national_rank else "–"),
+            ("Quartile (1 = lowest quarter)", s.quartile if s.quartile is not None else "–"),
+            (f"LAIT band (polarity: {s.polarity})", s.lait_band)]
+    if s.neighbours_missing:
+        rows.append(("Neighbours without a rate", s.neighbours_missing))
+    return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def england_ranking(pub: PublicData, year: int, model_for=None) -> pd.DataFrame:
+    """Every English authority with a rate at 31 March ``year``, highest first: ``rank``,
+    ``authority``, ``old_la_code``, ``number``, ``rate_per_10k``, ``rate_status``, and - when
+    ``model_for(code)`` names a model - the neighbours' mean and the gap (per 10,000 and in
+    children, positive = more than the neighbours' mean)."""
+    from .benchmarks import comparator, summary
+
+    las = pub.rates[(pub.rates.geographic_level == "local authority") & (pub.rates.year == year)]
+    rows = []
+    for r in las.sort_values("old_la_code").itertuples():
+        row = {"authority": r.authority, "old_la_code": r.old_la_code,
+               "number": None if pd.isna(r.number) else int(r.number),
+               "rate_per_10k": None if pd.isna(r.rate_per_10k) else float(r.rate_per_10k),
+               "rate_status": r.rate_status, "model": None, "neighbours_mean_per_10k": None,
+               "gap_per_10k": None, "gap_children": None}
+        model = model_for(r.old_la_code) if model_for else None
+        if model and (model, r.old_la_code) in pub._groups:
+            s = summary(pub, comparator(pub, r.old_la_code, year, model), year, model)
+            row.update(model=model, neighbours_mean_per_10k=s.neighbours_mean_per_10k, gap_per_10k=s.gap_per_10k,
+                       gap_children=s.gap_children)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        raise InputError("cla_rates", column="year", expected="a year with authority figures", found=str(year))
+    frame = frame.sort_values(["rate_per_10k", "authority"], ascending=[False, True], na_position="last")
+    rated = frame.rate_per_10k.notna()
+    frame["rank"] = None
+    frame.loc[rated, "rank"] = [1 + int((frame.loc[rated, "rate_per_10k"] > v).sum())
+                                for v in frame.loc[rated, "rate_per_10k"]]
+    return frame[["rank"] + [c for c in frame.columns if c != "rank"]].reset_index(drop=True)
+
+
+def paper_year(comparator_rates: pd.DataFrame, authority: str, year: str) -> str:
+    """The financial year of the paper's comparator to show: the one ending at 31 March of
+    ``year`` when the paper has it, else the latest the paper gives neighbours' rates for."""
+    from .comparators import latest_year
+
+    mine = comparator_rates[(comparator_rates.subject_authority == authority) & (comparator_rates.row_type == "authority")]
+    if str(year).strip():
+        wanted = year_end(year)
+        match = [y for y in sorted(set(mine.year.dropna())) if year_end(y) == wanted]
+        if match:
+            return match[0]
+    return latest_year(comparator_rates, authority)
+
+
+def england_rate(pub: PublicData | None, year: int) -> float:
+    """England's published rate per 10,000 at 31 March ``year`` (0.0 when not known)."""
+    row = pub.row("E92000001", year) if pub is not None else None
+    value = None if row is None else row.get("rate_per_10k")
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def source_label(table: pd.DataFrame, model: str | None = None) -> str:
+    """A chart's source line from the releases a comparator table's rows come from."""
+    releases = sorted(set(table.release.dropna())) if "release" in table.columns else []
+    text = "DfE, Children looked after in England" + (f" ({', '.join(releases)})" if releases else "")
+    text += "; ONS mid-year estimates, children aged 0-17"
+    return text + (f"; statistical neighbours: model {model}" if model else "")
+
+
+def no_documents() -> pd.DataFrame:
+    """An empty ``sources`` selection, for the run details of a report that read no paper."""
+    return pd.DataFrame(columns=["document", "file", "authority", "paper", "date", "period", "sha256"])
+
+
+def public_inputs(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """The public tables a report read and the downloads they were made from (``_tables.json``):
+    ``table``, ``sha256``, ``made_from``."""
+    files = tableset.read_manifest(data.processed(processed_dir))["files"]
+    rows = [{"table": name, "sha256": files[f"{name}.parquet"]["sha256"],
+             "made_from": ", ".join(files[f"{name}.parquet"].get("inputs", []))} for name in PUBLIC_TABLES
+            if f"{name}.parquet" in files]
+    return pd.DataFrame(rows, columns=["table", "sha256", "made_from"])
+
+
+def code_for(pub: PublicData, authority: str, period: str) -> str:
+    """The 3-digit code the releases give ``authority`` at the pack's period.  A name two
+    councils have borne (a county replaced by a unitary council of the same name) means the one
+    with the latest figure at or before the period, else the current one."""
+    from ..public.authorities import name_key
+
+    if authority.isdigit() or authority.startswith("E0"):
+        return pub.code(authority)
+    las = pub.rates[pub.rates.geographic_level == "local authority"]
+    key = name_key(authority)
+    mine = las[las.authority.map(name_key) == key]
+    limit = int(str(period)[:4])
+    dated = mine[(mine.year <= limit) & (mine.number.notna() | mine.rate_per_10k.notna())]
+    if dated.empty:
+        return pub.code(authority)
+    return str(dated.sort_values("year").old_la_code.iloc[-1])

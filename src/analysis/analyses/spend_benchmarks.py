@@ -1,0 +1,99 @@
+"""Spending on children looked after against the statistical neighbours and England, year by
+year, and beside the placement costs a council's papers print.
+
+Inputs: the public tables through :class:`~analysis.analyses.benchmarks.PublicData` (s251
+outturn and LAIT, or MHCLG's RO3) and, where the authority has papers, ``placement_costs``.
+Money is whole pounds: ``spend_per_child_gbp`` = gross CLA expenditure in the financial year ÷
+children looked after at the 31 March ending it (£ a year); ``weekly_unit_cost_gbp`` is LAIT's
+s251 unit cost (£ per child per week).  Differences are the authority minus the comparison
+(positive = the authority spends more).  A financial year ``2018-19`` ends on 31 March 2019.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import InputError
+from ..presentation import numbers
+from .benchmarks import PublicData, spend, spend_summary
+
+MEASURES = ("spend_per_child_gbp", "weekly_unit_cost_gbp")
+
+
+def spend_years(pub: PublicData, authority: str, source: str = "s251") -> list[str]:
+    """Financial years with the authority's gross CLA expenditure in ``source``, oldest first."""
+    from .benchmarks import SPEND_SOURCES
+
+    code = pub.code(authority)
+    rows = pub.spend[(pub.spend.old_la_code == code) & (pub.spend.measure == "cla_gross_expenditure")
+                     & pub.spend.source.isin(SPEND_SOURCES.get(source, ())) & pub.spend.amount_gbp.notna()]
+    return sorted(set(rows.financial_year))
+
+
+def choose_spend_year(pub: PublicData, authority: str, year: str, period: str, source: str = "s251") -> str:
+    """``year`` as a financial year (``2018-19``, or ``2019`` = the year ending 31 March 2019);
+    empty: the latest with spend ending on or before the pack's period."""
+    have = spend_years(pub, authority, source)
+    text = str(year).strip()
+    if text:
+        if text.isdigit() and len(text) == 4:
+            text = f"{int(text) - 1}-{text[2:]}"
+        return numbers.year(text)
+    limit = int(str(period)[:4])
+    eligible = [fy for fy in have if int(fy[:4]) + 1 <= limit]
+    if not (eligible or have):
+        raise InputError("cla_spend", column="financial_year", expected=f"{source} spend for {authority}", found="none")
+    return (eligible or have)[-1]
+
+
+def spend_series(pub: PublicData, authority: str, model: str, source: str = "s251") -> pd.DataFrame:
+    """Year by year: the authority's gross CLA spend, children at 31 March, spend per child and
+    weekly unit cost, with the neighbours' mean and England's of the last two."""
+    rows = []
+    for fy in spend_years(pub, authority, source):
+        table = spend(pub, authority, fy, model, source)
+        s = spend_summary(table)
+        me = table[table.role == "authority"].iloc[0]
+        rows.append({"financial_year": fy, "gross_gbp": me.gross_gbp, "number": me.number,
+                     **{k: s[k] for k in s.index if k != "authority" and not k.startswith("neighbours_with")}})
+    return pd.DataFrame(rows)
+
+
+def spend_sentence(s: pd.Series, table: pd.DataFrame, financial_year: str) -> str:
+    """The authority's spend per child and unit cost against its neighbours and England."""
+    me = table[table.role == "authority"].iloc[0]
+    text = (f"In {financial_year} {s.authority} spent {numbers.money(me.gross_gbp)} (gross) on children looked after")
+    if s.spend_per_child_gbp is not None:
+        text += (f", {numbers.money_exact(s.spend_per_child_gbp)} for each of the {numbers.count(me.number)} children "
+                 f"looked after at the year's end")
+        text += _against(s, "spend_per_child_gbp")
+    if s.weekly_unit_cost_gbp is not None:
+        text += f"; its weekly unit cost was {numbers.money_exact(s.weekly_unit_cost_gbp)}" + _against(s, "weekly_unit_cost_gbp")
+    return text + "."
+
+
+def _against(s: pd.Series, column: str) -> str:
+    parts = []
+    mean, england = s[f"neighbours_mean_{column}"], s[f"england_{column}"]
+    if mean is not None and not pd.isna(mean):
+        parts.append(f"its {s[f'neighbours_with_{column}']} neighbours' mean {numbers.money_exact(mean)}")
+    if england is not None and not pd.isna(england):
+        parts.append(f"England {numbers.money_exact(england)}")
+    return (" (against " + " and ".join(parts) + ")") if parts else ""
+
+
+def beside_placement_costs(costs: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The papers' total placement cost for each financial year they print beside the published
+    gross CLA expenditure of the same year (where published): ``year``,
+    ``paper_placement_cost_gbp``, ``published_gross_gbp``, ``published_minus_paper_gbp``,
+    ``document``, ``source_line``.  The two measure different things (the published gross
+    includes more than placements); the table sets them side by side, it does not reconcile them."""
+    published = dict(zip(series.financial_year, series.gross_gbp)) if len(series) else {}
+    rows = []
+    for r in costs.sort_values("year").itertuples():
+        gross = published.get(numbers.year(r.year))
+        paper = None if pd.isna(r.total_placement_cost_gbp) else int(r.total_placement_cost_gbp)
+        rows.append({"year": r.year, "paper_placement_cost_gbp": paper, "published_gross_gbp": gross,
+                     "published_minus_paper_gbp": None if gross is None or paper is None or pd.isna(gross)
+                     else int(gross) - paper, "document": r.document, "source_line": int(r.source_line)})
+    return pd.DataFrame(rows)
