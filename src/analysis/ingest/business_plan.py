@@ -221,10 +221,10 @@ def _savings(doc: SourceDocument, lines: list[Line], h: int, rows: list[Line], c
                  parse_money(m.group(3)).value_gbp, int(requirement.amount_gbp.sum()))):
             text = item.split("'")[1]
             decimals = len(text.split(".")[1].rstrip("m")) if "." in text else 0
-            tolerance = 0.5 * 10 ** (6 - decimals)
             checks.add(document=doc.document, table="budget_savings_requirement", item=item, kind="repeated",
-                       stated=stated, computed=computed, unit="gbp", tolerance=tolerance, source_file=doc.file,
-                       source_line=line.number, note=f"prose rounded to {text}: tolerance half its last digit")
+                       stated=stated, computed=computed, unit="gbp", source_file=doc.file,
+                       source_line=line.number, note=f"prose printed as {text}",
+                       stated_precision=float(10 ** (6 - decimals)))
     return frame
 
 

@@ -118,8 +118,9 @@ def add_totals_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, ch
             note += (f"; the totals row is printed {len(copies)} times (" + ", ".join(where(r) for r, _, _ in copies)
                      + "): " + ("every copy agrees with the first" if not differ else
                                 f"{len(differ)} cop{'y differs' if len(differ) == 1 else 'ies differ'} from the first"))
-        if any(shifted for _, _, shifted in copies):
-            note += "; figures shifted left of their columns in the extract, aligned by order"
+        moved = [where(r) for r, _, shifted in copies if shifted]
+        if moved:
+            note += f"; figures shifted left of their columns in the extract ({', '.join(moved)}), aligned by order"
         checks.add(document=doc.document, table=TABLE, item=f"totals row ({where(first_row)}): {label}",
                    kind="total", stated=stated, computed=_sum(frame[f"{name}_gbp"]), unit="gbp",
                    source_file=doc.file, source_line=first_row.line, note=note,
