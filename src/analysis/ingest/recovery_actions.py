@@ -164,6 +164,9 @@ def _action(doc: SourceDocument, line: Line, cells: list[str], mapping: dict[str
     money = parse_money(raw_spend, doc.unit, brackets="magnitude")  # this paper prints income in brackets
     record["spend_gbp"], record["spend_basis"] = _spend(money)
     flags += [f"spend_gbp: {f}" for f in money.flags]
+    if money.status == "value" and money.bracketed:
+        flags.append(f"spend_gbp: printed in brackets ({raw_spend}) as income; stored as a positive amount with "
+                     "spend_basis 'income (shown in brackets)' - the sign was not kept as printed")
     if money.status in ("unparseable", "unknown"):
         flags.append(f"spend_gbp: {raw_spend!r} is not a readable amount; basis unknown")
 
