@@ -23,6 +23,6 @@ def test_forecast_inflation_without_a_unit_is_flagged(bundled):
     inflation = bundled.tables["budget_inflation"]
     p_and_c = inflation[(inflation.source_line == 79) & (inflation.year == "2018-19")].iloc[0]
     assert (p_and_c.amount_raw, p_and_c.amount_gbp) == ("2,197", 2_197_000)  # line 79, read as £000
-    assert inflation.cleaning_flags.str.contains("prints no unit (header line 78)").all()
+    assert inflation.cleaning_flags.str.contains("prints no unit (header line 78)", regex=False).all()
     demand = bundled.tables["budget_demand_pressures"]
     assert not demand.cleaning_flags.fillna("").str.contains("prints no unit").any()
