@@ -718,3 +718,8 @@ def data_dictionary_markdown() -> str:
                          f"{'; '.join(rule).replace('|', '/')} | {desc} |")
         parts.append("")
     return "\n".join(parts)
+
+
+from .schema_prose import tables as _prose_tables  # noqa: E402  (appended: keeps merges of this file small)
+
+TABLES.update(_prose_tables())
