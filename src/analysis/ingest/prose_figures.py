@@ -195,8 +195,10 @@ def _derivations(doc: SourceDocument, line: Line, text: str, found: list[dict], 
         n = int(note.group("n"))
         computed = n * unit["value"]
         step = pr.precision_of(m.group("fig"), money.value_gbp)
+        label = re.search(r"(?P<fy>20\d\d\s?/\s?\d\d)\s*:\s*$", text[:m.start()])
+        when = f"{label.group('fy')}: " if label else ""
         checks.add(document=doc.document, table=TABLE,
-                   item=f"{m.group('fig')} ({n} {note.group('noun').strip()}) = {n} x {unit['raw']}",
+                   item=f"{when}{m.group('fig')} ({n} {note.group('noun').strip()}) = {n} x {unit['raw']}",
                    kind="product", stated=money.value_gbp, computed=computed, unit="gbp", source_file=doc.file,
                    source_line=line.number,
                    note=f"{n} x {unit['raw']} = {format_gbp(computed)} (unit figure: '{unit['measure'][:80]}')",
