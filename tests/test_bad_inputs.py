@@ -320,7 +320,7 @@ def _(tmp):
     result = ingest_file(tmp, "t.csv", text)
     rec = result.reconciliation
     bad = rec[rec.status == "mismatch"]
-    assert list(bad.item) == [f"totals row 1 (line {len(BASE) + 2}): Original Saving"]
+    assert list(bad.item) == [f"totals row (line {len(BASE) + 2}): Original Saving"]
     assert bad.difference.iloc[0] == 1_000
 
 

@@ -238,11 +238,13 @@ def test_savings_requirement_prose_checked_within_rounding(bundled):
     prose = checks[checks["check"] == "repeated"]
     assert len(prose) == 2
     got = sorted((c.stated, c.computed, c.status, int(c.source_line)) for c in prose.itertuples())
-    assert got == sorted([(37_200_000, first_year, "ok", 127), (85_000_000, five_years, "ok", 127)])
+    assert got == sorted([(37_200_000, first_year, "within rounding", 127),
+                          (85_000_000, five_years, "within rounding", 127)])
     # within half the printed last digit: £0.05m for £37.2m, £0.5m for £85m
     assert abs(37_200_000 - first_year) <= 50_000 and abs(85_000_000 - five_years) <= 500_000
     for c in prose.itertuples():
-        assert abs(c.stated - c.computed) <= c.tolerance <= (50_000 if c.stated == 37_200_000 else 500_000)
+        assert c.stated_precision == (100_000 if c.stated == 37_200_000 else 1_000_000)
+        assert "nearest" in c.rounding
 
 
 # --------------------------------------------------------------------------- demand funding

@@ -89,11 +89,12 @@ def test_the_reconciliation_chart_names_and_hatches_each_status():
 
     from analysis import reconcile
 
-    rec = pd.DataFrame({"document": ["001"] * 5 + ["002"] * 2, "status": ["ok"] * 4 + ["mismatch", "ok",
-                                                                                        "not computable"]})
+    rec = pd.DataFrame({"document": ["001"] * 6 + ["002"] * 2,
+                        "status": ["ok"] * 4 + ["mismatch", "within rounding", "ok", "not computable"]})
     fig = reconcile.chart_status(rec, source="test")
     labels = [t.get_text() for t in fig.axes[0].texts]
-    assert labels == ["4 agree, 1 mismatch", "1 agree, 1 not computable"]  # counted by hand from the frame
+    # counted by hand from the frame
+    assert labels == ["4 agree, 1 within rounding, 1 mismatch", "1 agree, 1 not computable"]
     legend = fig.axes[0].get_legend()
-    assert [t.get_text() for t in legend.texts] == ["Agree", "Mismatch", "Not computable"]
-    assert [h.get_hatch() or "" for h in legend.legend_handles] == ["", "xx", ".."]
+    assert [t.get_text() for t in legend.texts] == ["Agree exactly", "Within rounding", "Mismatch", "Not computable"]
+    assert [h.get_hatch() or "" for h in legend.legend_handles] == ["", "//", "xx", ".."]

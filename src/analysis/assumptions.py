@@ -40,12 +40,8 @@ PROCESSED_SAVING_SIGN = "negative"
 PROSE_ROUNDING_TOLERANCE_GBP = 500
 #: A difference of two figures each printed to the nearest £0.1m may be off by two half-units.
 DIFFERENCE_OF_0_1M_FIGURES_TOLERANCE_GBP = 100_000
-#: A single figure printed to the nearest £0.1m may be off by half a unit.
-PRINTED_TO_0_1M_TOLERANCE_GBP = 50_000
 #: A rate per 10,000 printed as a whole number, checked against number / population, may be off by 1.
 WHOLE_RATE_TOLERANCE_PER_10K = 1.0
-#: An average printed as a whole number may be off by half a unit.
-WHOLE_AVERAGE_TOLERANCE_PER_10K = 0.5
 
 # --------------------------------------------------------------------------------------------- derivations
 
@@ -113,18 +109,10 @@ LOG: tuple[Assumption, ...] = (
                "of the recomputed one if they differ by at most £100,000.",
                "Each cost may be off by £50k, so their difference may be off by £100k.",
                ("40_placement_costs_and_slippage:rounding_tolerance_gbp",)),
-    Assumption("PRINTED_TO_0_1M_TOLERANCE_GBP", PRINTED_TO_0_1M_TOLERANCE_GBP,
-               "A single figure printed to the nearest £0.1m agrees with one recomputed from its parts if they "
-               "differ by at most £50,000.",
-               "Half the printed unit."),
     Assumption("WHOLE_RATE_TOLERANCE_PER_10K", WHOLE_RATE_TOLERANCE_PER_10K,
                "A rate per 10,000 printed as a whole number agrees with number / population x 10,000 if they "
                "differ by at most 1.",
                "The population is itself implied from rounded rates; 1 allows for both roundings."),
-    Assumption("WHOLE_AVERAGE_TOLERANCE_PER_10K", WHOLE_AVERAGE_TOLERANCE_PER_10K,
-               "An average rate printed as a whole number agrees with the mean of its parts if they differ by at "
-               "most 0.5.",
-               "Half the printed unit."),
     Assumption("IMPLIED_POPULATION_STATISTIC", IMPLIED_POPULATION_STATISTIC,
                "Where a paper prints numbers of children and rates but no population, the child population it "
                "implies is the median of number x 10,000 / rate over its rows; rates it does not print are derived "

@@ -46,7 +46,8 @@ def _ingest(args: argparse.Namespace) -> int:
           f"(Parquet + CSV) and the data dictionary to {_show(out)}")
     for row in result.summary().itertuples():
         print(f"  {row.table:<28} {row.rows:>5} rows")
-    print(f"Reconciliation: {len(rec)} checks - {counts.get('ok', 0)} ok, {counts.get('mismatch', 0)} mismatch, "
+    print(f"Reconciliation: {len(rec)} checks - {counts.get('ok', 0)} ok, {counts.get('within rounding', 0)} within rounding, "
+          f"{counts.get('mismatch', 0)} mismatch, "
           f"{counts.get('not computable', 0)} not computable")
     for row in rec[rec.status == "mismatch"].itertuples():
         unit = row.unit

@@ -5,11 +5,20 @@ recomputed from its printed parts (``computed``).  Nothing is ever "fixed": the 
 what the paper says, the computed one what its own parts say, and ``difference`` is
 ``stated - computed``.
 
-``status`` is ``ok`` when ``|difference| <= tolerance``, ``mismatch`` otherwise, and
-``not computable`` when either side is missing (the note says why).  ``tolerance`` is zero for
-sums of figures printed to the same precision, and half a printed unit where the stated figure
-is rounded (an integer rate, a figure "rounded to the nearest £1k"); the ``tolerance`` column
-says which was used for every check.
+Each stated figure carries its precision as printed (``stated_precision``, the unit of its last
+digit) and the roundings the paper admits (``stated_modes``: to the nearest, truncated - see
+:mod:`analysis.precision`); the computed side carries the interval(s) its printed parts allow, one
+per admissible reading of how the parts were rounded (``computed_intervals``).  ``status`` is
+
+* ``ok`` - stated equals computed exactly;
+* ``within rounding`` - not equal, but some admissible rounding of the stated figure meets the
+  interval its parts allow (``rounding`` and the note say which);
+* ``mismatch`` - outside every admissible rounding (the note shows the arithmetic);
+* ``not computable`` - either side is missing (the note says why).
+
+``tolerance`` remains for checks whose slack is not a rounding of printed digits (a rate computed
+at a population the paper never prints): a difference within it is ``within rounding`` too, and the
+note says why.
 """
 
 from __future__ import annotations
@@ -19,8 +28,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-OK, MISMATCH, NOT_COMPUTABLE = "ok", "mismatch", "not computable"
-STATUSES = (OK, MISMATCH, NOT_COMPUTABLE)
+from . import precision as pr
+
+OK, WITHIN_ROUNDING, MISMATCH, NOT_COMPUTABLE = "ok", "within rounding", "mismatch", "not computable"
+STATUSES = (OK, WITHIN_ROUNDING, MISMATCH, NOT_COMPUTABLE)
 
 #: kind of check -> what it compares
 CHECK_KINDS = {
@@ -32,6 +43,7 @@ CHECK_KINDS = {
     "repeated": "the same figure printed twice (prose and table, or two tables)",
     "range": "a printed range total against the sums of the low and high figures",
     "count": "a printed count against the count of its parts",
+    "rounding rule": "a paper's stated rounding rule against the figures it prints from exact amounts",
 }
 
 
@@ -56,16 +68,28 @@ class Checks:
         source_file: str = "",
         source_line: int | None = None,
         note: str = "",
+        stated_precision: float = 0.0,
+        stated_modes: tuple[str, ...] = (pr.NEAREST,),
+        computed_intervals: dict[str, pr.Interval] | None = None,
     ) -> dict:
+        """One check.  ``stated_precision`` is the unit of the stated figure's last printed digit
+        (0 = compared as exact); ``stated_modes`` the roundings admitted for it, the paper's stated
+        rule first; ``computed_intervals`` maps a description of how the parts were read (e.g.
+        'parts to the nearest £0.1m') to the interval of values they allow (default: the computed
+        figure exactly)."""
         if kind not in CHECK_KINDS:
             raise ValueError(f"unknown check kind {kind!r}")
         stated_f = _num(stated)
         computed_f = _num(computed)
+        rounding, low, high = "", None, None
         if stated_f is None or computed_f is None:
             status, difference = NOT_COMPUTABLE, None
         else:
             difference = round(stated_f - computed_f, 6)
-            status = OK if abs(difference) <= tolerance + 1e-9 else MISMATCH
+            status, rounding, low, high, why = _judge(stated_f, computed_f, unit, tolerance, stated_precision,
+                                                      stated_modes, computed_intervals)
+            if kind != "rounding rule":  # the finding's own note gives its evidence
+                note = "; ".join(p for p in (note, why) if p)
         row = {
             "document": document,
             "table": table,
@@ -80,6 +104,10 @@ class Checks:
             "note": note,
             "source_file": source_file,
             "source_line": source_line,
+            "stated_precision": float(stated_precision or 0),
+            "rounding": rounding,
+            "computed_low": low,
+            "computed_high": high,
         }
         self.rows.append(row)
         return row
@@ -103,7 +131,14 @@ class Checks:
         known = out["difference"].notna()
         out["status"] = NOT_COMPUTABLE
         out.loc[known, "status"] = OK
-        out.loc[known & (out["difference"].abs() > out["tolerance"] + 1e-9), "status"] = MISMATCH
+        off = known & (out["difference"].abs() > 1e-9)
+        out.loc[off & (out["difference"].abs() <= out["tolerance"] + 1e-9), "status"] = WITHIN_ROUNDING
+        out.loc[off & (out["difference"].abs() > out["tolerance"] + 1e-9), "status"] = MISMATCH
+        if "stated_precision" not in out:
+            out["stated_precision"] = 0.0
+        out["rounding"] = ""
+        out["computed_low"] = out["computed"].where(known)
+        out["computed_high"] = out["computed"].where(known)
         self.frames.append((len(self.rows), out.reindex(columns=_COLUMNS)))
 
     def frame(self) -> pd.DataFrame:
@@ -117,16 +152,57 @@ class Checks:
             parts.append(frame.iloc[start:])
             parts = [p.astype({"source_line": "Int64"}) for p in parts if len(p)]
             frame = pd.concat(parts, ignore_index=True) if parts else frame
-        for c in ("stated", "computed", "difference", "tolerance"):
+        for c in ("stated", "computed", "difference", "tolerance", "stated_precision", "computed_low",
+                  "computed_high"):
             frame[c] = frame[c].astype("float64")
         frame["source_line"] = frame["source_line"].astype("Int64")
-        for c in ("document", "table", "item", "check", "unit", "status", "note", "source_file"):
+        for c in ("document", "table", "item", "check", "unit", "status", "note", "source_file", "rounding"):
             frame[c] = frame[c].astype("string")
         return frame
 
 
 _COLUMNS = ["document", "table", "item", "check", "stated", "computed", "difference", "tolerance",
-            "unit", "status", "note", "source_file", "source_line"]
+            "unit", "status", "note", "source_file", "source_line", "stated_precision", "rounding",
+            "computed_low", "computed_high"]
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "gbp":
+        from .money import format_gbp
+        return format_gbp(value)
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def _judge(stated: float, computed: float, unit: str, tolerance: float, stated_precision: float,
+           stated_modes: tuple[str, ...], computed_intervals: dict[str, pr.Interval] | None
+           ) -> tuple[str, str, float, float, str]:
+    """(status, rounding, low, high, note) for a check whose sides are both known."""
+    intervals = computed_intervals or {"parts exact": pr.point(computed)}
+    first = next(iter(intervals.values()))
+    if abs(stated - computed) <= 1e-9:
+        return OK, "", first.low, first.high, ""
+    whole = 1.0 if unit in ("gbp", "count") else 0.0  # whole pounds and counts are exact at their unit
+    modes = stated_modes if stated_precision > whole else (pr.EXACT,)
+    tried = []
+    for mode in modes:
+        s = pr.printed(stated, stated_precision, mode)
+        said = pr.describe(mode, stated_precision, unit)
+        for how, allowed in intervals.items():
+            if s.meets(allowed):
+                text = f"stated {said}, {how}"
+                return (WITHIN_ROUNDING, text, allowed.low, allowed.high,
+                        f"within rounding: {_fmt(stated, unit)} printed {said} stands for "
+                        f"{s.text(lambda v: _fmt(v, unit))}, which meets {allowed.text(lambda v: _fmt(v, unit))} "
+                        f"that the parts allow ({how})")
+            tried.append(f"{said}: {s.text(lambda v: _fmt(v, unit))} vs {how}: "
+                         f"{allowed.text(lambda v: _fmt(v, unit))}")
+    arithmetic = f"{_fmt(stated, unit)} stated vs {_fmt(computed, unit)} computed, a difference of " \
+                 f"{_fmt(stated - computed, unit)}"
+    if tolerance and abs(stated - computed) <= tolerance + 1e-9:
+        return (WITHIN_ROUNDING, f"within ±{_fmt(tolerance, unit)}", first.low, first.high,
+                f"within rounding: {arithmetic}, inside the tolerance of ±{_fmt(tolerance, unit)}")
+    return (MISMATCH, "", first.low, first.high,
+            f"mismatch: {arithmetic}, outside every admissible rounding ({'; '.join(tried)})")
 
 
 def _num(value: object) -> float | None:
@@ -146,7 +222,7 @@ def summarise(reconciliation: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index()
 
 
-STATUS_ORDER = {MISMATCH: 0, NOT_COMPUTABLE: 1, OK: 2}
+STATUS_ORDER = {MISMATCH: 0, NOT_COMPUTABLE: 1, WITHIN_ROUNDING: 2, OK: 3}
 
 
 def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None) -> pd.DataFrame:
@@ -191,8 +267,8 @@ def _chart_status(reconciliation: pd.DataFrame, *, source: str):
     counts = summarise(reconciliation)
     fig, ax = charts.new_figure(height=max(2.6, 0.4 * len(counts) + 2.0))
     left = [0] * len(counts)
-    looks = {OK: (charts.RAG_COLOURS["Green"], ""), MISMATCH: (charts.RAG_COLOURS["Red"], "xx"),
-             NOT_COMPUTABLE: (charts.OTHER, "..")}
+    looks = {OK: (charts.RAG_COLOURS["Green"], ""), WITHIN_ROUNDING: (charts.RAG_COLOURS["Amber"], "//"),
+             MISMATCH: (charts.RAG_COLOURS["Red"], "xx"), NOT_COMPUTABLE: (charts.OTHER, "..")}
     rows = list(range(len(counts)))
     for status in STATUSES:
         values = [int(v) for v in counts[status]]
@@ -201,7 +277,8 @@ def _chart_status(reconciliation: pd.DataFrame, *, source: str):
         left = [a + b for a, b in zip(left, values)]
     for row, total in zip(rows, left):
         words = [f"{numbers.count(counts.loc[row, c])} {w}" for c, w in
-                 ((OK, "agree"), (MISMATCH, "mismatch"), (NOT_COMPUTABLE, "not computable"))
+                 ((OK, "agree"), (WITHIN_ROUNDING, "within rounding"), (MISMATCH, "mismatch"),
+                  (NOT_COMPUTABLE, "not computable"))
                  if c in counts.columns and int(counts.loc[row, c])]
         ax.annotate(", ".join(words), (total, row), xytext=(4, 0), textcoords="offset points", va="center",
                     fontsize=charts.LABEL_FONT, color=charts.TEXT)
@@ -209,12 +286,13 @@ def _chart_status(reconciliation: pd.DataFrame, *, source: str):
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     charts.legend_above(ax, [Patch(facecolor=looks[s][0], hatch=looks[s][1], edgecolor="white", label=label)
-                             for s, label in ((OK, "Agree"), (MISMATCH, "Mismatch"), (NOT_COMPUTABLE, "Not computable"))])
+                             for s, label in ((OK, "Agree exactly"), (WITHIN_ROUNDING, "Within rounding"),
+                                              (MISMATCH, "Mismatch"), (NOT_COMPUTABLE, "Not computable"))])
     mismatches = int(counts[MISMATCH].sum())
     worst = counts.sort_values(MISMATCH, ascending=False).iloc[0]
     title = (f"{mismatches} of {len(reconciliation)} printed figures do not agree with their own parts; document "
              f"{worst.document} has the most ({int(worst[MISMATCH])})" if mismatches else
              f"None of {len(reconciliation)} printed figures disagrees with its own parts")
     return charts.finish(fig, ax, title=title,
-                         subtitle="Reconciliation checks by document and status: agree, mismatch (hatched ×) and "
-                                  "not computable (dotted)", xlabel="Checks (count)", source=source)
+                         subtitle="Reconciliation checks by document and status: agree exactly, within rounding "
+                                  "(hatched /), mismatch (hatched ×) and not computable (dotted)", xlabel="Checks (count)", source=source)

@@ -310,9 +310,11 @@ INGEST_TABLES: dict[str, Table] = {
             "document": Col("string", "Document id.", nullable=False),
             "table": Col("string", "Processed table (or paper section) the check belongs to.", nullable=False),
             "item": Col("string", "What is checked.", nullable=False),
-            "check": Col("string", "Kind of check: total, average, rate, difference, product, repeated, range, count.",
+            "check": Col("string", "Kind of check: total, average, rate, difference, product, repeated, range, count, "
+                         "rounding rule (a paper's stated rounding against the figures it prints).",
                          nullable=False,
-                         isin=("total", "average", "rate", "difference", "product", "repeated", "range", "count")),
+                         isin=("total", "average", "rate", "difference", "product", "repeated", "range", "count",
+                               "rounding rule")),
             "stated": Col("Float64", "Figure as printed (in the unit column's unit)."),
             "computed": Col("Float64", "Figure recomputed from the printed parts."),
             "difference": Col("Float64", "stated - computed."),
@@ -320,11 +322,20 @@ INGEST_TABLES: dict[str, Table] = {
                              nullable=False, ge=0),
             "unit": Col("string", "gbp (whole pounds), per_10k, count, pct or population.", nullable=False,
                         isin=("gbp", "per_10k", "count", "pct", "population")),
-            "status": Col("string", "ok, mismatch or not computable.", nullable=False,
-                          isin=("ok", "mismatch", "not computable")),
+            "status": Col("string", "ok (exact), within rounding (an admissible rounding of the stated figure meets "
+                          "what its parts allow; rounding says which), mismatch (outside every admissible rounding; "
+                          "the note shows the arithmetic) or not computable.", nullable=False,
+                          isin=("ok", "within rounding", "mismatch", "not computable")),
             "note": Col("string", "How the figure was computed, or why it could not be."),
             "source_file": Col("string", "File in data/raw.", nullable=False),
             "source_line": Col("Int64", "Line of the stated figure.", ge=1),
+            "stated_precision": Col("Float64", "Unit of the stated figure's last printed digit, in the unit column's "
+                                    "unit (1,000 for '57k', 100,000 for '£12.4m'); 0 = compared as exact.", ge=0),
+            "rounding": Col("string", "For within rounding: the rounding of the stated figure and the reading of its "
+                                      "parts under which they meet (e.g. 'stated nearest £0.1m, parts to the nearest "
+                                      "£0.1m')."),
+            "computed_low": Col("Float64", "Lowest value the printed parts allow (equal to computed when exact)."),
+            "computed_high": Col("Float64", "Highest value the printed parts allow (equal to computed when exact)."),
         },
     ),
     # --- public statistics (python -m analysis public-stats; producer public-stats) ------------------------

@@ -22,9 +22,10 @@ from .schema_columns import (  # noqa: F401  (re-exported: the schema vocabulary
     AUTHORITY, FY, MONTH, ROW_TYPE, ROW_TYPE_NOTE, Col, Table, _lineage, _service_block_grid,
 )
 from .schema_ingest import INGEST_TABLES
+from .schema_prose import tables as _prose_tables
 from .schema_public import PUBLIC_TABLES
 
-TABLES: dict[str, Table] = {**INGEST_TABLES, **PUBLIC_TABLES}
+TABLES: dict[str, Table] = {**INGEST_TABLES, **_prose_tables(), **PUBLIC_TABLES}
 
 
 def tables_of(producer: str) -> tuple[str, ...]:

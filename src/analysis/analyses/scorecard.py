@@ -140,7 +140,8 @@ def _reconciliation(t: dict) -> list[Row]:
     counts = rec.status.value_counts()
     return [{"measure": "Printed figures that disagree with their own parts",
              "value": f"{int(counts.get('mismatch', 0))} of {len(rec)} checks",
-             "context": f"{int(counts.get('not computable', 0))} could not be computed"}]
+             "context": f"{int(counts.get('within rounding', 0))} more agree only within the rounding of their "
+                        f"printed figures; {int(counts.get('not computable', 0))} could not be computed"}]
 
 
 SECTIONS: dict[str, Callable[[dict], list[Row]]] = {

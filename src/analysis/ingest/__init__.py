@@ -23,6 +23,7 @@ from ..reconcile import Checks
 from .business_plan import read_business_plan
 from .five_year_plan import read_five_year_plan
 from .mtfs import read_mtfs
+from .prose_figures import read_prose_figures
 from .recovery_actions import read_recovery_actions
 from .savings_tracker import read_savings_tracker
 from ..tableset import pause_point
@@ -75,6 +76,9 @@ def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
             continue
         for name, frame in ({table: out} if table else out).items():
             parts[name].append(stamp(name, frame, doc))
+        prose = read_prose_figures(doc, checks)  # after the reader: it uses the reader's checks
+        if len(prose):
+            parts["prose_figures"].append(stamp("prose_figures", prose, doc))
     InputErrors.raise_if_any(errors)
 
     tables: dict[str, pd.DataFrame] = {}

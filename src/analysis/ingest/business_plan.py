@@ -122,17 +122,33 @@ def _grid(doc: SourceDocument, lines: list[Line], h: int, rows: list[Line], tabl
           label_column: str = "service_block") -> pd.DataFrame:
     years = _years(doc, lines[h])
     records = []
+    unit_flag = _unprinted_unit(doc, lines, h)
     for line in rows:
         cells = (line.cells + [""] * len(years))[: len(years) + 1]
         is_total = cells[0].lower() == "total"
         for year, raw in zip(years, cells[1:]):
             value, flags = _amount(doc, line, year, raw, allow_dash=is_total)
+            if unit_flag and value is not None:
+                flags = [*flags, unit_flag]
             records.append({label_column: cells[0], "year": year, "amount_gbp": value, "amount_raw": raw or None,
                             "row_type": "stated_total" if is_total else "line", "source_line": line.number,
                             "cleaning_flags": "; ".join(flags) or None})
     frame = pd.DataFrame.from_records(records)
     _total_checks(doc, frame, table, years, checks)
     return frame
+
+
+_PRINTED_UNIT = re.compile(r"£\s?'?0{3}|£\s?k\b|£\s?m\b|\bthousands?\b|\bmillions?\b", re.I)
+
+
+def _unprinted_unit(doc: SourceDocument, lines: list[Line], h: int) -> str | None:
+    """A cleaning flag when a table prints no unit in its header or the sentence introducing it
+    (004's forecast inflation, line 78): its figures are read in the paper's unit (the manifest's)."""
+    near = " ".join(ln.text for ln in lines[max(0, h - 2):h + 1])
+    if _PRINTED_UNIT.search(near) or doc.unit == "gbp":
+        return None
+    return (f"amount_gbp: the table prints no unit (header line {lines[h].number}); read in the paper's unit "
+            f"({doc.unit}, from the manifest) and multiplied to whole pounds")
 
 
 def _total_checks(doc: SourceDocument, frame: pd.DataFrame, table: str, years: list[str], checks: Checks) -> None:
@@ -221,10 +237,10 @@ def _savings(doc: SourceDocument, lines: list[Line], h: int, rows: list[Line], c
                  parse_money(m.group(3)).value_gbp, int(requirement.amount_gbp.sum()))):
             text = item.split("'")[1]
             decimals = len(text.split(".")[1].rstrip("m")) if "." in text else 0
-            tolerance = 0.5 * 10 ** (6 - decimals)
             checks.add(document=doc.document, table="budget_savings_requirement", item=item, kind="repeated",
-                       stated=stated, computed=computed, unit="gbp", tolerance=tolerance, source_file=doc.file,
-                       source_line=line.number, note=f"prose rounded to {text}: tolerance half its last digit")
+                       stated=stated, computed=computed, unit="gbp", source_file=doc.file,
+                       source_line=line.number, note=f"prose printed as {text}",
+                       stated_precision=float(10 ** (6 - decimals)))
     return frame
 
 

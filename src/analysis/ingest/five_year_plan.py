@@ -24,7 +24,8 @@ import pandas as pd
 from .. import assumptions
 from ..errors import InputError
 from ..manifest import SourceDocument
-from ..money import parse_money, parse_number
+from .. import precision as pr
+from ..money import format_gbp, parse_money, parse_number
 from ..reconcile import Checks
 from .text_tables import Line, financial_year, fy_start, month_number, read_lines, require_line, strip_tags
 
@@ -112,8 +113,8 @@ def _table3(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
         checks.add(document=doc.document, table="comparator_rates", item=f"Table 3: {avg.authority}",
                    kind="average", stated=avg.rate_per_10k,
                    computed=round(parts.rate_per_10k.mean(), 4) if len(parts) else None,
-                   unit="per_10k", tolerance=assumptions.WHOLE_AVERAGE_TOLERANCE_PER_10K, source_file=doc.file, source_line=avg.source_line,
-                   note=how + "; tolerance 0.5 as the average is printed as a whole number")
+                   unit="per_10k", source_file=doc.file, source_line=avg.source_line, note=how,
+                   stated_precision=1.0, computed_intervals=_mean_of_whole_numbers(parts.rate_per_10k))
     return frame
 
 
@@ -209,13 +210,30 @@ def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
     frame = pd.DataFrame.from_records(records)
     base = frame[frame.year == base_year]
     for row in frame[frame.reduction_gbp.notna()].itertuples():
-        computed = int(base.total_placement_cost_gbp.iloc[0] - row.total_placement_cost_gbp) if len(base) else None
+        computed, allowed, how = None, None, f"{base_year} cost minus {row.year} cost"
+        if len(base):
+            b = base.iloc[0]
+            computed = int(b.total_placement_cost_gbp - row.total_placement_cost_gbp)
+            pb = pr.precision_of(b.total_placement_cost_raw, b.total_placement_cost_gbp)
+            py = pr.precision_of(row.total_placement_cost_raw, row.total_placement_cost_gbp)
+            allowed = {f"costs to the {pr.describe(pr.NEAREST, max(pb, py))}":
+                       pr.printed(b.total_placement_cost_gbp, pb) - pr.printed(row.total_placement_cost_gbp, py)}
+            how = (f"{base_year} cost minus {row.year} cost: {b.total_placement_cost_raw} - "
+                   f"{row.total_placement_cost_raw} = {format_gbp(computed)}")
         checks.add(document=doc.document, table="placement_costs",
                    item=f"Table 7: {row.year} reduction in spend compared to {base_year}",
                    kind="difference", stated=row.reduction_gbp, computed=computed, unit="gbp",
-                   source_file=doc.file, source_line=row.source_line,
-                   note=f"{base_year} cost minus {row.year} cost, both as printed to £0.1m")
+                   source_file=doc.file, source_line=row.source_line, note=how,
+                   stated_precision=pr.precision_of(row.reduction_raw, row.reduction_gbp), computed_intervals=allowed)
     return frame
+
+
+def _mean_of_whole_numbers(values: pd.Series) -> dict[str, pr.Interval] | None:
+    """The interval the mean of figures printed as whole numbers (to the nearest 1) allows."""
+    if not len(values):
+        return None
+    mean = float(values.mean())
+    return {"parts to the nearest 1": pr.Interval(mean - 0.5, mean + 0.5, True, False)}
 
 
 def _repeated_figures(doc: SourceDocument, lines: list[Line], comparators: pd.DataFrame, cla: pd.DataFrame,
@@ -229,15 +247,7 @@ def _repeated_figures(doc: SourceDocument, lines: list[Line], comparators: pd.Da
                    stated=row.rate_per_10k, computed=t6.rate_per_10k.iloc[0] if len(t6) else None, unit="per_10k",
                    source_file=doc.file, source_line=row.source_line,
                    note="" if len(t6) else f"Table 6 has no rate for {row.year}")
-    # Prose: "Recovery plan for £2.1m forecast overspend for 15/16"
-    for line in lines:
-        for m in re.finditer(r"(£[\d.,]+\s*[mk])\s+forecast\s+(over|under)spend\s+for\s+(\d{2}/\d{2})", line.text, re.I):
-            fy = financial_year(m.group(3))
-            t7 = costs[costs.year == fy]
-            checks.add(document=doc.document, table="placement_costs",
-                       item=f"{fy} forecast {m.group(2).lower()}spend: prose ('{m.group(0)}') vs Table 7",
-                       kind="repeated", stated=parse_money(m.group(1)).value_gbp,
-                       computed=t7.forecast_variance_gbp.iloc[0] if len(t7) else None, unit="gbp",
-                       source_file=doc.file, source_line=line.number,
-                       note=("Table 7 prints " + (t7.forecast_variance_raw.iloc[0] or "nothing") +
-                             " for the year without saying under or over") if len(t7) else "year not in Table 7")
+    # The prose's "£2.1m forecast overspend for 15/16" is a forecast made in 2015; Table 7's
+    # forecast column is the October 2014 plan's (line 11 names the report).  Different measures at
+    # different dates: the prose figure is kept in prose_figures, not compared with Table 7.
+

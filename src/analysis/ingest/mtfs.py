@@ -23,7 +23,8 @@ from ..manifest import SourceDocument
 from ..money import parse_money
 from ..reconcile import Checks
 from .five_year_plan import add_rate_checks, month_label, plan_made
-from .mtfs_prose import ROUNDING_TOLERANCE_GBP, action_plan_amounts, find_phrase, fip_record, prose_checks
+from .. import precision as pr
+from .mtfs_prose import action_plan_amounts, find_phrase, fip_record, prose_checks
 from .text_tables import Line, financial_year, fy_label, fy_start, month_number, read_lines, require_line
 
 
@@ -34,9 +35,9 @@ def read_mtfs(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:
     cla = pd.concat([cla, _mtfs_plan(doc, lines, cla, checks)], ignore_index=True)
     slippage = _table2(doc, lines, checks)
     fip = _improvement_plan(doc, lines, checks)
-    prose = action_plan_amounts(doc, lines, fip, checks)
+    prose, rounding = action_plan_amounts(doc, lines, fip, checks)
     fip = pd.concat([fip, prose], ignore_index=True) if len(prose) else fip
-    prose_checks(doc, lines, fip, checks)
+    prose_checks(doc, lines, fip, checks, rounding)
     return {"cla_trajectories": cla, "placement_slippage": slippage, "financial_improvement_plan": fip}
 
 
@@ -299,5 +300,6 @@ def _fip_checks(doc: SourceDocument, frame: pd.DataFrame, years: list[str], chec
         checks.add(document=doc.document, table="financial_improvement_plan",
                    item=f"{adj.opportunity[:pct.end() if pct else 40]} ({adj.year}) = that share of the TOTAL row",
                    kind="product", stated=adj.low_gbp, computed=computed, unit="gbp",
-                   tolerance=ROUNDING_TOLERANCE_GBP, source_file=doc.file, source_line=int(adj.source_line),
-                   note="the paper rounds its figures to the nearest £1k")
+                   source_file=doc.file, source_line=int(adj.source_line),
+                   stated_precision=pr.precision_of(adj.amount_raw or "", adj.low_gbp) if adj.amount_raw else 0,
+                   note=f"{pct.group(1) if pct else '?'}% of the TOTAL row's {adj.year} figure")

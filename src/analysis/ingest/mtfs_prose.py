@@ -17,14 +17,59 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import assumptions
+from .. import precision as pr
 from ..manifest import SourceDocument
-from ..money import Money, parse_money
+from ..money import Money, format_gbp, parse_money
 from ..reconcile import Checks
 from .text_tables import Line, financial_year, require_line
 
 #: The paper says "The figures have also been rounded to the nearest £1k": half of that.
 ROUNDING_TOLERANCE_GBP = assumptions.PROSE_ROUNDING_TOLERANCE_GBP
 TABLE_NAME = "Financial Improvement Plan"
+_RULE = re.compile(r"rounded to the nearest (?P<step>£[\d.,]+\s*[kKmM]?)")
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """How the paper rounds: the step it states (or None) and the modes its figures admit."""
+
+    step: float | None
+    line: int | None
+    modes: tuple[str, ...] = (pr.NEAREST,)
+
+    def readings(self, value: float, text: str) -> dict[str, pr.Interval]:
+        """Each admissible reading of a table figure printed as ``text``."""
+        precision = pr.precision_of(text, value)
+        said = "the paper's stated rule" if self.step else "read as rounded to the nearest"
+        out = {f"table figure {pr.describe(pr.NEAREST, precision)} ({said})": pr.printed(value, precision)}
+        if pr.TRUNCATED in self.modes:
+            out[f"table figure {pr.describe(pr.TRUNCATED, precision)} (as the paper's own figures show)"] = \
+                pr.printed(value, precision, pr.TRUNCATED)
+        return out
+
+
+def stated_rounding(lines: list[Line]) -> Rounding:
+    """The rounding rule the paper states ("rounded to the nearest £1k"), if any."""
+    for line in lines:
+        m = _RULE.search(line.text)
+        if m:
+            return Rounding(float(parse_money(m.group("step")).value_gbp or 0) or None, line.number)
+    return Rounding(None, None)
+
+
+def truncation_evidence(pairs: list[tuple[int, int, float, str]]) -> list[str]:
+    """Of (exact prose amount, table figure, table precision, where) pairs, the ones the table
+    figure follows only by truncation (not by rounding to the nearest)."""
+    found = []
+    for exact, table, step, where in pairs:
+        if not step or step <= 1:
+            continue
+        nearest = math.floor(exact / step + 0.5) * step
+        cut = math.floor(exact / step) * step
+        if table == cut and table != nearest:
+            found.append(f"{format_gbp(exact)} ({where}) printed {format_gbp(table)} in the table "
+                         f"(to the nearest: {format_gbp(nearest)})")
+    return found
 
 
 def find_phrase(text: list[tuple[Line, str]], pattern: str) -> tuple[Line, re.Match] | None:
@@ -138,12 +183,16 @@ def _match(statements: list[_Statement], opportunities: list[str]) -> dict[int, 
     return assigned
 
 
-def action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, checks: Checks) -> pd.DataFrame:
+def action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame,
+                        checks: Checks) -> tuple[pd.DataFrame, Rounding]:
+    """The action plan's per-year amounts as rows of the plan (``stated_in`` = action plan prose),
+    each checked against the table; and the rounding the paper's figures admit."""
     ops = fip[fip.row_type == "opportunity"]
     opportunities = list(dict.fromkeys(ops.opportunity))
     statements = _statements(doc, lines)
     assigned = _match(statements, opportunities)
-    records = []
+    records, pending = [], []
+    rule = stated_rounding(lines)
     for i, st in enumerate(statements):
         name = assigned.get(i)
         for fy_text, amount_text, whole, line_no in st.amounts:
@@ -162,32 +211,59 @@ def action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFram
             records[-1]["revenue_budget_year"] = ops.revenue_budget_year.iloc[0]
             records[-1]["amount_raw"] = whole
             table = ops[(ops.opportunity == name) & (ops.year == fy)]
-            computed = None
-            note = "the paper rounds its figures to the nearest £1k"
-            if len(table) and table.amount_status.iloc[0] == "value":
-                computed = int(table.low_gbp.iloc[0])
-            else:
-                note = f"the table prints {table.amount_raw.iloc[0] if len(table) else 'nothing'} for {fy}"
-            checks.add(document=doc.document, table="financial_improvement_plan",
-                       item=f"{name} {fy}: action plan prose ({whole}) vs table", kind="repeated",
-                       stated=money.value_gbp, computed=computed, unit="gbp", tolerance=ROUNDING_TOLERANCE_GBP,
-                       source_file=doc.file, source_line=line_no, note=note)
-    return pd.DataFrame.from_records(records)
+            pending.append((name, fy, whole, amount_text, money, line_no, table))
+    pairs = [(p[4].value_gbp, int(p[6].low_gbp.iloc[0]), pr.precision_of(p[6].amount_raw.iloc[0], p[6].low_gbp.iloc[0]),
+              f"line {p[5]}") for p in pending
+             if len(p[6]) and p[6].amount_status.iloc[0] == "value" and p[4].value_gbp is not None
+             and pr.precision_of(p[3], p[4].value_gbp) <= 1]
+    rule = add_rounding_finding(doc, rule, pairs, checks)
+    for name, fy, whole, amount_text, money, line_no, table in pending:
+        computed, allowed, note = None, None, ""
+        if len(table) and table.amount_status.iloc[0] == "value":
+            computed = int(table.low_gbp.iloc[0])
+            allowed = rule.readings(computed, table.amount_raw.iloc[0])
+        else:
+            note = f"the table prints {table.amount_raw.iloc[0] if len(table) else 'nothing'} for {fy}"
+        checks.add(document=doc.document, table="financial_improvement_plan",
+                   item=f"{name} {fy}: action plan prose ({whole}) vs table", kind="repeated",
+                   stated=money.value_gbp, computed=computed, unit="gbp", source_file=doc.file, source_line=line_no,
+                   note=note, stated_precision=pr.precision_of(amount_text, money.value_gbp),
+                   stated_modes=rule.modes, computed_intervals=allowed)
+    return pd.DataFrame.from_records(records), rule
+
+
+def add_rounding_finding(doc: SourceDocument, rule: Rounding, pairs: list, checks: Checks) -> Rounding:
+    """One check saying whether the table follows the rounding the paper states; returns the
+    rounding the paper's figures admit (truncation added when its own arithmetic shows it)."""
+    evidence = truncation_evidence(pairs)
+    if not evidence:
+        return rule
+    said = f"'rounded to the nearest {format_gbp(rule.step)}' (line {rule.line})" if rule.step else "no rounding rule"
+    checks.add(document=doc.document, table="financial_improvement_plan",
+               item=f"{TABLE_NAME}: the paper states {said}; table figures of amounts it prints exactly",
+               kind="rounding rule", stated=len(evidence), computed=0, unit="count", source_file=doc.file,
+               source_line=rule.line, note="the table truncates: " + "; ".join(evidence) +
+               ". Figures of this paper are therefore also read as truncated")
+    return Rounding(rule.step, rule.line, (pr.NEAREST, pr.TRUNCATED))
 
 
 # --------------------------------------------------------------------------------------------- other prose
 
 
-def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, checks: Checks) -> None:
+def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, checks: Checks,
+                 rule: Rounding | None = None) -> None:
+    rule = rule or stated_rounding(lines)
     text = [(ln, ln.text.replace("**", "")) for ln in lines]
 
     def money(m: re.Match, group: str) -> int | None:
         return parse_money(m.group(group)).value_gbp
 
-    def add(item, kind, stated, computed, line: Line | int | None, note="", tolerance=0.0):
+    def add(item, kind, stated, computed, line: Line | int | None, note="", stated_text="", allowed=None):
         checks.add(document=doc.document, table="paper prose", item=item, kind=kind, stated=stated,
-                   computed=computed, unit="gbp", tolerance=tolerance, source_file=doc.file,
-                   source_line=line.number if isinstance(line, Line) else line, note=note)
+                   computed=computed, unit="gbp", source_file=doc.file,
+                   source_line=line.number if isinstance(line, Line) else line, note=note,
+                   stated_precision=pr.precision_of(stated_text, stated) if stated_text and stated is not None else 0,
+                   stated_modes=rule.modes, computed_intervals=allowed)
 
     def table_cell(opportunity_pattern: str, year: str) -> tuple[int | None, int | None]:
         """The table's figure for an opportunity and year, and the line it is printed on."""
@@ -208,10 +284,16 @@ def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, chec
     # 5.3.1 residential: number x average = total
     resi = find_phrase(text, r"Spending on the (?P<n>\d+) children currently in residential placements costs around "
                        r"(?P<total>£[\d.]+m).*?average placement cost of (?P<avg>£\d+k)")
+    allowed = None
+    if resi:
+        avg, n = money(resi[1], "avg"), int(resi[1].group("n"))
+        step = pr.precision_of(resi[1].group("avg"), avg)
+        allowed = {f"average {pr.describe(pr.NEAREST, step)}, times {n}": pr.printed(avg, step).scaled(n)}
     add("residential placements: cost around £Xm (5.3.1) = children x average placement cost", "product",
         money(resi[1], "total") if resi else None,
         int(resi[1].group("n")) * money(resi[1], "avg") if resi else None, resi[0] if resi else None,
-        note="tolerance £50k: the total is printed to £0.1m" if resi else "statement not found", tolerance=assumptions.PRINTED_TO_0_1M_TOLERANCE_GBP)
+        note=f"{resi[1].group('n')} x {resi[1].group('avg')}" if resi else "statement not found",
+        stated_text=resi[1].group("total") if resi else "", allowed=allowed)
     # 5.5.3 staffing: full-year value less the vacancy target = net saving; plus business support posts
     full = find_phrase(text, r"full year value of around (?P<v>£\d+k)")
     net = find_phrase(text, r"around (?P<v>£\d+k) of net savings")
@@ -228,6 +310,7 @@ def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, chec
     # 5.6.1 adoption timeliness saving vs the table
     adopt = find_phrase(text, r"saving of around (?P<v>£\d+k) per annum based on reducing adoption timescales")
     if adopt:
+        cell = table_cell(r"^Acceleration of Adoption", "2017-18")[0]
         add("Acceleration of Adoption 2017-18: paragraph 5.6.1 vs table", "repeated", money(adopt[1], "v"),
-            table_cell(r"^Acceleration of Adoption", "2017-18")[0], adopt[0],
-            note="the paper rounds its figures to the nearest £1k", tolerance=ROUNDING_TOLERANCE_GBP)
+            cell, adopt[0], stated_text=adopt[1].group("v"),
+            allowed=None if cell is None else rule.readings(cell, format_gbp(cell)))

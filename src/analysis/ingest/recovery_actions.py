@@ -93,12 +93,8 @@ def read_recovery_actions(doc: SourceDocument, checks: Checks) -> pd.DataFrame:
                              "before the first action", found=" | ".join(cells[:4]))
         records.append(_action(doc, line, cells, mapping, theme, id_prefix))
 
-    numbers = [n for n, _, _ in sections]
-    checks.add(document=doc.document, table="recovery_actions",
-               item="themed sections numbered 1..N without gaps: highest section number vs sections found",
-               kind="count", stated=max(numbers) if numbers else None, computed=len(set(numbers)), unit="count",
-               source_file=doc.file, source_line=sections[-1][2] if sections else None,
-               note="sections found: " + ", ".join(f"{n}. {t}" for n, t, _ in sections))
+    # The section numbers are not checked against the count of sections: both come from the same
+    # headings, so the check could not fail independently (issue 11).
     return pd.DataFrame.from_records(records)
 
 
@@ -168,6 +164,9 @@ def _action(doc: SourceDocument, line: Line, cells: list[str], mapping: dict[str
     money = parse_money(raw_spend, doc.unit, brackets="magnitude")  # this paper prints income in brackets
     record["spend_gbp"], record["spend_basis"] = _spend(money)
     flags += [f"spend_gbp: {f}" for f in money.flags]
+    if money.status == "value" and money.bracketed:
+        flags.append(f"spend_gbp: printed in brackets ({raw_spend}) as income; stored as a positive amount with "
+                     "spend_basis 'income (shown in brackets)' - the sign was not kept as printed")
     if money.status in ("unparseable", "unknown"):
         flags.append(f"spend_gbp: {raw_spend!r} is not a readable amount; basis unknown")
 

@@ -86,6 +86,7 @@ def add_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: C
         "note": notes,
         "source_file": pd.Series([doc.file] * (3 * n), dtype="string"),
         "source_line": frame["source_line"].take(each).reset_index(drop=True).astype("Int64"),
+        "stated_precision": np.full(3 * n, doc_precision(doc)),
     })
     del refs, suffixes, notes
     checks.add_frame(lines)
@@ -95,16 +96,45 @@ def add_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: C
                    stated=None, computed=_sum(frame["planned_total_gbp"]), unit="gbp", source_file=doc.file,
                    source_line=None, note="no totals row printed: the saving lines could not be checked against a "
                    "total the tracker states (computed = sum of Original Saving)")
-    for page, (row, values, shifted) in enumerate(totals, start=1):
-        where = f"sheet {row.sheet!r} row {row.line}" if row.sheet else f"line {row.line}"
-        for name, stated in values.items():
-            note = "totals row printed on every page; compared with the sum of every saving line"
-            if shifted:
-                note += "; figures shifted left of their columns in the extract, aligned by order"
-            checks.add(document=doc.document, table=TABLE,
-                       item=f"totals row {page} ({where}): {FIELD_LABELS.get(name, name)}",
-                       kind="total", stated=stated, computed=_sum(frame[f"{name}_gbp"]), unit="gbp",
-                       source_file=doc.file, source_line=row.line, note=note)
+    add_totals_checks(doc, frame, totals, checks)
+
+
+def add_totals_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
+    """Each figure of the totals row checked once against the sum of every saving line.  A tracker
+    that repeats its totals row on every page prints one total several times: the first copy is
+    checked, the note says whether the copies agree, and a copy that differs from the first gets a
+    ``repeated`` check of its own."""
+    if not totals:
+        return
+    def where(row) -> str:
+        return f"sheet {row.sheet!r} row {row.line}" if row.sheet else f"line {row.line}"
+    first_row, first_values, _ = totals[0]
+    for name, stated in first_values.items():
+        label = FIELD_LABELS.get(name, name)
+        copies = [(row, values.get(name), shifted) for row, values, shifted in totals]
+        differ = [(row, v) for row, v, _ in copies[1:] if v != stated]
+        note = "compared with the sum of every saving line"
+        if len(copies) > 1:
+            note += (f"; the totals row is printed {len(copies)} times (" + ", ".join(where(r) for r, _, _ in copies)
+                     + "): " + ("every copy agrees with the first" if not differ else
+                                f"{len(differ)} cop{'y differs' if len(differ) == 1 else 'ies differ'} from the first"))
+        moved = [where(r) for r, _, shifted in copies if shifted]
+        if moved:
+            note += f"; figures shifted left of their columns in the extract ({', '.join(moved)}), aligned by order"
+        checks.add(document=doc.document, table=TABLE, item=f"totals row ({where(first_row)}): {label}",
+                   kind="total", stated=stated, computed=_sum(frame[f"{name}_gbp"]), unit="gbp",
+                   source_file=doc.file, source_line=first_row.line, note=note,
+                   stated_precision=doc_precision(doc))
+        for row, value in differ:
+            checks.add(document=doc.document, table=TABLE, item=f"totals row ({where(row)}): {label} vs the first copy",
+                       kind="repeated", stated=value, computed=stated, unit="gbp", source_file=doc.file,
+                       source_line=row.line, note=f"the same total printed at {where(first_row)}",
+                       stated_precision=doc_precision(doc))
+
+
+def doc_precision(doc: SourceDocument) -> float:
+    """Unit of a tracker's last printed digit in pounds: 1,000 for a tracker in £000."""
+    return 1000.0 if doc.unit == "gbp_thousands" else 1.0
 
 
 def check_signs(doc: SourceDocument, frame: pd.DataFrame) -> None:

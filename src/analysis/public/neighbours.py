@@ -70,7 +70,7 @@ def read_workbook(path: Path) -> pd.DataFrame:
     """Rows ``model, old_la_code, authority, rank, neighbour_old_la_code, closeness, source_file,
     source_line, flags`` from the workbook; ``source_line`` is the worksheet row (1-based)."""
     try:
-        raw = pd.read_excel(path, sheet_name=SHEET, header=None, dtype=str)
+        raw = pd.read_excel(path, sheet_name=SHEET, header=None, dtype=str, engine="openpyxl")
     except ValueError as exc:
         raise InputError(path, sheet=SHEET, expected=f"a worksheet {SHEET!r}", found=str(exc)[:80]) from None
     header_rows = raw.index[raw.iloc[:, 0].astype(str).str.strip() == "LA num"]

@@ -1,0 +1,28 @@
+"""The README's "Where the bundled papers disagree with themselves" is generated from the
+reconciliation of the bundled papers and must stay equal to it (issue 11)."""
+
+from __future__ import annotations
+
+from analysis import disagreements
+from analysis.paths import project_root
+
+
+def test_readme_section_equals_the_reconciliation(bundled):
+    readme = (project_root() / "README.md").read_text(encoding="utf-8")
+    expected = disagreements.readme_section(bundled.reconciliation)
+    assert disagreements.readme_block(readme) == expected, (
+        "README out of date: run `python -m analysis ingest && python -m analysis.disagreements`")
+
+
+def test_section_lists_every_check_that_is_not_exact(bundled):
+    rec = bundled.reconciliation
+    section = disagreements.readme_section(rec)
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| status")]
+    assert len(rows) == int((rec.status != "ok").sum())
+    # 002 Table 7 (lines 44-49): 2018-19's £7.1m against 12.4 - 5.4 is within rounding; 2015-16's £1.6m
+    # against 12.4 - 9.4 = 3.0 is a mismatch, and its row shows that arithmetic
+    table7 = [r for r in rows if "Table 7" in r]
+    assert any(r.startswith("| within rounding | 002, line 49 |") for r in table7)
+    assert any(r.startswith("| mismatch | 002, line 46 |") and "£12.4m - £9.4m = £3m" in r for r in table7)
+    # the escorts' 2018/19 £21,520 (001 line 230) is the only 001 prose-vs-table mismatch
+    assert sum(r.startswith("| mismatch | 001, line 230 |") for r in rows) == 1
