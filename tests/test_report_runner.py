@@ -308,7 +308,7 @@ def test_a_batch_of_authorities_and_periods_on_the_pool(two_months, tmp_path):
     packs = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("*/*/manifest.json"))
     assert packs == ["cambridgeshire/2017-11", "torbay/2019-11"]
     index = (out / "index.html").read_text()
-    assert "Cambridgeshire: monitoring pack 2017-11" in index and "Torbay: monitoring pack 2019-11" in index
+    assert "Cambridgeshire: monitoring pack November 2017" in index and "Torbay: monitoring pack November 2019" in index
 
 
 def test_dask_local_cluster_runs_a_batch_of_periods(two_months, tmp_path):

@@ -106,7 +106,7 @@ def test_notebook_10_with_fewer_waterfall_steps(tmp_path):
     # the shortfall table lists exactly the top 3 lines (A/R.6.125, 6.132, 6.215 in 003)
     table = html.split("A/R.6.125")[1].split("</table>")[0]
     assert "A/R.6.132" in table and "A/R.6.215" in table and "A/R.6.101" not in table
-    assert "&#x27;top_n&#x27;" not in html and "<td>top_n</td><td>3</td>" in html
+    assert "&#x27;top_n&#x27;" not in html and "<td>Top n</td><td>3</td>" in html
 
 
 def test_notebook_90_for_one_document(tmp_path):

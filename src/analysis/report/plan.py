@@ -69,7 +69,9 @@ class PackPlan:
 
     @property
     def title(self) -> str:
-        return f"{self.authority}: monitoring pack {self.period}"
+        from ..presentation.numbers import month
+
+        return f"{self.authority}: monitoring pack {month(self.period)}"
 
     @property
     def fingerprint(self) -> str:
