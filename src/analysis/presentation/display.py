@@ -214,10 +214,15 @@ class Table(HTML):
         return {"text/html": self.data, TABLE_MIME: self.table_data}
 
 
-def table(frame: pd.DataFrame, **kwargs) -> Table:
-    """:func:`table_html` for a notebook output, carrying the whole table for the Excel download."""
+def table(frame: pd.DataFrame, *, collapsed: str | None = None, **kwargs) -> Table:
+    """:func:`table_html` for a notebook output, carrying the whole table for the Excel download.
+    With ``collapsed`` (the words of the summary line) the table is folded away in a
+    ``<details>`` element the reader opens."""
     data = table_data(frame, caption=kwargs.get("caption"), labels=kwargs.get("labels"), index=kwargs.get("index", False))
-    return Table(table_html(frame, **kwargs), data)
+    body = table_html(frame, **kwargs)
+    if collapsed:
+        body = f'<details class="collapsed"><summary>{esc(collapsed)}</summary>{body}</details>'
+    return Table(body, data)
 
 
 def _parameter_text(value: object) -> str:
@@ -247,6 +252,18 @@ def run_details(parameters: Mapping[str, object], sources: pd.DataFrame) -> Tabl
 
 
 HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
+
+
+def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the scorecard)") -> HTML:
+    """The report's headline figures at its top - the same rows, words and values as the pack's
+    scorecard and index (:func:`analysis.analyses.scorecard.for_report`) - and published for the
+    pack index (:func:`headlines`)."""
+    headlines({row.measure: row.value for row in card.itertuples()})
+    items = "".join(f"<li><span class=\"measure\">{esc(row.measure)}:</span> <strong>{esc(row.value)}</strong>"
+                    f" <span class=\"context\">({esc(row.context)}; {esc(row.authority)}, as at {esc(row.as_at)})"
+                    "</span></li>" for row in card.itertuples())
+    return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p>'
+                f"<ul>{items}</ul></div>")
 
 
 def headlines(items: Mapping[str, object]) -> None:
