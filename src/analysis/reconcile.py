@@ -152,7 +152,7 @@ STATUS_ORDER = {MISMATCH: 0, NOT_COMPUTABLE: 1, OK: 2}
 def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None) -> pd.DataFrame:
     """Every check, mismatches first, then not computable, then ok; by document and source line.
     Figures are formatted for a reader in the check's unit (``stated_text`` …)."""
-    from .money import format_gbp
+    from .presentation.numbers import MINUS, money_exact
 
     rec = reconciliation if documents is None else reconciliation[reconciliation.document.isin(documents)]
     rec = rec.assign(_order=rec.status.map(STATUS_ORDER))
@@ -162,8 +162,8 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None)
         if value is None or pd.isna(value):
             return "–"
         if unit == "gbp":
-            return format_gbp(value, signed=False)
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+            return money_exact(value)
+        return f"{value:,.2f}".rstrip("0").rstrip(".").replace("-", MINUS)
 
     out = rec[["status", "document", "table", "item", "check"]].copy()
     out["stated"] = [fmt(v, u) for v, u in zip(rec.stated, rec.unit)]

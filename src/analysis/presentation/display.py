@@ -58,6 +58,11 @@ def month(period: object) -> str:
     return numbers.month(period)
 
 
+def date(value: object) -> str:
+    """A date in words: ``2019-11-12`` -> ``12 November 2019``."""
+    return numbers.date(value)
+
+
 def printed_year(fy: object) -> str:
     """A financial year in the pack's one style: ``2013-14`` (whatever the paper printed)."""
     return numbers.year(fy)
