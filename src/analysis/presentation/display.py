@@ -37,6 +37,16 @@ def signed_gbp(value: object) -> str:
     return numbers.signed_money(value)
 
 
+def exact_gbp(value: object) -> str:
+    """Every pound, for a figure quoted to check it against another: ``£1,007,221``."""
+    return numbers.money_exact(value)
+
+
+def signed_exact_gbp(value: object) -> str:
+    """Every pound with its sign, for the difference between two checked figures: ``+£500``."""
+    return numbers.money_exact(value, signed=True)
+
+
 def pct(value: object, digits: int = 0) -> str:
     """A percentage in the pack's one style: ``81%``."""
     return numbers.pct(value, digits)
