@@ -67,7 +67,8 @@ def test_pages_of_a_200000_line_tracker_stay_under_5_mb(long_pack, tmp_path):
     for total in (green, invested):
         shown = assumptions.TABLE_MAX_ROWS
         assert (f"Showing the first {shown:,} of {total:,} rows; {total - shown:,} more rows are not shown. "
-                "They are all in this report's Excel download.") in text
+                f"The first {d.EXCEL_MAX_ROWS:,} are in this report's Excel download; all of them are in the "
+                "processed table savings_tracker (savings_tracker.csv).") in text
     page = _page("90_reconciliation", long_pack, tmp_path)
     assert len(page.encode("utf-8")) < LIMIT
     checks = 3 * LINES

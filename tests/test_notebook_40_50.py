@@ -88,7 +88,7 @@ def test_notebook_50_with_no_rounding_tolerance(nb50_strict):
     assert "The prose states 33 of the table's 36 figures; 5 differ from the table by more than £0" in text
     rows = _body_rows(_table_with(nb50_strict, "Prose figure"))
     assert len(rows) == 5
-    assert any("Children's Centre Provision 2017-18 £57,500 £57k +£500" in r for r in rows)
+    assert any("Children's Centre Provision 2017-18 £57,500 £57,000 +£500" in r for r in rows)
     assert "50% of the 2017-18 total of £1.578m is £789k; the plan prints £789k" in text
     assert "£4.908m to £6.558m" in text
     params = _body_rows(_table_with(nb50_strict, "Settings of this run"))

@@ -119,10 +119,19 @@ def column_label(name: str, *, money_unit: str = " (£)") -> str:
     return (text[:1].upper() + text[1:] + unit) if text else unit.strip()
 
 
+#: the most rows of one table carried into a report's Excel download: beyond this (a tracker of
+#: many thousands of lines) the workbook holds the first rows and says where all of them are
+EXCEL_MAX_ROWS = 10_000
+
+
 def more_rows_note(shown: int, total: int, full: str | None = None) -> str:
     """The sentence under a cut table: how many rows are not shown and where they all are."""
     rest = total - shown
-    where = " They are all in this report's Excel download."
+    if total <= EXCEL_MAX_ROWS:
+        where = " They are all in this report's Excel download."
+    else:
+        where = (f" The first {EXCEL_MAX_ROWS:,} are in this report's Excel download"
+                 + (f"; all of them are in the processed table {esc(full)} ({esc(full)}.csv)." if full else "."))
     return (f'<p class="note">Showing the first {shown:,} of {total:,} rows; {rest:,} more '
             f'row{"s are" if rest != 1 else " is"} not shown.{where}</p>')
 
@@ -208,9 +217,9 @@ def _json_value(value: object) -> object:
 
 def table_data(frame: pd.DataFrame, *, caption: str | None = None,
                labels: Mapping[str, str] | None = None, index: bool = False) -> dict:
-    """A table for the report's Excel download: every row (not cut) and every column, lineage
-    included, values as numbers (money in whole pounds) with readable headings."""
-    data = frame.reset_index() if index else frame
+    """A table for the report's Excel download: every row (up to :data:`EXCEL_MAX_ROWS`) and
+    every column, lineage included, values as numbers (money in whole pounds) with readable headings."""
+    data = (frame.reset_index() if index else frame).head(EXCEL_MAX_ROWS)
     labels = dict(labels or {})
     return {"caption": caption or "", "columns": [str(c) for c in data.columns],
             "labels": [labels.get(c, column_label(c)) for c in data.columns],
