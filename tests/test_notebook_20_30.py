@@ -72,7 +72,7 @@ def test_notebook_20_with_the_median_and_a_national_rate(tmp_path):
     assert f"about {national_gap:,.0f} fewer children" in sentences
     params = _plain(_texts(nb)[-1])
     assert re.search(r"Average\s+median", params) and re.search(r"National rate per 10,000\s+60.0", params)
-    assert "'" not in params
+    assert "'median'" not in params and "''" not in params
 
 
 @pytest.mark.notebooks

@@ -89,7 +89,8 @@ def test_notebook_50_with_no_rounding_tolerance(nb50_strict):
     rows = _body_rows(_table_with(nb50_strict, "Prose figure"))
     assert len(rows) == 5
     assert any("Children's Centre Provision 2017-18 £57,500 £57,000 +£500" in r for r in rows)
-    assert "50% of the 2017-18 total of £1.578m is £789k; the plan prints £789k" in text
-    assert "£4.908m to £6.558m" in text
+    # 001: the 2017-18 TOTAL is £1,578k; half of it is £789k, as the plan prints (money in the pack's £m/£k style)
+    assert "50% of the 2017-18 total of £1.6m is £789k; the plan prints £789k" in text
+    assert "£4.9m to £6.6m" in text
     params = _body_rows(_table_with(nb50_strict, "Settings of this run"))
     assert "Rounding tolerance (£) 0" in params

@@ -23,7 +23,6 @@ import pytest
 
 from analysis import data
 from analysis.ingest import run_ingest
-from analysis.money import format_gbp
 from analysis.presentation import numbers
 from analysis.report.notebooks import execute, notebook_paths
 
@@ -151,12 +150,12 @@ def test_the_variance_figures_are_the_fixtures_arithmetic(pages):
     assert f"{len(red)} Red lines account for {numbers.money(sum(line.variance for line in red) * K)} of shortfall" \
         in " ".join(chart_words(pages["10_savings_tracker_variance"]))
     over = [line for line in NOVEMBER if line.variance < 0]
-    assert f"{len(over)} lines are forecast to save {format_gbp(-sum(line.variance for line in over) * K)} more " \
+    assert f"{len(over)} lines are forecast to save {numbers.money(-sum(line.variance for line in over) * K)} more " \
            "than planned." in words
     # month on month: only FEN/04 moved (Red -> Amber, Q4 forecast -150 -> -200)
     drift = (sum(line.forecast_total for line in sc.LINES[sc.OCTOBER]) - sum(line.forecast_total for line in NOVEMBER))
-    assert (f"Forecast saving moved from {format_gbp(FORECAST - drift * K)} ({sc.OCTOBER}) to {format_gbp(FORECAST)} "
-            f"({sc.NOVEMBER}): {format_gbp(drift * K, signed=True)}.") in words
+    assert (f"Forecast saving moved from {numbers.money(FORECAST - drift * K)} ({sc.OCTOBER}) to {numbers.money(FORECAST)} "
+            f"({sc.NOVEMBER}): {numbers.signed_money(drift * K)}.") in words
     assert "1 lines changed RAG status, 1 lines changed forecast, 0 lines were added and 0 dropped" in words
 
 
