@@ -10,7 +10,7 @@ import pytest
 
 from analysis import assumptions
 from analysis.ingest.writer import write_tables
-from analysis.money import format_gbp
+from analysis.presentation import numbers
 from analysis.presentation import display as d
 from analysis.report.notebooks import execute
 from analysis.report.render import render_report
@@ -27,13 +27,13 @@ def test_a_long_table_is_cut_with_a_sentence_saying_where_the_rest_is():
     html = d.table_html(frame, full="savings_tracker")
     assert html.count("<tr>") == 1 + assumptions.TABLE_MAX_ROWS  # the header row and the first rows
     assert ">R99<" in html and ">R100<" not in html
-    assert ("Showing the first 100 of 250 rows; 150 more rows are not shown. They are all in the processed table "
-            "<code>savings_tracker</code> (savings_tracker.csv in the processed folder).") in html
+    assert ("Showing the first 100 of 250 rows; 150 more rows are not shown. They are all in this report's Excel "
+            "download.") in html
+    assert len(d.table(frame).table_data["rows"]) == 250  # the Excel download has every row
     assert "more rows" not in d.table_html(frame.head(100))  # exactly the limit: nothing cut, nothing said
     assert d.table_html(frame, max_rows=None).count("<tr>") == 251
     one_more = d.table_html(frame.head(101), max_rows=100)
     assert "1 more row is not shown." in one_more and "processed table" not in one_more
-    assert "&lt;b&gt;" in d.table_html(frame.head(101), max_rows=100, full="<b>")  # the name is escaped too
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +63,17 @@ def test_pages_of_a_200000_line_tracker_stay_under_5_mb(long_pack, tmp_path):
     green = LINES // 3  # lines 2, 5, 8, ...: Green over-delivers by 4 x £250
     invested = len(range(0, LINES, lt.INVESTMENT_EVERY))
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    assert f"{green} lines are forecast to save {format_gbp(green * 4 * 250)} more than planned." in text
+    assert f"{green} lines are forecast to save {numbers.money(green * 4 * 250)} more than planned." in text
     for total in (green, invested):
         shown = assumptions.TABLE_MAX_ROWS
         assert (f"Showing the first {shown:,} of {total:,} rows; {total - shown:,} more rows are not shown. "
-                "They are all in the processed table savings_tracker") in text
+                f"The first {d.EXCEL_MAX_ROWS:,} are in this report's Excel download; all of them are in the "
+                "processed table savings_tracker (savings_tracker.csv).") in text
     page = _page("90_reconciliation", long_pack, tmp_path)
     assert len(page.encode("utf-8")) < LIMIT
     checks = 3 * LINES
-    assert (f"{checks} checks: 0 mismatches, 0 within rounding, 0 not computable, {checks} agree exactly."
+    assert (f"{checks:,} checks: 0 mismatches, 0 within rounding, 0 not computable, {checks:,} agree exactly."
             in re.sub(r"<[^>]+>", "", page))
-    assert f"Showing the first 100 of {checks:,} rows" in page and "processed table <code>reconciliation</code>" in page
+    # report 90 folds the checks that agree away and shows the first 500 of them
+    assert f"Showing the first 500 of {checks:,} rows" in page
+    assert "all of them are in the processed table reconciliation (reconciliation.csv)" in page

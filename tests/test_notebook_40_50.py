@@ -75,8 +75,8 @@ def test_notebook_40_with_no_rounding_tolerance(nb40_strict):
     assert [r.split()[0] for r in rows] == ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"]
     assert [r.split()[-1] for r in rows] == ["agrees", "disagrees", "disagrees", "disagrees", "disagrees"]
     assert "The printed total of £1,007,221 matches the sum of the 9 months (£1,007,221)" in text
-    params = _body_rows(_table_with(nb40_strict, "Parameters of this run"))
-    assert "rounding_tolerance_gbp 0" in params
+    params = _body_rows(_table_with(nb40_strict, "Settings of this run"))
+    assert "Rounding tolerance (£) 0" in params
     svgs = [o["data"]["image/svg+xml"] for o in _outputs(nb40_strict) if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) == 2 and all('aria-label="' in s for s in svgs)
 
@@ -88,8 +88,9 @@ def test_notebook_50_with_no_rounding_tolerance(nb50_strict):
     assert "The prose states 33 of the table's 36 figures; 5 differ from the table by more than £0" in text
     rows = _body_rows(_table_with(nb50_strict, "Prose figure"))
     assert len(rows) == 5
-    assert any("Children's Centre Provision 2017-18 £57,500 £57k +£500" in r for r in rows)
-    assert "50% of the 2017-18 total of £1.578m is £789k; the plan prints £789k" in text
-    assert "£4.908m to £6.558m" in text
-    params = _body_rows(_table_with(nb50_strict, "Parameters of this run"))
-    assert "rounding_tolerance_gbp 0" in params
+    assert any("Children's Centre Provision 2017-18 £57,500 £57,000 +£500" in r for r in rows)
+    # 001: the 2017-18 TOTAL is £1,578k; half of it is £789k, as the plan prints (money in the pack's £m/£k style)
+    assert "50% of the 2017-18 total of £1.6m is £789k; the plan prints £789k" in text
+    assert "£4.9m to £6.6m" in text
+    params = _body_rows(_table_with(nb50_strict, "Settings of this run"))
+    assert "Rounding tolerance (£) 0" in params

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from analysis import paths
-from analysis.money import format_gbp
+from analysis.presentation import numbers
 from analysis.report.notebooks import execute, parameters
 
 from .conftest import BUSINESS_PLAN, RECOVERY_PLAN, raw_lines
@@ -62,7 +62,7 @@ def test_committed_outputs_are_clean(path):
     _assert_clean(nb)
     assert len(_texts(nb, "image/svg+xml")) >= 2, "the committed notebook has been executed (it shows its charts)"
     assert "/work/" not in path.read_text()
-    assert _plain(_texts(nb)[-1]).startswith("Parameters and data sources")
+    assert _plain(_texts(nb)[-1]).startswith("About this report")
 
 
 @pytest.mark.notebooks
@@ -84,7 +84,7 @@ def test_notebook_60_with_priority_filter_h(tmp_path):
     assert not any(raw in lost_table for raw in lost_other)
     # the theme x priority heatmap still covers every action (the filter limits deadlines and lost IDs only)
     assert f"of {len(rows)} actions are high priority" in html.unescape(_texts(nb, "image/svg+xml")[0])
-    assert "'H'" in outputs[-1]
+    assert "Priority filter H" in outputs[-1] and "'H'" not in outputs[-1]
 
 
 @pytest.mark.notebooks
@@ -97,12 +97,12 @@ def test_notebook_70_from_2020_21(tmp_path):
     residual = sum(r + s + i for r, s, i in zip(requirement, savings, income)) * 1000
     outputs = [_plain(t) for t in _texts(nb)]
     first = outputs[0]
-    assert first.startswith(f"Over 2020-21 to 2022-23, Cambridgeshire needs {format_gbp(sum(requirement) * 1000)}")
-    assert f"leaving {format_gbp(residual)} still to find" in first
+    assert first.startswith(f"Over 2020-21 to 2022-23, Cambridgeshire needs {numbers.money(sum(requirement) * 1000)}")
+    assert f"leaving {numbers.money(residual)} still to find" in first
     gap_table = next(t for t in outputs if t.startswith("Year Requirement"))
     assert "2020-21" in gap_table and "2018-19" not in gap_table and "2019-20" not in gap_table
     for svg in _texts(nb, "image/svg+xml"):
         assert ">2018-19<" not in svg and ">2019-20<" not in svg  # no earlier year on any axis
         assert ">2020-21<" in svg
-    assert any("demand funding for 2018-19 only, before first_year 2020-21" in t for t in outputs)
-    assert "'2020-21'" in outputs[-1]
+    assert any("demand funding for 2018-19 only, before 2020-21, the first year shown" in t for t in outputs)
+    assert "First year 2020-21" in outputs[-1] and "'2020-21'" not in outputs[-1]

@@ -101,7 +101,7 @@ def test_the_added_report_is_not_applicable_where_its_tables_are_missing(steps, 
     assert main(argv) == 0
     manifest = json.loads((out / "torbay" / "2019-11" / "manifest.json").read_text())
     [report] = manifest["reports"]
-    assert report["status"] == "not applicable" and "savings_tracker" in report["error"]
+    assert report["status"] == "not applicable" and "savings tracker" in report["error"]
 
 
 def test_a_step_left_out_is_one_error_line(steps, tmp_path, capsys):

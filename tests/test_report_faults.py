@@ -203,7 +203,7 @@ def test_two_runs_at_once_on_one_reports_folder(published, notebooks):
     assert {k: v for k, v in after.items() if k.endswith(".html")} == {
         k: v for k, v in before.items() if k.endswith(".html")}
     assert _debris(published) == []
-    assert (published / "reports" / "index.html").read_text().count("monitoring pack 2017-10</a>") == 1
+    assert (published / "reports" / "index.html").read_text().count("monitoring pack October 2017</a>") == 1
 
 
 @pytest.mark.parametrize("victim", ["worker", "kernel"])

@@ -78,8 +78,9 @@ def test_report_page_is_self_contained_without_code(pack):
     assert 'hl-ipython3' not in html and "from analysis import" not in html  # no code cells
     charts = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,', html)
     assert len(charts) == 4 and all(alt and "No description" not in alt for alt in charts)  # embedded, with alt
-    assert "Run details" in html and "003_d6533d87f79221f8.txt" in html
-    assert "£16.656m" in html and "£20.538m" in html  # 003: forecast and planned savings, Total row
+    assert "About this report" in html and "003_d6533d87f79221f8.txt" in html
+    # 003: forecast and planned savings, Total row -16,656 and -20,538 (£000), in the pack's £m style
+    assert "£16.7m of £20.5m" in html
 
 
 def test_tracker_text_is_escaped_in_the_report(pack):
@@ -104,7 +105,7 @@ def test_index_lists_each_report_with_status_and_headline_figures(pack):
     index = (out / "cambridgeshire" / "2017-10" / "index.html").read_text()
     not_run = 2 + (3 if public_data(PROCESSED) else 0)  # 00 and 70; with the public statistics 20, 25, 30 too
     assert index.count('class="status-ok"') == 2 and index.count('class="status-not-run"') == not_run
-    assert "Delivery against plan" in index and "81.1%" in index  # -16,656 / -20,538 = 81.1%
+    assert "Forecast saving against plan" in index and "(81%)" in index  # -16,656 / -20,538 = 81.1%
     assert "timings.js" in index and 'href="../../index.html"' in index
     assert "10_savings_tracker_variance" in (out / "cambridgeshire" / "2017-10" / "timings.js").read_text()
 
@@ -322,7 +323,7 @@ def test_a_batch_of_authorities_and_periods_on_the_pool(two_months, tmp_path):
     packs = sorted(p.parent.relative_to(out).as_posix() for p in out.glob("*/*/manifest.json"))
     assert packs == ["cambridgeshire/2017-11", "torbay/2019-11"]
     index = (out / "index.html").read_text()
-    assert "Cambridgeshire: monitoring pack 2017-11" in index and "Torbay: monitoring pack 2019-11" in index
+    assert "Cambridgeshire: monitoring pack November 2017" in index and "Torbay: monitoring pack November 2019" in index
 
 
 def test_dask_local_cluster_runs_a_batch_of_periods(two_months, tmp_path):

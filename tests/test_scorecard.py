@@ -51,10 +51,26 @@ def test_each_council_shows_only_what_its_papers_cover(cambridgeshire, torbay):
 
 
 def test_savings_delivery(cambridgeshire):
-    # 003 printed totals: forecast -16,656, planned -20,538 (£000); 16,656 / 20,538 = 81.1%
+    # 003 printed totals: forecast -16,656, planned -20,538 (£000); 16,656 / 20,538 = 81.1% -> 81%;
+    # shortfall 20,538 - 16,656 = 3,882 -> £3.9m; the tracker is as at 2017-10
     row = _value(cambridgeshire[0], "Forecast saving against plan")
-    assert row.value == "£16.656m of £20.538m (81.1%)"
-    assert "shortfall £3.882m" in row.context and "2017-18 as at 2017-10" in row.context
+    assert row.value == "£16.7m of £20.5m (81%)"
+    assert "shortfall £3.9m" in row.context and "2017-18" in row.context
+    assert row.as_at == "October 2017" and row.authority == "Cambridgeshire"
+
+
+def test_every_headline_has_its_date_and_authority(cambridgeshire, torbay):
+    for card, who in ((cambridgeshire[0], "Cambridgeshire"), (torbay[0], "Torbay")):
+        assert (card.authority == who).all()
+        assert card.as_at.str.fullmatch(r"(January|February|March|April|May|June|July|August|September|October|"
+                                        r"November|December) 20\d\d").all(), list(card.as_at)
+
+
+def test_rag_and_direction_are_symbols_with_words(cambridgeshire):
+    rag = _value(cambridgeshire[0], "Saving lines by RAG status").value
+    assert re.search(r"✖ \d+ Red", rag) and re.search(r"▲ 2 Amber", rag) and re.search(r"✔ \d+ Green", rag)
+    moves = _value(cambridgeshire[0], "Direction of travel since last month").value
+    assert re.findall(r"[↑→↓·] \d+ (?:improving|unchanged|worsening|not given)", moves), moves
 
 
 def test_rag_counts(cambridgeshire):
@@ -79,7 +95,7 @@ def test_placement_reductions_use_the_same_tolerance_as_report_40(torbay):
 
 def test_budget_gap(cambridgeshire):
     # 004 §3.1 table, 2018-19: 37,169 - 25,433 - 6,196 = 5,540 (£000)
-    assert _value(cambridgeshire[0], "Savings still to find").value == "£5.54m in 2018-19"
+    assert _value(cambridgeshire[0], "Savings still to find").value == "£5.5m in 2018-19"
 
 
 def test_a_paper_counts_only_from_when_it_was_written():
@@ -106,7 +122,7 @@ def test_notebook_10_with_fewer_waterfall_steps(tmp_path):
     # the shortfall table lists exactly the top 3 lines (A/R.6.125, 6.132, 6.215 in 003)
     table = html.split("A/R.6.125")[1].split("</table>")[0]
     assert "A/R.6.132" in table and "A/R.6.215" in table and "A/R.6.101" not in table
-    assert "&#x27;top_n&#x27;" not in html and "<td>top_n</td><td>3</td>" in html
+    assert "&#x27;top_n&#x27;" not in html and "<td>Top n</td><td>3</td>" in html
 
 
 def test_notebook_90_for_one_document(tmp_path):

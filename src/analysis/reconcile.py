@@ -226,9 +226,10 @@ STATUS_ORDER = {MISMATCH: 0, NOT_COMPUTABLE: 1, WITHIN_ROUNDING: 2, OK: 3}
 
 
 def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None) -> pd.DataFrame:
-    """Every check, mismatches first, then not computable, then ok; by document and source line.
-    Figures are formatted for a reader in the check's unit (``stated_text`` …)."""
-    from .money import format_gbp
+    """Every check, mismatches first, then not computable, then within rounding, then ok; by
+    document and source line.  Figures are formatted for a reader in the check's unit; ``rounding``
+    says which rounding lets a check agree within rounding."""
+    from .presentation.numbers import MINUS, money_exact
 
     rec = reconciliation if documents is None else reconciliation[reconciliation.document.isin(documents)]
     rec = rec.assign(_order=rec.status.map(STATUS_ORDER))
@@ -238,8 +239,8 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None)
         if value is None or pd.isna(value):
             return "–"
         if unit == "gbp":
-            return format_gbp(value, signed=False)
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+            return money_exact(value)
+        return f"{value:,.2f}".rstrip("0").rstrip(".").replace("-", MINUS)
 
     out = rec[["status", "document", "table", "item", "check"]].copy()
     out["stated"] = [fmt(v, u) for v, u in zip(rec.stated, rec.unit)]
@@ -247,6 +248,7 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None)
     out["difference"] = [fmt(v, u) for v, u in zip(rec.difference, rec.unit)]
     out["unit"] = rec.unit.values
     out["where"] = [f"{f}:{int(line)}" if pd.notna(line) else f for f, line in zip(rec.source_file, rec.source_line)]
+    out["rounding"] = rec["rounding"].fillna("").values if "rounding" in rec else ""
     out["note"] = rec.note.values
     return out.reset_index(drop=True)
 

@@ -78,11 +78,13 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
 
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
-               column_width: int | None = None) -> Path:
+               column_width: int | None = None,
+               number_formats: Mapping[str, Mapping[str, str]] | None = None) -> Path:
     """Write each frame to its own worksheet (names cut to Excel's 31 characters, ``[]:*?/\\``
     replaced), the header bold and frozen, text cells neutralised, numbers as numbers.
     ``column_width`` (characters) sets every column's width; by default widths follow the
-    header and the first 200 values, capped at 60."""
+    header and the first 200 values, capped at 60.  ``number_formats`` maps a sheet's name to
+    {column: Excel number format} for its numeric cells (e.g. ``'#,##0'``)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -105,8 +107,12 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
             cell.font = bold
             header.append(cell)
         sheet.append(header)
+        formats = [(number_formats or {}).get(name, {}).get(column) for column in frame.columns]
         for row in frame.itertuples(index=False, name=None):
-            sheet.append([_cell_value(v) for v in row])
+            values = [_cell_value(v) for v in row]
+            if any(formats):
+                values = [_formatted(sheet, v, f) for v, f in zip(values, formats)]
+            sheet.append(values)
     if not sheets:
         workbook.create_sheet("empty")
     workbook.properties.creator = "council-finance-analysis"
@@ -115,6 +121,17 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
         workbook.save(tmp)
         _fix_zip_times(tmp)
     return path
+
+
+def _formatted(sheet, value: object, number_format: str | None) -> object:
+    """A write-only cell carrying ``number_format`` when the value is a number."""
+    if number_format is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _cell_value(value: object) -> object:

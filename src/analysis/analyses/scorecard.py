@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from .. import assumptions
-from ..money import format_gbp
+from ..presentation.numbers import count, date, money, money_range, pct, rate, signed_count, year
 from . import budget, cla, comparators, improvement_plan, placements, recovery, variance
 
 #: section -> the report page (in the published pack) that explains it
@@ -39,6 +39,11 @@ NEEDS = {
     "Budget gap": ("budget_savings_requirement",),
     "Reconciliation": ("reconciliation",),
 }
+#: section -> every table its headline reads (a report asks for these, so it quotes the same figure)
+USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage")}
+#: RAG status and direction of travel as a symbol and a word, never colour alone
+RAG_SYMBOLS = {"Red": "✖", "Amber": "▲", "Green": "✔", "No RAG": "–"}
+DIRECTION_SYMBOLS = {"improving": "↑", "unchanged": "→", "worsening": "↓", "not given": "·"}
 TABLES = ("savings_tracker", "comparator_rates", "cla_trajectories", "placement_costs", "placement_slippage",
           "financial_improvement_plan", "recovery_actions", "budget_savings_requirement", "reconciliation", "sources")
 
@@ -53,27 +58,33 @@ def _savings(t: dict) -> list[Row]:
     tracker = t["savings_tracker"]
     tracker = tracker[tracker.period == tracker.period.max()]
     h, rag = variance.headline(tracker), variance.by_rag(tracker)
-    counts = ", ".join(f"{int(r.lines)} {r.rag}" for r in rag.itertuples())
+    counts = ", ".join(f"{RAG_SYMBOLS.get(r.rag, '')} {int(r.lines)} {r.rag}".strip() for r in rag.itertuples())
+    direction = variance.by_direction(tracker)
+    moves = ", ".join(f"{DIRECTION_SYMBOLS.get(r.direction, '')} {int(r.lines)} {r.direction}".strip()
+                      for r in direction.itertuples())
     return [
         {"measure": "Forecast saving against plan",
-         "value": f"{format_gbp(h.forecast_saving_gbp)} of {format_gbp(h.planned_saving_gbp)} ({h.delivery_pct:.1f}%)",
-         "context": f"{_who(tracker)}, {variance.financial_year(tracker)} as at {tracker.period.iloc[0]}: shortfall "
-                    f"{format_gbp(h.shortfall_gbp)} across {int(h.lines)} lines"},
+         "value": f"{money(h.forecast_saving_gbp)} of {money(h.planned_saving_gbp)} ({pct(h.delivery_pct)})",
+         "context": f"{year(variance.financial_year(tracker))}: shortfall {money(h.shortfall_gbp)} across "
+                    f"{count(h.lines)} lines"},
         {"measure": "Saving lines by RAG status", "value": counts,
-         "context": f"Red lines: {format_gbp(rag.loc[rag.rag == 'Red', 'shortfall_gbp'].sum())} of shortfall"},
+         "context": f"Red lines: {money(rag.loc[rag.rag == 'Red', 'shortfall_gbp'].sum())} of shortfall"},
+        {"measure": "Direction of travel since last month", "value": moves,
+         "context": "as the tracker prints it for each line"},
     ]
 
 
 def _neighbours(t: dict) -> list[Row]:
     rates = t["comparator_rates"]
     who = rates.subject_authority.iloc[0]
-    year = comparators.latest_year(rates, who)
-    table = comparators.comparator_table(rates, who, year)
-    population = comparators.subject_population(t["cla_trajectories"], who, year).population
+    fy = comparators.latest_year(rates, who)
+    table = comparators.comparator_table(rates, who, fy)
+    population = comparators.subject_population(t["cla_trajectories"], who, fy).population
     s = comparators.summary(table, population)
     return [{"measure": "Rate per 10,000 against neighbours",
-             "value": f"{s.subject_rate_per_10k:,.0f} against a neighbours' {s.average} of {s.average_per_10k:,.1f}",
-             "context": f"{who}, {year}: about {abs(s.gap_children):,.0f} {s.at_average} children at the "
+             "value": f"{rate(s.subject_rate_per_10k)} against a neighbours' {s.average} of "
+                      f"{rate(round(s.average_per_10k, 1))}",
+             "context": f"{year(fy)}: about {count(abs(s.gap_children))} {s.at_average} children at the "
                         f"neighbours' {s.average}"}]
 
 
@@ -88,8 +99,8 @@ def _plan(t: dict) -> list[Row]:
         return []
     first = dist.iloc[0]
     labels = dict(zip(traj.series, traj.label))
-    return [{"measure": "Actual against plan", "value": f"{first.distance_low:+,.0f} children",
-             "context": f"{who}, {first.year}: actual against the {labels[dist.attrs['baseline']]}"}]
+    return [{"measure": "Actual against plan", "value": f"{signed_count(first.distance_low)} children",
+             "context": f"{year(first.year)}: actual against the {labels[dist.attrs['baseline']]}"}]
 
 
 def _placements(t: dict) -> list[Row]:
@@ -99,11 +110,11 @@ def _placements(t: dict) -> list[Row]:
     monthly = placements.slippage_by_month(slip) if len(slip) else None
     rows = [{"measure": "Printed cost reductions that disagree",
              "value": f"{summary.years_disagree} of {summary.years_compared} years",
-             "context": f"{_who(costs)}: cost planned to fall from {format_gbp(summary.baseline_cost_gbp)} to "
-                        f"{format_gbp(summary.last_cost_gbp)}"}]
+             "context": f"cost planned to fall from {money(summary.baseline_cost_gbp)} to "
+                        f"{money(summary.last_cost_gbp)}"}]
     if monthly is not None:
-        rows.append({"measure": "Cost of slipped placement moves", "value": format_gbp(monthly.cumulative_gbp.iloc[-1]),
-                     "context": f"{len(monthly)} months, {monthly.month.iloc[0]} to {monthly.month.iloc[-1]}"})
+        rows.append({"measure": "Cost of slipped placement moves", "value": money(monthly.cumulative_gbp.iloc[-1]),
+                     "context": f"{len(monthly)} months, {date(monthly.month.iloc[0])} to {date(monthly.month.iloc[-1])}"})
     return rows
 
 
@@ -112,8 +123,8 @@ def _fip(t: dict) -> list[Row]:
     plan = improvement_plan.whole_plan(fip)
     disagree = improvement_plan.prose_disagreements(fip)
     return [{"measure": "Planned savings",
-             "value": f"{format_gbp(plan.computed_low_gbp)} to {format_gbp(plan.computed_high_gbp)}",
-             "context": f"{_who(fip)}, {plan.first_year} to {plan.last_year}; prose and table disagree on "
+             "value": money_range(plan.computed_low_gbp, plan.computed_high_gbp),
+             "context": f"{year(plan.first_year)} to {year(plan.last_year)}; prose and table disagree on "
                         f"{len(disagree)} figures"}]
 
 
@@ -121,7 +132,7 @@ def _recovery(t: dict) -> list[Row]:
     actions = t["recovery_actions"]
     totals = recovery.priority_totals(actions)
     return [{"measure": "Actions", "value": f"{int(totals['actions'])} ({int(totals['H'])} high priority)",
-             "context": f"{_who(actions)}: {int(actions.action_id.isna().sum())} IDs lost to page-number debris"}]
+             "context": f"{int(actions.action_id.isna().sum())} IDs lost to page-number debris"}]
 
 
 def _budget(t: dict) -> list[Row]:
@@ -130,9 +141,9 @@ def _budget(t: dict) -> list[Row]:
     total = budget.savings_totals(gap)
     first = gap.iloc[0]
     return [{"measure": "Savings still to find",
-             "value": f"{format_gbp(first.residual_computed_gbp)} in {first.year}",
-             "context": f"{_who(requirement)}: {format_gbp(total.residual_computed_gbp)} over {total.years}, "
-                        f"of a requirement of {format_gbp(total.requirement_gbp)}"}]
+             "value": f"{money(first.residual_computed_gbp)} in {year(first.year)}",
+             "context": f"{money(total.residual_computed_gbp)} over {total.years}, "
+                        f"of a requirement of {money(total.requirement_gbp)}"}]
 
 
 def _reconciliation(t: dict) -> list[Row]:
@@ -165,13 +176,53 @@ def areas_without_data(tables: dict[str, pd.DataFrame]) -> list[str]:
     return [area for area in SECTIONS if not _has(tables, area)]
 
 
+def _as_at(area: str, tables: dict[str, pd.DataFrame]) -> str:
+    """The month the area's papers speak for (the latest of them), in words: ``October 2017``."""
+    from ..data import document_period
+    from ..presentation.numbers import month
+
+    documents = set().union(*(set(tables[n]["document"]) for n in NEEDS[area] if "document" in tables[n]))
+    sources = tables.get("sources")
+    if sources is None or not len(sources) or not documents:
+        return ""
+    periods = [document_period(r) for r in sources[sources.document.isin(documents)].itertuples()]
+    return month(max(periods)) if periods else ""
+
+
+def _authority(area: str, tables: dict[str, pd.DataFrame]) -> str:
+    """The authority whose papers the area's figures come from (the sources of its tables)."""
+    documents = set().union(*(set(tables[n]["document"]) for n in NEEDS[area] if "document" in tables[n]))
+    sources = tables.get("sources")
+    if sources is None or not len(sources):
+        return ""
+    return ", ".join(sorted(sources[sources.document.isin(documents)].authority.dropna().astype(str).unique()))
+
+
+COLUMNS = ["area", "measure", "value", "context", "as_at", "authority", "report"]
+
+
+def area_card(area: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The scorecard's rows for one area (the same figures, in the same words, that the report
+    explaining it quotes at its top); ``tables`` holds at least :data:`USES` ``[area]``."""
+    if not _has(tables, area):
+        return pd.DataFrame(columns=COLUMNS)
+    when, who = _as_at(area, tables), _authority(area, tables)
+    return pd.DataFrame([{"area": area, **row, "as_at": when, "authority": who, "report": REPORTS[area]}
+                         for row in SECTIONS[area](tables)], columns=COLUMNS)
+
+
+def for_report(area: str, pack, **given: pd.DataFrame) -> pd.DataFrame:
+    """:func:`area_card` for the report that explains ``area``, reading its tables from ``pack``
+    (an :class:`analysis.data.Pack`) unless ``given`` (e.g. the tracker in force)."""
+    tables = {name: given[name] if name in given else pack.table(name, required=False) for name in USES[area]}
+    return area_card(area, {**tables, "sources": pack.sources})
+
+
 def scorecard(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per headline: ``area``, ``measure``, ``value``, ``context`` and ``report`` (the page
-    in the pack that explains it), for each area the tables hold rows for.  ``tables`` are one
-    authority's rows from its papers in force (:meth:`analysis.data.Pack.tables`)."""
-    rows = []
-    for area, build in SECTIONS.items():
-        if _has(tables, area):
-            for row in build(tables):
-                rows.append({"area": area, **row, "report": REPORTS[area]})
-    return pd.DataFrame(rows, columns=["area", "measure", "value", "context", "report"])
+    """One row per headline: ``area``, ``measure``, ``value``, ``context``, ``as_at`` (the month
+    its papers speak for, in words), ``authority`` and ``report`` (the page in the pack that
+    explains it), for each area the tables hold rows for.  ``tables`` are one authority's rows
+    from its papers in force (:meth:`analysis.data.Pack.tables`).  Money is written in the
+    pack's one style (:mod:`analysis.presentation.numbers`); savings are positive amounts."""
+    cards = [area_card(area, tables) for area in SECTIONS if _has(tables, area)]
+    return pd.concat(cards, ignore_index=True) if cards else pd.DataFrame(columns=COLUMNS)

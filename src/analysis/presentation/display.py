@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import assumptions
-from ..money import format_gbp
+from . import numbers
 
 Formatter = Callable[[object], str]
 
@@ -27,21 +27,34 @@ def esc(value: object) -> str:
 
 
 def gbp(value: object) -> str:
-    return format_gbp(None if value is None or pd.isna(value) else float(value))
+    """Money in the text and headlines, in the pack's one style (:func:`analysis.presentation.numbers.money`):
+    ``£16.7m``, ``£443k``.  Savings are passed as positive amounts."""
+    return numbers.money(value)
 
 
 def signed_gbp(value: object) -> str:
-    return format_gbp(None if value is None or pd.isna(value) else float(value), signed=True)
+    """A change or difference in money with its sign: ``+£1.2m``, ``−£443k`` (typographic minus)."""
+    return numbers.signed_money(value)
 
 
-def pct(value: object, digits: int = 1) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):.{digits}f}%"
+def exact_gbp(value: object) -> str:
+    """Every pound, for a figure quoted to check it against another: ``£1,007,221``."""
+    return numbers.money_exact(value)
+
+
+def signed_exact_gbp(value: object) -> str:
+    """Every pound with its sign, for the difference between two checked figures: ``+£500``."""
+    return numbers.money_exact(value, signed=True)
+
+
+def pct(value: object, digits: int = 0) -> str:
+    """A percentage in the pack's one style: ``81%``."""
+    return numbers.pct(value, digits)
 
 
 def rate(value: object) -> str:
     """A rate per 10,000: whole numbers as printed (``121``), others to one decimal (``74.7``)."""
-    return "–" if value is None or pd.isna(value) else (f"{float(value):,.0f}" if float(value).is_integer()
-                                                        else f"{float(value):,.1f}")
+    return numbers.rate(value)
 
 
 def span(low: object, high: object, digits: int = 0) -> str:
@@ -51,17 +64,26 @@ def span(low: object, high: object, digits: int = 0) -> str:
 
 
 def month(period: object) -> str:
-    """``2016-07`` -> ``Jul 2016``."""
-    return "" if period is None or pd.isna(period) else pd.Timestamp(f"{str(period)[:7]}-01").strftime("%b %Y")
+    """``2016-07`` -> ``July 2016``."""
+    return numbers.month(period)
+
+
+def date(value: object) -> str:
+    """A date in words: ``2019-11-12`` -> ``12 November 2019``."""
+    return numbers.date(value)
 
 
 def printed_year(fy: object) -> str:
-    """``2013-14`` -> ``2013/14``, as the papers print a financial year."""
-    return str(fy).replace("-", "/")
+    """A financial year in the pack's one style: ``2013-14`` (whatever the paper printed)."""
+    return numbers.year(fy)
 
 
 def number(value: object, digits: int = 0) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):,.{digits}f}"
+    """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``."""
+    if value is None or pd.isna(value):
+        return numbers.MISSING
+    text = f"{float(value):,.{digits}f}"
+    return text.replace("-", numbers.MINUS) if text.lstrip("-").strip("0.,") else text.lstrip("-")
 
 
 def sentence_html(template: str, **values: object) -> str:
@@ -78,80 +100,194 @@ def heading(text: str, level: int = 3) -> HTML:
     return HTML(f"<h{level}>{esc(text)}</h{level}>")
 
 
-def column_label(name: str) -> str:
-    """``planned_saving_gbp`` -> ``Planned saving (£)``; ``rate_per_10k`` -> ``Rate per 10,000``."""
+#: columns that say where a row came from or why it was cleaned: for the analyst, not the member.
+#: They are left out of the page's tables and kept in the report's Excel download.
+LINEAGE_COLUMNS = ("document", "source_file", "source_line", "table_name", "sheet", "flag", "flags",
+                   "cleaning_flags", "raw_text")
+TABLE_MIME = "application/vnd.council-analysis.table+json"
+
+
+def column_label(name: str, *, money_unit: str = " (£)") -> str:
+    """``planned_saving_gbp`` -> ``Planned saving (£)`` (``money_unit`` for tables in £000);
+    ``rate_per_10k`` -> ``Rate per 10,000``."""
     text = str(name)
     unit = ""
-    for suffix, label in (("_gbp", " (£)"), ("_pct", " (%)"), ("_per_10k", " per 10,000")):
+    for suffix, label in (("_gbp", money_unit), ("_pct", " (%)"), ("_per_10k", " per 10,000")):
         if text.endswith(suffix):
             text, unit = text[: -len(suffix)], label
     text = text.replace("_", " ").strip()
     return (text[:1].upper() + text[1:] + unit) if text else unit.strip()
 
 
+#: the most rows of one table carried into a report's Excel download: beyond this (a tracker of
+#: many thousands of lines) the workbook holds the first rows and says where all of them are
+EXCEL_MAX_ROWS = 10_000
+
+
 def more_rows_note(shown: int, total: int, full: str | None = None) -> str:
     """The sentence under a cut table: how many rows are not shown and where they all are."""
     rest = total - shown
-    where = (f" They are all in the processed table <code>{esc(full)}</code> ({esc(full)}.csv in the processed "
-             "folder)." if full else "")
+    if total <= EXCEL_MAX_ROWS:
+        where = " They are all in this report's Excel download."
+    else:
+        where = (f" The first {EXCEL_MAX_ROWS:,} are in this report's Excel download"
+                 + (f"; all of them are in the processed table {esc(full)} ({esc(full)}.csv)." if full else "."))
     return (f'<p class="note">Showing the first {shown:,} of {total:,} rows; {rest:,} more '
             f'row{"s are" if rest != 1 else " is"} not shown.{where}</p>')
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _money_columns(frame: pd.DataFrame, formats: dict) -> dict[str, Formatter]:
+    """Money columns shown in £000: a ``_gbp`` column with no formatter or with :func:`gbp` /
+    :func:`signed_gbp` (signed keeps its sign)."""
+    out: dict[str, Formatter] = {}
+    for col in frame.columns:
+        if str(col).endswith("_gbp") and formats.get(col, gbp) in (gbp, signed_gbp):
+            signed = formats.get(col) is signed_gbp
+            out[col] = (lambda v, s=signed: numbers.money_000(v, signed=s))
+    return out
 
 
 def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None = None,
                caption: str | None = None, index: bool = False, max_rows: int | None = assumptions.TABLE_MAX_ROWS,
                align_right: Sequence[str] = (), labels: Mapping[str, str] | None = None,
                links: Mapping[str, str] | None = None, full: str | None = None) -> str:
-    """An escaped HTML table; ``formats`` maps column -> function giving the cell text; column
-    headings are made readable by :func:`column_label` unless ``labels`` names them; ``links``
-    maps a column to the column holding the address its cells link to (both escaped; the
-    address column itself is not shown).  A table longer than ``max_rows``
+    """An escaped HTML table for members; ``formats`` maps column -> function giving the cell text.
+
+    Money columns (``_gbp``, formatted by :func:`gbp`/:func:`signed_gbp` or not at all) are shown
+    in £000 (:func:`analysis.presentation.numbers.money_000`) with ``(£000)`` in the heading;
+    other headings are made readable by :func:`column_label` unless ``labels`` names them.
+    Lineage columns (:data:`LINEAGE_COLUMNS`) are left out (they are in the Excel download).
+    ``links`` maps a column to the column holding the address its cells link to (both escaped;
+    the address column itself is not shown).  A table longer than ``max_rows``
     (:data:`analysis.assumptions.TABLE_MAX_ROWS`; ``None`` or 0 = no limit) shows its first
-    ``max_rows`` rows and a sentence saying how many more exist and - with ``full``, the name of
-    the processed table they come from - where they all are."""
+    ``max_rows`` rows and a sentence saying how many more exist (``full``: the processed table
+    they come from, all in the Excel download)."""
     formats = dict(formats or {})
     links = dict(links or {})
     shown_frame = frame.head(max_rows) if max_rows else frame
     hrefs = {col: list(shown_frame[target]) for col, target in links.items()}
-    shown = shown_frame.drop(columns=list(set(links.values())))
+    hidden = set(links.values()) | {c for c in shown_frame.columns if c in LINEAGE_COLUMNS and c not in links}
+    shown = shown_frame.drop(columns=[c for c in shown_frame.columns if c in hidden])
     if index:
         shown = shown.reset_index()
-    numeric = set(align_right) | set(formats) | {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
+    thousands = _money_columns(shown, formats)
+    formats.update(thousands)
+    numeric = set(align_right) | set(formats) | {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])
+                                                 and not pd.api.types.is_bool_dtype(shown[c])}
     num = ' class="num"'
     labels = dict(labels or {})
-    head = "".join(f"<th{num if c in numeric else ''}>{esc(labels.get(c, column_label(c)))}</th>"
-                   for c in shown.columns)
+
+    def label(c: object) -> str:
+        if c in labels:
+            return labels[c].replace("(£)", "(£000)") if c in thousands else labels[c]
+        return column_label(c, money_unit=" (£000)" if c in thousands else " (£)")
+
+    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{esc(label(c))}</th>' for c in shown.columns)
     rows = []
     for i, record in enumerate(shown.itertuples(index=False)):
         cells = []
         for col, value in zip(shown.columns, record):
-            text = formats[col](value) if col in formats else ("" if value is None or (not isinstance(value, str)
-                                                                                       and pd.isna(value)) else value)
+            text = formats[col](value) if col in formats else _cell_text(value)
             body = f'<a href="{esc(hrefs[col][i])}">{esc(text)}</a>' if col in hrefs and hrefs[col][i] else esc(text)
             cells.append(f"<td{num if col in numeric else ''}>{body}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = more_rows_note(len(shown_frame), len(frame), full) if len(shown_frame) < len(frame) else ""
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            + more)
+    return (f'<div class="table-wrap"><table class="data">{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>' + more)
 
 
-def table(frame: pd.DataFrame, **kwargs) -> HTML:
-    """:func:`table_html` for a notebook output."""
-    return HTML(table_html(frame, **kwargs))
+def _json_value(value: object) -> object:
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
 
 
-def run_details(parameters: Mapping[str, object], sources: pd.DataFrame) -> HTML:
-    """The parameters a report ran with and the documents it read (file, sha256, period)."""
-    params = pd.DataFrame({"parameter": list(parameters), "value": [repr(v) for v in parameters.values()]})
-    docs = sources.assign(sha256=sources.sha256)[["document", "file", "authority", "paper", "date", "period",
-                                                  "sha256"]]
-    return HTML("<h3>Parameters and data sources</h3>"
-                + table_html(params, caption="Parameters of this run")
-                + table_html(docs, caption="Documents read (data/raw, as delivered; sha256 of each file)"))
+def table_data(frame: pd.DataFrame, *, caption: str | None = None,
+               labels: Mapping[str, str] | None = None, index: bool = False) -> dict:
+    """A table for the report's Excel download: every row (up to :data:`EXCEL_MAX_ROWS`) and
+    every column, lineage included, values as numbers (money in whole pounds) with readable headings."""
+    data = (frame.reset_index() if index else frame).head(EXCEL_MAX_ROWS)
+    labels = dict(labels or {})
+    return {"caption": caption or "", "columns": [str(c) for c in data.columns],
+            "labels": [labels.get(c, column_label(c)) for c in data.columns],
+            "rows": [[_json_value(v) for v in row] for row in data.itertuples(index=False, name=None)]}
+
+
+class Table(HTML):
+    """A table output: the members' HTML, and the whole table as data for the Excel download
+    (read by the report runner, never shown)."""
+
+    def __init__(self, html_text: str, data: dict):
+        super().__init__(html_text)
+        self.table_data = data
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.data, TABLE_MIME: self.table_data}
+
+
+def table(frame: pd.DataFrame, *, collapsed: str | None = None, **kwargs) -> Table:
+    """:func:`table_html` for a notebook output, carrying the whole table for the Excel download.
+    With ``collapsed`` (the words of the summary line) the table is folded away in a
+    ``<details>`` element the reader opens."""
+    data = table_data(frame, caption=kwargs.get("caption"), labels=kwargs.get("labels"), index=kwargs.get("index", False))
+    body = table_html(frame, **kwargs)
+    if collapsed:
+        body = f'<details class="collapsed"><summary>{esc(collapsed)}</summary>{body}</details>'
+    return Table(body, data)
+
+
+def _parameter_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or value == "":
+        return "not set (the default applies)"
+    return str(value)
+
+
+def run_details(parameters: Mapping[str, object], sources: pd.DataFrame) -> Table:
+    """The collapsed "About this report" appendix at the end of a page: the settings the report
+    ran with and the papers it read (file, period, sha256).  Source lines and cleaning flags of
+    every row are in the Excel download; run id, code version and timings in the pack's
+    manifest.json."""
+    params = pd.DataFrame({"setting": [column_label(k) for k in parameters],
+                           "value": [_parameter_text(v) for v in parameters.values()]})
+    docs = sources[["paper", "date", "period", "file", "sha256"]].rename(columns={"date": "paper date"})
+    body = ('<details class="about"><summary>About this report</summary>'
+            + table_html(params, caption="Settings of this run", max_rows=None)
+            + table_html(docs, caption="Papers read (as delivered; sha256 of each file)", max_rows=None)
+            + '<p class="note">The source line and any cleaning flag of every row are in this report\'s Excel '
+              "download; the run id, code version and timings are in the pack's manifest.json.</p></details>")
+    data = table_data(sources[["document", "authority", "paper", "date", "period", "file", "sha256"]],
+                      caption="Sources")
+    return Table(body, data)
 
 
 HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
+
+
+def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the scorecard)") -> HTML:
+    """The report's headline figures at its top - the same rows, words and values as the pack's
+    scorecard and index (:func:`analysis.analyses.scorecard.for_report`) - and published for the
+    pack index (:func:`headlines`)."""
+    headlines({row.measure: row.value for row in card.itertuples()})
+    items = "".join(f"<li><span class=\"measure\">{esc(row.measure)}:</span> <strong>{esc(row.value)}</strong>"
+                    f" <span class=\"context\">({esc(row.context)}; {esc(row.authority)}, as at {esc(row.as_at)})"
+                    "</span></li>" for row in card.itertuples())
+    return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p>'
+                f"<ul>{items}</ul></div>")
 
 
 def headlines(items: Mapping[str, object]) -> None:

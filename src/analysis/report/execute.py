@@ -99,7 +99,9 @@ def run_job(job: Job) -> JobResult:
     notebook's own failure: the result says ``failed`` and carries the error."""
     from papermill.exceptions import PapermillExecutionError
 
-    from .render import render_report
+    from ..presentation.numbers import MONEY_NOTE, month
+    from .render import render_report, tables
+    from .workbook import write_workbook
 
     staging = Path(job.staging)
     executed = staging / "executed" / f"{job.name}.ipynb"
@@ -118,7 +120,14 @@ def run_job(job: Job) -> JobResult:
         if type(exc).__name__ == "DeadKernelError":
             error += " (its kernel process was killed - the system's out-of-memory killer sends SIGKILL)"
         nb = strip_reset(nbformat.read(executed if executed.is_file() else job.notebook, as_version=4))
-    pack = {"pack_title": job.pack_title, "status": status, "error": error or "",
+    period = job.parameters.get("period", "")
+    xlsx = None
+    if status == STATUS_OK:
+        xlsx = f"{job.name}.xlsx"
+        write_workbook(tables(nb), staging / xlsx, title=job.title, authority=job.authority, period=str(period))
+    pack = {"pack_title": job.pack_title, "status": status, "error": error or "", "xlsx": xlsx,
+            "page_title": " · ".join(x for x in (job.title, job.authority, month(period) if period else "") if x),
+            "money_note": MONEY_NOTE,
             "parameters": [(k, repr(v)) for k, v in sorted(job.parameters.items())],
             "inputs": [dict(i) for i in job.inputs]}
     html = render_report(nb, show_code=status != STATUS_OK, pack=pack)

@@ -69,7 +69,9 @@ class PackPlan:
 
     @property
     def title(self) -> str:
-        return f"{self.authority}: monitoring pack {self.period}"
+        from ..presentation.numbers import month
+
+        return f"{self.authority}: monitoring pack {month(self.period)}"
 
     @property
     def fingerprint(self) -> str:
@@ -311,7 +313,7 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
             missing = [" or ".join(spec.any_of_tables)]
         if missing:
             plan.skipped.append(JobResult(spec.name, spec.title, authority, STATUS_NA, values,
-                                          error=f"no {', '.join(missing)} in {authority}'s documents up to {period}"))
+                                          error=_not_applicable(missing, authority, period)))
             continue
         if spec.name not in chosen:
             continue
@@ -365,3 +367,13 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
         for plan in plans:
             check_merge(plan)
     return plans
+
+
+def _not_applicable(missing: list[str], authority: str, period: str) -> str:
+    """Why a report is not in a pack, in words: ``no savings tracker in Torbay's papers up to
+    November 2019``."""
+    from ..presentation.display import column_label
+    from ..presentation.numbers import month
+
+    names = ", ".join(column_label(name).lower() for name in missing)
+    return f"no {names} in {authority}'s papers up to {month(period)}"

@@ -122,7 +122,7 @@ def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
     for report in published.get("reports", []):
         if report["name"] in made:
             continue
-        for name in (report.get("html"), f"executed/{report['name']}.ipynb"):
+        for name in (report.get("html"), f"executed/{report['name']}.ipynb", f"{report['name']}.xlsx"):
             if name and report["status"] != STATUS_NA and (plan.target / name).is_file():
                 (plan.staging / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(plan.target / name, plan.staging / name)
@@ -148,9 +148,12 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
     counts = {s: sum(r.status == s for r in ordered) for s in (STATUS_OK, STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN)}
     summary = f"{counts[STATUS_OK]} of {len(ordered)} reports succeeded" + "".join(
         f", {counts[s]} {s}" for s in (STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN) if counts[s]) + "."
-    index = render_template("pack_index.html.j2", title=plan.title, summary=summary, failed=failed,
-                            reports=[{**asdict(r), "html": r.html if r.status in (STATUS_OK, STATUS_FAILED) else None}
-                                     for r in ordered])
+    from ..presentation.numbers import MONEY_NOTE
+
+    index = render_template("pack_index.html.j2", title=plan.title, summary=summary, failed=failed, money_note=MONEY_NOTE,
+                            reports=[{**asdict(r), "html": r.html if r.status in (STATUS_OK, STATUS_FAILED) else None,
+                                      "xlsx": f"{r.name}.xlsx" if r.status == STATUS_OK and (staging / f"{r.name}.xlsx").is_file()
+                                      else None} for r in ordered])
     (staging / "index.html").write_text(index, encoding="utf-8")
     timings = {r.name: r.duration_s for r in ordered if r.status in (STATUS_OK, STATUS_FAILED)}
     (staging / "timings.js").write_text("window.packTimings = " + json.dumps(timings, sort_keys=True) + ";\n",
@@ -203,13 +206,14 @@ def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
 def write_reports_index(out_dir: Path) -> None:
     """``reports/index.html``: every authority and its published periods, newest first, and the
     runs with failed reports (kept for diagnosis)."""
+    from ..presentation.numbers import month
     from .render import render_template
 
     authorities: dict[str, dict] = {}
     for folder, data in _packs(out_dir):
         ok = sum(r["status"] == STATUS_OK for r in data["reports"])
         entry = authorities.setdefault(data["slug"], {"name": data["authority"], "slug": data["slug"], "periods": []})
-        entry["periods"].append({"period": data["period"], "href": f"{data['slug']}/{data['period']}/index.html",
+        entry["periods"].append({"period": data["period"], "month": month(data["period"]), "href": f"{data['slug']}/{data['period']}/index.html",
                                  "summary": f"{ok} of {len(data['reports'])} reports"})
     for entry in authorities.values():
         entry["periods"].sort(key=lambda p: p["period"], reverse=True)

@@ -12,6 +12,8 @@ from .notebooks import clean
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
+TABLE_MIME = "application/vnd.council-analysis.table+json"
+HIDDEN_MIMES = (HEADLINES_MIME, TABLE_MIME)
 
 
 @lru_cache(maxsize=1)
@@ -25,8 +27,11 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     clean(nb)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
-        if cell.cell_type == "code":  # headline data is for the pack index, not the page
+        if cell.cell_type == "code":  # headline data is for the pack index, table data for the Excel file
             cell.outputs = [o for o in cell.get("outputs", []) if HEADLINES_MIME not in o.get("data", {})]
+            for output in cell.outputs:
+                for mime in HIDDEN_MIMES:
+                    output.get("data", {}).pop(mime, None)
     return nb
 
 
@@ -47,6 +52,7 @@ def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> 
     """One report page.  ``pack`` carries what the template shows around the notebook: the pack
     title, this report's status and error, its parameters and its inputs."""
     found = headlines(nb)
+    nb.metadata["title"] = pack.get("page_title") or nb.metadata.get("title", "")
     body, _ = exporter(show_code).from_notebook_node(normalise(nb), resources={"pack": {**pack, "css": _css()}})
     nb.metadata["headlines"] = found
     return body
@@ -62,6 +68,23 @@ def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
                 value = data[HEADLINES_MIME]
                 items = json.loads(value) if isinstance(value, str) else value
                 found += [[str(k), str(v)] for k, v in items]
+    return found
+
+
+def tables(nb: nbformat.NotebookNode) -> list[tuple[str, dict]]:
+    """The tables a notebook showed with :func:`analysis.presentation.display.table`, in order,
+    each with the name of the section (``##`` heading) it sits in: ``(section, table data)``."""
+    found: list[tuple[str, dict]] = []
+    section = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    section = line[3:].strip()
+        for output in cell.get("outputs", []):
+            value = output.get("data", {}).get(TABLE_MIME)
+            if value is not None:
+                found.append((section, json.loads(value) if isinstance(value, str) else value))
     return found
 
 
