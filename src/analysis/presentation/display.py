@@ -107,6 +107,10 @@ LINEAGE_COLUMNS = ("document", "source_file", "source_line", "table_name", "shee
 TABLE_MIME = "application/vnd.council-analysis.table+json"
 
 
+#: words written in capitals wherever a column or table name is turned into words
+ACRONYMS = {"cla": "CLA", "lac": "LAC", "rag": "RAG", "mtfs": "MTFS", "ons": "ONS", "dfe": "DfE", "s251": "s251"}
+
+
 def column_label(name: str, *, money_unit: str = " (£)") -> str:
     """``planned_saving_gbp`` -> ``Planned saving (£)`` (``money_unit`` for tables in £000);
     ``rate_per_10k`` -> ``Rate per 10,000``."""
@@ -115,7 +119,7 @@ def column_label(name: str, *, money_unit: str = " (£)") -> str:
     for suffix, label in (("_gbp", money_unit), ("_pct", " (%)"), ("_per_10k", " per 10,000")):
         if text.endswith(suffix):
             text, unit = text[: -len(suffix)], label
-    text = text.replace("_", " ").strip()
+    text = " ".join(ACRONYMS.get(word, word) for word in text.replace("_", " ").split())
     return (text[:1].upper() + text[1:] + unit) if text else unit.strip()
 
 
