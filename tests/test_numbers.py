@@ -51,3 +51,17 @@ def test_exact_money_rates_counts_years_months():
     assert n.year("2017/18") == "2017-18" and n.year("2017-2018") == "2017-18" and n.year("2017-18") == "2017-18"
     assert n.month("2017-10") == "October 2017" and n.date("2019-11-12") == "12 November 2019"
     assert n.date("2015") == "2015" and n.yes_no(True) == "Yes" and n.yes_no(None) == "–"
+
+
+def test_tables_write_dates_and_months_in_words_left_aligned():
+    """A member reads "30 November 2016", never the ISO ``2016-11-30`` (issue 10); dates are text, so
+    their cells are not right-aligned like figures."""
+    from analysis.presentation import display
+
+    frame = pd.DataFrame({"year": ["2016-17"], "actual_as_at": ["2016-11-30"], "period": ["2017-10"],
+                          "paper date": ["2017-01-11"], "number": [279]})
+    html = display.table_html(frame)
+    assert "30 November 2016" in html and "October 2017" in html and "11 January 2017" in html
+    assert "2016-11-30" not in html and "2017-01-11" not in html and ">2017-10<" not in html
+    assert "2016-17" in html  # a financial year stays as members read it
+    assert html.count('class="num"') == 2  # the number column's heading and cell only

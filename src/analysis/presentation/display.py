@@ -159,6 +159,12 @@ def _money_columns(frame: pd.DataFrame, formats: dict) -> dict[str, Formatter]:
     return out
 
 
+def _is_date_column(name: object) -> bool:
+    """Columns holding ISO dates or YYYY-MM months (``as_at``, ``paper date``, ``period``): shown in words."""
+    text = str(name).replace(" ", "_")
+    return any(text == key or text.endswith("_" + key) for key in ("date", "as_at", "period"))
+
+
 def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None = None,
                caption: str | None = None, index: bool = False, max_rows: int | None = assumptions.TABLE_MAX_ROWS,
                align_right: Sequence[str] = (), labels: Mapping[str, str] | None = None,
@@ -167,7 +173,8 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
 
     Money columns (``_gbp``, formatted by :func:`gbp`/:func:`signed_gbp` or not at all) are shown
     in £000 (:func:`analysis.presentation.numbers.money_000`) with ``(£000)`` in the heading;
-    other headings are made readable by :func:`column_label` unless ``labels`` names them.
+    other headings are made readable by :func:`column_label` unless ``labels`` names them; date and
+    month columns (:func:`_is_date_column`) are written in words (``12 November 2019``).
     Lineage columns (:data:`LINEAGE_COLUMNS`) are left out (they are in the Excel download).
     ``links`` maps a column to the column holding the address its cells link to (both escaped;
     the address column itself is not shown).  A table longer than ``max_rows``
@@ -184,7 +191,9 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
         shown = shown.reset_index()
     thousands = _money_columns(shown, formats)
     formats.update(thousands)
-    numeric = set(align_right) | set(formats) | {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])
+    dates = {c for c in shown.columns if c not in formats and _is_date_column(c)}
+    formats.update({c: numbers.date for c in dates})
+    numeric = set(align_right) | (set(formats) - dates) | {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])
                                                  and not pd.api.types.is_bool_dtype(shown[c])}
     num = ' class="num"'
     labels = dict(labels or {})
