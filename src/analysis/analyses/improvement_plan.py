@@ -62,14 +62,14 @@ def years(fip: pd.DataFrame) -> list[str]:
 
 
 def revenue_budget_year(fip: pd.DataFrame) -> str:
-    """The year whose revenue budget the plan's ``*`` marks name, as printed (``2017/18``); the
-    plan's first year when its footnote names none."""
+    """The year whose revenue budget the plan's ``*`` marks name, in the pack's style (printed
+    ``2017/18``, written ``2017-18``); the plan's first year when its footnote names none."""
     named = fip["revenue_budget_year"].dropna().unique() if "revenue_budget_year" in fip.columns else []
     return printed_year(named[0] if len(named) else years(fip)[0])
 
 
 def span(fip: pd.DataFrame) -> str:
-    """The plan's years as printed: ``2017/18 to 2020/21``."""
+    """The plan's years in the pack's style: ``2017-18 to 2020-21``."""
     ys = years(fip)
     return printed_year(ys[0]) if len(ys) == 1 else f"{printed_year(ys[0])} to {printed_year(ys[-1])}"
 
