@@ -65,7 +65,7 @@ def test_notebook_20_with_the_median_and_a_national_rate(tmp_path, papers_only_d
     nb = execute(NB20, tmp_path / "20.ipynb", {"average": "median", "national_rate_per_10k": 60.0,
                                                "processed_dir": str(papers_only_dir)})
     _assert_clean(nb)
-    assert "The public statistics are not in the processed tables" in _plain(_texts(nb)[0])
+    assert "The published statistics have not been loaded for this pack" in " ".join(map(_plain, _texts(nb)[:2]))
     first = _paper_sentence(nb)
     gap_children = (121 - MEDIAN) * POPULATION / 10_000  # ≈ 126
     assert f"than the median of its 10 statistical neighbours' rates ({MEDIAN:.1f})" in first
@@ -91,7 +91,7 @@ def test_notebook_20_default_states_the_mean(tmp_path, papers_only_dir):
     assert f"({MEAN:.1f})" in first and "46.3 more" in first
     assert f"about {(121 - MEAN) * POPULATION / 10_000:,.0f} fewer children" in first
     assert "No national rate is shown" in " ".join(_plain(t) for t in _texts(nb))
-    assert "Not reproduced: the public statistics are not in the processed tables" in " ".join(map(_plain, _texts(nb)))
+    assert "Not reproduced: the published statistics have not been loaded for this pack" in " ".join(map(_plain, _texts(nb)))
 
 
 @pytest.mark.notebooks

@@ -186,7 +186,7 @@ def test_register_and_the_runner_publish_fenmoors_own_pack(fenmoor, tmp_path):
     assert main(["report", "--latest", "--authority", sc.AUTHORITY, "--raw", str(raw), "--processed", str(processed),
                  "--out", str(out), "--quiet"]) == 0
     folder = out / sc.AUTHORITY.lower() / sc.NOVEMBER
-    wanted = {stem for stem, ok in applicable(processed, sc.AUTHORITY, sc.NOVEMBER).items() if ok}
+    wanted = {stem for stem, ok in applicable(raw, processed, sc.AUTHORITY, sc.NOVEMBER).items() if ok}
     assert {p.stem for p in folder.glob("[0-9]*.html")} == wanted
     for page in [*folder.glob("[0-9]*.html"), folder / "index.html"]:
         words = _text(page.read_text(encoding="utf-8"))

@@ -108,7 +108,7 @@ TABLE_MIME = "application/vnd.council-analysis.table+json"
 
 
 #: words written in capitals wherever a column or table name is turned into words
-ACRONYMS = {"cla": "CLA", "lac": "LAC", "rag": "RAG", "mtfs": "MTFS", "ons": "ONS", "dfe": "DfE", "s251": "s251"}
+ACRONYMS = {"cla": "CLA", "lac": "LAC", "rag": "RAG", "ons": "ONS", "dfe": "DfE"}
 
 
 def column_label(name: str, *, money_unit: str = " (£)") -> str:
@@ -280,7 +280,8 @@ def run_details(parameters: Mapping[str, object], sources: pd.DataFrame) -> Tabl
     docs = sources[["paper", "date", "period", "file", "sha256"]].rename(columns={"date": "paper date"})
     body = ('<details class="about"><summary>About this report</summary>'
             + table_html(params, caption="Settings of this run", max_rows=None)
-            + table_html(docs, caption="Papers read (as delivered; sha256 of each file)", max_rows=None)
+            + table_html(docs, caption="Papers and published statistics read (sha256 of each file or table)",
+                         max_rows=None)
             + '<p class="note">The source line and any cleaning flag of every row are in this report\'s Excel '
               "download; the run id, code version and timings are in the pack's manifest.json.</p></details>")
     data = table_data(sources[["document", "authority", "paper", "date", "period", "file", "sha256"]],
@@ -301,6 +302,16 @@ def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the s
                     "</span></li>" for row in card.itertuples())
     return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p>'
                 f"<ul>{items}</ul></div>")
+
+
+def headline_list(items: Mapping[str, object], title: str = "Headline figures") -> HTML:
+    """A headline box for figures no scorecard area quotes (a report on the published statistics
+    for an authority without papers): shown at the top of the report and published, in the same
+    words, for the pack index (:func:`headlines`)."""
+    headlines(items)
+    body = "".join(f'<li><span class="measure">{esc(k)}:</span> <strong>{esc(v)}</strong></li>'
+                   for k, v in items.items())
+    return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p><ul>{body}</ul></div>')
 
 
 def headlines(items: Mapping[str, object]) -> None:
