@@ -85,7 +85,7 @@ def test_years_and_references_are_not_counts():
 
 def test_derivations_reconciled(bundled):
     rec = bundled.reconciliation
-    mine = rec[rec.table == "prose_figures"]
+    mine = rec[(rec.table == "prose_figures") & ~rec.item.str.contains(r"count x|/ \d years|full-year value")]
     got = {(c.item, c.stated, c.computed, c.status) for c in mine.itertuples()}
     # 001 line 186: "(£1,582k - £840k = £742k saving)"
     assert ("written sum: £1,582k - £840k = £742k", 742_000, 1_582_000 - 840_000, "ok") in got
@@ -101,6 +101,67 @@ def test_derivations_reconciled(bundled):
     assert set(mine.status) <= {"ok", "within rounding"}
     truncated = mine[mine.stated == 506_000].iloc[0]
     assert "truncated to £1k" in truncated.rounding
+
+
+def _mtfs_cells(line: int) -> list[str]:
+    return [c.strip() for c in raw_lines(MTFS)[line - 1].split("\t")]
+
+
+def test_escort_unit_cost_times_count(bundled):
+    """001 line 229: 'a 5 hour saving to the Council per week x 38 weeks plus on 20% costs - using living
+    wage £9' = 5 x 38 x £9 x 1.20 = £2,052 an escort; line 230: '2017/18: £20.520 (10 additional escorts ...)
+    2018/19: £21,520 (10 additional escorts ...)'; line 259 (the table): 20k and 20k."""
+    assert "5 hour saving to the Council per week x 38 weeks plus on 20% costs" in raw_lines(MTFS)[228]
+    assert raw_lines(MTFS)[228].endswith("using living wage £9")
+    assert "2017/18: £20.520 (10 additional escorts" in raw_lines(MTFS)[229]
+    assert "2018/19: £21,520 (10 additional escorts" in raw_lines(MTFS)[229]
+    assert _mtfs_cells(259)[0].startswith("Develop usage of external escorts") and _mtfs_cells(259)[1:3] == ["20k"] * 2
+    unit = 5 * 38 * 9 * 120 // 100
+    assert unit == 2_052
+    rec = bundled.reconciliation
+    mine = rec[rec.item.str.contains("escorts") & rec.item.str.contains("= count x £2,052")]
+    got = {(c.item.split(": ")[1].split(" (")[0], c.item[c.item.index(" 20") + 1:][:7], c.stated, c.computed, c.status)
+           for c in mine.itertuples()}
+    assert got == {
+        ("action plan prose", "2017-18", 20_520, 10 * unit, "ok"),       # £20.520: the point is a separator
+        ("action plan prose", "2018-19", 21_520, 10 * unit, "mismatch"),  # the typo: £1,000 more for the same 10
+        ("table", "2017-18", 20_000, 10 * unit, "within rounding"),       # 20,520 truncated to £1k (nearest: 21k)
+        ("table", "2018-19", 20_000, 10 * unit, "within rounding"),
+    }
+    typo = mine[mine.status == "mismatch"].iloc[0]
+    assert typo.source_line == 230 and "a difference of £1k" in typo.note and "10 x £2,052 = £20,520" in typo.note
+    table = mine[mine.stated == 20_000]
+    assert (table.stated_precision == 1_000).all() and table.rounding.str.contains("truncated to £1k").all()
+
+
+def test_independent_travel_saving_per_head(bundled):
+    """001 line 227: '25 young people who ... could travel independently over the next two years. Average
+    saving per child £3,735 minus bus pass of £540'; line 228: '2017/18: £39k 2018/19: £39k'; line 258 (the
+    table): 39k and 39k.  (£3,735 - £540) x 25 = £79,875, £39,937.50 a year: 39k truncated, 40k to the nearest."""
+    line = raw_lines(MTFS)[226]
+    assert "identified 25 young people" in line and "over the next two years" in line
+    assert "Average saving per child £3,735 minus bus pass of £540" in line
+    assert _mtfs_cells(228)[-1] == "2017/18: £39k 2018/19: £39k"
+    assert _mtfs_cells(258)[0].startswith("Implement Independent Travel") and _mtfs_cells(258)[1:3] == ["39k"] * 2
+    each = (3_735 - 540) * 25 / 2
+    assert each == 39_937.5
+    rec = bundled.reconciliation
+    mine = rec[rec.item.str.contains(r"= \(£3,735 - £540\) x 25 / 2 years")]
+    assert len(mine) == 4 and sorted(mine.source_line) == [228, 228, 258, 258]
+    assert (mine.stated == 39_000).all() and (mine.computed == each).all()
+    assert (mine.status == "within rounding").all() and mine.rounding.str.contains("truncated to £1k").all()
+    assert mine.note.str.contains("£39,937.50 a year").all()  # pence shown, not rounded away
+
+
+def test_full_year_value_printed_twice(bundled):
+    """001 line 138: '£780K for the full year 2017/18'; line 143: 'a full year value of around £780k for 2017/18'."""
+    assert "£780K for the full year 2017/18" in raw_lines(MTFS)[137]
+    assert "full year value of around £780k for 2017/18" in raw_lines(MTFS)[142]
+    rec = bundled.reconciliation
+    mine = rec[rec.item.str.contains("full-year value 2017/18")]
+    assert len(mine) == 1
+    c = mine.iloc[0]
+    assert (c.stated, c.computed, c.status, c.source_line, c.check) == (780_000, 780_000, "ok", 143, "repeated")
 
 
 def test_every_listed_prose_figure_is_in_the_processed_layer(prose):

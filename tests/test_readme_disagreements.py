@@ -24,5 +24,8 @@ def test_section_lists_every_check_that_is_not_exact(bundled):
     table7 = [r for r in rows if "Table 7" in r]
     assert any(r.startswith("| within rounding | 002, line 49 |") for r in table7)
     assert any(r.startswith("| mismatch | 002, line 46 |") and "£12.4m - £9.4m = £3m" in r for r in table7)
-    # the escorts' 2018/19 £21,520 (001 line 230) is the only 001 prose-vs-table mismatch
-    assert sum(r.startswith("| mismatch | 001, line 230 |") for r in rows) == 1
+    # the escorts' 2018/19 £21,520 (001 line 230) is the only 001 prose-vs-table mismatch; it also disagrees
+    # with the paper's own derivation, 10 escorts x (5 h x 38 weeks x £9 x 1.20 = £2,052) = £20,520 (line 229)
+    assert sum(r.startswith("| mismatch | 001, line 230 |") and ") vs table |" in r for r in rows) == 1
+    assert sum(r.startswith("| mismatch | 001, line 230 |") and "= count x £2,052" in r
+               and "10 x £2,052 = £20,520" in r for r in rows) == 1

@@ -17,12 +17,12 @@ HEADING = "### Where the bundled papers disagree with themselves"
 
 
 def _figure(value: float | None, unit: str) -> str:
-    from .money import format_gbp
+    from .reconcile import _fmt
 
     if value is None or pd.isna(value):
         return "–"
     if unit == "gbp":
-        return format_gbp(value)
+        return _fmt(value, unit)  # the reconciliation's own notes' style: pence shown, never rounded away
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 

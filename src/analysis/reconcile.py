@@ -169,6 +169,8 @@ _COLUMNS = ["document", "table", "item", "check", "stated", "computed", "differe
 def _fmt(value: float, unit: str) -> str:
     if unit == "gbp":
         from .money import format_gbp
+        if abs(value - round(value)) > 1e-9:  # pence are shown, never rounded away
+            return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
         return format_gbp(value)
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 

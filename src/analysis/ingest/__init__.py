@@ -21,6 +21,7 @@ from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument, read_manifest
 from ..reconcile import Checks
 from .business_plan import read_business_plan
+from .cross_document import reserve_contribution_checks
 from .five_year_plan import read_five_year_plan
 from .mtfs import read_mtfs
 from .prose_figures import read_prose_figures
@@ -128,7 +129,8 @@ def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,
                            documents: list[SourceDocument] = ()) -> None:
     """Figures one paper prints again from another: a plan restated in a later paper (series of
     the same authority and ``plan_made`` from different documents) against the original, the
-    series of the earliest-dated document."""
+    series of the earliest-dated document; and a forecast under/overspend printed with no direction
+    against another paper's reserve contribution for the same year (:mod:`.cross_document`)."""
     dated = {d.document: d.date for d in documents}
     cla = tables["cla_trajectories"]
     plans = cla[(cla.series_kind == "plan") & (cla.bound == "central") & cla.plan_made.notna()]
@@ -152,3 +154,4 @@ def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,
                            computed=None if original.empty or pd.isna(other.iloc[0]) else other.iloc[0], unit=unit,
                            source_file=row.source_file, source_line=int(line),
                            note="" if len(original) else "the original plan does not cover this year")
+    reserve_contribution_checks(tables, checks, documents)

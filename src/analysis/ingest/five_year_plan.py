@@ -205,7 +205,7 @@ def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
             "forecast_variance_gbp": forecast.value_gbp,
             "forecast_variance_direction": (forecast.qualifier or "not stated") if forecast.status == "value" else None,
             "forecast_variance_raw": cells[3] or None, "table_name": "Table 7", "source_line": line.number,
-            "cleaning_flags": None,
+            "cleaning_flags": _direction_flag(header, cells[3], forecast),
         })
     frame = pd.DataFrame.from_records(records)
     base = frame[frame.year == base_year]
@@ -226,6 +226,15 @@ def _table7(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
                    source_file=doc.file, source_line=row.source_line, note=how,
                    stated_precision=pr.precision_of(row.reduction_raw, row.reduction_gbp), computed_intervals=allowed)
     return frame
+
+
+def _direction_flag(header: Line, raw: str, forecast) -> str | None:
+    """A flag when a forecast under/overspend is printed with no direction (kept 'not stated')."""
+    if forecast.status != "value" or forecast.qualifier:
+        return None
+    column = (header.cells + ["", "", "", ""])[3] or "forecast variance"
+    return (f"direction not printed: the '{column}' column prints {raw.strip()} with neither 'underspend' nor "
+            f"'overspend'; kept as printed, direction 'not stated' (no sign assumed)")
 
 
 def _mean_of_whole_numbers(values: pd.Series) -> dict[str, pr.Interval] | None:

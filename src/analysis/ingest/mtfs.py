@@ -24,6 +24,7 @@ from ..money import parse_money
 from ..reconcile import Checks
 from .five_year_plan import add_rate_checks, month_label, plan_made
 from .. import precision as pr
+from .mtfs_derivations import derivation_checks
 from .mtfs_prose import action_plan_amounts, find_phrase, fip_record, prose_checks
 from .text_tables import Line, financial_year, fy_label, fy_start, month_number, read_lines, require_line
 
@@ -38,6 +39,7 @@ def read_mtfs(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:
     prose, rounding = action_plan_amounts(doc, lines, fip, checks)
     fip = pd.concat([fip, prose], ignore_index=True) if len(prose) else fip
     prose_checks(doc, lines, fip, checks, rounding)
+    derivation_checks(doc, lines, fip, checks, rounding)
     return {"cla_trajectories": cla, "placement_slippage": slippage, "financial_improvement_plan": fip}
 
 
