@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import statistics
 
+import pandas as pd
 import pytest
 
 from analysis import data
@@ -104,3 +105,20 @@ def test_charts_are_figures(pub):
     assert "more children per 10,000" in fig.texts[0].get_text()
     fig = benchmark_charts.chart_series(benchmarks.series(pub, "Torbay", "2025"), "Torbay", "2025", source="DfE")
     assert fig.axes and fig.texts
+
+
+def test_a_neighbour_without_a_figure_that_year_is_named_not_coded(public_dir, pub):
+    """Torbay's 2021-model neighbours (New_Statistical_Neighbour_Groupings_April_2021.csv, Torbay's
+    row) put 839 eighth; Bournemouth, Christchurch and Poole was formed on 1 April 2019, so the
+    releases have no figure for it at 31 March 2019, and its name is the one the later releases
+    print (cla_number_and_rate_per_10k_children_2021_2025.csv, la_name of 839)."""
+    with open(public_dir / "dfe_csc_dashboard/New_Statistical_Neighbour_Groupings_April_2021.csv", newline="",
+              encoding="utf-8-sig") as f:
+        row = next(r for r in csv.reader(f) if r[0] == "880")
+    assert row[5::2][7] == "839"
+    with open(public_dir / "dfe_ees_cla_rates/cla_number_and_rate_per_10k_children_2021_2025.csv", newline="",
+              encoding="utf-8-sig") as f:
+        name = next(r["la_name"] for r in csv.DictReader(f) if r["old_la_code"] == "839")
+    table = benchmarks.comparator(pub, "Torbay", 2019, "2021").set_index("neighbour_rank")
+    assert table.loc[8, "authority"] == name == "Bournemouth, Christchurch and Poole"
+    assert pd.isna(table.loc[8, "rate_per_10k"]) and "no figure" in table.loc[8, "why_no_rate"]

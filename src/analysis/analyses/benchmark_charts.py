@@ -125,7 +125,7 @@ def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_y
     neighbours and England (England dashed)."""
     what = {"spend_per_child_gbp": "gross spend per child looked after (£ a year)",
             "weekly_unit_cost_gbp": "weekly unit cost per child looked after (£ a week)"}[column]
-    money = numbers.money_exact if column == "weekly_unit_cost_gbp" else numbers.money  # £1,115 a week, not £1k
+    money = numbers.money_exact  # every pound: £1,115 a week (not £1k), £58,254 against £57,698 (not £58k twice)
     rows = table[table.role != "England"].dropna(subset=[column])
     england = table[table.role == "England"][column]
     lines = [] if england.isna().all() else [(float(england.iloc[0]), f"England {money(england.iloc[0])}",
@@ -136,7 +136,7 @@ def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_y
              f"against a neighbours' mean of {money(mean)}" if not me.isna().all() and not pd.isna(mean)
              else f"{financial_year}: {what}")
     return charts.ranked_bars(list(rows.authority), list(rows[column].astype(float)), highlight=[authority],
-                              reference_lines=lines, value_format=money, title=title,
+                              reference_lines=lines, value_format=money, axis_format=money, title=title,
                               subtitle=f"{what.capitalize()}, {authority} and its statistical neighbours",
                               xlabel=what.capitalize(), source=source)
 

@@ -47,6 +47,7 @@ class PublicData:
     measures: pd.DataFrame
     _rate: dict = field(default_factory=dict, repr=False)  # (code, year) -> row dict (LA by old code, else new)
     _names: dict = field(default_factory=dict, repr=False)  # name key / code -> old code
+    _label: dict = field(default_factory=dict, repr=False)  # old code -> the latest name the releases print
     _groups: dict = field(default_factory=dict, repr=False)  # (model, old code) -> list of neighbour old codes
     _la_rates: dict = field(default_factory=dict, repr=False)  # year -> sorted array of LA rates
     _spend: dict = field(default_factory=dict, repr=False)  # built on first use by spend()
@@ -59,6 +60,7 @@ class PublicData:
             if r["geographic_level"] == "local authority":
                 self._names[name_key(r["authority"])] = r["old_la_code"]
                 self._names[r["old_la_code"]] = self._names[r["new_la_code"]] = r["old_la_code"]
+                self._label[r["old_la_code"]] = r["authority"]
         for r in self.neighbours.sort_values("rank").to_dict("records"):
             self._groups.setdefault((r["model"], r["old_la_code"]), []).append(r)
         las = self.rates[(self.rates.geographic_level == "local authority") & self.rates.rate_per_10k.notna()]
@@ -73,6 +75,10 @@ class PublicData:
             raise InputError("cla_rates", column="authority", expected="an English children's services authority "
                              "(name or code) in the public releases", found=authority)
         return found
+
+    def name(self, code: str) -> str:
+        """The latest name the releases print for a 3-digit code (the code itself if none)."""
+        return self._label.get(code, code)
 
     def row(self, code: str, year: int) -> dict | None:
         return self._rate.get((code, int(year)))
@@ -129,10 +135,10 @@ def _area(pub: PublicData, code: str, year: int, role: str, rank: int | None = N
           closeness: str | None = None) -> dict:
     r = pub.row(code, year) or {}
     return {"role": role, "old_la_code": code if role in ("authority", "neighbour") else None,
-            "authority": r.get("authority") or code, "neighbour_rank": rank, "closeness": closeness,
+            "authority": r.get("authority") or pub.name(code), "neighbour_rank": rank, "closeness": closeness,
             "number": r.get("number"), "population": r.get("population"), "rate_per_10k": r.get("rate_per_10k"),
             "rate_status": r.get("rate_status") or "no figure in the releases",
-            "why_no_rate": r.get("not_computable_reason") or (None if r else "no row in cla_rates for this year"),
+            "why_no_rate": r.get("not_computable_reason") or (None if r else "the releases print no figure for it this year"),
             "release": r.get("release")}
 
 
@@ -271,7 +277,7 @@ def spend(pub: PublicData, authority: str, financial_year: str, model: str, sour
         cla = pub.row(area, year) or {}
         number = cla.get("number")
         number = None if number is None or pd.isna(number) else int(number)
-        rows.append({"role": role, "authority": cla.get("authority") or area, "neighbour_rank": rank,
+        rows.append({"role": role, "authority": cla.get("authority") or pub.name(area), "neighbour_rank": rank,
                      "gross_gbp": gross[0] if gross else None, "gross_source": gross[1] if gross else None,
                      "number": number,
                      "spend_per_child_gbp": gross[0] / number if gross and number else None,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from . import numbers
 from .chart_style import (AXIS, FOCUS, LABEL_FONT, OTHER, RAG_COLOURS, SECONDARY_TEXT, TEXT, finish, label_bars,
@@ -18,9 +19,10 @@ from .chart_style import (AXIS, FOCUS, LABEL_FONT, OTHER, RAG_COLOURS, SECONDARY
 @styled
 def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Sequence[str] = (),
                 colours: Sequence[str] | None = None, reference_lines: Sequence[tuple[float, str, str]] = (),
-                value_format: Callable[[float], str] = numbers.count,
+                value_format: Callable[[float], str] = numbers.count, axis_format: Callable[[float], str] | None = None,
                 title: str, subtitle: str = "", xlabel: str, source: str, height: float | None = None) -> Figure:
-    """Horizontal bars, largest at the top; ``highlight`` labels in FOCUS and bold; reference
+    """Horizontal bars, largest at the top; ``highlight`` labels in FOCUS and bold; ``axis_format``
+    writes the value axis's ticks (e.g. money, ``£20,000``; default plain numbers); reference
     lines as ``(value, label, colour)``, dashed, each labelled in a row of its own above the bars
     and stopping below its label, the rightmost line's label lowest, so no line crosses a label.
     A bar's value label that a reference line would cross is moved just past the line."""
@@ -41,6 +43,8 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Se
     ax.set_ylim(-0.6, top + 0.1)
     right = max(values + [float(v) for v, _, _ in lines] + [0.0]) * 1.12 or 1.0
     ax.set_xlim(0, right)
+    if axis_format is not None:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos=None: axis_format(0 if abs(v) < 1e-6 else v)))
     for i, (value, label, colour) in enumerate(lines):
         row = len(labels) - 0.4 + 0.55 * i
         ax.plot([value, value], [-0.6, row], color=colour, linestyle=(0, (4, 3)), linewidth=1.4, label=label)
