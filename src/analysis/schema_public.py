@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from .schema_columns import FY, Col, Table
 
+
+def _area(old_code: str, new_code: str, name: str) -> dict[str, Col]:
+    """The columns naming an area - England, a region or a local authority - in every public table."""
+    return {
+        "geographic_level": Col("string", "national, regional or local authority.", nullable=False,
+                                isin=("national", "regional", "local authority")),
+        "old_la_code": Col("string", old_code, regex=r"^\d{3}$"),
+        "new_la_code": Col("string", new_code, nullable=False, regex=r"^E\d{8}$"),
+        "authority": Col("string", name, nullable=False),
+    }
+
+
 PUBLIC_TABLES: dict[str, Table] = {
     "cla_rates": Table(
         "Children looked after at 31 March: one row per area (England, region, local authority) and year from "
@@ -12,12 +24,9 @@ PUBLIC_TABLES: dict[str, Table] = {
         "latest release's figure is kept (the others are in release_revisions). Suppressed figures stay empty, "
         "never zero; authorities in years they did not exist (reorganisations) have no row.",
         {
-            "geographic_level": Col("string", "national, regional or local authority.", nullable=False,
-                                    isin=("national", "regional", "local authority")),
-            "old_la_code": Col("string", "DfE 3-digit LA code; empty for England and regions.", regex=r"^\d{3}$"),
-            "new_la_code": Col("string", "ONS 9-character code (E92000001 England, E12/E13 regions).",
-                               nullable=False, regex=r"^E\d{8}$"),
-            "authority": Col("string", "Area name (the latest release's spelling).", nullable=False),
+            **_area("DfE 3-digit LA code; empty for England and regions.",
+                    "ONS 9-character code (E92000001 England, E12/E13 regions).",
+                    "Area name (the latest release's spelling)."),
             "region_code": Col("string", "Region the authority is in as the releases print it (E12, or E13 for "
                                          "Inner/Outer London); the region itself on regional rows."),
             "region_name": Col("string", "Name of that region."),
@@ -62,11 +71,7 @@ PUBLIC_TABLES: dict[str, Table] = {
         "The same area and year in two releases with different figures: the other release's value against the "
         "latest release's (the one cla_rates keeps). difference = latest - other.",
         {
-            "geographic_level": Col("string", "national, regional or local authority.", nullable=False,
-                                    isin=("national", "regional", "local authority")),
-            "old_la_code": Col("string", "DfE 3-digit LA code (empty for England and regions).", regex=r"^\d{3}$"),
-            "new_la_code": Col("string", "ONS 9-character code.", nullable=False, regex=r"^E\d{8}$"),
-            "authority": Col("string", "Area name.", nullable=False),
+            **_area("DfE 3-digit LA code (empty for England and regions).", "ONS 9-character code.", "Area name."),
             "year": Col("Int64", "Year of the 31 March.", nullable=False),
             "measure": Col("string", "number, population or rate_per_10k.", nullable=False,
                            isin=("number", "population", "rate_per_10k")),
@@ -107,11 +112,7 @@ PUBLIC_TABLES: dict[str, Table] = {
         "2013-14, lines matched by meaning), LAIT (s251 gross spend and weekly unit costs, 2016-17 on) and "
         "MHCLG RO3 (printed in £000, multiplied by 1,000). Spend is positive.",
         {
-            "geographic_level": Col("string", "national, regional or local authority.", nullable=False,
-                                    isin=("national", "regional", "local authority")),
-            "old_la_code": Col("string", "DfE 3-digit LA code.", regex=r"^\d{3}$"),
-            "new_la_code": Col("string", "ONS 9-character code.", nullable=False, regex=r"^E\d{8}$"),
-            "authority": Col("string", "Area name.", nullable=False),
+            **_area("DfE 3-digit LA code.", "ONS 9-character code.", "Area name."),
             "financial_year": Col("string", "Financial year.", nullable=False, regex=FY),
             "measure": Col("string", "What is measured.", nullable=False,
                            isin=("cla_gross_expenditure", "cla_net_expenditure", "residential_care_gross_expenditure",

@@ -22,6 +22,8 @@ target** it is measured against.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -326,3 +328,30 @@ def plan_end(traj: pd.DataFrame, to_goal: pd.DataFrame) -> pd.Series:
     plans = to_goal[to_goal.series != ACTUAL].copy()
     plans["_band"] = plans.series.map(info.band)
     return plans.sort_values(["as_at", "_band"], kind="stable").iloc[-1].drop("_band")
+
+
+@dataclass
+class PlansInForce:
+    """Everything report 30 shows of one authority's plans (:func:`plans_in_force`)."""
+
+    population: pd.Series  # :func:`derivation_population`
+    traj: pd.DataFrame  # :func:`trajectories`
+    goal: pd.Series  # :func:`target`
+    dist: pd.DataFrame  # :func:`distances`
+    to_goal: pd.DataFrame  # :func:`distance_to_target`
+    plans: pd.DataFrame  # :func:`describe_plans`
+    end: pd.Series  # :func:`plan_end`
+    documents: list[str]  # the papers these figures come from
+
+
+def plans_in_force(cla_trajectories: pd.DataFrame, comparator_rates: pd.DataFrame, authority: str, *,
+                   target_how: str = assumptions.CLA_TARGET, measure: str = "number",
+                   sources: pd.DataFrame | None = None) -> PlansInForce:
+    """The authority's plans against its actual figures and the neighbours' target, in ``measure``,
+    from the papers in force (their ``cla_trajectories`` and ``comparator_rates`` rows)."""
+    pop = derivation_population(cla_trajectories, authority)
+    traj = trajectories(cla_trajectories, authority, pop.population, sources=sources)
+    goal = target(comparator_rates, authority, target_how, population=pop.population)
+    dist, to_goal = distances(traj, measure), distance_to_target(traj, goal, measure)
+    return PlansInForce(pop, traj, goal, dist, to_goal, describe_plans(traj), plan_end(traj, to_goal),
+                        sorted(set(traj.document) | {goal.document}))

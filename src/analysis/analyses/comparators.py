@@ -228,3 +228,15 @@ def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str =
                              reference_lines=lines, value_format=rate_text, title=title, subtitle=subtitle,
                              xlabel="Children looked after per 10,000 children aged 0-17", source=source)
     return fig
+
+
+def summary_sentences(s: pd.Series, year: str, printed_average_per_10k: float | None) -> tuple[str, str]:
+    """:func:`summary` in words: the finding, then the rank and the printed average."""
+    from ..presentation.display import number
+
+    finding = (f"In {year} {s.subject} looked after {number(s.subject_rate_per_10k)} children per 10,000, "
+               f"{number(s.gap_per_10k_abs, 1)} {s.more_or_fewer} than the {s.average} of its {s.neighbours} "
+               f"statistical neighbours' rates ({number(s.average_per_10k, 1)}); at that {s.average} it would look "
+               f"after about {number(s.gap_children_abs)} {s.at_average} children.")
+    printed = number(printed_average_per_10k) if printed_average_per_10k is not None else "nothing"
+    return finding, f"It ranks {s['rank']} of {s.authorities}; the paper prints the neighbours' average as {printed}."

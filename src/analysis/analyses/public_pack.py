@@ -10,6 +10,7 @@ gaps are signed **positive = the authority looks after more children** than the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -270,3 +271,38 @@ def code_for(pub: PublicData, authority: str, period: str) -> str:
     if dated.empty:
         return pub.code(authority)
     return str(dated.sort_values("year").old_la_code.iloc[-1])
+
+
+@dataclass
+class PaperComparison:
+    """A paper's own comparator as report 20 shows it (:func:`paper_comparison`)."""
+
+    year: str  # the paper's financial year
+    rates: pd.DataFrame  # the pack's comparator_rates
+    cla_rows: pd.DataFrame  # the pack's cla_trajectories
+    table: pd.DataFrame  # :func:`analysis.analyses.comparators.comparator_table`
+    printed: float | None  # the neighbours' average the paper prints
+    population: pd.Series  # :func:`analysis.analyses.comparators.subject_population`
+    summary: pd.Series  # :func:`analysis.analyses.comparators.summary`
+    national: float  # the national rate drawn (0.0 = none)
+    documents: list[str]
+    source: str  # the chart's source line
+
+
+def paper_comparison(pack: data.Pack, authority: str, year: str, average: str, national_rate_per_10k: float,
+                     pub: PublicData | None) -> PaperComparison:
+    """The comparator of the authority's paper in force for ``year`` (empty: the latest it gives),
+    the neighbours' ``average`` computed from the printed rates, and a national rate: the one
+    given, else England's published rate for that year when the public statistics are loaded."""
+    from . import comparators
+
+    rates, cla_rows = pack.table("comparator_rates"), pack.table("cla_trajectories")
+    y = paper_year(rates, authority, year)
+    table = comparators.comparator_table(rates, authority, y)
+    printed = comparators.printed_neighbour_average(rates, authority, y)
+    pop = comparators.subject_population(cla_rows, authority, y)
+    documents = sorted(set(table.document) | {pop.document})
+    return PaperComparison(y, rates, cla_rows, table, printed, pop,
+                           comparators.summary(table, pop.population, average, printed),
+                           national_rate_per_10k or england_rate(pub, year_end(y)), documents,
+                           pack.source_label(documents) + f" ({table.table_name.iloc[0]}, {pop.table_name})")

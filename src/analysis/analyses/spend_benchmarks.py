@@ -11,6 +11,8 @@ s251 unit cost (£ per child per week).  Differences are the authority minus the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..errors import InputError
@@ -97,3 +99,27 @@ def beside_placement_costs(costs: pd.DataFrame, series: pd.DataFrame) -> pd.Data
                      "published_minus_paper_gbp": None if gross is None or paper is None or pd.isna(gross)
                      else int(gross) - paper, "document": r.document, "source_line": int(r.source_line)})
     return pd.DataFrame(rows)
+
+
+@dataclass
+class SpendView:
+    """What report 25 shows for one authority (:func:`spend_view`)."""
+
+    financial_year: str
+    model: str
+    table: pd.DataFrame  # :func:`analysis.analyses.benchmarks.spend`
+    summary: pd.Series  # :func:`analysis.analyses.benchmarks.spend_summary`
+    history: pd.DataFrame  # :func:`spend_series`
+    source: str  # the charts' source line
+
+
+def spend_view(pub: PublicData, authority: str, year: str, period: str, model: str, source: str = "s251") -> SpendView:
+    """The authority's spend in ``year`` (empty: the latest at or before ``period``) against the
+    neighbours of ``model`` (empty: DfE's model nearest that year), and year by year."""
+    from .public_pack import choose_model
+
+    fy = choose_spend_year(pub, authority, year, period, source)
+    m = choose_model(pub, authority, model, int(fy[:4]) + 1)
+    table = spend(pub, authority, fy, m, source)
+    label = f"{', '.join(sorted(set(table.gross_source.dropna())))} outturn; DfE CLA at 31 March; neighbours: model {m}"
+    return SpendView(fy, m, table, spend_summary(table), spend_series(pub, authority, m, source), label)

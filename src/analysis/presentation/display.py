@@ -294,22 +294,22 @@ HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
 
 def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the scorecard)") -> HTML:
     """The report's headline figures at its top - the same rows, words and values as the pack's
-    scorecard and index (:func:`analysis.analyses.scorecard.for_report`) - and published for the
-    pack index (:func:`headlines`)."""
-    headlines({row.measure: row.value for row in card.itertuples()})
-    items = "".join(f"<li><span class=\"measure\">{esc(row.measure)}:</span> <strong>{esc(row.value)}</strong>"
-                    f" <span class=\"context\">({esc(row.context)}; {esc(row.authority)}, as at {esc(row.as_at)})"
-                    "</span></li>" for row in card.itertuples())
-    return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p>'
-                f"<ul>{items}</ul></div>")
+    scorecard and index (:func:`analysis.analyses.scorecard.for_report`), each with its context,
+    authority and as-at month - and published for the pack index (:func:`headline_list`)."""
+    rows = list(card.itertuples())
+    return headline_list({r.measure: r.value for r in rows}, title,
+                         contexts={r.measure: f"{r.context}; {r.authority}, as at {r.as_at}" for r in rows})
 
 
-def headline_list(items: Mapping[str, object], title: str = "Headline figures") -> HTML:
-    """A headline box for figures no scorecard area quotes (a report on the published statistics
-    for an authority without papers): shown at the top of the report and published, in the same
-    words, for the pack index (:func:`headlines`)."""
+def headline_list(items: Mapping[str, object], title: str = "Headline figures",
+                  contexts: Mapping[str, str] | None = None) -> HTML:
+    """A box of headline figures (label -> value, with an optional context per label) shown at the
+    top of a report and published, in the same words, for the pack index (:func:`headlines`).
+    Reports on the published statistics for an authority without papers use it directly."""
     headlines(items)
-    body = "".join(f'<li><span class="measure">{esc(k)}:</span> <strong>{esc(v)}</strong></li>'
+    contexts = contexts or {}
+    body = "".join(f'<li><span class="measure">{esc(k)}:</span> <strong>{esc(v)}</strong>'
+                   + (f' <span class="context">({esc(contexts[k])})</span>' if k in contexts else "") + "</li>"
                    for k, v in items.items())
     return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p><ul>{body}</ul></div>')
 
