@@ -86,6 +86,9 @@ def _terminate_as_interrupt() -> None:
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, handler)
+    from .report.interrupts import keep_interrupts
+
+    keep_interrupts()  # an interrupt raised inside a weakref callback or __del__ is not lost
 
 
 def _register(args: argparse.Namespace) -> int:

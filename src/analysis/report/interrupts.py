@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +35,30 @@ def _handler(signum, frame):
     raise KeyboardInterrupt
 
 
+def _interrupt_main_soon() -> None:
+    time.sleep(0.05)  # let the main thread leave the callback and this hook first
+    _thread.interrupt_main()  # SIGINT's handler: KeyboardInterrupt (or pending, inside critical())
+
+
+def _redeliver(unraisable) -> None:
+    """``sys.unraisablehook`` while a run is handled: a signal that arrives while Python runs a
+    callback it cannot pass exceptions out of (a weakref callback, ``__del__``) raises its
+    :class:`KeyboardInterrupt` there, where Python would print it as "Exception ignored" and go on.
+    The interrupt is delivered again to the main thread instead, silently; anything else goes to
+    the previous hook."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        _thread.start_new_thread(_interrupt_main_soon, ())  # returns at once: this hook ends before it fires
+        return
+    _state["previous_hook"](unraisable)
+
+
+def keep_interrupts() -> None:
+    """Install :func:`_redeliver` for the rest of the process (a command-line run)."""
+    if sys.unraisablehook is not _redeliver:
+        _state["previous_hook"] = sys.unraisablehook
+        sys.unraisablehook = _redeliver
+
+
 @contextlib.contextmanager
 def handled() -> Iterator[None]:
     """For the length of a run: SIGTERM and SIGINT raise :class:`KeyboardInterrupt`, except
@@ -41,9 +67,12 @@ def handled() -> Iterator[None]:
         yield
         return
     previous = {s: signal.signal(s, _handler) for s in (signal.SIGTERM, signal.SIGINT)}
+    hook = sys.unraisablehook
+    keep_interrupts()
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for s, h in previous.items():
             signal.signal(s, h)
 
