@@ -24,6 +24,7 @@ from contextlib import contextmanager
 import matplotlib
 import matplotlib.text as mtext
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 
 #: rcParams that the Agg and SVG renderers read when measuring a text
 _MEASURING_PARAMS = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.language")
@@ -102,7 +103,9 @@ def lay_out(fig: Figure) -> None:
 
 
 def tight_layout(fig: Figure, *, rect: tuple[float, float, float, float], pad: float) -> None:
-    """``fig.tight_layout(rect=rect, pad=pad)``, measuring each plot once.  Given a ``rect``,
+    """``fig.tight_layout(rect=rect, pad=pad)``, measuring each plot once, and leaving no layout
+    engine on the figure (``fig.tight_layout`` leaves a placeholder for which ``savefig`` lays
+    the whole figure out once more before drawing it).  Given a ``rect``,
     matplotlib measures every plot's extent twice (for the margins, then again inside the
     rect) with nothing changed in between; here the second measurement is the first one's
     result, so the layout is the same and costs half."""
@@ -120,8 +123,8 @@ def tight_layout(fig: Figure, *, rect: tuple[float, float, float, float], pad: f
     for ax in axes:
         ax.get_tightbbox = measure_once(ax, ax.get_tightbbox)
     try:
-        with shared_metrics():
-            fig.tight_layout(rect=rect, pad=pad)
+        with shared_metrics():  # the engine, not ``fig.tight_layout``, which leaves a placeholder engine
+            TightLayoutEngine(rect=rect, pad=pad).execute(fig)  # behind: savefig would lay the figure out again
     finally:
         for ax in axes:
             del ax.get_tightbbox
