@@ -278,3 +278,29 @@ def test_every_bundled_notebook_keeps_the_contract():
     for spec in specs:
         assert spec.title and (spec.tables or spec.any_of_tables) and "processed_dir" in spec.parameters
         assert "sources" in spec.tables + spec.optional_tables
+
+
+def test_a_packs_rows_are_the_rows_a_filter_of_the_table_finds():
+    """The planner groups each table once for all packs; a pack's rows must be exactly what a
+    filter of the table by its documents (or its authority) finds, for every authority and
+    period with documents, for a period without any, and for an authority with none."""
+    import pandas as pd
+
+    names = [t for t in json.loads((PROCESSED / "_tables.json").read_text())["files"] if t.endswith(".parquet")]
+    sources = planning.read_sources(PROCESSED, RAW)
+    cases = [(a, list(sources[sources.authority == a].document)) for a in sorted(set(sources.authority))]
+    cases += [(cases[0][0], []), ("An authority with no papers", [])]
+    for name in names:
+        frame = planning.read_table(name.removesuffix(".parquet"), PROCESSED)
+        grouped = planning.TableRows(frame[[c for c in ("document", "authority") if c in frame.columns]])
+        for authority, documents in cases + [(cases[0][0], cases[0][1][:1])]:
+            if "document" in frame.columns:
+                expected = frame[frame["document"].isin(documents)]
+            elif "authority" in frame.columns:
+                expected = frame[frame["authority"] == authority]
+            else:
+                expected = frame
+            found = grouped.in_pack(authority, documents)
+            assert sorted(found.index) == sorted(expected.index), (name, authority, documents)
+            assert list(found.columns) == [c for c in ("document", "authority") if c in frame.columns]
+            assert isinstance(found, pd.DataFrame)

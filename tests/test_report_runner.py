@@ -339,3 +339,44 @@ def test_dask_local_cluster_runs_a_batch_of_periods(two_months, tmp_path):
         assert manifest["status"] == "ok" and manifest["period"] == period
     index = (out / "index.html").read_text()
     assert index.index("2017-11") < index.index("2017-10")  # newest first
+
+
+def _kernels_under(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` and that run a Jupyter kernel (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid and b"ipykernel" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_long_lived_dask_cluster_keeps_no_kernel_or_folder_after_the_run(two_months, tmp_path):
+    """A Dask worker keeps one warm kernel for the run's notebooks (as a pool worker does); a
+    cluster that outlives the run must not keep it: the run stops it at its end."""
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    import os
+
+    from distributed import Client, LocalCluster
+
+    raw, processed, _ = two_months
+    out = tmp_path / "reports"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0", local_directory=str(tmp_path / "dask")) as cluster, \
+            Client(cluster) as client:
+        code = main(["report", "--authority", "Cambridgeshire", "--period", "2017-10", "--period", "2017-11",
+                     "--only", *QUICK, "--out", str(out), "--raw", str(raw), "--processed", str(processed),
+                     "--dask-scheduler", cluster.scheduler_address, "--quiet"])
+        assert code == 0
+        for period in ("2017-10", "2017-11"):
+            manifest = json.loads((out / "cambridgeshire" / period / "manifest.json").read_text())
+            assert [r["status"] for r in manifest["reports"] if r["name"][:2] in QUICK] == ["ok", "ok"]
+        workers = client.run(os.getpid)
+        assert workers and all(_kernels_under(pid) == [] for pid in workers.values())
+        left = client.run(lambda dask_worker: sorted(p.name for p in Path(dask_worker.local_directory).iterdir()
+                                                     if p.name.startswith("council-report-kernel-")))
+        assert all(names == [] for names in left.values()), left

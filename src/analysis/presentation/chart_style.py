@@ -16,8 +16,8 @@ or by hatching.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 import matplotlib.style
@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import numbers
+from .chart_text import lay_out, shared_metrics, text_width, tight_layout  # noqa: F401 - text_width: part of the style's helpers
 
 TEXT = "#0b0c0c"  # 19.6:1
 SECONDARY_TEXT = "#505a5f"  # 7.1:1: subtitles, source lines, planned amounts
@@ -82,10 +83,13 @@ STYLE = {
 F = TypeVar("F", bound=Callable)
 
 
-def style() -> AbstractContextManager:
+@contextmanager
+def style() -> Iterator[None]:
     """The project's chart style as a context: matplotlib's defaults plus :data:`STYLE`, undone
-    on exit (nothing global is changed)."""
-    return matplotlib.style.context(["default", STYLE])
+    on exit (nothing global is changed), with texts measured through the process's shared
+    cache (:func:`~analysis.presentation.chart_text.shared_metrics`)."""
+    with matplotlib.style.context(["default", STYLE]), shared_metrics():
+        yield
 
 
 def styled(function: F) -> F:
@@ -110,15 +114,6 @@ def new_figure(height: float = 4.2, **subplot_kw) -> tuple[Figure, Axes]:
 
 
 # --------------------------------------------------------------------------------------------- text
-
-
-def text_width(fig: Figure, text: str, size: float, weight: str = "normal") -> float:
-    """Width in pixels of ``text`` drawn at ``size`` points on ``fig``."""
-    from matplotlib.font_manager import FontProperties
-
-    renderer = fig.canvas.get_renderer()
-    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
-    return width
 
 
 def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "normal", max_lines: int = 0) -> str:
@@ -224,7 +219,7 @@ def label_bars(ax: Axes, bars, labels: Sequence[str], *, horizontal: bool, insid
     to) in ``colour``, or - with ``inside`` - inside its end in white or black, whichever reads
     on the bar, when the label fits, and outside otherwise."""
     fig = ax.get_figure()
-    fig.canvas.draw()  # positions are final only once drawn
+    lay_out(fig)  # positions are final only once drawn
     colours = [colour] * len(labels) if isinstance(colour, str) else list(colour)
     out = []
     for bar, label, col in zip(bars, labels, colours):
@@ -284,10 +279,10 @@ def finish(fig: Figure, ax: Axes, *, title: str, subtitle: str = "", source: str
         bottom = foot.get_window_extent(renderer).y1 + 6
     rect = (0, bottom / height, 1, (y - 8) / height)
     for _ in range(6):
-        fig.tight_layout(rect=rect, pad=0.4)
+        tight_layout(fig, rect=rect, pad=0.4)
         if not any([_fit_labels(a, renderer) for a in fig.axes]):
             break
-    fig.tight_layout(rect=rect, pad=0.4)
+    tight_layout(fig, rect=rect, pad=0.4)
     return fig
 
 

@@ -14,6 +14,7 @@ series, in a region or in England.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ def clean_name(name: str) -> str:
     return _PRE_LG.sub("", str(name)).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """A spelling-proof key for matching names: ``Telford & Wrekin`` = ``Telford and Wrekin``,
     ``Southend –on-Sea`` = ``Southend-on-Sea``, ``London (Inner)`` = ``Inner London``,

@@ -85,6 +85,9 @@ def kill_kernel(km) -> None:
     pgid = getattr(km.provisioner, "pgid", None) or getattr(km.provisioner, "pid", None)
     with contextlib.suppress(OSError, TypeError):
         os.killpg(pgid, signal.SIGKILL)
+    process = getattr(km.provisioner, "process", None)
+    with contextlib.suppress(Exception):  # reaped here: a long-lived process keeps no zombie
+        process.wait(timeout=5)
 
 
 def stop_kernel(km) -> None:

@@ -249,9 +249,10 @@ def check_extra(extra: dict[str, str], specs: Sequence[NotebookSpec]) -> dict[st
             for s in specs}
 
 
-def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, object]:
-    """Table -> its ``document`` and ``authority`` columns (whichever it has).  A table its
-    producer has not written into the set (``public-stats`` not run) is left out: it has no rows."""
+def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, TableRows]:
+    """Table -> its rows by ``document`` or ``authority`` (whichever it has), grouped once for
+    every pack the run plans.  A table its producer has not written into the set
+    (``public-stats`` not run) is left out: it has no rows."""
     from ..tableset import read_manifest
 
     present = read_manifest(Path(processed_dir))["files"]
@@ -260,22 +261,38 @@ def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, object]:
         if f"{name}.parquet" not in present:
             continue
         frame = read_table(name, processed_dir)
-        out[name] = frame[[c for c in ("document", "authority") if c in frame.columns]]
+        out[name] = TableRows(frame[[c for c in ("document", "authority") if c in frame.columns]])
     return out
+
+
+class TableRows:
+    """A table's ``document`` and ``authority`` columns, grouped by the first of them it has, so
+    that a run of many packs finds each pack's rows without scanning the table again."""
+
+    def __init__(self, frame):
+        self.key = next((c for c in ("document", "authority") if c in frame.columns), None)
+        self.empty_frame = frame.iloc[0:0]
+        self.all = frame
+        self.groups = ({} if self.key is None else
+                       {k: g for k, g in frame.groupby(self.key, sort=False, observed=True, dropna=True)})
+
+    def in_pack(self, authority: str, documents: Sequence[str]):
+        """The rows of the pack's documents (a table with a ``document`` column), else of the
+        authority (an ``authority`` column), else every row."""
+        import pandas as pd
+
+        if self.key is None:
+            return self.all
+        if self.key == "authority":
+            return self.groups.get(authority, self.empty_frame)
+        parts = [self.groups[d] for d in dict.fromkeys(documents) if d in self.groups]
+        return pd.concat(parts) if parts else self.empty_frame
 
 
 def _no_rows():
     import pandas as pd
 
     return pd.DataFrame({"document": pd.Series([], dtype="string")})
-
-
-def _rows_in_pack(frame, authority: str, documents: Sequence[str]):
-    if "document" in frame.columns:
-        return frame[frame["document"].isin(documents)]
-    if "authority" in frame.columns:
-        return frame[frame["authority"] == authority]
-    return frame
 
 
 def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, object]) -> dict[str, object]:
@@ -304,10 +321,11 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
         pack_values["processed_dir"] = str(processed_dir)  # the default needs no injecting
     plan = PackPlan(authority, period, out_dir, [], [], [(s.name, s.title) for s in specs], documents, inputs,
                     {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
+    in_pack = {t: tables[t].in_pack(authority, documents) if t in tables else _no_rows()
+               for spec in specs for t in spec.tables + spec.optional_tables + spec.any_of_tables}
     for spec in specs:  # applicability for every notebook, so that a partial pack lists it too
         values = _parameters(spec, pack_values, extra.get(spec.name, {}))
-        rows = {t: _rows_in_pack(tables[t], authority, documents) if t in tables else _no_rows()
-                for t in spec.tables + spec.optional_tables + spec.any_of_tables}
+        rows = {t: in_pack[t] for t in spec.tables + spec.optional_tables + spec.any_of_tables}
         missing = [t for t in spec.tables if rows[t].empty]
         if not missing and spec.any_of_tables and all(rows[t].empty for t in spec.any_of_tables):
             missing = [" or ".join(spec.any_of_tables)]

@@ -305,10 +305,28 @@ class WorkerPool:
 # ------------------------------------------------------------------------------------ Dask
 
 
+def _dask_worker_setup(dask_worker) -> None:
+    """On each Dask worker, before the run's jobs: kernels' folders go in the worker's own local
+    directory (a local cluster's is inside the run's temporary folder), and nbclient's log stays
+    quiet as on the pool (a notebook's errors come back as results)."""
+    set_kernel_folder_base(dask_worker.local_directory)  # ``Client.run`` passes the worker by this name
+    for name in ("traitlets", "papermill"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _dask_worker_teardown() -> None:
+    """On each Dask worker after the run: its warm kernel is stopped (a long-lived cluster's
+    workers outlive the run; a local cluster's die with it and their kernels by parent-death
+    signal)."""
+    shutdown_worker_kernel(kill=True)
+
+
 @contextlib.contextmanager
 def dask_executor(scheduler: str | None, local: int | None) -> Iterator[cf.Executor]:
     """A ``concurrent.futures`` executor backed by Dask (a scheduler address or a LocalCluster of
-    ``local`` single-threaded worker processes, which exit when this process dies)."""
+    ``local`` single-threaded worker processes, which exit when this process dies).  Each Dask
+    worker keeps one warm kernel for the run's notebooks, as a pool worker does; it is stopped
+    when the run ends."""
     from ..errors import ReportError
 
     try:
@@ -327,9 +345,12 @@ def dask_executor(scheduler: str | None, local: int | None) -> Iterator[cf.Execu
                                    dashboard_address="127.0.0.1:0",  # a free local port: no clash, no warning
                                    local_directory=str(folder))
         client = Client(cluster if cluster is not None else scheduler)
+        client.run(_dask_worker_setup)
         yield client.get_executor(pure=False)
     finally:
         if client is not None:
+            with contextlib.suppress(Exception):  # workers that are gone took their kernels with them
+                client.run(_dask_worker_teardown)
             client.close()
         if cluster is not None:
             cluster.close()

@@ -183,7 +183,7 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
         packs_hint = len(authorities or ()) * len(periods or years or ()) or jobs
         with _executor(jobs, len(chosen) * packs_hint, dask_scheduler, dask_local) as executor:
             plans = plan_packs(authorities, periods, out_dir=out_dir, processed_dir=processed_dir, raw_dir=raw_dir,
-                               only=only, extra=extra, timeout=timeout, reuse_kernel=not use_dask,
+                               only=only, extra=extra, timeout=timeout,
                                notebooks_dir=notebooks_dir, years=years)
             pause_point("planned")
             total = sum(len(p.jobs) for p in plans)
