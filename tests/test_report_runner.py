@@ -380,3 +380,15 @@ def test_a_long_lived_dask_cluster_keeps_no_kernel_or_folder_after_the_run(two_m
         left = client.run(lambda dask_worker: sorted(p.name for p in Path(dask_worker.local_directory).iterdir()
                                                      if p.name.startswith("council-report-kernel-")))
         assert all(names == [] for names in left.values()), left
+
+
+def test_a_run_writes_nothing_into_the_users_ipython_history(two_months, tmp_path, monkeypatch):
+    """A report's cells are not the user's history: the kernels run with IPython's history off,
+    so nothing is written into IPython's folder (a long batch once grew it by tens of MB)."""
+    raw, processed, _ = two_months
+    ipython = tmp_path / "ipython"
+    monkeypatch.setenv("IPYTHONDIR", str(ipython))  # the kernels inherit it through the workers
+    assert main(["report", "--authority", "Cambridgeshire", "--period", "2017-10", "--only", *QUICK, "--out",
+                 str(tmp_path / "reports"), "--raw", str(raw), "--processed", str(processed), "--quiet"]) == 0
+    assert ipython.is_dir()  # the kernels did use it (their profile) ...
+    assert sorted(p.name for p in ipython.rglob("history.sqlite*")) == []  # ... and kept no history

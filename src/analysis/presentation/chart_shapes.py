@@ -12,7 +12,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from . import numbers
-from .chart_text import lay_out
 from .chart_style import (AXIS, FOCUS, LABEL_FONT, OTHER, RAG_COLOURS, SECONDARY_TEXT, TEXT, finish, label_bars,
                           legend_above, money_axis, new_figure, styled, text_width, wrap_chars)
 
@@ -50,8 +49,7 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Se
         row = len(labels) - 0.4 + 0.55 * i
         ax.plot([value, value], [-0.6, row], color=colour, linestyle=(0, (4, 3)), linewidth=1.4, label=label)
         ax.text(value, row + 0.05, label, color=colour, fontsize=LABEL_FONT, va="bottom", ha="left")
-    lay_out(fig)  # positions are final only once drawn
-    per_px = right / ax.get_window_extent().width
+    per_px = right / ax.get_window_extent().width  # the plot's width before the layout: no drawing needed
     for bar, value in zip(bars, values):
         text = value_format(value)
         start, width = value, (text_width(fig, text, LABEL_FONT) + 8) * per_px
