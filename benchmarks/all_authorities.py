@@ -10,6 +10,7 @@ time, and the load average before and after.  Needs the public tables in ``data/
 (`python -m analysis public-stats --source ../shared/data/public`).
 
     .venv/bin/python benchmarks/all_authorities.py [--year 2024] [--only 20] [--jobs 2] [--dask 2]
+        [--jobs 1 2] [--dask 1 2]   # several sizes: how the batch scales with workers
         [--limit N]      # the first N authorities only (a quick look)
         [--skip-dask]
         [--dask-scheduler tcp://host:8786]   # also on a Dask cluster of your own (README, "Many authorities: Dask")
@@ -65,8 +66,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--only", nargs="+", default=["20"])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--dask", type=int, default=2, help="workers of the local Dask cluster")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[os.cpu_count() or 1],
+                        help="pool sizes to run (e.g. 1 2: does the batch scale with workers?)")
+    parser.add_argument("--dask", type=int, nargs="+", default=[2], help="local Dask cluster sizes to run")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--dask-scheduler", default=None, help="also run on this Dask cluster")
@@ -74,15 +76,15 @@ def main() -> None:
     chosen = authorities(args.year, args.limit) if args.limit else None
     print(f"All-authority batch, 31 March {args.year}, reports {' '.join(args.only)}; "
           f"{os.cpu_count()} cores; {'all' if chosen is None else len(chosen)} authorities")
-    runs = [("local pool", ["--jobs", str(args.jobs)])]
+    runs = [(f"local pool {n}", ["--jobs", str(n)]) for n in args.jobs]
     if not args.skip_dask:
-        runs.append((f"Dask local {args.dask}", ["--dask-local", str(args.dask)]))
+        runs += [(f"Dask local {n}", ["--dask-local", str(n)]) for n in args.dask]
     if args.dask_scheduler:
         runs.append(("Dask cluster", ["--dask-scheduler", args.dask_scheduler]))
     for name, executor in runs:
         r = run(args.year, args.only, executor, chosen)
         status = "ok" if r["exit"] == 0 else f"exit {r['exit']}: {r['stderr']}"
-        print(f"  {name:<14} {r['packs']:>4} packs, {r['reports']:>4} reports in {r['wall_s']:7.1f} s wall, "
+        print(f"  {name:<15} {r['packs']:>4} packs, {r['reports']:>4} reports in {r['wall_s']:7.1f} s wall, "
               f"{r['cpu_s']:7.1f} s CPU: {r['per_minute']:6.1f} reports a minute (load {r['load'][0]:.1f} -> "
               f"{r['load'][1]:.1f}); England page {'written' if r['england'] else 'MISSING'}; {status}")
         subprocess.run(["rm", "-rf", str(r["out"])], check=False)
