@@ -43,6 +43,13 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the fault tes
     raise SystemExit(128 + signum)
 
 
+def _quiet_notebook_logs() -> None:
+    """nbclient's and papermill's log silenced in a worker: a notebook's errors come back as
+    results, named by report."""
+    for name in ("traitlets", "papermill"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def _worker_main(conn, parent_pid: int, warm: bool) -> None:
     """A worker process: take jobs ``(fn, args)`` from ``conn`` until told to stop (``None``) or
     the run is gone; reply ``(True, result)`` or ``(False, exception)``."""
@@ -55,8 +62,7 @@ def _worker_main(conn, parent_pid: int, warm: bool) -> None:
     tempfile.tempdir = str(folder)
     os.environ["TMPDIR"] = str(folder)
     signal.signal(signal.SIGTERM, _on_sigterm)
-    for name in ("traitlets", "papermill"):  # nbclient's log: its errors come back as results, by report
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    _quiet_notebook_logs()
     stopped = True  # by a signal or the run's end, unless told to stop in order
     try:
         if warm:
@@ -307,11 +313,10 @@ class WorkerPool:
 
 def _dask_worker_setup(dask_worker) -> None:
     """On each Dask worker, before the run's jobs: kernels' folders go in the worker's own local
-    directory (a local cluster's is inside the run's temporary folder), and nbclient's log stays
-    quiet as on the pool (a notebook's errors come back as results)."""
+    directory (a local cluster's is inside the run's temporary folder), and the notebook logs
+    are quiet as on the pool."""
     set_kernel_folder_base(dask_worker.local_directory)  # ``Client.run`` passes the worker by this name
-    for name in ("traitlets", "papermill"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    _quiet_notebook_logs()
 
 
 def _dask_worker_teardown() -> None:
