@@ -119,9 +119,11 @@ def new_figure(height: float = 4.2, **subplot_kw) -> tuple[Figure, Axes]:
 def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "normal", max_lines: int = 0) -> str:
     """``text`` broken into lines no wider than ``width_px``; at most ``max_lines`` lines (0: no
     limit), the last ending in an ellipsis when cut.  A line is measured whole when the sum of its
-    words' and spaces' widths is within 10% of ``width_px``; further from it, that sum decides
-    (it is within a few pixels of the whole line's width, and measuring a new text costs about
-    a millisecond, where a word recurs from chart to chart)."""
+    words' and spaces' widths is within 10% of ``width_px``; further from it, that sum decides.
+    With matplotlib's Agg measure the sum is the line's width (a width adds up the characters'
+    advances; ``test_chart_text`` checks the breaks against measuring every line), and the 10%
+    band guards a font where it would not.  Measuring a new text costs about a millisecond; the
+    words recur from chart to chart."""
     lines: list[str] = []
     estimate = 0.0  # of the last line's width: its words' widths and the spaces between them
     space = text_width(fig, "x x", size, weight) - 2 * text_width(fig, "x", size, weight)
