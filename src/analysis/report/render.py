@@ -75,6 +75,7 @@ def exporter(show_code: bool):
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
     exp.embed_images = True
+    exp.optimistic_validation = True  # the notebook validated once after nbconvert's 12 preprocessors, not after each
     return exp
 
 
