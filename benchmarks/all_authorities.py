@@ -2,12 +2,12 @@
 `python -m analysis report --year YYYY --only 20` (issue 9's target: at least 150 reports a minute
 on 2 cores).  Prints figures; asserts nothing.
 
-Runs the batch on the local pool (``--jobs`` workers; default the report command's, one more
-than the cores) and on a local Dask cluster (``--dask-local N``), each into a fresh temporary
-reports folder, and prints for each: packs, reports run, wall time, CPU time of the whole process
-tree (user + system: it moves less than the wall time with other people's load on a shared
-machine), reports per minute of wall time, and the load average before and after.  Needs the
-public tables in ``data/processed`` (`python -m analysis public-stats --source ../shared/data/public`).
+Runs the batch on the local pool (``--jobs`` workers, default one per core) and on a local Dask
+cluster (``--dask-local N``), each into a fresh temporary reports folder, and prints for each:
+packs, reports run, wall time, CPU time of the whole process tree (user + system: it moves less
+than the wall time with other people's load on a shared machine), reports per minute of wall
+time, and the load average before and after.  Needs the public tables in ``data/processed``
+(`python -m analysis public-stats --source ../shared/data/public`).
 
     .venv/bin/python benchmarks/all_authorities.py [--year 2024] [--only 20] [--jobs 2] [--dask 2]
         [--jobs 1 2] [--dask 1 2]   # several sizes: how the batch scales with workers
@@ -66,9 +66,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--only", nargs="+", default=["20"])
-    parser.add_argument("--jobs", type=int, nargs="+", default=None,
-                        help="pool sizes to run (e.g. 1 2: does the batch scale with workers?); default: the "
-                             "report command's own (one more than the cores)")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[os.cpu_count() or 1],
+                        help="pool sizes to run (e.g. 1 2: does the batch scale with workers?)")
     parser.add_argument("--dask", type=int, nargs="+", default=[2], help="local Dask cluster sizes to run")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--skip-dask", action="store_true")
@@ -77,8 +76,7 @@ def main() -> None:
     chosen = authorities(args.year, args.limit) if args.limit else None
     print(f"All-authority batch, 31 March {args.year}, reports {' '.join(args.only)}; "
           f"{os.cpu_count()} cores; {'all' if chosen is None else len(chosen)} authorities")
-    runs = ([(f"local pool {n}", ["--jobs", str(n)]) for n in args.jobs] if args.jobs
-            else [(f"local pool {(os.cpu_count() or 1) + 1}", [])])
+    runs = [(f"local pool {n}", ["--jobs", str(n)]) for n in args.jobs]
     if not args.skip_dask:
         runs += [(f"Dask local {n}", ["--dask-local", str(n)]) for n in args.dask]
     if args.dask_scheduler:

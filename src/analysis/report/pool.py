@@ -39,15 +39,6 @@ from .kernels import die_with_parent, set_kernel_folder_base, shutdown_worker_ke
 from .notebooks import TEMP_PREFIX
 
 
-def default_jobs() -> int:
-    """Workers when none are asked for: one more than the machine has cores.  A worker and its
-    kernel take turns (the kernel runs a notebook while its worker waits; the worker renders the
-    page while its kernel waits), so one worker per core leaves cores idle between the turns.
-    The all-authority batch on 2 cores: 71.8 reports a minute with 2 workers, 79.9 with 3, 76.4
-    with 4 (``benchmarks/all_authorities.py --jobs 2 3 4``)."""
-    return (os.cpu_count() or 1) + 1
-
-
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the fault tests
     raise SystemExit(128 + signum)
 

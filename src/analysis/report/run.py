@@ -26,6 +26,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import os
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
@@ -75,14 +76,14 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
               processed_dir: Path, progress: Callable[[str], None] | None = None) -> RunOutcome:
     """Execute every job of every plan over ``executor`` (default: a :class:`WorkerPool` of
     ``jobs`` workers), then publish each pack.  Interrupted runs leave no staging behind."""
-    from .pool import WorkerPool, default_jobs
+    from .pool import WorkerPool
 
     run_id = new_run_id()
     say = progress or (lambda message: None)
     pairs = _longest_first(plans)
     own = executor is None
     if own:
-        executor = WorkerPool(min(jobs or default_jobs(), max(len(pairs), 1)))
+        executor = WorkerPool(min(jobs or os.cpu_count() or 1, max(len(pairs), 1)))
     results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
     outcome = RunOutcome(run_id, [])
     futures: dict[cf.Future, tuple[PackPlan, Job]] = {}
@@ -172,10 +173,8 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
     authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
     has documents for them).  ``years``: public-statistics packs at ``YYYY-03`` for every English
     authority with a figure (or those named), and ``reports/england-YYYY.html`` ranking them."""
-    from .pool import default_jobs
-
     say = progress or (lambda message: None)
-    jobs = jobs or default_jobs()
+    jobs = jobs or os.cpu_count() or 1
     use_dask = bool(dask_scheduler or dask_local)
     with handled(), _remove_stale_temp():
         clean_debris(out_dir)
