@@ -68,3 +68,55 @@ def test_a_finished_chart_leaves_no_layout_engine(tracker):
     out once more before drawing it; ``finish`` lays out through the engine and leaves none."""
     for fig in (_bars(NAMES, VALUES), variance.chart_by_rag(variance.by_rag(tracker), source="003")):
         assert fig.get_layout_engine() is None
+
+
+def _wrap_measuring_every_line(fig, text: str, size: float, width_px: float, weight: str) -> str:
+    """The reference: every candidate line measured whole (what ``wrap`` did before it estimated)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and chart_style.text_width(fig, f"{lines[-1]} {word}", size, weight) <= width_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def test_wrap_breaks_lines_where_measuring_every_line_would():
+    import random
+
+    rng = random.Random(20240331)
+    words = ("At 31 March 2024 Barking and Dagenham looked after 8.4 more fewer children per 10,000 than its "
+             "neighbours' mean: about 1,234 Isles of Scilly Kingston upon Hull, City of Redcar Cleveland "
+             "W WWWW iiii lllll £58,254 −1,115 Bournemouth, Christchurch Poole Source: DfE LAIT (2025) — – ‘quoted’ "
+             "Supercalifragilisticexpialidocious").split()
+    with chart_style.style():
+        fig, _ = chart_style.new_figure()
+        cases = 0
+        for _ in range(400):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+            size, weight = rng.choice([(8.5, "normal"), (10, "normal"), (12, "bold"), (13.5, "bold")])
+            width = rng.uniform(80, 700)
+            if rng.random() < 0.5:  # right at the width of a line of the first words: where estimates fail
+                first = " ".join(text.split()[:rng.randint(1, 8)])
+                width = chart_style.text_width(fig, first, size, weight) + rng.choice([-0.6, -0.2, 0.0, 0.2, 0.6])
+            assert chart_style.wrap(fig, text, size, width, weight) == _wrap_measuring_every_line(
+                fig, text, size, width, weight), (text, size, weight, width)
+            cases += text.count(" ")
+    assert cases > 5000  # line-break decisions compared
+
+
+def test_a_shown_chart_is_the_svg_text_as_made():
+    """``charts.show`` displays ``charts.svg``'s text unchanged (IPython's own SVG object parses
+    and re-serialises it: a tenth of a report's kernel time, and namespaces moved first)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    fig = _bars(NAMES, VALUES)
+    with capture_output() as shown:
+        charts.show(fig, "alt")
+    (output,) = shown.outputs
+    text = output.data["image/svg+xml"]
+    assert text == charts.svg(fig, charts.alt_text(fig, "alt"))
+    assert text.startswith("<svg ") and text.rstrip().endswith("</svg>") and "<!DOCTYPE" not in text
+    assert output.metadata["image/svg+xml"]["alt"] == charts.alt_text(fig, "alt")

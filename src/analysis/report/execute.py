@@ -8,9 +8,11 @@ page), never an exception.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -57,10 +59,24 @@ class JobResult:
 def _with_reset_cell(path: str) -> nbformat.NotebookNode:
     """The notebook with a first cell that clears what the previous notebook left in the kernel;
     the cell is removed again before anything is written or rendered."""
+    found = Path(path).resolve()
+    stat = found.stat()
+    return copy.deepcopy(_runnable(str(found), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=32)
+def _runnable(path: str, mtime_ns: int, size: int) -> nbformat.NotebookNode:
+    """:func:`_with_reset_cell`'s notebook, read once a worker for each version of the file
+    (``mtime_ns``, ``size``), without its committed outputs: papermill clears every code cell's
+    outputs before it runs the notebook, and a report notebook is committed with charts - most
+    of its bytes, which papermill would otherwise serialise and parse again for every report."""
     from .kernels import RESET_TAG, reset_code
 
     nb = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_code_cell(reset_code(str(Path(path).resolve().parent)))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    cell = nbformat.v4.new_code_cell(reset_code(str(Path(path).parent)))
     cell.metadata["tags"] = [RESET_TAG]
     cell["id"] = RESET_TAG
     nb.cells.insert(0, cell)

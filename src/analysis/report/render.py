@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,16 +36,46 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+#: what nbconvert's HTML exporter makes keyboard-focusable (``tabindex="0"``): each input and output
+_FOCUSABLE = re.compile(r'(<div class="(?:[^"]* )?jp-(?:Cell-inputWrapper|OutputArea-output)(?: [^"]*)?")')
+
+
+@lru_cache(maxsize=1)
+def _exporter_class():
+    """nbconvert's ``HTMLExporter`` without the BeautifulSoup pass it makes over every page it
+    writes (parsing and re-serialising the whole page: a third of the page's rendering time).
+    That pass makes every input and output area focusable, done here on the template's output,
+    and gives an ``<img>`` without ``alt`` a placeholder one; the pack's template gives every
+    chart its alt text and has no other image (``test_pack_pages``)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PackExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):  # HTMLExporter's, less BeautifulSoup
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _FOCUSABLE.sub(r'\1 tabindex="0"', html), resources
+
+    return PackExporter
+
+
 @lru_cache(maxsize=2)
 def exporter(show_code: bool):
     """The HTML exporter (one per process and mode: building it loads the templates)."""
-    from nbconvert import HTMLExporter
-
-    exp = HTMLExporter(template_name="pack", extra_template_basedirs=[str(TEMPLATES)])
+    exp = _exporter_class()(template_name="pack", extra_template_basedirs=[str(TEMPLATES)])
     exp.exclude_input = not show_code
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
     exp.embed_images = True
+    exp.optimistic_validation = True  # the notebook validated once after nbconvert's 12 preprocessors, not after each
     return exp
 
 
