@@ -42,9 +42,9 @@ def charts_of(path: Path, parameters: dict[str, object]) -> list[Drawn]:
         """The real ``charts.show``, its displayed SVG and alt text kept with the figure."""
         shown.clear()
         real_show(fig, alt)
-        (svg_object,), metadata = shown[-1]
+        (bundle,), metadata = shown[-1]
         drawn.append(Drawn(path.stem, len(drawn) + 1, fig, metadata["metadata"]["image/svg+xml"]["alt"],
-                           svg_object.data))
+                           bundle["image/svg+xml"]))
 
     namespace: dict[str, object] = {"display": lambda *a, **k: None, "__name__": "__notebook__"}
     import IPython.display

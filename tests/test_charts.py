@@ -80,8 +80,8 @@ def _shown(fig, alt: str):
     calls = []
     with mock.patch.object(IPython.display, "display", lambda *a, **k: calls.append((a, k))):
         charts.show(fig, alt=alt)
-    (svg_object,), kwargs = calls[0]
-    return svg_object.data, kwargs["metadata"]["image/svg+xml"]["alt"]
+    (bundle,), kwargs = calls[0]
+    return bundle["image/svg+xml"], kwargs["metadata"]["image/svg+xml"]["alt"]
 
 
 def test_the_alt_text_carries_the_finding_what_is_plotted_and_the_notebooks_words(tracker):

@@ -128,14 +128,18 @@ def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "no
     estimate = 0.0  # of the last line's width: its words' widths and the spaces between them
     space = text_width(fig, "x x", size, weight) - 2 * text_width(fig, "x", size, weight)
     for word in str(text).split():
-        longer = estimate + space + text_width(fig, word, size, weight)
-        if lines and (longer <= 0.9 * width_px or (  # far inside or outside the width: the estimate
-                longer <= 1.1 * width_px and text_width(fig, f"{lines[-1]} {word}", size, weight) <= width_px)):
-            lines[-1] = f"{lines[-1]} {word}"  # decides; near it, the line is measured
+        word_px = text_width(fig, word, size, weight)
+        longer = estimate + space + word_px  # the last line with this word, by its words' widths
+        if lines and 0.9 * width_px < longer <= 1.1 * width_px:  # near the limit: the line measured whole
+            fits = text_width(fig, f"{lines[-1]} {word}", size, weight) <= width_px
+        else:
+            fits = bool(lines) and longer <= width_px
+        if fits:
+            lines[-1] = f"{lines[-1]} {word}"
             estimate = longer
         else:
             lines.append(word)
-            estimate = text_width(fig, word, size, weight)
+            estimate = word_px
     if max_lines and len(lines) > max_lines:
         lines = lines[:max_lines]
         while lines[-1] and text_width(fig, lines[-1] + "…", size, weight) > width_px:

@@ -32,7 +32,6 @@ figures are made with the Agg canvas directly, never registered with pyplot.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 
@@ -84,27 +83,8 @@ def show(fig: Figure, alt: str = "") -> None:
     registered with pyplot, so nothing is left open."""
     from IPython.display import display
 
-    name = alt_text(fig, alt)
-    display(_inline_svg()(data=svg(fig, name)), metadata={"image/svg+xml": {"alt": name}})
-
-
-@functools.lru_cache(maxsize=1)
-def _inline_svg():
-    """IPython's SVG display object, holding its text as it is: IPython's own parses every SVG
-    with ``minidom`` to cut it down to its ``<svg>`` element (about 15 ms a chart), which
-    :func:`svg` has already done."""
-    from IPython.display import SVG
-
-    class InlineSVG(SVG):
-        @property
-        def data(self):
-            return self._data
-
-        @data.setter
-        def data(self, value):
-            self._data = value
-
-    return InlineSVG
+    name = alt_text(fig, alt)  # raw: the SVG text as made (IPython's SVG object would parse and re-write it)
+    display({"image/svg+xml": svg(fig, name)}, raw=True, metadata={"image/svg+xml": {"alt": name}})
 
 
 def _xml_escape(text: str) -> str:

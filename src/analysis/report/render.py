@@ -43,7 +43,7 @@ _FOCUSABLE = re.compile(r'(<div class="(?:[^"]* )?jp-(?:Cell-inputWrapper|Output
 @lru_cache(maxsize=1)
 def _exporter_class():
     """nbconvert's ``HTMLExporter`` without the BeautifulSoup pass it makes over every page it
-    writes (parsing and re-serialising the whole page: a third of the page's rendering time).
+    writes (parsing and re-serialising the whole page: nearly half of the page's rendering time).
     That pass makes every input and output area focusable, done here on the template's output,
     and gives an ``<img>`` without ``alt`` a placeholder one; the pack's template gives every
     chart its alt text and has no other image (``test_pack_pages``)."""
