@@ -50,7 +50,7 @@ class PackPlan:
     skipped: list[JobResult]
     notebooks: list[tuple[str, str]]  # (name, title) of every report notebook, in report order
     documents: list[str]  # the documents in force
-    inputs: list[dict]  # their raw files: file, document, kind, period, sha256
+    inputs: list[dict]  # raw files read (in force + last month's tracker): file, document, kind, period, sha256
     tables: dict[str, str]  # processed table file -> sha256, for every table the notebooks read
     partial: bool = False  # --only: merged into the published pack
     staging: Path | None = None
@@ -310,10 +310,10 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
               *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
               timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True) -> PackPlan:
     """The jobs of one pack (module docstring, step 6)."""
-    from ..data import documents_in_force
+    from ..data import pack_documents
 
-    documents = documents_in_force(sources, authority, period)
-    in_force = sources[sources.document.isin(documents)].sort_values("document")
+    documents, comparison = pack_documents(sources, authority, period)
+    in_force = sources[sources.document.isin(documents + comparison)].sort_values("document")
     inputs = [{"file": r.file, "document": r.document, "kind": r.kind, "period": r.period if isinstance(
         r.period, str) else "", "sha256": r.sha256} for r in in_force.itertuples()]
     pack_values: dict[str, object] = {"authority": authority, "period": period, "documents": ",".join(documents)}
@@ -321,7 +321,7 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
         pack_values["processed_dir"] = str(processed_dir)  # the default needs no injecting
     plan = PackPlan(authority, period, out_dir, [], [], [(s.name, s.title) for s in specs], documents, inputs,
                     {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
-    in_pack = {t: tables[t].in_pack(authority, documents) if t in tables else _no_rows()
+    in_pack = {t: tables[t].in_pack(authority, documents + comparison) if t in tables else _no_rows()
                for spec in specs for t in spec.tables + spec.optional_tables + spec.any_of_tables}
     for spec in specs:  # applicability for every notebook, so that a partial pack lists it too
         values = _parameters(spec, pack_values, extra.get(spec.name, {}))
