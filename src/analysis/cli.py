@@ -38,6 +38,8 @@ def _ingest(args: argparse.Namespace) -> int:
     except OSError as exc:  # the output folder could not be written (full disk, permissions)
         raise InputError(exc.filename or out, expected="a folder the processed tables can be written to",
                          found=exc.strerror or type(exc).__name__) from None
+    for line in result.warnings:  # shown under --quiet too: cron mails them
+        print(f"warning: {line}", file=sys.stderr)
     if args.quiet:
         return 0
     rec = result.reconciliation

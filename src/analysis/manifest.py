@@ -91,9 +91,9 @@ def sha256_of(path: Path) -> str:
 def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]:
     """Read and check ``raw_dir/manifest.csv``.
 
-    Every listed file must exist with the recorded sha256 (when ``verify``), every file in the
-    folder must be listed, and every field must be well formed.  All problems are reported
-    together as :class:`InputErrors`.
+    Every listed file must exist with the recorded sha256 (when ``verify``) and every field must
+    be well formed; all problems are reported together as :class:`InputErrors`.  A file in the
+    folder that the manifest does not list is not an error (:func:`unregistered_files`).
     """
     raw_dir = Path(raw_dir)
     path = raw_dir / MANIFEST_NAME
@@ -111,11 +111,9 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
         seen_docs: dict[str, int] = {}
         seen_files: dict[str, int] = {}
         trackers: dict[tuple[str, str], tuple[int, str]] = {}
-        listed: set[str] = set()
         for line, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in row.items() if k is not None}
             row = {f: row.get(f, "") for f in FIELDS}
-            listed.add(row["file"])
             if row["file"] in seen_files:
                 errors.append(InputError(path, line=line, column="file",
                                          expected=f"each file listed once (already on line {seen_files[row['file']]})",
@@ -150,13 +148,30 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
                 trackers.setdefault(key, (line, row["file"]))
             if not problems:
                 docs.append(SourceDocument(path=file_path, **{k: row[k] for k in FIELDS if k != "file"}))
-    for extra in sorted(p.name for p in raw_dir.iterdir() if p.is_file()):
-        if extra != MANIFEST_NAME and extra not in listed and not extra.startswith(".") and extra.lower() != "readme.md":
-            if not any(e.found == extra for e in errors):
-                errors.append(InputError(raw_dir / extra, expected=f"a row in {MANIFEST_NAME} describing this file",
-                                         found="not listed"))
     InputErrors.raise_if_any(errors)
     return docs
+
+
+def unregistered_files(raw_dir: Path) -> list[Path]:
+    """Files lying in ``raw_dir`` that the manifest does not list: they are not read (a stray file
+    never stops the files that are registered); :func:`register_hint` says what to do with each.
+    The manifest itself, a README, hidden files and Excel's and LibreOffice's lock files
+    (``~$x.xlsx``, ``.~lock.x.xlsx#``) are not counted."""
+    raw_dir = Path(raw_dir)
+    _, rows = _read_rows(raw_dir / MANIFEST_NAME)
+    listed = {r["file"] for r in rows}
+    return [p for p in sorted(raw_dir.iterdir(), key=lambda p: p.name)
+            if p.is_file() and p.name not in listed and p.name != MANIFEST_NAME and p.name.lower() != "readme.md"
+            and not p.name.startswith((".", "~$"))]
+
+
+def register_hint(path: Path) -> str:
+    """One line for a stray file in the raw folder: the ``register`` command that would read it."""
+    tracker = Path(path).suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm")
+    how = ("--kind savings_tracker --authority NAME --period YYYY-MM" if tracker
+           else f"--kind KIND --authority NAME --date YYYY-MM-DD (KIND: {', '.join(KINDS[1:])})")
+    return (f"{Path(path)}: not registered in {MANIFEST_NAME}, so it is not read. Register it with "
+            f"`python -m analysis register {Path(path).name} {how}`, or move it out of the raw folder")
 
 
 def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
