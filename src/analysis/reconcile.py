@@ -44,7 +44,12 @@ CHECK_KINDS = {
     "range": "a printed range total against the sums of the low and high figures",
     "count": "a printed count against the count of its parts",
     "rounding rule": "a paper's stated rounding rule against the figures it prints from exact amounts",
+    "sign": "a saving line's sign against what the tracker's totals row or last month's tracker print for it",
+    "unit": "a tracker's planned saving against last month's tracker and against what any council could plan "
+            "(a mismatch stops the pack: one month read in the wrong unit)",
 }
+#: check kinds whose mismatch stops a pack from being published (the report run exits 1, naming it)
+STOP_KINDS = ("unit",)
 
 
 @dataclass

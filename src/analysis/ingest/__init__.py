@@ -27,6 +27,7 @@ from .mtfs import read_mtfs
 from .prose_figures import read_prose_figures
 from .recovery_actions import read_recovery_actions
 from .savings_tracker import read_savings_tracker
+from .tracker_months import month_checks
 from ..tableset import pause_point
 from .writer import write_tables
 
@@ -157,3 +158,4 @@ def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,
                            source_file=row.source_file, source_line=int(line),
                            note="" if len(original) else "the original plan does not cover this year")
     reserve_contribution_checks(tables, checks, documents)
+    month_checks(tables, checks, list(documents))
