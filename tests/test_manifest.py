@@ -306,10 +306,10 @@ def test_register_appends_a_row_with_the_right_checksum(raw_copy):
 
 def test_register_refuses_a_duplicate(raw_copy):
     path = _deliver(raw_copy, "tracker_2017-11.csv", b"x\n")
-    register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+    register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(InputError) as info:
-        register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+        register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     assert "tracker_2017-11.csv" in str(info.value)
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
@@ -317,7 +317,7 @@ def test_register_refuses_a_duplicate(raw_copy):
 def test_register_refuses_an_already_bundled_file(raw_copy):
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(InputError):
-        register(raw_copy, raw_copy / TRACKER, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire",
+        register(raw_copy, raw_copy / TRACKER, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire",
                  period="2017-10")
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
@@ -327,7 +327,7 @@ def test_register_refuses_a_file_not_copied_in(raw_copy, tmp_path):
     outside.write_text("x\n", encoding="utf-8")
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(InputError, match="elsewhere.csv"):
-        register(raw_copy, outside, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+        register(raw_copy, outside, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
 
@@ -335,7 +335,7 @@ def test_register_refuses_a_bad_period_and_writes_nothing(raw_copy):
     path = _deliver(raw_copy, "tracker_2017-13.csv", b"x\n")
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(AnalysisError) as info:
-        register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-13")
+        register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-13")
     assert any("'period'" in p and "2017-13" in p for p in problems(info.value))
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
@@ -344,7 +344,7 @@ def test_register_creates_a_manifest_in_an_empty_folder(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     path = _deliver(raw, "t.csv", b"a,b\n")
-    doc = register(raw, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+    doc = register(raw, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     assert doc.document == "000"
     rows = manifest_rows(raw)
     assert list(rows[0]) == FIELDS
@@ -359,7 +359,7 @@ def test_register_on_a_manifest_without_final_newline_keeps_every_row(raw_copy):
     manifest.write_bytes(manifest.read_bytes().rstrip(b"\n"))
     assert len(read_manifest(raw_copy)) == 5  # still valid as it stands
     path = _deliver(raw_copy, "tracker_2017-11.csv", b"x\n")
-    register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+    register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     rows = manifest_rows(raw_copy)
     assert [r["file"] for r in rows][-2:] == [BUSINESS_PLAN, "tracker_2017-11.csv"]
     assert rows[-2]["sha256"] == sha256_hex(raw_copy / BUSINESS_PLAN)

@@ -93,15 +93,45 @@ def _terminate_as_interrupt() -> None:
     keep_interrupts()  # an interrupt raised inside a weakref callback or __del__ is not lost
 
 
+_SAME_FILE = object()  # ``register FILE --replace`` with no value: FILE's own registration
+
+
 def _register(args: argparse.Namespace) -> int:
-    from .manifest import register
+    from .ingest.delivery import inspect, register_delivery, screen
 
     raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
-    doc = register(raw, Path(args.file), kind=args.kind, authority=args.authority, period=args.period or "",
-                   paper=args.paper or "", date=args.date or "", unit=args.unit, saving_sign=args.saving_sign or "")
-    print(f"Registered {doc.file} as document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'}"
-          f"{', savings printed ' + doc.saving_sign if doc.saving_sign else ''}) sha256 {doc.sha256[:12]}…")
+    replacing = None if args.replace is None else Path(args.file).name if args.replace is _SAME_FILE else args.replace
+    try:
+        found = inspect(raw, args.file, kind=args.kind, authority=args.authority, period=args.period or "",
+                        paper=args.paper or "", date=args.date or "", unit=args.unit, saving_sign=args.saving_sign,
+                        replacing=replacing)
+    except AnalysisError as exc:
+        for line in problems_of(exc):
+            print(f"error: {line}", file=sys.stderr)
+        print(f"Nothing was registered: {_show(raw / 'manifest.csv')} is unchanged.", file=sys.stderr)
+        return EXIT_INPUT
+    for line in screen(found):
+        print(line)
+    doc = found.document
+    if args.check:
+        print(f"Not registered (--check): {_show(raw / 'manifest.csv')} is unchanged.")
+        return 0
+    doc, moved = register_delivery(raw, found)
+    print(f"Registered {doc.file} as document {doc.document} in {_show(raw / 'manifest.csv')}"
+          + (f", replacing {found.replacing['file']} (moved to {_show(moved)})" if moved else
+             ", replacing its earlier registration" if found.replacing else "") + ".")
+    if len(found.stops):
+        print(f"A pack made from it will not be published until the STOP above is resolved: correct the file (or "
+              f"the unit) and run `python -m analysis register {doc.file} --replace`.")
+    when = f" --period {doc.period}" if doc.period else " --latest"
+    print(f"Next: python -m analysis ingest && python -m analysis report --authority {_quoted(doc.authority)}{when}")
     return 0
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _withdraw(args: argparse.Namespace) -> int:
@@ -200,7 +230,12 @@ def _report(args: argparse.Namespace) -> int:
         dask_local=args.dask_local, progress=say)
     for plan, results, where, published in outcome.packs:
         failed = [r.name for r in results if r.status == STATUS_FAILED]
-        if published:
+        if plan.stops:
+            print(f"error: {plan.key}: not published - its papers carry a check that stops the pack "
+                  f"(the published pack for {plan.key}, if any, is untouched):", file=sys.stderr)
+            for reason in plan.stops:
+                print(f"error:   {reason}", file=sys.stderr)
+        elif published:
             say(f"{plan.key}: published {len(results)} report(s) to {_show(where / 'index.html')}"
                 + (f" ({len(plan.skipped)} not applicable)" if plan.skipped else ""))
         elif failed:
@@ -246,18 +281,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_ingest)
 
-    p = sub.add_parser("register", help="add a delivered file (already copied into data/raw) to the manifest")
+    p = sub.add_parser("register", help="check a delivered file (already copied into data/raw) as ingest will, "
+                                         "show what was read, and add it to the manifest")
     p.add_argument("file", help="file name in the raw folder")
-    p.add_argument("--kind", required=True, help="savings_tracker, recovery_action_plan, …")
-    p.add_argument("--authority", required=True, help="council short name, e.g. Cambridgeshire")
+    p.add_argument("--kind", help="savings_tracker, recovery_action_plan, … (default with --replace: the old one's)")
+    p.add_argument("--authority", help="council name, e.g. Cambridgeshire (default with --replace: the old one's)")
     p.add_argument("--period", help="month a tracker reports, YYYY-MM")
     p.add_argument("--paper", help="title of the paper or export")
     p.add_argument("--date", help="date of the paper, ISO 8601 (default: the period)")
-    p.add_argument("--unit", default="gbp_thousands", choices=["gbp", "gbp_thousands", "gbp_millions"],
-                   help="what an unadorned number means (default: gbp_thousands, as in a £000 tracker)")
+    p.add_argument("--unit", choices=["gbp", "gbp_thousands", "gbp_millions"],
+                   help="what an unadorned figure means - a tracker: only when the file does not say (it is read "
+                        "from a £, £000, £k or £m in its title or header); a paper: required")
     p.add_argument("--saving-sign", choices=["negative", "positive"],
-                   help="savings trackers (required): the sign the tracker prints a saving with - negative "
-                        "(-1,595 or (1,595), as Cambridgeshire prints) or positive")
+                   help="a tracker: the sign it prints a saving with, only when its lines do not show it (it is "
+                        "read from them: mostly negative or mostly positive planned amounts)")
+    p.add_argument("--replace", nargs="?", const=_SAME_FILE, metavar="OLD",
+                   help="correct a delivery: FILE replaces the registered OLD (default: FILE's own registration, "
+                        "e.g. after the file was corrected in place); OLD's kind, authority, period and paper are "
+                        "the defaults, its document id is kept and an OLD of another name moves to withdrawn/")
+    p.add_argument("--check", action="store_true", help="read the file and show what would be registered; "
+                                                         "change nothing")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.set_defaults(func=_register)
 

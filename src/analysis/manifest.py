@@ -199,12 +199,16 @@ def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
     return problems
 
 
-def register(raw_dir: Path, file: Path, *, kind: str, authority: str, period: str = "", paper: str = "",
-             date: str = "", period_covered: str = "", unit: str = "gbp_thousands", document: str = "",
+def register(raw_dir: Path, file: Path, *, kind: str, authority: str, unit: str, period: str = "", paper: str = "",
+             date: str = "", period_covered: str = "", document: str = "",
              saving_sign: str = "") -> SourceDocument:
     """Add a row for ``file`` (already copied into ``raw_dir``) to the manifest.  The manifest is
     rewritten atomically: earlier rows are kept byte for byte (a manifest from before the
-    ``saving_sign`` column is rewritten with it, its rows unchanged)."""
+    ``saving_sign`` column is rewritten with it, its rows unchanged).
+
+    This writes the row it is given and reads nothing in the file but its checksum: the
+    ``register`` command checks the file first, reading its unit and sign
+    (:func:`analysis.ingest.delivery.inspect`)."""
     raw_dir, file = Path(raw_dir), Path(file)
     target = raw_dir / file.name
     if not target.is_file():
@@ -236,6 +240,32 @@ def register(raw_dir: Path, file: Path, *, kind: str, authority: str, period: st
             _replace(path, data + _csv_bytes([row], with_header=False))
         else:
             _replace(path, _csv_bytes(existing + [row], with_header=True))
+    return SourceDocument(path=target, **{k: row[k] for k in FIELDS if k != "file"})
+
+
+def reregister(raw_dir: Path, file: Path, **fields: str) -> SourceDocument:
+    """Rewrite the row of a file already registered under the same name - its bytes corrected in
+    place, or its registration wrong - with the file's sha256 now and ``fields`` changed, in one
+    atomic rewrite of the manifest.  The document id and the row's place are kept."""
+    raw_dir, file = Path(raw_dir), Path(file)
+    path = raw_dir / MANIFEST_NAME
+    target = raw_dir / file.name
+    if not target.is_file():
+        raise InputError(target, expected="the file in the raw folder", found="no such file")
+    unknown = set(fields) - set(FIELDS) | ({"file", "document", "sha256"} & set(fields))
+    if unknown:
+        raise ValueError(f"fields that cannot be changed: {sorted(unknown)}")
+    with _locked(raw_dir):
+        header, rows = _read_rows(path)
+        index = next((i for i, r in enumerate(rows) if r["file"] == file.name), None)
+        if index is None:
+            raise InputError(path, column="file", expected="a registered file", found=file.name)
+        row = {**rows[index], **{k: v for k, v in fields.items() if v is not None}, "sha256": sha256_of(target)}
+        problems = _check_row(row)
+        if problems:
+            raise InputErrors([InputError(path, column=c, expected=e, found=row.get(c, "")) for c, e in problems])
+        rows[index] = row
+        _replace(path, _csv_bytes(rows, with_header=True))
     return SourceDocument(path=target, **{k: row[k] for k in FIELDS if k != "file"})
 
 

@@ -93,7 +93,7 @@ class Checks:
             difference = round(stated_f - computed_f, 6)
             status, rounding, low, high, why = _judge(stated_f, computed_f, unit, tolerance, stated_precision,
                                                       stated_modes, computed_intervals)
-            if kind != "rounding rule":  # the finding's own note gives its evidence
+            if kind not in ("rounding rule", "sign", "unit"):  # these findings' own notes give their evidence
                 note = "; ".join(p for p in (note, why) if p)
         row = {
             "document": document,

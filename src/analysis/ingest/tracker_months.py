@@ -63,15 +63,16 @@ def month_checks(tables: dict[str, pd.DataFrame], checks: Checks, documents: lis
         lines = rows.get(doc.document)
         if lines is None:
             continue
-        for column, what in (("planned_total_gbp", "planned"), ("forecast_total_gbp", "forecast")):
-            total = _sum(lines, column)
-            if total is not None and abs(total) > limit:
-                checks.add(document=doc.document, table=TABLE, item=f"{what} saving of the whole tracker: plausible "
-                           "for a council", kind="unit", stated=total, computed=math.copysign(limit, total),
-                           unit="gbp", source_file=doc.file, source_line=_where(lines),
-                           note=f"{format_gbp(abs(total))} {what}: more than {format_gbp(limit)}, which no council's "
-                                f"children's services savings tracker {what}s - is the unit right? (registered "
-                                f"unit={doc.unit})")
+        column, what = next(((c, w) for c, w in (("planned_total_gbp", "planned"), ("forecast_total_gbp", "forecast"))
+                             if _sum(lines, c) is not None), ("planned_total_gbp", "planned"))
+        total = _sum(lines, column)
+        if total is not None and abs(total) > limit:
+            checks.add(document=doc.document, table=TABLE, item=f"{what} saving of the whole tracker against what a "
+                       "council could plan", kind="unit", stated=total, computed=math.copysign(limit, total),
+                       unit="gbp", source_file=doc.file, source_line=_where(lines),
+                       note=f"{format_gbp(abs(total))} {what}: more than {format_gbp(limit)}, which no council's "
+                            f"children's services savings tracker comes near - is the unit right? (registered as "
+                            f"unit={doc.unit})")
         before = previous if previous is not None and previous.authority == doc.authority else None
         previous = doc
         if before is None or before.document not in rows:

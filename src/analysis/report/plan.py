@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
@@ -54,6 +54,7 @@ class PackPlan:
     tables: dict[str, str]  # processed table file -> sha256, for every table the notebooks read
     partial: bool = False  # --only: merged into the published pack
     staging: Path | None = None
+    stops: list[str] = field(default_factory=list)  # why the pack must not be published (nothing is run)
 
     @property
     def slug(self) -> str:
@@ -306,10 +307,26 @@ def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, 
     return {**out, **extra}
 
 
+def stop_checks(processed_dir: Path) -> dict[str, list[str]]:
+    """Document -> why a pack made from it must not be published: each reconciliation check of a
+    kind in :data:`analysis.reconcile.STOP_KINDS` that mismatches (a tracker read in the wrong
+    unit), in words with the check's arithmetic."""
+    from ..reconcile import STOP_KINDS
+
+    rec = read_table("reconciliation", processed_dir)
+    bad = rec[rec["check"].isin(STOP_KINDS) & (rec.status == "mismatch")]
+    out: dict[str, list[str]] = {}
+    for row in bad.itertuples():
+        out.setdefault(row.document, []).append(f"{row.source_file}: {row.item}: {row.note}")
+    return out
+
+
 def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen: set[str], sources, tables: dict,
               *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
-              timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True) -> PackPlan:
-    """The jobs of one pack (module docstring, step 6)."""
+              timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
+              stops: dict[str, list[str]] | None = None) -> PackPlan:
+    """The jobs of one pack (module docstring, step 6).  A pack whose papers in force carry a
+    stopping check (:func:`stop_checks`) is planned with its ``stops`` and no jobs."""
     from ..data import pack_documents
 
     documents, comparison = pack_documents(sources, authority, period)
@@ -321,6 +338,9 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
         pack_values["processed_dir"] = str(processed_dir)  # the default needs no injecting
     plan = PackPlan(authority, period, out_dir, [], [], [(s.name, s.title) for s in specs], documents, inputs,
                     {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
+    plan.stops = [reason for d in documents for reason in (stops or {}).get(d, [])]
+    if plan.stops:
+        return plan
     in_pack = {t: tables[t].in_pack(authority, documents + comparison) if t in tables else _no_rows()
                for spec in specs for t in spec.tables + spec.optional_tables + spec.any_of_tables}
     for spec in specs:  # applicability for every notebook, so that a partial pack lists it too
@@ -378,12 +398,14 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
                                                                                                periods)
     tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables + s.any_of_tables],
                         processed_dir)
+    stops = stop_checks(processed_dir)
     plans = [plan_pack(a, p, specs, chosen, sources, tables, out_dir=out_dir, processed_dir=processed_dir,
-                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel) for a, p in packs]
+                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel, stops=stops) for a, p in packs]
     if only:
         plans = [replace(p, partial=True) for p in plans]
         for plan in plans:
-            check_merge(plan)
+            if not plan.stops:
+                check_merge(plan)
     return plans
 
 
