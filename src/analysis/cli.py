@@ -235,6 +235,9 @@ def _report(args: argparse.Namespace) -> int:
                   f"(the published pack for {plan.key}, if any, is untouched):", file=sys.stderr)
             for reason in plan.stops:
                 print(f"error:   {reason}", file=sys.stderr)
+            print(f"error:   correct the file (or the unit it is registered with) and register it again: "
+                  f"python -m analysis register FILE --replace [--unit gbp|gbp_thousands|gbp_millions]",
+                  file=sys.stderr)
         elif published:
             say(f"{plan.key}: published {len(results)} report(s) to {_show(where / 'index.html')}"
                 + (f" ({len(plan.skipped)} not applicable)" if plan.skipped else ""))
@@ -242,7 +245,8 @@ def _report(args: argparse.Namespace) -> int:
             print(f"{plan.key}: {len(failed)} report(s) FAILED: {', '.join(failed)}; the failed run is at "
                   f"{_show(where / 'index.html')} (the published pack for {plan.key}, if any, is untouched)",
                   file=sys.stderr)
-    say(f"All packs: {_show(out / 'index.html')}")
+    if (out / "index.html").is_file():
+        say(f"All packs: {_show(out / 'index.html')}")
     return 0 if outcome.ok else 1
 
 
