@@ -235,8 +235,8 @@ def _report(args: argparse.Namespace) -> int:
                   f"(the published pack for {plan.key}, if any, is untouched):", file=sys.stderr)
             for reason in plan.stops:
                 print(f"error:   {reason}", file=sys.stderr)
-            print(f"error:   correct the file (or the unit it is registered with) and register it again: "
-                  f"python -m analysis register FILE --replace [--unit gbp|gbp_thousands|gbp_millions]",
+            print("error:   correct the file (or the unit it is registered with) and register it again: "
+                  "python -m analysis register FILE --replace [--unit gbp|gbp_thousands|gbp_millions]",
                   file=sys.stderr)
         elif published:
             say(f"{plan.key}: published {len(results)} report(s) to {_show(where / 'index.html')}"
