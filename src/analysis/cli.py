@@ -255,6 +255,10 @@ def _public_stats(args: argparse.Namespace) -> int:
 
     source = Path(args.source).resolve() if args.source else paths.project_root() / "data" / "external"
     out = Path(args.out).resolve() if args.out else paths.processed_dir()
+    if args.download or args.download_only:
+        _download_public(source, args)
+        if args.download_only:
+            return 0
     result = run_public_stats(source, out)
     if args.quiet:
         return 0
@@ -272,6 +276,22 @@ def _public_stats(args: argparse.Namespace) -> int:
     for line in result.notes:
         print(f"  note: {line}")
     return 0
+
+
+def _download_public(source: Path, args: argparse.Namespace) -> None:
+    """``--download``: fetch the registered release files missing under ``source`` (one
+    ``error:`` line per file that failed, exit 2, before any table is built)."""
+    from .public.download import download
+
+    say = None if args.quiet else print
+    result = download(source, mirror=args.mirror, say=say)
+    if say is None:
+        return
+    for item, found in result.kept:
+        say(f"  kept {_show(found)} as it is: not the registered {item.release} file (sha256 differs); "
+            f"it is read instead - remove it and run again to fetch the registered one")
+    say(f"Downloads: {len(result.fetched)} fetched ({result.fetched_bytes / 1e6:.1f} MB), "
+        f"{len(result.present)} already present, {len(result.kept)} kept as found, in {_show(source)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -324,6 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
                                              "in data/processed")
     p.add_argument("--source", help="folder of the downloads, searched recursively (default: data/external)")
     p.add_argument("--out", help="output folder (default: data/processed)")
+    p.add_argument("--download", action="store_true",
+                   help="first fetch every registered release file missing from the source folder (verified by "
+                        "sha256; files already there are not fetched again or overwritten), then build the tables")
+    p.add_argument("--download-only", action="store_true", help="fetch as --download does, build nothing")
+    p.add_argument("--mirror", metavar="URL",
+                   help="fetch from URL/<path> (a server laid out like the source folder) instead of the registered "
+                        "URLs (default: $ANALYSIS_PUBLIC_MIRROR, else the registry's)")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_public_stats)
 
