@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import http.server
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +26,8 @@ from analysis.public import download as dl
 from analysis.public.releases import NOT_CONFIRMED, parse, registry
 from analysis.public.sources import PATTERNS
 
+from .conftest import ROOT
+
 pytestmark = pytest.mark.public_data
 
 
@@ -36,6 +40,9 @@ class Behaviour:
     altered: set[str] = field(default_factory=set)
     dropped: set[str] = field(default_factory=set)
     missing: set[str] = field(default_factory=set)
+    stalled: set[str] = field(default_factory=set)
+    half_sent: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -55,6 +62,13 @@ def _handler(root: Path, behaviour: Behaviour) -> type[http.server.BaseHTTPReque
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            if path in behaviour.stalled:  # half the body, then wait until the test lets go
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                behaviour.half_sent.set()
+                behaviour.release.wait(timeout=120)
+                self.close_connection = True
+                return
             if path in behaviour.dropped:
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
@@ -83,6 +97,7 @@ def server(public_dir: Path) -> Iterator[Server]:
     try:
         yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", behaviour)
     finally:
+        behaviour.release.set()
         httpd.shutdown()
         httpd.server_close()
         thread.join()
@@ -204,6 +219,34 @@ def test_a_dropped_connection_leaves_nothing_under_the_final_name_and_a_rerun_co
     code, out, err = _download(source, server.url, capsys)
     assert (code, err, server.behaviour.requests) == (0, [], [item.path])
     assert (source / item.path).read_bytes() == (public_dir / item.path).read_bytes()
+
+
+def test_a_download_killed_mid_file_leaves_nothing_under_its_name_and_the_next_run_completes(server, tmp_path,
+                                                                                            capsys, public_dir):
+    item = next(i for i in registry() if i.name == "bds_long_0.parquet")
+    server.behaviour.stalled.add(item.path)
+    source = tmp_path / "external"
+    python = ROOT / ".venv" / "bin" / "python"
+    run = subprocess.Popen([str(python) if python.is_file() else sys.executable, "-m", "analysis", "public-stats",
+                            "--download-only", "--quiet", "--source", str(source), "--mirror", server.url],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert server.behaviour.half_sent.wait(timeout=120), "the download never reached the stalled file"
+        run.kill()  # SIGKILL: no clean-up of any kind runs
+    finally:
+        run.wait()
+        server.behaviour.release.set()
+    assert not (source / item.path).exists()
+    partial = [p for p in source.rglob("*") if p.is_file() and p.stat().st_size == item.size // 2]
+    assert all(dl.STAGING in p.parts for p in partial), partial  # only ever in the staging folder
+
+    server.behaviour.stalled.clear()
+    server.behaviour.requests.clear()
+    code, _, err = _download(source, server.url, capsys)
+    assert (code, err) == (0, [])
+    assert item.path in server.behaviour.requests
+    assert (source / item.path).read_bytes() == (public_dir / item.path).read_bytes()
+    assert not (source / dl.STAGING).exists()
 
 
 def test_an_http_error_names_the_status(server, tmp_path, capsys):
