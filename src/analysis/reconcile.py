@@ -52,6 +52,17 @@ CHECK_KINDS = {
 STOP_KINDS = ("unit",)
 
 
+def stops_by_document(rec: pd.DataFrame) -> dict[str, list[str]]:
+    """Document -> why a pack made from it must not be published: each check of ``rec`` (the
+    reconciliation table) of a kind in :data:`STOP_KINDS` that mismatches - a tracker read in the
+    wrong unit - as ``file: item: note``."""
+    bad = rec[rec["check"].isin(STOP_KINDS) & (rec["status"] == "mismatch")]
+    out: dict[str, list[str]] = {}
+    for row in bad.itertuples():
+        out.setdefault(row.document, []).append(f"{row.source_file}: {row.item}: {row.note}")
+    return out
+
+
 @dataclass
 class Checks:
     """Collects reconciliation rows for one ingest run."""

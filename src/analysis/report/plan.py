@@ -307,26 +307,12 @@ def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, 
     return {**out, **extra}
 
 
-def stop_checks(processed_dir: Path) -> dict[str, list[str]]:
-    """Document -> why a pack made from it must not be published: each reconciliation check of a
-    kind in :data:`analysis.reconcile.STOP_KINDS` that mismatches (a tracker read in the wrong
-    unit), in words with the check's arithmetic."""
-    from ..reconcile import STOP_KINDS
-
-    rec = read_table("reconciliation", processed_dir)
-    bad = rec[rec["check"].isin(STOP_KINDS) & (rec.status == "mismatch")]
-    out: dict[str, list[str]] = {}
-    for row in bad.itertuples():
-        out.setdefault(row.document, []).append(f"{row.source_file}: {row.item}: {row.note}")
-    return out
-
-
 def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen: set[str], sources, tables: dict,
               *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
               timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
               stops: dict[str, list[str]] | None = None) -> PackPlan:
-    """The jobs of one pack (module docstring, step 6).  A pack whose papers in force carry a
-    stopping check (:func:`stop_checks`) is planned with its ``stops`` and no jobs."""
+    """The jobs of one pack (module docstring, step 6); a pack whose papers in force carry a stopping
+    check (:func:`analysis.reconcile.stops_by_document`) gets its ``stops`` and no jobs."""
     from ..data import pack_documents
 
     documents, comparison = pack_documents(sources, authority, period)
@@ -398,7 +384,9 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
                                                                                                periods)
     tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables + s.any_of_tables],
                         processed_dir)
-    stops = stop_checks(processed_dir)
+    from ..reconcile import stops_by_document
+
+    stops = stops_by_document(read_table("reconciliation", processed_dir))
     plans = [plan_pack(a, p, specs, chosen, sources, tables, out_dir=out_dir, processed_dir=processed_dir,
                        extra=values, timeout=timeout, reuse_kernel=reuse_kernel, stops=stops) for a, p in packs]
     if only:
