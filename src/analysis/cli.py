@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import paths
-from .errors import AnalysisError, InputError, problems_of
+from .errors import AnalysisError, InputError, problem_lines
 
 EXIT_INPUT = 2
 
@@ -106,7 +106,7 @@ def _register(args: argparse.Namespace) -> int:
                         paper=args.paper or "", date=args.date or "", unit=args.unit, saving_sign=args.saving_sign,
                         replacing=replacing)
     except AnalysisError as exc:
-        for line in problems_of(exc):
+        for line in problem_lines(exc):
             print(f"error: {line}", file=sys.stderr)
         print(f"Nothing was registered: {_show(raw / 'manifest.csv')} is unchanged.", file=sys.stderr)
         return EXIT_INPUT
@@ -365,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except AnalysisError as exc:
-        for line in problems_of(exc):
+        for line in problem_lines(exc):
             print(f"error: {line}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:

@@ -15,6 +15,10 @@ prefixed).  Parquet files are not spreadsheets and keep text unchanged.
     tables give the same file.
 
 Both write to a temporary file beside ``path`` and rename it into place.
+
+A cell of an XLSX holds at most :data:`EXCEL_CELL_CHARS` characters (Excel's limit, counted in
+UTF-16 units as Excel counts them): a longer text is cut to fit, ending with a note saying how
+long it was and where the whole text is (:func:`fit_cell`).  CSV and Parquet keep it whole.
 """
 
 from __future__ import annotations
@@ -33,6 +37,27 @@ import pandas as pd
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+EXCEL_CELL_CHARS = 32_767  # Excel's limit for the text of one cell (UTF-16 units)
+FULL_TEXT_IN = "data/processed (the Parquet and CSV tables)"
+
+
+def excel_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it (UTF-16 units: a character beyond U+FFFF is 2)."""
+    return len(text.encode("utf-16-le")) // 2 if text and not text.isascii() else len(text)
+
+
+def fit_cell(text: str, full_text_in: str = FULL_TEXT_IN) -> str:
+    """``text`` unchanged when an Excel cell holds it; else its start, cut to fit with the note
+    ``… [cut: 100,000 characters; the full text is in …]`` at its end (at most :data:`EXCEL_CELL_CHARS`).
+    The length stated is the text's before :func:`neutralise` prefixed a ``'``."""
+    length = excel_length(text)
+    if length <= EXCEL_CELL_CHARS:
+        return text
+    stated = length - 1 if text.startswith("'") and text[1:].startswith(FORMULA_START) else length
+    note = f" … [cut: {stated:,} characters; the full text is in {full_text_in}]"
+    room = EXCEL_CELL_CHARS - excel_length(note)
+    head = text.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")  # never half a character
+    return head + note
 
 
 def neutralise(value: object) -> object:
@@ -79,9 +104,12 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
                column_width: int | None = None,
-               number_formats: Mapping[str, Mapping[str, str]] | None = None) -> Path:
+               number_formats: Mapping[str, Mapping[str, str]] | None = None,
+               full_text_in: str = FULL_TEXT_IN) -> Path:
     """Write each frame to its own worksheet (names cut to Excel's 31 characters, ``[]:*?/\\``
-    replaced), the header bold and frozen, text cells neutralised, numbers as numbers.
+    replaced), the header bold and frozen, text cells neutralised, then cut to Excel's cell
+    limit with a note naming ``full_text_in`` as where the whole text is (:func:`fit_cell`),
+    numbers as numbers.
     ``column_width`` (characters) sets every column's width; by default widths follow the
     header and the first 200 values, capped at 60.  ``number_formats`` maps a sheet's name to
     {column: Excel number format} for its numeric cells (e.g. ``'#,##0'``)."""
@@ -109,7 +137,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
         sheet.append(header)
         formats = [(number_formats or {}).get(name, {}).get(column) for column in frame.columns]
         for row in frame.itertuples(index=False, name=None):
-            values = [_cell_value(v) for v in row]
+            values = [_cell_value(v, full_text_in) for v in row]
             if any(formats):
                 values = [_formatted(sheet, v, f) for v, f in zip(values, formats)]
             sheet.append(values)
@@ -134,14 +162,17 @@ def _formatted(sheet, value: object, number_format: str | None) -> object:
     return cell
 
 
-def _cell_value(value: object) -> object:
+def _cell_value(value: object, full_text_in: str = FULL_TEXT_IN) -> object:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
         value = value.item()
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    return neutralise(value)
+    value = neutralise(value)
+    if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS // 2:
+        return fit_cell(value, full_text_in)
+    return value
 
 
 def _umask() -> int:

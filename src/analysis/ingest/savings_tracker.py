@@ -31,17 +31,18 @@ from operator import itemgetter
 import pandas as pd
 
 from .. import assumptions
-from ..errors import InputError, InputErrors
+from ..errors import InputError, InputErrors, problem_kind
 from ..manifest import SourceDocument
 from ..reconcile import Checks
-from . import tracker_checks, tracker_units
+from . import tracker_checks, tracker_messages, tracker_units
 from .text_tables import month_number
 from .tracker_cells import FIELDS, parse_chunk
 from .tracker_header import (FIELD_LABELS, REFERENCE_HEADER, classify, compose, header_mapping, is_note, missing,
                              sheet_month)
 from .tracker_rows import EXCEL_ERRORS, Row, ends_with_line_break, formulas_at, rows_of
 
-MAX_ERRORS = 50  # a wholly wrong file stops after this many problems
+MAX_ERRORS = 50  # a wholly wrong file stops after this many kinds of problem (errors.problem_kind) ...
+MAX_PROBLEMS = 20_000  # ... or this many problems (each cell of a kind counted, as the grouped line says)
 CHUNK = 16_384  # lines held as printed before their cells are cleaned into (Arrow-backed) columns
 _PAD = (None,)  # a header without an optional column: its cells read as None
 
@@ -76,19 +77,25 @@ class _Parser:
         self.first_seen: dict[str, tuple[int, int, int, str | None]] = {}  # ref -> (index, digest, line, sheet)
         self.mappings: dict[str | None, dict[str, int]] = {}
         self.totals: list[tuple[Row, dict[str, int | None], bool]] = []
-        self.blank_money: dict[tuple[str, int, int], tuple[int, str]] = {}  # XLSX cell -> (record, field)
+        self.blank_cells: dict[tuple[str, int, int], tuple[int, str]] = {}  # XLSX cell -> (record, field)
         self.rows_seen = 0
         self.headers = 0
+        self.kinds: set[tuple] = set()  # kinds of problem among self.errors[:self.tallied]
+        self.tallied = 0
+        self.stopped: InputError | None = None  # where reading stopped, with too many problems
         self.last: tuple[str, Row] | None = None  # kind of the last non-blank row and the row
         self.signs = True  # refuse a tracker whose signs contradict its saving_sign
         self.sheet: object = object()
         self.unit_sheets: set[str | None] = set()  # sheets whose stated unit was checked
         self.unit_statement: tracker_units.UnitStatement | None = None  # the first unit the file states
+        self.near: list[Row] = []  # of the sheets left without a header, the row most like one
         self._new_sheet(None)
 
     # ------------------------------------------------------------------ feeding rows
 
     def _new_sheet(self, sheet: str | None) -> None:
+        if getattr(self, "mapping", None) is None and getattr(self, "pending", None):
+            self.near = [r for r in [tracker_messages.best_header_row(self.near + self.pending)] if r is not None]
         self.sheet = sheet
         self.mapping: dict[str, int] | None = None
         self.width = 0
@@ -101,6 +108,8 @@ class _Parser:
         self.sub_header: Row | None = None  # the second row of a two-row header
 
     def feed(self, row: Row) -> None:
+        if self.stopped is not None:
+            return
         fast = self.fast  # (reference column, title column, width) while plain lines are expected
         if fast is not None and row.sheet == self.sheet and self.rows_seen >= 10:
             cells = row.cells
@@ -125,7 +134,7 @@ class _Parser:
         if self.rows_seen < 10:
             self._check_stated_period(row)
         self.rows_seen += 1
-        if self.skip or not any(row.cells) or len(self.errors) >= MAX_ERRORS:
+        if self.skip or not any(row.cells) or self._too_many(row, "before"):
             return
         if self.candidate is not None and self._resolve_candidate(row):
             self.previous = row
@@ -159,10 +168,8 @@ class _Parser:
             self.sub_header = row
             self._accept_header(header, composed, [])
             return True
-        self.errors.append(InputError(
-            self.doc.path, line=header.line, sheet=header.sheet,
-            expected="tracker columns " + ", ".join(FIELD_LABELS.get(f, f.title()) for f in missing(mapping)),
-            found="header without them: " + " | ".join(c for c in header.cells if c)))
+        self.errors.append(tracker_messages.missing_columns(self.doc.path, header.line, header.sheet, header.cells,
+                                                            missing(mapping)))
         self.skip = True
         return row is not None
 
@@ -288,6 +295,7 @@ class _Parser:
         self.records.append(printed + (row.line, row.sheet))
         if len(self.records) >= CHUNK:
             self._flush()
+            self._too_many(row, "after")
 
     def _flush(self) -> None:
         if not self.records:
@@ -295,11 +303,23 @@ class _Parser:
         frame, errors, blanks = parse_chunk(self.doc, self.records, self.factor, self.extra_flags, self.offset)
         self.errors += errors
         for index, field, sheet, line in blanks:
-            if sheet is not None and len(self.blank_money) < 10_000:
-                self.blank_money[(sheet, line, self.mappings[sheet][field])] = (index, field)
+            if sheet is not None and len(self.blank_cells) < 10_000:
+                self.blank_cells[(sheet, line, self.mappings[sheet][field])] = (index, field)
         self.chunks.append(frame)
         self.offset += len(self.records)
         self.records, self.extra_flags = [], {}
+
+    def _too_many(self, row: Row, where: str) -> bool:
+        """Whether :data:`MAX_ERRORS` kinds of problem or :data:`MAX_PROBLEMS` problems are found;
+        if so reading stops, ``before`` or ``after`` ``row``, and the last problem says where."""
+        if len(self.errors) < MAX_ERRORS:
+            return False
+        self.kinds.update(problem_kind(e) for e in self.errors[self.tallied:])
+        self.tallied = len(self.errors)
+        if len(self.kinds) < MAX_ERRORS and self.tallied < MAX_PROBLEMS:
+            return False
+        self.stopped = tracker_messages.stopped(self.doc.path, row, where, MAX_ERRORS, MAX_PROBLEMS)
+        return True
 
     def _flag(self, index: int, note: str) -> None:
         if index >= self.offset:
@@ -322,6 +342,9 @@ class _Parser:
         self._resolve_candidate(None)
         if not self.headers:
             InputErrors.raise_if_any(self.errors)
+            near = tracker_messages.best_header_row(self.near + self.pending)
+            if near is not None:  # a header lacking its Reference column (renamed?)
+                raise tracker_messages.header_error(doc.path, near)
             raise InputError(doc.path, expected="a header row naming Reference, Title, Committee, the planned and "
                              "forecast phasing Q1-Q4 and totals, Variance, RAG and Direction of travel",
                              found="no such row")
@@ -337,12 +360,12 @@ class _Parser:
             self._flag(self.offset + len(self.records) - 1,
                        "source_line: last line of the file has no line break - check the export is complete")
         self._flush()
+        if self.blank_cells and self.stopped is None:
+            self._check_formulas()
         if self.errors:
             rank = {sheet: k for k, sheet in enumerate(dict.fromkeys(self.mappings))}
             self.errors.sort(key=lambda e: (rank.get(e.sheet, -1), e.line or 0))
-            InputErrors.raise_if_any(self.errors[:MAX_ERRORS])
-        if self.blank_money:
-            self._check_formulas()
+            InputErrors.raise_if_any(tracker_messages.first_kinds(self.errors, MAX_ERRORS, self.stopped))
         frame = pd.concat(self.chunks, ignore_index=True) if len(self.chunks) > 1 else self.chunks[0]
         self.chunks = []
         if self.signs:
@@ -353,12 +376,16 @@ class _Parser:
         return frame
 
     def _check_formulas(self) -> None:
-        for (sheet, line, column), formula in sorted(formulas_at(self.doc.path, set(self.blank_money)).items()):
-            _, name = self.blank_money[(sheet, line, column)]
-            self.errors.append(InputError(self.doc.path, line=line, sheet=sheet, column=FIELD_LABELS.get(name, name),
-                                          expected="a value (the workbook holds a formula with no saved result: "
-                                          "open and save it in Excel, or export values)", found=formula))
-        InputErrors.raise_if_any(self.errors)
+        """Blank cells of a workbook that hold a formula saved without its result: each an error
+        (printed as one line with the count and the remedy), replacing a blank title's error."""
+        formulas = formulas_at(self.doc.path, set(self.blank_cells))
+        if not formulas:
+            return
+        cells = {(sheet, line, FIELD_LABELS.get(self.blank_cells[(sheet, line, c)][1])) for sheet, line, c in formulas}
+        self.errors = [e for e in self.errors if (e.sheet, e.line, e.column) not in cells]
+        for (sheet, line, column), formula in sorted(formulas.items()):
+            self.errors.append(tracker_messages.formula_error(self.doc.path, line, sheet,
+                                                              self.blank_cells[(sheet, line, column)][1], formula))
 
     def _check_stated_period(self, row: Row) -> None:
         """A paper that says 'as at October 2017' must be registered for period 2017-10."""

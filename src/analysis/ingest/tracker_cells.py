@@ -10,6 +10,12 @@ still goes through the one parser and every bad cell is reported with its line a
 Money: whole pounds; a tracker's planned, forecast and variance figures are multiplied by
 ``factor`` (-1 when the manifest says the tracker prints savings as positive figures), so the
 result is always negative = saving.  Investment is never sign-converted.
+
+Cell length: a text cell (title, description, commentary, partner links) longer than Excel's
+32,767-character cell limit is kept whole and flagged (the workbooks the project writes cut it,
+with a note: :mod:`analysis.spreadsheet`); a reference, committee, money or coded cell that long
+is an error.  A cell refused as printed whose text shows an export accident (a ``?`` for an
+arrow, a decimal comma) carries the remedy as its hint (:mod:`.tracker_messages`).
 """
 
 from __future__ import annotations
@@ -21,9 +27,15 @@ import pandas as pd
 from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import Money, parse_money
+from ..spreadsheet import EXCEL_CELL_CHARS, excel_length
 from .tracker_header import FIELD_LABELS, MONEY_FIELDS, SIGNED_FIELDS
+from .tracker_messages import export_hint
 
 TEXT_FIELDS = ("reference", "title", "description", "committee", "commentary")
+#: text kept whole however long (flagged beyond Excel's cell limit); any other cell that long is an error
+LONG_TEXT_FIELDS = ("title", "description", "commentary", "partner_links")
+#: blank cells that may hide a formula saved without its result (an XLSX checked for formulas there)
+FORMULA_FIELDS = ("title", *MONEY_FIELDS, "rag", "direction", "complete")
 RAG_VALUES = {"red": "Red", "r": "Red", "amber": "Amber", "a": "Amber", "green": "Green", "g": "Green"}
 DIRECTION_VALUES = {
     "↑": "improving", "⬆": "improving", "improving": "improving", "up": "improving",
@@ -48,8 +60,9 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
                 offset: int) -> tuple[pd.DataFrame | None, list[InputError], list[tuple[int, str, str | None, int]]]:
     """``records``: per line the printed cells of :data:`FIELDS` (``None`` for a column the
     header lacks), then the line number and sheet.  Returns the typed columns (``None`` when a
-    cell was bad), the errors, and the blank money cells (record index, field, sheet, line).
-    ``extra_flags`` (record index, counted from ``offset``, -> notes) are added to the flags."""
+    cell was bad), the errors, and the blank cells of :data:`FORMULA_FIELDS` (record index,
+    field, sheet, line).  ``extra_flags`` (record index, counted from ``offset``, -> notes) are
+    added to the flags."""
     n = len(records)
     columns = list(zip(*records)) if n else [()] * (len(FIELDS) + 2)
     lines, sheets = columns[-2], columns[-1]
@@ -61,18 +74,25 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
 
     def error(i: int, column: str, expected: str, found: str) -> None:
         errors.append(InputError(doc.path, line=lines[i], sheet=sheets[i], column=column, expected=expected,
-                                 found=found))
+                                 found=found, hint=export_hint(doc.path, found)))
 
+    too_long = _long_cells(by_field, n, flags)
+    for i, name in too_long:
+        error(i, FIELD_LABELS.get(name, name), f"a cell of at most {EXCEL_CELL_CHARS:,} characters (Excel's limit)",
+              f"{excel_length(by_field[name][i]):,} characters: {by_field[name][i][:40]}")
     for name in TEXT_FIELDS:
         out[name] = [t or None for t in by_field[name]]
     for i, title in enumerate(out["title"]):
         if title is None:
             error(i, "Title", "the saving's title", "")
+            blanks.append((offset + i, "title", sheets[i], lines[i]))
 
     bracketed = [False] * n
     unit = "£000" if doc.unit == "gbp_thousands" else "£"
     for name in MONEY_FIELDS:
         texts = by_field[name]
+        if too_long:
+            texts = [t if (i, name) not in too_long else "" for i, t in enumerate(texts)]
         if n == 0 or texts[0] is None:  # a column the header lacks
             out[f"{name}_gbp"] = [None] * n
             continue
@@ -99,7 +119,9 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
 
     # Coded columns: a printed 0 (or dash) is not a colour or an arrow - read as empty and flagged.
     for name, codes, column, expected, what in CODED:
-        texts = [t or "" for t in by_field[name]]
+        texts = [(t or "") if (i, name) not in too_long else "" for i, t in enumerate(by_field[name])]
+        if n and by_field[name][0] is not None:  # the header has the column
+            blanks.extend((offset + i, name, sheets[i], lines[i]) for i, t in enumerate(texts) if not t)
         lookup = {t: codes.get(t.lower()) if t else None for t in set(texts)}
         out[name] = [lookup[t] for t in texts]
         if what:
@@ -130,6 +152,24 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
     out["cleaning_flags"] = text_flags
     out["source_line"], out["source_sheet"] = lines, sheets
     return _frame(doc, out, n), errors, blanks
+
+
+def _long_cells(by_field: dict[str, Sequence], n: int, flags: dict[int, list[str]]) -> set[tuple[int, str]]:
+    """Cells longer than Excel's limit: a text cell of :data:`LONG_TEXT_FIELDS` is flagged in
+    ``flags`` (kept whole); any other returned as (record index, field), to be refused."""
+    refused: set[tuple[int, str]] = set()
+    for name in FIELDS:
+        texts = by_field[name]
+        if not n or max((len(t) for t in texts if t), default=0) * 2 <= EXCEL_CELL_CHARS:
+            continue  # (a character is at most 2 UTF-16 units, Excel's measure)
+        for i, t in enumerate(texts):
+            if t and len(t) * 2 > EXCEL_CELL_CHARS and (length := excel_length(t)) > EXCEL_CELL_CHARS:
+                if name in LONG_TEXT_FIELDS:
+                    flags.setdefault(i, []).append(f"{name}: {length:,} characters, longer than Excel's "
+                                                   f"{EXCEL_CELL_CHARS:,}-character cell limit; cut in Excel downloads")
+                else:
+                    refused.add((i, name))
+    return refused
 
 
 def _frame(doc: SourceDocument, out: dict, n: int) -> pd.DataFrame:

@@ -10,8 +10,11 @@ What is refused here, by name (an :class:`~analysis.errors.InputError`):
   Windows-1252 - e.g. UTF-32, UTF-16 without a BOM, a binary file, or UTF-8 with a broken byte;
 * a password-protected (encrypted) workbook, a legacy Excel 97-2003 ``.xls`` workbook, and a
   file with an ``.xlsx`` name that is not a workbook;
-* a cell longer than Excel's own limit of 32,767 characters, and a CSV record left open by an
-  unbalanced quote (a file cut off inside a quoted cell).
+* a CSV record left open by an unbalanced quote (a file cut off inside a quoted cell).
+
+A cell is read whole however long (a CSV's fields are not held to the ``csv`` module's default
+131,072 characters); what a cell longer than Excel's 32,767 characters means is decided with
+its column (:mod:`.tracker_cells`: text kept and flagged, anything else refused).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from typing import NamedTuple
 from ..errors import InputError
 from .text_tables import decode_text
 
-MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXCEL_ERRORS = frozenset(("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                           "#GETTING_DATA"))
@@ -45,9 +47,7 @@ def rows_from_text(path: Path) -> Iterator[Row]:
     """A paper's text extract: one line per row, cells separated by tabs."""
     text, _ = decode_text(path, Path(path).read_bytes())
     for number, line in enumerate(text.split("\n"), start=1):
-        cells = tuple(map(str.strip, line.rstrip("\r").split("\t")))
-        _check_lengths(path, number, None, cells)
-        yield Row(number, cells)
+        yield Row(number, tuple(map(str.strip, line.rstrip("\r").split("\t"))))
 
 
 def rows_from_csv(path: Path) -> Iterator[Row]:
@@ -55,6 +55,8 @@ def rows_from_csv(path: Path) -> Iterator[Row]:
     text, _ = decode_text(path, Path(path).read_bytes())
     first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max(",;\t", key=first_line.count) if any(d in first_line for d in ",;\t") else ","
+    if csv.field_size_limit() < len(text):  # a field as long as the file is read (the limit is only raised)
+        csv.field_size_limit(len(text))
     # Lines fed one by one (a StringIO would hold a second, 4-bytes-a-character copy of the file).
     reader = csv.reader(_lines(text), dialect=csv.excel, delimiter=delimiter, strict=True)
     start = 1
@@ -64,12 +66,9 @@ def rows_from_csv(path: Path) -> Iterator[Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(path, line=start, expected="a complete CSV record (every quoted cell closed, cells "
-                             f"of at most {MAX_CELL_CHARS:,} characters)",
+            raise InputError(path, line=start, expected="a complete CSV record (every quoted cell closed)",
                              found=f"{exc} - the file may be cut off") from None
-        cells = tuple(map(str.strip, record))
-        _check_lengths(path, start, None, cells)
-        yield Row(start, cells)
+        yield Row(start, tuple(map(str.strip, record)))
         start = reader.line_num + 1
 
 
@@ -128,9 +127,7 @@ def rows_from_xlsx(path: Path) -> Iterator[Row]:
             hidden = getattr(sheet, "sheet_state", "visible") != "visible"
             try:
                 for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    cells = tuple(cell_text(v) for v in values)
-                    _check_lengths(path, number, sheet.title, cells)
-                    yield Row(number, cells, sheet.title, hidden)
+                    yield Row(number, tuple(cell_text(v) for v in values), sheet.title, hidden)
             except (zipfile.BadZipFile, EOFError, KeyError, ValueError) as exc:
                 raise InputError(path, sheet=sheet.title, expected="a worksheet that reads to its end",
                                  found=f"a damaged or truncated workbook ({type(exc).__name__})") from None
@@ -186,12 +183,3 @@ def rows_of(path: Path) -> Iterator[Row]:
     raise InputError(path, expected="a savings tracker as .txt (paper extract), .csv or .xlsx",
                      found=f"a {suffix or 'extension-less'} file")
 
-
-def _check_lengths(path: Path, line: int, sheet: str | None, cells: tuple[str, ...]) -> None:
-    if not cells or max(map(len, cells)) <= MAX_CELL_CHARS:
-        return
-    for i, cell in enumerate(cells):
-        if len(cell) > MAX_CELL_CHARS:
-            raise InputError(path, line=line, sheet=sheet, column=f"column {i + 1}",
-                             expected=f"a cell of at most {MAX_CELL_CHARS:,} characters (Excel's limit)",
-                             found=f"{len(cell):,} characters: {cell[:40]}")
