@@ -279,12 +279,20 @@ def _(tmp):
                  expected="↑ (improving)", found="→")
 
 
-@case("a 100,000-character cell", "csv", "error")
+@case("a 100,000-character description (text: kept whole, flagged)", "csv", "flag")
 def _(tmp):
     text = csv_text(HEADER, edited(BASE, "A/R.6.114", "Description", "x" * 100_000))
+    row = ingest_file(tmp, "t.csv", text).tables["savings_tracker"].set_index("reference").loc["A/R.6.114"]
+    assert row.description == "x" * 100_000
+    assert "description: 100,000 characters, longer than Excel's 32,767-character cell limit" in row.cleaning_flags
+
+
+@case("a 200,000-character money cell (past the csv module's default field limit)", "csv", "error")
+def _(tmp):
+    text = csv_text(HEADER, edited(BASE, "A/R.6.114", "Original Phasing - Q1", "9" * 200_000))
     err = refused(tmp, "t.csv", text)
-    assert_error(err, file="t.csv", line=line_of(text, "A/R.6.114"), column="column 3",
-                 expected="a cell of at most 32,767 characters", found="100,000 characters")
+    assert_error(err, file="t.csv", line=line_of(text, "A/R.6.114"), column="Original Phasing - Q1",
+                 expected="a cell of at most 32,767 characters", found="200,000 characters")
 
 
 @case("a quarter missing: Q3 forecast blank", "csv", "flag")
@@ -586,6 +594,23 @@ def _(tmp):
     table = result.tables["savings_tracker"].set_index("reference")
     assert table.loc["A/R.6.101", "commentary"] == "Clawbacks of £1.65m – short of target"
     assert read_money(result) == expected_money(BASE)
+
+
+@case("Excel's 'CSV (Comma delimited)': Windows-1252, the arrows saved as '?'", "csv", "error")
+def _(tmp):
+    text = csv_text(HEADER, BASE)
+    errs = refused(tmp, "t.csv", text.encode("cp1252", errors="replace"))  # what Excel writes for ↑ ↔ ↓
+    assert len(errs) == len(BASE)  # every line of 003 prints an arrow
+    assert_error(errs[0], file="t.csv", line=line_of(text, BASE[0][0]), column="Direction of travel",
+                 expected="↑ (improving)", found="?")
+    assert all('"CSV UTF-8 (Comma delimited)"' in e.hint for e in errs)
+
+
+@case("UTF-16 without a byte-order mark", "csv", "error")
+def _(tmp):
+    err = refused(tmp, "t.csv", csv_text(HEADER, BASE).encode("utf-16-le"))
+    assert_error(err, file="t.csv", expected="UTF-8", found="UTF-16 text without a byte-order mark")
+    assert '"CSV UTF-8 (Comma delimited)"' in err.hint
 
 
 @case("UTF-32", "csv", "error")

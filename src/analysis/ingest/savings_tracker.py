@@ -343,8 +343,8 @@ class _Parser:
         if not self.headers:
             InputErrors.raise_if_any(self.errors)
             near = tracker_messages.best_header_row(self.near + self.pending)
-            if near is not None:  # a header lacking its Reference column (renamed?)
-                raise tracker_messages.header_error(doc.path, near)
+            if near is not None and (lacking := tracker_messages.header_error(doc.path, near)):
+                raise lacking  # a header without its Reference column (renamed?)
             raise InputError(doc.path, expected="a header row naming Reference, Title, Committee, the planned and "
                              "forecast phasing Q1-Q4 and totals, Variance, RAG and Direction of travel",
                              found="no such row")

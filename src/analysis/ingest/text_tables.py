@@ -70,6 +70,11 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
                              found="UTF-16 with a broken or missing last byte (cut off?)") from None
     else:
         if b"\x00" in data:
+            if _utf16_without_bom(data):
+                raise InputError(path, expected=expected, found="UTF-16 text without a byte-order mark",
+                                 hint='save it in Excel as "CSV UTF-8 (Comma delimited)" (or as "Unicode Text", '
+                                 'which writes the mark)' if Path(path).suffix.lower() in (".csv", ".tsv")
+                                 else "save it as UTF-8 (or as UTF-16 with a byte-order mark)")
             line = data[: data.index(b"\x00")].count(b"\n") + 1
             raise InputError(path, line=line, expected=expected,
                              found="NUL bytes: UTF-16 without a byte-order mark, or a binary file")
@@ -92,6 +97,21 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
         raise InputError(path, line=text[: control.start()].count("\n") + 1, expected=expected,
                          found=f"control character U+{ord(control.group(0)):04X} (a binary file?)")
     return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Bytes that read as UTF-16 text (little- or big-endian) with no byte-order mark: an even
+    length, a NUL in every other byte of a mostly Latin text, no control characters once read."""
+    if len(data) % 2 or len(data) < 4:
+        return False
+    for zeros, encoding in ((data[1::2], "utf-16-le"), (data[0::2], "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return False
+            return _CONTROL.search(text) is None and "\x00" not in text
+    return False
 
 
 # Letters from other scripts that look like Latin capitals (and the lower-case forms that PDF

@@ -54,19 +54,32 @@ def missing_columns(path: Path, line: int, sheet: str | None, cells: Sequence[st
                     missing: Sequence[str]) -> InputError:
     """A header row without some required columns: which are missing, the columns a tracker's
     header names, the header as found (every cell whole) and any cell that looks renamed."""
-    labels = [FIELD_LABELS.get(f, f.title()) for f in missing]
-    required = ", ".join(FIELD_LABELS.get(f, f) for f in REQUIRED_FIELDS)
     found = " | ".join(c for c in cells if c)
     renames = [f"{FIELD_LABELS.get(f, f)!r} to {cell!r}" for f, cell in renamed(cells, missing)]
-    return InputError(path, line=line, sheet=sheet, expected=f"tracker columns {', '.join(labels)} (a tracker's "
-                      f"header names {required})", found=f"header without them: {found}", shorten=False,
+    return InputError(path, line=line, sheet=sheet, expected=f"tracker columns {_labels(missing)} (a tracker's "
+                      f"header names {_labels(REQUIRED_FIELDS)})", shorten=False,
+                      found=f"a header without {'it' if len(missing) == 1 else 'them'}: {found}",
                       hint=f"did you rename {' and '.join(renames)}?" if renames else "")
 
 
-def header_error(path: Path, row) -> InputError:
-    """:func:`missing_columns` for a row that names tracker columns but was not read as a header."""
+def _labels(fields: Sequence[str]) -> str:
+    """Column names as a tracker prints them, four quarters of one kind as ``… - Q1 to Q4``."""
+    labels = [FIELD_LABELS.get(f, f.title()) for f in fields]
+    for stem in ("Original Phasing", "Current Forecast Phasing"):
+        quarters = [f"{stem} - Q{q}" for q in range(1, 5)]
+        if all(q in labels for q in quarters):
+            at = labels.index(quarters[0])
+            labels = [x for x in labels if x not in quarters]
+            labels.insert(at, f"{stem} - Q1 to Q4")
+    return ", ".join(labels)
+
+
+def header_error(path: Path, row) -> InputError | None:
+    """:func:`missing_columns` for a row that names tracker columns but was not read as a header
+    (``None`` if it names every required column)."""
     names = {match_header(c) for c in row.cells if c and len(c) < 120}
-    return missing_columns(path, row.line, row.sheet, row.cells, [f for f in REQUIRED_FIELDS if f not in names])
+    lacking = [f for f in REQUIRED_FIELDS if f not in names]
+    return missing_columns(path, row.line, row.sheet, row.cells, lacking) if lacking else None
 
 
 def renamed(cells: Sequence[str], missing: Sequence[str]) -> list[tuple[str, str]]:
