@@ -121,6 +121,16 @@ def test_a_rag_formula_without_its_value_is_not_read_as_a_blank_rag(tmp_path):
     assert "open and save it in Excel" in problem_lines(info.value)[0]
 
 
+def test_a_title_formula_without_its_value_is_named_as_a_formula_not_a_missing_title(tmp_path):
+    body = as_numbers(LINES40[:5])
+    body[1][COL["Title"]] = '=CONCAT("LAC ","placements")'  # row 3 of the sheet
+    write_tracker_xlsx(tmp_path / "t.xlsx", {"Tracker": [HEADER, *body]})
+    with pytest.raises(InputError) as info:
+        ingest_file(tmp_path, "t.xlsx", None)
+    assert (info.value.line, info.value.column, info.value.found) == (3, "Title", '=CONCAT("LAC ","placements")')
+    assert "formula with no saved result" in info.value.expected
+
+
 # ---------------------------------------------------------------------------------------------
 # Excel's "CSV (Comma delimited)": Windows-1252, arrows saved as '?'
 
