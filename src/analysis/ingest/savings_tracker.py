@@ -31,7 +31,7 @@ from operator import itemgetter
 import pandas as pd
 
 from .. import assumptions
-from ..errors import InputError, InputErrors, problem_kind
+from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument
 from ..reconcile import Checks
 from . import tracker_checks, tracker_messages, tracker_units
@@ -80,9 +80,7 @@ class _Parser:
         self.blank_cells: dict[tuple[str, int, int], tuple[int, str]] = {}  # XLSX cell -> (record, field)
         self.rows_seen = 0
         self.headers = 0
-        self.kinds: set[tuple] = set()  # kinds of problem among self.errors[:self.tallied]
-        self.tallied = 0
-        self.stopped: InputError | None = None  # where reading stopped, with too many problems
+        self.cap = tracker_messages.Cap(doc.path, MAX_ERRORS, MAX_PROBLEMS)  # stops reading with too many problems
         self.last: tuple[str, Row] | None = None  # kind of the last non-blank row and the row
         self.signs = True  # refuse a tracker whose signs contradict its saving_sign
         self.sheet: object = object()
@@ -108,7 +106,7 @@ class _Parser:
         self.sub_header: Row | None = None  # the second row of a two-row header
 
     def feed(self, row: Row) -> None:
-        if self.stopped is not None:
+        if self.cap.stopped is not None:
             return
         fast = self.fast  # (reference column, title column, width) while plain lines are expected
         if fast is not None and row.sheet == self.sheet and self.rows_seen >= 10:
@@ -134,7 +132,7 @@ class _Parser:
         if self.rows_seen < 10:
             self._check_stated_period(row)
         self.rows_seen += 1
-        if self.skip or not any(row.cells) or self._too_many(row, "before"):
+        if self.skip or not any(row.cells) or self.cap.reached(self.errors, row, "before"):
             return
         if self.candidate is not None and self._resolve_candidate(row):
             self.previous = row
@@ -295,7 +293,7 @@ class _Parser:
         self.records.append(printed + (row.line, row.sheet))
         if len(self.records) >= CHUNK:
             self._flush()
-            self._too_many(row, "after")
+            self.cap.reached(self.errors, row, "after")
 
     def _flush(self) -> None:
         if not self.records:
@@ -308,18 +306,6 @@ class _Parser:
         self.chunks.append(frame)
         self.offset += len(self.records)
         self.records, self.extra_flags = [], {}
-
-    def _too_many(self, row: Row, where: str) -> bool:
-        """Whether :data:`MAX_ERRORS` kinds of problem or :data:`MAX_PROBLEMS` problems are found;
-        if so reading stops, ``before`` or ``after`` ``row``, and the last problem says where."""
-        if len(self.errors) < MAX_ERRORS:
-            return False
-        self.kinds.update(problem_kind(e) for e in self.errors[self.tallied:])
-        self.tallied = len(self.errors)
-        if len(self.kinds) < MAX_ERRORS and self.tallied < MAX_PROBLEMS:
-            return False
-        self.stopped = tracker_messages.stopped(self.doc.path, row, where, MAX_ERRORS, MAX_PROBLEMS)
-        return True
 
     def _flag(self, index: int, note: str) -> None:
         if index >= self.offset:
@@ -360,12 +346,13 @@ class _Parser:
             self._flag(self.offset + len(self.records) - 1,
                        "source_line: last line of the file has no line break - check the export is complete")
         self._flush()
-        if self.blank_cells and self.stopped is None:
-            self._check_formulas()
+        if self.blank_cells and self.cap.stopped is None:  # formulas saved without a result, in blank cells
+            self.errors = tracker_messages.with_formulas(self.errors, formulas_at(doc.path, set(self.blank_cells)),
+                                                         self.blank_cells, doc.path)
         if self.errors:
             rank = {sheet: k for k, sheet in enumerate(dict.fromkeys(self.mappings))}
             self.errors.sort(key=lambda e: (rank.get(e.sheet, -1), e.line or 0))
-            InputErrors.raise_if_any(tracker_messages.first_kinds(self.errors, MAX_ERRORS, self.stopped))
+            InputErrors.raise_if_any(self.cap.first_kinds(self.errors))
         frame = pd.concat(self.chunks, ignore_index=True) if len(self.chunks) > 1 else self.chunks[0]
         self.chunks = []
         if self.signs:
@@ -374,18 +361,6 @@ class _Parser:
         tracker_checks.add_checks(doc, frame, self.totals, checks)
         tracker_checks.add_sign_checks(doc, frame, self.totals, checks)
         return frame
-
-    def _check_formulas(self) -> None:
-        """Blank cells of a workbook that hold a formula saved without its result: each an error
-        (printed as one line with the count and the remedy), replacing a blank title's error."""
-        formulas = formulas_at(self.doc.path, set(self.blank_cells))
-        if not formulas:
-            return
-        cells = {(sheet, line, FIELD_LABELS.get(self.blank_cells[(sheet, line, c)][1])) for sheet, line, c in formulas}
-        self.errors = [e for e in self.errors if (e.sheet, e.line, e.column) not in cells]
-        for (sheet, line, column), formula in sorted(formulas.items()):
-            self.errors.append(tracker_messages.formula_error(self.doc.path, line, sheet,
-                                                              self.blank_cells[(sheet, line, column)][1], formula))
 
     def _check_stated_period(self, row: Row) -> None:
         """A paper that says 'as at October 2017' must be registered for period 2017-10."""

@@ -110,29 +110,58 @@ def best_header_row(rows: Sequence, least: int = 4):
     return best
 
 
-def stopped(path: Path, row, where: str, kinds: int, problems: int) -> InputError:
-    """Where reading stopped (``before`` or ``after`` ``row``) with ``kinds`` kinds of problem or
-    ``problems`` problems found: the last line of the report, so no count above reads as complete."""
-    return InputError(path, line=row.line, sheet=row.sheet, expected=f"at most {kinds} kinds of problem or "
-                      f"{problems:,} problems in one file", found=f"more: reading stopped {where} this "
-                      f"{'row' if row.sheet else 'line'}", hint="the counts above are of what was read; fix those "
-                      "and run ingest again")
+def with_formulas(errors: list[InputError], formulas: dict[tuple[str, int, int], str],
+                  blank_cells: dict[tuple[str, int, int], tuple[int, str]], path: Path) -> list[InputError]:
+    """``errors`` with an error for each blank cell of a workbook (``blank_cells``: (sheet, row,
+    column index) -> (record, field)) that holds a formula saved without its result
+    (``formulas``), in place of the cell's own error (a blank title's)."""
+    if not formulas:
+        return errors
+    cells = {(sheet, line, FIELD_LABELS.get(blank_cells[(sheet, line, c)][1])) for sheet, line, c in formulas}
+    kept = [e for e in errors if (e.sheet, e.line, e.column) not in cells]
+    return kept + [formula_error(path, line, sheet, blank_cells[(sheet, line, column)][1], formula)
+                   for (sheet, line, column), formula in sorted(formulas.items())]
 
 
-def first_kinds(errors: Sequence[InputError], most: int, stop: InputError | None) -> list[InputError]:
-    """The errors of the first ``most`` kinds of problem (:func:`analysis.errors.problem_kind`),
-    then ``stop`` (where reading stopped) or a line saying how many kinds are not shown."""
-    kinds: set[tuple] = set()
-    out = []
-    for e in errors:
-        kind = problem_kind(e)
-        if kind in kinds or len(kinds) < most:
-            kinds.add(kind)
-            out.append(e)
-    if stop is not None:
-        out.append(stop)
-    elif len(out) < len(errors):
-        out.append(InputError(errors[0].file, expected=f"at most {most} kinds of problem in one file",
-                              found=f"{len({problem_kind(e) for e in errors}) - most} more kinds, not shown",
-                              hint="fix those above and run ingest again"))
-    return out
+class Cap:
+    """When to stop reading a file: once ``kinds`` kinds of problem
+    (:func:`analysis.errors.problem_kind`) or ``problems`` problems are found.  Counted as the
+    errors grow, each error once; :attr:`stopped` is then the last line of the report."""
+
+    def __init__(self, path: Path, kinds: int, problems: int) -> None:
+        self.path, self.kinds, self.problems = path, kinds, problems
+        self.seen: set[tuple] = set()
+        self.counted = 0
+        self.stopped: InputError | None = None
+
+    def reached(self, errors: Sequence[InputError], row, where: str) -> bool:
+        """Whether to stop, ``before`` or ``after`` ``row`` (the reason kept in :attr:`stopped`)."""
+        if len(errors) < self.kinds:
+            return False
+        self.seen.update(problem_kind(e) for e in errors[self.counted:])
+        self.counted = len(errors)
+        if len(self.seen) < self.kinds and self.counted < self.problems:
+            return False
+        self.stopped = InputError(self.path, line=row.line, sheet=row.sheet, expected=f"at most {self.kinds} kinds "
+                                  f"of problem or {self.problems:,} problems in one file", found=f"more: reading "
+                                  f"stopped {where} this {'row' if row.sheet else 'line'}", hint="the counts above "
+                                  "are of what was read; fix those and run ingest again")
+        return True
+
+    def first_kinds(self, errors: Sequence[InputError]) -> list[InputError]:
+        """The errors of the first ``kinds`` kinds of problem, then where reading stopped or a
+        line saying how many kinds are not shown."""
+        kinds: set[tuple] = set()
+        out = []
+        for e in errors:
+            kind = problem_kind(e)
+            if kind in kinds or len(kinds) < self.kinds:
+                kinds.add(kind)
+                out.append(e)
+        if self.stopped is not None:
+            out.append(self.stopped)
+        elif len(out) < len(errors):
+            out.append(InputError(self.path, expected=f"at most {self.kinds} kinds of problem in one file",
+                                  found=f"{len({problem_kind(e) for e in errors}) - self.kinds} more kinds, not "
+                                  "shown", hint="fix those above and run ingest again"))
+        return out
