@@ -144,9 +144,9 @@ def release_names(processed_dir: str | Path | None = None) -> tuple[list[str], l
     try:
         if "cla_rates.parquet" not in tableset.read_manifest(folder)["files"]:
             return [], []
-    except TableSetError:
+        rates = load("cla_rates", processed_dir)
+    except TableSetError:  # no table set, or not one complete set: no names to offer
         return [], []
-    rates = load("cla_rates", processed_dir)
     local = rates.geographic_level == "local authority"
     return sorted(set(rates.authority[local].dropna())), sorted(set(rates.authority[~local].dropna()))
 
@@ -165,16 +165,16 @@ def papers_name(authority: str, sources: pd.DataFrame, processed_dir: str | Path
                          found=authority)
     las, others = release_names(processed_dir)
     wider = match(authority, papers, las, others=others)
+    hint = "" if wider.found else wider.did_you_mean()
     if wider.found:
         why = f"{wider.name} has published statistics but no papers: reports 20, 25 and 30 show them"
     elif wider.other:
         why = wider.not_authority()
     else:
-        why = "no English authority in the releases is called that either" if las else ""
-    hint = wider.did_you_mean() if not wider.found else ""
+        why = "no English authority in the releases is called that either" if las and not hint else ""
     raise InputError("sources", column="authority", found=authority,
-                     expected=f"an authority with papers, {', '.join(papers) or 'none'}"
-                              + "".join(f" ({part})" for part in (why, hint) if part))
+                     expected=f"an authority with papers ({', '.join(papers) or 'none'})"
+                              + "".join(f"; {part}" for part in (why, hint) if part))
 
 
 # --------------------------------------------------------------------------------------------- one pack's papers

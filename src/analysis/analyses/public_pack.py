@@ -76,12 +76,12 @@ def authority_name(authority: str, pub: PublicData | None, processed_dir: str | 
     found = match(text, papers, las, others=others)
     if found.found:
         return found.name
-    why = (found.ambiguity() if found.candidates else
-           f"{found.other!r} is not an authority" if found.other else "no papers and no release name it")
     hint = "" if found.candidates else found.did_you_mean()
+    why = (found.ambiguity() if found.candidates else found.not_authority() if found.other else
+           "" if hint else "no papers and no release name it")
     raise InputError("cla_rates" if pub is not None else "sources", column="authority", found=text,
-                     expected=f"an authority with papers or published statistics ({why}"
-                              f"{'; ' + hint if hint else ''})")
+                     expected="an authority with papers or published statistics"
+                              + "".join(f"; {part}" for part in (why, hint) if part))
 
 
 def year_end(year: str) -> int:
