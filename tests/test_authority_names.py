@@ -142,6 +142,10 @@ def test_two_spellings_of_one_authority_in_the_papers_are_refused():
                             "period": ["2019-10", "2019-11"]})
     with pytest.raises(ReportError, match="'Telford & Wrekin' and 'Telford and Wrekin'"):
         planning.resolve_packs(sources, None, None)
+    with pytest.raises(ReportError, match="'Telford & Wrekin' and 'Telford and Wrekin'"):
+        planning.resolve_packs(sources, ["Telford and Wrekin"], None)
+    other = pd.concat([sources, sources.iloc[:1].assign(document="003", authority="Torbay")])
+    assert planning.resolve_packs(other, ["Torbay"], None) == [("Torbay", "2019-10")]  # the others are not blocked
 
 
 @pytest.fixture(scope="module")

@@ -138,14 +138,15 @@ def _authority(requested: str, known: Sequence[str], releases: Sequence[str] = (
     raise ReportError(f"authority {requested!r} has no documents{hint}; {listing}")
 
 
-def _one_spelling(names: Sequence[str]) -> None:
+def _one_spelling(names: Sequence[str], chosen: Sequence[str]) -> None:
     """Two of the papers' authority names that are one name spelled two ways (one folder, or one
-    :func:`analysis.names.name_key`) would split an authority's packs: refused, naming both."""
+    :func:`analysis.names.name_key`) would split an authority's packs: refused, naming both,
+    when either is among the ``chosen`` authorities."""
     seen: dict[str, str] = {}
     for name in names:
         for key in (f"folder {slug(name)}", f"key {name_key(name)}"):
             other = seen.setdefault(key, name)
-            if other != name:
+            if other != name and (other in chosen or name in chosen):
                 where = f"the folder reports/{slug(name)}/" if key.startswith("folder") else "one name"
                 raise ReportError(f"authorities {other!r} and {name!r} would share {where}: use one spelling for "
                                   "both in data/raw/manifest.csv")
@@ -159,8 +160,8 @@ def resolve_packs(sources, authorities: Sequence[str] | None, periods: Sequence[
     from ..data import authority_periods
 
     known = authority_periods(sources)
-    _one_spelling(list(known))
     chosen = [_authority(a, list(known), *releases) for a in authorities] if authorities else list(known)
+    _one_spelling(list(known), chosen)
     if not chosen:
         raise ReportError("no documents have been ingested, so there is no pack to make")
 
