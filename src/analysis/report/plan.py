@@ -8,8 +8,9 @@ kind, the latest whose period is on or before the pack's).  The steps, each rais
 1. :func:`check_periods` - each period is ``YYYY-MM``;
 2. :func:`read_sources` - ``data/processed`` was made from the raw files as they are now;
 3. :func:`resolve_packs` - which (authority, period) packs were asked for (``--latest``: each
-   authority's latest period); a period must be one of the authority's
-   (:func:`analysis.data.authority_periods`);
+   authority's latest period), the names matched as :func:`analysis.names.match` matches them;
+   a period must be one of the authority's (:func:`analysis.data.authority_periods`); with
+   ``--year``, :func:`analysis.report.years.resolve_public_packs` (a rate at 31 March);
 4. :func:`select_notebooks` - every report notebook keeps the contract
    (:func:`analysis.report.notebooks.read_spec`) and ``--only`` names real ones;
 5. :func:`check_extra` - each ``--param`` is a parameter of some notebook, of its type;
