@@ -137,7 +137,7 @@ def _(tmp):
     raw = tmp / "raw"
     raw.mkdir()
     (raw / "t.csv").write_text(csv_text(HEADER, BASE), encoding="utf-8")
-    register(raw, raw / "t.csv", kind="savings_tracker", authority="Cambridgeshire", period="2017-10",
+    register(raw, raw / "t.csv", unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-10",
              saving_sign="negative")
     (raw / "t.csv").unlink()
     with pytest.raises(InputError) as info:
@@ -152,10 +152,10 @@ def _(tmp):
     raw.mkdir()
     for name in ("october.csv", "october_again.csv"):
         (raw / name).write_text(csv_text(HEADER, BASE), encoding="utf-8")
-    register(raw, raw / "october.csv", kind="savings_tracker", authority="Cambridgeshire", period="2017-10",
+    register(raw, raw / "october.csv", unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-10",
              saving_sign="negative")
     with pytest.raises(Exception) as info:  # refused at registration, naming the file already registered
-        register(raw, raw / "october_again.csv", kind="savings_tracker", authority="Cambridgeshire",
+        register(raw, raw / "october_again.csv", unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire",
                  period="2017-10", saving_sign="negative")
     assert "october.csv" in str(info.value) and "withdraw" in str(info.value)
     # and a manifest edited by hand to list both is refused naming both files

@@ -35,7 +35,7 @@ def months(tmp_path_factory):
             for h in FORECAST_HEADERS:
                 r[COL[h]] = ""
     (raw / "tracker_2017_11_SYNTHETIC.csv").write_text(csv_text(HEADER, body, total=False), encoding="utf-8")
-    register(raw, raw / "tracker_2017_11_SYNTHETIC.csv", kind="savings_tracker", authority="Cambridgeshire",
+    register(raw, raw / "tracker_2017_11_SYNTHETIC.csv", unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire",
              period="2017-11", saving_sign="negative")
     table = ingest(raw).tables["savings_tracker"]
     return table[table.period == "2017-11"].reset_index(drop=True), table[table.period == "2017-10"].reset_index(

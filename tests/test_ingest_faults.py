@@ -44,7 +44,7 @@ def sets(tmp_path):
     new_raw = tmp_path / "raw_new"
     shutil.copytree(RAW, new_raw)
     (new_raw / "tracker_2017_11_SYNTHETIC.csv").write_text(csv_text(HEADER, rows(10)), encoding="utf-8")
-    register(new_raw, new_raw / "tracker_2017_11_SYNTHETIC.csv", kind="savings_tracker",
+    register(new_raw, new_raw / "tracker_2017_11_SYNTHETIC.csv", unit="gbp_thousands", kind="savings_tracker",
              authority="Cambridgeshire", period="2017-11", saving_sign="negative")
     return processed, new_raw, manifest(processed)
 

@@ -10,10 +10,11 @@ import csv
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError, InputError, InputErrors, problems_of
-from analysis.manifest import FIELDS, MANIFEST_NAME, read_manifest, register
+from analysis.manifest import FIELDS, MANIFEST_NAME, read_manifest, register, unregistered_files
 
 from .conftest import BUSINESS_PLAN, FIVE_YEAR_PLAN, MTFS, RAW, RECOVERY_PLAN, TRACKER
 
@@ -119,13 +120,23 @@ def test_edited_raw_file_is_accepted_without_verification(raw_copy):
     assert len(read_manifest(raw_copy, verify=False)) == 5
 
 
-def test_file_in_folder_but_not_listed_is_refused(raw_copy):
+def test_file_in_folder_but_not_listed_is_named_not_refused(raw_copy, capsys):
+    """A stray file never stops the registered ones: ingest reads all five bundled papers and
+    warns, naming the file and the register command to run (issue 17)."""
+    from analysis import cli
+
     (raw_copy / "004b_extra_delivery.txt").write_text("a file nobody registered\n", encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        read_manifest(raw_copy)
-    assert Path(info.value.file).name == "004b_extra_delivery.txt"
-    assert "004b_extra_delivery.txt" in str(info.value)
-    assert "not listed" in str(info.value)
+    (raw_copy / "tracker_2017_11.xlsx").write_bytes(b"PK\x03\x04 not read")
+    (raw_copy / "~$tracker_2017_11.xlsx").write_bytes(b"Excel's lock file")
+    assert len(read_manifest(raw_copy)) == 5
+    assert [p.name for p in unregistered_files(raw_copy)] == ["004b_extra_delivery.txt", "tracker_2017_11.xlsx"]
+    assert cli.main(["ingest", "--raw", str(raw_copy), "--out", str(raw_copy.parent / "processed"), "--quiet"]) == 0
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 2
+    assert warnings[0].startswith("warning: ") and "004b_extra_delivery.txt: not registered" in warnings[0]
+    assert "register 004b_extra_delivery.txt --kind KIND --authority NAME --date" in warnings[0]
+    assert "register tracker_2017_11.xlsx --kind savings_tracker --authority NAME --period YYYY-MM" in warnings[1]
+    assert len(pd.read_parquet(raw_copy.parent / "processed" / "sources.parquet")) == 5
 
 
 def test_readme_and_hidden_files_need_no_manifest_row(raw_copy):
@@ -240,19 +251,20 @@ def test_manifest_without_a_required_column_is_refused(raw_copy):
 def test_all_problems_are_reported_together(raw_copy):
     with open(raw_copy / TRACKER, "a", encoding="utf-8") as handle:  # 1: edited after delivery
         handle.write("\nedited")
-    (raw_copy / "unlisted.csv").write_text("x\n", encoding="utf-8")  # 2: not listed
-    (raw_copy / MTFS).unlink()  # 3: listed but missing
+    (raw_copy / "unlisted.csv").write_text("x\n", encoding="utf-8")  # not listed: a warning, not an error
+    (raw_copy / MTFS).unlink()  # 2: listed but missing
     with pytest.raises(InputErrors) as info:
         read_manifest(raw_copy)
     errors = info.value.errors
-    assert len(errors) == 3
+    assert len(errors) == 2
     assert all(isinstance(e, InputError) for e in errors)
     text = str(info.value)
-    for name in (TRACKER, "unlisted.csv", MTFS):
+    for name in (TRACKER, MTFS):
         assert name in text
+    assert "unlisted.csv" not in text
     # one user-facing line per problem
-    assert len(problems(info.value)) == 3
-    assert len(text.splitlines()) == 3
+    assert len(problems(info.value)) == 2
+    assert len(text.splitlines()) == 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,10 +306,10 @@ def test_register_appends_a_row_with_the_right_checksum(raw_copy):
 
 def test_register_refuses_a_duplicate(raw_copy):
     path = _deliver(raw_copy, "tracker_2017-11.csv", b"x\n")
-    register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+    register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(InputError) as info:
-        register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+        register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     assert "tracker_2017-11.csv" in str(info.value)
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
@@ -305,7 +317,7 @@ def test_register_refuses_a_duplicate(raw_copy):
 def test_register_refuses_an_already_bundled_file(raw_copy):
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(InputError):
-        register(raw_copy, raw_copy / TRACKER, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire",
+        register(raw_copy, raw_copy / TRACKER, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire",
                  period="2017-10")
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
@@ -315,7 +327,7 @@ def test_register_refuses_a_file_not_copied_in(raw_copy, tmp_path):
     outside.write_text("x\n", encoding="utf-8")
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(InputError, match="elsewhere.csv"):
-        register(raw_copy, outside, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+        register(raw_copy, outside, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
 
@@ -323,7 +335,7 @@ def test_register_refuses_a_bad_period_and_writes_nothing(raw_copy):
     path = _deliver(raw_copy, "tracker_2017-13.csv", b"x\n")
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(AnalysisError) as info:
-        register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-13")
+        register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-13")
     assert any("'period'" in p and "2017-13" in p for p in problems(info.value))
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
@@ -332,7 +344,7 @@ def test_register_creates_a_manifest_in_an_empty_folder(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     path = _deliver(raw, "t.csv", b"a,b\n")
-    doc = register(raw, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+    doc = register(raw, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     assert doc.document == "000"
     rows = manifest_rows(raw)
     assert list(rows[0]) == FIELDS
@@ -347,7 +359,7 @@ def test_register_on_a_manifest_without_final_newline_keeps_every_row(raw_copy):
     manifest.write_bytes(manifest.read_bytes().rstrip(b"\n"))
     assert len(read_manifest(raw_copy)) == 5  # still valid as it stands
     path = _deliver(raw_copy, "tracker_2017-11.csv", b"x\n")
-    register(raw_copy, path, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+    register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     rows = manifest_rows(raw_copy)
     assert [r["file"] for r in rows][-2:] == [BUSINESS_PLAN, "tracker_2017-11.csv"]
     assert rows[-2]["sha256"] == sha256_hex(raw_copy / BUSINESS_PLAN)

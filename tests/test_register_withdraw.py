@@ -16,7 +16,7 @@ import pytest
 
 from analysis import cli, schemas
 from analysis.errors import InputError, InputErrors, SchemaError, problems_of
-from analysis.manifest import MANIFEST_NAME, WITHDRAWN_DIR, read_manifest, register, withdraw
+from analysis.manifest import MANIFEST_NAME, WITHDRAWN_DIR, read_manifest, register, unregistered_files, withdraw
 
 from .conftest import ROOT, TRACKER
 from .fixtures.trackers import HEADER, csv_text, rows
@@ -46,24 +46,29 @@ def test_bundled_tracker_is_registered_negative():
 def test_a_tracker_needs_a_saving_sign(raw_copy):
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     with pytest.raises(InputErrors) as info:
-        register(raw_copy, deliver(raw_copy), kind="savings_tracker", authority="Cambridgeshire", period="2017-11")
+        register(raw_copy, deliver(raw_copy), unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-11")
     assert any("'saving_sign'" in p and "negative or positive" in p for p in problems_of(info.value))
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before
 
 
 def test_a_paper_may_not_have_a_saving_sign(raw_copy):
     with pytest.raises(InputErrors, match="saving_sign"):
-        register(raw_copy, deliver(raw_copy, "paper.txt"), kind="business_plan_review", authority="Cambridgeshire",
+        register(raw_copy, deliver(raw_copy, "paper.txt"), unit="gbp_thousands", kind="business_plan_review", authority="Cambridgeshire",
                  saving_sign="negative")
 
 
-def test_cli_register_with_saving_sign(raw_copy, capsys):
-    deliver(raw_copy)
+def test_cli_register_reads_the_saving_sign_and_refuses_a_contradicting_one(raw_copy, capsys):
+    deliver(raw_copy)  # 003's first five lines: four plan a saving (negative), one (A/R.6.102) a cost
+    before = (raw_copy / MANIFEST_NAME).read_bytes()
     code = cli.main(["register", "tracker_2017_11.csv", "--raw", str(raw_copy), "--kind", "savings_tracker",
                      "--authority", "Cambridgeshire", "--period", "2017-11", "--saving-sign", "positive"])
+    assert code == 2 and (raw_copy / MANIFEST_NAME).read_bytes() == before
+    assert "4 of 5 lines with a planned amount are negative" in capsys.readouterr().err
+    code = cli.main(["register", "tracker_2017_11.csv", "--raw", str(raw_copy), "--kind", "savings_tracker",
+                     "--authority", "Cambridgeshire", "--period", "2017-11"])
     assert code == 0
-    assert manifest_rows(raw_copy)[-1]["saving_sign"] == "positive"
-    assert "savings printed positive" in capsys.readouterr().out
+    assert manifest_rows(raw_copy)[-1]["saving_sign"] == "negative"
+    assert "savings printed negative, read from the lines: 4 of 5 lines" in capsys.readouterr().out
 
 
 def test_an_older_manifest_without_the_column_is_read_and_upgraded_on_register(raw_copy):
@@ -73,7 +78,7 @@ def test_an_older_manifest_without_the_column_is_read_and_upgraded_on_register(r
     path.write_text("\n".join(old) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="saving_sign"):  # the tracker row now lacks its sign
         read_manifest(raw_copy)
-    register(raw_copy, deliver(raw_copy), kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
+    register(raw_copy, deliver(raw_copy), unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
              saving_sign="negative")
     header = path.read_text(encoding="utf-8").splitlines()[0]
     assert header.endswith(",saving_sign")
@@ -87,7 +92,7 @@ def test_withdraw_removes_the_row_and_moves_the_file_aside(raw_copy, capsys):
     before = (raw_copy / MANIFEST_NAME).read_bytes()
     path = deliver(raw_copy)
     content = path.read_bytes()
-    register(raw_copy, path, kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
+    register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
              saving_sign="negative")
     code = cli.main(["withdraw", "tracker_2017_11.csv", "--raw", str(raw_copy)])
     assert code == 0
@@ -109,7 +114,7 @@ def test_withdraw_a_bundled_document_then_ingest_without_it(raw_copy):
 def test_withdraw_twice_keeps_both_copies(raw_copy):
     for _ in range(2):
         path = deliver(raw_copy)
-        register(raw_copy, path, kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
+        register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
                  saving_sign="negative")
         withdraw(raw_copy, path.name)
     assert sorted(p.name for p in (raw_copy / WITHDRAWN_DIR).iterdir()) == ["tracker_2017_11.csv",
@@ -117,9 +122,8 @@ def test_withdraw_twice_keeps_both_copies(raw_copy):
 
 
 def test_withdraw_finishes_an_interrupted_withdrawal(raw_copy):
-    path = deliver(raw_copy)  # the row was removed, the file not yet moved: ingest would refuse it
-    with pytest.raises(InputError, match="not listed"):
-        read_manifest(raw_copy)
+    path = deliver(raw_copy)  # the row was removed, the file not yet moved: a stray file
+    assert path in unregistered_files(raw_copy)
     doc, moved = withdraw(raw_copy, path.name)
     assert doc is None and moved == raw_copy / WITHDRAWN_DIR / path.name
     assert len(read_manifest(raw_copy)) == 5

@@ -34,7 +34,7 @@ def hostile_pack(tmp_path_factory) -> Path:
     raw, processed, out = base / "raw", base / "processed", base / "reports"
     shutil.copytree(RAW, raw)
     tracker = write_hostile_tracker(raw / "tracker_hostile_SYNTHETIC.csv")
-    register(raw, tracker, kind="savings_tracker", authority=AUTHORITY, period=PERIOD,
+    register(raw, tracker, unit="gbp_thousands", kind="savings_tracker", authority=AUTHORITY, period=PERIOD,
              paper="SYNTHETIC hostile tracker <script>window.__pwned=1</script>", saving_sign="negative")
     run_ingest(raw, processed)
     assert main(["report", "--authority", AUTHORITY, "--period", PERIOD, "--raw", str(raw), "--processed",

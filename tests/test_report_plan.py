@@ -196,7 +196,7 @@ def test_processed_data_older_than_raw_is_refused(tmp_path):
     shutil.copytree(RAW, raw)
     extra = raw / "extra.csv"
     extra.write_text("Reference,Title\n")
-    register(raw, extra, kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
+    register(raw, extra, unit="gbp_thousands", kind="savings_tracker", saving_sign="negative", authority="Cambridgeshire", period="2017-11")
     with pytest.raises(ReportError, match=r"was not made from the raw files as they are now .*\(extra.csv\)"):
         _plan(raw_dir=raw)
 

@@ -264,7 +264,7 @@ def two_months(tmp_path_factory, bundled):
     shutil.copytree(RAW, raw)
     october = bundled.tables["savings_tracker"]
     write_november(october, raw / "tracker_2017_11_SYNTHETIC.xlsx")
-    register(raw, raw / "tracker_2017_11_SYNTHETIC.xlsx", kind="savings_tracker", authority="Cambridgeshire",
+    register(raw, raw / "tracker_2017_11_SYNTHETIC.xlsx", unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire",
              period="2017-11", paper="SYNTHETIC November tracker for tests", saving_sign="negative")
     run_ingest(raw, processed)
     return raw, processed, october

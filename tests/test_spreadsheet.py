@@ -93,7 +93,7 @@ def test_processed_csv_of_a_hostile_tracker_is_neutralised(tmp_path, raw_copy):
     body = rows(5)
     body[0][1] = "=HYPERLINK(\"http://example.invalid\",\"x\")"
     (raw_copy / "hostile_2017_11.csv").write_text(csv_text(HEADER, body), encoding="utf-8")
-    register(raw_copy, raw_copy / "hostile_2017_11.csv", kind="savings_tracker", authority="Cambridgeshire",
+    register(raw_copy, raw_copy / "hostile_2017_11.csv", unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire",
              period="2017-11", saving_sign="negative")
     out = tmp_path / "processed"
     run_ingest(raw_copy, out)

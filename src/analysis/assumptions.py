@@ -63,6 +63,15 @@ MAX_ABS_GBP = 10**12
 #: A tracker is refused when, under the manifest's saving_sign, more than this many times as many
 #: lines would plan a cost as a saving (and at least 3 do): its saving_sign is almost surely wrong.
 SAVING_SIGN_COST_RATIO = 3
+#: The sign a tracker prints a saving with is read from its lines when at least this many plan an
+#: amount (and one sign outnumbers the other SAVING_SIGN_COST_RATIO times); otherwise it must be given.
+SIGN_READ_MIN_LINES = 3
+#: A tracker's planned saving this many times last month's (or a thousandth of it, within a factor
+#: of about 3 either way: 10**2.5 to 10**3.5) is one month read in the wrong unit; the pack stops.
+UNIT_JUMP_FACTOR = 1000
+#: A savings tracker planning more than this is implausible for a council's children's services
+#: (Cambridgeshire's whole 2017-18 tracker plans £20.5m): the unit is almost surely wrong; the pack stops.
+IMPLAUSIBLE_TRACKER_SAVING_GBP = 500_000_000
 
 # --------------------------------------------------------------------------------------------- presentation
 
@@ -142,6 +151,23 @@ LOG: tuple[Assumption, ...] = (
                "every line that has one.",
                "A savings tracker lists mostly savings: the opposite means saving_sign (or the variance column) is "
                "the wrong way round, which would publish every headline with the wrong sign."),
+    Assumption("SIGN_READ_MIN_LINES", SIGN_READ_MIN_LINES,
+               "The sign a tracker prints a saving with is read from its lines: when at least 3 lines plan an "
+               "amount and one sign outnumbers the other 3 times or more, that sign is a saving's; otherwise "
+               "`register` asks for `--saving-sign`.",
+               "A savings tracker lists mostly savings (Cambridgeshire's prints 65 negative lines and 2 costs); "
+               "a sign given that contradicts the lines is refused (SAVING_SIGN_COST_RATIO)."),
+    Assumption("UNIT_JUMP_FACTOR", UNIT_JUMP_FACTOR,
+               "A tracker whose planned saving is about 1,000 times (between 10^2.5 and 10^3.5 times) the previous "
+               "tracker's of the same authority, or about a thousandth of it, is a reconciliation mismatch of kind "
+               "`unit`, and a pack made from it is not published (exit 1, named).",
+               "Pounds read as £000 (or the reverse) multiply every figure by 1,000; a council's savings plan does "
+               "not change so much in a month."),
+    Assumption("IMPLAUSIBLE_TRACKER_SAVING_GBP", IMPLAUSIBLE_TRACKER_SAVING_GBP,
+               "A savings tracker planning or forecasting a saving of more than £500m is a reconciliation mismatch "
+               "of kind `unit`, and a pack made from it is not published (exit 1, named).",
+               "More than a large county's whole children's services budget; Cambridgeshire's 2017-18 tracker "
+               "plans £20.5m. A tracker in pounds read as £000 gives thousands of millions."),
     Assumption("TABLE_MAX_ROWS", TABLE_MAX_ROWS,
                "A report table shows its first 100 rows; a sentence says how many more exist and which processed "
                "table holds them all.",

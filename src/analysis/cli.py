@@ -38,6 +38,8 @@ def _ingest(args: argparse.Namespace) -> int:
     except OSError as exc:  # the output folder could not be written (full disk, permissions)
         raise InputError(exc.filename or out, expected="a folder the processed tables can be written to",
                          found=exc.strerror or type(exc).__name__) from None
+    for line in result.warnings:  # shown under --quiet too: cron mails them
+        print(f"warning: {line}", file=sys.stderr)
     if args.quiet:
         return 0
     rec = result.reconciliation
@@ -91,15 +93,45 @@ def _terminate_as_interrupt() -> None:
     keep_interrupts()  # an interrupt raised inside a weakref callback or __del__ is not lost
 
 
+_SAME_FILE = object()  # ``register FILE --replace`` with no value: FILE's own registration
+
+
 def _register(args: argparse.Namespace) -> int:
-    from .manifest import register
+    from .ingest.delivery import inspect, register_delivery, screen
 
     raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
-    doc = register(raw, Path(args.file), kind=args.kind, authority=args.authority, period=args.period or "",
-                   paper=args.paper or "", date=args.date or "", unit=args.unit, saving_sign=args.saving_sign or "")
-    print(f"Registered {doc.file} as document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'}"
-          f"{', savings printed ' + doc.saving_sign if doc.saving_sign else ''}) sha256 {doc.sha256[:12]}…")
+    replacing = None if args.replace is None else Path(args.file).name if args.replace is _SAME_FILE else args.replace
+    try:
+        found = inspect(raw, args.file, kind=args.kind, authority=args.authority, period=args.period or "",
+                        paper=args.paper or "", date=args.date or "", unit=args.unit, saving_sign=args.saving_sign,
+                        replacing=replacing)
+    except AnalysisError as exc:
+        for line in problems_of(exc):
+            print(f"error: {line}", file=sys.stderr)
+        print(f"Nothing was registered: {_show(raw / 'manifest.csv')} is unchanged.", file=sys.stderr)
+        return EXIT_INPUT
+    for line in screen(found):
+        print(line)
+    doc = found.document
+    if args.check:
+        print(f"Not registered (--check): {_show(raw / 'manifest.csv')} is unchanged.")
+        return 0
+    doc, moved = register_delivery(raw, found)
+    print(f"Registered {doc.file} as document {doc.document} in {_show(raw / 'manifest.csv')}"
+          + (f", replacing {found.replacing['file']} (moved to {_show(moved)})" if moved else
+             ", replacing its earlier registration" if found.replacing else "") + ".")
+    if len(found.stops):
+        print(f"A pack made from it will not be published until the STOP above is resolved: correct the file (or "
+              f"the unit) and run `python -m analysis register {doc.file} --replace`.")
+    when = f" --period {doc.period}" if doc.period else " --latest"
+    print(f"Next: python -m analysis ingest && python -m analysis report --authority {_quoted(doc.authority)}{when}")
     return 0
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _withdraw(args: argparse.Namespace) -> int:
@@ -198,14 +230,23 @@ def _report(args: argparse.Namespace) -> int:
         dask_local=args.dask_local, progress=say)
     for plan, results, where, published in outcome.packs:
         failed = [r.name for r in results if r.status == STATUS_FAILED]
-        if published:
+        if plan.stops:
+            print(f"error: {plan.key}: not published - its papers carry a check that stops the pack "
+                  f"(the published pack for {plan.key}, if any, is untouched):", file=sys.stderr)
+            for reason in plan.stops:
+                print(f"error:   {reason}", file=sys.stderr)
+            print("error:   correct the file (or the unit it is registered with) and register it again: "
+                  "python -m analysis register FILE --replace [--unit gbp|gbp_thousands|gbp_millions]",
+                  file=sys.stderr)
+        elif published:
             say(f"{plan.key}: published {len(results)} report(s) to {_show(where / 'index.html')}"
                 + (f" ({len(plan.skipped)} not applicable)" if plan.skipped else ""))
         elif failed:
             print(f"{plan.key}: {len(failed)} report(s) FAILED: {', '.join(failed)}; the failed run is at "
                   f"{_show(where / 'index.html')} (the published pack for {plan.key}, if any, is untouched)",
                   file=sys.stderr)
-    say(f"All packs: {_show(out / 'index.html')}")
+    if (out / "index.html").is_file():
+        say(f"All packs: {_show(out / 'index.html')}")
     return 0 if outcome.ok else 1
 
 
@@ -214,6 +255,10 @@ def _public_stats(args: argparse.Namespace) -> int:
 
     source = Path(args.source).resolve() if args.source else paths.project_root() / "data" / "external"
     out = Path(args.out).resolve() if args.out else paths.processed_dir()
+    if args.download or args.download_only:
+        _download_public(source, args)
+        if args.download_only:
+            return 0
     result = run_public_stats(source, out)
     if args.quiet:
         return 0
@@ -233,6 +278,22 @@ def _public_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _download_public(source: Path, args: argparse.Namespace) -> None:
+    """``--download``: fetch the registered release files missing under ``source`` (one
+    ``error:`` line per file that failed, exit 2, before any table is built)."""
+    from .public.download import download
+
+    say = None if args.quiet else print
+    result = download(source, mirror=args.mirror, say=say)
+    if say is None:
+        return
+    for item, found in result.kept:
+        say(f"  kept {_show(found)} as it is: not the registered {item.release} file (sha256 differs); "
+            f"it is read instead - remove it and run again to fetch the registered one")
+    say(f"Downloads: {len(result.fetched)} fetched ({result.fetched_bytes / 1e6:.1f} MB), "
+        f"{len(result.present)} already present, {len(result.kept)} kept as found, in {_show(source)}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -244,18 +305,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_ingest)
 
-    p = sub.add_parser("register", help="add a delivered file (already copied into data/raw) to the manifest")
+    p = sub.add_parser("register", help="check a delivered file (already copied into data/raw) as ingest will, "
+                                         "show what was read, and add it to the manifest")
     p.add_argument("file", help="file name in the raw folder")
-    p.add_argument("--kind", required=True, help="savings_tracker, recovery_action_plan, …")
-    p.add_argument("--authority", required=True, help="council short name, e.g. Cambridgeshire")
+    p.add_argument("--kind", help="savings_tracker, recovery_action_plan, … (default with --replace: the old one's)")
+    p.add_argument("--authority", help="council name, e.g. Cambridgeshire (default with --replace: the old one's)")
     p.add_argument("--period", help="month a tracker reports, YYYY-MM")
     p.add_argument("--paper", help="title of the paper or export")
     p.add_argument("--date", help="date of the paper, ISO 8601 (default: the period)")
-    p.add_argument("--unit", default="gbp_thousands", choices=["gbp", "gbp_thousands", "gbp_millions"],
-                   help="what an unadorned number means (default: gbp_thousands, as in a £000 tracker)")
+    p.add_argument("--unit", choices=["gbp", "gbp_thousands", "gbp_millions"],
+                   help="what an unadorned figure means - a tracker: only when the file does not say (it is read "
+                        "from a £, £000, £k or £m in its title or header); a paper: required")
     p.add_argument("--saving-sign", choices=["negative", "positive"],
-                   help="savings trackers (required): the sign the tracker prints a saving with - negative "
-                        "(-1,595 or (1,595), as Cambridgeshire prints) or positive")
+                   help="a tracker: the sign it prints a saving with, only when its lines do not show it (it is "
+                        "read from them: mostly negative or mostly positive planned amounts)")
+    p.add_argument("--replace", nargs="?", const=_SAME_FILE, metavar="OLD",
+                   help="correct a delivery: FILE replaces the registered OLD (default: FILE's own registration, "
+                        "e.g. after the file was corrected in place); OLD's kind, authority, period and paper are "
+                        "the defaults, its document id is kept and an OLD of another name moves to withdrawn/")
+    p.add_argument("--check", action="store_true", help="read the file and show what would be registered; "
+                                                         "change nothing")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.set_defaults(func=_register)
 
@@ -275,6 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
                                              "in data/processed")
     p.add_argument("--source", help="folder of the downloads, searched recursively (default: data/external)")
     p.add_argument("--out", help="output folder (default: data/processed)")
+    p.add_argument("--download", action="store_true",
+                   help="first fetch every registered release file missing from the source folder (verified by "
+                        "sha256; files already there are not fetched again or overwritten), then build the tables")
+    p.add_argument("--download-only", action="store_true", help="fetch as --download does, build nothing")
+    p.add_argument("--mirror", metavar="URL",
+                   help="fetch from URL/<path> (a server laid out like the source folder) instead of the registered "
+                        "URLs (default: $ANALYSIS_PUBLIC_MIRROR, else the registry's)")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_public_stats)
 

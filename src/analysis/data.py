@@ -108,11 +108,25 @@ def document_period(row) -> str:
 
 
 def documents_in_force(sources: pd.DataFrame, authority: str, period: str) -> list[str]:
-    """The documents a pack for ``authority`` at ``period`` reads: of each kind, the latest
-    delivered whose period (:func:`document_period`) is on or before ``period``; a savings tracker
-    also brings the previous month's tracker (for the movement since last month)."""
+    """The papers in force for ``authority`` at ``period``: of each kind, the latest delivered
+    whose period (:func:`document_period`) is on or before ``period``.  Everything a pack counts,
+    reconciles and headlines comes from these papers only (see :func:`comparison_documents`)."""
+    return pack_documents(sources, authority, period)[0]
+
+
+def comparison_documents(sources: pd.DataFrame, authority: str, period: str) -> list[str]:
+    """The previous month's savings tracker of the tracker in force (when it was delivered): a
+    pack reads it only to show the movement since last month - its figures, checks and flags are
+    not the pack's."""
+    return pack_documents(sources, authority, period)[1]
+
+
+def pack_documents(sources: pd.DataFrame, authority: str, period: str) -> tuple[list[str], list[str]]:
+    """``(in force, for comparison)``: :func:`documents_in_force` and :func:`comparison_documents`,
+    found in one pass.  A pack is made from both (its inputs, for staleness and withdrawal)."""
     rows = sources[sources["authority"] == authority]
     chosen: list[str] = []
+    compared: list[str] = []
     for kind, group in rows.groupby("kind", sort=True):
         dated = [(document_period(r), r.document) for r in group.itertuples() if document_period(r)]
         eligible = sorted(d for d in dated if d[0] <= period)
@@ -121,8 +135,8 @@ def documents_in_force(sources: pd.DataFrame, authority: str, period: str) -> li
         chosen.append(eligible[-1][1])
         if kind == "savings_tracker":
             before = [doc for p, doc in eligible if p == previous_period(eligible[-1][0])]
-            chosen += before[-1:]
-    return sorted(chosen)
+            compared += before[-1:]
+    return sorted(chosen), sorted(compared)
 
 
 def authority_periods(sources: pd.DataFrame) -> dict[str, list[str]]:
@@ -185,9 +199,10 @@ class Pack:
     rows of the processed tables that come from them - what one report of a pack may read.
 
     ``Pack("Torbay", "2019-11").table("cla_trajectories")`` is every row of that table from
-    Torbay's papers in force in November 2019, and nothing else.  The authority may be named
-    any way :func:`analysis.names.match` matches (``torbay``); :attr:`authority` is the papers'
-    spelling, which a notebook uses from then on.  The pack remembers which
+    Torbay's papers in force in November 2019, and nothing else; the previous month's tracker
+    (:attr:`comparison`) is read only by :meth:`tracker`, for the movement since last month.  The
+    authority may be named any way :func:`analysis.names.match` matches (``torbay``);
+    :attr:`authority` is the papers' spelling, which a notebook uses from then on.  The pack remembers which
     documents its tables returned rows from (:attr:`read`), so a report lists only the inputs it
     used (:meth:`sources_read`, :meth:`source_label`)."""
 
@@ -199,14 +214,14 @@ class Pack:
         sources = load("sources", processed_dir)
         authority = papers_name(authority, sources, processed_dir)  # the papers' spelling, whatever was typed
         self.authority, self.period, self.processed_dir = authority, period, processed_dir
-        self.documents: list[str] = documents_in_force(sources, authority, period)
+        self.documents, self.comparison = pack_documents(sources, authority, period)
         if not self.documents:
             mine = sources[sources["authority"] == authority]
             periods = ", ".join(authority_periods(mine).get(authority, [])) or "none"
             raise InputError("sources", column="period",
                              expected=f"a period on or after the first of {authority}'s papers (its papers' "
                                       f"periods: {periods})", found=period)
-        self.sources = sources[sources.document.isin(self.documents)].reset_index(drop=True)
+        self.sources = sources[sources.document.isin(self.documents + self.comparison)].reset_index(drop=True)
         self.read: set[str] = set()
 
     def __repr__(self) -> str:
@@ -215,10 +230,10 @@ class Pack:
     def table(self, name: str, *, required: bool = True) -> pd.DataFrame:
         """Rows of processed table ``name`` from the papers in force.  With ``required`` (the
         default) an :class:`InputError` names the papers in force when there are none."""
-        frame = load(name, self.processed_dir)
         if name == "sources":
-            rows = self.sources.copy()
+            rows = self.sources[self.sources.document.isin(self.documents)].reset_index(drop=True)
         else:
+            frame = load(name, self.processed_dir)
             rows = frame[frame["document"].isin(self.documents)].reset_index(drop=True)
         if rows.empty and required:
             raise InputError(name, column="document",
@@ -233,12 +248,13 @@ class Pack:
 
     def tracker(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """The savings tracker in force (the latest on or before the period) and the previous
-        month's lines when that month's tracker was delivered too (else ``None``)."""
-        rows = self.table("savings_tracker")
-        latest = str(rows["period"].max())
-        current = rows[rows["period"] == latest].reset_index(drop=True)
-        previous = rows[rows["period"] == previous_period(latest)].reset_index(drop=True)
-        self.read = (self.read - set(rows.document)) | set(current.document) | set(previous.document)
+        month's lines when that month's tracker was delivered too (else ``None``): the only place
+        a pack reads a paper that is not in force (:func:`comparison_documents`)."""
+        current = self.table("savings_tracker")
+        frame = load("savings_tracker", self.processed_dir)
+        previous = frame[frame["document"].isin(self.comparison)
+                         & (frame["period"] == previous_period(str(current["period"].max())))].reset_index(drop=True)
+        self.read |= set(previous.document)
         return current, (previous if len(previous) else None)
 
     def sources_read(self, documents=None) -> pd.DataFrame:

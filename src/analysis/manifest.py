@@ -91,9 +91,9 @@ def sha256_of(path: Path) -> str:
 def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]:
     """Read and check ``raw_dir/manifest.csv``.
 
-    Every listed file must exist with the recorded sha256 (when ``verify``), every file in the
-    folder must be listed, and every field must be well formed.  All problems are reported
-    together as :class:`InputErrors`.
+    Every listed file must exist with the recorded sha256 (when ``verify``) and every field must
+    be well formed; all problems are reported together as :class:`InputErrors`.  A file in the
+    folder that the manifest does not list is not an error (:func:`unregistered_files`).
     """
     raw_dir = Path(raw_dir)
     path = raw_dir / MANIFEST_NAME
@@ -111,11 +111,9 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
         seen_docs: dict[str, int] = {}
         seen_files: dict[str, int] = {}
         trackers: dict[tuple[str, str], tuple[int, str]] = {}
-        listed: set[str] = set()
         for line, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in row.items() if k is not None}
             row = {f: row.get(f, "") for f in FIELDS}
-            listed.add(row["file"])
             if row["file"] in seen_files:
                 errors.append(InputError(path, line=line, column="file",
                                          expected=f"each file listed once (already on line {seen_files[row['file']]})",
@@ -150,13 +148,30 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
                 trackers.setdefault(key, (line, row["file"]))
             if not problems:
                 docs.append(SourceDocument(path=file_path, **{k: row[k] for k in FIELDS if k != "file"}))
-    for extra in sorted(p.name for p in raw_dir.iterdir() if p.is_file()):
-        if extra != MANIFEST_NAME and extra not in listed and not extra.startswith(".") and extra.lower() != "readme.md":
-            if not any(e.found == extra for e in errors):
-                errors.append(InputError(raw_dir / extra, expected=f"a row in {MANIFEST_NAME} describing this file",
-                                         found="not listed"))
     InputErrors.raise_if_any(errors)
     return docs
+
+
+def unregistered_files(raw_dir: Path) -> list[Path]:
+    """Files lying in ``raw_dir`` that the manifest does not list: they are not read (a stray file
+    never stops the files that are registered); :func:`register_hint` says what to do with each.
+    The manifest itself, a README, hidden files and Excel's and LibreOffice's lock files
+    (``~$x.xlsx``, ``.~lock.x.xlsx#``) are not counted."""
+    raw_dir = Path(raw_dir)
+    _, rows = _read_rows(raw_dir / MANIFEST_NAME)
+    listed = {r["file"] for r in rows}
+    return [p for p in sorted(raw_dir.iterdir(), key=lambda p: p.name)
+            if p.is_file() and p.name not in listed and p.name != MANIFEST_NAME and p.name.lower() != "readme.md"
+            and not p.name.startswith((".", "~$"))]
+
+
+def register_hint(path: Path) -> str:
+    """One line for a stray file in the raw folder: the ``register`` command that would read it."""
+    tracker = Path(path).suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm")
+    how = ("--kind savings_tracker --authority NAME --period YYYY-MM" if tracker
+           else f"--kind KIND --authority NAME --date YYYY-MM-DD (KIND: {', '.join(KINDS[1:])})")
+    return (f"{Path(path)}: not registered in {MANIFEST_NAME}, so it is not read. Register it with "
+            f"`python -m analysis register {Path(path).name} {how}`, or move it out of the raw folder")
 
 
 def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
@@ -184,12 +199,16 @@ def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
     return problems
 
 
-def register(raw_dir: Path, file: Path, *, kind: str, authority: str, period: str = "", paper: str = "",
-             date: str = "", period_covered: str = "", unit: str = "gbp_thousands", document: str = "",
+def register(raw_dir: Path, file: Path, *, kind: str, authority: str, unit: str, period: str = "", paper: str = "",
+             date: str = "", period_covered: str = "", document: str = "",
              saving_sign: str = "") -> SourceDocument:
     """Add a row for ``file`` (already copied into ``raw_dir``) to the manifest.  The manifest is
     rewritten atomically: earlier rows are kept byte for byte (a manifest from before the
-    ``saving_sign`` column is rewritten with it, its rows unchanged)."""
+    ``saving_sign`` column is rewritten with it, its rows unchanged).
+
+    This writes the row it is given and reads nothing in the file but its checksum: the
+    ``register`` command checks the file first, reading its unit and sign
+    (:func:`analysis.ingest.delivery.inspect`)."""
     raw_dir, file = Path(raw_dir), Path(file)
     target = raw_dir / file.name
     if not target.is_file():
@@ -221,6 +240,32 @@ def register(raw_dir: Path, file: Path, *, kind: str, authority: str, period: st
             _replace(path, data + _csv_bytes([row], with_header=False))
         else:
             _replace(path, _csv_bytes(existing + [row], with_header=True))
+    return SourceDocument(path=target, **{k: row[k] for k in FIELDS if k != "file"})
+
+
+def reregister(raw_dir: Path, file: Path, **fields: str) -> SourceDocument:
+    """Rewrite the row of a file already registered under the same name - its bytes corrected in
+    place, or its registration wrong - with the file's sha256 now and ``fields`` changed, in one
+    atomic rewrite of the manifest.  The document id and the row's place are kept."""
+    raw_dir, file = Path(raw_dir), Path(file)
+    path = raw_dir / MANIFEST_NAME
+    target = raw_dir / file.name
+    if not target.is_file():
+        raise InputError(target, expected="the file in the raw folder", found="no such file")
+    unknown = set(fields) - set(FIELDS) | ({"file", "document", "sha256"} & set(fields))
+    if unknown:
+        raise ValueError(f"fields that cannot be changed: {sorted(unknown)}")
+    with _locked(raw_dir):
+        header, rows = _read_rows(path)
+        index = next((i for i, r in enumerate(rows) if r["file"] == file.name), None)
+        if index is None:
+            raise InputError(path, column="file", expected="a registered file", found=file.name)
+        row = {**rows[index], **{k: v for k, v in fields.items() if v is not None}, "sha256": sha256_of(target)}
+        problems = _check_row(row)
+        if problems:
+            raise InputErrors([InputError(path, column=c, expected=e, found=row.get(c, "")) for c, e in problems])
+        rows[index] = row
+        _replace(path, _csv_bytes(rows, with_header=True))
     return SourceDocument(path=target, **{k: row[k] for k in FIELDS if k != "file"})
 
 

@@ -44,7 +44,23 @@ CHECK_KINDS = {
     "range": "a printed range total against the sums of the low and high figures",
     "count": "a printed count against the count of its parts",
     "rounding rule": "a paper's stated rounding rule against the figures it prints from exact amounts",
+    "sign": "a saving line's sign against what the tracker's totals row or last month's tracker print for it",
+    "unit": "a tracker's planned saving against last month's tracker and against what any council could plan "
+            "(a mismatch stops the pack: one month read in the wrong unit)",
 }
+#: check kinds whose mismatch stops a pack from being published (the report run exits 1, naming it)
+STOP_KINDS = ("unit",)
+
+
+def stops_by_document(rec: pd.DataFrame) -> dict[str, list[str]]:
+    """Document -> why a pack made from it must not be published: each check of ``rec`` (the
+    reconciliation table) of a kind in :data:`STOP_KINDS` that mismatches - a tracker read in the
+    wrong unit - as ``file: item: note``."""
+    bad = rec[rec["check"].isin(STOP_KINDS) & (rec["status"] == "mismatch")]
+    out: dict[str, list[str]] = {}
+    for row in bad.itertuples():
+        out.setdefault(row.document, []).append(f"{row.source_file}: {row.item}: {row.note}")
+    return out
 
 
 @dataclass
@@ -88,7 +104,7 @@ class Checks:
             difference = round(stated_f - computed_f, 6)
             status, rounding, low, high, why = _judge(stated_f, computed_f, unit, tolerance, stated_precision,
                                                       stated_modes, computed_intervals)
-            if kind != "rounding rule":  # the finding's own note gives its evidence
+            if kind not in ("rounding rule", "sign", "unit"):  # these findings' own notes give their evidence
                 note = "; ".join(p for p in (note, why) if p)
         row = {
             "document": document,

@@ -71,6 +71,11 @@ INGEST_TABLES: dict[str, Table] = {
             "commentary": Col("string", "Forecast commentary as printed (may contain HTML tags as text)."),
             "partner_links": Col("string", "Links with partner organisations; empty where the tracker printed 0."),
             "partner_links_raw": Col("string", "Partner-links cell as printed."),
+            "sign_doubt": Col("string", "Why this line's sign looks wrong, when it does: a total that is the negative "
+                                        "of its quarters, a variance printed the other way, a forecast of the "
+                                        "opposite sign to the plan, a Red line over-delivering, the totals row "
+                                        "agreeing only if the line is a saving, or last month's tracker printing "
+                                        "it with the other sign. Headlines that include such a line say so."),
             **_lineage(sheet=True),
         },
         unique=("authority", "period", "reference"),
@@ -311,10 +316,13 @@ INGEST_TABLES: dict[str, Table] = {
             "table": Col("string", "Processed table (or paper section) the check belongs to.", nullable=False),
             "item": Col("string", "What is checked.", nullable=False),
             "check": Col("string", "Kind of check: total, average, rate, difference, product, repeated, range, count, "
-                         "rounding rule (a paper's stated rounding against the figures it prints).",
+                         "rounding rule (a paper's stated rounding against the figures it prints), sign (a saving "
+                         "line's sign against the totals row or last month's tracker), unit (a tracker's planned "
+                         "saving against last month's and against what any council plans; a mismatch stops the "
+                         "pack).",
                          nullable=False,
                          isin=("total", "average", "rate", "difference", "product", "repeated", "range", "count",
-                               "rounding rule")),
+                               "rounding rule", "sign", "unit")),
             "stated": Col("Float64", "Figure as printed (in the unit column's unit)."),
             "computed": Col("Float64", "Figure recomputed from the printed parts."),
             "difference": Col("Float64", "stated - computed."),

@@ -66,7 +66,7 @@ def _savings(t: dict) -> list[Row]:
         {"measure": "Forecast saving against plan",
          "value": f"{money(h.forecast_saving_gbp)} of {money(h.planned_saving_gbp)} ({pct(h.delivery_pct)})",
          "context": f"{year(variance.financial_year(tracker))}: shortfall {money(h.shortfall_gbp)} across "
-                    f"{count(h.lines)} lines"},
+                    f"{count(h.lines)} lines" + (f"; {note}" if (note := variance.sign_doubt_note(tracker)) else "")},
         {"measure": "Saving lines by RAG status", "value": counts,
          "context": f"Red lines: {money(rag.loc[rag.rag == 'Red', 'shortfall_gbp'].sum())} of shortfall"},
         {"measure": "Direction of travel since last month", "value": moves,

@@ -54,7 +54,32 @@ def headline(tracker: pd.DataFrame) -> pd.Series:
         "delivery_pct": delivery_pct(forecast, planned),
         "investment_gbp": int(s.investment_gbp.fillna(0).sum()),
         "lines_complete": int(s.complete.fillna(False).sum()),
+        "lines_sign_doubt": int(s["sign_doubt"].notna().sum()) if "sign_doubt" in s else 0,
     })
+
+
+def sign_doubts(tracker: pd.DataFrame) -> pd.DataFrame:
+    """The lines whose sign looks wrong (the tracker's ``sign_doubt``: a minus lost, the totals
+    row or last month's tracker disagreeing), as savings: ``reference``, ``title``,
+    ``planned_saving_gbp``, ``forecast_saving_gbp`` and ``why`` (empty when there are none)."""
+    s = _savings(tracker)
+    if "sign_doubt" not in s:
+        s["sign_doubt"] = pd.Series([None] * len(s), dtype="string")
+    doubtful = s[s["sign_doubt"].notna()]
+    return (doubtful[["reference", "title", "planned_saving_gbp", "forecast_saving_gbp", "sign_doubt"]]
+            .rename(columns={"sign_doubt": "why"}).reset_index(drop=True))
+
+
+def sign_doubt_note(tracker: pd.DataFrame) -> str:
+    """The words every headline that adds up the tracker's lines carries when some of them look
+    wrongly signed: ``includes 1 line whose sign looks wrong (FEN/04: …)``; empty when none do."""
+    doubts = sign_doubts(tracker)
+    if doubts.empty:
+        return ""
+    first = doubts.iloc[0]
+    what = "line whose sign looks" if len(doubts) == 1 else "lines whose signs look"
+    others = f" and {len(doubts) - 1} more" if len(doubts) > 1 else ""
+    return f"includes {len(doubts)} {what} wrong ({first.reference}: {first.why}{others})"
 
 
 def _group(s: pd.DataFrame, key: str, order: list[str] | None = None) -> pd.DataFrame:

@@ -11,14 +11,14 @@ a killed run never leaves a half-written or mixed ``data/processed``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .. import schemas
 from ..errors import InputError, InputErrors
-from ..manifest import SourceDocument, read_manifest
+from ..manifest import SourceDocument, read_manifest, register_hint, unregistered_files
 from ..reconcile import Checks
 from .business_plan import read_business_plan
 from .cross_document import reserve_contribution_checks
@@ -27,6 +27,7 @@ from .mtfs import read_mtfs
 from .prose_figures import read_prose_figures
 from .recovery_actions import read_recovery_actions
 from .savings_tracker import read_savings_tracker
+from .tracker_months import month_checks
 from ..tableset import pause_point
 from .writer import write_tables
 
@@ -48,6 +49,7 @@ TABLE_NAMES = schemas.tables_of("ingest")
 class IngestResult:
     tables: dict[str, pd.DataFrame]
     documents: list[SourceDocument]
+    warnings: list[str] = field(default_factory=list)  # e.g. files in the raw folder not registered
 
     @property
     def reconciliation(self) -> pd.DataFrame:
@@ -94,7 +96,8 @@ def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
     tables["reconciliation"] = schemas.conform("reconciliation", checks.frame(), validate=validate)
     checks.rows.clear()
     checks.frames.clear()
-    return IngestResult({name: tables[name] for name in TABLE_NAMES}, documents)
+    warnings = [register_hint(p) for p in unregistered_files(Path(raw_dir))]
+    return IngestResult({name: tables[name] for name in TABLE_NAMES}, documents, warnings)
 
 
 def run_ingest(raw_dir: Path, out_dir: Path) -> IngestResult:
@@ -155,3 +158,4 @@ def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,
                            source_file=row.source_file, source_line=int(line),
                            note="" if len(original) else "the original plan does not cover this year")
     reserve_contribution_checks(tables, checks, documents)
+    month_checks(tables, checks, list(documents))

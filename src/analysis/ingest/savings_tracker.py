@@ -34,7 +34,7 @@ from .. import assumptions
 from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument
 from ..reconcile import Checks
-from . import tracker_checks
+from . import tracker_checks, tracker_units
 from .text_tables import month_number
 from .tracker_cells import FIELDS, parse_chunk
 from .tracker_header import (FIELD_LABELS, REFERENCE_HEADER, classify, compose, header_mapping, is_note, missing,
@@ -46,10 +46,13 @@ CHUNK = 16_384  # lines held as printed before their cells are cleaned into (Arr
 _PAD = (None,)  # a header without an optional column: its cells read as None
 
 
-def read_savings_tracker(doc: SourceDocument, checks: Checks) -> pd.DataFrame:
+def read_savings_tracker(doc: SourceDocument, checks: Checks, *, signs: bool = True) -> pd.DataFrame:
     """Read one tracker file into ``savings_tracker`` rows (lineage columns ``authority``,
-    ``document`` and ``source_file`` are added by the ingest) and add its reconciliation checks."""
+    ``document`` and ``source_file`` are added by the ingest) and add its reconciliation checks.
+    ``signs=False`` skips the refusal of a tracker whose signs contradict its ``saving_sign`` (for
+    ``register``, which reads the sign from the lines first: :mod:`.tracker_units`)."""
     parser = _Parser(doc)
+    parser.signs = signs
     collecting = gc.isenabled()
     gc.disable()  # no cycles are made here; collecting while 200,000 rows accumulate doubles the time
     try:
@@ -77,7 +80,10 @@ class _Parser:
         self.rows_seen = 0
         self.headers = 0
         self.last: tuple[str, Row] | None = None  # kind of the last non-blank row and the row
+        self.signs = True  # refuse a tracker whose signs contradict its saving_sign
         self.sheet: object = object()
+        self.unit_sheets: set[str | None] = set()  # sheets whose stated unit was checked
+        self.unit_statement: tracker_units.UnitStatement | None = None  # the first unit the file states
         self._new_sheet(None)
 
     # ------------------------------------------------------------------ feeding rows
@@ -176,11 +182,18 @@ class _Parser:
         if duplicates:
             self.skip = True  # which of the columns holds the figures cannot be known
             return
-        if re.search(r"£\s*'?000|£k", " ".join(row.cells[i] for i in mapping.values() if i < len(row.cells)),
-                     re.I) and doc.unit != "gbp_thousands":
-            self.errors.append(InputError(doc.path, **where, column="header",
-                                          expected=f"money in pounds as the manifest says (unit={doc.unit})",
-                                          found="a header in £000 - set unit=gbp_thousands in the manifest"))
+        if row.sheet not in self.unit_sheets:  # the unit the sheet states, against the one registered
+            self.unit_sheets.add(row.sheet)
+            try:
+                stated = tracker_units.decide(tracker_units.statements(self.pending[-20:], row, self.sub_header),
+                                              doc.path)
+            except InputError as exc:
+                self.errors.append(exc)
+            else:
+                self.unit_statement = self.unit_statement or stated
+                problem = tracker_units.unit_problem(doc.path, doc.unit, stated)
+                if problem is not None:
+                    self.errors.append(problem)
         named = sheet_month(row.sheet)
         if named and doc.period and named != doc.period:
             self.errors.append(InputError(doc.path, **where, column="sheet name",
@@ -332,8 +345,11 @@ class _Parser:
             self._check_formulas()
         frame = pd.concat(self.chunks, ignore_index=True) if len(self.chunks) > 1 else self.chunks[0]
         self.chunks = []
-        tracker_checks.check_signs(doc, frame)
+        if self.signs:
+            tracker_checks.check_signs(doc, frame)
+        frame["sign_doubt"] = tracker_checks.sign_doubts(frame, self.totals)
         tracker_checks.add_checks(doc, frame, self.totals, checks)
+        tracker_checks.add_sign_checks(doc, frame, self.totals, checks)
         return frame
 
     def _check_formulas(self) -> None:
@@ -351,7 +367,8 @@ class _Parser:
             stated = f"{m.group(2)}-{month_number(m.group(1)):02d}"
             if stated != self.doc.period:
                 raise InputError(self.doc.path, line=row.line, sheet=row.sheet,
-                                 expected=f"the period registered in the manifest ({self.doc.period})",
+                                 expected=f"the period it is registered for ({self.doc.period}; register it with "
+                                          f"--period {stated} if the file is right)",
                                  found=f"'{m.group(0)}' ({stated})")
             self.rows_seen = 10  # the first statement counts
 

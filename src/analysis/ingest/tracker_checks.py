@@ -52,6 +52,84 @@ def totals_values(doc: SourceDocument, row: Row, mapping: dict[str, int],
                      found=f"{len(figures)} figures: " + " | ".join(figures))
 
 
+def sign_doubts(frame: pd.DataFrame, totals: list) -> pd.Series:
+    """Why each line's sign looks wrong (``None`` where it does not), from the line's own columns,
+    its RAG status and the printed totals row - the slips of a line typed without its minus.
+    Values are the processed ones (negative = saving).  Reasons, joined by ``; ``:
+
+    * a total that is the negative of its quarters' sum (a minus lost from the total);
+    * a variance printed planned - forecast on this line while the others print forecast - planned;
+    * a forecast of the opposite sign to the plan (a saving forecast as a cost, or the reverse);
+    * RAG Red while the line forecasts more saving than planned;
+    * the totals row disagreeing with the lines by exactly twice this line's amount (it agrees
+      only if the line has the other sign) - when exactly one line fits.
+    """
+    n = len(frame)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+
+    def add(mask: pd.Series, text) -> None:
+        for i in [int(i) for i in mask.to_numpy(dtype=bool, na_value=False).nonzero()[0]]:
+            reasons[i].append(text(i) if callable(text) else text)
+
+    for side, label in (("planned", "planned"), ("forecast", "forecast")):
+        quarters = frame[[f"{side}_{q}_gbp" for q in QUARTERS]]
+        total = frame[f"{side}_total_gbp"]
+        summed = quarters.sum(axis=1, min_count=4).where(quarters.notna().all(axis=1))
+        add((total == -summed) & (total != 0), f"the {label} total is the negative of its quarters' sum "
+                                               "(a minus lost?)")
+    p, f, v = frame["planned_total_gbp"], frame["forecast_total_gbp"], frame["variance_gbp"]
+    moved = f - p
+    reversed_variance = (v == -moved) & (moved != 0)
+    printed_right = (v == moved) & (moved != 0)
+    if printed_right.fillna(False).any():  # the others print forecast - planned: this one the other way
+        add(reversed_variance, "the variance is printed planned − forecast, the other lines forecast − planned")
+    add((p * f < 0), lambda i: "the forecast is a " + ("cost" if f.iloc[i] > 0 else "saving") + " where the plan is a "
+        + ("saving" if p.iloc[i] < 0 else "cost"))
+    add((frame["rag"] == "Red") & (v < 0), "RAG Red, yet the line forecasts more saving than planned")
+    for line, field, label in _totals_suspects(frame, totals):
+        reasons[line].append(f"the totals row's {label} agrees with the lines only if this line's {field} "
+                             "has the other sign")
+    return pd.Series(["; ".join(r) if r else None for r in reasons], index=frame.index, dtype="string")
+
+
+def _totals_suspects(frame: pd.DataFrame, totals: list) -> list[tuple[int, str, str]]:
+    """(line position, field, label) where the first totals row differs from the sum of the lines
+    by exactly -2 x that one line's figure: the line is the only one whose reversal makes it agree."""
+    if not totals:
+        return []
+    _, values, _ = totals[0]
+    found = []
+    for name, field in (("planned_total", "planned saving"), ("forecast_total", "forecast saving")):
+        stated = values.get(name)
+        column = frame[f"{name}_gbp"]
+        computed = _sum(column)
+        if stated is None or computed is None or stated == computed:
+            continue
+        fits = (column * -2 == stated - computed).to_numpy(dtype=bool, na_value=False).nonzero()[0]
+        if len(fits) == 1:
+            found.append((int(fits[0]), field, FIELD_LABELS.get(name, name)))
+    return found
+
+
+def add_sign_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
+    """A ``sign`` check for each line the totals row says has the wrong sign: stated = the line's
+    figure, computed = the figure with which the totals row agrees."""
+    for line, field, label in _totals_suspects(frame, totals):
+        row = frame.iloc[line]
+        name = "planned_total_gbp" if field == "planned saving" else "forecast_total_gbp"
+        value = int(row[name])
+        checks.add(document=doc.document, table=TABLE, item=f"{row['reference']}: sign of the {field}", kind="sign",
+                   stated=value, computed=-value, unit="gbp", source_file=doc.file, source_line=int(row["source_line"]),
+                   note=f"the totals row's {label} ({_where_totals(totals[0][0])}) agrees with the sum of the lines "
+                        f"only if this line's {field} is {format_gbp(-value)}, not {format_gbp(value)}: typed "
+                        "without its minus (or with one too many)?",
+                   stated_precision=doc_precision(doc))
+
+
+def _where_totals(row) -> str:
+    return f"sheet {row.sheet!r} row {row.line}" if row.sheet else f"line {row.line}"
+
+
 def add_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
     n = len(frame)
     each = np.repeat(np.arange(n), 3)  # three checks per line, in line order: planned, forecast, variance
@@ -121,6 +199,9 @@ def add_totals_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, ch
         moved = [where(r) for r, _, shifted in copies if shifted]
         if moved:
             note += f"; figures shifted left of their columns in the extract ({', '.join(moved)}), aligned by order"
+        suspect = [frame.iloc[i]["reference"] for i, field, lab in _totals_suspects(frame, totals) if lab == label]
+        if suspect:
+            note += f"; it agrees if {suspect[0]} has the other sign (see the sign check)"
         checks.add(document=doc.document, table=TABLE, item=f"totals row ({where(first_row)}): {label}",
                    kind="total", stated=stated, computed=_sum(frame[f"{name}_gbp"]), unit="gbp",
                    source_file=doc.file, source_line=first_row.line, note=note,

@@ -59,29 +59,71 @@ def _die_with_parent_in_child() -> None:  # pragma: no cover - runs in the child
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
+def _kernel_manager_class():
+    """:class:`CouncilKernelManager`, defined on first use (jupyter_client is imported then)."""
+    global CouncilKernelManager
+    if CouncilKernelManager is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class _CouncilKernelManager(AsyncKernelManager):
+            """jupyter_client's asynchronous kernel manager, whose kernel: talks over IPC sockets in
+            a locked ``council-report-kernel-…`` folder of the temporary directory (local TCP where
+            the socket path would be too long); receives SIGKILL when the thread that started it
+            dies (``prctl(PR_SET_PDEATHSIG)``); runs with IPython's history off; keeps its own
+            diagnostics (stderr) off the caller's terminal.  The folder is removed with the kernel
+            (:meth:`cleanup_resources`), or by the next run if its owner was killed.
+
+            A configurable class, so nbclient and papermill build it themselves
+            (``kernel_manager_class``: see :mod:`analysis.report.engine`)."""
+
+            def __init__(self, folder: Path | None = None, **kwargs):
+                owns = folder is None
+                if folder is None:
+                    folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "kernel-")
+                ipc = Path(folder) / "ipc"
+                if len(os.fsencode(str(ipc))) + 3 < _SUN_PATH_MAX:
+                    kwargs.setdefault("transport", "ipc")
+                    kwargs.setdefault("ip", str(ipc))
+                else:  # a socket path too long for the system (a deep temporary directory)
+                    kwargs.setdefault("transport", "tcp")
+                    kwargs.setdefault("ip", "127.0.0.1")
+                kwargs.setdefault("connection_file", str(Path(folder) / "kernel.json"))
+                super().__init__(**kwargs)
+                self.folder, self.owns_folder = Path(folder), owns
+
+            async def start_kernel(self, **kw):
+                prepare_die_with_parent()
+                kw.setdefault("stderr", subprocess.DEVNULL)
+                kw["env"] = {**(kw.get("env") or os.environ), "TMPDIR": str(self.folder)}
+                kw.setdefault("preexec_fn", _die_with_parent_in_child)
+                extra = list(kw.get("extra_arguments") or [])
+                kw["extra_arguments"] = extra + [a for a in KERNEL_ARGUMENTS if a not in extra]
+                return await super().start_kernel(**kw)
+
+            async def cleanup_resources(self, restart: bool = False) -> None:
+                await super().cleanup_resources(restart=restart)
+                if not restart and self.owns_folder:
+                    atomic.discard(self.folder)
+
+        CouncilKernelManager = _CouncilKernelManager
+    return CouncilKernelManager
+
+
+CouncilKernelManager = None  # the class, once :func:`_kernel_manager_class` has defined it
+
+
 def start_kernel(folder: Path, cwd: Path, kernel_name: str = KERNEL_NAME):
-    """A started kernel whose sockets and connection file live in ``folder`` and which receives
-    SIGKILL when the thread that started it dies (``prctl(PR_SET_PDEATHSIG)``), so no kernel
-    outlives a killed worker or run.  IPC transport where the socket path fits: no TCP ports to
-    race for, no 'running over TCP without encryption' warning.
+    """A started kernel whose sockets and connection file live in ``folder`` (see
+    :class:`CouncilKernelManager`): no kernel outlives a killed worker or run, no TCP ports to race
+    for, no 'running over TCP without encryption' warning.
 
     The manager is jupyter_client's *asynchronous* one (driven here with ``run_sync``): with it,
     nbclient waits for output without blocking its event loop, so a kernel that dies in the middle
     of a notebook (the out-of-memory killer) is noticed and reported instead of waited for."""
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    prepare_die_with_parent()
-    ipc = folder / "ipc"
-    if len(os.fsencode(str(ipc))) + 3 < _SUN_PATH_MAX:
-        km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(ipc),
-                                connection_file=str(folder / "kernel.json"))
-    else:  # a socket path too long for the system (a deep temporary directory): local TCP instead
-        km = AsyncKernelManager(kernel_name=kernel_name, transport="tcp", ip="127.0.0.1",
-                                connection_file=str(folder / "kernel.json"))
-    env = {**os.environ, "TMPDIR": str(folder)}
-    run_sync(km.start_kernel)(cwd=str(cwd), stderr=subprocess.DEVNULL, env=env,
-                              preexec_fn=_die_with_parent_in_child, extra_arguments=KERNEL_ARGUMENTS)
+    km = _kernel_manager_class()(folder=folder, kernel_name=kernel_name)
+    run_sync(km.start_kernel)(cwd=str(cwd))
     return km
 
 

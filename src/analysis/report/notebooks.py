@@ -205,10 +205,9 @@ def execute(path: Path, output: Path | None, parameters: dict | None = None, *,
     :class:`papermill.PapermillExecutionError`; the partial notebook is written first."""
     import papermill
 
-    from .kernels import kernel_manager
+    from .engine import ENGINE_NAME
 
     path = Path(path)
-    with kernel_manager(cwd=cwd or path.parent) as km:
-        return papermill.execute_notebook(
-            str(path), str(output) if output else None, parameters=parameters or {}, kernel_name=KERNEL_NAME,
-            cwd=str(cwd or path.parent), progress_bar=False, execution_timeout=timeout, km=km)
+    return papermill.execute_notebook(
+        str(path), str(output) if output else None, parameters=parameters or {}, kernel_name=KERNEL_NAME,
+        cwd=str(cwd or path.parent), progress_bar=False, execution_timeout=timeout, engine_name=ENGINE_NAME)

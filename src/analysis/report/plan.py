@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
@@ -54,10 +54,11 @@ class PackPlan:
     skipped: list[JobResult]
     notebooks: list[tuple[str, str]]  # (name, title) of every report notebook, in report order
     documents: list[str]  # the documents in force
-    inputs: list[dict]  # their raw files: file, document, kind, period, sha256
+    inputs: list[dict]  # raw files read (in force + last month's tracker): file, document, kind, period, sha256
     tables: dict[str, str]  # processed table file -> sha256, for every table the notebooks read
     partial: bool = False  # --only: merged into the published pack
     staging: Path | None = None
+    stops: list[str] = field(default_factory=list)  # why the pack must not be published (nothing is run)
 
     @property
     def slug(self) -> str:
@@ -289,12 +290,14 @@ def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, 
 
 def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen: set[str], sources, tables: dict,
               *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
-              timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True) -> PackPlan:
-    """The jobs of one pack (module docstring, step 6)."""
-    from ..data import documents_in_force
+              timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
+              stops: dict[str, list[str]] | None = None) -> PackPlan:
+    """The jobs of one pack (module docstring, step 6); a pack whose papers in force carry a stopping
+    check (:func:`analysis.reconcile.stops_by_document`) gets its ``stops`` and no jobs."""
+    from ..data import pack_documents
 
-    documents = documents_in_force(sources, authority, period)
-    in_force = sources[sources.document.isin(documents)].sort_values("document")
+    documents, comparison = pack_documents(sources, authority, period)
+    in_force = sources[sources.document.isin(documents + comparison)].sort_values("document")
     inputs = [{"file": r.file, "document": r.document, "kind": r.kind, "period": r.period if isinstance(
         r.period, str) else "", "sha256": r.sha256} for r in in_force.itertuples()]
     pack_values: dict[str, object] = {"authority": authority, "period": period, "documents": ",".join(documents)}
@@ -302,7 +305,10 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
         pack_values["processed_dir"] = str(processed_dir)  # the default needs no injecting
     plan = PackPlan(authority, period, out_dir, [], [], [(s.name, s.title) for s in specs], documents, inputs,
                     {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
-    in_pack = {t: tables[t].in_pack(authority, documents) if t in tables else _no_rows()
+    plan.stops = [reason for d in documents for reason in (stops or {}).get(d, [])]
+    if plan.stops:
+        return plan
+    in_pack = {t: tables[t].in_pack(authority, documents + comparison) if t in tables else _no_rows()
                for spec in specs for t in spec.tables + spec.optional_tables + spec.any_of_tables}
     for spec in specs:  # applicability for every notebook, so that a partial pack lists it too
         values = _parameters(spec, pack_values, extra.get(spec.name, {}))
@@ -361,12 +367,16 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
         packs = resolve_packs(sources, authorities, periods, release_names(processed_dir) if authorities else ((), ()))
     tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables + s.any_of_tables],
                         processed_dir)
+    from ..reconcile import stops_by_document
+
+    stops = stops_by_document(read_table("reconciliation", processed_dir))
     plans = [plan_pack(a, p, specs, chosen, sources, tables, out_dir=out_dir, processed_dir=processed_dir,
-                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel) for a, p in packs]
+                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel, stops=stops) for a, p in packs]
     if only:
         plans = [replace(p, partial=True) for p in plans]
         for plan in plans:
-            check_merge(plan)
+            if not plan.stops:
+                check_merge(plan)
     return plans
 
 

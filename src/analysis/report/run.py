@@ -53,6 +53,11 @@ class RunOutcome:
     def ok(self) -> bool:
         return all(published for *_, published in self.packs)
 
+    @property
+    def stopped(self) -> list[PackPlan]:
+        """Packs not run because their papers carry a stopping check (:attr:`PackPlan.stops`)."""
+        return [plan for plan, *_ in self.packs if plan.stops]
+
 
 def new_run_id() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
@@ -93,6 +98,10 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
         where, published = publish(plan, results[plan.key], run_id, processed_dir, metadata)
         outcome.packs.append((plan, results[plan.key], where, published))
 
+    for plan in [p for p in plans if p.stops]:  # not run, not published: the published pack stays as it was
+        outcome.packs.append((plan, [], plan.target, False))
+        remaining.pop(plan.key)
+    plans = [p for p in plans if not p.stops]
     try:
         with handled():
             for plan in plans:
@@ -121,7 +130,7 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
                 remaining[plan.key] -= 1
                 if not remaining[plan.key]:  # published while the other packs' reports still run
                     finish(plan)
-            order = [plan.key for plan in plans]
+            order = [p[0].key for p in outcome.packs if p[0].stops] + [plan.key for plan in plans]
             outcome.packs.sort(key=lambda p: order.index(p[0].key))
     except BaseException:
         for future in futures:
