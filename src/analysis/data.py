@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import assumptions, paths, schemas, tableset
-from .errors import InputError
+from .errors import InputError, TableSetError
+from .names import match
 
 
 def processed(processed_dir: str | Path | None = None) -> Path:
@@ -40,12 +41,19 @@ def verify_tables(names: list[str] | None = None, processed_dir: str | Path | No
 
 
 def for_authority(frame: pd.DataFrame, authority: str, what: str) -> pd.DataFrame:
-    """Rows of ``frame`` for ``authority``; a clear error naming the authorities that do exist."""
+    """Rows of ``frame`` for ``authority``, named as :func:`analysis.names.match` matches names
+    (``cambridgeshire``, ``St Helens`` for ``St. Helens``); a clear error naming the authorities
+    that do exist and any near miss."""
     rows = frame[frame["authority"] == authority]
     if rows.empty:
-        known = ", ".join(sorted(frame["authority"].dropna().unique())) or "none"
-        raise InputError(what, column="authority", expected=f"an authority with data (known: {known})",
-                         found=authority)
+        known = sorted(frame["authority"].dropna().unique())
+        found = match(authority, known)
+        if found.found:
+            return frame[frame["authority"] == found.name]
+        hint = found.ambiguity() if found.candidates else found.did_you_mean()
+        raise InputError(what, column="authority", found=authority,
+                         expected=f"an authority with data ({hint + '; ' if hint else ''}known: "
+                                  f"{', '.join(known) or 'none'})")
     return rows
 
 
@@ -143,6 +151,46 @@ def authority_periods(sources: pd.DataFrame) -> dict[str, list[str]]:
     return {a: sorted(ps) for a, ps in sorted(out.items())}
 
 
+def release_names(processed_dir: str | Path | None = None) -> tuple[list[str], list[str]]:
+    """The names ``cla_rates`` gives: (English authorities, other areas - regions and England),
+    sorted; both empty when ``public-stats`` has not written the table into the set."""
+    folder = processed(processed_dir)
+    try:
+        if "cla_rates.parquet" not in tableset.read_manifest(folder)["files"]:
+            return [], []
+        rates = load("cla_rates", processed_dir)
+    except TableSetError:  # no table set, or not one complete set: no names to offer
+        return [], []
+    local = rates.geographic_level == "local authority"
+    return sorted(set(rates.authority[local].dropna())), sorted(set(rates.authority[~local].dropna()))
+
+
+def papers_name(authority: str, sources: pd.DataFrame, processed_dir: str | Path | None = None) -> str:
+    """The spelling ``authority`` has in the papers (``sources``), matched as
+    :func:`analysis.names.match` does; an :class:`InputError` otherwise, saying why - several
+    names match, a near miss (from the papers' and the releases' names), an authority with
+    published statistics but no papers, or a region."""
+    papers = sorted(set(sources["authority"].dropna()))
+    found = match(authority, papers)
+    if found.found:
+        return found.name
+    if found.candidates:
+        raise InputError("sources", column="authority", expected=f"one authority ({found.ambiguity()})",
+                         found=authority)
+    las, others = release_names(processed_dir)
+    wider = match(authority, papers, las, others=others)
+    hint = "" if wider.found else wider.did_you_mean()
+    if wider.found:
+        why = f"{wider.name} has published statistics but no papers: reports 20, 25 and 30 show them"
+    elif wider.other:
+        why = wider.not_authority()
+    else:
+        why = "no English authority in the releases is called that either" if las and not hint else ""
+    raise InputError("sources", column="authority", found=authority,
+                     expected=f"an authority with papers ({', '.join(papers) or 'none'})"
+                              + "".join(f"; {part}" for part in (why, hint) if part))
+
+
 # --------------------------------------------------------------------------------------------- one pack's papers
 
 
@@ -152,7 +200,9 @@ class Pack:
 
     ``Pack("Torbay", "2019-11").table("cla_trajectories")`` is every row of that table from
     Torbay's papers in force in November 2019, and nothing else; the previous month's tracker
-    (:attr:`comparison`) is read only by :meth:`tracker`, for the movement since last month.  The pack remembers which
+    (:attr:`comparison`) is read only by :meth:`tracker`, for the movement since last month.  The
+    authority may be named any way :func:`analysis.names.match` matches (``torbay``);
+    :attr:`authority` is the papers' spelling, which a notebook uses from then on.  The pack remembers which
     documents its tables returned rows from (:attr:`read`), so a report lists only the inputs it
     used (:meth:`sources_read`, :meth:`source_label`)."""
 
@@ -161,11 +211,12 @@ class Pack:
 
         if not isinstance(period, str) or not PERIOD_RE.match(period):
             raise InputError("period", expected="a month written YYYY-MM", found=str(period))
-        self.authority, self.period, self.processed_dir = authority, period, processed_dir
         sources = load("sources", processed_dir)
-        mine = for_authority(sources, authority, "sources")
+        authority = papers_name(authority, sources, processed_dir)  # the papers' spelling, whatever was typed
+        self.authority, self.period, self.processed_dir = authority, period, processed_dir
         self.documents, self.comparison = pack_documents(sources, authority, period)
         if not self.documents:
+            mine = sources[sources["authority"] == authority]
             periods = ", ".join(authority_periods(mine).get(authority, [])) or "none"
             raise InputError("sources", column="period",
                              expected=f"a period on or after the first of {authority}'s papers (its papers' "

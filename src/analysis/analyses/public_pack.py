@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import data, tableset
 from ..errors import InputError, TableSetError
+from ..names import match
 from ..presentation import numbers
 from .benchmarks import PublicData, load
 
@@ -50,12 +51,37 @@ def public_data(processed_dir: str | Path | None = None) -> PublicData | None:
 
 
 def papers(authority: str, period: str, processed_dir: str | Path | None = None) -> data.Pack | None:
-    """The authority's papers in force at ``period`` (:class:`analysis.data.Pack`), or ``None``
-    when it has none (an authority known only from the public statistics)."""
+    """The authority's papers in force at ``period`` (:class:`analysis.data.Pack`, whose
+    ``authority`` is the papers' spelling of the name, matched by :func:`analysis.names.match`),
+    or ``None`` when it has none (an authority known only from the public statistics)."""
     sources = data.load("sources", processed_dir)
-    if not data.documents_in_force(sources, authority, period):
+    found = match(authority, sorted(set(sources.authority.dropna())))
+    if not found.found or not data.documents_in_force(sources, found.name, period):
         return None
-    return data.Pack(authority, period, processed_dir)
+    return data.Pack(found.name, period, processed_dir)
+
+
+def authority_name(authority: str, pub: PublicData | None, processed_dir: str | Path | None = None) -> str:
+    """The spelling a report uses for ``authority``: the papers' (:func:`analysis.names.match`),
+    else the releases' (``Bristol`` -> ``Bristol, City of``); a 3-digit or 9-character code is
+    kept as it is (:func:`code_for` reads it).  An :class:`InputError` when neither knows it,
+    with any near miss ("did you mean …?") from both."""
+    text = str(authority).strip()
+    if text.isdigit() or text.startswith("E0"):
+        return text
+    papers = sorted(set(data.load("sources", processed_dir).authority.dropna()))
+    local = pub.rates.geographic_level == "local authority" if pub is not None else None
+    las = sorted(set(pub.rates.authority[local])) if pub is not None else []
+    others = sorted(set(pub.rates.authority[~local])) if pub is not None else []
+    found = match(text, papers, las, others=others)
+    if found.found:
+        return found.name
+    hint = "" if found.candidates else found.did_you_mean()
+    why = (found.ambiguity() if found.candidates else found.not_authority() if found.other else
+           "" if hint else "no papers and no release name it")
+    raise InputError("cla_rates" if pub is not None else "sources", column="authority", found=text,
+                     expected="an authority with papers or published statistics"
+                              + "".join(f"; {part}" for part in (why, hint) if part))
 
 
 def year_end(year: str) -> int:

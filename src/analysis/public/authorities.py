@@ -2,8 +2,10 @@
 
 Releases name an authority by a 3-digit DfE code (``880``), a 9-character ONS code
 (``E06000027``) and a name whose spelling changes (``Telford & Wrekin``, ``Poole (Pre LG)``,
-``Southend –on-Sea``).  :class:`AuthorityIndex` is built from the releases themselves - every
-(old code, new code, name, region) they print - so nothing about one authority is written here.
+``Southend –on-Sea``), matched by :func:`analysis.names.name_key` (re-exported here with
+:func:`~analysis.names.clean_name`).  :class:`AuthorityIndex` is built from the releases
+themselves - every (old code, new code, name, region) they print - so nothing about one
+authority is written here.
 
 What *is* written here is the one list of reorganisations of children's services authorities
 since 2009 that the releases reflect (:data:`REORGANISATIONS`).  A predecessor has figures up to
@@ -14,11 +16,12 @@ series, in a region or in England.
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 
 import pandas as pd
+
+from ..names import clean_name as clean_name  # re-exported: the readers import it from here
+from ..names import name_key
 
 ENGLAND_CODE = "E92000001"
 
@@ -61,25 +64,6 @@ def reorganisation_of(old_code: str) -> Reorganisation | None:
         if old_code in reorg.predecessors or old_code in reorg.successors:
             return reorg
     return None
-
-
-_PRE_LG = re.compile(r"\s*\(pre lg\)\s*$", re.IGNORECASE)
-
-
-def clean_name(name: str) -> str:
-    """A name as printed without LAIT's ``(Pre LG)`` tag and surrounding spaces."""
-    return _PRE_LG.sub("", str(name)).strip()
-
-
-@functools.lru_cache(maxsize=4096)
-def name_key(name: str) -> str:
-    """A spelling-proof key for matching names: ``Telford & Wrekin`` = ``Telford and Wrekin``,
-    ``Southend –on-Sea`` = ``Southend-on-Sea``, ``London (Inner)`` = ``Inner London``,
-    ``Bristol, City of`` = ``City of Bristol``."""
-    text = clean_name(name).lower().replace("&", " and ")
-    text = re.sub(r"<[^>]+>", " ", text)
-    tokens = re.findall(r"[a-z0-9]+", text)
-    return " ".join(sorted(tokens))
 
 
 @dataclass

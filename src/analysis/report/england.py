@@ -39,7 +39,8 @@ def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[di
         rows.append({"rank": "–" if r.rank is None else r.rank, "authority": r.authority,
                      "href": href if (out_dir / href).is_file() else None, "number": numbers.count(r.number),
                      "rate": numbers.rate(r.rate_per_10k), "status": r.rate_status,
-                     "mean": "–" if r.model is None else f"{numbers.rate(round(r.neighbours_mean_per_10k, 1))} ({r.model})",
+                     "mean": "–" if r.model is None or r.neighbours_mean_per_10k is None  # no neighbour with a rate
+                     else f"{numbers.rate(round(r.neighbours_mean_per_10k, 1))} ({r.model})",
                      "gap": "–" if r.gap_per_10k is None else numbers.rate(round(r.gap_per_10k, 1)),
                      "gap_children": numbers.signed_count(r.gap_children)})
     england = pub.row("E92000001", year) or {}

@@ -8,8 +8,9 @@ kind, the latest whose period is on or before the pack's).  The steps, each rais
 1. :func:`check_periods` - each period is ``YYYY-MM``;
 2. :func:`read_sources` - ``data/processed`` was made from the raw files as they are now;
 3. :func:`resolve_packs` - which (authority, period) packs were asked for (``--latest``: each
-   authority's latest period); a period must be one of the authority's
-   (:func:`analysis.data.authority_periods`);
+   authority's latest period), the names matched as :func:`analysis.names.match` matches them;
+   a period must be one of the authority's (:func:`analysis.data.authority_periods`); with
+   ``--year``, :func:`analysis.report.years.resolve_public_packs` (a rate at 31 March);
 4. :func:`select_notebooks` - every report notebook keeps the contract
    (:func:`analysis.report.notebooks.read_spec`) and ``--only`` names real ones;
 5. :func:`check_extra` - each ``--param`` is a parameter of some notebook, of its type;
@@ -29,11 +30,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
-from ..data import verify_tables
+from ..data import release_names, verify_tables
 from ..errors import ReportError
 from ..manifest import PERIOD_RE, read_manifest, sha256_of
+from ..names import match, name_key, slug
 from .execute import STATUS_NA, Job, JobResult
 from .notebooks import CELL_TIMEOUT_S, NotebookSpec, Parameter, notebook_paths, read_spec
+from .years import resolve_public_packs
+from .years import year_period as year_period  # re-exported (england.py)
 
 #: parameters the runner sets itself (from the pack), when a notebook declares them
 PACK_PARAMETERS = ("authority", "period", "documents", "processed_dir")
@@ -82,12 +86,6 @@ class PackPlan:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def slug(name: str) -> str:
-    """``'Cambridgeshire'`` -> ``'cambridgeshire'``; ``'Brighton & Hove'`` -> ``'brighton-hove'``."""
-    out = "".join(c.lower() if c.isascii() and c.isalnum() else "-" for c in name)
-    return "-".join(part for part in out.split("-") if part) or "authority"
-
-
 def check_periods(periods: Sequence[str]) -> None:
     problems = [f"period {p!r}: expected YYYY-MM (e.g. 2017-10)" for p in periods if not PERIOD_RE.match(p)]
     if problems:
@@ -121,26 +119,51 @@ def read_sources(processed_dir: Path, raw_dir: Path):
     return sources
 
 
-def _authority(requested: str, known: Sequence[str]) -> str:
-    for name in known:
-        if requested in (name, slug(name)) or requested.casefold() == name.casefold():
-            return name
-    raise ReportError(f"authority {requested!r} has no documents; authorities: {', '.join(known) or 'none'}")
+def _authority(requested: str, known: Sequence[str], releases: Sequence[str] = (),
+               others: Sequence[str] = ()) -> str:
+    """The papers' spelling of ``requested`` (:func:`analysis.names.match`), or a
+    :class:`ReportError` saying why not: several names, an authority with published statistics
+    but no papers (use ``--year``), a region, a near miss."""
+    found = match(requested, known)
+    if found.found:
+        return found.name
+    if found.candidates:
+        raise ReportError(f"authority {found.ambiguity()}")
+    wider = match(requested, known, releases, others=others)
+    listing = f"authorities: {', '.join(known) or 'none'}"
+    if wider.found:
+        raise ReportError(f"authority {requested!r}: {wider.name} has published statistics but no papers, so no "
+                          f"monthly pack; its public-statistics pack: --year YYYY --authority {wider.name!r}; {listing}")
+    hint = f" ({wider.did_you_mean()})" if wider.suggestions else ""
+    if wider.other:
+        raise ReportError(f"authority {requested!r}: {wider.not_authority()}{hint}; {listing}")
+    raise ReportError(f"authority {requested!r} has no documents{hint}; {listing}")
 
 
-def resolve_packs(sources, authorities: Sequence[str] | None,
-                  periods: Sequence[str] | None) -> list[tuple[str, str]]:
+def _one_spelling(names: Sequence[str], chosen: Sequence[str]) -> None:
+    """Two of the papers' authority names that are one name spelled two ways (one folder, or one
+    :func:`analysis.names.name_key`) would split an authority's packs: refused, naming both,
+    when either is among the ``chosen`` authorities."""
+    seen: dict[str, str] = {}
+    for name in names:
+        for key in (f"folder {slug(name)}", f"key {name_key(name)}"):
+            other = seen.setdefault(key, name)
+            if other != name and (other in chosen or name in chosen):
+                where = f"the folder reports/{slug(name)}/" if key.startswith("folder") else "one name"
+                raise ReportError(f"authorities {other!r} and {name!r} would share {where}: use one spelling for "
+                                  "both in data/raw/manifest.csv")
+
+
+def resolve_packs(sources, authorities: Sequence[str] | None, periods: Sequence[str] | None,
+                  releases: tuple[Sequence[str], Sequence[str]] = ((), ())) -> list[tuple[str, str]]:
     """The (authority, period) packs asked for.  ``periods=None`` means each authority's latest;
-    ``authorities=None`` means every authority (with ``periods``: every one that has them)."""
+    ``authorities=None`` means every authority (with ``periods``: every one that has them).
+    ``releases``: the names ``cla_rates`` gives (authorities, other areas), for the messages."""
     from ..data import authority_periods
 
     known = authority_periods(sources)
-    slugs: dict[str, str] = {}
-    for name in known:
-        if slugs.setdefault(slug(name), name) != name:
-            raise ReportError(f"authorities {slugs[slug(name)]!r} and {name!r} would share the folder "
-                              f"reports/{slug(name)}/: rename one in data/raw/manifest.csv")
-    chosen = [_authority(a, list(known)) for a in authorities] if authorities else list(known)
+    chosen = [_authority(a, list(known), *releases) for a in authorities] if authorities else list(known)
+    _one_spelling(list(known), chosen)
     if not chosen:
         raise ReportError("no documents have been ingested, so there is no pack to make")
 
@@ -157,48 +180,6 @@ def resolve_packs(sources, authorities: Sequence[str] | None,
             problems.append(f"no documents of {who} for period {period}; periods with documents: "
                             f"{listing(chosen if authorities else list(known))}")
         packs += [(a, period) for a in having]
-    if problems:
-        raise ReportError("\n".join(problems))
-    return packs
-
-
-def year_period(year: int) -> str:
-    """The pack period of a public-statistics year: March (the figures are at 31 March)."""
-    return f"{int(year):04d}-03"
-
-
-def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None,
-                         years: Sequence[int]) -> list[tuple[str, str]]:
-    """``--year``: a pack at ``YYYY-03`` for each authority (default: every English authority)
-    with a figure at 31 March of the year in the public tables (``cla_rates``), papers or not."""
-    from ..tableset import read_manifest
-
-    if "cla_rates.parquet" not in read_manifest(Path(processed_dir))["files"]:
-        raise ReportError(f"--year needs the public statistics in {processed_dir}: run "
-                          "`python -m analysis public-stats --source DIR` first")
-    rates = read_table("cla_rates", processed_dir)
-    las = rates[(rates.geographic_level == "local authority") & (rates.number.notna() | rates.rate_per_10k.notna())]
-    packs, problems = [], []
-    for year in dict.fromkeys(int(y) for y in years):
-        names = sorted(set(las[las.year == year].authority))
-        if not names:
-            have = sorted(set(las.year.astype(int)))
-            problems.append(f"--year {year}: no authority has a figure at 31 March {year} in cla_rates "
-                            f"(years: {have[0]}-{have[-1]})" if have else f"--year {year}: cla_rates is empty")
-            continue
-        chosen, unknown = [], []
-        for wanted in authorities or names:
-            found = [n for n in names if wanted in (n, slug(n)) or wanted.casefold() == n.casefold()]
-            (chosen if found else unknown).append(found[0] if found else wanted)
-        if unknown:
-            problems.append(f"--year {year}: {', '.join(map(repr, unknown))} has no figure at 31 March {year} in "
-                            "cla_rates (name the authority as the releases do, e.g. "
-                            f"{', '.join(repr(n) for n in names[:3])})")
-        packs += [(a, year_period(year)) for a in chosen]
-    slugs: dict[str, str] = {}
-    for name, _ in packs:
-        if slugs.setdefault(slug(name), name) != name:
-            problems.append(f"authorities {slugs[slug(name)]!r} and {name!r} would share the folder reports/{slug(name)}/")
     if problems:
         raise ReportError("\n".join(problems))
     return packs
@@ -380,8 +361,10 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
     values = check_extra(dict(extra or {}), specs)
     verify_tables(None, processed_dir)  # one complete table set (_tables.json), before any kernel starts
     sources = read_sources(processed_dir, raw_dir)
-    packs = resolve_public_packs(processed_dir, authorities, years) if years else resolve_packs(sources, authorities,
-                                                                                               periods)
+    if years:
+        packs = resolve_public_packs(processed_dir, authorities, years, sources)
+    else:
+        packs = resolve_packs(sources, authorities, periods, release_names(processed_dir) if authorities else ((), ()))
     tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables + s.any_of_tables],
                         processed_dir)
     from ..reconcile import stops_by_document

@@ -1,0 +1,175 @@
+"""``--year``: which public-statistics packs to make, decided before any report runs.
+
+A year pack (period ``YYYY-03``) is about one figure: the authority's rate of children looked
+after per 10,000 children aged 0-17 at 31 March of the year, as ``cla_rates`` gives it
+(published, or computed from the published number and ONS's population; ``rate_status``).  Its
+reports show the latest rate at or before the pack's period (``public_pack.choose_year``), so a
+pack for a year without a rate would headline an earlier year's - ``--year 2011`` published
+Torbay's 31 March 2010 rate as March 2011's.  Such a pack is refused here instead, by name, with
+the reason ``cla_rates`` records (:func:`missing_figure`); with no ``--authority``, authorities
+without a rate that year get no pack (the England page lists them with their status), and a
+year in which none has one is refused.
+
+The check is one function of (authority, year) so that a pack "as at" a date can ask it of the
+year it would show.  Names are matched as everywhere else (:func:`analysis.names.match`)
+against the releases' names; a name only the papers know is told so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ReportError
+from ..names import match, slug
+
+
+def year_period(year: int) -> str:
+    """The pack period of a public-statistics year: March (the figures are at 31 March)."""
+    return f"{int(year):04d}-03"
+
+
+def local_authorities(rates: pd.DataFrame) -> pd.DataFrame:
+    """The authorities' rows of ``cla_rates`` (not regions or England)."""
+    return rates[rates.geographic_level == "local authority"]
+
+
+def years_text(years: Sequence[int]) -> str:
+    """``[2010, 2013, 2014, 2015]`` -> ``'2010, 2013-2015'``."""
+    runs: list[list[int]] = []
+    for y in sorted(set(int(v) for v in years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs) or "none"
+
+
+def missing_figure(las: pd.DataFrame, authority: str, year: int) -> str | None:
+    """Why ``authority`` (the releases' spelling) has no rate at 31 March ``year`` in ``las``
+    (:func:`local_authorities`), in one sentence; ``None`` when it has one."""
+    mine = las[las.authority == authority]
+    rows = mine[mine.year == year]
+    if rows.rate_per_10k.notna().any():
+        return None
+    rated = years_text(mine[mine.rate_per_10k.notna()].year)
+    if rows.empty:
+        return (f"{authority} has no figure at 31 March {year} in cla_rates{_reorganised(mine)}; years with a rate "
+                f"for {authority}: {rated}")
+    row = rows.iloc[0]
+    why = str(row.rate_status) + (f" ({row.not_computable_reason})" if isinstance(row.not_computable_reason, str)
+                                  and row.not_computable_reason else "")
+    number = "" if pd.isna(row.number) else f"; the releases give its number looked after, {int(row.number):,}"
+    return (f"{authority} has no rate at 31 March {year} in cla_rates: {why}{number}; years with a rate for "
+            f"{authority}: {rated}")
+
+
+def _reorganised(mine: pd.DataFrame) -> str:
+    from ..public.authorities import reorganisation_of
+
+    notes = {r.note for code in sorted(set(mine.old_la_code.dropna())) if (r := reorganisation_of(code))}
+    return f" ({'; '.join(sorted(notes))})" if notes else ""
+
+
+def year_without_rates(rates: pd.DataFrame, year: int) -> str | None:
+    """Why no authority has a rate at 31 March ``year`` (``None`` when some has one)."""
+    las = local_authorities(rates)
+    if las[(las.year == year) & las.rate_per_10k.notna()].shape[0]:
+        return None
+    if las.empty:
+        return f"--year {year}: cla_rates is empty"
+    rows = las[las.year == year]
+    if rows.empty:
+        return (f"--year {year}: no authority has a figure at 31 March {year} in cla_rates (years: "
+                f"{years_text(las.year)})")
+    national = rates[(rates.year == year) & (rates.geographic_level != "local authority")
+                     & rates.not_computable_reason.notna()]
+    example = (national if len(national) else rows[rows.not_computable_reason.notna()]).head(1)
+    why = f": {example.authority.iloc[0]}'s {example.not_computable_reason.iloc[0]}" if len(example) else ""
+    return (f"--year {year}: no authority has a rate at 31 March {year} in cla_rates (the releases give "
+            f"{rows.number.notna().sum()} authorities' numbers, no rate{why}); years with a rate: "
+            f"{years_text(las[las.rate_per_10k.notna()].year)}")
+
+
+def release_name(wanted: str, rates: pd.DataFrame, papers: Mapping[str, Sequence[str]],
+                 years: Sequence[int]) -> tuple[str | None, str | None]:
+    """(the releases' spelling of ``wanted``, None) or (None, why not, one line): a name only the
+    papers know, a region, several names, or none (with "did you mean" from both)."""
+    las = local_authorities(rates)
+    others = sorted(set(rates[rates.geographic_level != "local authority"].authority.dropna()))
+    found = match(wanted, sorted(set(las.authority.dropna())), others=others)
+    if found.found:
+        return found.name, None
+    flag = f"--year {', '.join(map(str, years))}"
+    if found.candidates:
+        return None, f"{flag}: {found.ambiguity()}"
+    if found.other:
+        hint = f" ({found.did_you_mean()})" if found.suggestions else ""
+        return None, f"{flag}: {found.not_authority()}{hint}"
+    own = match(wanted, sorted(papers))
+    if own.found:
+        return None, (f"{flag}: {own.name} has papers (periods {', '.join(papers[own.name])}) but no published "
+                      "statistics: the releases name no such English authority")
+    hint = match(wanted, sorted(papers), sorted(set(las.authority.dropna())), others=others).did_you_mean()
+    return None, (f"{flag}: {wanted!r} has no figure at 31 March {' or '.join(map(str, years))} in cla_rates: no English "
+                  "authority in the releases is called that, and no papers are registered under that name"
+                  + (f" ({hint})" if hint else ""))
+
+
+def public_packs(rates: pd.DataFrame, authorities: Sequence[str] | None, years: Sequence[int],
+                 papers: Mapping[str, Sequence[str]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(packs, problems): a pack at ``YYYY-03`` for each authority named (default: every one with
+    a rate that year) and each year; ``papers``: authority -> its papers' periods
+    (:func:`analysis.data.authority_periods`), to tell a name only the papers know."""
+    years = list(dict.fromkeys(int(y) for y in years))
+    las = local_authorities(rates)
+    problems: list[str] = []
+    chosen: list[str] = []
+    for wanted in dict.fromkeys(authorities or ()):
+        name, problem = release_name(wanted, rates, papers, years)
+        problems += [problem] if problem else []
+        chosen += [name] if name else []
+    packs = []
+    for year in years:
+        if not authorities:  # every authority with a rate; none: the year is refused
+            empty = year_without_rates(rates, year)
+            rated = las[(las.year == year) & las.rate_per_10k.notna()]
+            problems += [empty] if empty else []
+            packs += [(a, year_period(year)) for a in sorted(set(rated.authority))]
+            continue
+        if las[las.year == year].empty:  # no release covers the year: one line, not one per name
+            problems.append(year_without_rates(rates, year))
+            continue
+        for name in dict.fromkeys(chosen):
+            why = missing_figure(las, name, year)
+            if why:
+                problems.append(f"--year {year}: {why}")
+            else:
+                packs.append((name, year_period(year)))
+    return packs, problems
+
+
+def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None, years: Sequence[int],
+                         sources=None) -> list[tuple[str, str]]:
+    """``--year``: a pack at ``YYYY-03`` for each authority (default: every English authority)
+    with a rate at 31 March of the year in ``cla_rates``, papers or not
+    (:mod:`analysis.report.years`); every problem is a line of one :class:`ReportError`."""
+    from ..data import authority_periods
+    from ..tableset import read_manifest
+    from .plan import read_table
+
+    if "cla_rates.parquet" not in read_manifest(Path(processed_dir))["files"]:
+        raise ReportError(f"--year needs the public statistics in {processed_dir}: run "
+                          "`python -m analysis public-stats --source DIR` first")
+    rates = read_table("cla_rates", processed_dir)
+    papers = authority_periods(sources) if sources is not None else {}
+    packs, problems = public_packs(rates, authorities, years, papers)
+    slugs: dict[str, str] = {}
+    for name, _ in packs:
+        if slugs.setdefault(slug(name), name) != name:
+            problems.append(f"authorities {slugs[slug(name)]!r} and {name!r} would share the folder reports/{slug(name)}/")
+    if problems:
+        raise ReportError("\n".join(dict.fromkeys(problems)))
+    return packs
