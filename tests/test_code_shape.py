@@ -12,7 +12,7 @@ from analysis import paths
 
 PACKAGE = Path(paths.__file__).parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
-BASICS = ["paths", "errors", "money", "schemas", "schema_columns", "schema_ingest", "schema_public", "manifest",
+BASICS = ["paths", "errors", "money", "names", "schemas", "schema_columns", "schema_ingest", "schema_public", "manifest",
           "atomic", "tableset", "spreadsheet"]
 UPPER = ("ingest", "analyses", "presentation", "report", "cli", "public")
 

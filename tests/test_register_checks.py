@@ -148,7 +148,8 @@ def test_a_case_only_variant_of_a_registered_name_is_refused(raw, capsys):
     code = cli.main(["register", path.name, "--raw", str(raw), "--kind", "savings_tracker", "--authority",
                      "westmere", "--period", SEPTEMBER])
     assert code == 2
-    assert "--authority 'Westmere'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "'Westmere' as already registered" in err and "register with --authority Westmere" in err
     assert len(rows(raw)) == 1
 
 

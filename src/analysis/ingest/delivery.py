@@ -31,9 +31,11 @@ from pathlib import Path
 import pandas as pd
 
 from .. import assumptions, manifest
+from ..data import release_names
 from ..errors import InputError, InputErrors
 from ..manifest import KINDS, MANIFEST_NAME, PERIOD_RE, SAVING_SIGNS, SourceDocument, sha256_of
 from ..money import UNIT_MULTIPLIERS, format_gbp
+from ..names import check_new_authority
 from ..reconcile import STOP_KINDS, Checks
 from . import READERS, stamp
 from .prose_figures import read_prose_figures
@@ -83,19 +85,6 @@ def _refuse(path: Path, expected: str, found: str, column: str | None = None) ->
 
 def _rows(raw_dir: Path) -> list[dict[str, str]]:
     return manifest._read_rows(Path(raw_dir) / MANIFEST_NAME)[1]
-
-
-def _name_key(name: str) -> str:
-    return " ".join("".join(c.lower() if c.isalnum() else " " for c in name.replace("&", " and ")).split())
-
-
-def _check_authority(path: Path, authority: str, rows: list[dict[str, str]]) -> None:
-    """A name that differs from a registered one only by case, spacing or punctuation is refused:
-    two spellings of one council would share its reports folder and block every pack."""
-    for known in dict.fromkeys(r["authority"] for r in rows):
-        if known != authority and _name_key(known) == _name_key(authority):
-            raise _refuse(path, f"the authority as already registered ({known!r}): register with "
-                                f"--authority {known!r}", repr(authority), column="--authority")
 
 
 def _options(path: Path, kind: str, period: str, date: str, unit: str | None, saving_sign: str | None) -> None:
@@ -218,11 +207,14 @@ def _read_tracker(raw_dir: Path, doc: SourceDocument, given_sign: str | None,
 
 def inspect(raw_dir: Path, file: Path | str, *, kind: str | None = None, authority: str | None = None,
             period: str = "", paper: str = "", date: str = "", unit: str | None = None,
-            saving_sign: str | None = None, replacing: str | None = None) -> Inspection:
+            saving_sign: str | None = None, replacing: str | None = None,
+            processed_dir: Path | None = None) -> Inspection:
     """Read ``file`` (in ``raw_dir``) as ingest will and return what it would be registered as;
     an :class:`InputError` (or several) for anything ingest would refuse or the options contradict.
     ``replacing``: the registered file this one corrects (its kind, authority, period and paper
-    are the defaults).  Nothing is written."""
+    are the defaults).  The authority's name is checked against those registered and those of the
+    public statistics in ``processed_dir`` (:func:`analysis.names.check_new_authority`).  Nothing
+    is written."""
     raw_dir = Path(raw_dir)
     path = raw_dir / Path(file).name
     rows = _rows(raw_dir)
@@ -240,7 +232,9 @@ def inspect(raw_dir: Path, file: Path | str, *, kind: str | None = None, authori
     if not authority:
         raise _refuse(path, "--authority NAME: the council the file is about", "none", column="--authority")
     _options(path, kind, period, date, unit, saving_sign)
-    _check_authority(path, authority, [r for r in rows if r is not old])
+    checked = check_new_authority(authority, [r["authority"] for r in rows if r is not old],
+                                  release_names(processed_dir)[0], manifest=raw_dir / MANIFEST_NAME)
+    authority = checked.name
     _conflicts(raw_dir, path, kind, authority, period, old, rows)
     unit, unit_source = _unit(path, kind, unit, old)
     numbers = [int(r["document"]) for r in rows if r["document"].isdigit()]
@@ -253,12 +247,12 @@ def inspect(raw_dir: Path, file: Path | str, *, kind: str | None = None, authori
                          sha256=sha256_of(path), saving_sign="")
     if kind == TRACKER:
         doc, sign_source, lines, checks, notes = _read_tracker(raw_dir, doc, saving_sign, old)
-        return Inspection(doc, unit_source, sign_source, old, lines, checks.frame(), notes=notes)
+        return Inspection(doc, unit_source, sign_source, old, lines, checks.frame(), notes=checked.notes + notes)
     reader, _ = READERS[kind]
     checks = Checks()
     reader(doc, checks)
     read_prose_figures(doc, checks)
-    return Inspection(doc, unit_source, "", old, None, checks.frame())
+    return Inspection(doc, unit_source, "", old, None, checks.frame(), notes=checked.notes)
 
 
 def register_delivery(raw_dir: Path, inspection: Inspection) -> tuple[SourceDocument, Path | None]:
