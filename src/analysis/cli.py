@@ -33,13 +33,20 @@ def _ingest(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else paths.processed_dir()
     _check_out(out)
     _terminate_as_interrupt()  # SIGTERM (cron, systemd, kill): clean up like Ctrl-C, keep the old tables
+    from .progress import bar
+    from .reconcile import stops_by_document
+
     try:
-        result = run_ingest(raw, out)
+        with bar(0, "ingest", quiet=args.quiet) as shown:
+            result = run_ingest(raw, out, progress=shown)
     except OSError as exc:  # the output folder could not be written (full disk, permissions)
         raise InputError(exc.filename or out, expected="a folder the processed tables can be written to",
                          found=exc.strerror or type(exc).__name__) from None
     for line in result.warnings:  # shown under --quiet too: cron mails them
         print(f"warning: {line}", file=sys.stderr)
+    for reasons in stops_by_document(result.reconciliation).values():
+        for reason in reasons:
+            print(f"warning: {reason} - a pack made from it will not be published", file=sys.stderr)
     if args.quiet:
         return 0
     rec = result.reconciliation
@@ -206,7 +213,6 @@ def _folder(value: str | None, default: Path, what: str) -> Path:
 def _report(args: argparse.Namespace) -> int:
     from .errors import ReportError
     from .report.execute import STATUS_FAILED
-    from .report.run import run_report
 
     extra = {}
     for item in args.param:
@@ -219,15 +225,12 @@ def _report(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"--out {_show(out)}: cannot create the reports folder ({exc.strerror})") from None
+    from .progress import bar
+
+    with bar(0, "report", quiet=args.quiet) as shown:
+        say = (lambda m: None) if args.quiet else shown.write
+        outcome = _run_report(args, out, extra, say, shown)
     say = (lambda m: None) if args.quiet else (lambda m: print(m, flush=True))
-    outcome = run_report(
-        authorities=None if args.all_authorities else args.authority,
-        periods=None if args.latest or args.year else args.period, years=args.year, out_dir=out,
-        processed_dir=_folder(args.processed, paths.processed_dir(), "--processed"),
-        raw_dir=_folder(args.raw, paths.raw_dir(), "--raw"),
-        notebooks_dir=_folder(args.notebooks, paths.notebooks_dir(), "--notebooks") if args.notebooks else None,
-        only=args.only, extra=extra, jobs=args.jobs, timeout=args.timeout, dask_scheduler=args.dask_scheduler,
-        dask_local=args.dask_local, progress=say)
     for plan, results, where, published in outcome.packs:
         failed = [r.name for r in results if r.status == STATUS_FAILED]
         if plan.stops:
@@ -250,6 +253,19 @@ def _report(args: argparse.Namespace) -> int:
     return 0 if outcome.ok else 1
 
 
+def _run_report(args: argparse.Namespace, out: Path, extra: dict[str, str], say, shown):
+    from .report.run import run_report
+
+    return run_report(
+        authorities=None if args.all_authorities else args.authority,
+        periods=None if args.latest or args.year else args.period, years=args.year, out_dir=out,
+        processed_dir=_folder(args.processed, paths.processed_dir(), "--processed"),
+        raw_dir=_folder(args.raw, paths.raw_dir(), "--raw"),
+        notebooks_dir=_folder(args.notebooks, paths.notebooks_dir(), "--notebooks") if args.notebooks else None,
+        only=args.only, extra=extra, jobs=args.jobs, timeout=args.timeout, dask_scheduler=args.dask_scheduler,
+        dask_local=args.dask_local, progress=say, bar=shown)
+
+
 def _public_stats(args: argparse.Namespace) -> int:
     from .public.build import run_public_stats
 
@@ -259,7 +275,10 @@ def _public_stats(args: argparse.Namespace) -> int:
         _download_public(source, args)
         if args.download_only:
             return 0
-    result = run_public_stats(source, out)
+    from .progress import bar
+
+    with bar(0, "public-stats", quiet=args.quiet) as shown:
+        result = run_public_stats(source, out, progress=shown)
     if args.quiet:
         return 0
     found = sum(len(v) for v in result.files.values())

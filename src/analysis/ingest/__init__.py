@@ -19,6 +19,7 @@ import pandas as pd
 from .. import schemas
 from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument, read_manifest, register_hint, unregistered_files
+from ..progress import Bar
 from ..reconcile import Checks
 from .business_plan import read_business_plan
 from .cross_document import reserve_contribution_checks
@@ -60,14 +61,18 @@ class IngestResult:
         return pd.DataFrame(rows)
 
 
-def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
+def ingest(raw_dir: Path, *, validate: bool = True, progress: Bar | None = None) -> IngestResult:
     """Read every document in ``raw_dir`` into typed tables, validated against their schemas
-    (``validate=False`` leaves validation to the writer); nothing is written."""
+    (``validate=False`` leaves validation to the writer); nothing is written.  ``progress`` (a
+    :class:`analysis.progress.Bar`) advances a step a document, and one for the checks."""
+    progress = progress or Bar(0, "", show=False)
     documents = read_manifest(Path(raw_dir))
+    progress.add(len(documents) + 1)
     checks = Checks()
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_NAMES}
     errors: list[InputError] = []
     for doc in documents:
+        progress.step(doc.file)
         reader, table = READERS[doc.kind]
         try:
             out = reader(doc, checks)
@@ -83,6 +88,7 @@ def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
         if len(prose):
             parts["prose_figures"].append(stamp("prose_figures", prose, doc))
     InputErrors.raise_if_any(errors)
+    progress.step("checks across papers and months; validating")
 
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLE_NAMES:
@@ -100,11 +106,15 @@ def ingest(raw_dir: Path, *, validate: bool = True) -> IngestResult:
     return IngestResult({name: tables[name] for name in TABLE_NAMES}, documents, warnings)
 
 
-def run_ingest(raw_dir: Path, out_dir: Path) -> IngestResult:
+def run_ingest(raw_dir: Path, out_dir: Path, *, progress: Bar | None = None) -> IngestResult:
     """:func:`ingest`, then publish every table as one unit into ``out_dir``."""
-    result = ingest(raw_dir, validate=False)  # the writer validates every table before writing
+    progress = progress or Bar(0, "", show=False)
+    result = ingest(raw_dir, validate=False, progress=progress)  # the writer validates every table before writing
     pause_point("read")
+    progress.add(1)
+    progress.step("writing the tables")
     write_tables(result.tables, Path(out_dir), result.documents)
+    progress.step("")
     return result
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import schemas
 from ..errors import InputError
+from ..progress import Bar
 from . import ees, lait, neighbours, population, ro3, s251, sfr
 from .authorities import AuthorityIndex, reorganisation_of
 from .rates import OBSERVATION_COLUMNS, choose, rate_rows, resolve, revisions
@@ -60,18 +61,28 @@ def _paper_comparators(processed: Path | None) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path is not None and path.is_file() else None
 
 
-def build(source: Path, processed: Path | None = None, *, validate: bool = True) -> PublicStatsResult:
+def build(source: Path, processed: Path | None = None, *, validate: bool = True,
+          progress: Bar | None = None) -> PublicStatsResult:
     """Read the downloads under ``source`` into the public tables.  ``processed`` is the
-    folder whose ``comparator_rates`` (the papers' own neighbour lists) joins the models."""
+    folder whose ``comparator_rates`` (the papers' own neighbour lists) joins the models.
+    ``progress`` (an :class:`analysis.progress.Bar`) advances a step a release file, and one for
+    each table built from them."""
+    progress = progress or Bar(0, "", show=False)
     files = _files(Path(source))
     missing = [f"{key}: {PATTERNS[key][1]} ({PATTERNS[key][0]})" for key, found in files.items() if not found]
+    progress.add(len(files["ees_cla"]) + len(files["sfr_cla"]) + 5)
     bds_path = _one(files, "lait_bds")
+    progress.step(bds_path.name if bds_path else "")
     bds = lait.read_bds(bds_path) if bds_path else None
 
-    parts = [ees.read_release(p) for p in files["ees_cla"]]
-    parts += [sfr.read_sfr(p) for p in files["sfr_cla"]]
+    parts = []
+    readers = [(p, ees.read_release) for p in files["ees_cla"]] + [(p, sfr.read_sfr) for p in files["sfr_cla"]]
+    for path, reader in readers:
+        progress.step(path.name)
+        parts.append(reader(path))
     if bds is not None:
         parts.append(lait.cla_observations(bds, bds_path))
+    progress.step("population estimates")
     pop_path = _one(files, "ons_population")
     pops = population.read_population(pop_path) if pop_path else pd.DataFrame(
         columns=["level", "old_la_code", "new_la_code", "name", "mid_year", "population", "population_marker",
@@ -81,12 +92,15 @@ def build(source: Path, processed: Path | None = None, *, validate: bool = True)
     index = _index(obs, pops)
 
     tables: dict[str, pd.DataFrame] = {}
+    progress.step("children looked after: one figure an authority and year")
     if obs is not None:
         chosen, others = choose(resolve(obs, index))
         tables["cla_rates"] = rate_rows(chosen, pops)
         tables["release_revisions"] = revisions(chosen, others)
+    progress.step("statistical neighbours")
     tables["statistical_neighbours"] = _neighbours(files, index, _paper_comparators(processed))
     notes: list[str] = []
+    progress.step("spend")
     tables["cla_spend"] = _spend(files, bds, bds_path, index, notes)
     dictionary = _one(files, "lait_dictionary")
     if dictionary:
@@ -202,9 +216,12 @@ def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
                             extra=dictionary_files())
 
 
-def run_public_stats(source: Path, out_dir: Path) -> PublicStatsResult:
+def run_public_stats(source: Path, out_dir: Path, *, progress: Bar | None = None) -> PublicStatsResult:
     """:func:`build` from ``source`` (joining the papers' comparators already in ``out_dir``),
     then write the tables into ``out_dir``."""
-    result = build(Path(source), Path(out_dir), validate=False)  # the writer validates before writing
+    progress = progress or Bar(0, "", show=False)
+    result = build(Path(source), Path(out_dir), validate=False, progress=progress)  # the writer validates
+    progress.add(1)
+    progress.step("validating and writing the tables")
     write_public_tables(result.tables, Path(out_dir), result.files)
     return result

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import atomic
+from ..progress import Bar
 from .execute import STATUS_FAILED, STATUS_OK, Job, JobResult, run_job
 from .interrupts import handled, pause_point
 from .notebooks import CELL_TIMEOUT_S, TEMP_PREFIX
@@ -78,9 +79,13 @@ def _longest_first(plans: Sequence[PackPlan]) -> list[tuple[PackPlan, Job]]:
 
 
 def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, jobs: int | None = None,
-              processed_dir: Path, progress: Callable[[str], None] | None = None) -> RunOutcome:
+              processed_dir: Path, progress: Callable[[str], None] | None = None,
+              bar: Bar | None = None) -> RunOutcome:
     """Execute every job of every plan over ``executor`` (default: a :class:`WorkerPool` of
-    ``jobs`` workers), then publish each pack.  Interrupted runs leave no staging behind."""
+    ``jobs`` workers), then publish each pack.  Interrupted runs leave no staging behind.
+    ``progress`` receives a line per report done; ``bar`` (an :class:`analysis.progress.Bar`)
+    advances a step a report."""
+    bar = bar or Bar(0, "", show=False)
     from .pool import WorkerPool
 
     run_id = new_run_id()
@@ -124,6 +129,7 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
                         raise  # a bug, not a report's failure: let it show
                     result = _lost(job, exc)
                 results[plan.key].append(result)
+                bar.step(f"{plan.key} {result.name}")
                 mark = "ok" if result.status == STATUS_OK else "FAILED"
                 say(f"[{done}/{len(futures)}] {plan.key} {result.name}: {mark} ({result.duration_s:.1f} s)"
                     + (f" - {result.error}" if result.error else ""))
@@ -177,7 +183,8 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
                processed_dir: Path, raw_dir: Path, notebooks_dir: Path | None = None, only: Sequence[str] = (),
                extra: dict[str, str] | None = None, jobs: int | None = None, timeout: int = CELL_TIMEOUT_S,
                dask_scheduler: str | None = None, dask_local: int | None = None,
-               progress: Callable[[str], None] | None = None, years: Sequence[int] | None = None) -> RunOutcome:
+               progress: Callable[[str], None] | None = None, years: Sequence[int] | None = None,
+               bar: Bar | None = None) -> RunOutcome:
     """What ``python -m analysis report`` does (module docstring).  ``periods=None``: each
     authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
     has documents for them).  ``years``: public-statistics packs at ``YYYY-03`` for every English
@@ -196,10 +203,12 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
                                notebooks_dir=notebooks_dir, years=years)
             pause_point("planned")
             total = sum(len(p.jobs) for p in plans)
+            if bar is not None:
+                bar.add(total)
             say(f"Report run: {total} notebooks for {len(plans)} pack(s) ({', '.join(p.key for p in plans)}) on "
                 + (f"Dask ({dask_scheduler or f'a local cluster of {dask_local}'})" if use_dask
                    else f"{getattr(executor, 'size', jobs)} worker(s)"))
-            outcome = run_packs(plans, executor=executor, processed_dir=processed_dir, progress=say)
+            outcome = run_packs(plans, executor=executor, processed_dir=processed_dir, progress=say, bar=bar)
         if years:
             from .england import write_england_index
 
