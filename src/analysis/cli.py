@@ -4,7 +4,10 @@ Commands:
   ingest     data/raw -> data/processed (validated tables, reconciliation, data dictionary)
   report     execute the report notebooks and publish each authority's HTML pack for a period
   register   add a newly delivered file (e.g. next month's tracker) to data/raw/manifest.csv
-  withdraw   undo a registration: remove the file's manifest row and move the file aside
+  withdraw   undo a registration: remove the file's manifest row, move the file aside, take down
+             the packs made from it
+  unpublish  take one published pack down (to reports/withdrawn/)
+  status     what is there: authorities, documents, published, stale and withdrawn packs
   public-stats  data/external (DfE/ONS/MHCLG downloads) -> public-statistics tables in data/processed
 """
 
@@ -103,15 +106,53 @@ def _register(args: argparse.Namespace) -> int:
 
 
 def _withdraw(args: argparse.Namespace) -> int:
-    from .manifest import MANIFEST_NAME, withdraw
+    from .manifest import MANIFEST_NAME, withdraw, withdrawal_sha256
+    from .report.unpublish import unpublish_made_from
 
     raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
-    doc, moved = withdraw(raw, args.file)
+    reports = _folder(args.reports, paths.reports_dir(), "--reports")
+    name = Path(args.file).name
+    taken = unpublish_made_from(reports, name, withdrawal_sha256(raw, name), args.reason or "")  # packs first:
+    doc, moved = withdraw(raw, args.file)  # run again after an interruption, withdraw finishes the job
     what = (f"document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'})" if doc
             else "a file no longer listed")
-    print(f"Withdrew {Path(args.file).name}: {what}; its row is removed from {_show(raw / MANIFEST_NAME)}"
+    print(f"Withdrew {name}: {what}; its row is removed from {_show(raw / MANIFEST_NAME)}"
           + (f" and the file moved to {_show(moved)} (not deleted)" if moved else "; the file was already gone")
           + ". Run `python -m analysis ingest` to rebuild data/processed without it.")
+    _say_taken_down(taken, reports, f"made from {name}")
+    return 0
+
+
+def _say_taken_down(taken: list[Path], reports: Path, what: str) -> None:
+    if not taken:
+        print(f"No published pack was {what}.")
+        return
+    print(f"Took down {len(taken)} published pack(s) {what} (moved, not deleted; listed as withdrawn on "
+          f"{_show(reports / 'index.html')}):")
+    for where in taken:
+        print(f"  {_show(where)}")
+    print("A withdrawn pack never comes back by itself: run `python -m analysis report --authority NAME --period "
+          "YYYY-MM` to publish a new one from the papers in force.")
+
+
+def _unpublish(args: argparse.Namespace) -> int:
+    from .report.unpublish import unpublish
+
+    reports = _folder(args.reports, paths.reports_dir(), "--reports")
+    where = unpublish(reports, args.authority, args.period, args.reason or "")
+    _say_taken_down([where], reports, f"for {args.authority} at {args.period}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from .report.status import collect, text
+
+    status = collect(Path(args.raw).resolve() if args.raw else paths.raw_dir(),
+                     Path(args.processed).resolve() if args.processed else paths.processed_dir(),
+                     Path(args.reports).resolve() if args.reports else paths.reports_dir())
+    sys.stdout.write(json.dumps(status, indent=2, ensure_ascii=False) + "\n" if args.json else text(status))
     return 0
 
 
@@ -263,7 +304,25 @@ def build_parser() -> argparse.ArgumentParser:
                                          "file into data/raw/withdrawn/ (never deleted)")
     p.add_argument("file", help="file name in the raw folder")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
+    p.add_argument("--reports", help="reports folder whose packs made from FILE are taken down (default: reports/)")
+    p.add_argument("--reason", metavar="TEXT", help="why, for the index of withdrawn packs")
     p.set_defaults(func=_withdraw)
+
+    p = sub.add_parser("unpublish", help="take a published pack down: move reports/<authority>/<period>/ into "
+                                          "reports/withdrawn/ and list it there on reports/index.html")
+    p.add_argument("authority", help="the authority, by name or folder name")
+    p.add_argument("period", help="the pack's month, YYYY-MM")
+    p.add_argument("--reason", metavar="TEXT", help="why, for the index of withdrawn packs")
+    p.add_argument("--reports", help="reports folder (default: reports/)")
+    p.set_defaults(func=_unpublish)
+
+    p = sub.add_parser("status", help="what is there: authorities, their documents by period, published packs, "
+                                       "stale packs, withdrawn files and packs, unregistered files (reads only)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts (the shape: analysis.report.status)")
+    p.add_argument("--raw", help="raw folder with manifest.csv (default: data/raw)")
+    p.add_argument("--processed", help="processed tables (default: data/processed)")
+    p.add_argument("--reports", help="reports folder (default: reports/)")
+    p.set_defaults(func=_status)
 
     p = sub.add_parser("notebooks", help="list the report notebooks and their parameters; --refresh re-executes "
                                           "them in place (the outputs nbval compares against)")

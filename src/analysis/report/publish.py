@@ -16,6 +16,12 @@
   other; each pack they switch in is complete.
 * :func:`clean_debris`, at the start of every run, removes the staging folders and temporary
   folders of runs that died (their lock is free) and finishes a switch that died half-way.
+* Everything published - a pack, a failed run, the indexes - has the umask's modes (folders
+  ``0o777 & ~umask``, files ``0o666 & ~umask``: :func:`analysis.atomic.publish_modes`), though
+  a pack is built in a private staging folder.
+* A pack taken down (:mod:`analysis.report.unpublish`) lies in ``reports/withdrawn/<slug>-<period>-
+  <run id>/`` with a ``withdrawal.json`` saying when and why; ``reports/index.html`` lists it
+  apart from the failed runs (:func:`withdrawn_packs`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from .notebooks import TEMP_PREFIX
 from .plan import PackPlan, published_manifest
 
 FAILED_DIR = "failed"
+WITHDRAWN_DIR = "withdrawn"  # reports/withdrawn/<slug>-<period>-<run id>/: packs taken down
+WITHDRAWAL_RECORD = "withdrawal.json"  # in a withdrawn pack: when, why, made from which files
 ENGLAND_PREFIX = "england-"  # reports/england-YYYY.html: every authority ranked (analysis.report.england)
 STAGING_PREFIX = ".staging-"
 PACKAGES = ("pandas", "pyarrow", "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient",
@@ -185,6 +193,7 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
             else:
                 where = plan.out_dir / FAILED_DIR / f"{plan.slug}-{plan.period}-{run_id}"
                 where.parent.mkdir(parents=True, exist_ok=True)
+                atomic.publish_modes(plan.staging)
                 os.rename(plan.staging, where)
                 atomic.discard(plan.staging)  # releases the lock (the folder has moved)
                 (where / atomic.LOCK_NAME).unlink(missing_ok=True)
@@ -192,10 +201,56 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
     return where, ok
 
 
+def published_packs(out_dir: Path) -> list[tuple[Path, dict]]:
+    """Every published pack under ``out_dir``: its folder and its ``manifest.json`` (packs whose
+    manifest is missing or unreadable are left out)."""
+    return list(_packs(Path(out_dir)))
+
+
+def withdrawn_packs(out_dir: Path) -> list[dict]:
+    """The packs taken down, newest withdrawal first: each pack manifest's authority, slug,
+    period and run id, with its ``withdrawal.json`` (``withdrawn_at``, ``reason``, ``made_from``,
+    ``command``; blank where the record is missing) and ``folder`` (relative to ``out_dir``)."""
+    out = []
+    for folder in sorted(p for p in (Path(out_dir) / WITHDRAWN_DIR).glob("*") if p.is_dir()):
+        if folder.name.startswith("."):
+            continue
+        entry = {"folder": f"{WITHDRAWN_DIR}/{folder.name}", "authority": "", "slug": "", "period": "",
+                 "run_id": "", "withdrawn_at": "", "reason": "", "made_from": [], "command": ""}
+        for name, keys in (("manifest.json", ("authority", "slug", "period", "run_id")),
+                           (WITHDRAWAL_RECORD, ("withdrawn_at", "reason", "made_from", "command"))):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                data = json.loads((folder / name).read_text(encoding="utf-8"))
+                entry.update({k: data[k] for k in keys if data.get(k) is not None})
+        out.append(entry)
+    return sorted(out, key=lambda e: (e["withdrawn_at"], e["folder"]), reverse=True)
+
+
+def _withdrawn_rows(out_dir: Path) -> list[dict]:
+    """The index's section on withdrawn packs: what, when, why (no link: nobody should take
+    figures from a withdrawn pack)."""
+    from ..presentation.numbers import month
+
+    rows = []
+    for entry in withdrawn_packs(out_dir):
+        when = entry["withdrawn_at"][:10]
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(when)
+            when = f"{day.day} {day:%B %Y}"
+        made_from = ", ".join(entry["made_from"])
+        why = (f"made from {made_from}, withdrawn on {when}" if made_from else f"unpublished on {when}") \
+            if when else "withdrawn (no record of when)"
+        rows.append({"what": f"{entry['authority'] or entry['slug']}: monitoring pack {month(entry['period'])}",
+                     "run_id": entry["run_id"], "why": why + (f": {entry['reason']}" if entry["reason"] else ""),
+                     "folder": entry["folder"]})
+    return rows
+
+
 def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
     for manifest in sorted(out_dir.glob("*/*/manifest.json")):
         folder = manifest.parent
-        if folder.parts[-2] == FAILED_DIR or folder.parts[-2].startswith(".") or folder.name.startswith("."):
+        if folder.parts[-2] in (FAILED_DIR, WITHDRAWN_DIR) or folder.parts[-2].startswith(".") \
+                or folder.name.startswith("."):
             continue
         with contextlib.suppress(OSError, ValueError):
             data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -204,8 +259,8 @@ def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
 
 
 def write_reports_index(out_dir: Path) -> None:
-    """``reports/index.html``: every authority and its published periods, newest first, and the
-    runs with failed reports (kept for diagnosis)."""
+    """``reports/index.html``: every authority and its published periods, newest first, the packs
+    withdrawn (what, when, why) and the runs with failed reports (kept for diagnosis)."""
     from ..presentation.numbers import month
     from .render import render_template
 
@@ -226,7 +281,8 @@ def write_reports_index(out_dir: Path) -> None:
     england = [{"year": f.stem[len(ENGLAND_PREFIX):], "href": f.name}
                for f in sorted(out_dir.glob(f"{ENGLAND_PREFIX}*.html"), reverse=True)]
     html = render_template("reports_index.html.j2", authorities=sorted(authorities.values(), key=lambda a: a["name"]),
-                           failed=failed, england=england)
+                           failed=failed, england=england, withdrawn=_withdrawn_rows(out_dir))
     tmp = out_dir / ".index.html.tmp"
     tmp.write_text(html, encoding="utf-8")
+    atomic.publish_modes(tmp)
     os.replace(tmp, out_dir / "index.html")
