@@ -50,6 +50,9 @@ PENDING_PREFIX = ".pending-"  # a staging folder being created, before it is loc
 #: seconds a folder without a lock file is left alone by :func:`remove_stale` (its creator may
 #: be between creating it and locking it); a folder whose lock file is free is removed at once
 GRACE_S = 600.0
+#: seconds a pending folder is left alone whatever its lock says (its creator names it within
+#: microseconds of making it; only a creator that died in between leaves one)
+PENDING_GRACE_S = 60.0
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -227,9 +230,13 @@ def discard(folder: Path) -> None:
 def _stale(parent: Path, prefix: str, grace_s: float) -> Iterator[Path]:
     if not Path(parent).is_dir():
         return
-    found = sorted(Path(parent).glob(f"{prefix}*")) + sorted(Path(parent).glob(f"{PENDING_PREFIX}{prefix}*"))
-    for folder in found:
+    pending = sorted(Path(parent).glob(f"{PENDING_PREFIX}{prefix}*"))
+    for folder in sorted(Path(parent).glob(f"{prefix}*")) + pending:
         if not folder.is_dir() or folder.is_symlink() or str(folder) in _held:
+            continue
+        if folder in pending and _age_s(folder) <= PENDING_GRACE_S:
+            # its creator may not have locked it yet: taking the lock first would let this
+            # clean-up delete it while the creator, once locked, renames it into use
             continue
         try:
             fd = os.open(folder / LOCK_NAME, os.O_RDWR)
@@ -258,10 +265,11 @@ def _age_s(folder: Path) -> float:
 
 
 def remove_stale(parent: Path, prefix: str, *, grace_s: float = GRACE_S) -> list[Path]:
-    """Delete the staging folders under ``parent`` named ``<prefix>…`` (and pending ones,
-    ``.pending-<prefix>…``) whose owner has died: their lock file is free, or they have none and
-    are older than ``grace_s`` seconds.  A folder whose lock is held is never removed.  Returns
-    what was removed."""
+    """Delete the staging folders under ``parent`` named ``<prefix>…`` whose owner has died:
+    their lock file is free, or they have none and are older than ``grace_s`` seconds; and the
+    pending ones (``.pending-<prefix>…``) older than :data:`PENDING_GRACE_S` whose creator died
+    before naming them.  A folder whose lock is held is never removed.  Returns what was
+    removed."""
     removed = []
     for folder in list(_stale(parent, prefix, grace_s)):
         shutil.rmtree(folder, ignore_errors=True)
