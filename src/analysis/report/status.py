@@ -221,16 +221,25 @@ def _unregistered(raw_dir: Path, rows: list[dict[str, str]]) -> list[dict]:
 
 def text(status: dict) -> str:
     """The status for people: aligned, within 100 columns (commands on lines of their own)."""
-    lines: list[str] = []
-    folders = status["folders"]
-    lines.append("Folders: " + "; ".join(f"{k} {paths.shown(v['path'])}" + ("" if v["exists"] else " (missing)")
-                                         for k, v in folders.items()))
-    proc = status["processed"]
-    if folders["processed"]["exists"] and proc["up_to_date"] is not None:
-        lines.append(f"Processed tables: {proc['tables']}, "
-                     + ("made from the raw files as registered now" if proc["up_to_date"] else "OUT OF DATE"))
+    folders, proc = status["folders"], status["processed"]
+    docs = sum(len(a["documents"]) for a in status["authorities"])
+    packs = sum(len(a["packs"]) for a in status["authorities"])
+    said = {"raw": f"{docs} document(s) registered",
+            "processed": (f"{proc['tables']} tables, " + ("made from the raw files as registered now"
+                                                          if proc["up_to_date"] else "OUT OF DATE: run ingest"))
+            if proc["up_to_date"] is not None else "no complete table set",
+            "reports": f"{packs} pack(s) published"}
+    lines = []
+    for key, label in (("raw", "Raw files"), ("processed", "Processed tables"), ("reports", "Reports")):
+        lines += _wrap(f"{label:<17} {paths.shown(folders[key]['path'])}: "
+                       + (said[key] if folders[key]["exists"] else "missing"), "", " " * 18)
+    if status["problems"]:
+        lines += ["", "Problems"]
     for problem in status["problems"]:
-        lines += _wrap(f"! {problem}", "  ")
+        lines += _wrap(problem, "  ")
+    if not status["authorities"]:
+        lines += ["", "No authority yet: copy a delivered file into the raw folder and register it "
+                      "(README, 'Adding a month')."]
     for a in status["authorities"]:
         lines += ["", f"{a['name']} (reports/{a['slug']}/)"]
         if a["documents"]:
@@ -283,10 +292,12 @@ def _section(title: str, items: list[str]) -> list[str]:
     return out
 
 
-def _wrap(line: str, indent: str) -> list[str]:
+def _wrap(line: str, indent: str, more: str = "  ") -> list[str]:
+    """``line`` in lines of at most 100 columns, the first indented ``indent``, the others
+    ``indent + more``."""
     import textwrap
 
-    return textwrap.wrap(line, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+    return textwrap.wrap(line, WIDTH, initial_indent=indent, subsequent_indent=indent + more,
                          break_long_words=False, break_on_hyphens=False) or [indent]
 
 
