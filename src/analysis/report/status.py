@@ -210,7 +210,7 @@ def _unregistered(raw_dir: Path, rows: list[dict[str, str]]) -> list[dict]:
             continue
         tracker = path.suffix.lower() in (".csv", ".xlsx", ".xlsm")
         command = (f"python -m analysis register {shlex.quote(name)} --kind "
-                   + ("savings_tracker --authority NAME --period YYYY-MM --saving-sign negative|positive" if tracker
+                   + ("savings_tracker --authority NAME --period YYYY-MM --saving-sign SIGN" if tracker
                       else "KIND --authority NAME --date YYYY-MM-DD"))
         out.append({"file": name, "command": command})
     return out
@@ -260,7 +260,7 @@ def text(status: dict) -> str:
         for s in status["stale"]:
             what = ", ".join(f"{c['file']} {_change_words(c)}" for c in s["changes"])
             lines += _wrap(f"{s['slug']}/{s['period']}: {what}", "  ")
-            lines.append(f"    {s['command']}")
+            lines += _command(s["command"], "    ")
     lines += _section("Withdrawn files (data/raw/withdrawn/)", [
         f"{f['file']}" + (f" (delivered as {f['delivered_as']})" if f["delivered_as"] != f["file"] else "")
         + f", {f['bytes']:,} bytes, moved {f['modified'][:10]}" for f in status["withdrawn_files"]])
@@ -272,8 +272,10 @@ def text(status: dict) -> str:
         f"{f['folder']}: {', '.join(f['failed']) or '?'}" for f in status["failed_runs"]])
     if status["unregistered"]:
         lines += ["", "Unregistered files in the raw folder (ingest refuses them): register each, or move it out"]
+        lines += _wrap("(fill in NAME, the period or date, and for a tracker SIGN: negative or positive, the sign it "
+                       "prints a saving with; `python -m analysis register --help`)", "  ")
         for u in status["unregistered"]:
-            lines += [f"  {u['file']}", f"    {u['command']}"]
+            lines += [f"  {u['file']}", *_command(u["command"], "    ")]
     return "\n".join(lines) + "\n"
 
 
@@ -281,6 +283,17 @@ def _change_words(change: dict) -> str:
     return {"added": "now in force (not in the pack)", "removed": "no longer in force or registered",
             "changed": f"changed (sha256 {str(change['was_sha256'])[:8]}… now {str(change['now_sha256'])[:8]}…)"
             }[change["change"]]
+
+
+def _command(command: str, indent: str) -> list[str]:
+    """A command to copy, in lines of at most 100 columns joined by shell continuations."""
+    lines, line = [], indent
+    for word in command.split(" "):
+        if word.startswith("--") and line.strip() and len(line) + 1 + len(word) > WIDTH - 2:
+            lines.append(line + " \\")
+            line = indent + "    "
+        line += word if not line.strip() else " " + word
+    return lines + [line]
 
 
 def _section(title: str, items: list[str]) -> list[str]:
