@@ -89,7 +89,7 @@ def test_withdraw_removes_the_row_and_moves_the_file_aside(raw_copy, capsys):
     content = path.read_bytes()
     register(raw_copy, path, kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
              saving_sign="negative")
-    code = cli.main(["withdraw", "tracker_2017_11.csv", "--raw", str(raw_copy)])
+    code = cli.main(["withdraw", "tracker_2017_11.csv", "--raw", str(raw_copy), "--reports", str(raw_copy.parent)])
     assert code == 0
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before  # exactly the manifest before registering
     assert not path.exists()
