@@ -200,6 +200,7 @@ def test_withdrawing_the_tracker_takes_down_the_pack_a_report_run_made(real_pack
     assert not pack.exists()
     assert (real_pack / WITHDRAWN_DIR / f"cambridgeshire-2017-10-{run_id}" / "90_reconciliation.html").is_file()
     assert _published_links(real_pack) == []
+    assert "No pack is published: every pack published so far has been withdrawn" in (real_pack / "index.html").read_text()
     capsys.readouterr()
     # rebuilding the period (the tracker is still registered in data/raw) publishes a new pack; the
     # partial run finds no published pack to merge, so nothing of the withdrawn one comes back

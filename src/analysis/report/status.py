@@ -14,7 +14,7 @@ for people).  It never fails on a missing or half-built folder: it says what is 
                     ``{"name", "slug", "documents": [...], "packs": [...]}``; a document is
                     ``{"period", "document", "kind", "file", "unit", "saving_sign", "sha256",
                     "present": bool, "edited": bool}`` (oldest period first; ``period`` is the month
-                    it speaks for, ``analysis.data.document_period``); a pack is ``{"period", "run_id",
+                    it speaks for, ``analysis.data.document_period``); a pack is ``{"period", "month", "run_id",
                     "created", "status", "partial", "reports_ok", "reports", "folder", "stale": bool,
                     "changes": [...], "command": str | None}``
 ``stale``           the stale packs again, flat: ``{"authority", "slug", "period", "changes", "command"}``;
@@ -145,7 +145,9 @@ def _pack(folder: Path, manifest: dict, reports_dir: Path, rows: list[dict[str, 
     if changes:
         command = (f"python -m analysis report --authority {shlex.quote(authority)} --period {period}"
                    if authority in now else f"python -m analysis unpublish {shlex.quote(authority)} {period}")
-    return {"period": period, "run_id": manifest.get("run_id"), "created": manifest.get("created"),
+    from ..presentation.numbers import month
+
+    return {"period": period, "month": month(period), "run_id": manifest.get("run_id"), "created": manifest.get("created"),
             "status": manifest.get("status"), "partial": bool(manifest.get("partial")),
             "reports_ok": sum(r.get("status") == "ok" for r in reports), "reports": len(reports),
             "folder": folder.relative_to(reports_dir).as_posix(), "stale": bool(changes), "changes": changes,
