@@ -300,8 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.set_defaults(func=_register)
 
-    p = sub.add_parser("withdraw", help="undo a registration: remove FILE's row from the manifest and move the "
-                                         "file into data/raw/withdrawn/ (never deleted)")
+    p = sub.add_parser("withdraw", help="undo a registration: remove FILE's row from the manifest, move the "
+                                         "file into data/raw/withdrawn/ (never deleted) and take down every "
+                                         "published pack made from it (to reports/withdrawn/)")
     p.add_argument("file", help="file name in the raw folder")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.add_argument("--reports", help="reports folder whose packs made from FILE are taken down (default: reports/)")
