@@ -129,6 +129,8 @@ def test_withdraw_takes_down_the_packs_and_says_which(reports, raw_copy, capsys)
     out = capsys.readouterr().out
     assert "Took down 2 published pack(s) made from " + MTFS in out
     assert out.count("withdrawn/torbay-") == 2
+    for period in ("2019-11", "2017-01"):  # the packs' own, to rebuild them
+        assert f"  python -m analysis report --authority Torbay --period {period}\n" in out
     assert MTFS not in {d.file for d in read_manifest(raw_copy)}
     assert (raw_copy / WITHDRAWN_DIR / MTFS).is_file()
     assert _published_links(reports) == ["cambridgeshire/2017-10/index.html"]

@@ -127,12 +127,24 @@ def _say_taken_down(taken: list[Path], reports: Path, what: str) -> None:
     if not taken:
         print(f"No published pack was {what}.")
         return
+    import json
+    import shlex
+
     print(f"Took down {len(taken)} published pack(s) {what} (moved, not deleted; listed as withdrawn on "
           f"{_show(reports / 'index.html')}):")
+    commands = []
     for where in taken:
         print(f"  {_show(where)}")
-    print("A withdrawn pack never comes back by itself: run `python -m analysis report --authority NAME --period "
-          "YYYY-MM` to publish a new one from the papers in force.")
+        try:
+            made = json.loads((where / "manifest.json").read_text(encoding="utf-8"))
+            commands.append(f"python -m analysis report --authority {shlex.quote(made['authority'])} "
+                            f"--period {made['period']}")
+        except (OSError, ValueError, KeyError, TypeError):
+            commands.append("python -m analysis report --authority NAME --period YYYY-MM")
+    print("A withdrawn pack never comes back by itself. To publish a new one from the papers in force (a corrected "
+          "file registered first): `python -m analysis ingest`, then")
+    for command in dict.fromkeys(commands):
+        print(f"  {command}")
 
 
 def _unpublish(args: argparse.Namespace) -> int:
