@@ -20,9 +20,11 @@ and locks (``flock``) a lock file inside it, and only then renames it to ``<pare
 the lock is held for as long as the creating process lives (or until the folder is switched in or
 discarded).  So a folder with the staging name is never seen unlocked while its owner lives.
 :func:`remove_stale` deletes every folder with that prefix whose lock nobody holds - the
-leftovers of a run killed with SIGKILL or by a power cut - and leaves a live run's alone; a folder
-with no lock file at all (a pending folder whose creator died before locking it, or debris of
-older versions) is removed only once it is older than :data:`GRACE_S`.
+leftovers of a run killed with SIGKILL or by a power cut - and leaves a live run's alone.  A
+folder with the staging name but no lock file (debris of older versions, or an old pack being
+deleted after an exchange) is removed only once older than :data:`GRACE_S`; a pending folder
+only once older than :data:`PENDING_GRACE_S`, whatever its lock says (its creator may be about
+to lock it: a clean-up that took the free lock first would delete a folder about to be used).
 
 Whatever is switched in is *published*: every folder gets mode ``0o777 & ~umask`` and every file
 ``0o666 & ~umask`` (``0755``/``0644`` under umask 022, ``0775``/``0664`` under 002;
