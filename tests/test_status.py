@@ -161,8 +161,10 @@ def test_status_reads_only(world):
 def test_never_fails_on_a_missing_or_half_built_folder(tmp_path, damage, capsys):
     raw, processed, reports = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
     if damage == "half-built":
-        for folder in (raw, processed, reports / "torbay" / "2019-11", reports / "torbay" / "2019-12"):
+        for folder in (raw, processed, reports / "torbay" / "2019-11", reports / "torbay" / "2019-12",
+                       reports / "torbay" / "2020-01"):
             folder.mkdir(parents=True)
+        (reports / "torbay" / "2020-01" / "manifest.json").write_text("[]")  # JSON, but not a manifest
         (raw / "tracker.csv").write_text("SYNTHETIC\n")  # no manifest.csv yet
         (processed / "savings_tracker.parquet").write_bytes(b"half")  # no _tables.json
         (reports / "torbay" / "2019-12" / "manifest.json").write_text("{not json")

@@ -252,7 +252,7 @@ def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
         if folder.parts[-2] in (FAILED_DIR, WITHDRAWN_DIR) or folder.parts[-2].startswith(".") \
                 or folder.name.startswith("."):
             continue
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # a damaged manifest: not a pack
             data = json.loads(manifest.read_text(encoding="utf-8"))
             if data.get("slug") == folder.parts[-2] and data.get("period") == folder.name:
                 yield folder, data
