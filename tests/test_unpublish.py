@@ -81,7 +81,7 @@ def test_the_sha256_must_match_too(reports):
     other = hashlib.sha256(b"another delivery of the file").hexdigest()
     assert unpublish_made_from(reports, MTFS, other) == []
     assert (reports / "torbay" / "2019-11").is_dir() and (reports / "torbay" / "2017-01").is_dir()
-    assert not (reports / WITHDRAWN_DIR).exists()
+    assert not [p for p in (reports / WITHDRAWN_DIR).iterdir() if p.is_dir()]
 
 
 def test_the_index_lists_withdrawn_packs_apart_from_failed_runs(reports):
@@ -143,7 +143,9 @@ def test_withdraw_of_a_file_no_pack_used_says_so(reports, raw_copy, capsys):
               "--authority", "Cambridgeshire", "--date", "2017-11-01", "--unit", "gbp_thousands"])
     assert cli.main(["withdraw", "spare.txt", "--raw", str(raw_copy), "--reports", str(reports)]) == 0
     assert "No published pack was made from spare.txt." in capsys.readouterr().out
-    assert _tree(reports) == before
+    after = _tree(reports)
+    assert after.pop("withdrawn/inputs.json")  # the ledger of withdrawn deliveries
+    assert after == before
 
 
 def test_withdraw_interrupted_after_the_packs_went_finishes_when_run_again(reports, raw_copy, monkeypatch):
@@ -159,7 +161,7 @@ def test_withdraw_interrupted_after_the_packs_went_finishes_when_run_again(repor
     monkeypatch.undo()
     assert cli.main(["withdraw", RECOVERY_PLAN, "--raw", str(raw_copy), "--reports", str(reports)]) == 0
     assert RECOVERY_PLAN not in {d.file for d in read_manifest(raw_copy)}
-    assert len(list((reports / WITHDRAWN_DIR).iterdir())) == 1
+    assert len([p for p in (reports / WITHDRAWN_DIR).iterdir() if p.is_dir()]) == 1
 
 
 def test_a_withdrawn_pack_never_comes_back_by_itself(reports):
@@ -195,7 +197,7 @@ def real_pack(tmp_path_factory):
     return out
 
 
-def test_withdrawing_the_tracker_takes_down_the_pack_a_report_run_made(real_pack, raw_copy, capsys):
+def test_withdrawing_the_tracker_takes_down_the_pack_a_report_run_made(real_pack, raw_copy, tmp_path, capsys):
     pack = real_pack / "cambridgeshire" / "2017-10"
     run_id = json.loads((pack / "manifest.json").read_text())["run_id"]
     assert cli.main(["withdraw", TRACKER, "--raw", str(raw_copy), "--reports", str(real_pack)]) == 0
@@ -204,10 +206,22 @@ def test_withdrawing_the_tracker_takes_down_the_pack_a_report_run_made(real_pack
     assert _published_links(real_pack) == []
     assert "No pack is published: every pack published so far has been withdrawn" in (real_pack / "index.html").read_text()
     capsys.readouterr()
-    # rebuilding the period (the tracker is still registered in data/raw) publishes a new pack; the
-    # partial run finds no published pack to merge, so nothing of the withdrawn one comes back
+    # a run planned from processed tables made before the withdrawal (as one already running
+    # when the file was withdrawn would be) does not publish its pack: it is filed as withdrawn
     assert cli.main(["report", "--authority", "Cambridgeshire", "--period", "2017-10", "--only", "90",
-                     "--out", str(real_pack), "--quiet"]) == 0
+                     "--out", str(real_pack), "--quiet"]) == 1
+    assert "cambridgeshire/2017-10: NOT published: a file it was made from was withdrawn" in capsys.readouterr().err
+    assert not pack.exists() and _published_links(real_pack) == []
+    filed = {p.name: json.loads((p / "withdrawal.json").read_text()) for p in (real_pack / WITHDRAWN_DIR).iterdir()
+             if p.is_dir() and not p.name.endswith(run_id)}
+    assert [(r["command"], r["made_from"]) for r in filed.values()] == [("report", [TRACKER])]
+    # rebuilding the period from tables ingested again (the tracker still registered in data/raw,
+    # as after registering it anew) publishes a new pack; the partial run finds no published pack
+    # to merge, so nothing of the withdrawn one comes back
+    processed = tmp_path / "processed"
+    assert cli.main(["ingest", "--out", str(processed), "--quiet"]) == 0
+    assert cli.main(["report", "--authority", "Cambridgeshire", "--period", "2017-10", "--only", "90",
+                     "--out", str(real_pack), "--processed", str(processed), "--quiet"]) == 0
     manifest = json.loads((pack / "manifest.json").read_text())
     assert manifest["run_id"] != run_id
     assert {r["name"]: r["status"] for r in manifest["reports"]}["10_savings_tracker_variance"] == "not run"

@@ -254,6 +254,10 @@ def _report(args: argparse.Namespace) -> int:
         if published:
             say(f"{plan.key}: published {len(results)} report(s) to {_show(where / 'index.html')}"
                 + (f" ({len(plan.skipped)} not applicable)" if plan.skipped else ""))
+        elif where.parent.name == "withdrawn":
+            print(f"{plan.key}: NOT published: a file it was made from was withdrawn while this run was making it "
+                  f"(filed at {_show(where)}); run `python -m analysis ingest`, then this report again",
+                  file=sys.stderr)
         elif failed:
             print(f"{plan.key}: {len(failed)} report(s) FAILED: {', '.join(failed)}; the failed run is at "
                   f"{_show(where / 'index.html')} (the published pack for {plan.key}, if any, is untouched)",

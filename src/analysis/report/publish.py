@@ -21,7 +21,8 @@
   a pack is built in a private staging folder.
 * A pack taken down (:mod:`analysis.report.unpublish`) lies in ``reports/withdrawn/<slug>-<period>-
   <run id>/`` with a ``withdrawal.json`` saying when and why; ``reports/index.html`` lists it
-  apart from the failed runs (:func:`withdrawn_packs`).
+  apart from the failed runs (:mod:`analysis.report.withdrawn`).  A pack made from a file
+  withdrawn while the run was making it is filed there too, never switched in.
 """
 
 from __future__ import annotations
@@ -44,10 +45,9 @@ from .execute import STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN, STATUS_OK, JobRes
 from .interrupts import critical, pause_point
 from .notebooks import TEMP_PREFIX
 from .plan import PackPlan, published_manifest
+from .withdrawn import WITHDRAWN_DIR, index_rows, move_in, withdrawn_while_made
 
 FAILED_DIR = "failed"
-WITHDRAWN_DIR = "withdrawn"  # reports/withdrawn/<slug>-<period>-<run id>/: packs taken down
-WITHDRAWAL_RECORD = "withdrawal.json"  # in a withdrawn pack: when, why, made from which files
 ENGLAND_PREFIX = "england-"  # reports/england-YYYY.html: every authority ranked (analysis.report.england)
 STAGING_PREFIX = ".staging-"
 PACKAGES = ("pandas", "pyarrow", "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient",
@@ -180,13 +180,20 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
 
 def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
             metadata: dict | None = None) -> tuple[Path, bool]:
-    """Write the pack and switch it in (or file it under ``failed/``); rewrite the indexes.
+    """Write the pack and switch it in (or file it under ``failed/``, or under ``withdrawn/`` when
+    a file it was made from was withdrawn while the run made it); rewrite the indexes.
     Returns where the pack is and whether it was published as the period's pack."""
     with publishing_lock(plan.out_dir):
         ok = write_pack(plan, results, run_id, processed_dir, metadata)
         pause_point("staged")
+        gone = withdrawn_while_made(plan.out_dir, plan.inputs, processed_dir)
         with critical():
-            if ok:
+            if gone:
+                where = move_in(plan.out_dir, plan.staging, f"{plan.slug}-{plan.period}-{run_id}", made_from=gone,
+                                reason="withdrawn while this run was making the pack", command="report")
+                atomic.discard(plan.staging)  # releases the lock (the folder has moved)
+                ok = False
+            elif ok:
                 atomic.switch_in(plan.staging, plan.target)
                 (plan.target / atomic.LOCK_NAME).unlink(missing_ok=True)
                 where = plan.target
@@ -205,45 +212,6 @@ def published_packs(out_dir: Path) -> list[tuple[Path, dict]]:
     """Every published pack under ``out_dir``: its folder and its ``manifest.json`` (packs whose
     manifest is missing or unreadable are left out)."""
     return list(_packs(Path(out_dir)))
-
-
-def withdrawn_packs(out_dir: Path) -> list[dict]:
-    """The packs taken down, newest withdrawal first: each pack manifest's authority, slug,
-    period and run id, with its ``withdrawal.json`` (``withdrawn_at``, ``reason``, ``made_from``,
-    ``command``; blank where the record is missing) and ``folder`` (relative to ``out_dir``)."""
-    out = []
-    for folder in sorted(p for p in (Path(out_dir) / WITHDRAWN_DIR).glob("*") if p.is_dir()):
-        if folder.name.startswith("."):
-            continue
-        entry = {"folder": f"{WITHDRAWN_DIR}/{folder.name}", "authority": "", "slug": "", "period": "",
-                 "run_id": "", "withdrawn_at": "", "reason": "", "made_from": [], "command": ""}
-        for name, keys in (("manifest.json", ("authority", "slug", "period", "run_id")),
-                           (WITHDRAWAL_RECORD, ("withdrawn_at", "reason", "made_from", "command"))):
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                data = json.loads((folder / name).read_text(encoding="utf-8"))
-                entry.update({k: data[k] for k in keys if data.get(k) is not None})
-        out.append(entry)
-    return sorted(out, key=lambda e: (e["withdrawn_at"], e["folder"]), reverse=True)
-
-
-def _withdrawn_rows(out_dir: Path) -> list[dict]:
-    """The index's section on withdrawn packs: what, when, why (no link: nobody should take
-    figures from a withdrawn pack)."""
-    from ..presentation.numbers import month
-
-    rows = []
-    for entry in withdrawn_packs(out_dir):
-        when = entry["withdrawn_at"][:10]
-        with contextlib.suppress(ValueError):
-            day = dt.date.fromisoformat(when)
-            when = f"{day.day} {day:%B %Y}"
-        made_from = ", ".join(entry["made_from"])
-        why = (f"made from {made_from}, withdrawn on {when}" if made_from else f"unpublished on {when}") \
-            if when else "withdrawn (no record of when)"
-        rows.append({"what": f"{entry['authority'] or entry['slug']}: monitoring pack {month(entry['period'])}",
-                     "run_id": entry["run_id"], "why": why + (f": {entry['reason']}" if entry["reason"] else ""),
-                     "folder": entry["folder"]})
-    return rows
 
 
 def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
@@ -281,7 +249,7 @@ def write_reports_index(out_dir: Path) -> None:
     england = [{"year": f.stem[len(ENGLAND_PREFIX):], "href": f.name}
                for f in sorted(out_dir.glob(f"{ENGLAND_PREFIX}*.html"), reverse=True)]
     html = render_template("reports_index.html.j2", authorities=sorted(authorities.values(), key=lambda a: a["name"]),
-                           failed=failed, england=england, withdrawn=_withdrawn_rows(out_dir))
+                           failed=failed, england=england, withdrawn=index_rows(out_dir))
     tmp = out_dir / ".index.html.tmp"
     tmp.write_text(html, encoding="utf-8")
     atomic.publish_modes(tmp)

@@ -21,7 +21,7 @@ for people).  It never fails on a missing or half-built folder: it says what is 
                     a change is ``{"file", "change": "added"|"removed"|"changed", "was_sha256",
                     "now_sha256"}`` (``None`` where the file is not on that side)
 ``withdrawn_files`` ``{"file", "delivered_as", "bytes", "modified"}`` in ``data/raw/withdrawn/``
-``withdrawn_packs`` :func:`analysis.report.publish.withdrawn_packs`
+``withdrawn_packs`` :func:`analysis.report.withdrawn.withdrawn_packs`
 ``failed_runs``     ``{"folder", "failed": [report names]}`` in ``reports/failed/``
 ``unregistered``    ``{"file", "command"}``: files lying in the raw folder without a manifest row
 """
@@ -38,7 +38,8 @@ from types import SimpleNamespace
 from .. import paths
 from ..manifest import FIELDS, MANIFEST_NAME, WITHDRAWN_DIR, sha256_of, withdrawn_original
 from .plan import slug as slug_of
-from .publish import FAILED_DIR, published_packs, withdrawn_packs
+from .publish import FAILED_DIR, published_packs
+from .withdrawn import withdrawn_packs
 
 FORMAT = "council-analysis status 1"
 UNITS = {"gbp": "£", "gbp_thousands": "£000", "gbp_millions": "£m"}

@@ -15,15 +15,13 @@ period again publishes a new pack from the papers in force then.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
 from pathlib import Path
 
-from .. import atomic, paths
+from .. import paths
 from ..errors import ReportError
 from ..manifest import PERIOD_RE
-from .publish import WITHDRAWAL_RECORD, WITHDRAWN_DIR, publishing_lock, published_packs, write_reports_index
+from .publish import publishing_lock, published_packs, write_reports_index
+from .withdrawn import move_in, record_inputs
 
 
 def unpublish_made_from(reports_dir: Path, file: str | Path, sha256: str, reason: str = "") -> list[Path]:
@@ -36,6 +34,7 @@ def unpublish_made_from(reports_dir: Path, file: str | Path, sha256: str, reason
         return []
     moved = []
     with publishing_lock(reports_dir):
+        record_inputs(reports_dir, name, sha256)  # a run making a pack from it now will not publish it
         for folder, manifest in published_packs(reports_dir):
             if any(i.get("file") == name and str(i.get("sha256", "")).lower() == sha256
                    for i in manifest.get("inputs") or [] if isinstance(i, dict)):
@@ -81,27 +80,8 @@ def find_authority(requested: str, packs: list[tuple[Path, dict]]) -> str:
 
 def _take_down(reports_dir: Path, folder: Path, manifest: dict, *, reason: str, made_from: list[str],
                command: str) -> Path:
-    """Move one pack into ``reports/withdrawn/`` in one rename and record why (called under the
-    publishing lock)."""
-    aside = reports_dir / WITHDRAWN_DIR
-    aside.mkdir(exist_ok=True)
+    """Move one published pack into ``reports/withdrawn/`` in one rename and record why (called
+    under the publishing lock)."""
     base = f"{manifest.get('slug') or folder.parent.name}-{manifest.get('period') or folder.name}-" \
            f"{manifest.get('run_id') or 'unknown-run'}"
-    n = 1
-    while True:
-        where = aside / (base if n == 1 else f"{base}-{n}")
-        try:
-            atomic.rename_new(folder, where)
-            break
-        except FileExistsError:
-            n += 1
-    atomic.fsync_dir(folder.parent)
-    record = {"withdrawn_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "reason": reason or "", "made_from": made_from, "command": command,
-              "was": f"{folder.parent.name}/{folder.name}"}
-    tmp = where / f".{WITHDRAWAL_RECORD}.tmp"
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, where / WITHDRAWAL_RECORD)
-    atomic.publish_modes(where)
-    atomic.fsync_dir(aside)
-    return where
+    return move_in(reports_dir, folder, base, reason=reason, made_from=made_from, command=command)
