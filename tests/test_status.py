@@ -88,14 +88,19 @@ def test_published_packs_with_month_run_and_created(world):
 
 def test_a_pack_is_stale_when_a_paper_it_used_is_withdrawn(world):
     raw, processed, reports = world
+    publish_pack(reports, "Torbay", "2018-03", manifest_inputs(RAW, [MTFS, FIVE_YEAR_PLAN]))  # as a --year pack
     withdraw(raw, MTFS)
     status = collect(raw, processed, reports)
     stale = {f"{s['slug']}/{s['period']}": s for s in status["stale"]}
-    assert sorted(stale) == ["torbay/2017-01", "torbay/2019-11"]  # both used 001; Cambridgeshire's did not
+    assert sorted(stale) == ["torbay/2017-01", "torbay/2018-03", "torbay/2019-11"]  # they used 001; Cambridgeshire's not
+    assert stale["torbay/2018-03"]["alternative"] == "python -m analysis report --year 2018 --authority Torbay"
+    assert stale["torbay/2019-11"]["alternative"] is None
     sha = hashlib.sha256((raw / "withdrawn" / MTFS).read_bytes()).hexdigest()
     assert stale["torbay/2019-11"]["changes"] == [{"file": MTFS, "change": "removed", "was_sha256": sha,
                                                    "now_sha256": None}]
     assert stale["torbay/2019-11"]["command"] == "python -m analysis report --authority Torbay --period 2019-11"
+    # 001 was the only Torbay paper of January 2017 (its date, 2017-01-11): no pack can be made for that month now
+    assert stale["torbay/2017-01"]["command"] == "python -m analysis unpublish Torbay 2017-01"
     assert status["withdrawn_files"][0]["file"] == MTFS
     assert not status["processed"]["up_to_date"]  # ingest has not been run since
     assert status["processed"]["command"] == "python -m analysis ingest"

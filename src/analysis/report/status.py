@@ -16,8 +16,11 @@ for people).  It never fails on a missing or half-built folder: it says what is 
                     "present": bool, "edited": bool}`` (oldest period first; ``period`` is the month
                     it speaks for, ``analysis.data.document_period``); a pack is ``{"period", "month", "run_id",
                     "created", "status", "partial", "reports_ok", "reports", "folder", "stale": bool,
-                    "changes": [...], "command": str | None}``
-``stale``           the stale packs again, flat: ``{"authority", "slug", "period", "changes", "command"}``;
+                    "changes": [...], "command": str | None, "alternative": str | None}``
+``stale``           the stale packs again, flat: ``{"authority", "slug", "period", "changes", "command",
+                    "alternative"}``: ``command`` rebuilds the pack (``report --period``), or where no
+                    paper of the authority speaks for that month any more, takes it down
+                    (``unpublish``); ``alternative``, for a March pack then, remakes it with ``--year``;
                     a change is ``{"file", "change": "added"|"removed"|"changed", "was_sha256",
                     "now_sha256"}`` (``None`` where the file is not on that side)
 ``withdrawn_files`` ``{"file", "delivered_as", "bytes", "modified"}`` in ``data/raw/withdrawn/``
@@ -73,7 +76,8 @@ def collect(raw_dir: Path, processed_dir: Path, reports_dir: Path) -> dict:
         entry["packs"].sort(key=lambda p: p["period"])
         out["authorities"].append({"name": name, "slug": slug_of(name), **entry})
         out["stale"] += [{"authority": name, "slug": slug_of(name), "period": p["period"], "changes": p["changes"],
-                          "command": p["command"]} for p in entry["packs"] if p["stale"]]
+                          "command": p["command"], "alternative": p["alternative"]}
+                         for p in entry["packs"] if p["stale"]]
     out["withdrawn_files"] = _withdrawn_files(raw_dir)
     out["withdrawn_packs"] = withdrawn_packs(reports_dir) if reports_dir.is_dir() else []
     out["failed_runs"] = _failed_runs(reports_dir)
@@ -141,18 +145,28 @@ def _pack(folder: Path, manifest: dict, reports_dir: Path, rows: list[dict[str, 
     reports = [r for r in manifest.get("reports") or [] if isinstance(r, dict)]
     changes = _changes(manifest, rows)
     authority, period = str(manifest.get("authority", "")), str(manifest.get("period", ""))
-    now = {r["authority"] for r in rows}
-    command = None
-    if changes:
-        command = (f"python -m analysis report --authority {shlex.quote(authority)} --period {period}"
-                   if authority in now else f"python -m analysis unpublish {shlex.quote(authority)} {period}")
+    command, alternative = _rebuild(authority, period, rows) if changes else (None, None)
     from ..presentation.numbers import month
 
     return {"period": period, "month": month(period), "run_id": manifest.get("run_id"), "created": manifest.get("created"),
             "status": manifest.get("status"), "partial": bool(manifest.get("partial")),
             "reports_ok": sum(r.get("status") == "ok" for r in reports), "reports": len(reports),
             "folder": folder.relative_to(reports_dir).as_posix(), "stale": bool(changes), "changes": changes,
-            "command": command}
+            "command": command, "alternative": alternative}
+
+
+def _rebuild(authority: str, period: str, rows: list[dict[str, str]]) -> tuple[str, str | None]:
+    """The command that replaces a stale pack, and another where there are two ways.  ``report
+    --period`` needs a paper of the authority speaking for that month; without one the pack is
+    unpublished, or - a March pack - remade as a public-statistics pack (``--year``)."""
+    from ..data import document_period
+
+    name = shlex.quote(authority)
+    months = {document_period(SimpleNamespace(**r)) for r in rows if r["authority"] == authority}
+    if period in months:
+        return f"python -m analysis report --authority {name} --period {period}", None
+    year_pack = f"python -m analysis report --year {period[:4]} --authority {name}" if period.endswith("-03") else None
+    return f"python -m analysis unpublish {name} {period}", year_pack
 
 
 def _changes(manifest: dict, rows: list[dict[str, str]]) -> list[dict]:
@@ -264,6 +278,8 @@ def text(status: dict) -> str:
             what = ", ".join(f"{c['file']} {_change_words(c)}" for c in s["changes"])
             lines += _wrap(f"{s['slug']}/{s['period']}: {what}", "  ")
             lines += _command(s["command"], "    ")
+            if s["alternative"]:
+                lines += ["    or, for a public-statistics pack:", *_command(s["alternative"], "    ")]
     lines += _section("Withdrawn files (data/raw/withdrawn/)", [
         f"{f['file']}" + (f" (delivered as {f['delivered_as']})" if f["delivered_as"] != f["file"] else "")
         + f", {f['bytes']:,} bytes, moved {f['modified'][:10]}" for f in status["withdrawn_files"]])
