@@ -94,7 +94,7 @@ def test_withdraw_removes_the_row_and_moves_the_file_aside(raw_copy, capsys):
     content = path.read_bytes()
     register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
              saving_sign="negative")
-    code = cli.main(["withdraw", "tracker_2017_11.csv", "--raw", str(raw_copy)])
+    code = cli.main(["withdraw", "tracker_2017_11.csv", "--raw", str(raw_copy), "--reports", str(raw_copy.parent)])
     assert code == 0
     assert (raw_copy / MANIFEST_NAME).read_bytes() == before  # exactly the manifest before registering
     assert not path.exists()
@@ -112,13 +112,15 @@ def test_withdraw_a_bundled_document_then_ingest_without_it(raw_copy):
 
 
 def test_withdraw_twice_keeps_both_copies(raw_copy):
-    for _ in range(2):
+    """A second copy is named as Windows names a copy, keeping the extension Excel opens by."""
+    for _ in range(3):
         path = deliver(raw_copy)
         register(raw_copy, path, unit="gbp_thousands", kind="savings_tracker", authority="Cambridgeshire", period="2017-11",
                  saving_sign="negative")
         withdraw(raw_copy, path.name)
-    assert sorted(p.name for p in (raw_copy / WITHDRAWN_DIR).iterdir()) == ["tracker_2017_11.csv",
-                                                                           "tracker_2017_11.csv.1"]
+    names = sorted(p.name for p in (raw_copy / WITHDRAWN_DIR).iterdir())
+    assert names == ["tracker_2017_11 (2).csv", "tracker_2017_11 (3).csv", "tracker_2017_11.csv"]
+    assert all(name.endswith(".csv") for name in names)
 
 
 def test_withdraw_finishes_an_interrupted_withdrawal(raw_copy):

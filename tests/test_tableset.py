@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -134,11 +135,19 @@ def test_gitkeep_is_kept_and_not_listed(tmp_path):
 
 
 def test_stale_staging_of_a_dead_run_is_removed_by_the_next(processed):
-    stale = processed.parent / ".processed-deadbeef"
+    stale = processed.parent / ".processed-deadbeef"  # a killed run's: its lock file, held by nobody
     stale.mkdir()
     (stale / "half.parquet").write_bytes(b"half")
+    (stale / atomic.LOCK_NAME).touch()
+    unlocked = processed.parent / ".processed-unlocked"  # no lock file, older than the grace period
+    unlocked.mkdir()
+    old = time.time() - atomic.GRACE_S - 60
+    os.utime(unlocked, (old, old))
+    young = processed.parent / ".processed-young"  # no lock file yet: perhaps a run being born
+    young.mkdir()
     run_ingest(RAW, processed)
-    assert not stale.exists()
+    assert not stale.exists() and not unlocked.exists()
+    assert young.is_dir()
 
 
 def test_read_is_consistent_while_a_new_set_is_switched_in(processed, monkeypatch):

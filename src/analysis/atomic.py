@@ -14,10 +14,21 @@ folder on the same file system) and switched in with :func:`switch_in`:
   every run calls first) puts a ``.previous-`` folder back if a crash fell between the two
   renames.
 
-Staging folders carry a lock: :func:`staging_dir` creates ``<parent>/<prefix><random>/`` and
-holds an exclusive ``flock`` on a file inside it for as long as the creating process lives.
+Staging folders carry a lock from birth: :func:`staging_dir` creates the folder under a
+*pending* name (``.pending-<prefix><random>``, which no clean-up of ``<prefix>`` looks at), creates
+and locks (``flock``) a lock file inside it, and only then renames it to ``<parent>/<prefix><random>/``;
+the lock is held for as long as the creating process lives (or until the folder is switched in or
+discarded).  So a folder with the staging name is never seen unlocked while its owner lives.
 :func:`remove_stale` deletes every folder with that prefix whose lock nobody holds - the
-leftovers of a run killed with SIGKILL or by a power cut - and leaves a live run's alone.
+leftovers of a run killed with SIGKILL or by a power cut - and leaves a live run's alone.  A
+folder with the staging name but no lock file (debris of older versions, or an old pack being
+deleted after an exchange) is removed only once older than :data:`GRACE_S`; a pending folder
+only once older than :data:`PENDING_GRACE_S`, whatever its lock says (its creator may be about
+to lock it: a clean-up that took the free lock first would delete a folder about to be used).
+
+Whatever is switched in is *published*: every folder gets mode ``0o777 & ~umask`` and every file
+``0o666 & ~umask`` (``0755``/``0644`` under umask 022, ``0775``/``0664`` under 002;
+:func:`publish_modes`), whatever private modes it was built with (``mkdtemp`` makes ``0700``).
 """
 
 from __future__ import annotations
@@ -29,12 +40,22 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_NAME = ".staging.lock"
 PREVIOUS_PREFIX = ".previous-"
+PENDING_PREFIX = ".pending-"  # a staging folder being created, before it is locked and named
+#: seconds a folder without a lock file is left alone by :func:`remove_stale` (its creator may
+#: be between creating it and locking it); a folder whose lock file is free is removed at once
+GRACE_S = 600.0
+#: seconds a pending folder is left alone whatever its lock says (its creator names it within
+#: microseconds of making it; only a creator that died in between leaves one)
+PENDING_GRACE_S = 60.0
+_RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _held: dict[str, int] = {}  # staging folder -> open lock descriptor (kept for the process's life)
@@ -49,27 +70,90 @@ def _renameat2():
     return func
 
 
-def exchange(a: Path, b: Path) -> None:
-    """Swap two existing paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
-    Raises :class:`OSError` (``ENOSYS``/``EINVAL``) where the system cannot."""
+def _rename2(a: Path, b: Path, flags: int) -> None:
     func = _renameat2()
     if func is None:
         raise OSError(errno.ENOSYS, "renameat2 is not available")
-    if func(_AT_FDCWD, os.fsencode(str(a)), _AT_FDCWD, os.fsencode(str(b)), _RENAME_EXCHANGE) != 0:
+    if func(_AT_FDCWD, os.fsencode(str(a)), _AT_FDCWD, os.fsencode(str(b)), flags) != 0:
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(a), None, str(b))
 
 
+def exchange(a: Path, b: Path) -> None:
+    """Swap two existing paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+    Raises :class:`OSError` (``ENOSYS``/``EINVAL``) where the system cannot."""
+    _rename2(a, b, _RENAME_EXCHANGE)
+
+
+def rename_new(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target``, which must not exist (``FileExistsError`` otherwise; a
+    plain ``rename`` would silently replace an empty folder).  Atomic where ``renameat2`` with
+    ``RENAME_NOREPLACE`` is available, else checked just before the rename."""
+    try:
+        _rename2(Path(source), Path(target), _RENAME_NOREPLACE)
+    except OSError as exc:
+        if exc.errno == errno.EEXIST:
+            raise FileExistsError(errno.EEXIST, "already exists", str(target)) from None
+        if exc.errno not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "already exists", str(target)) from None
+        os.rename(source, target)
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux shows it
+    (``/proc/self/status``), else by setting and restoring it."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def publish_modes(path: Path, umask: int | None = None) -> None:
+    """Give ``path`` and everything under it the modes of a published folder: folders
+    ``0o777 & ~umask``, files ``0o666 & ~umask`` (``0o777 & ~umask`` for a file its owner may
+    execute).  Symbolic links are left alone (never followed)."""
+    mask = current_umask() if umask is None else umask
+    path = Path(path)
+    _chmod(path, mask)
+    if not path.is_dir() or path.is_symlink():
+        return
+    for folder, dirs, files in os.walk(path):
+        for name in dirs + files:
+            _chmod(Path(folder) / name, mask)
+
+
+def _chmod(path: Path, mask: int) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        return
+    want = 0o777 if stat.S_ISDIR(mode) or mode & stat.S_IXUSR else 0o666
+    if stat.S_IMODE(mode) != want & ~mask:
+        os.chmod(path, want & ~mask)
+
+
 def switch_in(staging: Path, target: Path) -> None:
     """Make the complete folder ``staging`` the new ``target`` in one step; the old target (if
-    any) is deleted afterwards.  ``staging`` and ``target`` must be on one file system."""
+    any) is deleted afterwards.  ``staging`` and ``target`` must be on one file system.  The
+    folder is given the published modes first (:func:`publish_modes`) and its lock file is
+    removed once it is in place."""
     staging, target = Path(staging), Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    publish_modes(staging)
     _fsync_dir(staging)
     if not target.exists():
         os.rename(staging, target)
         _fsync_dir(target.parent)
         _release(staging)
+        (target / LOCK_NAME).unlink(missing_ok=True)
         return
     try:
         exchange(staging, target)
@@ -83,9 +167,11 @@ def switch_in(staging: Path, target: Path) -> None:
         _fsync_dir(target.parent)
         shutil.rmtree(previous, ignore_errors=True)
         _release(staging)
+        (target / LOCK_NAME).unlink(missing_ok=True)
         return
     _fsync_dir(target.parent)
     _release(staging)
+    (target / LOCK_NAME).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)  # now holds the old target
 
 
@@ -103,15 +189,31 @@ def recover(target: Path) -> bool:
 
 
 def staging_dir(parent: Path, prefix: str) -> Path:
-    """A new, locked staging folder ``parent/<prefix><random>``.  The lock is held until the
-    folder is switched in or this process ends; :func:`remove_stale` never touches it before."""
+    """A new, locked, private (``0700``) staging folder ``parent/<prefix><random>``.  It is
+    locked before it gets that name (module docstring), and the lock is held until the folder is
+    switched in or this process ends; :func:`remove_stale` never touches it before."""
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    fd = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    _held[str(folder)] = fd
-    return folder
+    while True:
+        pending = Path(tempfile.mkdtemp(prefix=f"{PENDING_PREFIX}{prefix}", dir=parent))
+        try:
+            fd = os.open(pending / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+        except FileNotFoundError:
+            continue  # removed by an older version's clean-up: make another
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        folder = parent / f"{prefix}{pending.name[len(PENDING_PREFIX) + len(prefix):]}"
+        try:
+            rename_new(pending, folder)
+        except (FileExistsError, FileNotFoundError):
+            os.close(fd)
+            shutil.rmtree(pending, ignore_errors=True)
+            continue
+        except BaseException:
+            os.close(fd)
+            shutil.rmtree(pending, ignore_errors=True)
+            raise
+        _held[str(folder)] = fd
+        return folder
 
 
 def _release(folder: Path) -> None:
@@ -127,18 +229,27 @@ def discard(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _stale(parent: Path, prefix: str) -> Iterator[Path]:
+def _stale(parent: Path, prefix: str, grace_s: float) -> Iterator[Path]:
     if not Path(parent).is_dir():
         return
-    for folder in sorted(Path(parent).glob(f"{prefix}*")):
-        if not folder.is_dir() or str(folder) in _held:
+    pending = sorted(Path(parent).glob(f"{PENDING_PREFIX}{prefix}*"))
+    for folder in sorted(Path(parent).glob(f"{prefix}*")) + pending:
+        if not folder.is_dir() or folder.is_symlink() or str(folder) in _held:
             continue
-        lock = folder / LOCK_NAME
+        if folder in pending and _age_s(folder) <= PENDING_GRACE_S:
+            # its creator may not have locked it yet: taking the lock first would let this
+            # clean-up delete it while the creator, once locked, renames it into use
+            continue
         try:
-            fd = os.open(lock, os.O_RDWR)
+            fd = os.open(folder / LOCK_NAME, os.O_RDWR)
         except FileNotFoundError:
-            yield folder  # created before the lock file, or the lock is gone: nobody owns it
+            # no lock file: a pending folder whose creator is about to lock it (or died first),
+            # or debris of another version; only old enough ones are abandoned for sure
+            if _age_s(folder) > grace_s:
+                yield folder
             continue
+        except OSError:
+            continue  # not ours to judge (permissions): leave it
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -148,14 +259,29 @@ def _stale(parent: Path, prefix: str) -> Iterator[Path]:
         yield folder
 
 
-def remove_stale(parent: Path, prefix: str) -> list[Path]:
-    """Delete the staging folders under ``parent`` named ``<prefix>…`` whose owner has died.
-    Returns what was removed."""
+def _age_s(folder: Path) -> float:
+    try:
+        return time.time() - folder.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def remove_stale(parent: Path, prefix: str, *, grace_s: float = GRACE_S) -> list[Path]:
+    """Delete the staging folders under ``parent`` named ``<prefix>…`` whose owner has died:
+    their lock file is free, or they have none and are older than ``grace_s`` seconds; and the
+    pending ones (``.pending-<prefix>…``) older than :data:`PENDING_GRACE_S` whose creator died
+    before naming them.  A folder whose lock is held is never removed.  Returns what was
+    removed."""
     removed = []
-    for folder in list(_stale(parent, prefix)):
+    for folder in list(_stale(parent, prefix, grace_s)):
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (a rename into or out of it) durable; errors are ignored."""
+    _fsync_dir(path)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -4,7 +4,10 @@ Commands:
   ingest     data/raw -> data/processed (validated tables, reconciliation, data dictionary)
   report     execute the report notebooks and publish each authority's HTML pack for a period
   register   add a newly delivered file (e.g. next month's tracker) to data/raw/manifest.csv
-  withdraw   undo a registration: remove the file's manifest row and move the file aside
+  withdraw   undo a registration: remove the file's manifest row, move the file aside, take down
+             the packs made from it
+  unpublish  take one published pack down (to reports/withdrawn/)
+  status     what is there: authorities, documents, published, stale and withdrawn packs
   public-stats  data/external (DfE/ONS/MHCLG downloads) -> public-statistics tables in data/processed
 """
 
@@ -123,10 +126,19 @@ def _register(args: argparse.Namespace) -> int:
     if args.check:
         print(f"Not registered (--check): {_show(raw / 'manifest.csv')} is unchanged.")
         return 0
+    taken = []
+    if found.replacing:  # the packs made from the delivery being corrected come down first
+        from .report.unpublish import unpublish_made_from
+
+        reports = _folder(args.reports, paths.reports_dir(), "--reports")
+        taken = unpublish_made_from(reports, found.replacing["file"], found.replacing["sha256"].lower(),
+                                    f"replaced by {doc.file}")
     doc, moved = register_delivery(raw, found)
     print(f"Registered {doc.file} as document {doc.document} in {_show(raw / 'manifest.csv')}"
           + (f", replacing {found.replacing['file']} (moved to {_show(moved)})" if moved else
              ", replacing its earlier registration" if found.replacing else "") + ".")
+    if found.replacing:
+        _say_taken_down(taken, reports, f"made from the replaced {found.replacing['file']}")
     if len(found.stops):
         print(f"A pack made from it will not be published until the STOP above is resolved: correct the file (or "
               f"the unit) and run `python -m analysis register {doc.file} --replace`.")
@@ -142,15 +154,65 @@ def _quoted(text: str) -> str:
 
 
 def _withdraw(args: argparse.Namespace) -> int:
-    from .manifest import MANIFEST_NAME, withdraw
+    from .manifest import MANIFEST_NAME, withdraw, withdrawal_sha256
+    from .report.unpublish import unpublish_made_from
 
     raw = Path(args.raw).resolve() if args.raw else paths.raw_dir()
-    doc, moved = withdraw(raw, args.file)
+    reports = _folder(args.reports, paths.reports_dir(), "--reports")
+    name = Path(args.file).name
+    taken = unpublish_made_from(reports, name, withdrawal_sha256(raw, name), args.reason or "")  # packs first:
+    doc, moved = withdraw(raw, args.file)  # run again after an interruption, withdraw finishes the job
     what = (f"document {doc.document} ({doc.kind}, {doc.authority}, period {doc.period or '-'})" if doc
             else "a file no longer listed")
-    print(f"Withdrew {Path(args.file).name}: {what}; its row is removed from {_show(raw / MANIFEST_NAME)}"
+    print(f"Withdrew {name}: {what}; its row is removed from {_show(raw / MANIFEST_NAME)}"
           + (f" and the file moved to {_show(moved)} (not deleted)" if moved else "; the file was already gone")
           + ". Run `python -m analysis ingest` to rebuild data/processed without it.")
+    _say_taken_down(taken, reports, f"made from {name}")
+    return 0
+
+
+def _say_taken_down(taken: list[Path], reports: Path, what: str) -> None:
+    if not taken:
+        print(f"No published pack was {what}.")
+        return
+    import json
+    import shlex
+
+    print(f"Took down {len(taken)} published pack(s) {what} (moved, not deleted; listed as withdrawn on "
+          f"{_show(reports / 'index.html')}):")
+    commands = []
+    for where in taken:
+        print(f"  {_show(where)}")
+        try:
+            made = json.loads((where / "manifest.json").read_text(encoding="utf-8"))
+            commands.append(f"python -m analysis report --authority {shlex.quote(made['authority'])} "
+                            f"--period {made['period']}")
+        except (OSError, ValueError, KeyError, TypeError):
+            commands.append("python -m analysis report --authority NAME --period YYYY-MM")
+    print("A withdrawn pack never comes back by itself. To publish a new one from the papers in force (a corrected "
+          "file registered first): `python -m analysis ingest`, then")
+    for command in dict.fromkeys(commands):
+        print(f"  {command}")
+
+
+def _unpublish(args: argparse.Namespace) -> int:
+    from .report.unpublish import unpublish
+
+    reports = _folder(args.reports, paths.reports_dir(), "--reports")
+    where = unpublish(reports, args.authority, args.period, args.reason or "")
+    _say_taken_down([where], reports, f"for {args.authority} at {args.period}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from .report.status import collect, text
+
+    status = collect(Path(args.raw).resolve() if args.raw else paths.raw_dir(),
+                     Path(args.processed).resolve() if args.processed else paths.processed_dir(),
+                     Path(args.reports).resolve() if args.reports else paths.reports_dir())
+    sys.stdout.write(json.dumps(status, indent=2, ensure_ascii=False) + "\n" if args.json else text(status))
     return 0
 
 
@@ -244,6 +306,10 @@ def _report(args: argparse.Namespace) -> int:
         elif published:
             say(f"{plan.key}: published {len(results)} report(s) to {_show(where / 'index.html')}"
                 + (f" ({len(plan.skipped)} not applicable)" if plan.skipped else ""))
+        elif where.parent.name == "withdrawn":
+            print(f"{plan.key}: NOT published: a file it was made from was withdrawn while this run was making it "
+                  f"(filed at {_show(where)}); run `python -m analysis ingest`, then this report again",
+                  file=sys.stderr)
         elif failed:
             print(f"{plan.key}: {len(failed)} report(s) FAILED: {', '.join(failed)}; the failed run is at "
                   f"{_show(where / 'index.html')} (the published pack for {plan.key}, if any, is untouched)",
@@ -344,14 +410,35 @@ def build_parser() -> argparse.ArgumentParser:
                         "the defaults, its document id is kept and an OLD of another name moves to withdrawn/")
     p.add_argument("--check", action="store_true", help="read the file and show what would be registered; "
                                                          "change nothing")
+    p.add_argument("--reports", help="with --replace: the reports folder whose packs made from OLD are taken "
+                                     "down (default: reports/)")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.set_defaults(func=_register)
 
-    p = sub.add_parser("withdraw", help="undo a registration: remove FILE's row from the manifest and move the "
-                                         "file into data/raw/withdrawn/ (never deleted)")
+    p = sub.add_parser("withdraw", help="undo a registration: remove FILE's row from the manifest, move the "
+                                         "file into data/raw/withdrawn/ (never deleted) and take down every "
+                                         "published pack made from it (to reports/withdrawn/)")
     p.add_argument("file", help="file name in the raw folder")
     p.add_argument("--raw", help="raw folder (default: data/raw)")
+    p.add_argument("--reports", help="reports folder whose packs made from FILE are taken down (default: reports/)")
+    p.add_argument("--reason", metavar="TEXT", help="why, for the index of withdrawn packs")
     p.set_defaults(func=_withdraw)
+
+    p = sub.add_parser("unpublish", help="take a published pack down: move reports/<authority>/<period>/ into "
+                                          "reports/withdrawn/ and list it there on reports/index.html")
+    p.add_argument("authority", help="the authority, by name or folder name")
+    p.add_argument("period", help="the pack's month, YYYY-MM")
+    p.add_argument("--reason", metavar="TEXT", help="why, for the index of withdrawn packs")
+    p.add_argument("--reports", help="reports folder (default: reports/)")
+    p.set_defaults(func=_unpublish)
+
+    p = sub.add_parser("status", help="what is there: authorities, their documents by period, published packs, "
+                                       "stale packs, withdrawn files and packs, unregistered files (reads only)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts (the shape: analysis.report.status)")
+    p.add_argument("--raw", help="raw folder with manifest.csv (default: data/raw)")
+    p.add_argument("--processed", help="processed tables (default: data/processed)")
+    p.add_argument("--reports", help="reports folder (default: reports/)")
+    p.set_defaults(func=_status)
 
     p = sub.add_parser("notebooks", help="list the report notebooks and their parameters; --refresh re-executes "
                                           "them in place (the outputs nbval compares against)")

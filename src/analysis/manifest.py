@@ -34,11 +34,13 @@ import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import atomic
 from .errors import InputError, InputErrors
 from .money import UNIT_MULTIPLIERS
 
@@ -269,11 +271,44 @@ def reregister(raw_dir: Path, file: Path, **fields: str) -> SourceDocument:
     return SourceDocument(path=target, **{k: row[k] for k in FIELDS if k != "file"})
 
 
+def withdrawal_sha256(raw_dir: Path, file: str | Path) -> str:
+    """The sha256 of the delivery :func:`withdraw` would withdraw: its manifest row's, else (a
+    withdrawal interrupted after the row went) the file's own.  An :class:`InputError` when
+    ``file`` is neither registered nor in the raw folder - what :func:`withdraw` would refuse."""
+    raw_dir = Path(raw_dir)
+    name = Path(file).name
+    path = raw_dir / MANIFEST_NAME
+    _, rows = _read_rows(path)
+    for row in rows:
+        if row["file"] == name and row["sha256"]:
+            return row["sha256"].lower()
+    if (raw_dir / name).is_file():
+        return sha256_of(raw_dir / name)
+    raise InputError(path, column="file", expected="a registered file of the raw folder", found=name)
+
+
+def withdrawn_name(name: str, n: int) -> str:
+    """The name of the ``n``-th withdrawn copy of ``name``: ``tracker.xlsx``, then
+    ``tracker (2).xlsx``, ``tracker (3).xlsx`` … - the extension kept, so Excel still opens it."""
+    if n <= 1:
+        return name
+    stem, suffix = os.path.splitext(name)
+    return f"{stem} ({n}){suffix}"
+
+
+def withdrawn_original(name: str) -> str:
+    """The delivered name of a withdrawn copy (the inverse of :func:`withdrawn_name`)."""
+    stem, suffix = os.path.splitext(name)
+    match = re.fullmatch(r"(.*) \(\d+\)", stem)
+    return f"{match.group(1)}{suffix}" if match else name
+
+
 def withdraw(raw_dir: Path, file: str | Path) -> tuple[SourceDocument | None, Path | None]:
     """Undo a registration: remove ``file``'s row from the manifest (rewritten atomically), then
     move the file aside into ``raw_dir/withdrawn/`` (never deleted; a name already there gets a
-    ``.1``, ``.2`` … suffix).  Idempotent: run again after an interruption it finishes the job.
-    Returns the withdrawn row (``None`` if it was no longer listed) and where the file went."""
+    ``(2)``, ``(3)`` … before its extension: :func:`withdrawn_name`).  Idempotent: run again after
+    an interruption it finishes the job.  Returns the withdrawn row (``None`` if it was no longer
+    listed) and where the file went."""
     raw_dir = Path(raw_dir)
     name = Path(file).name
     path = raw_dir / MANIFEST_NAME
@@ -291,11 +326,10 @@ def withdraw(raw_dir: Path, file: str | Path) -> tuple[SourceDocument | None, Pa
         if present:
             aside = raw_dir / WITHDRAWN_DIR
             aside.mkdir(exist_ok=True)
-            moved = aside / name
-            n = 0
-            while moved.exists():
+            n = 1
+            while os.path.lexists(aside / withdrawn_name(name, n)):
                 n += 1
-                moved = aside / f"{name}.{n}"
+            moved = aside / withdrawn_name(name, n)
             os.rename(raw_dir / name, moved)
             _fsync_dir(raw_dir)
     doc = SourceDocument(path=raw_dir / name, **{k: gone[0].get(k, "") for k in FIELDS if k != "file"}) if gone else None
@@ -322,9 +356,16 @@ def _csv_bytes(rows: list[dict[str, str]], *, with_header: bool, fields: list[st
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, fsync, rename)."""
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, fsync, rename).
+    The file keeps the mode it had; a new one gets ``0o666 & ~umask`` (``0644`` under umask 022),
+    as any new file would - not ``mkstemp``'s private ``0600``."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~atomic.current_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

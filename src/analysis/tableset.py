@@ -15,7 +15,9 @@ Two producers write tables into the one folder: ``ingest`` (from ``data/raw``) a
    ``_tables.json``;
 4. ``_tables.json`` is written last: for every file its sha256, size, producer and the inputs it
    was made from, and for every producer its inputs with their sha256;
-5. the staging folder replaces the target in one atomic switch.
+5. the staging folder replaces the target in one atomic switch, with the modes of a published
+   folder (:func:`analysis.atomic.publish_modes`: ``0755``/``0644`` under umask 022) - the folder
+   and every file in it, carried files included - whatever private modes it was built with.
 
 A run killed at any point leaves the old complete set (or, after step 5, the new one) and a
 staging folder that the next run deletes.  Readers (:func:`read_verified`, used by
@@ -68,9 +70,6 @@ def publish(target: Path, *, producer: str, tables: Mapping[str, pd.DataFrame], 
     atomic.remove_stale(parent, prefix)
     staging = atomic.staging_dir(parent, prefix)
     try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(staging, 0o777 & ~mask)  # readable like any folder, not mkdtemp's 0700
         files: dict[str, dict] = {}
         for name, frame in tables.items():
             made_from = sorted(table_inputs.get(name, inputs) if table_inputs else inputs)

@@ -16,6 +16,13 @@
   other; each pack they switch in is complete.
 * :func:`clean_debris`, at the start of every run, removes the staging folders and temporary
   folders of runs that died (their lock is free) and finishes a switch that died half-way.
+* Everything published - a pack, a failed run, the indexes - has the umask's modes (folders
+  ``0o777 & ~umask``, files ``0o666 & ~umask``: :func:`analysis.atomic.publish_modes`), though
+  a pack is built in a private staging folder.
+* A pack taken down (:mod:`analysis.report.unpublish`) lies in ``reports/withdrawn/<slug>-<period>-
+  <run id>/`` with a ``withdrawal.json`` saying when and why; ``reports/index.html`` lists it
+  apart from the failed runs (:mod:`analysis.report.withdrawn`).  A pack made from a file
+  withdrawn while the run was making it is filed there too, never switched in.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from .execute import STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN, STATUS_OK, JobRes
 from .interrupts import critical, pause_point
 from .notebooks import TEMP_PREFIX
 from .plan import PackPlan, published_manifest
+from .withdrawn import WITHDRAWN_DIR, index_rows, move_in, withdrawn_while_made
 
 FAILED_DIR = "failed"
 ENGLAND_PREFIX = "england-"  # reports/england-YYYY.html: every authority ranked (analysis.report.england)
@@ -172,19 +180,27 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
 
 def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
             metadata: dict | None = None) -> tuple[Path, bool]:
-    """Write the pack and switch it in (or file it under ``failed/``); rewrite the indexes.
+    """Write the pack and switch it in (or file it under ``failed/``, or under ``withdrawn/`` when
+    a file it was made from was withdrawn while the run made it); rewrite the indexes.
     Returns where the pack is and whether it was published as the period's pack."""
     with publishing_lock(plan.out_dir):
         ok = write_pack(plan, results, run_id, processed_dir, metadata)
         pause_point("staged")
+        gone = withdrawn_while_made(plan.out_dir, plan.inputs, processed_dir)
         with critical():
-            if ok:
+            if gone:
+                where = move_in(plan.out_dir, plan.staging, f"{plan.slug}-{plan.period}-{run_id}", made_from=gone,
+                                reason="withdrawn while this run was making the pack", command="report")
+                atomic.discard(plan.staging)  # releases the lock (the folder has moved)
+                ok = False
+            elif ok:
                 atomic.switch_in(plan.staging, plan.target)
                 (plan.target / atomic.LOCK_NAME).unlink(missing_ok=True)
                 where = plan.target
             else:
                 where = plan.out_dir / FAILED_DIR / f"{plan.slug}-{plan.period}-{run_id}"
                 where.parent.mkdir(parents=True, exist_ok=True)
+                atomic.publish_modes(plan.staging)
                 os.rename(plan.staging, where)
                 atomic.discard(plan.staging)  # releases the lock (the folder has moved)
                 (where / atomic.LOCK_NAME).unlink(missing_ok=True)
@@ -192,20 +208,27 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
     return where, ok
 
 
+def published_packs(out_dir: Path) -> list[tuple[Path, dict]]:
+    """Every published pack under ``out_dir``: its folder and its ``manifest.json`` (packs whose
+    manifest is missing or unreadable are left out)."""
+    return list(_packs(Path(out_dir)))
+
+
 def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
     for manifest in sorted(out_dir.glob("*/*/manifest.json")):
         folder = manifest.parent
-        if folder.parts[-2] == FAILED_DIR or folder.parts[-2].startswith(".") or folder.name.startswith("."):
+        if folder.parts[-2] in (FAILED_DIR, WITHDRAWN_DIR) or folder.parts[-2].startswith(".") \
+                or folder.name.startswith("."):
             continue
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # a damaged manifest: not a pack
             data = json.loads(manifest.read_text(encoding="utf-8"))
             if data.get("slug") == folder.parts[-2] and data.get("period") == folder.name:
                 yield folder, data
 
 
 def write_reports_index(out_dir: Path) -> None:
-    """``reports/index.html``: every authority and its published periods, newest first, and the
-    runs with failed reports (kept for diagnosis)."""
+    """``reports/index.html``: every authority and its published periods, newest first, the packs
+    withdrawn (what, when, why) and the runs with failed reports (kept for diagnosis)."""
     from ..presentation.numbers import month
     from .render import render_template
 
@@ -226,7 +249,8 @@ def write_reports_index(out_dir: Path) -> None:
     england = [{"year": f.stem[len(ENGLAND_PREFIX):], "href": f.name}
                for f in sorted(out_dir.glob(f"{ENGLAND_PREFIX}*.html"), reverse=True)]
     html = render_template("reports_index.html.j2", authorities=sorted(authorities.values(), key=lambda a: a["name"]),
-                           failed=failed, england=england)
+                           failed=failed, england=england, withdrawn=index_rows(out_dir))
     tmp = out_dir / ".index.html.tmp"
     tmp.write_text(html, encoding="utf-8")
+    atomic.publish_modes(tmp)
     os.replace(tmp, out_dir / "index.html")
