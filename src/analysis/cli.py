@@ -249,14 +249,14 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", default=[],
                    help="run only these notebooks (name or number prefix, e.g. 10 90); the reports are merged "
                         "into the published pack")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
     p.add_argument("--out", default=None, help="reports folder (default: reports/)")
     p.add_argument("--processed", default=None, help="processed tables (default: data/processed)")
     p.add_argument("--raw", default=None, help="raw folder with manifest.csv (default: data/raw)")
     p.add_argument("--notebooks", default=None, help="folder of report notebooks (default: notebooks/)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter in every notebook that has it (checked against its type)")
-    p.add_argument("--timeout", type=int, default=300, help="per-cell timeout in seconds (default: 300)")
+    p.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default: 300)")
     p.add_argument("--quiet", action="store_true", help="print only problems (for cron)")
     dask = p.add_mutually_exclusive_group()
     dask.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on a Dask cluster (needs the dask extra)")
@@ -382,6 +382,8 @@ def _download_public(source: Path, args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", metavar="FILE", help="settings file (default: council.toml at the project "
+                                                         "root, if any; or $COUNCIL_ANALYSIS_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="read data/raw into validated tables in data/processed")
@@ -466,9 +468,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: settings key -> the option it gives a default to, per command (see analysis.settings)
+SETTINGS_OPTIONS: dict[str, dict[str, str]] = {
+    "ingest": {"raw": "raw", "processed": "out"},
+    "register": {"raw": "raw", "reports": "reports"},
+    "withdraw": {"raw": "raw", "reports": "reports"},
+    "unpublish": {"reports": "reports"},
+    "status": {"raw": "raw", "processed": "processed", "reports": "reports"},
+    "public-stats": {"public_source": "source", "processed": "out", "mirror": "mirror"},
+    "report": {"raw": "raw", "processed": "processed", "reports": "out", "jobs": "jobs", "timeout": "timeout"},
+}
+
+
+def apply_settings(args: argparse.Namespace) -> argparse.Namespace:
+    """Fill the options the command line left unset from the settings file (analysis.settings):
+    the command line always wins."""
+    from .settings import load
+
+    settings = load(getattr(args, "config", None))
+    for key, option in SETTINGS_OPTIONS.get(args.command, {}).items():
+        if getattr(args, option, None) is None and settings.get(key) is not None:
+            setattr(args, option, settings.get(key))
+    councils = settings.get("authority")
+    if councils and args.command == "report" and not args.authority and not args.all_authorities:
+        args.authority = list(councils)
+    if councils and args.command == "register" and not args.authority and args.replace is None:
+        if len(councils) == 1:
+            args.authority = councils[0]
+    if args.command == "report":
+        args.jobs = args.jobs or os.cpu_count() or 1
+        args.timeout = args.timeout or 300
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        args = apply_settings(args)
         return args.func(args)
     except AnalysisError as exc:
         for line in problem_lines(exc):
