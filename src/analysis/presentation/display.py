@@ -301,22 +301,28 @@ def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the s
                          contexts={r.measure: f"{r.context}; {r.authority}, as at {r.as_at}" for r in rows})
 
 
+def _published(items: Mapping[str, object], contexts: Mapping[str, str]) -> list[list[str]]:
+    """Headlines as the pack index lists them: label, value and (where there is one) its context."""
+    return [[str(k), str(v)] + ([str(contexts[k])] if k in contexts else []) for k, v in items.items()]
+
+
 def headline_list(items: Mapping[str, object], title: str = "Headline figures",
                   contexts: Mapping[str, str] | None = None) -> HTML:
     """A box of headline figures (label -> value, with an optional context per label) shown at the
     top of a report and published, in the same words, for the pack index (:func:`headlines`).
     Reports on the published statistics for an authority without papers use it directly."""
-    headlines(items)
     contexts = contexts or {}
+    headlines(items, contexts)
     body = "".join(f'<li><span class="measure">{esc(k)}:</span> <strong>{esc(v)}</strong>'
                    + (f' <span class="context">({esc(contexts[k])})</span>' if k in contexts else "") + "</li>"
                    for k, v in items.items())
     return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p><ul>{body}</ul></div>')
 
 
-def headlines(items: Mapping[str, object]) -> None:
-    """Publish a report's two or three headline figures for the pack index (label -> text).
-    Displayed as data only the report runner reads; nothing shows in the report itself."""
+def headlines(items: Mapping[str, object], contexts: Mapping[str, str] | None = None) -> None:
+    """Publish a report's two or three headline figures for the pack index (label -> text, with
+    its context where given: the index prints the same words as the report's box).  Displayed as
+    data only the report runner reads; nothing shows in the report itself."""
     from IPython.display import display
 
-    display({HEADLINES_MIME: [[str(k), str(v)] for k, v in items.items()]}, raw=True)
+    display({HEADLINES_MIME: _published(items, contexts or {})}, raw=True)

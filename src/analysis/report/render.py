@@ -98,7 +98,7 @@ def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
             if HEADLINES_MIME in data:
                 value = data[HEADLINES_MIME]
                 items = json.loads(value) if isinstance(value, str) else value
-                found += [[str(k), str(v)] for k, v in items]
+                found += [[str(x) for x in item] for item in items]  # label, value[, context]
     return found
 
 
