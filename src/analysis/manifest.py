@@ -132,7 +132,8 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
                 errors.append(InputError(
                     file_path, column="sha256",
                     expected=f"the file as delivered (sha256 {row['sha256'][:12]}… in {MANIFEST_NAME} line {line}); "
-                    "raw files are never edited - register a new delivery instead",
+                    "if it was corrected on purpose, register the corrected file in its place: "
+                    f"python -m analysis register {row['file']} --replace",
                     found=f"sha256 {sha256_of(file_path)[:12]}…"))
             if row["document"] in seen_docs:
                 errors.append(InputError(path, line=line, column="document",
