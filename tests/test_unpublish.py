@@ -175,15 +175,17 @@ def test_a_withdrawn_pack_never_comes_back_by_itself(reports):
     assert where.is_dir() and _published_links(reports).count("torbay/2019-11/index.html") == 0
 
 
-def test_find_authority_is_exact(reports):
-    """Exact names only for now (a shared matcher will replace this one function)."""
+def test_find_authority_matches_names_as_everywhere(reports):
+    """The folder name, or the name matched as on the command line (analysis.names); a name that
+    matches no published authority is refused with "did you mean"."""
     from analysis.report.publish import published_packs
 
     packs = published_packs(reports)
     assert unpublishing.find_authority("Torbay", packs) == "torbay"
     assert unpublishing.find_authority("torbay", packs) == "torbay"  # the folder name
-    with pytest.raises(Exception, match="no published pack"):
-        unpublishing.find_authority("Torbay Council", packs)
+    assert unpublishing.find_authority("TORBAY", packs) == "torbay"  # case: the same name
+    with pytest.raises(Exception, match="no published pack; did you mean 'Torbay'"):
+        unpublishing.find_authority("Torbey", packs)
 
 
 # ------------------------------------------------------------------ a pack made by a real report run

@@ -70,7 +70,7 @@ SIGN_READ_MIN_LINES = 3
 #: of about 3 either way: 10**2.5 to 10**3.5) is one month read in the wrong unit; the pack stops.
 UNIT_JUMP_FACTOR = 1000
 #: A savings tracker planning more than this is implausible for a council's children's services
-#: (Cambridgeshire's whole 2017-18 tracker plans £20.5m): the unit is almost surely wrong; the pack stops.
+#: (the bundled county tracker plans about £20m): the unit is almost surely wrong; the pack stops.
 IMPLAUSIBLE_TRACKER_SAVING_GBP = 500_000_000
 
 # --------------------------------------------------------------------------------------------- presentation
@@ -155,7 +155,7 @@ LOG: tuple[Assumption, ...] = (
                "The sign a tracker prints a saving with is read from its lines: when at least 3 lines plan an "
                "amount and one sign outnumbers the other 3 times or more, that sign is a saving's; otherwise "
                "`register` asks for `--saving-sign`.",
-               "A savings tracker lists mostly savings (Cambridgeshire's prints 65 negative lines and 2 costs); "
+               "A savings tracker lists mostly savings (the bundled one prints 65 negative lines and 2 costs); "
                "a sign given that contradicts the lines is refused (SAVING_SIGN_COST_RATIO)."),
     Assumption("UNIT_JUMP_FACTOR", UNIT_JUMP_FACTOR,
                "A tracker whose planned saving is about 1,000 times (between 10^2.5 and 10^3.5 times) the previous "
@@ -166,8 +166,8 @@ LOG: tuple[Assumption, ...] = (
     Assumption("IMPLAUSIBLE_TRACKER_SAVING_GBP", IMPLAUSIBLE_TRACKER_SAVING_GBP,
                "A savings tracker planning or forecasting a saving of more than £500m is a reconciliation mismatch "
                "of kind `unit`, and a pack made from it is not published (exit 1, named).",
-               "More than a large county's whole children's services budget; Cambridgeshire's 2017-18 tracker "
-               "plans £20.5m. A tracker in pounds read as £000 gives thousands of millions."),
+               "More than a large county's whole children's services budget; the bundled county tracker plans "
+               "about £20m. A tracker in pounds read as £000 gives thousands of millions."),
     Assumption("TABLE_MAX_ROWS", TABLE_MAX_ROWS,
                "A report table shows its first 100 rows; a sentence says how many more exist and which processed "
                "table holds them all.",
