@@ -369,3 +369,19 @@ def test_format_gbp_no_value(value):
 def test_format_gbp_accepts_floats_of_whole_pounds():
     assert format_gbp(1_600_000.0) == "£1.6m"
     assert format_gbp(20_520.0) == "£20,520"
+
+
+@pytest.mark.parametrize("printed, pounds, bracketed", [
+    (" £ (300,000) ", -300_000, True),  # Excel's accounting format, brackets for negatives
+    ("£(300,000)", -300_000, True),
+    ("£-300,000", -300_000, False),  # currency format with the minus after the pound sign
+    (" £ 1,200,000 ", 1_200_000, False),
+    ("£ (1.2m)", -1_200_000, True),
+])
+def test_excel_accounting_formats_put_the_pound_sign_first(printed, pounds, bracketed):
+    money = parse_money(printed, "gbp")
+    assert (money.status, money.low_gbp, money.bracketed) == ("value", pounds, bracketed)
+
+
+def test_the_accounting_format_nil_is_a_dash_not_zero():
+    assert parse_money(" £ -   ", "gbp").status == "dash"  # as '-': the tracker flags a blank, never a 0

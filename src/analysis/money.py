@@ -163,6 +163,12 @@ def _parse(raw: str, unit: str, brackets: str) -> Money:
 
     flags: list[str] = []
     t = t.translate(_DASHES)
+    m = re.fullmatch(r"£\s*([(\-].*)", t)
+    if m:  # Excel's accounting formats put the pound sign first: '£ (300,000)', '£-300,000', '£ -' (nil)
+        inner = m.group(1).strip()
+        if inner == "-":
+            return Money(raw=raw, status="dash")
+        t = f"(£{inner[1:-1].strip()})" if inner.startswith("(") and inner.endswith(")") else f"-£{inner[1:].strip()}"
 
     bracketed = False
     m = re.fullmatch(r"\((.*)\)", t)
