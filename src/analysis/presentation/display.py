@@ -326,3 +326,16 @@ def headlines(items: Mapping[str, object], contexts: Mapping[str, str] | None = 
     from IPython.display import display
 
     display({HEADLINES_MIME: _published(items, contexts or {})}, raw=True)
+
+
+NOTHING_MIME = "application/vnd.council-analysis.nothing+json"
+
+
+def nothing(reason: str) -> None:
+    """Say, for the page, why a section has nothing to show for this pack (e.g. "no tracker for
+    August 2019 was delivered").  Nothing shows in the notebook; on the published page a section
+    whose cells show nothing is left out and "About this report" names it with this reason
+    (:func:`analysis.report.render.without_empty_sections`)."""
+    from IPython.display import display
+
+    display({NOTHING_MIME: str(reason)}, raw=True)
