@@ -6,7 +6,7 @@ the figure is (the paper, its table or line), what is printed, what the paper's 
 and how, and "which is right?".  Checks of one table that differ only by year are one question
 with the years and the range of the differences (e.g. "Table 7's reduction in spend compared to
 2013-14 for 2015-16 to 2017-18 is printed £1.4m to £1.5m lower than its own costs give").
-Figures a later publication supersedes (:func:`superseded_question`) are asked about too.
+Figures a later publication supersedes (:func:`superseded_questions`) are asked about too.
 
 Money is written in the pack's style (:mod:`analysis.presentation.numbers`); a ``unit`` check
 (a tracker read in the wrong unit) is not a question - it stops the pack.
@@ -119,9 +119,25 @@ def reconciliation_questions(rec: pd.DataFrame, sources: pd.DataFrame) -> list[Q
     return out[:_MAX_QUESTIONS]
 
 
-def superseded_question(measure: str, paper_value: str, paper_when: str, paper: str, published_value: str,
-                        published_when: str, release: str) -> Question:
-    """A paper's figure that a later publication supersedes, as a question."""
-    return Question(f"{measure}: {paper} gives {paper_value} at {paper_when}; {release} has since published "
-                    f"{published_value} at {published_when}. Is the paper's figure still the one the plan relies on?",
-                    paper)
+def superseded_questions(rows: list[dict]) -> list[Question]:
+    """Each paper figure a later publication supersedes on the scorecard
+    (:func:`analysis.analyses.scorecard.superseded_rows`), as a question."""
+    out = []
+    for r in rows:
+        paper, published = r["paper"], r["published"]
+        out.append(Question(
+            f"{published['measure']}: {paper['source']} gives {paper['value']} ({paper['as_at']}); "
+            f"{published['source'].split(' (')[0]} have since published {published['value']} "
+            f"({published['as_at']}). Do the plans and reports that quote the paper's figure still hold?",
+            paper["source"]))
+    return out
+
+
+def questions_html(asked: list[Question]) -> str:
+    """The questions as a numbered list, each with where its figures are (escaped: paper text is
+    untrusted)."""
+    import html
+
+    items = "".join(f'<li>{html.escape(q.text)} <span class="where">({html.escape(q.where)})</span></li>'
+                    for q in asked)
+    return f'<ol class="questions">{items}</ol>'
