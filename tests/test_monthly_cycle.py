@@ -184,3 +184,6 @@ def _story(you: Analyst) -> None:
     for month in (AUG, SEP, OCT):
         assert month in text
     assert "gbp" in text and "negative" in text and "sent to the wrong committee" in text
+    # no pack is stale: each was made from the papers a pack for its month reads now (its tracker and,
+    # for the movement since last month, the previous one)
+    assert state["stale"] == [], state["stale"]
