@@ -40,7 +40,8 @@ NEEDS = {
     "Reconciliation": ("reconciliation",),
 }
 #: section -> every table its headline reads (a report asks for these, so it quotes the same figure)
-USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage")}
+USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage"),
+        "Financial Improvement Plan": ("financial_improvement_plan", "reconciliation")}
 #: RAG status and direction of travel as a symbol and a word, never colour alone
 RAG_SYMBOLS = {"Red": "✖", "Amber": "▲", "Green": "✔", "No RAG": "–"}
 DIRECTION_SYMBOLS = {"improving": "↑", "unchanged": "→", "worsening": "↓", "not given": "·"}
@@ -114,18 +115,20 @@ def _placements(t: dict) -> list[Row]:
                         f"{money(summary.last_cost_gbp)}"}]
     if monthly is not None:
         rows.append({"measure": "Cost of slipped placement moves", "value": money(monthly.cumulative_gbp.iloc[-1]),
-                     "context": f"{len(monthly)} months, {date(monthly.month.iloc[0])} to {date(monthly.month.iloc[-1])}"})
+                     "context": f"{len(monthly)} months, {date(monthly.month.iloc[0])} to {date(monthly.month.iloc[-1])}",
+                     "uses": ("placement_slippage",)})
     return rows
 
 
 def _fip(t: dict) -> list[Row]:
     fip = t["financial_improvement_plan"]
     plan = improvement_plan.whole_plan(fip)
-    disagree = improvement_plan.prose_disagreements(fip)
+    disagree = improvement_plan.prose_disagreements(fip, reconciliation=t.get("reconciliation"))
+    n = len(disagree)
     return [{"measure": "Planned savings",
              "value": money_range(plan.computed_low_gbp, plan.computed_high_gbp),
              "context": f"{year(plan.first_year)} to {year(plan.last_year)}; prose and table disagree on "
-                        f"{len(disagree)} figures"}]
+                        f"{n} figure{'' if n == 1 else 's'} beyond the paper's rounding"}]
 
 
 def _recovery(t: dict) -> list[Row]:
@@ -176,17 +179,24 @@ def areas_without_data(tables: dict[str, pd.DataFrame]) -> list[str]:
     return [area for area in SECTIONS if not _has(tables, area)]
 
 
-def _as_at(area: str, tables: dict[str, pd.DataFrame]) -> str:
-    """The month the area's papers speak for (the latest of them), in words: ``October 2017``."""
+def _as_at(area: str, tables: dict[str, pd.DataFrame], names: tuple[str, ...] | None = None) -> str:
+    """The date of the latest paper the figure comes from, as that paper gives it (``11 January
+    2017``; ``2015`` for a paper dated by its year only; a tracker's month), never a month the
+    paper does not print.  ``names``: the tables the figure reads (default the area's)."""
     from ..data import document_period
-    from ..presentation.numbers import month
+    from ..presentation.numbers import paper_date
 
-    documents = set().union(*(set(tables[n]["document"]) for n in NEEDS[area] if "document" in tables[n]))
+    names = names or NEEDS[area]
+    documents = set().union(*(set(tables[n]["document"]) for n in names if n in tables and "document" in tables[n]))
     sources = tables.get("sources")
     if sources is None or not len(sources) or not documents:
         return ""
-    periods = [document_period(r) for r in sources[sources.document.isin(documents)].itertuples()]
-    return month(max(periods)) if periods else ""
+    papers = list(sources[sources.document.isin(documents)].itertuples())
+    if not papers:
+        return ""
+    latest = max(papers, key=document_period)
+    return paper_date(latest.period if isinstance(getattr(latest, "period", None), str) and latest.period
+                      else latest.date)
 
 
 def _authority(area: str, tables: dict[str, pd.DataFrame]) -> str:
@@ -206,9 +216,11 @@ def area_card(area: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     explaining it quotes at its top); ``tables`` holds at least :data:`USES` ``[area]``."""
     if not _has(tables, area):
         return pd.DataFrame(columns=COLUMNS)
-    when, who = _as_at(area, tables), _authority(area, tables)
-    return pd.DataFrame([{"area": area, **row, "as_at": when, "authority": who, "report": REPORTS[area]}
-                         for row in SECTIONS[area](tables)], columns=COLUMNS)
+    who = _authority(area, tables)
+    rows = [{"area": area, **{k: v for k, v in row.items() if k != "uses"},
+             "as_at": _as_at(area, tables, row.get("uses")), "authority": who, "report": REPORTS[area]}
+            for row in SECTIONS[area](tables)]
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def for_report(area: str, pack, **given: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..presentation.glossary import mark_page
 from .notebooks import clean
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -86,7 +87,7 @@ def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> 
     nb.metadata["title"] = pack.get("page_title") or nb.metadata.get("title", "")
     body, _ = exporter(show_code).from_notebook_node(normalise(nb), resources={"pack": {**pack, "css": _css()}})
     nb.metadata["headlines"] = found
-    return body
+    return mark_page(body)
 
 
 def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
@@ -124,4 +125,4 @@ def render_template(name: str, **context) -> str:
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       keep_trailing_newline=True)
-    return env.get_template(name).render(css=_css(), **context)
+    return mark_page(env.get_template(name).render(css=_css(), **context))
