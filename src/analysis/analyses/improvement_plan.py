@@ -26,7 +26,6 @@ from matplotlib.patches import Patch
 from .. import assumptions
 from ..presentation import charts, numbers
 from ..presentation.display import printed_year
-from ..money import format_gbp
 
 ALL_YEARS = "all years"
 TABLE, PROSE = "table", "action plan prose"
@@ -36,14 +35,20 @@ _AMOUNT = ("value", "range")
 
 
 def amount_text(low: object, high: object, status: str | None = None) -> str:
-    """A cell for a reader: ``£129k``, ``£50k–£600k``, ``TBC``, or empty for a blank cell."""
+    """A cell for a reader in £000, as the table's other money columns: ``129``, ``50–600``,
+    ``TBC``, or empty for a blank cell (the column's heading says £000)."""
     if status == "to_be_confirmed":
         return "TBC"
     if low is None or pd.isna(low):
         return ""
     if high is None or pd.isna(high) or int(low) == int(high):
-        return format_gbp(int(low))
-    return f"{format_gbp(int(low))}–{format_gbp(int(high))}"
+        return numbers.money_000(int(low))
+    return f"{numbers.money_000(int(low))}–{numbers.money_000(int(high))}"
+
+
+def year_labels(by_opp: pd.DataFrame) -> dict[str, str]:
+    """Headings for :func:`by_opportunity`'s year columns, saying their unit: ``2017-18 (£000)``."""
+    return {c: f"{numbers.year(c)} (£000)" for c in _year_columns(by_opp)}
 
 
 def cells(fip: pd.DataFrame) -> pd.DataFrame:

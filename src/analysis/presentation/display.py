@@ -73,6 +73,11 @@ def date(value: object) -> str:
     return numbers.date(value)
 
 
+def paper_date(value: object) -> str:
+    """A paper's own date, no more precise than it prints it: ``11 January 2017``, ``2015``."""
+    return numbers.paper_date(value)
+
+
 def printed_year(fy: object) -> str:
     """A financial year in the pack's one style: ``2013-14`` (whatever the paper printed)."""
     return numbers.year(fy)
