@@ -135,7 +135,7 @@ def _recovery(t: dict) -> list[Row]:
     actions = t["recovery_actions"]
     totals = recovery.priority_totals(actions)
     return [{"measure": "Actions", "value": f"{int(totals['actions'])} ({int(totals['H'])} high priority)",
-             "context": f"{int(actions.action_id.isna().sum())} IDs lost to page-number debris"}]
+             "context": f"{int(actions.action_id.isna().sum())} action IDs illegible in the paper"}]
 
 
 def _budget(t: dict) -> list[Row]:
