@@ -8,6 +8,7 @@ through these helpers - never by formatting tracker text into Markdown or HTML b
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
@@ -232,8 +233,8 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
     labels = dict(labels or {})
 
     def label(c: object) -> str:
-        if c in labels:
-            return labels[c].replace("(£)", "(£000)") if c in thousands else labels[c]
+        if c in labels:  # "(£)" or "(£; + = ...)" of a column shown in £000 says so
+            return re.sub(r"\(£(?=[);,])", "(£000", labels[c]) if c in thousands else labels[c]
         return column_label(c, money_unit=" (£000)" if c in thousands else " (£)")
 
     head = "".join(f'<th scope="col"{num if c in numeric else ""}>{esc(label(c))}</th>' for c in shown.columns)
