@@ -141,5 +141,5 @@ def test_notebook_90_for_one_document(tmp_path):
     # 2017-18 reductions; within rounding: both averages (printed whole), four Table 6 rates within 1 and the
     # 2018-19 reduction (7.1 against 12.4 - 5.4); exact: 2012-13's Table 3 vs 6 pair, the 2014-15 reduction,
     # two Table 6 rates
-    assert ("<strong>16 checks: 4 mismatches, 7 within rounding, 0 not computable, 5 agree exactly.</strong>"
-            in html)
+    assert ("16 checks of the figures in Torbay's papers in force in November 2019: 4 mismatches, 7 within "
+            "rounding, 0 not computable, 5 agree exactly.</strong>" in html)
