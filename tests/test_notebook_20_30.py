@@ -47,9 +47,10 @@ def _assert_clean(nb: nbformat.NotebookNode) -> None:
 def test_notebooks_declare_the_agreed_parameters():
     assert {k: p.default for k, p in parameters(NB20).items()} == {
         "authority": "Torbay", "period": "2019-11", "year": "", "model": "", "average": "mean",
-        "national_rate_per_10k": 0.0, "processed_dir": ""}
+        "national_rate_per_10k": 0.0, "as_of": "", "processed_dir": ""}
     assert {k: p.default for k, p in parameters(NB30).items()} == {
-        "authority": "Torbay", "period": "2019-11", "measure": "number", "target": "printed", "processed_dir": ""}
+        "authority": "Torbay", "period": "2019-11", "measure": "number", "target": "printed", "as_of": "",
+        "processed_dir": ""}
 
 
 @pytest.mark.parametrize("path", [NB20, NB30], ids=["20", "30"])

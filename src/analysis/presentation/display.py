@@ -334,28 +334,34 @@ HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
 
 
 def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the scorecard)") -> HTML:
-    """The report's headline figures at its top - the same rows, words and values as the pack's
-    scorecard and index (:func:`analysis.analyses.scorecard.for_report`), each with its context,
-    authority and as-at month - and published for the pack index (:func:`headline_list`)."""
-    rows = list(card.itertuples())
-    return headline_list({r.measure: r.value for r in rows}, title,
-                         contexts={r.measure: f"{r.context}; {r.authority}, as at {r.as_at}" for r in rows})
+    """The report's headline figures at its top - each the one sentence the pack's scorecard and
+    index print too (:func:`analysis.analyses.scorecard.sentence`: measure and date, value,
+    context, source), the value in bold - and published for the pack index (:func:`headlines`)."""
+    if card.empty:  # nothing to headline for this pack (e.g. no published figure by its month)
+        return HTML("")
+    items, rests = {}, {}
+    for r in card.itertuples():
+        label = f"{r.measure}, {r.as_at}" if r.as_at else r.measure
+        items[label] = r.value
+        rests[label] = str(r.sentence)[len(label) + 2 + len(str(r.value)):]
+    return headline_list(items, title, contexts=rests)
 
 
 def _published(items: Mapping[str, object], contexts: Mapping[str, str]) -> list[list[str]]:
-    """Headlines as the pack index lists them: label, value and (where there is one) its context."""
+    """Headlines as the pack index lists them: label, value and (where there is one) the rest of
+    the sentence after the value."""
     return [[str(k), str(v)] + ([str(contexts[k])] if k in contexts else []) for k, v in items.items()]
 
 
 def headline_list(items: Mapping[str, object], title: str = "Headline figures",
                   contexts: Mapping[str, str] | None = None) -> HTML:
-    """A box of headline figures (label -> value, with an optional context per label) shown at the
-    top of a report and published, in the same words, for the pack index (:func:`headlines`).
-    Reports on the published statistics for an authority without papers use it directly."""
+    """A box of headline figures (label -> value, with the rest of each sentence after its value)
+    shown at the top of a report and published, in the same words, for the pack index
+    (:func:`headlines`)."""
     contexts = contexts or {}
     headlines(items, contexts)
     body = "".join(f'<li><span class="measure">{esc(k)}:</span> <strong>{esc(v)}</strong>'
-                   + (f' <span class="context">({esc(contexts[k])})</span>' if k in contexts else "") + "</li>"
+                   + (f'<span class="context">{esc(contexts[k])}</span>' if k in contexts else "") + "</li>"
                    for k, v in items.items())
     return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p><ul>{body}</ul></div>')
 
@@ -367,3 +373,16 @@ def headlines(items: Mapping[str, object], contexts: Mapping[str, str] | None = 
     from IPython.display import display
 
     display({HEADLINES_MIME: _published(items, contexts or {})}, raw=True)
+
+
+NOTHING_MIME = "application/vnd.council-analysis.nothing+json"
+
+
+def nothing(reason: str) -> None:
+    """Say, for the page, why a section has nothing to show for this pack (e.g. "no tracker for
+    August 2019 was delivered").  Nothing shows in the notebook; on the published page a section
+    whose cells show nothing is left out and "About this report" names it with this reason
+    (:func:`analysis.report.render.without_empty_sections`)."""
+    from IPython.display import display
+
+    display({NOTHING_MIME: str(reason)}, raw=True)

@@ -21,7 +21,7 @@ def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[di
     summary sentence."""
     from ..analyses import public_pack
 
-    pub = public_pack.public_data(processed_dir)
+    pub = public_pack.public_data(processed_dir, year_period(year))  # as at the month the year's figures came out
     if pub is None:
         return [], f"No public statistics in {processed_dir}: run `python -m analysis public-stats`."
 
