@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import assumptions
 from ..presentation.numbers import count, date, money, money_range, month, pct, rate, signed_count, year
-from . import budget, cla, comparators, improvement_plan, placements, recovery, variance
+from . import budget, cla, comparators, improvement_plan, placements, published_headlines, recovery, variance
 
 #: section -> the report page (in the published pack) that explains it
 REPORTS = {
@@ -183,7 +183,7 @@ def _has(tables: dict[str, pd.DataFrame], area: str) -> bool:
 def areas_without_data(tables: dict[str, pd.DataFrame], pub=None, authority: str = "", period: str = "") -> list[str]:
     """The areas neither the tables nor (for the published measures) the public statistics hold
     anything for (left out of :func:`scorecard`)."""
-    public = set(_public_areas(pub, authority, period))
+    public = set(published_headlines.public_areas(pub, authority, period))
     return [area for area in SECTIONS if not _has(tables, area) and area not in public]
 
 
@@ -241,129 +241,6 @@ def _paper_source(area: str, tables: dict[str, pd.DataFrame]) -> tuple[str, str,
     return who, first.get("as_at", ""), first.get("source", "")
 
 
-def _plan_published(tables: dict[str, pd.DataFrame], pub, authority: str, paper_rows: list[dict]) -> list[dict]:
-    """Children looked after against plan at the latest 31 March with both a published figure (as
-    at the pack's month) and a plan: against the plan made last, the first plan's distance beside
-    it.  The paper's own actual-against-plan is named as superseded when older."""
-    from . import outcomes, public_pack
-
-    rows = tables["cla_trajectories"]
-    try:
-        found = outcomes.plan_vs_outcome(rows, pub, authority)
-    except Exception:  # the releases do not know the authority
-        return []
-    both = found[found.actual_number.notna() & found.plan_number.notna()]
-    if both.empty:
-        return []
-    latest = both[both.year_end == both.year_end.max()]
-    sources = tables.get("sources")
-    made = ({d: str(v) for d, v in zip(sources.document, sources.date)} if sources is not None else {})
-    order = sorted(set(latest.series), key=lambda sr: made.get(latest[latest.series == sr].document.iloc[0], ""))
-    last, first = latest[latest.series == order[-1]], latest[latest.series == order[0]]
-    lo, hi = last.distance_children.min(), last.distance_children.max()
-    value = (f"{signed_count(lo)} children" if lo == hi else f"{signed_count(lo)} to {signed_count(hi)} children")
-    y = int(latest.year_end.iloc[0])
-    context = (f"{count(last.actual_number.iloc[0])} looked after against {count(last.plan_number.max())} planned in the "
-               f"{last.series_label.iloc[0]}")
-    if order[0] != order[-1]:
-        context += f"; {signed_count(first.distance_children.max())} against the {first.series_label.iloc[0]}"
-    who = public_pack.code_for(pub, authority, f"{y}-03")
-    out = {"area": "Children looked after against plan", "measure": "Children looked after against plan",
-           "value": value, "context": context, "as_at": f"31 March {y}", "year_end": y,
-           "source": f"{_release_words(pub.row(who, y))} against {paper_rows[0]['source'] if paper_rows else 'the plans'}",
-           "authority": paper_rows[0]["authority"] if paper_rows else authority,
-           "report": REPORTS["Children looked after against plan"]}
-    old = paper_rows[0] if paper_rows else None
-    if old is not None and old.get("year_end", 0) < y:
-        out["context"] += f"; superseded: {old['source']} gives {old['value']} {_at(old['as_at'])}"
-        out["superseded"] = old
-    return [out]
-
-
-def _at(when: str) -> str:
-    """``at 31 March 2013``, ``for 2016-17``."""
-    import re
-
-    return f"for {when}" if re.fullmatch(r"\d{4}-\d{2}", str(when)) else f"at {when}"
-
-
-def _release_words(row: dict | None) -> str:
-    """The DfE release a children-looked-after figure comes from, with its first publication."""
-    if not row:
-        return "DfE children looked after statistics"
-    published = row.get("first_published")
-    when = f", first published {date(str(published)[:10])}" if published and not pd.isna(published) else ""
-    later = row.get("value_published")
-    revised = ""
-    if later and not pd.isna(later) and published and str(later)[:10] != str(published)[:10]:
-        revised = f"; this figure as revised in {row.get('value_release') or 'a later release'}"
-    return f"DfE children looked after statistics (31 March {int(row['year'])}{when}{revised})"
-
-
-# --------------------------------------------------------------------------------------------- published measures
-
-
-def _public_areas(pub, authority: str, period: str) -> dict[str, list[Row]]:
-    """The areas whose headline is a published figure for ``authority`` as at ``pub``'s month:
-    children looked after against neighbours (report 20) and spend (report 25)."""
-    from . import benchmarks, public_pack, spend_benchmarks
-
-    if pub is None or not authority:
-        return {}
-    try:
-        who = public_pack.code_for(pub, authority, period)
-        y = public_pack.choose_year(pub, who, "", period)
-    except Exception:  # the releases do not know the authority, or hold no figure for it by then
-        return {}
-    out: dict[str, list[Row]] = {}
-    row = pub.row(who, y)
-    m = public_pack.choose_model(pub, who, "", y)
-    s = benchmarks.summary(pub, benchmarks.comparator(pub, who, y, m), y, m)
-    if s.rate_per_10k is not None:
-        mean = s.neighbours_mean_per_10k
-        value = f"{rate(s.rate_per_10k)} per 10,000" + (f" against a neighbours' mean of {rate(round(mean, 1))}"
-                                                        if mean is not None else "")
-        context = (f"about {count(abs(s.gap_children))} {'more' if s.gap_children > 0 else 'fewer'} children "
-                   "than at the neighbours' mean" if s.gap_children is not None else
-                   f"{count(s.number)} children looked after; no neighbours' mean: no DfE statistical-neighbour "
-                   f"model had been published by {month(pub.as_of or period)}")
-        out["Children looked after against neighbours"] = [{
-            "measure": "Children looked after per 10,000 against statistical neighbours", "value": value,
-            "context": context, "as_at": f"31 March {y}", "source": _release_words(row), "year_end": y}]
-    if spend_benchmarks.spend_years(pub, who, "s251"):
-        view = spend_benchmarks.spend_view(pub, who, "", period, "", "s251")
-        sp = view.summary
-        if sp.spend_per_child_gbp is not None:
-            mean = sp.neighbours_mean_spend_per_child_gbp
-            out["Spend on children looked after"] = [{
-                "measure": "Gross spend per child looked after",
-                "value": money_exact_round(sp.spend_per_child_gbp)
-                + (f" against a neighbours' mean of {money_exact_round(mean)}" if mean is not None else ""),
-                "context": f"England {money_exact_round(sp.england_spend_per_child_gbp)}"
-                           if sp.england_spend_per_child_gbp is not None else "",
-                "as_at": year(view.financial_year), "source": _spend_words(pub, who, view.financial_year),
-                "year_end": int(view.financial_year[:4]) + 1}]
-    return out
-
-
-def _spend_words(pub, code: str, financial_year: str) -> str:
-    """The release a spend figure comes from: DfE's section 251 outturn of the year, with the date
-    it was published (as the public tables record it)."""
-    rows = pub.spend[(pub.spend.old_la_code == code) & (pub.spend.financial_year == financial_year)]
-    when = ""
-    if "published" in rows and rows.published.notna().any():
-        first = str(rows.published.dropna().min())
-        when = f", published {date(first) if len(first) == 10 else month(first)}"
-    return f"DfE section 251 outturn {year(financial_year)}{when}; children looked after at 31 March"
-
-
-def money_exact_round(value: float | None) -> str:
-    """Spend per child to the pound (``£47,929``)."""
-    from ..presentation.numbers import money_exact
-
-    return money_exact(None if value is None else round(value))
-
-
 # --------------------------------------------------------------------------------------------- the card
 
 COLUMNS = ["area", "measure", "value", "context", "as_at", "source", "authority", "report", "sentence"]
@@ -395,7 +272,7 @@ def _superseded(area: str, paper_rows: list[Row], public_rows: list[Row]) -> lis
         return paper_rows
     out = dict(public)
     out["context"] = "; ".join(p for p in (public.get("context", ""), f"superseded: {paper['source']} gives "
-                                           f"{paper['value']} {_at(paper['as_at'])}") if p)
+                                           f"{paper['value']} {published_headlines.at(paper['as_at'])}") if p)
     out["superseded"] = paper
     return [out]
 
@@ -415,8 +292,8 @@ def area_rows(area: str, tables: dict[str, pd.DataFrame], pub=None, authority: s
             rows.append({"area": area, "as_at": r.pop("as_at", when), "source": r.pop("source", source),
                          "authority": who, "report": REPORTS[area], **r})
         if area == "Children looked after against plan" and pub is not None:
-            rows = _plan_published(tables, pub, authority, rows) or rows
-    found = (public if public is not None else _public_areas(pub, authority, period)).get(area, [])
+            rows = published_headlines.plan_published(tables, pub, authority, rows) or rows
+    found = (public if public is not None else published_headlines.public_areas(pub, authority, period)).get(area, [])
     found = [{"area": area, "authority": authority, "report": REPORTS[area], **r} for r in found]
     return _superseded(area, rows, found)
 
@@ -446,7 +323,7 @@ def scorecard(tables: dict[str, pd.DataFrame], pub=None, authority: str = "", pe
     that explains it - and ``sentence``, the words every page prints), for each area the papers in
     force (``tables``: :meth:`analysis.data.Pack.tables`) or the public statistics as at the pack's
     month (``pub``) hold anything for.  Money in the pack's one style; savings positive amounts."""
-    public = _public_areas(pub, authority, period)
+    public = published_headlines.public_areas(pub, authority, period)
     rows = [r for area in SECTIONS for r in area_rows(area, tables, pub, authority, period, public)]
     return _frame(rows)
 
@@ -456,7 +333,7 @@ def superseded_rows(card: pd.DataFrame, tables: dict[str, pd.DataFrame], pub=Non
     """For the questions for officers: each paper figure a published one supersedes on the card
     (``paper`` and ``published`` row dicts)."""
     out = []
-    public = _public_areas(pub, authority, period)
+    public = published_headlines.public_areas(pub, authority, period)
     for area in SECTIONS:
         for r in area_rows(area, tables, pub, authority, period, public):
             if "superseded" in r:
