@@ -186,7 +186,8 @@ def packs(tmp_path_factory, with_public_dir) -> Path:
 
 def test_the_packs_include_a_public_only_one(packs):
     folders = sorted(p.parent.relative_to(packs).as_posix() for p in packs.glob("*/*/manifest.json"))
-    assert folders == ["blackpool/2024-03", "cambridgeshire/2017-10", "torbay/2019-11"]
+    assert folders[1:] == ["cambridgeshire/2017-10", "torbay/2019-11"]
+    assert folders[0].startswith("blackpool/2024-")  # dated the month the 31 March 2024 figures were published
     assert (packs / "england-2024.html").is_file()
 
 
@@ -267,7 +268,7 @@ def test_report_40_headline_sentence_and_chart_agree_with_table_7(packs):
     pack = packs / "torbay" / "2019-11"
     for name in ("40_placement_costs_and_slippage.html", "00_scorecard.html", "index.html"):
         text = re.sub(r"\s+", " ", _outside_about(read_page(pack / name)))
-        assert f"Printed cost reductions that disagree: {expected}" in text, name
+        assert re.search(rf"Printed cost reductions that disagree(?:, [^:]+)?: {expected}", text), name
     report = read_page(pack / "40_placement_costs_and_slippage.html")
     text = re.sub(r"\s+", " ", _outside_about(report))
     assert f"disagrees with the paper's own costs in {expected}" in text
