@@ -291,5 +291,5 @@ def test_report_50_counts_the_disagreements_report_90_classes(packs):
     assert len(mismatches) == 1
     fifty = re.sub(r"\s+", " ", _outside_about(read_page(pack / "50_financial_improvement_plan.html")))
     assert "prose and table disagree on 1 figure beyond the paper's rounding" in fifty  # the headline
-    assert "The plan's prose and its table disagree on 1 figure(s) beyond the paper's rounding" in fifty
+    assert "The plan's prose and its table disagree on 1 figure beyond the paper's rounding" in fifty
     assert not re.search(r"disagree on [02-9]\d* figure", fifty)

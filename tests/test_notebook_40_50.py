@@ -86,7 +86,7 @@ def test_notebook_50_with_no_rounding_tolerance(nb50_strict):
     text = " ".join(_text(h) for h in _html_outputs(nb50_strict))
     # every prose figure the reconciliation checks takes report 90's verdict, whatever the tolerance: of the 5
     # that differ from the table, only £21,520 against 20k (001 line 230) is beyond the paper's rounding
-    assert re.search(r"The plan's prose and its table disagree on 1 figure\(s\) beyond the paper's rounding ?; 4 more "
+    assert re.search(r"The plan's prose and its table disagree on 1 figure beyond the paper's rounding ?; 4 more "
                      r"differ only within it", text)
     assert "The prose states 33 of the table's 36 figures; 1 differ from the table by more than the paper's" in text
     beyond = _body_rows(_table_with(nb50_strict, "Beyond the paper"))
