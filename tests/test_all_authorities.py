@@ -83,7 +83,7 @@ def test_england_page_ranks_every_authority(public_dir, with_public_dir, tmp_pat
     rated = {name: int(r) for name, (_, r) in printed.items() if r.isdigit()}
     top = max(rated.values())
     page = write_england_index(tmp_path, 2024, with_public_dir).read_text()
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>(.*?)</td><td>([^<]*)</td><td>([^<]*)</td>", page)
+    rows = re.findall(r"<tr><td[^>]*>([^<]*)</td><td>(.*?)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>", page)
     assert len(rows) == len(printed)
     first_rank, first_name, _, first_rate = rows[0]
     assert first_rank == "1" and int(first_rate) == top and rated[html.unescape(first_name)] == top

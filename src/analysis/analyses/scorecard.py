@@ -42,7 +42,8 @@ NEEDS = {
     "Spend on children looked after": (),  # a published measure only
 }
 #: section -> every table its headline reads (a report asks for these, so it quotes the same figure)
-USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage")}
+USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage"),
+        "Financial Improvement Plan": ("financial_improvement_plan", "reconciliation")}
 #: RAG status and direction of travel as a symbol and a word, never colour alone
 RAG_SYMBOLS = {"Red": "✖", "Amber": "▲", "Green": "✔", "No RAG": "–"}
 DIRECTION_SYMBOLS = {"improving": "↑", "unchanged": "→", "worsening": "↓", "not given": "·"}
@@ -126,18 +127,20 @@ def _placements(t: dict) -> list[Row]:
 def _fip(t: dict) -> list[Row]:
     fip = t["financial_improvement_plan"]
     plan = improvement_plan.whole_plan(fip)
-    disagree = improvement_plan.prose_disagreements(fip)
+    rec = t.get("reconciliation")  # report 90's verdicts, so that both reports count the same figures
+    rec = rec[rec.document.isin(set(fip.document))] if rec is not None and "document" in rec else None
+    n = len(improvement_plan.prose_disagreements(fip, reconciliation=rec))
     return [{"measure": "Planned savings",
              "value": money_range(plan.computed_low_gbp, plan.computed_high_gbp),
              "context": f"{year(plan.first_year)} to {year(plan.last_year)}; prose and table disagree on "
-                        f"{len(disagree)} figures"}]
+                        f"{n} figure{'' if n == 1 else 's'} beyond the paper's rounding"}]
 
 
 def _recovery(t: dict) -> list[Row]:
     actions = t["recovery_actions"]
     totals = recovery.priority_totals(actions)
     return [{"measure": "Actions", "value": f"{int(totals['actions'])} ({int(totals['H'])} high priority)",
-             "context": f"{int(actions.action_id.isna().sum())} IDs lost to page-number debris"}]
+             "context": f"{int(actions.action_id.isna().sum())} action IDs illegible in the paper"}]
 
 
 def _budget(t: dict) -> list[Row]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..presentation.glossary import mark_page
 from .notebooks import clean
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -96,7 +97,7 @@ def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> 
     finally:
         nb.cells = cells  # the executed notebook keeps every cell
     nb.metadata["headlines"] = found
-    return body
+    return mark_page(body)
 
 
 def _heading(cell) -> tuple[int, str] | None:
@@ -208,4 +209,4 @@ def render_template(name: str, **context) -> str:
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       keep_trailing_newline=True)
-    return env.get_template(name).render(css=_css(), **context)
+    return mark_page(env.get_template(name).render(css=_css(), **context))
