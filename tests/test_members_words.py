@@ -1,7 +1,7 @@
 """Every page of the bundled packs and of a public-only pack (Blackpool, 2024) read as a councillor
 reads it (issue 18, "One sign, one unit, one precision" and "Members' words"):
 
-* every abbreviation of the glossary (:data:`analysis.presentation.glossary.TERMS`) that appears in
+* every abbreviation of the glossary (:data:`analysis.presentation.glossary.terms()`) that appears in
   the visible text is inside an ``<abbr title>`` where it is first used on that page, the page
   lists it in its glossary, and a chart's description spells it out;
 * outside "About this report" the visible text holds no file name of data/raw, no hash of 12 or
@@ -121,7 +121,7 @@ def abbreviation_problems(path: Path) -> list[str]:
     glossary does not list, or that a chart's description leaves unexplained."""
     page = read_page(path)
     problems = []
-    for term in glossary.TERMS:
+    for term in glossary.terms():
         pattern = _term_pattern(term.short)
         first = next((r for r in page.runs if pattern.search(r["text"])), None)
         if first is None:
@@ -131,7 +131,7 @@ def abbreviation_problems(path: Path) -> list[str]:
         if term.short not in page.glossary:
             problems.append(f"{path.name}: {term.short!r} used but not in the page's glossary")
     for alt in page.alts:
-        for term in glossary.TERMS:
+        for term in glossary.terms():
             words = term.long.split(" (")[0].split(":")[0]
             if _term_pattern(term.short).search(alt) and words not in alt:
                 problems.append(f"{path.name}: chart description uses {term.short!r} without {words!r}: {alt[:80]!r}")

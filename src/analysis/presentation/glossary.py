@@ -5,7 +5,7 @@ A councillor should not have to know them.  :func:`mark_page` is the pack's last
 page is written (report pages, pack indexes and the England page all pass through it): it reads
 the page's visible text in order and
 
-* wraps the first use of each abbreviation of :data:`TERMS` in ``<abbr title="...">`` (its
+* wraps the first use of each abbreviation of :func:`terms` in ``<abbr title="...">`` (its
   later uses stay as they are: a reader who has met it once is told once);
 * spells abbreviations out in a chart's description (an ``<img>``'s ``alt``, read aloud by a
   screen reader, which never shows an ``<abbr>``): ``Medium Term Financial Strategy (MTFS)``;
@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .numbers import true_minus
 
@@ -43,48 +44,25 @@ class Term:
         return r"(?<![\w&])" + re.escape(self.short) + tail
 
 
-#: every abbreviation a page may use, with its meaning.  Where a paper uses initials it never spells
-#: out and the meaning is not certain, the entry says so rather than guess.
-TERMS: tuple[Term, ...] = (
-    Term("CLA", "children looked after (the published statistics' abbreviation)"),
-    Term("LAC", "looked-after children: the papers' term for children looked after"),
-    Term("MTFS", "Medium Term Financial Strategy"),
-    Term("SGO", "special guardianship order"),
-    Term("DSG", "Dedicated Schools Grant"),
-    Term("PFI", "Private Finance Initiative"),
-    Term("LGSS", "Local Government Shared Services (a shared back-office service of several councils)"),
-    Term("FGC", "family group conference"),
-    Term("PTB", "personal transport budget (home to school transport)"),
-    Term("SFR", "Statistical First Release (DfE's numbered statistics releases)", numbered=True),
-    Term("LAIT", "Local Authority Interactive Tool (DfE's collection of published figures for every council)"),
-    Term("EES", "explore education statistics (DfE's statistics website)"),
-    Term("RAG", "red, amber, green: the delivery status a service gives each saving"),
-    Term("DfE", "Department for Education"),
-    Term("ONS", "Office for National Statistics"),
-    Term("MHCLG", "Ministry of Housing, Communities and Local Government"),
-    Term("s251", "section 251: councils' returns of education and children's services budgets and outturn to DfE"),
-    Term("RO3", "revenue outturn form RO3: councils' social care spending returns to MHCLG"),
-    Term("NHS", "National Health Service"),
-    Term("SEN", "special educational needs"),
-    Term("CSC", "children's social care"),
-    Term("TBC", "to be confirmed"),
-    Term("P&C", "People and Communities (a service block of the council)"),
-    Term("ETE", "Economy, Transport and Environment (a service block of the council)"),
-    Term("C&YP", "Children and Young People (a committee of the council)"),
-    Term("CCC", "Cambridgeshire County Council"),
-    Term("CS", "Corporate Services (the paper's prefix for corporate lines)"),
-    Term("A&I", "Assets and Investment (the paper's prefix for that committee's lines)"),
-    Term("P&R", "park and ride"),
-    Term("MST", "multi-systemic therapy"),
-    Term("R&R", "recruitment and retention (a theme of the recovery plan)"),
-    Term("QA", "quality assurance"),
-    Term("DAAT", "Drug and Alcohol Action Team"),
-    Term("PIP", "initials the paper does not spell out (a part of the Children's Change Programme)"),
-    Term("PCC", "a partner council the paper names only by its initials"),
-)
+GLOSSARY_FILE = "glossary.toml"
 
-_BY_SHORT = {t.short: t for t in TERMS}
-_ANY = re.compile("|".join(f"(?P<t{i}>{t.pattern()})" for i, t in enumerate(TERMS)))
+
+@lru_cache(maxsize=1)
+def terms() -> tuple[Term, ...]:
+    """Every abbreviation a page may use, with its meaning (``glossary.toml`` beside this module:
+    data about the papers' and the statistics' vocabulary, not code)."""
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).with_name(GLOSSARY_FILE)).read_text(encoding="utf-8"))
+    return tuple(Term(t["short"], t["long"], bool(t.get("numbered", False))) for t in data["term"])
+
+
+@lru_cache(maxsize=1)
+def _any() -> re.Pattern:
+    return re.compile("|".join(f"(?P<t{i}>{t.pattern()})" for i, t in enumerate(terms())))
+
+
 #: a tag, a comment, or an element whose content is not text a reader sees
 _TOKENS = re.compile(r"<!--.*?-->|<(script|style|title|textarea)\b[^>]*>.*?</\1\s*>|<[^>]+>", re.S | re.I)
 _SKIP = ("abbr", "code", "pre", "head")
@@ -96,16 +74,16 @@ GLOSSARY_CLASS = "glossary"
 
 
 def terms_in(text: str) -> list[str]:
-    """The abbreviations of :data:`TERMS` in ``text``, in the order first used."""
+    """The abbreviations of :func:`terms` in ``text``, in the order first used."""
     seen: list[str] = []
-    for m in _ANY.finditer(text):
+    for m in _any().finditer(text):
         if m.group(0) not in seen:
             seen.append(m.group(0))
     return seen
 
 
 def _term(match: re.Match) -> Term:
-    return TERMS[int(match.lastgroup[1:])]
+    return terms()[int(match.lastgroup[1:])]
 
 
 def spell_out(text: str) -> str:
@@ -121,7 +99,7 @@ def spell_out(text: str) -> str:
         words = term.long.split(" (")[0].split(":")[0]
         return f"{words} {m.group(0)}" if term.numbered else f"{words} ({m.group(0)})"
 
-    return true_minus(_ANY.sub(one, text))
+    return true_minus(_any().sub(one, text))
 
 
 def _abbr(term: Term, text: str) -> str:
@@ -132,7 +110,7 @@ def _mark_text(text: str, used: list[str]) -> str:
     """One run of visible text (HTML-escaped, as on the page): the first use of each abbreviation
     wrapped, minus signs true.  Text with neither is returned byte for byte."""
     raw = html.unescape(text)
-    matches = [m for m in _ANY.finditer(raw) if _term(m).short not in used]
+    matches = [m for m in _any().finditer(raw) if _term(m).short not in used]
     if not matches and true_minus(raw) == raw:
         return text
     out, last = [], 0
@@ -157,7 +135,7 @@ def _mark_alt(tag: str) -> str:
 
 def glossary_html(used: list[str]) -> str:
     """The page's short glossary: each abbreviation it uses, in the order met."""
-    items = "".join(f"<dt>{html.escape(s)}</dt><dd>{html.escape(_BY_SHORT[s].long)}</dd>" for s in used)
+    items = "".join(f"<dt>{html.escape(s)}</dt><dd>{html.escape({t.short: t for t in terms()}[s].long)}</dd>" for s in used)
     return (f'<section class="{GLOSSARY_CLASS}" aria-labelledby="glossary-title"><h2 id="glossary-title">'
             f"Abbreviations on this page</h2><dl>{items}</dl></section>")
 
