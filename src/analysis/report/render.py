@@ -143,10 +143,14 @@ def without_empty_sections(cells: list) -> list:
         if code and not any(_shows_something(c) for c in code):
             dropped.update(range(start, end))
             why = "; ".join(_reasons(body)) or "nothing to show for this authority and month"
-            left_out.append(f"{re.sub(r'[*_`]', '', title)} ({why})")
+            left_out.append((re.sub(r"[*_`]", "", title), why))
     kept = [c for i, c in enumerate(cells) if i not in dropped]
     if left_out:
-        kept = [_with_not_shown(c, left_out) for c in kept]
+        by_reason: dict[str, list[str]] = {}
+        for title, why in left_out:  # sections left out for one reason are named together
+            by_reason.setdefault(why, []).append(title)
+        line = [f"{'; '.join(titles)} ({why})" for why, titles in by_reason.items()]
+        kept = [_with_not_shown(c, line) for c in kept]
     return kept
 
 
