@@ -171,7 +171,8 @@ def test_excel_numbers_are_numbers_with_formats_and_text_is_neutralised(packs):
     values = [r[planned - 1] for r in sheet.iter_rows(min_row=2, values_only=True)]
     # 003 printed total planned saving: 20,538 (£000) across the committees, in whole pounds here
     assert all(isinstance(v, int) for v in values) and 20_530_000 < sum(values) < 20_546_000
-    assert sheet.cell(row=2, column=planned).number_format == "#,##0;-#,##0"
+    # whole pounds shown with the page's £ and its typographic minus
+    assert sheet.cell(row=2, column=planned).number_format == '"£"#,##0;"−£"#,##0;"£"0'
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
             for v in row:
