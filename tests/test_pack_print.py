@@ -7,7 +7,7 @@ with ``pdftotext`` (Debian's poppler-utils):
 
 * every page of every report, pack index and whole-pack document carries the running header -
   the council, the pack's month and the report - and "page n of N";
-* the scorecard is one page;
+* the scorecard is one page; a heading is printed on the page of what follows it;
 * ``pack.html`` holds every report of the pack in report order, each starting a page headed by
   it, and is the same bytes when the pack is made again;
 * no word of a printed table is broken across lines (each word's piece of text lies on one line
@@ -155,6 +155,46 @@ def test_the_scorecard_prints_on_one_page(packs, printed):
     assert len(scorecards) >= 2
     for path in scorecards:
         assert len(printed[path]) == 1, (path, len(printed[path]))
+
+
+def _words(fragment: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(fragment)).replace("¶", " ").split())
+
+
+def _heading_cells(path: Path) -> list[tuple[str, str]]:
+    """(heading, the whole text of its Markdown cell) for every heading of a page whose section
+    shows something (a section with nothing under it is another matter: no heading to keep)."""
+    page = path.read_text(encoding="utf-8")
+    cells = re.findall(r'<div id="[^"]*cell-id=[^"]*" class="(jp-Cell [^"]*)"(.*?)(?=<div id="[^"]*cell-id=|</main>)',
+                       page, flags=re.S)
+    shown = [(kind, body) for kind, body in cells if "jp-mod-noOutputs" not in kind]
+    found = []
+    for i, (kind, body) in enumerate(shown):
+        after = shown[i + 1] if i + 1 < len(shown) else None
+        if "jp-MarkdownCell" in kind and after and not re.search(r"<h[1-4]", after[1]):
+            found += [(_words(h), _words(body)) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", body, flags=re.S)]
+    return found
+
+
+def test_a_heading_is_printed_with_what_follows_it(packs, printed):
+    """No heading is left at the foot of a page: on the page where a heading is printed, something
+    after its own section text (a chart, a table, the next cell) is printed too - except on the
+    last page of a report, where a section may end the report."""
+    checked = 0
+    for path, pages in printed.items():
+        cells = _heading_cells(path)
+        titles = [_lines(text)[0] for text in pages]
+        for n, text in enumerate(pages):
+            if n + 1 == len(pages) or titles[n + 1] != titles[n]:
+                continue  # a report's last page
+            lines = _lines(text)[1:-1]  # less the running header and "page n of N"
+            for i, line in enumerate(lines):
+                for heading, cell in cells:
+                    if len(line) > 3 and heading.startswith(line):
+                        after = lines[i + 1:]
+                        assert any(rest not in cell for rest in after), (path.name, n + 1, heading, after)
+                        checked += 1
+    assert checked >= 40
 
 
 def test_the_whole_pack_prints_as_one_document_in_report_order(packs, printed):
