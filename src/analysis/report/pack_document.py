@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ReportError
 
 DOCUMENT = "pack.html"
 _WRAPPER = '<div class="pack-report '
@@ -53,14 +52,17 @@ def _head_styles(page: str) -> str:
     return "\n".join(m.group(0) for m in _STYLES.finditer(head) if not m.group(1))
 
 
-def _content(page: str, name: str, names: set[str], source: Path) -> str:
+def _content(page: str, name: str, names: set[str]) -> str:
     """A report page's content for the document: ids prefixed with ``name``, links to the pack's
-    other reports turned into links within the document, the link back to the index left out."""
+    other reports turned into links within the document, the link back to the index left out.
+    A page not made by the pack's template (no wrapper) is taken whole, from its ``<body>``."""
     start, end = page.find(_WRAPPER), page.rfind("</main>")
-    if start < 0 or end < start:
-        raise ReportError(f"{source}: not a report page of this pack (no <div class=\"pack-report\"> in its "
-                          "<main>): cannot put it in the whole-pack document")
-    body = _NAV.sub("", page[start:end])
+    if 0 <= start < end:
+        body = page[start:end]
+    else:
+        found = re.search(r"<body[^>]*>(.*)</body>", page, flags=re.S)
+        body = found.group(1) if found else page
+    body = _NAV.sub("", body)
     body = _ID.sub(f'id="{name}--', body)
     body = _LOCAL.sub(f"#{name}--", body)
 
@@ -84,7 +86,7 @@ def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, auth
         return None
     texts = [(folder / p.html).read_text(encoding="utf-8") for p in pages]
     names = {p.name for p in pages}
-    reports = [{"name": p.name, "title": p.title, "body": _content(text, p.name, names, folder / p.html)}
+    reports = [{"name": p.name, "title": p.title, "body": _content(text, p.name, names)}
                for p, text in zip(pages, texts)]
     html = render_template("pack_document.html.j2", title=title, where=" · ".join(x for x in (authority, month) if x),
                            money_note=money_note, styles=_head_styles(texts[0]), reports=reports)
