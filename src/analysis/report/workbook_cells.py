@@ -8,10 +8,10 @@ a figure column - ``th class="num"`` - and each cell's text) and :func:`column_c
 column by column:
 
 * **a figure column on the page** (or a column of numbers): every value a number.  Money
-  (``_gbp``, or shown in ``£``) in whole pounds with a ``£`` format; anything else rounded to the decimals the page
-  shows (``74.7`` -> one decimal, ``117`` for 116.7066 children -> an integer); a column whose
-  page shows ``+`` on its positive figures gets a format that shows the sign (``+#,##0``); ``%``
-  stays a number of per cent (``81`` shown ``81%``).
+  (``_gbp``, or shown in ``£``) in whole pounds with a ``£`` format; anything else rounded to
+  the decimals the page shows (``74.7`` -> one decimal, ``117`` for 116.7066 children -> an
+  integer); a column whose page shows ``+`` on its positive figures gets a format that shows the
+  sign (``+#,##0``); ``%`` stays a number of per cent (``81`` shown ``81%``).
 * **text that is a figure** in the pack's styles (:func:`figure`: ``£21,520``, ``96.57``,
   ``−0.33``, ``+37 children``, ``£1.0m``, ``£129k``) becomes that number with a format that
   shows it as written, cell by cell - report 90's stated, computed and difference, a measure /
@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 MINUS = "\u2212"
-MISSING_TEXTS = {"", "–", "-", "—"}  # what the page shows for a missing figure
 _FIGURE = re.compile(r"^(?P<sign>[+\-\u2212])?(?P<cur>£)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<dec>\.[0-9]+)?"
                      r"(?P<scale>[km])?(?P<pct>%)?(?P<unit> [a-z]+)?$")
 _KEEP_TEXT = re.compile(r"(^|_)(id|ids|ref|reference|paragraph|para|code|document|where|file|line|sha256|"
