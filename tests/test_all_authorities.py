@@ -34,13 +34,15 @@ def _release_2024(public_dir, release: str, count: str, measure: str) -> dict[st
                 and "31 March" in r[measure] and r["la_name"] not in ABOLISHED}
 
 
-def _las_2024(public_dir) -> dict[str, tuple[str, str]]:
+def _las_2024(public_dir, as_published: bool = False) -> dict[str, tuple[str, str]]:
     """Authority name -> (number, rate) at 31 March 2024: the 2025 release's, or the 2024
-    release's where the later one prints none (Isles of Scilly: 'z' in 2025, 0 in 2024)."""
+    release's where the later one prints none - but a 'z' (not applicable) in the later release
+    stands (Isles of Scilly: 'z' in 2025, 0 in 2024: not applicable, never 0).  ``as_published``:
+    the 2024 release's figures (what was published by November 2024), the later 'z' still standing."""
     later = _release_2024(public_dir, RELEASE_2025, "children_count", "population_type")
     earlier = _release_2024(public_dir, RELEASE_2024, "number", "population_count")
-    return {name: (later[name] if any(v.isdigit() for v in later[name]) else earlier.get(name, later[name]))
-            for name in later}
+    return {name: (later[name] if "z" in later[name] or not as_published and any(v.isdigit() for v in later[name])
+                   else earlier.get(name, later[name])) for name in later}
 
 
 def _plans(processed, out, **kw):
@@ -53,14 +55,14 @@ def test_a_pack_for_every_english_authority(public_dir, with_public_dir, tmp_pat
     with_figure = {name for name, (n, r) in printed.items() if n.isdigit() or r.isdigit()}
     plans = _plans(with_public_dir, tmp_path)
     assert len(plans) == len(with_figure) >= 150
-    assert {p.period for p in plans} == {"2024-03"}
+    assert {p.period for p in plans} == {"2024-11"}  # dated the month the 2024 figures were published
     by_name = {p.authority: p for p in plans}
     hartlepool = by_name["Hartlepool"]  # no papers: the public-statistics reports only
     assert hartlepool.documents == [] and [j.name for j in hartlepool.jobs] == ["20_cla_comparators"]
     skipped = {r.name for r in hartlepool.skipped}
     assert {"10_savings_tracker_variance", "40_placement_costs_and_slippage", "90_reconciliation"} <= skipped
     assert "25_cla_spend_benchmarks" not in skipped and "30_cla_trajectories" not in skipped  # applicable, not run
-    assert by_name["Torbay"].documents == ["000", "001", "002"]  # its papers in force at 2024-03 too
+    assert by_name["Torbay"].documents == ["000", "001", "002"]  # its papers in force at 2024-11 too
 
 
 def test_without_the_public_tables_year_is_one_error(papers_only_dir, tmp_path, capsys):
@@ -77,11 +79,11 @@ def test_a_year_no_release_covers_is_refused(with_public_dir, tmp_path):
 
 
 def test_england_page_ranks_every_authority(public_dir, with_public_dir, tmp_path):
-    printed = _las_2024(public_dir)
+    printed = _las_2024(public_dir, as_published=True)  # the page is as at November 2024
     rated = {name: int(r) for name, (_, r) in printed.items() if r.isdigit()}
     top = max(rated.values())
     page = write_england_index(tmp_path, 2024, with_public_dir).read_text()
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>(.*?)</td><td>([^<]*)</td><td>([^<]*)</td>", page)
+    rows = re.findall(r"<tr><td[^>]*>([^<]*)</td><td>(.*?)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>", page)
     assert len(rows) == len(printed)
     first_rank, first_name, _, first_rate = rows[0]
     assert first_rank == "1" and int(first_rate) == top and rated[html.unescape(first_name)] == top
@@ -94,10 +96,10 @@ def test_the_batch_publishes_packs_and_links_them(with_public_dir, tmp_path):
     code = main(["report", "--year", "2024", "--authority", "Hartlepool", "--only", "20", "--jobs", "1",
                  "--out", str(tmp_path), "--quiet"])
     assert code == 0
-    pack = tmp_path / "hartlepool" / "2024-03"
+    pack = tmp_path / "hartlepool" / "2024-11"
     assert (pack / "20_cla_comparators.html").is_file()
     assert "At 31 March 2024 Hartlepool looked after" in html.unescape((pack / "20_cla_comparators.html").read_text())
-    assert 'href="hartlepool/2024-03/index.html"' in (tmp_path / "england-2024.html").read_text()
+    assert 'href="hartlepool/2024-11/index.html"' in (tmp_path / "england-2024.html").read_text()
 
 
 def test_an_unknown_authority_is_named(with_public_dir, tmp_path):

@@ -3,6 +3,7 @@ where they all are, so a 200,000-line tracker still gives pages a browser opens 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -68,12 +69,13 @@ def test_pages_of_a_200000_line_tracker_stay_under_5_mb(long_pack, tmp_path):
         shown = assumptions.TABLE_MAX_ROWS
         assert (f"Showing the first {shown:,} of {total:,} rows; {total - shown:,} more rows are not shown. "
                 f"The first {d.EXCEL_MAX_ROWS:,} are in this report's Excel download; all of them are in the "
-                "processed table savings_tracker (savings_tracker.csv).") in text
+                "pack's data tables (see About this report).") in text
     page = _page("90_reconciliation", long_pack, tmp_path)
     assert len(page.encode("utf-8")) < LIMIT
     checks = 3 * LINES
-    assert (f"{checks:,} checks: 0 mismatches, 0 within rounding, 0 not computable, {checks:,} agree exactly."
-            in re.sub(r"<[^>]+>", "", page))
+    assert (f"{checks:,} checks of the figures in {lt.AUTHORITY}'s papers in force in {numbers.month(lt.PERIOD)}: 0 "
+            f"mismatches, 0 within rounding, 0 not computable, {checks:,} agree exactly."
+            in html.unescape(re.sub(r"<[^>]+>", "", page)))
     # report 90 folds the checks that agree away and shows the first 500 of them
     assert f"Showing the first 500 of {checks:,} rows" in page
-    assert "all of them are in the processed table reconciliation (reconciliation.csv)" in page
+    assert "all of them are in the pack's data tables (see About this report)" in html.unescape(page)

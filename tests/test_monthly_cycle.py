@@ -163,7 +163,8 @@ def _story(you: Analyst) -> None:
     code, _, err = you.publish(NOV)
     assert code == 0, err
     checks = 3 * len(w.LINES[NOV]) + 12  # November's own checks only: October's are October's pack's
-    assert f"{checks} checks: 0 mismatches" in you.page(NOV, "90")
+    assert f"{checks} checks of the figures in {w.AUTHORITY}'s papers in force in November 2019: 0 mismatches" \
+        in you.page(NOV, "90")
 
     # November withdrawn: its pack comes down, the index no longer links it and lists it withdrawn
     code, out, err = you.run("withdraw", november.name, "--reason", "sent to the wrong committee")
@@ -184,3 +185,6 @@ def _story(you: Analyst) -> None:
     for month in (AUG, SEP, OCT):
         assert month in text
     assert "gbp" in text and "negative" in text and "sent to the wrong committee" in text
+    # no pack is stale: each was made from the papers a pack for its month reads now (its tracker and,
+    # for the movement since last month, the previous one)
+    assert state["stale"] == [], state["stale"]

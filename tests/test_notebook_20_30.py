@@ -47,9 +47,10 @@ def _assert_clean(nb: nbformat.NotebookNode) -> None:
 def test_notebooks_declare_the_agreed_parameters():
     assert {k: p.default for k, p in parameters(NB20).items()} == {
         "authority": "Torbay", "period": "2019-11", "year": "", "model": "", "average": "mean",
-        "national_rate_per_10k": 0.0, "processed_dir": ""}
+        "national_rate_per_10k": 0.0, "as_of": "", "processed_dir": ""}
     assert {k: p.default for k, p in parameters(NB30).items()} == {
-        "authority": "Torbay", "period": "2019-11", "measure": "number", "target": "printed", "processed_dir": ""}
+        "authority": "Torbay", "period": "2019-11", "measure": "number", "target": "printed", "as_of": "",
+        "processed_dir": ""}
 
 
 @pytest.mark.parametrize("path", [NB20, NB30], ids=["20", "30"])
@@ -104,7 +105,7 @@ def test_notebook_30_in_rates_with_the_median_target(tmp_path, papers_only_dir):
     assert "Children looked after (number)" not in svg
     assert "+14" in svg  # 001 Table 1: 111 per 10,000 in Nov 2016 against the plan's 97
     assert f"neighbours' average {MEDIAN:.0f} per 10,000" in svg
-    first = _plain(_texts(nb)[0])
+    first = _plain(_texts(nb)[1])  # after the headline box
     assert "rate was 111 per 10,000 in Nov 2016, 14 above the 5-year plan (Oct 2014) for 2016-17" in first
     assert "per 10,000" in first and "median" in first
     assert re.search(r"Measure\s+rate", _plain(_texts(nb)[-1]))
@@ -115,7 +116,7 @@ def test_notebook_30_default_in_numbers(tmp_path, papers_only_dir):
     nb = execute(NB30, tmp_path / "30.ipynb", {"processed_dir": str(papers_only_dir)})
     svg = html.unescape(_texts(nb, "image/svg+xml")[0])
     assert "Children looked after (number)" in svg
-    first = _plain(_texts(nb)[0])
+    first = _plain(_texts(nb)[1])  # after the headline box
     # 001 Table 1: 279 in Nov 2016 vs 242 planned; MTFS band 279-15 and 279-10 in 2018-19 vs 180 planned
     assert "279 children in Nov 2016, 37 more than the 5-year plan (Oct 2014) for 2016-17" in first
     assert f"{279 - 15 - 180} to {279 - 10 - 180} children above that plan in 2018-19" in first

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
+from analysis.presentation.glossary import mark_page
 from analysis.report import render
 
 from .conftest import ROOT
@@ -69,7 +70,7 @@ def _nbconverts_own(nb: nbformat.NotebookNode, show_code: bool) -> str:
         setattr(theirs, setting, getattr(ours, setting))
     nb.metadata["title"] = PACK["page_title"]  # as render_report sets it
     page, _ = theirs.from_notebook_node(render.normalise(nb), resources={"pack": {**PACK, "css": render._css()}})
-    return page
+    return mark_page(page)  # the pack's own last step on every page: abbreviations explained, true minus signs
 
 
 @pytest.mark.parametrize("notebook", ["20_cla_comparators", "90_reconciliation", "10_savings_tracker_variance"])

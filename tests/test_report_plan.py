@@ -277,7 +277,7 @@ def test_every_bundled_notebook_keeps_the_contract():
     assert {s.name for s in specs} == chosen == ALL
     for spec in specs:
         assert spec.title and (spec.tables or spec.any_of_tables) and "processed_dir" in spec.parameters
-        assert "sources" in spec.tables + spec.optional_tables
+        assert "sources" in spec.tables + spec.optional_tables + spec.any_of_tables
 
 
 def test_a_packs_rows_are_the_rows_a_filter_of_the_table_finds():

@@ -88,12 +88,14 @@ def test_published_packs_with_month_run_and_created(world):
 
 def test_a_pack_is_stale_when_a_paper_it_used_is_withdrawn(world):
     raw, processed, reports = world
-    publish_pack(reports, "Torbay", "2018-03", manifest_inputs(RAW, [MTFS, FIVE_YEAR_PLAN]))  # as a --year pack
+    # as a --year 2018 pack: dated the month the 31 March 2018 figures were published (release calendar:
+    # public by 22 November 2018)
+    publish_pack(reports, "Torbay", "2018-11", manifest_inputs(RAW, [MTFS, FIVE_YEAR_PLAN]))
     withdraw(raw, MTFS)
     status = collect(raw, processed, reports)
     stale = {f"{s['slug']}/{s['period']}": s for s in status["stale"]}
-    assert sorted(stale) == ["torbay/2017-01", "torbay/2018-03", "torbay/2019-11"]  # they used 001; Cambridgeshire's not
-    assert stale["torbay/2018-03"]["alternative"] == "python -m analysis report --year 2018 --authority Torbay"
+    assert sorted(stale) == ["torbay/2017-01", "torbay/2018-11", "torbay/2019-11"]  # they used 001; Cambridgeshire's not
+    assert stale["torbay/2018-11"]["alternative"] == "python -m analysis report --year 2018 --authority Torbay"
     assert stale["torbay/2019-11"]["alternative"] is None
     sha = hashlib.sha256((raw / "withdrawn" / MTFS).read_bytes()).hexdigest()
     assert stale["torbay/2019-11"]["changes"] == [{"file": MTFS, "change": "removed", "was_sha256": sha,

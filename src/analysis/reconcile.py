@@ -23,6 +23,8 @@ note says why.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import math
 from dataclasses import dataclass, field
 
@@ -243,43 +245,16 @@ def summarise(reconciliation: pd.DataFrame) -> pd.DataFrame:
 STATUS_ORDER = {MISMATCH: 0, NOT_COMPUTABLE: 1, WITHIN_ROUNDING: 2, OK: 3}
 
 
-def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None) -> pd.DataFrame:
-    """Every check, mismatches first, then not computable, then within rounding, then ok; by
-    document and source line.  Figures are formatted for a reader in the check's unit; ``rounding``
-    says which rounding lets a check agree within rounding."""
-    from .presentation.numbers import MINUS, money_exact
-
-    rec = reconciliation if documents is None else reconciliation[reconciliation.document.isin(documents)]
-    rec = rec.assign(_order=rec.status.map(STATUS_ORDER))
-    rec = rec.sort_values(["_order", "document", "source_line", "item"], kind="stable").drop(columns="_order")
-
-    def fmt(value, unit):
-        if value is None or pd.isna(value):
-            return "–"
-        if unit == "gbp":
-            return money_exact(value)
-        return f"{value:,.2f}".rstrip("0").rstrip(".").replace("-", MINUS)
-
-    out = rec[["status", "document", "table", "item", "check"]].copy()
-    out["stated"] = [fmt(v, u) for v, u in zip(rec.stated, rec.unit)]
-    out["computed"] = [fmt(v, u) for v, u in zip(rec.computed, rec.unit)]
-    out["difference"] = [fmt(v, u) for v, u in zip(rec.difference, rec.unit)]
-    out["unit"] = rec.unit.values
-    out["where"] = [f"{f}:{int(line)}" if pd.notna(line) else f for f, line in zip(rec.source_file, rec.source_line)]
-    out["rounding"] = rec["rounding"].fillna("").values if "rounding" in rec else ""
-    out["note"] = rec.note.values
-    return out.reset_index(drop=True)
-
-
-def chart_status(reconciliation: pd.DataFrame, *, source: str):
-    """Stacked bars: checks by document and status (drawn in the chart style context)."""
+def chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str] | None = None):
+    """Stacked bars: checks by paper and status (drawn in the chart style context); ``papers``
+    names each document for the reader (``the 11 January 2017 paper``)."""
     from .presentation import charts
 
     with charts.style():
-        return _chart_status(reconciliation, source=source)
+        return _chart_status(reconciliation, source=source, papers=papers or {})
 
 
-def _chart_status(reconciliation: pd.DataFrame, *, source: str):
+def _chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str]):
     from matplotlib.patches import Patch
 
     from .presentation import charts, numbers
@@ -302,7 +277,11 @@ def _chart_status(reconciliation: pd.DataFrame, *, source: str):
                  if c in counts.columns and int(counts.loc[row, c])]
         ax.annotate(", ".join(words), (total, row), xytext=(4, 0), textcoords="offset points", va="center",
                     fontsize=charts.LABEL_FONT, color=charts.TEXT)
-    ax.set_yticks(rows, [f"Document {d}" for d in counts.document])
+    def name(document: str) -> str:
+        words = papers.get(str(document), f"paper {document}")
+        return words[:1].upper() + words[1:]
+
+    ax.set_yticks(rows, [name(d) for d in counts.document])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     charts.legend_above(ax, [Patch(facecolor=looks[s][0], hatch=looks[s][1], edgecolor="white", label=label)
@@ -310,9 +289,10 @@ def _chart_status(reconciliation: pd.DataFrame, *, source: str):
                                               (MISMATCH, "Mismatch"), (NOT_COMPUTABLE, "Not computable"))])
     mismatches = int(counts[MISMATCH].sum())
     worst = counts.sort_values(MISMATCH, ascending=False).iloc[0]
-    title = (f"{mismatches} of {len(reconciliation)} printed figures do not agree with their own parts; document "
-             f"{worst.document} has the most ({int(worst[MISMATCH])})" if mismatches else
+    title = (f"{mismatches} of {len(reconciliation)} printed figures do not agree with their own parts; "
+             f"{name(worst.document)[:1].lower() + name(worst.document)[1:]} has the most ({int(worst[MISMATCH])})"
+             if mismatches else
              f"None of {len(reconciliation)} printed figures disagrees with its own parts")
     return charts.finish(fig, ax, title=title,
-                         subtitle="Reconciliation checks by document and status: agree exactly, within rounding "
+                         subtitle="Reconciliation checks by paper and status: agree exactly, within rounding "
                                   "(hatched /), mismatch (hatched ×) and not computable (dotted)", xlabel="Checks (count)", source=source)

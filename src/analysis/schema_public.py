@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from .schema_columns import FY, Col, Table
 
+DATE = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"  # YYYY-MM-DD, or YYYY-MM where only the month is known
+_DATED = ("YYYY-MM-DD, or YYYY-MM where only the month is known; from the release calendar "
+          "(analysis/public/release_calendar.toml), which gives each date's source - a 'public by' date where "
+          "the release date is not confirmed")
+
 
 def _area(old_code: str, new_code: str, name: str) -> dict[str, Col]:
     """The columns naming an area - England, a region or a local authority - in every public table."""
@@ -22,7 +27,9 @@ PUBLIC_TABLES: dict[str, Table] = {
         "the public releases - DfE Explore Education Statistics, the 2010-2017 statistical first releases and "
         "LAIT - with the child population (aged 0-17) used and the rate per 10,000. Where releases differ the "
         "latest release's figure is kept (the others are in release_revisions). Suppressed figures stay empty, "
-        "never zero; authorities in years they did not exist (reorganisations) have no row.",
+        "never zero; a z (not applicable) in the latest release is kept as not applicable, never 0; authorities in "
+        "years they did not exist (reorganisations) have no row. first_published and value_published say when the "
+        "figure could first be known, so that a view as at a date can be made from the tables alone.",
         {
             **_area("DfE 3-digit LA code; empty for England and regions.",
                     "ONS 9-character code (E92000001 England, E12/E13 regions).",
@@ -44,8 +51,10 @@ PUBLIC_TABLES: dict[str, Table] = {
             "rate_per_10k": Col("Float64", "Children looked after per 10,000 children aged 0-17: as published, or "
                                            "computed (see rate_status).", ge=0),
             "rate_status": Col("string", "published, computed (number x 10,000 / population rounded half up to a "
-                                         "whole number, as DfE publishes), not computable, or suppressed.",
-                               nullable=False, isin=("published", "computed", "not computable", "suppressed")),
+                                         "whole number, as DfE publishes), not computable, suppressed, or not "
+                                         "applicable (z in the latest release: no figure, not ranked).",
+                               nullable=False, isin=("published", "computed", "not computable", "suppressed",
+                                                     "not applicable")),
             "rate_recomputed_per_10k": Col("Float64", "number x 10,000 / population, unrounded, wherever both "
                                                       "exist.", ge=0),
             "rate_check": Col("string", "Published rate against the recomputed one: ok (the rounding rule gives "
@@ -60,6 +69,13 @@ PUBLIC_TABLES: dict[str, Table] = {
             "release_vintage": Col("Int64", "Latest 31 March that release covers (orders releases).",
                                    nullable=False),
             "releases_holding": Col("Int64", "How many releases hold this area-year.", nullable=False, ge=1),
+            "first_published": Col("string", "When the figures at 31 March of this year were first published: "
+                                             + _DATED + ".", nullable=False, regex=DATE),
+            "value_published": Col("string", "Publication date of the earliest release read that prints this row's "
+                                             "number (value_release): later than first_published when the figure is a "
+                                             "revision or the first release is not among the downloads. " + _DATED + ".",
+                                   nullable=False, regex=DATE),
+            "value_release": Col("string", "That release.", nullable=False),
             "source_file": Col("string", "File the figure was read from.", nullable=False),
             "source_line": Col("Int64", "1-based line of the CSV (row of the Parquet file).", nullable=False, ge=1),
             "flags": Col("string", "What was read or derived and how, '; '-separated."),
@@ -80,6 +96,11 @@ PUBLIC_TABLES: dict[str, Table] = {
             "latest_release": Col("string", "The release cla_rates keeps.", nullable=False),
             "latest_value": Col("Float64", "Its figure.", nullable=False),
             "difference": Col("Float64", "latest_value - value.", nullable=False),
+            "published": Col("string", "When release printed value (its publication; for a population or rate that "
+                                       "a release added in a later update, that update): " + _DATED + ".",
+                             nullable=False, regex=DATE),
+            "latest_published": Col("string", "When latest_release was published, likewise.", nullable=False,
+                                    regex=DATE),
             "source_file": Col("string", "File of the earlier figure.", nullable=False),
             "source_line": Col("Int64", "Its line.", nullable=False, ge=1),
             "latest_source_file": Col("string", "File of the latest figure.", nullable=False),
@@ -100,6 +121,8 @@ PUBLIC_TABLES: dict[str, Table] = {
                                          regex=r"^\d{3}$"),
             "neighbour": Col("string", "The neighbour.", nullable=False),
             "closeness": Col("string", "How close the model says it is (e.g. Very close); empty for papers."),
+            "published": Col("string", "When the model was published (a paper's list: the paper's date; a year "
+                                       "only counts as its December): " + _DATED + ".", nullable=False, regex=DATE),
             "source_file": Col("string", "File the row was read from.", nullable=False),
             "source_line": Col("Int64", "Worksheet row or CSV/text line.", nullable=False, ge=1),
             "flags": Col("string", "Notes, e.g. an authority abolished before the model."),
@@ -129,6 +152,9 @@ PUBLIC_TABLES: dict[str, Table] = {
             "line_number": Col("Int64", "s251 line number as printed that year.", ge=1),
             "line_description": Col("string", "Line description / column header / LAIT measure as printed.",
                                     nullable=False),
+            "published": Col("string", "When the outturn of this financial year was first published (s251 outturn "
+                                       "and LAIT: DfE's section 251 outturn; RO3: MHCLG's): " + _DATED + ".",
+                             nullable=False, regex=DATE),
             "source_file": Col("string", "File the row was read from.", nullable=False),
             "source_line": Col("Int64", "1-based line (CSV), row (sheet) or row (Parquet).", nullable=False, ge=1),
             "flags": Col("string", "Encoding, markers, unit conversion and scope notes."),

@@ -67,7 +67,7 @@ def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str
              f"{rate_text(last.neighbours_mean_per_10k)} for its neighbours and {rate_text(last.england_per_10k)} in England"
              if last is not None else f"{authority}: children looked after per 10,000")
     gaps = frame[frame.rate_per_10k.isna()].year.astype(int).tolist()
-    subtitle = "Rate at 31 March each year" + (f"; no rate for {', '.join(map(str, gaps))} (see cla_rates)" if gaps else "")
+    subtitle = "Rate at 31 March each year" + (f"; no rate for {', '.join(map(str, gaps))} (the releases print no figure)" if gaps else "")
     return charts.finish(fig, ax, title=title, subtitle=subtitle, source=source, xlabel="Year (31 March)",
                          ylabel=RATE_LABEL)
 

@@ -45,6 +45,9 @@ class PublicData:
     neighbours: pd.DataFrame
     spend: pd.DataFrame
     measures: pd.DataFrame
+    revisions: pd.DataFrame | None = None  # release_revisions (for a view as at a month)
+    as_of: str = ""  # YYYY-MM when the tables are as at the end of that month (:meth:`as_at`); "" = all held
+    withheld: list = field(default_factory=list)  # what the view as at ``as_of`` leaves out, in sentences
     _rate: dict = field(default_factory=dict, repr=False)  # (code, year) -> row dict (LA by old code, else new)
     _names: dict = field(default_factory=dict, repr=False)  # name key / code -> old code
     _label: dict = field(default_factory=dict, repr=False)  # old code -> the latest name the releases print
@@ -89,6 +92,25 @@ class PublicData:
     def models(self) -> list[str]:
         return sorted(set(self.neighbours.model))
 
+    def as_at(self, month: str) -> PublicData:
+        """The public statistics as they stood at the end of ``month`` (``YYYY-MM``): periods
+        published later absent, revised figures as published by then, models in force then
+        (:mod:`analysis.analyses.as_at`)."""
+        from ..public.release_calendar import check_month
+        from . import as_at
+
+        month = check_month(month)
+        missing = [c for c in ("first_published", "value_published") if c not in self.rates.columns]
+        if missing or "published" not in self.neighbours.columns or "published" not in self.spend.columns:
+            raise InputError("cla_rates", column=", ".join(missing) or "published",
+                             expected="the publication dates the public tables carry: run `python -m analysis "
+                                      "public-stats` again", found="absent")
+        revisions = self.revisions
+        return PublicData(as_at.rates_as_at(self.rates, revisions, month),
+                          as_at.neighbours_as_at(self.neighbours, month), as_at.spend_as_at(self.spend, month),
+                          self.measures, None if revisions is None else as_at.revisions_as_at(revisions, month),
+                          month, as_at.withheld(self.rates, self.neighbours, self.spend, month))
+
     def polarity(self, measure: str = RATE_MEASURE) -> str | None:
         hit = self.measures[self.measures.measure == measure]
         value = hit.polarity.iloc[0] if len(hit) else None
@@ -98,11 +120,15 @@ class PublicData:
 def load(processed_dir=None) -> PublicData:
     """Read the public tables once (``processed_dir`` as :func:`analysis.data.load` takes it)."""
     return PublicData(data.load("cla_rates", processed_dir), data.load("statistical_neighbours", processed_dir),
-                      data.load("cla_spend", processed_dir), data.load("public_measures", processed_dir))
+                      data.load("cla_spend", processed_dir), data.load("public_measures", processed_dir),
+                      data.load("release_revisions", processed_dir))
 
 
 def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:
-    """The model's neighbours of ``authority`` in rank order (``statistical_neighbours`` rows)."""
+    """The model's neighbours of ``authority`` in rank order (``statistical_neighbours`` rows);
+    none for model ``""`` (no model in force: :func:`analysis.analyses.public_pack.choose_model`)."""
+    if not str(model).strip():
+        return []
     code = pub.code(authority)
     group = pub._groups.get((model, code))
     if not group:

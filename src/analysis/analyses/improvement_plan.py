@@ -26,7 +26,6 @@ from matplotlib.patches import Patch
 from .. import assumptions
 from ..presentation import charts, numbers
 from ..presentation.display import printed_year
-from ..money import format_gbp
 
 ALL_YEARS = "all years"
 TABLE, PROSE = "table", "action plan prose"
@@ -36,14 +35,20 @@ _AMOUNT = ("value", "range")
 
 
 def amount_text(low: object, high: object, status: str | None = None) -> str:
-    """A cell for a reader: ``£129k``, ``£50k–£600k``, ``TBC``, or empty for a blank cell."""
+    """A cell for a reader in £000, as the table's other money columns: ``129``, ``50–600``,
+    ``TBC``, or empty for a blank cell (the column's heading says £000)."""
     if status == "to_be_confirmed":
         return "TBC"
     if low is None or pd.isna(low):
         return ""
     if high is None or pd.isna(high) or int(low) == int(high):
-        return format_gbp(int(low))
-    return f"{format_gbp(int(low))}–{format_gbp(int(high))}"
+        return numbers.money_000(int(low))
+    return f"{numbers.money_000(int(low))}–{numbers.money_000(int(high))}"
+
+
+def year_labels(by_opp: pd.DataFrame) -> dict[str, str]:
+    """Headings for :func:`by_opportunity`'s year columns, saying their unit: ``2017-18 (£000)``."""
+    return {c: f"{numbers.year(c)} (£000)" for c in _year_columns(by_opp)}
 
 
 def cells(fip: pd.DataFrame) -> pd.DataFrame:
@@ -201,7 +206,31 @@ def revenue_budget_split(fip: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumptions.PROSE_ROUNDING_TOLERANCE_GBP) -> pd.DataFrame:
+#: the reconciliation's verdict on a prose-against-table check -> this module's status
+_VERDICTS = {"ok": AGREES, "within rounding": WITHIN_ROUNDING, "mismatch": DISAGREES}
+
+
+def _reconciled(reconciliation: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """``(opportunity, year) -> status`` from the reconciliation's checks of the action-plan prose
+    against the table (report 90's verdicts: a paper that truncates its table figures, or rounds
+    them to the nearest, is judged by what its own arithmetic shows), so that report 50 counts the
+    same disagreements as report 90."""
+    if reconciliation is None or not len(reconciliation):
+        return {}
+    rows = reconciliation[(reconciliation["table"] == "financial_improvement_plan")
+                          & (reconciliation["check"] == "repeated")
+                          & reconciliation["item"].str.contains(": action plan prose", regex=False)]
+    found = {}
+    for r in rows.itertuples():
+        head = str(r.item).split(": action plan prose")[0]
+        opportunity, _, year = head.rpartition(" ")
+        if r.status in _VERDICTS:
+            found[(opportunity, year)] = _VERDICTS[r.status]
+    return found
+
+
+def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumptions.PROSE_ROUNDING_TOLERANCE_GBP,
+                     reconciliation: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every amount the action-plan prose states, against the table's cell for the same
     opportunity and year.
 
@@ -210,7 +239,10 @@ def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumption
     differs most), ``prose_raw``, ``table_raw``, ``cleaning_flags`` (of the prose figure) and
     ``status``: ``agrees``, ``within rounding`` (``|difference| <= rounding_tolerance_gbp``; the
     table rounds to the nearest £1k, so ±£500 is its own rounding), ``disagrees``, or ``no table
-    figure`` (the prose states an amount where the table cell is blank or TBC)."""
+    figure`` (the prose states an amount where the table cell is blank or TBC).  With the pack's
+    ``reconciliation`` table, a figure it checks takes its verdict from there (:func:`_reconciled`),
+    the tolerance applying only to figures it does not check."""
+    verdicts = _reconciled(reconciliation)
     prose = fip[fip.stated_in == PROSE].sort_values(["source_line", "year"], kind="stable")
     table = cells(fip).drop_duplicates(["opportunity", "year"]).set_index(["opportunity", "year"])
     rows = []
@@ -225,6 +257,7 @@ def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumption
             diffs = [int(p.low_gbp) - t_low, int(p.high_gbp) - t_high]
             diff = max(diffs, key=abs)
             status = AGREES if diff == 0 else (WITHIN_ROUNDING if abs(diff) <= rounding_tolerance_gbp else DISAGREES)
+            status = verdicts.get((p.opportunity, p.year), status) if diff != 0 else status
         rows.append({"opportunity": p.opportunity, "year": p.year, "prose_gbp": int(p.low_gbp), "table_gbp": t_low,
                      "difference_gbp": diff, "prose_raw": p.amount_raw,
                      "table_raw": None if t is None else t.amount_raw, "cleaning_flags": p.cleaning_flags,
@@ -236,13 +269,15 @@ def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumption
     return out
 
 
-def prose_disagreements(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumptions.PROSE_ROUNDING_TOLERANCE_GBP) -> pd.DataFrame:
-    """The rows of :func:`prose_comparison` where prose and table disagree by more than
-    ``rounding_tolerance_gbp`` (or the table has no figure): opportunity, year, prose figure,
-    table figure, difference (prose minus table), the prose as printed and any repair made in
-    reading the prose figure (``cleaning_flags``)."""
-    comp = prose_comparison(fip, rounding_tolerance_gbp)
-    bad = comp[comp.status.isin([DISAGREES, NO_TABLE_FIGURE])]
+def prose_disagreements(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumptions.PROSE_ROUNDING_TOLERANCE_GBP,
+                        reconciliation: pd.DataFrame | None = None, *, within: bool = False) -> pd.DataFrame:
+    """The rows of :func:`prose_comparison` where prose and table disagree beyond the paper's
+    rounding (the reconciliation's verdict where given, else more than ``rounding_tolerance_gbp``)
+    or the table has no figure: opportunity, year, prose figure, table figure, difference (prose
+    minus table), the prose as printed and any repair made in reading the prose figure
+    (``cleaning_flags``).  With ``within`` the rows that differ only within the rounding instead."""
+    comp = prose_comparison(fip, rounding_tolerance_gbp, reconciliation)
+    bad = comp[comp.status.isin([WITHIN_ROUNDING] if within else [DISAGREES, NO_TABLE_FIGURE])]
     return bad[["opportunity", "year", "prose_gbp", "table_gbp", "difference_gbp", "prose_raw",
                 "cleaning_flags"]].reset_index(drop=True)
 

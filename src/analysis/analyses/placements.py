@@ -114,6 +114,29 @@ def reduction_summary(table: pd.DataFrame) -> pd.Series:
     })
 
 
+def reduction_sentence(table: pd.DataFrame, *, rounding_tolerance_gbp: int) -> str:
+    """What :func:`reductions` found, in one sentence whose count is the headline's and the
+    chart's: ``the printed reduction against 2013-14 disagrees with the paper's own costs in 3 of
+    5 years, by £1.4m to £1.5m; 1 more year differs by £100k, within the rounding of the printed
+    figures`` (a year that differs by no more than ``rounding_tolerance_gbp`` is within rounding)."""
+    summary = reduction_summary(table)
+    base = numbers.year(summary.baseline_year)
+    bad = table[table.status == DISAGREES].difference_gbp.abs()
+    near = table[table.status == WITHIN_ROUNDING].difference_gbp.abs()
+    if summary.years_disagree:
+        by = numbers.money_range(bad.min(), bad.max()) if len(bad) > 1 else numbers.money(bad.max())
+        text = (f"the printed reduction against {base} disagrees with the paper's own costs in "
+                f"{summary.years_disagree} of {summary.years_compared} years, by {by}")
+    else:
+        text = (f"the printed reduction against {base} agrees with the paper's own costs in all "
+                f"{summary.years_compared} years")
+    if len(near):
+        years = "year differs" if len(near) == 1 else "years differ"
+        text += (f"; {len(near)} more {years} by {numbers.money(near.max()) if len(near) == 1 else 'up to ' + numbers.money(near.max())}, "
+                 f"within the rounding of the printed figures (up to {numbers.money(rounding_tolerance_gbp)})")
+    return text
+
+
 def forecast_variance(costs: pd.DataFrame) -> pd.DataFrame:
     """The forecast under/overspend a year as printed: ``forecast_variance_gbp`` (the printed
     magnitude), ``direction`` (``underspend``/``overspend`` where the cell says so, ``not stated``
@@ -194,8 +217,9 @@ def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, sour
     bottom.grid(axis="x", visible=False)
     bottom.set_ylim(0, max(v for v in printed + recomputed if v == v) * 1.1)
     charts.legend_above(bottom)
-    title = (f"The printed reduction against {base} differs from the paper's own costs in "
-             f"{summary.years_differ} of {summary.years_compared} years")
+    title = (f"The printed reduction against {base} disagrees with the paper's own costs in "
+             f"{summary.years_disagree} of {summary.years_compared} years"
+             + (f"; {summary.years_within_rounding} more within rounding" if summary.years_within_rounding else ""))
     return charts.finish(fig, bottom, title=title,
                          subtitle=f"Total placement cost for children looked after by year, and the reduction "
                                   f"against {base} as printed and as recomputed (£)", source=source)

@@ -19,22 +19,27 @@ from .. import data, tableset
 from ..errors import InputError, TableSetError
 from ..names import match
 from ..presentation import numbers
+from .as_at import hindsight_note as hindsight_note  # re-exported: the notebooks call it from here
+from .as_at import view_month as view_month
 from .benchmarks import PublicData, load
 
 #: the tables ``python -m analysis public-stats`` writes that the reports read
-PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures")
+PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures", "release_revisions")
 PAPER_MODEL_PREFIX = "paper_"
 
 
 _LOADED: dict[tuple, PublicData] = {}  # (folder, the tables' sha256) -> indexed tables, for a warm kernel
 
 
-def public_data(processed_dir: str | Path | None = None) -> PublicData | None:
+def public_data(processed_dir: str | Path | None = None, as_of: str = "") -> PublicData | None:
     """The public tables, indexed (:func:`analysis.analyses.benchmarks.load`), or ``None`` when
-    ``public-stats`` has not written them into the table set (or wrote no rates).  A kernel that
-    runs report after report (the runner's warm workers) indexes one table set once: the cache
-    is keyed by the folder and the sha256 of each table in ``_tables.json``, and every table is
-    still checked against it when first read."""
+    ``public-stats`` has not written them into the table set (or wrote no rates).  ``as_of``
+    (``YYYY-MM``): the statistics as they stood at the end of that month
+    (:meth:`~analysis.analyses.benchmarks.PublicData.as_at`) - a report passes its pack's period,
+    or the later month of a hindsight view; empty: every figure held, as last revised.  A kernel
+    that runs report after report (the runner's warm workers) indexes one table set once: the
+    cache is keyed by the folder, the sha256 of each table in ``_tables.json`` and the month, and
+    every table is still checked against it when first read."""
     folder = data.processed(processed_dir)
     try:
         files = tableset.read_manifest(folder)["files"]
@@ -47,6 +52,11 @@ def public_data(processed_dir: str | Path | None = None) -> PublicData | None:
         _LOADED.clear()
         _LOADED[key] = load(processed_dir)
     pub = _LOADED[key]
+    if str(as_of).strip():
+        month = str(as_of).strip()
+        if (key, month) not in _LOADED:
+            _LOADED[(key, month)] = pub.as_at(month)
+        pub = _LOADED[(key, month)]
     return pub if len(pub.rates) else None
 
 
@@ -110,17 +120,41 @@ def choose_year(pub: PublicData, authority: str, year: str, period: str) -> int:
 
 
 def choose_model(pub: PublicData, authority: str, model: str, year: int) -> str:
-    """``model`` as given; empty: of the published (not a paper's) models listing the authority,
-    the one whose year is nearest ``year`` (the later on a tie)."""
-    if str(model).strip():
-        return str(model).strip()
+    """``model`` as given; empty: of DfE's models listing the authority (those published by the
+    view's month when ``pub`` is a view as at a month), the one whose year is nearest ``year``
+    (the later on a tie); with none, the paper's own list nearest ``year`` (a paper in force);
+    with neither, ``""`` - the comparison then has no neighbours (:func:`model_note` says why)."""
     code = pub.code(authority)
-    models = sorted({m for m, c in pub._groups if c == code and not m.startswith(PAPER_MODEL_PREFIX)})
-    dated = [m for m in models if m.isdigit()]
-    if not dated:
+    held = {m for m, c in pub._groups if c == code}
+    if str(model).strip():
+        wanted = str(model).strip()
+        if pub.as_of and wanted not in held:
+            raise InputError("statistical_neighbours", column="model", found=wanted,
+                             expected=f"a model published by {pub.as_of} listing {authority} "
+                                      f"(in force then: {', '.join(sorted(held)) or 'none'})")
+        return wanted
+    dated = [m for m in held if m.isdigit()]
+    papers = [m for m in held if m.startswith(PAPER_MODEL_PREFIX)]
+    if dated:
+        return min(dated, key=lambda m: (abs(int(m) - year), -int(m)))
+    if papers:
+        return min(papers, key=lambda m: (abs(int(m[len(PAPER_MODEL_PREFIX):]) - year), m))
+    if not pub.as_of:
         raise InputError("statistical_neighbours", column="model",
                          expected=f"a statistical-neighbour model listing {authority}", found="none")
-    return min(dated, key=lambda m: (abs(int(m) - year), -int(m)))
+    return ""
+
+
+def model_note(pub: PublicData, model: str) -> str:
+    """Why the comparison uses no neighbours, or the paper's own list: DfE's models read were
+    published after the view's month.  Empty when a DfE model is used."""
+    if model and model.isdigit():
+        return ""
+    later = [m for m in pub.withheld if m.startswith("Statistical-neighbour models")]
+    why = later[0] if later else "No DfE statistical-neighbour model among the downloads lists this authority."
+    if model.startswith(PAPER_MODEL_PREFIX):
+        return f"{why} The neighbours are those the authority's own paper lists."
+    return f"{why} No neighbours' average is shown."
 
 
 def paper_model(pub: PublicData, authority: str, financial_year: str) -> str | None:
@@ -238,10 +272,25 @@ def paper_year(comparator_rates: pd.DataFrame, authority: str, year: str) -> str
 
 
 def england_rate(pub: PublicData | None, year: int) -> float:
-    """England's published rate per 10,000 at 31 March ``year`` (0.0 when not known)."""
+    """England's rate per 10,000 at 31 March ``year`` (0.0 when not known): as published, or -
+    where no release read prints one - computed from England's number and population, unrounded
+    (:func:`england_rate_label` says which)."""
     row = pub.row("E92000001", year) if pub is not None else None
-    value = None if row is None else row.get("rate_per_10k")
+    if row is None:
+        return 0.0
+    if row.get("rate_status") == "computed" and not pd.isna(row.get("rate_recomputed_per_10k")):
+        return float(row["rate_recomputed_per_10k"])
+    value = row.get("rate_per_10k")
     return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def england_rate_label(pub: PublicData | None, year: int) -> str:
+    """``England, published`` or ``England, computed (number x 10,000 / population)``: how the
+    rate :func:`england_rate` gives came about."""
+    row = pub.row("E92000001", year) if pub is not None else None
+    if row is not None and row.get("rate_status") == "computed":
+        return "England, computed (DfE's number × 10,000 ÷ ONS's child population)"
+    return "England, published"
 
 
 def source_label(table: pd.DataFrame, model: str | None = None) -> str:
@@ -311,6 +360,7 @@ class PaperComparison:
     population: pd.Series  # :func:`analysis.analyses.comparators.subject_population`
     summary: pd.Series  # :func:`analysis.analyses.comparators.summary`
     national: float  # the national rate drawn (0.0 = none)
+    national_label: str  # how it came about: "parameter", "England, published" or "England, computed (...)"
     documents: list[str]
     source: str  # the chart's source line
 
@@ -330,5 +380,6 @@ def paper_comparison(pack: data.Pack, authority: str, year: str, average: str, n
     documents = sorted(set(table.document) | {pop.document})
     return PaperComparison(y, rates, cla_rows, table, printed, pop,
                            comparators.summary(table, pop.population, average, printed),
-                           national_rate_per_10k or england_rate(pub, year_end(y)), documents,
+                           national_rate_per_10k or england_rate(pub, year_end(y)),
+                           "parameter" if national_rate_per_10k else england_rate_label(pub, year_end(y)), documents,
                            pack.source_label(documents) + f" ({table.table_name.iloc[0]}, {pop.table_name})")

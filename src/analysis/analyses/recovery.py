@@ -26,12 +26,15 @@ from ..money import format_gbp
 
 PRIORITIES = ["H", "M", "L"]
 NOT_READABLE = "not readable"
+#: a cell the paper's text extraction damaged beyond reading, as a member sees it (the damaged text
+#: and the flag saying what happened stay in the Excel download)
+ILLEGIBLE = "illegible in the paper"
 NOT_PRINTED = "not printed"
 PRIORITY_COLUMNS = {"H": "high", "M": "medium", "L": "low", NOT_READABLE: "not_readable", NOT_PRINTED: "not_printed"}
 PRIORITY_NAMES = {"H": "High", "M": "Medium", "L": "Low", NOT_READABLE: "Not readable", NOT_PRINTED: "Not printed"}
 ANNUAL = "annual spend"
 OTHER_BASES = ["income (shown in brackets)", "per quarter", "unknown", "not applicable", "not stated"]
-LOST_ID = "(ID lost)"
+LOST_ID = "(ID illegible in the paper)"
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -52,7 +55,7 @@ def _present(labels: pd.Series) -> list[str]:
 
 
 def shown_id(actions: pd.DataFrame) -> pd.Series:
-    """The action ID, or '(ID lost)' where page-number debris replaced it."""
+    """The action ID, or :data:`LOST_ID` where page-number debris replaced it."""
     return actions["action_id"].astype("object").where(actions["action_id"].notna(), LOST_ID).astype(str)
 
 
@@ -107,10 +110,11 @@ def priority_totals(actions: pd.DataFrame) -> pd.Series:
 
 
 def unreadable_priorities(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions whose priority cell is printed but is not H, M or L: the cell as printed."""
+    """Actions whose priority cell is printed but is not H, M or L: ``priority`` for the page
+    (:data:`ILLEGIBLE`) and ``priority_raw``, the cell as extracted (for the download)."""
     rows = actions[priority_label(actions) == NOT_READABLE]
-    return pd.DataFrame({"action": shown_id(rows), "theme": rows.theme, "priority_raw": rows.priority_raw,
-                         "source_line": rows.source_line}).reset_index(drop=True)
+    return pd.DataFrame({"action": shown_id(rows), "theme": rows.theme, "priority": ILLEGIBLE,
+                         "priority_raw": rows.priority_raw, "source_line": rows.source_line}).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------- spend in scope
@@ -174,9 +178,11 @@ def repeated_budgets(actions: pd.DataFrame) -> pd.DataFrame:
 
 def other_amounts(actions: pd.DataFrame) -> pd.DataFrame:
     """Actions whose spend cell holds something other than an annual budget or 'n/a'/blank:
-    income in brackets, per-quarter amounts and unreadable cells, with the cell as printed."""
+    income in brackets, per-quarter amounts and unreadable cells: ``spend`` for the page (the cell
+    as printed, :data:`ILLEGIBLE` where it cannot be read) and ``spend_raw`` as extracted."""
     keep = actions[actions.spend_basis.isin(["income (shown in brackets)", "per quarter", "unknown"])]
-    return pd.DataFrame({"action": shown_id(keep), "theme": keep.theme, "spend_raw": keep.spend_raw,
+    spend = keep.spend_raw.astype("object").where(keep.spend_basis != "unknown", ILLEGIBLE)
+    return pd.DataFrame({"action": shown_id(keep), "theme": keep.theme, "spend": spend, "spend_raw": keep.spend_raw,
                          "spend_basis": keep.spend_basis, "amount_gbp": keep.spend_gbp,
                          "proposal": keep.proposal}).reset_index(drop=True)
 
@@ -227,10 +233,11 @@ def undated(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 def lost_ids(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions whose ID the extract lost to page-number debris (``action_id`` empty): the ID cell
-    as printed, theme, priority, proposal and the source line to look it up."""
+    """Actions whose ID the extract lost to page-number debris: ``action_id`` for the page
+    (:data:`ILLEGIBLE`), the damaged cell as extracted (``action_id_raw``, for the download),
+    theme, priority, proposal and the source line to look it up."""
     rows = actions[actions.action_id.isna()]
-    return pd.DataFrame({"action_id_raw": rows.action_id_raw, "theme": rows.theme,
+    return pd.DataFrame({"action_id": ILLEGIBLE, "action_id_raw": rows.action_id_raw, "theme": rows.theme,
                          "priority": priority_label(rows), "proposal": rows.proposal,
                          "source_line": rows.source_line}).reset_index(drop=True)
 

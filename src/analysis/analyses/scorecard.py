@@ -14,8 +14,8 @@ from collections.abc import Callable
 import pandas as pd
 
 from .. import assumptions
-from ..presentation.numbers import count, date, money, money_range, pct, rate, signed_count, year
-from . import budget, cla, comparators, improvement_plan, placements, recovery, variance
+from ..presentation.numbers import count, date, money, money_range, month, pct, rate, signed_count, year
+from . import budget, cla, comparators, improvement_plan, placements, published_headlines, recovery, variance
 
 #: section -> the report page (in the published pack) that explains it
 REPORTS = {
@@ -27,6 +27,7 @@ REPORTS = {
     "Recovery actions": "60_recovery_actions.html",
     "Budget gap": "70_business_plan_pressures.html",
     "Reconciliation": "90_reconciliation.html",
+    "Spend on children looked after": "25_cla_spend_benchmarks.html",
 }
 #: section -> the tables it needs rows of
 NEEDS = {
@@ -38,9 +39,11 @@ NEEDS = {
     "Recovery actions": ("recovery_actions",),
     "Budget gap": ("budget_savings_requirement",),
     "Reconciliation": ("reconciliation",),
+    "Spend on children looked after": (),  # a published measure only
 }
 #: section -> every table its headline reads (a report asks for these, so it quotes the same figure)
-USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage")}
+USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage"),
+        "Financial Improvement Plan": ("financial_improvement_plan", "reconciliation")}
 #: RAG status and direction of travel as a symbol and a word, never colour alone
 RAG_SYMBOLS = {"Red": "✖", "Amber": "▲", "Green": "✔", "No RAG": "–"}
 DIRECTION_SYMBOLS = {"improving": "↑", "unchanged": "→", "worsening": "↓", "not given": "·"}
@@ -81,11 +84,12 @@ def _neighbours(t: dict) -> list[Row]:
     table = comparators.comparator_table(rates, who, fy)
     population = comparators.subject_population(t["cla_trajectories"], who, fy).population
     s = comparators.summary(table, population)
-    return [{"measure": "Rate per 10,000 against neighbours",
-             "value": f"{rate(s.subject_rate_per_10k)} against a neighbours' {s.average} of "
+    end = int(fy[:4]) + 1  # the paper's rates are at 31 March of the year's end
+    return [{"measure": "Children looked after per 10,000 against statistical neighbours",
+             "value": f"{rate(s.subject_rate_per_10k)} per 10,000 against a neighbours' {s.average} of "
                       f"{rate(round(s.average_per_10k, 1))}",
-             "context": f"{year(fy)}: about {count(abs(s.gap_children))} {s.at_average} children at the "
-                        f"neighbours' {s.average}"}]
+             "context": f"about {count(abs(s.gap_children))} {s.at_average} children at the neighbours' {s.average}",
+             "as_at": f"31 March {end}", "year_end": end}]
 
 
 def _plan(t: dict) -> list[Row]:
@@ -97,10 +101,11 @@ def _plan(t: dict) -> list[Row]:
     dist = dist[dist.series == cla.ACTUAL]
     if dist.empty:
         return []
-    first = dist.iloc[0]
+    last = dist.iloc[-1]  # the latest year with both an actual and the plan
     labels = dict(zip(traj.series, traj.label))
-    return [{"measure": "Actual against plan", "value": f"{signed_count(first.distance_low)} children",
-             "context": f"{year(first.year)}: actual against the {labels[dist.attrs['baseline']]}"}]
+    return [{"measure": "Children looked after against plan", "value": f"{signed_count(last.distance_low)} children",
+             "context": f"actual against the {labels[dist.attrs['baseline']]}", "as_at": year(last.year),
+             "year_end": int(str(last.year)[:4]) + 1}]
 
 
 def _placements(t: dict) -> list[Row]:
@@ -114,25 +119,28 @@ def _placements(t: dict) -> list[Row]:
                         f"{money(summary.last_cost_gbp)}"}]
     if monthly is not None:
         rows.append({"measure": "Cost of slipped placement moves", "value": money(monthly.cumulative_gbp.iloc[-1]),
-                     "context": f"{len(monthly)} months, {date(monthly.month.iloc[0])} to {date(monthly.month.iloc[-1])}"})
+                     "context": f"{len(monthly)} months, {date(monthly.month.iloc[0])} to {date(monthly.month.iloc[-1])}",
+                     **dated(t, "placement_slippage")})
     return rows
 
 
 def _fip(t: dict) -> list[Row]:
     fip = t["financial_improvement_plan"]
     plan = improvement_plan.whole_plan(fip)
-    disagree = improvement_plan.prose_disagreements(fip)
+    rec = t.get("reconciliation")  # report 90's verdicts, so that both reports count the same figures
+    rec = rec[rec.document.isin(set(fip.document))] if rec is not None and "document" in rec else None
+    n = len(improvement_plan.prose_disagreements(fip, reconciliation=rec))
     return [{"measure": "Planned savings",
              "value": money_range(plan.computed_low_gbp, plan.computed_high_gbp),
              "context": f"{year(plan.first_year)} to {year(plan.last_year)}; prose and table disagree on "
-                        f"{len(disagree)} figures"}]
+                        f"{n} figure{'' if n == 1 else 's'} beyond the paper's rounding"}]
 
 
 def _recovery(t: dict) -> list[Row]:
     actions = t["recovery_actions"]
     totals = recovery.priority_totals(actions)
     return [{"measure": "Actions", "value": f"{int(totals['actions'])} ({int(totals['H'])} high priority)",
-             "context": f"{int(actions.action_id.isna().sum())} IDs lost to page-number debris"}]
+             "context": f"{int(actions.action_id.isna().sum())} action IDs illegible in the paper"}]
 
 
 def _budget(t: dict) -> list[Row]:
@@ -155,9 +163,10 @@ def _reconciliation(t: dict) -> list[Row]:
                         f"printed figures; {int(counts.get('not computable', 0))} could not be computed"}]
 
 
-SECTIONS: dict[str, Callable[[dict], list[Row]]] = {
+SECTIONS: dict[str, Callable[[dict], list[Row]]] = {  # in the pack's report order
     "Savings delivery": _savings,
     "Children looked after against neighbours": _neighbours,
+    "Spend on children looked after": lambda t: [],  # a published measure only (:func:`_public_areas`)
     "Children looked after against plan": _plan,
     "Placement costs": _placements,
     "Financial Improvement Plan": _fip,
@@ -168,61 +177,165 @@ SECTIONS: dict[str, Callable[[dict], list[Row]]] = {
 
 
 def _has(tables: dict[str, pd.DataFrame], area: str) -> bool:
-    return all(name in tables and len(tables[name]) for name in NEEDS[area])
+    return bool(NEEDS[area]) and all(name in tables and len(tables[name]) for name in NEEDS[area])
 
 
-def areas_without_data(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """The areas the tables hold no rows for (left out of :func:`scorecard`)."""
-    return [area for area in SECTIONS if not _has(tables, area)]
+def areas_without_data(tables: dict[str, pd.DataFrame], pub=None, authority: str = "", period: str = "") -> list[str]:
+    """The areas neither the tables nor (for the published measures) the public statistics hold
+    anything for (left out of :func:`scorecard`)."""
+    public = set(published_headlines.public_areas(pub, authority, period))
+    return [area for area in SECTIONS if not _has(tables, area) and area not in public]
 
 
-def _as_at(area: str, tables: dict[str, pd.DataFrame]) -> str:
-    """The month the area's papers speak for (the latest of them), in words: ``October 2017``."""
-    from ..data import document_period
+# --------------------------------------------------------------------------------------------- dates and sources
+
+#: a paper's kind in the words of a headline's source
+KIND_WORDS = {"savings_tracker": "savings tracker", "medium_term_financial_strategy": "medium-term financial strategy",
+              "five_year_plan_review": "5-year plan review", "business_plan_review": "business planning review",
+              "recovery_action_plan": "finance recovery plan"}
+
+
+def paper_date(row) -> str:
+    """A paper's own date in words: a tracker's month (``October 2017``), a dated paper's day
+    (``11 January 2017``), a paper dated by its year only as that year (``2015``)."""
     from ..presentation.numbers import month
 
+    if row.kind == "savings_tracker" and isinstance(row.period, str) and row.period:
+        return month(row.period)
+    text = "" if pd.isna(row.date) else str(row.date)
+    return date(text) if len(text) == 10 else month(text) if len(text) == 7 else text
+
+
+def _papers(area: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     documents = set().union(*(set(tables[n]["document"]) for n in NEEDS[area] if "document" in tables[n]))
     sources = tables.get("sources")
     if sources is None or not len(sources) or not documents:
-        return ""
-    periods = [document_period(r) for r in sources[sources.document.isin(documents)].itertuples()]
-    return month(max(periods)) if periods else ""
+        return pd.DataFrame(columns=["document", "authority", "kind", "date", "period"])
+    return sources[sources.document.isin(documents)]
 
 
-def _authority(area: str, tables: dict[str, pd.DataFrame]) -> str:
-    """The authority whose papers the area's figures come from (the sources of its tables)."""
-    documents = set().union(*(set(tables[n]["document"]) for n in NEEDS[area] if "document" in tables[n]))
+def dated(tables: dict[str, pd.DataFrame], table: str) -> dict[str, str]:
+    """``as_at`` and ``source`` of a headline taken from ``table``: its paper's own date and the
+    paper in words (the latest paper when several, e.g. a plan restated later)."""
+    frame = tables.get(table)
     sources = tables.get("sources")
-    if sources is None or not len(sources):
-        return ""
-    return ", ".join(sorted(sources[sources.document.isin(documents)].authority.dropna().astype(str).unique()))
+    if frame is None or sources is None or "document" not in frame or not len(frame):
+        return {}
+    papers = sources[sources.document.isin(set(frame["document"]))]
+    if papers.empty:
+        return {}
+    from ..data import document_period
+
+    latest = max(papers.itertuples(), key=lambda r: (document_period(r), r.document))
+    return {"as_at": paper_date(latest), "source": f"{latest.authority}'s {KIND_WORDS.get(latest.kind, latest.kind)}"}
 
 
-COLUMNS = ["area", "measure", "value", "context", "as_at", "authority", "report"]
+def _paper_source(area: str, tables: dict[str, pd.DataFrame]) -> tuple[str, str, str]:
+    """(authority, the date of the figure's paper, the paper in words) of an area's first table's
+    papers (:func:`dated`)."""
+    papers = _papers(area, tables)
+    if papers.empty:
+        return "", "", ""
+    who = ", ".join(sorted(papers.authority.dropna().astype(str).unique()))
+    first = dated(tables, NEEDS[area][0])
+    return who, first.get("as_at", ""), first.get("source", "")
 
 
-def area_card(area: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The scorecard's rows for one area (the same figures, in the same words, that the report
-    explaining it quotes at its top); ``tables`` holds at least :data:`USES` ``[area]``."""
-    if not _has(tables, area):
-        return pd.DataFrame(columns=COLUMNS)
-    when, who = _as_at(area, tables), _authority(area, tables)
-    return pd.DataFrame([{"area": area, **row, "as_at": when, "authority": who, "report": REPORTS[area]}
-                         for row in SECTIONS[area](tables)], columns=COLUMNS)
+# --------------------------------------------------------------------------------------------- the card
+
+COLUMNS = ["area", "measure", "value", "context", "as_at", "source", "authority", "report", "sentence"]
 
 
-def for_report(area: str, pack, **given: pd.DataFrame) -> pd.DataFrame:
+def sentence(measure: str, value: str, context: str, as_at: str, source: str) -> str:
+    """The one sentence a headline is printed as, everywhere (scorecard, pack index, the report's
+    box): measure and date, value, context, source."""
+    when = f", {as_at}" if as_at else ""
+    return f"{measure}{when}: {value}" + (f" ({context})" if context else "") + (f". Source: {source}." if source
+                                                                                  else ".")
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    for r in rows:
+        r["sentence"] = sentence(r["measure"], r["value"], r.get("context", ""), r.get("as_at", ""), r.get("source", ""))
+    return pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows], columns=COLUMNS)
+
+
+def _superseded(area: str, paper_rows: list[Row], public_rows: list[Row]) -> list[Row]:
+    """The published figure is the headline when it is as recent as the paper's or more; the
+    paper's is then named as superseded in its context (and asked about, :func:`superseded`)."""
+    if not public_rows:
+        return paper_rows
+    if not paper_rows:
+        return public_rows
+    paper, public = paper_rows[0], public_rows[0]
+    if paper.get("year_end") and public.get("year_end") and paper["year_end"] > public["year_end"]:
+        return paper_rows
+    out = dict(public)
+    out["context"] = "; ".join(p for p in (public.get("context", ""), f"superseded: {paper['source']} gives "
+                                           f"{paper['value']} {published_headlines.at(paper['as_at'])}") if p)
+    out["superseded"] = paper
+    return [out]
+
+
+def area_rows(area: str, tables: dict[str, pd.DataFrame], pub=None, authority: str = "",
+              period: str = "", public: dict | None = None) -> list[dict]:
+    """The headline rows of one area (the same for the scorecard, the pack index and the report
+    that explains the area): from the papers in ``tables`` and, for a published measure, the
+    public statistics ``pub`` as at the pack's month - the later figure is the headline.
+    ``public``: :func:`_public_areas` already computed for the pack."""
+    rows: list[dict] = []
+    if _has(tables, area):
+        who, when, source = _paper_source(area, tables)
+        if area == "Reconciliation":  # every paper in force at the pack's month
+            when, source = (month(period) if period else ""), f"{who}'s papers in force"
+        for r in SECTIONS[area](tables):
+            rows.append({"area": area, "as_at": r.pop("as_at", when), "source": r.pop("source", source),
+                         "authority": who, "report": REPORTS[area], **r})
+        if area == "Children looked after against plan" and pub is not None:
+            rows = published_headlines.plan_published(tables, pub, authority, rows) or rows
+    found = (public if public is not None else published_headlines.public_areas(pub, authority, period)).get(area, [])
+    found = [{"area": area, "authority": authority, "report": REPORTS[area], **r} for r in found]
+    return _superseded(area, rows, found)
+
+
+def area_card(area: str, tables: dict[str, pd.DataFrame], pub=None, authority: str = "",
+              period: str = "") -> pd.DataFrame:
+    """:func:`area_rows` as a frame of :data:`COLUMNS`."""
+    return _frame(area_rows(area, tables, pub, authority, period))
+
+
+def for_report(area: str, pack, *, pub=None, authority: str = "", period: str = "", **given: pd.DataFrame) -> pd.DataFrame:
     """:func:`area_card` for the report that explains ``area``, reading its tables from ``pack``
-    (an :class:`analysis.data.Pack`) unless ``given`` (e.g. the tracker in force)."""
-    tables = {name: given[name] if name in given else pack.table(name, required=False) for name in USES[area]}
-    return area_card(area, {**tables, "sources": pack.sources})
+    (an :class:`analysis.data.Pack`, or ``None`` for an authority with no papers) unless
+    ``given`` (e.g. the tracker in force), and the published figures from ``pub`` (the public
+    statistics as at the pack's month)."""
+    tables = {name: given[name] if name in given else (pack.table(name, required=False) if pack else
+                                                        pd.DataFrame()) for name in USES.get(area, ())}
+    if pack is not None:
+        tables["sources"] = pack.sources
+    return area_card(area, tables, pub, authority or (pack.authority if pack else ""),
+                     period or (pack.period if pack else ""))
 
 
-def scorecard(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per headline: ``area``, ``measure``, ``value``, ``context``, ``as_at`` (the month
-    its papers speak for, in words), ``authority`` and ``report`` (the page in the pack that
-    explains it), for each area the tables hold rows for.  ``tables`` are one authority's rows
-    from its papers in force (:meth:`analysis.data.Pack.tables`).  Money is written in the
-    pack's one style (:mod:`analysis.presentation.numbers`); savings are positive amounts."""
-    cards = [area_card(area, tables) for area in SECTIONS if _has(tables, area)]
-    return pd.concat(cards, ignore_index=True) if cards else pd.DataFrame(columns=COLUMNS)
+def scorecard(tables: dict[str, pd.DataFrame], pub=None, authority: str = "", period: str = "") -> pd.DataFrame:
+    """One row per headline (:data:`COLUMNS`: ``area``, ``measure``, ``value``, ``context``,
+    ``as_at`` - the date of the figure in words -, ``source``, ``authority``, ``report`` - the page
+    that explains it - and ``sentence``, the words every page prints), for each area the papers in
+    force (``tables``: :meth:`analysis.data.Pack.tables`) or the public statistics as at the pack's
+    month (``pub``) hold anything for.  Money in the pack's one style; savings positive amounts."""
+    public = published_headlines.public_areas(pub, authority, period)
+    rows = [r for area in SECTIONS for r in area_rows(area, tables, pub, authority, period, public)]
+    return _frame(rows)
+
+
+def superseded_rows(card: pd.DataFrame, tables: dict[str, pd.DataFrame], pub=None, authority: str = "",
+                    period: str = "") -> list[dict]:
+    """For the questions for officers: each paper figure a published one supersedes on the card
+    (``paper`` and ``published`` row dicts)."""
+    out = []
+    public = published_headlines.public_areas(pub, authority, period)
+    for area in SECTIONS:
+        for r in area_rows(area, tables, pub, authority, period, public):
+            if "superseded" in r:
+                out.append({"paper": r["superseded"], "published": r})
+    return out

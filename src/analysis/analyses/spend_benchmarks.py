@@ -121,5 +121,5 @@ def spend_view(pub: PublicData, authority: str, year: str, period: str, model: s
     fy = choose_spend_year(pub, authority, year, period, source)
     m = choose_model(pub, authority, model, int(fy[:4]) + 1)
     table = spend(pub, authority, fy, m, source)
-    label = f"{', '.join(sorted(set(table.gross_source.dropna())))} outturn; DfE CLA at 31 March; neighbours: model {m}"
+    label = f"{', '.join(sorted(set(table.gross_source.dropna())))} outturn; DfE, children looked after at 31 March; neighbours: model {m}"
     return SpendView(fy, m, table, spend_summary(table), spend_series(pub, authority, m, source), label)

@@ -31,8 +31,12 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
                            "with documents for it")
     when.add_argument("--latest", action="store_true", help="each authority's latest period")
     when.add_argument("--year", action="append", type=int, metavar="YYYY",
-                      help="public-statistics packs at YYYY-03 (31 March) for every English authority in the "
-                           "public tables, papers or not (or --authority ones), and reports/england-YYYY.html")
+                      help="public-statistics packs for every English authority in the public tables, papers or "
+                           "not (or --authority ones), dated the month the figures at 31 March YYYY were published "
+                           "(the command says which), and reports/england-YYYY.html")
+    p.add_argument("--as-of", default="", metavar="YYYY-MM",
+                   help="hindsight view: the packs asked for (their month unchanged) with the statistics published "
+                        "up to this later month; every page says so (reports/<authority>/<period>-as-of-YYYY-MM/)")
     p.add_argument("--all-authorities", action="store_true",
                    help="with --year: every English authority (the default when no --authority is given)")
     p.add_argument("--authority", action="append", metavar="NAME",
@@ -103,6 +107,10 @@ def _report(args: argparse.Namespace) -> int:
 
 def _run_report(args: argparse.Namespace, out: Path, extra: dict[str, str], say, shown):
     from ..report.run import run_report
+    from ..report.years import year_month_sentence
+
+    for year in dict.fromkeys(args.year or ()):
+        say(year_month_sentence(year))
 
     return run_report(
         authorities=None if args.all_authorities else args.authority,
@@ -111,4 +119,4 @@ def _run_report(args: argparse.Namespace, out: Path, extra: dict[str, str], say,
         raw_dir=_folder(args.raw, paths.raw_dir(), "--raw"),
         notebooks_dir=_folder(args.notebooks, paths.notebooks_dir(), "--notebooks") if args.notebooks else None,
         only=args.only, extra=extra, jobs=args.jobs, timeout=args.timeout, dask_scheduler=args.dask_scheduler,
-        dask_local=args.dask_local, progress=say, bar=shown)
+        dask_local=args.dask_local, progress=say, bar=shown, as_of=str(args.as_of or "").strip())

@@ -8,6 +8,7 @@ through these helpers - never by formatting tracker text into Markdown or HTML b
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
@@ -73,6 +74,11 @@ def date(value: object) -> str:
     return numbers.date(value)
 
 
+def paper_date(value: object) -> str:
+    """A paper's own date, no more precise than it prints it: ``11 January 2017``, ``2015``."""
+    return numbers.paper_date(value)
+
+
 def printed_year(fy: object) -> str:
     """A financial year in the pack's one style: ``2013-14`` (whatever the paper printed)."""
     return numbers.year(fy)
@@ -84,6 +90,20 @@ def number(value: object, digits: int = 0) -> str:
         return numbers.MISSING
     text = f"{float(value):,.{digits}f}"
     return text.replace("-", numbers.MINUS) if text.lstrip("-").strip("0.,") else text.lstrip("-")
+
+
+def paper_labels(sources: pd.DataFrame) -> dict[str, str]:
+    """``document -> "the 11 January 2017 paper"``: a paper named by its own date (as precise as
+    it prints it: ``the 2015 paper``), for a reader who has no use for its file name."""
+    return {str(r.document): f"the {numbers.paper_date(r.date)} paper" for r in sources.itertuples()}
+
+
+def saving_signs(sources: pd.DataFrame) -> dict[str, str]:
+    """``document -> "negative"``: the sign its savings are printed with, where the manifest says."""
+    if "saving_sign" not in sources.columns:
+        return {}
+    return {str(r.document): str(r.saving_sign) for r in sources.itertuples()
+            if isinstance(r.saving_sign, str) and r.saving_sign}
 
 
 def sentence_html(template: str, **values: object) -> str:
@@ -107,13 +127,18 @@ LINEAGE_COLUMNS = ("document", "source_file", "source_line", "table_name", "shee
 TABLE_MIME = "application/vnd.council-analysis.table+json"
 
 
-#: words written in capitals wherever a column or table name is turned into words
-ACRONYMS = {"cla": "CLA", "lac": "LAC", "rag": "RAG", "ons": "ONS", "dfe": "DfE"}
+#: words written in capitals (or in members' words) wherever a column or table name is turned into words
+ACRONYMS = {"cla": "children looked after", "lac": "LAC", "rag": "RAG", "ons": "ONS", "dfe": "DfE", "id": "ID",
+            "ids": "IDs", "raw": "as printed"}
+
+#: what an unreadable cell of a paper is shown as on a page (its text as extracted, and the flag
+#: saying what went wrong, are in the report's Excel download)
+ILLEGIBLE = "illegible in the paper"
 
 
 def column_label(name: str, *, money_unit: str = " (£)") -> str:
     """``planned_saving_gbp`` -> ``Planned saving (£)`` (``money_unit`` for tables in £000);
-    ``rate_per_10k`` -> ``Rate per 10,000``."""
+    ``rate_per_10k`` -> ``Rate per 10,000``; ``action_id_raw`` -> ``Action ID as printed``."""
     text = str(name)
     unit = ""
     for suffix, label in (("_gbp", money_unit), ("_pct", " (%)"), ("_per_10k", " per 10,000")):
@@ -121,6 +146,12 @@ def column_label(name: str, *, money_unit: str = " (£)") -> str:
             text, unit = text[: -len(suffix)], label
     text = " ".join(ACRONYMS.get(word, word) for word in text.replace("_", " ").split())
     return (text[:1].upper() + text[1:] + unit) if text else unit.strip()
+
+
+def or_illegible(value: object) -> str:
+    """A cell the paper's text lost (empty after cleaning) shown as :data:`ILLEGIBLE`."""
+    text = _cell_text(value)
+    return text if text.strip() else ILLEGIBLE
 
 
 #: the most rows of one table carried into a report's Excel download: beyond this (a tracker of
@@ -135,7 +166,7 @@ def more_rows_note(shown: int, total: int, full: str | None = None) -> str:
         where = " They are all in this report's Excel download."
     else:
         where = (f" The first {EXCEL_MAX_ROWS:,} are in this report's Excel download"
-                 + (f"; all of them are in the processed table {esc(full)} ({esc(full)}.csv)." if full else "."))
+                 + ("; all of them are in the pack's data tables (see About this report)." if full else "."))
     return (f'<p class="note">Showing the first {shown:,} of {total:,} rows; {rest:,} more '
             f'row{"s are" if rest != 1 else " is"} not shown.{where}</p>')
 
@@ -168,7 +199,8 @@ def _is_date_column(name: object) -> bool:
 def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None = None,
                caption: str | None = None, index: bool = False, max_rows: int | None = assumptions.TABLE_MAX_ROWS,
                align_right: Sequence[str] = (), labels: Mapping[str, str] | None = None,
-               links: Mapping[str, str] | None = None, full: str | None = None) -> str:
+               links: Mapping[str, str] | None = None, full: str | None = None,
+               download_only: Sequence[str] = ()) -> str:
     """An escaped HTML table for members; ``formats`` maps column -> function giving the cell text.
 
     Money columns (``_gbp``, formatted by :func:`gbp`/:func:`signed_gbp` or not at all) are shown
@@ -180,12 +212,14 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
     the address column itself is not shown).  A table longer than ``max_rows``
     (:data:`analysis.assumptions.TABLE_MAX_ROWS`; ``None`` or 0 = no limit) shows its first
     ``max_rows`` rows and a sentence saying how many more exist (``full``: the processed table
-    they come from, all in the Excel download)."""
+    they come from, all in the Excel download).  ``download_only`` columns (a paper's damaged text
+    as extracted, say) are left off the page and kept in the Excel download."""
     formats = dict(formats or {})
     links = dict(links or {})
     shown_frame = frame.head(max_rows) if max_rows else frame
     hrefs = {col: list(shown_frame[target]) for col, target in links.items()}
-    hidden = set(links.values()) | {c for c in shown_frame.columns if c in LINEAGE_COLUMNS and c not in links}
+    hidden = (set(links.values()) | set(download_only)
+              | {c for c in shown_frame.columns if c in LINEAGE_COLUMNS and c not in links})
     shown = shown_frame.drop(columns=[c for c in shown_frame.columns if c in hidden])
     if index:
         shown = shown.reset_index()
@@ -199,8 +233,8 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
     labels = dict(labels or {})
 
     def label(c: object) -> str:
-        if c in labels:
-            return labels[c].replace("(£)", "(£000)") if c in thousands else labels[c]
+        if c in labels:  # "(£)" or "(£; + = ...)" of a column shown in £000 says so
+            return re.sub(r"\(£(?=[);,])", "(£000", labels[c]) if c in thousands else labels[c]
         return column_label(c, money_unit=" (£000)" if c in thousands else " (£)")
 
     head = "".join(f'<th scope="col"{num if c in numeric else ""}>{esc(label(c))}</th>' for c in shown.columns)
@@ -251,11 +285,18 @@ class Table(HTML):
         return {"text/html": self.data, TABLE_MIME: self.table_data}
 
 
-def table(frame: pd.DataFrame, *, collapsed: str | None = None, **kwargs) -> Table:
+def table(frame: pd.DataFrame, *, collapsed: str | None = None, excel: pd.DataFrame | None = None,
+          excel_labels: Mapping[str, str] | None = None, **kwargs) -> Table:
     """:func:`table_html` for a notebook output, carrying the whole table for the Excel download.
     With ``collapsed`` (the words of the summary line) the table is folded away in a
-    ``<details>`` element the reader opens."""
-    data = table_data(frame, caption=kwargs.get("caption"), labels=kwargs.get("labels"), index=kwargs.get("index", False))
+    ``<details>`` element the reader opens.  ``excel`` (with its ``excel_labels``) is the table for
+    the download when the page shows the same rows as words (report 90: a figure with its unit in
+    the cell on the page, a number in the workbook)."""
+    if excel is not None:
+        data = table_data(excel, caption=kwargs.get("caption"), labels=excel_labels, index=kwargs.get("index", False))
+    else:
+        data = table_data(frame, caption=kwargs.get("caption"), labels=kwargs.get("labels"),
+                          index=kwargs.get("index", False))
     body = table_html(frame, **kwargs)
     if collapsed:
         body = f'<details class="collapsed"><summary>{esc(collapsed)}</summary>{body}</details>'
@@ -293,28 +334,34 @@ HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
 
 
 def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the scorecard)") -> HTML:
-    """The report's headline figures at its top - the same rows, words and values as the pack's
-    scorecard and index (:func:`analysis.analyses.scorecard.for_report`), each with its context,
-    authority and as-at month - and published for the pack index (:func:`headline_list`)."""
-    rows = list(card.itertuples())
-    return headline_list({r.measure: r.value for r in rows}, title,
-                         contexts={r.measure: f"{r.context}; {r.authority}, as at {r.as_at}" for r in rows})
+    """The report's headline figures at its top - each the one sentence the pack's scorecard and
+    index print too (:func:`analysis.analyses.scorecard.sentence`: measure and date, value,
+    context, source), the value in bold - and published for the pack index (:func:`headlines`)."""
+    if card.empty:  # nothing to headline for this pack (e.g. no published figure by its month)
+        return HTML("")
+    items, rests = {}, {}
+    for r in card.itertuples():
+        label = f"{r.measure}, {r.as_at}" if r.as_at else r.measure
+        items[label] = r.value
+        rests[label] = str(r.sentence)[len(label) + 2 + len(str(r.value)):]
+    return headline_list(items, title, contexts=rests)
 
 
 def _published(items: Mapping[str, object], contexts: Mapping[str, str]) -> list[list[str]]:
-    """Headlines as the pack index lists them: label, value and (where there is one) its context."""
+    """Headlines as the pack index lists them: label, value and (where there is one) the rest of
+    the sentence after the value."""
     return [[str(k), str(v)] + ([str(contexts[k])] if k in contexts else []) for k, v in items.items()]
 
 
 def headline_list(items: Mapping[str, object], title: str = "Headline figures",
                   contexts: Mapping[str, str] | None = None) -> HTML:
-    """A box of headline figures (label -> value, with an optional context per label) shown at the
-    top of a report and published, in the same words, for the pack index (:func:`headlines`).
-    Reports on the published statistics for an authority without papers use it directly."""
+    """A box of headline figures (label -> value, with the rest of each sentence after its value)
+    shown at the top of a report and published, in the same words, for the pack index
+    (:func:`headlines`)."""
     contexts = contexts or {}
     headlines(items, contexts)
     body = "".join(f'<li><span class="measure">{esc(k)}:</span> <strong>{esc(v)}</strong>'
-                   + (f' <span class="context">({esc(contexts[k])})</span>' if k in contexts else "") + "</li>"
+                   + (f'<span class="context">{esc(contexts[k])}</span>' if k in contexts else "") + "</li>"
                    for k, v in items.items())
     return HTML(f'<div class="headline-box"><p class="headline-title">{esc(title)}</p><ul>{body}</ul></div>')
 
@@ -326,3 +373,16 @@ def headlines(items: Mapping[str, object], contexts: Mapping[str, str] | None = 
     from IPython.display import display
 
     display({HEADLINES_MIME: _published(items, contexts or {})}, raw=True)
+
+
+NOTHING_MIME = "application/vnd.council-analysis.nothing+json"
+
+
+def nothing(reason: str) -> None:
+    """Say, for the page, why a section has nothing to show for this pack (e.g. "no tracker for
+    August 2019 was delivered").  Nothing shows in the notebook; on the published page a section
+    whose cells show nothing is left out and "About this report" names it with this reason
+    (:func:`analysis.report.render.without_empty_sections`)."""
+    from IPython.display import display
+
+    display({NOTHING_MIME: str(reason)}, raw=True)

@@ -11,15 +11,20 @@ Money (values are whole pounds, as in the processed tables):
 * **figures quoted to check them** (reconciliation, a paper's prose against its table) -
   :func:`money_exact`: every pound (``£20,520``), because the check is about the last digit.
 
-Signs: savings are shown as positive amounts everywhere (the processed tracker stores them
-negative; analyses turn them round).  A figure that moves either way (a change since last
-month, a difference) is written with an explicit sign by the ``signed_`` functions, using the
-typographic minus.  Rounding is half up (as councils and DfE round), never banker's rounding.
+Signs: savings are shown as positive amounts everywhere - report 90's checks of a paper's
+printed figures too, with a column saying where the paper printed a saving negative (the
+processed tracker stores them negative; analyses turn them round).  A figure that moves either
+way (a change since last month, a difference) is written with an explicit sign by the
+``signed_`` functions, and the column or sentence says which way is better or worse.  Every
+negative is written with the true minus sign (U+2212, :data:`MINUS`); :func:`true_minus` turns a
+hyphen-minus before a number in any text (a paper's words, a note) into it.  Rounding is half up
+(as councils and DfE round), never banker's rounding.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -28,7 +33,12 @@ MISSING = "–"
 MINUS = "−"  # U+2212, the typographic minus: never read as a hyphen, never starts a formula in a cell
 
 MONEY_NOTE = ("Money is in £m to one decimal in the text (£k below £1m) and in £000 in tables unless a column "
-              "says £. Savings are shown as positive amounts.")
+              "says £. Savings are shown as positive amounts everywhere, also where a paper printed them negative; "
+              "a negative figure has a minus sign (−).")
+
+#: a hyphen-minus standing for a minus sign: before a digit or a £ and a digit, not inside a word,
+#: a year span (``2018-19``), a reference (``A/R.6-2``) or a range (``50k-600k``)
+_HYPHEN_MINUS = re.compile(r"(?<![\w.,/&)\]%\-–−])-(?=£?\d)")
 
 
 def _missing(value: object) -> bool:
@@ -49,6 +59,13 @@ def _sign(value: Decimal, signed: bool) -> str:
     if value < 0:
         return MINUS
     return "+" if signed and value > 0 else ""
+
+
+def true_minus(text: str) -> str:
+    """``text`` with every hyphen-minus that stands for a minus sign written as U+2212:
+    ``-£1.4m`` -> ``−£1.4m``, ``(-2000k in 2018/19)`` -> ``(−2000k in 2018/19)``; ``2018-19``,
+    ``0-17`` and ``50k-600k`` are left alone (a span, not a negative)."""
+    return _HYPHEN_MINUS.sub(MINUS, text)
 
 
 def money(value: object, *, signed: bool = False) -> str:
@@ -94,12 +111,25 @@ def money_range(low: object, high: object) -> str:
     return a if a == b else f"{a} to {b}"
 
 
-def rate(value: object) -> str:
-    """A rate per 10,000 children: whole numbers as printed (``121``), others to one decimal."""
+def rate(value: object, digits: int | None = None) -> str:
+    """A rate per 10,000 children: whole numbers as printed (``121``), others to one decimal; with
+    ``digits`` every value to that many decimals (one precision for a whole column: ``102.0``,
+    ``131.9``).  Negative with the true minus."""
     if _missing(value):
         return MISSING
     v = float(value)
-    return f"{v:,.0f}" if v.is_integer() else f"{_round(v, 1):,.1f}"
+    if digits is None:
+        digits = 0 if v.is_integer() else 1
+    text = f"{_round(abs(v), digits):,.{digits}f}"
+    return (MINUS if v < 0 and text.strip("0.,") else "") + text
+
+
+def signed_number(value: object, digits: int = 0) -> str:
+    """A difference with its sign and ``digits`` decimals: ``+50.1``, ``−4.3``, ``0.0``."""
+    if _missing(value):
+        return MISSING
+    v = _round(float(value), digits)
+    return ("" if v == 0 else _sign(v, True)) + f"{abs(v):,.{digits}f}"
 
 
 def pct(value: object, digits: int = 0) -> str:
@@ -143,6 +173,12 @@ def month(period: object) -> str:
         return dt.date(int(text[:4]), int(text[5:7]), 1).strftime("%B %Y")
     except ValueError:
         return text
+
+
+def paper_date(value: object) -> str:
+    """A paper's own date, as precise as the paper gives it: ``2017-01-11`` -> ``11 January 2017``,
+    ``2017-10`` -> ``October 2017``, ``2015`` -> ``2015`` (never a month the paper does not print)."""
+    return date(value)
 
 
 def date(value: object) -> str:

@@ -18,7 +18,8 @@ from ..errors import InputError
 from ..progress import Bar
 from . import ees, lait, neighbours, population, ro3, s251, sfr
 from .authorities import AuthorityIndex, reorganisation_of
-from .rates import OBSERVATION_COLUMNS, choose, rate_rows, resolve, revisions
+from .rates import OBSERVATION_COLUMNS, choose, dated, rate_rows, resolve, revisions
+from .release_calendar import entry, paper_date
 from .sources import PATTERNS, find
 
 PRODUCER = "public-stats"
@@ -57,8 +58,21 @@ def _one(files: dict[str, list[Path]], key: str) -> Path | None:
 
 
 def _paper_comparators(processed: Path | None) -> pd.DataFrame | None:
+    """The papers' neighbour tables (``comparator_rates``) with each paper's date
+    (``paper_date``, from ``sources``: when the paper was public), or None."""
     path = Path(processed) / "comparator_rates.parquet" if processed else None
-    return pd.read_parquet(path) if path is not None and path.is_file() else None
+    if path is None or not path.is_file():
+        return None
+    rates = pd.read_parquet(path)
+    sources = pd.read_parquet(Path(processed) / "sources.parquet", columns=["document", "date"])
+    dates = {d: t for d, t in zip(sources.document, sources.date) if isinstance(t, str) and t.strip()}
+    undated = sorted(set(rates.document) - set(dates))
+    if undated:
+        raise InputError(Path(processed) / "sources.parquet", column="date",
+                         expected=f"the date of paper {undated[0]} (its neighbour list is a model as at that date)",
+                         found="empty")
+    rates["paper_date"] = [paper_date(dates[d]) for d in rates.document]
+    return rates
 
 
 def build(source: Path, processed: Path | None = None, *, validate: bool = True,
@@ -95,7 +109,7 @@ def build(source: Path, processed: Path | None = None, *, validate: bool = True,
     progress.step("children looked after: one figure an authority and year")
     if obs is not None:
         chosen, others = choose(resolve(obs, index))
-        tables["cla_rates"] = rate_rows(chosen, pops)
+        tables["cla_rates"] = dated(rate_rows(chosen, pops), others)
         tables["release_revisions"] = revisions(chosen, others)
     progress.step("statistical neighbours")
     tables["statistical_neighbours"] = _neighbours(files, index, _paper_comparators(processed))
@@ -148,6 +162,8 @@ def _neighbours(files: dict[str, list[Path]], index: AuthorityIndex, papers: pd.
     if not parts:
         return pd.DataFrame()
     models = pd.concat(parts, ignore_index=True)
+    models["published"] = [entry("sn_model", m).published if not m.startswith("paper_") else p
+                           for m, p in zip(models.model, models.get("published", pd.Series([None] * len(models))))]
     dupes = models[models.duplicated(["model", "old_la_code", "rank"], keep=False)]
     if len(dupes):
         r = dupes.iloc[1]
@@ -197,6 +213,8 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
                                               "amount": "amount_gbp"})
     frame["amount_gbp"] = [None if v is None or pd.isna(v) else round(float(v)) for v in frame.amount_gbp]
     frame["amount_raw"] = frame.amount_raw.astype(str)
+    frame["published"] = [entry("ro3_outturn" if src == "RO3" else "s251_outturn", fy).published
+                          for src, fy in zip(frame.source, frame.financial_year)]
     return frame
 
 

@@ -125,6 +125,7 @@ def paper_models(comparator_rates: pd.DataFrame, index: AuthorityIndex) -> pd.Da
             out.append({"model": model, "old_la_code": subject_code, "authority": subject, "rank": rank,
                         "neighbour_old_la_code": code, "closeness": None, "source_file": r.source_file,
                         "source_line": int(r.source_line),
+                        "published": getattr(r, "paper_date", None),
                         "flags": f"document {document} {r.table_name}: rank is the printed order (by rate, not "
                                  "closeness)"})
     return pd.DataFrame(out)

@@ -7,8 +7,15 @@ Rules (the assumptions log of the public tables; the README repeats them):
   compilation).  A release that prints a figure beats one that suppresses it.  Every other
   release's different figure for the same area-year is a row of ``release_revisions``.
 * **Authorities that did not exist** in a year (before or after a reorganisation,
-  :data:`~.authorities.REORGANISATIONS`) have no row, and rows marked ``z`` (not applicable)
-  are dropped, so no child is counted twice in a series, a region or England.
+  :data:`~.authorities.REORGANISATIONS`) have no row, so no child is counted twice in a
+  series, a region or England.  A ``z`` (not applicable) in the latest release holding an
+  area-year is that year's figure: ``rate_status`` *not applicable* (no number, no rate, never
+  ranked), even where an older release printed 0 (Isles of Scilly 2021-2024).
+* **When each figure was published** (:mod:`.release_calendar`): ``first_published`` is the
+  date the figures at 31 March of the year first came out; ``value_published`` the publication
+  date of the earliest release read that prints the row's number (``value_release``) - later
+  than ``first_published`` when the held figure is a revision, or when the release that first
+  published the year is not among the downloads (then the held figure may be a revision).
 * **Population**: the one the release prints; otherwise the ONS mid-(Y-1) estimate for a rate
   at 31 March Y.  Where neither exists the rate is *not computable* and ``not_computable_reason``
   names the download that would supply it - a population is never guessed.
@@ -67,8 +74,6 @@ def resolve(obs: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
             r.update(new_la_code=code, region_code=code, name=name, region_name=name)
         else:
             r.update(name="England")
-        if r["number_marker"] in NOT_APPLICABLE and (r["rate"] is None or pd.isna(r["rate"])):
-            continue
         keep.append(r)
     return pd.DataFrame(keep, columns=list(obs.columns))
 
@@ -81,7 +86,10 @@ def _rounded_to(obs: pd.DataFrame) -> pd.Series:
 
 
 def _has_figure(r) -> bool:
-    return (r.number is not None and not pd.isna(r.number)) or (r.rate is not None and not pd.isna(r.rate))
+    """A figure, or a ``z`` (not applicable): a release's statement about the area-year that a
+    later release makes for it - so a newer ``z`` overrides an older release's 0."""
+    return ((r.number is not None and not pd.isna(r.number)) or (r.rate is not None and not pd.isna(r.rate))
+            or r.number_marker in NOT_APPLICABLE)
 
 
 def choose(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -166,6 +174,9 @@ def rate_rows(chosen: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
         elif exact is not None:
             status, rate = "computed", round_half_up(exact)
             flags.append("rate computed: number x 10,000 / population, rounded half up to a whole number")
+        elif number is None and r.number_marker in NOT_APPLICABLE:
+            status, rate, reason = "not applicable", None, None
+            flags.append("not applicable (z) in the latest release holding the year: not ranked, never 0")
         elif number is None:
             status, rate = "suppressed", None
             reason = None
@@ -223,10 +234,42 @@ def revisions(chosen: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
                 "authority": best["name"], "year": int(r.year), "measure": measure,
                 "release": r.release, "value": float(mine), "latest_release": best["release"],
                 "latest_value": float(theirs), "difference": float(theirs) - float(mine),
+                "published": _release_date(r.release, measure),
+                "latest_published": _release_date(best["release"], measure),
                 "source_file": r.source_file, "source_line": int(r.source_line),
                 "latest_source_file": best["source_file"], "latest_source_line": int(best["source_line"]),
             })
     cols = ["geographic_level", "old_la_code", "new_la_code", "authority", "year", "measure", "release", "value",
-            "latest_release", "latest_value", "difference", "source_file", "source_line", "latest_source_file",
-            "latest_source_line"]
+            "latest_release", "latest_value", "difference", "published", "latest_published", "source_file",
+            "source_line", "latest_source_file", "latest_source_line"]
     return pd.DataFrame(out, columns=cols)
+
+
+def _release_date(release: str, measure: str = "number") -> str:
+    from .release_calendar import release_entry
+
+    return release_entry(release, measure).published
+
+
+def dated(rates: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
+    """``cla_rates`` rows with ``first_published`` (the calendar's date for 31 March of the
+    year), ``value_published`` and ``value_release``: of the chosen release and every other
+    release printing the same number for the area-year, the one published first."""
+    from .release_calendar import entry
+
+    same: dict[tuple, list[str]] = {}
+    for r in others.itertuples():
+        if r.number is not None and not pd.isna(r.number):
+            same.setdefault((r.level, r.new_la_code, int(r.year), int(r.number)), []).append(r.release)
+    out = rates.copy()
+    first, value, release = [], [], []
+    for r in out.itertuples():
+        first.append(entry("cla_31_march", str(int(r.year))).published)
+        number = None if r.number is None or pd.isna(r.number) else int(r.number)
+        candidates = [r.release] + (same.get((r.geographic_level, r.new_la_code, int(r.year), number), [])
+                                    if number is not None else [])
+        dates = sorted((_release_date(c), c) for c in dict.fromkeys(candidates))
+        value.append(dates[0][0])
+        release.append(dates[0][1])
+    out["first_published"], out["value_published"], out["value_release"] = first, value, release
+    return out

@@ -21,7 +21,7 @@ def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[di
     summary sentence."""
     from ..analyses import public_pack
 
-    pub = public_pack.public_data(processed_dir)
+    pub = public_pack.public_data(processed_dir, year_period(year))  # as at the month the year's figures came out
     if pub is None:
         return [], f"No public statistics in {processed_dir}: run `python -m analysis public-stats`."
 
@@ -40,15 +40,18 @@ def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[di
                      "href": href if (out_dir / href).is_file() else None, "number": numbers.count(r.number),
                      "rate": numbers.rate(r.rate_per_10k), "status": r.rate_status,
                      "mean": "–" if r.model is None or r.neighbours_mean_per_10k is None  # no neighbour with a rate
-                     else f"{numbers.rate(round(r.neighbours_mean_per_10k, 1))} ({r.model})",
-                     "gap": "–" if r.gap_per_10k is None else numbers.rate(round(r.gap_per_10k, 1)),
+                     else numbers.rate(r.neighbours_mean_per_10k, 1),
+                     "model": "" if r.model is None else str(r.model),
+                     "gap": "–" if r.gap_per_10k is None else numbers.signed_number(r.gap_per_10k, 1),
                      "gap_children": numbers.signed_count(r.gap_children)})
     england = pub.row("E92000001", year) or {}
     rated = int(frame.rate_per_10k.notna().sum())
     summary = (f"{rated} of {len(frame)} authorities have a rate at 31 March {year}; England's rate was "
                f"{numbers.rate(england.get('rate_per_10k'))} per 10,000 ({numbers.count(england.get('number'))} "
-               "children). Gaps are the authority's rate minus its statistical neighbours' mean (positive = more "
-               "children looked after), in children at the authority's child population.")
+               "children). Rates are as DfE publishes them, in whole numbers; the neighbours' mean and the gap are "
+               "computed here to one decimal. Gaps are the authority's rate minus its statistical neighbours' mean "
+               "(+ = more children looked after than the neighbours' mean, − = fewer), in children at the "
+               "authority's child population.")
     return rows, summary
 
 
@@ -60,8 +63,9 @@ def write_england_index(out_dir: Path, year: int, processed_dir: Path) -> Path:
     with publishing_lock(out_dir):
         rows, summary = england_rows(processed_dir, int(year), out_dir)
         html = render_template("england_index.html.j2", year=int(year), rows=rows, summary=summary,
-                               source="DfE, Children looked after in England (releases as in cla_rates); ONS "
-                                      "mid-year estimates; DfE statistical neighbour models")
+                               source="DfE, Children looked after in England including adoptions (the releases "
+                                      "each rate comes from are named in each authority's pack); ONS mid-year "
+                                      "population estimates; DfE statistical neighbour models")
         tmp = out_dir / f".{target.name}.tmp"
         tmp.write_text(html, encoding="utf-8")
         os.replace(tmp, target)

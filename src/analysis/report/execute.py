@@ -37,6 +37,7 @@ class Job:
     inputs: tuple
     timeout: int = CELL_TIMEOUT_S
     reuse_kernel: bool = True
+    note: str = ""  # one sentence the page shows under its title (a hindsight view: report --as-of)
 
 
 @dataclass
@@ -141,10 +142,12 @@ def run_job(job: Job) -> JobResult:
     if status == STATUS_OK:
         xlsx = f"{job.name}.xlsx"
         write_workbook(tables(nb), staging / xlsx, title=job.title, authority=job.authority, period=str(period))
+    as_of = job.parameters.get("as_of") or ""
     pack = {"name": job.name, "title": job.title, "authority": job.authority, "month": month(period) if period else "",
+            "hindsight": f"hindsight view to {month(as_of)}" if as_of else "",  # the printed running header
             "pack_title": job.pack_title, "status": status, "error": error or "", "xlsx": xlsx,
             "page_title": " · ".join(x for x in (job.title, job.authority, month(period) if period else "") if x),
-            "money_note": MONEY_NOTE,
+            "money_note": MONEY_NOTE, "view_note": job.note,
             "parameters": [(k, repr(v)) for k, v in sorted(job.parameters.items())],
             "inputs": [dict(i) for i in job.inputs]}
     html = render_report(nb, show_code=status != STATUS_OK, pack=pack)

@@ -75,10 +75,12 @@ def _content(page: str, name: str, names: set[str]) -> str:
     return _PAGE_LINK.sub(link, body).rstrip() + "\n"
 
 
-def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, authority: str, month: str,
-                        money_note: str) -> Path | None:
+def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, where: Sequence[str],
+                        money_note: str, view_note: str = "") -> Path | None:
     """Write ``folder/pack.html`` from the report pages in ``folder`` (``pages``, in report
-    order); returns its path, or None (nothing written) when the pack has no report page."""
+    order); returns its path, or None (nothing written) when the pack has no report page.
+    ``where``: what the running header says before the report (council, month and, for a
+    hindsight view, which); ``view_note``: the hindsight view's sentence for the contents page."""
     from .render import render_template
 
     pages = [p for p in pages if (folder / p.html).is_file()]
@@ -88,8 +90,8 @@ def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, auth
     names = {p.name for p in pages}
     reports = [{"name": p.name, "title": p.title, "body": _content(text, p.name, names)}
                for p, text in zip(pages, texts)]
-    html = render_template("pack_document.html.j2", title=title, where=" · ".join(x for x in (authority, month) if x),
-                           money_note=money_note, styles=_head_styles(texts[0]), reports=reports)
+    html = render_template("pack_document.html.j2", title=title, where=" · ".join(x for x in where if x),
+                           money_note=money_note, view_note=view_note, styles=_head_styles(texts[0]), reports=reports)
     target = folder / DOCUMENT
     target.write_text(html, encoding="utf-8")
     return target

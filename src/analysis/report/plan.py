@@ -36,11 +36,12 @@ from ..manifest import PERIOD_RE, read_manifest, sha256_of
 from ..names import match, name_key, slug
 from .execute import STATUS_NA, Job, JobResult
 from .notebooks import CELL_TIMEOUT_S, NotebookSpec, Parameter, notebook_paths, read_spec
-from .years import resolve_public_packs
+from .years import check_as_of, hindsight_note, refuse_early_as_of, resolve_public_packs
 from .years import year_period as year_period  # re-exported (england.py)
 
 #: parameters the runner sets itself (from the pack), when a notebook declares them
-PACK_PARAMETERS = ("authority", "period", "documents", "processed_dir")
+PACK_PARAMETERS = ("authority", "period", "documents", "processed_dir", "as_of")
+HINDSIGHT = "-as-of-"  # a hindsight pack's folder: reports/<authority>/<period>-as-of-<YYYY-MM>/
 
 
 @dataclass
@@ -59,18 +60,22 @@ class PackPlan:
     partial: bool = False  # --only: merged into the published pack
     staging: Path | None = None
     stops: list[str] = field(default_factory=list)  # why the pack must not be published (nothing is run)
+    as_of: str = ""  # YYYY-MM after the period: a hindsight view (report --as-of); "" = as at the period
 
     @property
     def slug(self) -> str:
         return slug(self.authority)
 
     @property
+    def folder(self) -> str:  # a hindsight pack never replaces the pack as at its month
+        return f"{self.period}{HINDSIGHT}{self.as_of}" if self.as_of else self.period
+    @property
     def key(self) -> str:
-        return f"{self.slug}/{self.period}"
+        return f"{self.slug}/{self.folder}"
 
     @property
     def target(self) -> Path:
-        return self.out_dir / self.slug / self.period
+        return self.out_dir / self.slug / self.folder
 
     @property
     def title(self) -> str:
@@ -291,7 +296,7 @@ def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, 
 def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen: set[str], sources, tables: dict,
               *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
               timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
-              stops: dict[str, list[str]] | None = None) -> PackPlan:
+              stops: dict[str, list[str]] | None = None, as_of: str = "") -> PackPlan:
     """The jobs of one pack (module docstring, step 6); a pack whose papers in force carry a stopping
     check (:func:`analysis.reconcile.stops_by_document`) gets its ``stops`` and no jobs."""
     from ..data import pack_documents
@@ -300,11 +305,14 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
     in_force = sources[sources.document.isin(documents + comparison)].sort_values("document")
     inputs = [{"file": r.file, "document": r.document, "kind": r.kind, "period": r.period if isinstance(
         r.period, str) else "", "sha256": r.sha256} for r in in_force.itertuples()]
-    pack_values: dict[str, object] = {"authority": authority, "period": period, "documents": ",".join(documents)}
+    as_of = "" if as_of == period else as_of  # a hindsight view only after the period
+    pack_values = {"authority": authority, "period": period, "documents": ",".join(documents)} | (
+        {"as_of": as_of} if as_of else {})
     if Path(processed_dir).resolve() != paths.processed_dir().resolve():
         pack_values["processed_dir"] = str(processed_dir)  # the default needs no injecting
     plan = PackPlan(authority, period, out_dir, [], [], [(s.name, s.title) for s in specs], documents, inputs,
-                    {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)})
+                    {f"{t}.parquet": sha256_of(Path(processed_dir) / f"{t}.parquet") for t in sorted(tables)},
+                    as_of=as_of)
     plan.stops = [reason for d in documents for reason in (stops or {}).get(d, [])]
     if plan.stops:
         return plan
@@ -326,7 +334,7 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
         job_inputs = tuple(tuple(sorted((k, v) for k, v in i.items() if k != "kind")) for i in inputs
                            if i["document"] in used)
         plan.jobs.append(Job(str(spec.path), spec.name, spec.title, authority, period, values, "", plan.title,
-                             job_inputs, timeout, reuse_kernel))
+                             job_inputs, timeout, reuse_kernel, hindsight_note(period, as_of)))
     return plan
 
 
@@ -352,26 +360,28 @@ def check_merge(plan: PackPlan) -> None:
 def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None, *, out_dir: Path,
                processed_dir: Path, raw_dir: Path, only: Sequence[str] = (), extra: dict[str, str] | None = None,
                timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
-               notebooks_dir: Path | None = None, years: Sequence[int] | None = None) -> list[PackPlan]:
+               notebooks_dir: Path | None = None, years: Sequence[int] | None = None, as_of: str = "") -> list[PackPlan]:
     """Validate everything that can be validated without a kernel and return the packs to build
-    (module docstring).  ``periods=None``: each authority's latest period; ``years``: the
-    public-statistics packs of :func:`resolve_public_packs` instead."""
-    check_periods(periods or ())
+    (module docstring).  ``periods=None``: each authority's latest period; ``years``: the packs of
+    :func:`resolve_public_packs` instead; ``as_of``: a hindsight view (:mod:`.years`)."""
+    check_periods(periods or ()) or check_as_of(as_of)
     specs, chosen = select_notebooks(notebooks_dir, only)
     values = check_extra(dict(extra or {}), specs)
     verify_tables(None, processed_dir)  # one complete table set (_tables.json), before any kernel starts
     sources = read_sources(processed_dir, raw_dir)
     if years:
-        packs = resolve_public_packs(processed_dir, authorities, years, sources)
+        packs = resolve_public_packs(processed_dir, authorities, years, sources, as_of)
     else:
         packs = resolve_packs(sources, authorities, periods, release_names(processed_dir) if authorities else ((), ()))
+    refuse_early_as_of(packs, as_of)
     tables = table_rows(["sources"] + [t for s in specs for t in s.tables + s.optional_tables + s.any_of_tables],
                         processed_dir)
     from ..reconcile import stops_by_document
 
     stops = stops_by_document(read_table("reconciliation", processed_dir))
     plans = [plan_pack(a, p, specs, chosen, sources, tables, out_dir=out_dir, processed_dir=processed_dir,
-                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel, stops=stops) for a, p in packs]
+                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel, stops=stops, as_of=as_of)
+             for a, p in packs]
     if only:
         plans = [replace(p, partial=True) for p in plans]
         for plan in plans:

@@ -159,14 +159,17 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
         f", {counts[s]} {s}" for s in (STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN) if counts[s]) + "."
     from ..presentation.numbers import MONEY_NOTE, month
     from .pack_document import Page, write_pack_document
+    from .years import hindsight_note
 
+    hindsight = f"hindsight view to {month(plan.as_of)}" if plan.as_of else ""  # in the printed running header
     document = write_pack_document(staging, [Page(r.name, r.title, r.html) for r in ordered
                                              if r.html and r.status in (STATUS_OK, STATUS_FAILED)],
-                                   title=plan.title, authority=plan.authority, month=month(plan.period),
-                                   money_note=MONEY_NOTE)
+                                   title=plan.title, where=[plan.authority, month(plan.period), hindsight],
+                                   money_note=MONEY_NOTE, view_note=hindsight_note(plan.period, plan.as_of))
     index = render_template("pack_index.html.j2", title=plan.title, summary=summary, failed=failed, money_note=MONEY_NOTE,
-                            authority=plan.authority, month=month(plan.period),
+                            authority=plan.authority, month=month(plan.period), hindsight=hindsight,
                             print_document=document.name if document else None,
+                            view_note=hindsight_note(plan.period, plan.as_of),
                             reports=[{**asdict(r), "html": r.html if r.status in (STATUS_OK, STATUS_FAILED) else None,
                                       "xlsx": f"{r.name}.xlsx" if r.status == STATUS_OK and (staging / f"{r.name}.xlsx").is_file()
                                       else None} for r in ordered])
@@ -179,7 +182,8 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "status": "ok" if not failed else "failed", "partial": plan.partial,
         **(metadata or run_metadata()), "processed_dir": str(processed_dir),
-        "fingerprint": plan.fingerprint, "documents": plan.documents, "inputs": plan.inputs,
+        "as_of": plan.as_of or plan.period, "fingerprint": plan.fingerprint, "documents": plan.documents,
+        "inputs": plan.inputs,
         "processed_tables": plan.tables, "reports": [asdict(r) for r in ordered],
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

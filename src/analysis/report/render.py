@@ -9,12 +9,15 @@ from pathlib import Path
 
 import nbformat
 
+from ..presentation.glossary import mark_page
 from .notebooks import clean
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
 TABLE_MIME = "application/vnd.council-analysis.table+json"
-HIDDEN_MIMES = (HEADLINES_MIME, TABLE_MIME)
+NOTHING_MIME = "application/vnd.council-analysis.nothing+json"  # display.nothing: why a section shows nothing
+HIDDEN_MIMES = (HEADLINES_MIME, TABLE_MIME, NOTHING_MIME)
+ABOUT_OPENING = '<details class="about"><summary>About this report</summary>'
 
 
 @lru_cache(maxsize=1)
@@ -81,12 +84,98 @@ def exporter(show_code: bool):
 
 def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> str:
     """One report page.  ``pack`` carries what the template shows around the notebook: the pack
-    title, this report's status and error, its parameters and its inputs."""
+    title, this report's status and error, its parameters and its inputs.  A section with
+    nothing to show for this pack is left off the page and named in "About this report"
+    (:func:`without_empty_sections`; not for a failed report, which shows everything)."""
     found = headlines(nb)
     nb.metadata["title"] = pack.get("page_title") or nb.metadata.get("title", "")
-    body, _ = exporter(show_code).from_notebook_node(normalise(nb), resources={"pack": {**pack, "css": _css()}})
+    cells = nb.cells
+    if not show_code:
+        nb.cells = without_empty_sections(cells)
+    try:
+        body, _ = exporter(show_code).from_notebook_node(normalise(nb), resources={"pack": {**pack, "css": _css()}})
+    finally:
+        nb.cells = cells  # the executed notebook keeps every cell
     nb.metadata["headlines"] = found
-    return body
+    return mark_page(body)
+
+
+def _heading(cell) -> tuple[int, str] | None:
+    """``(level, title)`` of a markdown cell that opens a section (``##`` and deeper)."""
+    if cell.cell_type != "markdown":
+        return None
+    m = re.match(r"(#{2,6})\s+(.+)", cell.source.lstrip())
+    return (len(m.group(1)), m.group(2).strip()) if m else None
+
+
+def _shows_something(cell) -> bool:
+    """Whether a code cell shows the reader anything (hidden data for the index, the workbook or
+    a 'nothing here' reason do not count)."""
+    return any(o.get("output_type") in ("stream", "error") or set(o.get("data", {})) - set(HIDDEN_MIMES)
+               for o in cell.get("outputs", []))
+
+
+def _reasons(cells) -> list[str]:
+    out = []
+    for cell in cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            reason = output.get("data", {}).get(NOTHING_MIME)
+            if reason:
+                out.append(str(reason))
+    return list(dict.fromkeys(out))
+
+
+def without_empty_sections(cells: list) -> list:
+    """``cells`` less every section (a ``##`` heading to the next heading of its level or
+    higher) whose code cells show nothing - with its heading and explanation - and with a line
+    in "About this report" naming each section left out and why (the reasons the section's
+    cells gave with :func:`analysis.presentation.display.nothing`, else that it has nothing for
+    this authority and month).  A section of text only (no code cell) is kept."""
+    about = next((i for i, c in enumerate(cells) if _is_about(c)), len(cells))  # the appendix ends every section
+    headings = [(i, h) for i, c in enumerate(cells[:about]) if (h := _heading(c)) is not None]
+    dropped, left_out = set(), []
+    for n, (start, (level, title)) in enumerate(headings):
+        if start in dropped:
+            continue
+        end = next((i for i, (lv, _) in headings[n + 1:] if lv <= level), about)
+        body = cells[start + 1:end]
+        code = [c for c in body if c.cell_type == "code"]
+        if code and not any(_shows_something(c) for c in code):
+            dropped.update(range(start, end))
+            why = "; ".join(_reasons(body)) or "nothing to show for this authority and month"
+            left_out.append((re.sub(r"[*_`]", "", title), why))
+    kept = [c for i, c in enumerate(cells) if i not in dropped]
+    if left_out:
+        by_reason: dict[str, list[str]] = {}
+        for title, why in left_out:  # sections left out for one reason are named together
+            by_reason.setdefault(why, []).append(title)
+        line = [f"{'; '.join(titles)} ({why})" for why, titles in by_reason.items()]
+        kept = [_with_not_shown(c, line) for c in kept]
+    return kept
+
+
+def _is_about(cell) -> bool:
+    """Whether the cell shows the "About this report" appendix (:func:`display.run_details`)."""
+    return cell.cell_type == "code" and any(ABOUT_OPENING in str(o.get("data", {}).get("text/html", ""))
+                                            for o in cell.get("outputs", []))
+
+
+def _with_not_shown(cell, left_out: list[str]):
+    """The cell showing "About this report", with the sections left out named in it."""
+    if not _is_about(cell):
+        return cell
+    import copy
+    import html as _html
+
+    line = ('<p class="not-shown"><strong>Not shown in this report:</strong> '
+            + _html.escape("; ".join(left_out)) + ".</p>")
+    cell = copy.deepcopy(cell)
+    for output in cell.outputs:
+        page = output.get("data", {}).get("text/html")
+        if page is not None:
+            text = "".join(page) if isinstance(page, list) else page
+            output["data"]["text/html"] = text.replace(ABOUT_OPENING, ABOUT_OPENING + line, 1)
+    return cell
 
 
 def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
@@ -131,4 +220,4 @@ def render_template(name: str, **context) -> str:
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       keep_trailing_newline=True)
-    return env.get_template(name).render(css=_css(), **context)
+    return mark_page(env.get_template(name).render(css=_css(), **context))

@@ -184,11 +184,13 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
                extra: dict[str, str] | None = None, jobs: int | None = None, timeout: int = CELL_TIMEOUT_S,
                dask_scheduler: str | None = None, dask_local: int | None = None,
                progress: Callable[[str], None] | None = None, years: Sequence[int] | None = None,
-               bar: Bar | None = None) -> RunOutcome:
+               bar: Bar | None = None, as_of: str = "") -> RunOutcome:
     """What ``python -m analysis report`` does (module docstring).  ``periods=None``: each
     authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
-    has documents for them).  ``years``: public-statistics packs at ``YYYY-03`` for every English
-    authority with a figure (or those named), and ``reports/england-YYYY.html`` ranking them."""
+    has documents for them).  ``years``: public-statistics packs (dated when the year was published) for every English
+    authority with a figure (or those named), and ``reports/england-YYYY.html`` ranking them.
+    ``as_of`` (``YYYY-MM``): a hindsight view - the packs asked for, with the statistics published
+    up to that month (:mod:`analysis.report.plan`)."""
     say = progress or (lambda message: None)
     jobs = jobs or os.cpu_count() or 1
     use_dask = bool(dask_scheduler or dask_local)
@@ -200,7 +202,7 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
         with _executor(jobs, len(chosen) * packs_hint, dask_scheduler, dask_local) as executor:
             plans = plan_packs(authorities, periods, out_dir=out_dir, processed_dir=processed_dir, raw_dir=raw_dir,
                                only=only, extra=extra, timeout=timeout,
-                               notebooks_dir=notebooks_dir, years=years)
+                               notebooks_dir=notebooks_dir, years=years, as_of=as_of)
             pause_point("planned")
             total = sum(len(p.jobs) for p in plans)
             if bar is not None:

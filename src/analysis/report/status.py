@@ -165,20 +165,37 @@ def _rebuild(authority: str, period: str, rows: list[dict[str, str]]) -> tuple[s
     months = {document_period(SimpleNamespace(**r)) for r in rows if r["authority"] == authority}
     if period in months:
         return f"python -m analysis report --authority {name} --period {period}", None
-    year_pack = f"python -m analysis report --year {period[:4]} --authority {name}" if period.endswith("-03") else None
+    year = _year_of_month(period)
+    year_pack = f"python -m analysis report --year {year} --authority {name}" if year else None
     return f"python -m analysis unpublish {name} {period}", year_pack
 
 
+def _year_of_month(period: str) -> int | None:
+    """The year whose figures at 31 March were first published in ``period`` (a ``--year``
+    pack's month, :func:`analysis.report.years.year_period`), if any."""
+    from ..errors import AnalysisError
+    from .years import year_period
+
+    for year in range(int(period[:4]) - 1, int(period[:4]) + 1):
+        try:
+            if year_period(year) == period:
+                return year
+        except AnalysisError:
+            continue
+    return None
+
+
 def _changes(manifest: dict, rows: list[dict[str, str]]) -> list[dict]:
-    """How the documents in force for the pack's authority and period now (current manifest,
-    :func:`analysis.data.documents_in_force`) differ from the inputs the pack was made from."""
+    """How the documents a pack for the authority and period would read now (current manifest,
+    :func:`analysis.data.pack_documents`) differ from the inputs the pack was made from."""
     import pandas as pd
 
-    from ..data import documents_in_force
+    from ..data import pack_documents
 
     columns = ["authority", "kind", "document", "period", "date"]
     sources = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns, dtype=object)
-    in_force = set(documents_in_force(sources, str(manifest.get("authority", "")), str(manifest.get("period", ""))))
+    documents, comparison = pack_documents(sources, str(manifest.get("authority", "")), str(manifest.get("period", "")))
+    in_force = set(documents + comparison)  # what the pack reads: its papers and last month's tracker
     now = {r["file"]: r["sha256"].lower() for r in rows if r["document"] in in_force}
     was = {str(i.get("file")): str(i.get("sha256", "")).lower() for i in manifest.get("inputs") or []
            if isinstance(i, dict)}

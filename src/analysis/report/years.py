@@ -1,6 +1,14 @@
-"""``--year``: which public-statistics packs to make, decided before any report runs.
+"""``--year`` and ``--as-of``: which public-statistics packs to make, decided before any report runs.
 
-A year pack (period ``YYYY-03``) is about one figure: the authority's rate of children looked
+A year pack is dated the month the figures at 31 March of the year were first published
+(:func:`year_period`, from the release calendar: ``--year 2024`` makes packs for November
+2024, not a March 2024 pack showing figures published in November); like every pack it shows the
+statistics published by its month.  ``--as-of YYYY-MM`` makes the packs asked for - their period
+unchanged - with the statistics published up to that later month, a labelled hindsight view
+(:func:`hindsight_note`); earlier than a pack's month it is refused (:func:`refuse_early_as_of`),
+and so is a ``--year`` whose figures were not yet published at the ``--as-of`` month.
+
+A year pack is about one figure: the authority's rate of children looked
 after per 10,000 children aged 0-17 at 31 March of the year, as ``cla_rates`` gives it
 (published, or computed from the published number and ONS's population; ``rate_status``).  Its
 reports show the latest rate at or before the pack's period (``public_pack.choose_year``), so a
@@ -22,13 +30,59 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ReportError
+from ..analyses.as_at import hindsight_note as hindsight_note  # re-exported for plan and publish
+from ..errors import InputError, ReportError
+from ..manifest import PERIOD_RE
 from ..names import match, slug
 
 
 def year_period(year: int) -> str:
-    """The pack period of a public-statistics year: March (the figures are at 31 March)."""
-    return f"{int(year):04d}-03"
+    """The pack period of a public-statistics year: the month the figures at 31 March of the year
+    were first published (the release calendar's date; ``public by`` where the day is not
+    confirmed).  A :class:`ReportError` when the calendar does not date the year."""
+    from ..public.release_calendar import entry, month_of
+
+    try:
+        return month_of(entry("cla_31_march", str(int(year))).published)
+    except InputError as exc:
+        raise ReportError(f"--year {year}: {exc}") from None
+
+
+def year_month_sentence(year: int) -> str:
+    """What the command says about a ``--year``: which month its packs are dated and why."""
+    from ..public.release_calendar import date_words, entry
+
+    e = entry("cla_31_march", str(int(year)))
+    return (f"--year {year}: packs dated {date_words(year_period(year))}, when the figures at 31 March {year} were "
+            f"{e.label} ({e.release})")
+
+
+def check_as_of(as_of: str) -> None:
+    """``--as-of`` is empty or ``YYYY-MM``."""
+    if as_of and not PERIOD_RE.match(as_of):
+        raise ReportError(f"--as-of {as_of!r}: expected a month written YYYY-MM (e.g. 2026-03)")
+
+
+def refuse_early_as_of(packs: Sequence[tuple[str, str]], as_of: str) -> None:
+    """One error line when ``--as-of`` is earlier than the month of a pack asked for."""
+    early = [(a, p) for a, p in packs if as_of and as_of < p]
+    if early:
+        a, p = early[0]
+        raise ReportError(f"--as-of {as_of}: earlier than the month of the pack {slug(a)}/{p}"
+                          + (f" and {len(early) - 1} more" if len(early) > 1 else "")
+                          + "; a pack shows what was published by its month, --as-of can only look later")
+
+
+def not_yet_published(year: int, month: str) -> str | None:
+    """Why the figures at 31 March ``year`` cannot be shown as at ``month`` (not yet published
+    then), in one line; ``None`` when they were published by its end."""
+    from ..public.release_calendar import entry, published_by
+
+    e = entry("cla_31_march", str(int(year)))
+    if published_by(e.published, month):
+        return None
+    return (f"--year {year}: the figures at 31 March {year} were not yet published at {month} ({e.label}, "
+            f"{e.release}; source {e.source})")
 
 
 def local_authorities(rates: pd.DataFrame) -> pd.DataFrame:
@@ -120,7 +174,7 @@ def release_name(wanted: str, rates: pd.DataFrame, papers: Mapping[str, Sequence
 
 def public_packs(rates: pd.DataFrame, authorities: Sequence[str] | None, years: Sequence[int],
                  papers: Mapping[str, Sequence[str]]) -> tuple[list[tuple[str, str]], list[str]]:
-    """(packs, problems): a pack at ``YYYY-03`` for each authority named (default: every one with
+    """(packs, problems): a pack dated :func:`year_period` for each authority named (default: every one with
     a rate that year) and each year; ``papers``: authority -> its papers' periods
     (:func:`analysis.data.authority_periods`), to tell a name only the papers know."""
     years = list(dict.fromkeys(int(y) for y in years))
@@ -152,10 +206,14 @@ def public_packs(rates: pd.DataFrame, authorities: Sequence[str] | None, years: 
 
 
 def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None, years: Sequence[int],
-                         sources=None) -> list[tuple[str, str]]:
-    """``--year``: a pack at ``YYYY-03`` for each authority (default: every English authority)
-    with a rate at 31 March of the year in ``cla_rates``, papers or not
-    (:mod:`analysis.report.years`); every problem is a line of one :class:`ReportError`."""
+                         sources=None, as_of: str = "") -> list[tuple[str, str]]:
+    """``--year``: a pack dated :func:`year_period` for each authority (default: every English
+    authority) with a rate at 31 March of the year in ``cla_rates``, papers or not; with
+    ``as_of``, a year not yet published at that month is refused.  Every problem is a line of
+    one :class:`ReportError`, and nothing is published."""
+    late = [why for y in dict.fromkeys(int(v) for v in years) if as_of and (why := not_yet_published(y, as_of))]
+    if late:
+        raise ReportError("\n".join(late))
     from ..data import authority_periods
     from ..tableset import read_manifest
     from .plan import read_table

@@ -1,0 +1,141 @@
+"""Report 90's checks in members' words: the reconciliation table (:mod:`analysis.reconcile`) as
+a page shows it and as its Excel download holds it.
+
+* a saving is shown as a positive amount, as on every page of the pack: a savings tracker's
+  savings (stored negative, as the tracker printed them) are turned round and a *Sign in the
+  paper* column says the paper printed them negative;
+* each figure carries its unit in its cell on the page (a check compares money, rates or counts
+  in one column); the download holds the same figures as numbers;
+* a paper is named by its own date and line (``the 11 January 2017 paper, line 157``), its part
+  by words rather than a table name, and the arithmetic notes have no interval notation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ..reconcile import STATUS_ORDER
+from .numbers import MINUS, money_exact, true_minus
+
+#: a processed table's name in members' words (report 90's "part of the paper" column)
+PART_WORDS = {
+    "savings_tracker": "Savings tracker", "financial_improvement_plan": "Financial Improvement Plan",
+    "cla_trajectories": "Children looked after: plans and actuals", "prose_figures": "Figures in the paper's text",
+    "paper prose": "The paper's text", "budget_proposals": "Business plan proposals",
+    "placement_costs": "Placement costs", "placement_slippage": "Placement slippage",
+    "budget_savings_requirement": "Savings requirement", "budget_inflation": "Inflation by service block",
+    "budget_demand_pressures": "Demand pressures", "budget_cost_pressures": "Cost pressures",
+    "comparator_rates": "Neighbours' rates", "budget_demand_funding": "Demand funding",
+}
+UNIT_WORDS = {"gbp": "£", "per_10k": "per 10,000", "count": ""}
+#: a savings-tracker check on a saving (planned, forecast, phasing), not on investment or variance
+_SAVING_ITEM = re.compile(r"planned|forecast|phasing|saving", re.I)
+_NOT_SAVING_ITEM = re.compile(r"investment|variance", re.I)
+#: an interval of the arithmetic notes: ``[£19,500, £20,500)``
+_FIGURE = r"[−-]?£?[\d,.]+(?:k|m|bn)?"
+_INTERVAL = re.compile(rf"([\[(])({_FIGURE}), ({_FIGURE})([\])])")
+
+
+def is_saving(table: str, item: str) -> bool:
+    """Whether a check's figures are a saving the tracker stores negative (processed sign)."""
+    return table == "savings_tracker" and bool(_SAVING_ITEM.search(item)) and not _NOT_SAVING_ITEM.search(item)
+
+
+def interval_words(note: str) -> str:
+    """An arithmetic note with its interval notation in words and true minus signs:
+    ``[£19,500, £20,500)`` -> ``£19,500 up to £20,500``; ``[£21,520, £21,520]`` -> ``£21,520``;
+    ``(£2.9m, £3.1m)`` -> ``between £2.9m and £3.1m``."""
+    def one(m: re.Match) -> str:
+        left, a, b, right = m.groups()
+        if a == b:
+            return a
+        if left == "[" and right == ")":
+            return f"{a} up to {b}"
+        if left == "(" and right == ")":
+            return f"between {a} and {b}"
+        return f"{a} to {b}"
+
+    return true_minus(_INTERVAL.sub(one, note))
+
+
+def _ordered(reconciliation: pd.DataFrame, documents: list[str] | None) -> pd.DataFrame:
+    rec = reconciliation if documents is None else reconciliation[reconciliation.document.isin(documents)]
+    rec = rec.assign(_order=rec.status.map(STATUS_ORDER))
+    return rec.sort_values(["_order", "document", "source_line", "item"], kind="stable").drop(columns="_order")
+
+
+def _signs(rec: pd.DataFrame, saving_signs: Mapping[str, str] | None) -> tuple[list[int], list[str]]:
+    """Per check: the factor that shows a saving positive (-1 for a tracker's saving, else 1) and
+    what the paper printed: ``saving printed negative`` / ``saving printed positive`` / empty."""
+    factors, words = [], []
+    for doc, table, item in zip(rec.document, rec["table"], rec["item"]):
+        if is_saving(str(table), str(item)):
+            printed = (saving_signs or {}).get(doc, "negative")
+            factors.append(-1)
+            words.append(f"saving printed {printed or 'negative'}")
+        else:
+            factors.append(1)
+            words.append("")
+    return factors, words
+
+
+def for_download(reconciliation: pd.DataFrame, documents: list[str] | None = None,
+                 saving_signs: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every check as numbers for the Excel download, in :func:`for_report`'s order and sign:
+    savings positive (``paper_sign`` says what the paper printed), ``stated``, ``computed`` and
+    ``difference`` in the check's ``unit`` (``gbp`` whole pounds, ``per_10k``, ``count``), and the
+    file and line of the printed figure."""
+    rec = _ordered(reconciliation, documents)
+    factors, words = _signs(rec, saving_signs)
+    f = pd.Series(factors, index=rec.index, dtype="float64")
+    out = rec[["status", "document", "table", "item", "check"]].copy()
+    for col in ("stated", "computed", "difference"):
+        out[col] = rec[col].astype("float64") * f
+    out["unit"] = rec.unit.values
+    out["paper_sign"] = words
+    out["source_file"] = rec.source_file.values
+    out["source_line"] = rec.source_line.values
+    out["rounding"] = rec["rounding"].fillna("").values if "rounding" in rec else ""
+    out["note"] = rec.note.values
+    return out.reset_index(drop=True)
+
+
+def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
+               papers: Mapping[str, str] | None = None, saving_signs: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every check, mismatches first, then not computable, then within rounding, then ok; by
+    document and source line, in members' words: the part of the paper (:data:`PART_WORDS`),
+    figures with their unit in the cell (£ to the pound, rates to two decimals, children), a
+    saving shown positive as everywhere in the pack with ``paper_sign`` saying the paper printed
+    it negative, ``where`` as the paper's date and line (``papers``: document -> the paper's own
+    date in words) and the note's arithmetic without interval notation.  ``rounding`` says which
+    rounding lets a check agree within rounding.  :func:`for_download` is the same as numbers."""
+    rec = _ordered(reconciliation, documents)
+    factors, words = _signs(rec, saving_signs)
+
+    def fmt(value, unit, factor):
+        if value is None or pd.isna(value):
+            return "–"
+        value = value * factor
+        if unit == "gbp":
+            return money_exact(value)
+        text = f"{abs(value):,.2f}" if unit == "per_10k" else f"{abs(value):,.0f}"
+        words = UNIT_WORDS.get(unit, unit)
+        return (MINUS if value < 0 and text.strip("0.,") else "") + text + (f" {words}" if words else "")
+
+    out = rec[["status"]].copy()
+    out["part_of_the_paper"] = [PART_WORDS.get(str(t), str(t).replace("_", " ").capitalize()) for t in rec["table"]]
+    out["item"] = [true_minus(str(i)) for i in rec["item"]]
+    out["check"] = rec["check"].values
+    for col in ("stated", "computed", "difference"):
+        out[col] = [fmt(v, u, k) for v, u, k in zip(rec[col], rec.unit, factors)]
+    out["paper_sign"] = words
+    out["unit"] = rec.unit.values
+    names = papers or {}
+    out["where"] = [(f"{names.get(d, 'paper ' + str(d))}, line {int(line)}" if pd.notna(line) else names.get(d, str(d)))
+                    for d, line in zip(rec.document, rec.source_line)]
+    out["rounding"] = [interval_words(str(r)) for r in (rec["rounding"].fillna("") if "rounding" in rec else [""] * len(rec))]
+    out["note"] = [interval_words(str(n)) if isinstance(n, str) else "" for n in rec.note]
+    return out.reset_index(drop=True)
