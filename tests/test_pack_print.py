@@ -331,7 +331,7 @@ def _page_tables(path: Path) -> list[dict]:
 
 
 # a figure as the pages write one: 1,595 · −0.33 · £21,520 · +£1.2m · 81% · +37 children
-FIGURE = re.compile(r"^([+\-\u2212])?(£)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?([km])?(%)?( [a-z]+)?$")
+FIGURE = re.compile(r"^([+\-\u2212])?(£)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?([km])?(%)?( [a-z]+| per 10,000)?$")
 # columns of identifiers and of text as printed in a paper: text, whatever it looks like
 TEXT_COLUMN = re.compile(r"as printed|\braw\b|paragraph|reference|document|\bwhere\b|\bfile\b|sha256|\bid\b", re.I)
 
@@ -349,33 +349,34 @@ def _key(label: str) -> str:
     return re.sub(r"\s*\(£[^)]*\)", "", label).strip().lower()
 
 
-def _sheet_for(book, table: dict, used: set[str]):
-    """The workbook sheet holding a page table: the first unused sheet whose headings include the page's."""
-    want = [_key(label) for label in table["labels"]]
-    for sheet in book.worksheets:
-        if sheet.title in used or sheet.title in ("About", "Sources"):
-            continue
-        have = [_key(str(c.value)) for c in sheet[1]]
-        if all(k in have for k in want):
-            used.add(sheet.title)
-            return sheet, have
-    raise AssertionError(f"no sheet holds the page's table {table['labels']}")
+def _column(have: list[str], label: str) -> int | None:
+    """The sheet column of a page column: the same heading, or the one the page's heading starts
+    with (the page may say "Computed from its parts" where the workbook says "Computed")."""
+    key = _key(label)
+    if key in have:
+        return have.index(key)
+    return next((i for i, k in enumerate(have) if k and key.startswith(k + " ")), None)
 
 
 def _check_figures(path: Path, book) -> int:
     """Every cell that holds a figure on the page is a number in the workbook, as the page shows it."""
-    used: set[str] = set()
+    tables = _page_tables(path)
+    sheets = [s for s in book.worksheets if s.title not in ("About", "Sources")]
+    assert len(sheets) == len(tables), (path.name, [s.title for s in sheets], len(tables))  # a sheet per table
     checked = 0
-    for table in _page_tables(path):
-        sheet, have = _sheet_for(book, table, used)
+    for table, sheet in zip(tables, sheets):
+        have = [_key(str(c.value)) for c in sheet[1]]
         rows = list(sheet.iter_rows(min_row=2))
         for j, label in enumerate(table["labels"]):
-            col = have.index(_key(label))
+            texts = [texts[j] if j < len(texts) else "" for texts in table["rows"]]
+            if TEXT_COLUMN.search(label) and not table["num"][j] or not any(_figure(x) for x in texts):
+                continue
+            col = _column(have, label)
+            assert col is not None, (path.name, sheet.title, label, "a column of figures missing from the workbook")
             money = "(£" in label
-            for i, texts in enumerate(table["rows"]):
-                text = texts[j] if j < len(texts) else ""
+            for i, text in enumerate(texts):
                 seen = _figure(text)
-                if seen is None or (TEXT_COLUMN.search(label) and not table["num"][j]):
+                if seen is None:
                     continue
                 cell = rows[i][col]
                 where = f"{path.name} / {sheet.title} / {label} row {i + 2}: page {text!r}, cell {cell.value!r}"
@@ -385,6 +386,8 @@ def _check_figures(path: Path, book) -> int:
                     assert isinstance(cell.value, int) and round(cell.value / 1000) == value, where
                 elif money or text.startswith(("£", "+£", f"{MINUS}£")):
                     assert isinstance(cell.value, int), where
+                    if not re.search(r"[km]$", text):
+                        assert cell.value == value, where  # every pound, as the page
                 else:
                     assert abs(cell.value - value) < 10 ** -decimals / 2 + 1e-9, where
                     assert round(cell.value, decimals) == cell.value, where  # no more decimals than the page

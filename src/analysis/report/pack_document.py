@@ -28,6 +28,7 @@ from pathlib import Path
 
 
 DOCUMENT = "pack.html"
+TEMPLATES = Path(__file__).parent / "templates"
 _WRAPPER = '<div class="pack-report '
 _NAV = re.compile(r'<nav class="pack-nav">.*?</nav>\n?', re.S)
 _ID = re.compile(r'(?<=\s)id="')
@@ -75,14 +76,24 @@ def _content(page: str, name: str, names: set[str]) -> str:
     return _PAGE_LINK.sub(link, body).rstrip() + "\n"
 
 
+def _template():
+    """The document's template, rendered as it is: each report's content comes with its own
+    abbreviations explained and its own glossary (:func:`analysis.presentation.glossary.mark_page`,
+    which :func:`analysis.report.render.render_template` would apply to the whole document again,
+    with one glossary for the pack after the first report)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
+                      keep_trailing_newline=True)
+    return env.get_template("pack_document.html.j2")
+
+
 def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, where: Sequence[str],
                         money_note: str, view_note: str = "") -> Path | None:
     """Write ``folder/pack.html`` from the report pages in ``folder`` (``pages``, in report
     order); returns its path, or None (nothing written) when the pack has no report page.
     ``where``: what the running header says before the report (council, month and, for a
     hindsight view, which); ``view_note``: the hindsight view's sentence for the contents page."""
-    from .render import render_template
-
     pages = [p for p in pages if (folder / p.html).is_file()]
     if not pages:
         return None
@@ -90,8 +101,9 @@ def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, wher
     names = {p.name for p in pages}
     reports = [{"name": p.name, "title": p.title, "body": _content(text, p.name, names)}
                for p, text in zip(pages, texts)]
-    html = render_template("pack_document.html.j2", title=title, where=" · ".join(x for x in where if x),
-                           money_note=money_note, view_note=view_note, styles=_head_styles(texts[0]), reports=reports)
+    html = _template().render(title=title, where=" · ".join(x for x in where if x), money_note=money_note,
+                              view_note=view_note, styles=_head_styles(texts[0]), reports=reports,
+                              css=(TEMPLATES / "pack" / "pack.css").read_text(encoding="utf-8"))
     target = folder / DOCUMENT
     target.write_text(html, encoding="utf-8")
     return target

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..spreadsheet import write_xlsx
-from .workbook_cells import PageTable, column_cells, page_columns, page_tables
+from .workbook_cells import PageTable, column_cells, keeps_text, page_columns, page_tables
 
 SHEET_CHARS = 31  # Excel's limit for a sheet name
 RESERVED = ("About", "Sources", "History")  # History: Excel keeps the name for itself
@@ -99,11 +99,14 @@ def _sheet(data: dict) -> tuple[pd.DataFrame, dict[str, list]]:
     rows = data["rows"] or []
     page = _page_of(data)
     where = page_columns(data["labels"], page)
+    units = [r[data["columns"].index("unit")] for r in rows] if "unit" in data["columns"] else None
     columns: dict[str, list] = {}
     formats: dict[str, list] = {}
     for j, (label, column) in enumerate(zip(labels, data["columns"])):
         texts = [r[where[j]] if where[j] < len(r) else "" for r in page.rows] if page and where[j] is not None else None
-        columns[label], formats[label] = column_cells(column, [r[j] for r in rows], texts)
+        # a table with a ``unit`` column (report 90): its figures are in their row's unit
+        mixed = units if not keeps_text(column) and not column.endswith(("_gbp", "_pct", "_per_10k")) else None
+        columns[label], formats[label] = column_cells(column, [r[j] for r in rows], texts, mixed)
     return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()}, columns=labels), formats
 
 

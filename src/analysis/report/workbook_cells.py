@@ -28,11 +28,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 
 MINUS = "\u2212"
 _FIGURE = re.compile(r"^(?P<sign>[+\-\u2212])?(?P<cur>£)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<dec>\.[0-9]+)?"
-                     r"(?P<scale>[km])?(?P<pct>%)?(?P<unit> [a-z]+)?$")
+                     r"(?P<scale>[km])?(?P<pct>%)?(?P<unit> [a-z]+| per 10,000)?$")
 _KEEP_TEXT = re.compile(r"(^|_)(id|ids|ref|reference|paragraph|para|code|document|where|file|line|sha256|"
                         r"version|raw|printed|as_printed|sheet|flag|flags|cleaning_flags|table_name)(_|$)")
 LINEAGE = ("document", "source_file", "source_line", "table_name", "sheet", "flag", "flags", "cleaning_flags",
@@ -174,18 +175,23 @@ def _label_key(label: str) -> str:
 
 
 def page_columns(labels: list[str], page: PageTable | None) -> list[int | None]:
-    """For each data column (by its heading), the index of the page's column showing it, or None."""
+    """For each data column (by its heading), the index of the page's column showing it, or None:
+    the same heading, or else a page heading that starts with the data's words (the page may say
+    ``Computed from its parts`` where the download says ``Computed``)."""
     if page is None:
         return [None] * len(labels)
     free = list(range(len(page.labels)))
     keys = [_label_key(label) for label in page.labels]
-    out: list[int | None] = []
-    for label in labels:
-        key = _label_key(label)
-        match = next((i for i in free if keys[i] == key), None)
-        if match is not None:
-            free.remove(match)
-        out.append(match)
+    out: list[int | None] = [None] * len(labels)
+    for exact in (True, False):
+        for j, label in enumerate(labels):
+            key = _label_key(label)
+            if out[j] is not None or not key:
+                continue
+            match = next((i for i in free if keys[i] == key or (not exact and keys[i].startswith(key + " "))), None)
+            if match is not None:
+                free.remove(match)
+                out[j] = match
     return out
 
 
@@ -197,10 +203,11 @@ def _is_number(value: object) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
-def _rounded(value: int | float, decimals: int) -> int | float:
-    if decimals <= 0:
-        return int(round(value))
-    return round(float(value), decimals)
+def _rounded(value: int | float, decimals: int = 0) -> int | float:
+    """``value`` to ``decimals`` places, halves away from zero as the pages round
+    (:mod:`analysis.presentation.numbers`; Python's ``round`` takes a half to the even digit)."""
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-max(decimals, 0)), rounding=ROUND_HALF_UP)
+    return int(exact) if decimals <= 0 else float(exact)
 
 
 def _agrees(value: float, shown: Figure) -> bool:
@@ -209,33 +216,45 @@ def _agrees(value: float, shown: Figure) -> bool:
     return abs(value - shown.value) <= step / 2 + 1e-9 * max(1.0, abs(value))
 
 
-def column_cells(column: str, values: list, texts: list[str] | None) -> tuple[list, list[str | None]]:
+def column_cells(column: str, values: list, texts: list[str] | None, units: list | None = None
+                 ) -> tuple[list, list[str | None]]:
     """The values and number formats of one workbook column (module docstring).  ``texts``: the
-    page's text of the column's first rows (None when the page does not show the column)."""
+    page's text of the column's first rows (None when the page does not show the column);
+    ``units``: each row's unit where the table has a ``unit`` column (``gbp``, ``per_10k``,
+    ``count``: a table whose figures differ in unit from row to row)."""
     texts = texts or []
     shown = [figure(t) for t in texts]
     read = [f for f in shown if f is not None]
+    if not read and not column.endswith("_gbp") and not units:  # the page shows no figure of it
+        return _unzip(_plain(column, values))
+    money = column.endswith("_gbp") or "_gbp_" in column
+    money_on_page = bool(read) and all(f.prefix == "£" for f in read)
     signed = any(f.signed for f in read)
-    if column.endswith("_gbp") or "_gbp_" in column or any(f.prefix == "£" for f in read):
-        cells = [(int(round(v)), SIGNED_MONEY_FORMAT if signed else MONEY_FORMAT) if _is_number(v)
-                 else _text_cell(column, v) for v in values]
-    elif not read:  # the page shows no figure of it
-        cells = _plain(column, values)
-    else:
-        decimals = max(f.decimals for f in read)
-        grouping = all(f.grouping for f in read)
-        suffix = next((f.suffix for f in read if f.suffix), "")
-        cells = []
-        for i, v in enumerate(values):
-            here = shown[i] if i < len(shown) else None
-            if not _is_number(v):
-                cells.append(_text_cell(column, v))
-            elif here is not None and (here.scale or not _agrees(float(v), here)):
-                cells.append((v, None))  # the page writes it in another unit: the value as it is
-            else:
-                places = here.decimals if here is not None else decimals
-                cells.append((_rounded(v, places), number_format(places, grouping=grouping, signed=signed,
-                                                                 suffix=suffix)))
+    decimals = max((f.decimals for f in read if f.prefix != "£"), default=0)
+    grouping = all(f.grouping for f in read)
+    suffix = next((f.suffix for f in read if f.suffix and f.prefix != "£"), "")
+    cells = []
+    for i, v in enumerate(values):
+        here = shown[i] if i < len(shown) else None
+        unit = units[i] if units and i < len(units) else None
+        if not _is_number(v):
+            cells.append(_text_cell(column, v))
+        elif money or (here.prefix == "£" if here is not None else (unit == "gbp" or money_on_page and not units)):
+            cells.append((_rounded(v), SIGNED_MONEY_FORMAT if (here.signed if here else signed) else MONEY_FORMAT))
+        elif here is not None and (here.scale or not _agrees(float(v), here)):
+            cells.append((v, None))  # the page writes it in another unit: the value as it is
+        elif here is not None:
+            cells.append((_rounded(v, here.decimals), figure_format(here)))
+        elif units and not read:  # a figure of a row the page does not show: its unit says how
+            places = 0 if unit == "count" or float(v).is_integer() else 2
+            cells.append((_rounded(v, places), number_format(places, suffix=" per 10,000" if unit == "per_10k" else "")))
+        else:
+            cells.append((_rounded(v, decimals), number_format(decimals, grouping=grouping, signed=signed,
+                                                               suffix=suffix)))
+    return _unzip(cells)
+
+
+def _unzip(cells: list[tuple[object, str | None]]) -> tuple[list, list[str | None]]:
     return [c[0] for c in cells], [c[1] for c in cells]
 
 
