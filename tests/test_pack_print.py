@@ -382,8 +382,11 @@ def _check_figures(path: Path, book) -> int:
                 where = f"{path.name} / {sheet.title} / {label} row {i + 2}: page {text!r}, cell {cell.value!r}"
                 assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool), where
                 value, decimals, signed = seen
-                if money and "(£000)" in label:  # the page in thousands, the workbook in whole pounds
+                in_thousands = "(£000" in str(sheet.cell(row=1, column=col + 1).value)  # the workbook says so
+                if money and "(£000" in label and not in_thousands:  # the page in £000, the workbook in pounds
                     assert isinstance(cell.value, int) and round(cell.value / 1000) == value, where
+                elif in_thousands:
+                    assert cell.value == value, where
                 elif money or text.startswith(("£", "+£", f"{MINUS}£")):
                     assert isinstance(cell.value, int), where
                     if not re.search(r"[km]$", text):

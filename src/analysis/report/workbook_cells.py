@@ -240,11 +240,13 @@ def column_cells(column: str, values: list, texts: list[str] | None, units: list
         if not _is_number(v):
             cells.append(_text_cell(column, v))
         elif money or (here.prefix == "£" if here is not None else (unit == "gbp" or money_on_page and not units)):
-            cells.append((_rounded(v), SIGNED_MONEY_FORMAT if (here.signed if here else signed) else MONEY_FORMAT))
+            pounds = here is not None and here.prefix == "£" and not here.scale and _agrees(float(v), here)
+            cells.append((here.value if pounds else _rounded(v),  # every pound as the page shows it
+                          SIGNED_MONEY_FORMAT if (here.signed if here else signed) else MONEY_FORMAT))
         elif here is not None and (here.scale or not _agrees(float(v), here)):
             cells.append((v, None))  # the page writes it in another unit: the value as it is
         elif here is not None:
-            cells.append((_rounded(v, here.decimals), figure_format(here)))
+            cells.append((here.value, figure_format(here)))  # the figure the page shows (its rounding too)
         elif units and not read:  # a figure of a row the page does not show: its unit says how
             places = 0 if unit == "count" or float(v).is_integer() else 2
             cells.append((_rounded(v, places), number_format(places, suffix=" per 10,000" if unit == "per_10k" else "")))
