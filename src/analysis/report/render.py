@@ -36,6 +36,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             for output in cell.outputs:
                 for mime in HIDDEN_MIMES:
                     output.get("data", {}).pop(mime, None)
+            # an output that held hidden data only (a section's reason for showing nothing) shows nothing
+            cell.outputs = [o for o in cell.outputs if "data" not in o or o["data"]]
     return nb
 
 
