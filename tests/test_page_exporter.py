@@ -63,15 +63,16 @@ def _nbconverts_own(nb: nbformat.NotebookNode, show_code: bool) -> str:
     """The page as nbconvert's ``HTMLExporter`` (with its BeautifulSoup pass) writes it, with the
     pack's template and settings."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     ours = render.exporter(show_code)
-    theirs = HTMLExporter(template_name="pack", extra_template_basedirs=[str(render.TEMPLATES)])
+    # the template's conf.json names the same preprocessors (sections left out unless code is shown)
+    theirs = HTMLExporter(template_name="pack", extra_template_basedirs=[str(render.TEMPLATES)],
+                          config=Config({"EmptySectionsPreprocessor": {"enabled": not show_code}}))
     for setting in ("exclude_input", "exclude_input_prompt", "exclude_output_prompt", "embed_images"):
         setattr(theirs, setting, getattr(ours, setting))
     nb.metadata["title"] = PACK["page_title"]  # as render_report sets it
-    if not show_code:  # the pack's own step before rendering: sections with nothing to show left out
-        nb.cells = render.without_empty_sections(nb.cells)
-    page, _ = theirs.from_notebook_node(render.normalise(nb), resources={"pack": {**PACK, "css": render._css()}})
+    page, _ = theirs.from_notebook_node(nb, resources={"pack": {**PACK, "css": render._css()}})
     return mark_page(page)  # the pack's own last step on every page: abbreviations explained, true minus signs
 
 
@@ -97,3 +98,34 @@ def test_every_input_and_output_area_is_focusable_and_every_image_has_alt_text()
     images = [a for a in starts if "src" in a and a.get("src", "").startswith("data:image")]
     assert len(areas) > 10 and all(a.get("tabindex") == "0" for a in areas)
     assert images and all(a.get("alt") and "No description" not in a["alt"] for a in images)
+
+
+def test_the_page_is_made_with_nbconverts_public_api_only():
+    """The exporter uses no private name of nbconvert (``_init_resources``, ``_nb_metadata``, …):
+    its preprocessors are named in the template's conf.json and the page's last step is a
+    function of the page's text."""
+    import ast
+    import inspect
+
+    from analysis.report import page_preprocessors
+
+    for module in (render, page_preprocessors):
+        tree = ast.parse(inspect.getsource(module))
+        private = sorted({n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                          and n.attr.startswith("_") and not n.attr.startswith("__")})
+        assert private == [], f"{module.__name__} uses private names {private}"
+    conf = (render.TEMPLATES / "pack" / "conf.json").read_text()
+    for name in page_preprocessors.__all__:
+        assert f"analysis.report.page_preprocessors.{name}" in conf
+
+
+def test_a_failed_reports_page_keeps_every_section_and_a_good_one_leaves_empty_ones_out():
+    nb = nbformat.read(ROOT / "notebooks" / "10_savings_tracker_variance.ipynb", as_version=4)
+    empty = [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")
+             and all(set(o.get("data", {})) <= {render.NOTHING_MIME} for o in c.outputs)]
+    assert empty, "the committed notebook 10 has a section with nothing to show (no tracker the month before)"
+    reason = empty[0].outputs[0]["data"][render.NOTHING_MIME]
+    shown = render.render_report(nbformat.from_dict(nb), show_code=False, pack=PACK)
+    failed = render.render_report(nbformat.from_dict(nb), show_code=True, pack={**PACK, "status": "failed"})
+    assert "Not shown in this report" in shown and reason in shown
+    assert "Not shown in this report" not in failed

@@ -47,35 +47,48 @@ _FOCUSABLE = re.compile(r'(<div class="(?:[^"]* )?jp-(?:Cell-inputWrapper|Output
 
 @lru_cache(maxsize=1)
 def _exporter_class():
-    """nbconvert's ``HTMLExporter`` without the BeautifulSoup pass it makes over every page it
-    writes (parsing and re-serialising the whole page: nearly half of the page's rendering time).
-    That pass makes every input and output area focusable, done here on the template's output,
-    and gives an ``<img>`` without ``alt`` a placeholder one; the pack's template gives every
-    chart its alt text and has no other image (``test_pack_pages``)."""
+    """nbconvert's ``HTMLExporter`` less the BeautifulSoup pass its ``from_notebook_node`` makes
+    over every page (parsing and re-serialising the whole page: nearly half of the page's
+    rendering time).  Public nbconvert API only: the two filters ``HTMLExporter`` registers per
+    notebook are registered here with ``register_filter`` (``DataTypeFilter`` for the widget-aware
+    one: a pack page has no widgets), the page is rendered by ``TemplateExporter``, and what the
+    BeautifulSoup pass added - every input and output area focusable - is added by
+    :func:`postprocess`; the pack's template gives every chart its alt text and has no other
+    image (``test_page_exporter``)."""
     from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+    from nbconvert.exporters import TemplateExporter
+    from nbconvert.filters import DataTypeFilter, Highlight2HTML
 
     class PackExporter(HTMLExporter):
-        def from_notebook_node(self, nb, resources=None, **kw):  # HTMLExporter's, less BeautifulSoup
+        def from_notebook_node(self, nb, resources=None, **kw):
             language = nb.metadata.get("language_info", {})
             lexer = language.get("pygments_lexer", language.get("name", None))
             self.register_filter("highlight_code", self.filters.get(
                 "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-            resources = self._init_resources(resources)
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter("filter_data_type", DataTypeFilter(parent=self))
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return _FOCUSABLE.sub(r'\1 tabindex="0"', html), resources
+            return postprocess(html), resources
 
     return PackExporter
 
 
+def postprocess(html: str) -> str:
+    """The pack's step after nbconvert: every input and output area keyboard-focusable (what
+    ``HTMLExporter``'s BeautifulSoup pass adds), abbreviations explained and true minus signs
+    (:func:`analysis.presentation.glossary.mark_page`)."""
+    return mark_page(_FOCUSABLE.sub(r'\1 tabindex="0"', html))
+
+
 @lru_cache(maxsize=2)
 def exporter(show_code: bool):
-    """The HTML exporter (one per process and mode: building it loads the templates)."""
-    exp = _exporter_class()(template_name="pack", extra_template_basedirs=[str(TEMPLATES)])
+    """The HTML exporter (one per process and mode: building it loads the templates).  The
+    ``pack`` template's ``conf.json`` names its preprocessors
+    (:mod:`analysis.report.page_preprocessors`, :mod:`analysis.report.print_layout`); with
+    ``show_code`` (a failed report's page) every section is kept."""
+    from traitlets.config import Config
+
+    config = Config({"EmptySectionsPreprocessor": {"enabled": not show_code}})
+    exp = _exporter_class()(template_name="pack", extra_template_basedirs=[str(TEMPLATES)], config=config)
     exp.exclude_input = not show_code
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
@@ -88,18 +101,16 @@ def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> 
     """One report page.  ``pack`` carries what the template shows around the notebook: the pack
     title, this report's status and error, its parameters and its inputs.  A section with
     nothing to show for this pack is left off the page and named in "About this report"
-    (:func:`without_empty_sections`; not for a failed report, which shows everything)."""
-    found = headlines(nb)
+    (:func:`without_empty_sections`; not for a failed report, which shows everything).
+
+    ``nb`` (the executed notebook, which the run keeps) gets the page title and the headlines in
+    its metadata and is normalised as the page is (:func:`normalise`), so that it too is the same
+    bytes every run."""
     nb.metadata["title"] = pack.get("page_title") or nb.metadata.get("title", "")
-    cells = nb.cells
-    if not show_code:
-        nb.cells = without_empty_sections(cells)
-    try:
-        body, _ = exporter(show_code).from_notebook_node(normalise(nb), resources={"pack": {**pack, "css": _css()}})
-    finally:
-        nb.cells = cells  # the executed notebook keeps every cell
-    nb.metadata["headlines"] = found
-    return mark_page(body)
+    body, resources = exporter(show_code).from_notebook_node(nb, resources={"pack": {**pack, "css": _css()}})
+    normalise(nb)
+    nb.metadata["headlines"] = resources["pack_data"]["headlines"]
+    return body
 
 
 def _heading(cell) -> tuple[int, str] | None:
