@@ -87,11 +87,11 @@ def test_the_rag_chart_says_the_status_in_words_and_hatches_it(bundled):
 def test_the_reconciliation_chart_names_and_hatches_each_status():
     import pandas as pd
 
-    from analysis import reconcile
+    from analysis.presentation import reconciliation
 
     rec = pd.DataFrame({"document": ["001"] * 6 + ["002"] * 2,
                         "status": ["ok"] * 4 + ["mismatch", "within rounding", "ok", "not computable"]})
-    fig = reconcile.chart_status(rec, source="test")
+    fig = reconciliation.chart_status(rec, source="test")
     labels = [t.get_text() for t in fig.axes[0].texts]
     # counted by hand from the frame
     assert labels == ["4 agree, 1 within rounding, 1 mismatch", "1 agree, 1 not computable"]

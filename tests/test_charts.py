@@ -56,7 +56,8 @@ def test_every_chart_function_draws_in_the_style_context():
     import inspect
     import pkgutil
 
-    from analysis import analyses, reconcile
+    from analysis import analyses
+    from analysis.presentation import reconciliation
 
     modules = [importlib.import_module(f"analysis.analyses.{m.name}") for m in pkgutil.iter_modules(analyses.__path__)]
     assert variance in modules
@@ -64,7 +65,7 @@ def test_every_chart_function_draws_in_the_style_context():
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("chart_") and name != "chart_title":
                 assert getattr(function, "__wrapped__", None) is not None, f"{module.__name__}.{name} is not styled"
-    assert "charts.style()" in inspect.getsource(reconcile.chart_status)
+    assert "charts.style()" in inspect.getsource(reconciliation.chart_status)
     assert "rcdefaults" not in inspect.getsource(charts) and "matplotlib.use" not in inspect.getsource(charts)
 
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, WITHIN_ROUNDING
+from .reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, WITHIN_ROUNDING, format_figure
 
 HEADING = "### Where the bundled papers disagree with themselves"
 
 
 def _figure(value: float | None, unit: str) -> str:
-    from .reconcile import _fmt
-
     if value is None or pd.isna(value):
         return "–"
     if unit == "gbp":
-        return _fmt(value, unit)  # the reconciliation's own notes' style: pence shown, never rounded away
+        return format_figure(value, unit)  # the reconciliation's own notes' style: pence shown, never rounded away
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 

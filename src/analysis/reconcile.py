@@ -23,7 +23,6 @@ note says why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 
 import math
 from dataclasses import dataclass, field
@@ -184,7 +183,9 @@ _COLUMNS = ["document", "table", "item", "check", "stated", "computed", "differe
             "computed_low", "computed_high"]
 
 
-def _fmt(value: float, unit: str) -> str:
+def format_figure(value: float, unit: str) -> str:
+    """A checked figure as the reconciliation's notes write it: money (``unit`` ``"gbp"``) in
+    pounds with pence shown when there are any (never rounded away), other units plainly."""
     if unit == "gbp":
         from .money import format_gbp
         if abs(value - round(value)) > 1e-9:  # pence are shown, never rounded away
@@ -211,16 +212,16 @@ def _judge(stated: float, computed: float, unit: str, tolerance: float, stated_p
             if s.meets(allowed):
                 text = f"stated {said}, {how}"
                 return (WITHIN_ROUNDING, text, allowed.low, allowed.high,
-                        f"within rounding: {_fmt(stated, unit)} printed {said} stands for "
-                        f"{s.text(lambda v: _fmt(v, unit))}, which meets {allowed.text(lambda v: _fmt(v, unit))} "
+                        f"within rounding: {format_figure(stated, unit)} printed {said} stands for "
+                        f"{s.text(lambda v: format_figure(v, unit))}, which meets {allowed.text(lambda v: format_figure(v, unit))} "
                         f"that the parts allow ({how})")
-            tried.append(f"{said}: {s.text(lambda v: _fmt(v, unit))} vs {how}: "
-                         f"{allowed.text(lambda v: _fmt(v, unit))}")
-    arithmetic = f"{_fmt(stated, unit)} stated vs {_fmt(computed, unit)} computed, a difference of " \
-                 f"{_fmt(stated - computed, unit)}"
+            tried.append(f"{said}: {s.text(lambda v: format_figure(v, unit))} vs {how}: "
+                         f"{allowed.text(lambda v: format_figure(v, unit))}")
+    arithmetic = f"{format_figure(stated, unit)} stated vs {format_figure(computed, unit)} computed, a difference of " \
+                 f"{format_figure(stated - computed, unit)}"
     if tolerance and abs(stated - computed) <= tolerance + 1e-9:
-        return (WITHIN_ROUNDING, f"within ±{_fmt(tolerance, unit)}", first.low, first.high,
-                f"within rounding: {arithmetic}, inside the tolerance of ±{_fmt(tolerance, unit)}")
+        return (WITHIN_ROUNDING, f"within ±{format_figure(tolerance, unit)}", first.low, first.high,
+                f"within rounding: {arithmetic}, inside the tolerance of ±{format_figure(tolerance, unit)}")
     return (MISMATCH, "", first.low, first.high,
             f"mismatch: {arithmetic}, outside every admissible rounding ({'; '.join(tried)})")
 
@@ -243,56 +244,3 @@ def summarise(reconciliation: pd.DataFrame) -> pd.DataFrame:
 
 
 STATUS_ORDER = {MISMATCH: 0, NOT_COMPUTABLE: 1, WITHIN_ROUNDING: 2, OK: 3}
-
-
-def chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str] | None = None):
-    """Stacked bars: checks by paper and status (drawn in the chart style context); ``papers``
-    names each document for the reader (``the 11 January 2017 paper``)."""
-    from .presentation import charts
-
-    with charts.style():
-        return _chart_status(reconciliation, source=source, papers=papers or {})
-
-
-def _chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str]):
-    from matplotlib.patches import Patch
-
-    from .presentation import charts, numbers
-
-    counts = summarise(reconciliation)
-    fig, ax = charts.new_figure(height=max(2.6, 0.4 * len(counts) + 2.0))
-    left = [0] * len(counts)
-    looks = {OK: (charts.RAG_COLOURS["Green"], ""), WITHIN_ROUNDING: (charts.RAG_COLOURS["Amber"], "//"),
-             MISMATCH: (charts.RAG_COLOURS["Red"], "xx"), NOT_COMPUTABLE: (charts.OTHER, "..")}
-    rows = list(range(len(counts)))
-    for status in STATUSES:
-        values = [int(v) for v in counts[status]]
-        colour, hatch = looks[status]
-        ax.barh(rows, values, left=left, color=colour, hatch=hatch, edgecolor="white", linewidth=0, height=0.6)
-        left = [a + b for a, b in zip(left, values)]
-    for row, total in zip(rows, left):
-        words = [f"{numbers.count(counts.loc[row, c])} {w}" for c, w in
-                 ((OK, "agree"), (WITHIN_ROUNDING, "within rounding"), (MISMATCH, "mismatch"),
-                  (NOT_COMPUTABLE, "not computable"))
-                 if c in counts.columns and int(counts.loc[row, c])]
-        ax.annotate(", ".join(words), (total, row), xytext=(4, 0), textcoords="offset points", va="center",
-                    fontsize=charts.LABEL_FONT, color=charts.TEXT)
-    def name(document: str) -> str:
-        words = papers.get(str(document), f"paper {document}")
-        return words[:1].upper() + words[1:]
-
-    ax.set_yticks(rows, [name(d) for d in counts.document])
-    ax.invert_yaxis()
-    ax.grid(axis="y", visible=False)
-    charts.legend_above(ax, [Patch(facecolor=looks[s][0], hatch=looks[s][1], edgecolor="white", label=label)
-                             for s, label in ((OK, "Agree exactly"), (WITHIN_ROUNDING, "Within rounding"),
-                                              (MISMATCH, "Mismatch"), (NOT_COMPUTABLE, "Not computable"))])
-    mismatches = int(counts[MISMATCH].sum())
-    worst = counts.sort_values(MISMATCH, ascending=False).iloc[0]
-    title = (f"{mismatches} of {len(reconciliation)} printed figures do not agree with their own parts; "
-             f"{name(worst.document)[:1].lower() + name(worst.document)[1:]} has the most ({int(worst[MISMATCH])})"
-             if mismatches else
-             f"None of {len(reconciliation)} printed figures disagrees with its own parts")
-    return charts.finish(fig, ax, title=title,
-                         subtitle="Reconciliation checks by paper and status: agree exactly, within rounding "
-                                  "(hatched /), mismatch (hatched ×) and not computable (dotted)", xlabel="Checks (count)", source=source)

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..reconcile import STATUS_ORDER
+from ..reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, STATUSES, WITHIN_ROUNDING, summarise
+from . import charts, numbers
 from .numbers import MINUS, money_exact, true_minus
 
 #: a processed table's name in members' words (report 90's "part of the paper" column)
@@ -139,3 +140,52 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
     out["rounding"] = [interval_words(str(r)) for r in (rec["rounding"].fillna("") if "rounding" in rec else [""] * len(rec))]
     out["note"] = [interval_words(str(n)) if isinstance(n, str) else "" for n in rec.note]
     return out.reset_index(drop=True)
+
+
+def chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str] | None = None):
+    """Stacked bars: checks by paper and status (drawn in the chart style context); ``papers``
+    names each document for the reader (``the 11 January 2017 paper``)."""
+    with charts.style():
+        return _chart_status(reconciliation, source=source, papers=papers or {})
+
+
+def _chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str]):
+    from matplotlib.patches import Patch
+
+    counts = summarise(reconciliation)
+    fig, ax = charts.new_figure(height=max(2.6, 0.4 * len(counts) + 2.0))
+    left = [0] * len(counts)
+    looks = {OK: (charts.RAG_COLOURS["Green"], ""), WITHIN_ROUNDING: (charts.RAG_COLOURS["Amber"], "//"),
+             MISMATCH: (charts.RAG_COLOURS["Red"], "xx"), NOT_COMPUTABLE: (charts.OTHER, "..")}
+    rows = list(range(len(counts)))
+    for status in STATUSES:
+        values = [int(v) for v in counts[status]]
+        colour, hatch = looks[status]
+        ax.barh(rows, values, left=left, color=colour, hatch=hatch, edgecolor="white", linewidth=0, height=0.6)
+        left = [a + b for a, b in zip(left, values)]
+    for row, total in zip(rows, left):
+        words = [f"{numbers.count(counts.loc[row, c])} {w}" for c, w in
+                 ((OK, "agree"), (WITHIN_ROUNDING, "within rounding"), (MISMATCH, "mismatch"),
+                  (NOT_COMPUTABLE, "not computable"))
+                 if c in counts.columns and int(counts.loc[row, c])]
+        ax.annotate(", ".join(words), (total, row), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=charts.LABEL_FONT, color=charts.TEXT)
+    def name(document: str) -> str:
+        words = papers.get(str(document), f"paper {document}")
+        return words[:1].upper() + words[1:]
+
+    ax.set_yticks(rows, [name(d) for d in counts.document])
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    charts.legend_above(ax, [Patch(facecolor=looks[s][0], hatch=looks[s][1], edgecolor="white", label=label)
+                             for s, label in ((OK, "Agree exactly"), (WITHIN_ROUNDING, "Within rounding"),
+                                              (MISMATCH, "Mismatch"), (NOT_COMPUTABLE, "Not computable"))])
+    mismatches = int(counts[MISMATCH].sum())
+    worst = counts.sort_values(MISMATCH, ascending=False).iloc[0]
+    title = (f"{mismatches} of {len(reconciliation)} printed figures do not agree with their own parts; "
+             f"{name(worst.document)[:1].lower() + name(worst.document)[1:]} has the most ({int(worst[MISMATCH])})"
+             if mismatches else
+             f"None of {len(reconciliation)} printed figures disagrees with its own parts")
+    return charts.finish(fig, ax, title=title,
+                         subtitle="Reconciliation checks by paper and status: agree exactly, within rounding "
+                                  "(hatched /), mismatch (hatched ×) and not computable (dotted)", xlabel="Checks (count)", source=source)
