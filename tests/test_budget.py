@@ -16,6 +16,7 @@ from matplotlib.colors import to_hex
 from analysis.analyses import budget
 from analysis.presentation import charts, numbers
 from analysis.errors import InputError
+from analysis.presentation import budget_charts
 
 from .conftest import BUSINESS_PLAN, raw_lines
 
@@ -222,7 +223,7 @@ def test_proposals_dropped_for_a_later_first_year(tables):
 
 def test_savings_gap_chart_stacks_identified_and_residual_to_the_requirement(tables):
     gap = budget.savings_gap(tables["savings_requirement"])
-    fig = budget.chart_savings_gap(gap, source=SOURCE)
+    fig = budget_charts.chart_savings_gap(gap, source=SOURCE)
     ax = fig.axes[0]
     found, resid = ax.containers
     identified = [-(s + i) * 1000 for s, i in zip(SAVINGS, INCOME)]
@@ -245,12 +246,12 @@ def test_savings_gap_chart_stacks_identified_and_residual_to_the_requirement(tab
 
 def test_savings_gap_chart_for_a_later_first_year(tables):
     gap = budget.savings_gap(budget.years_from(tables["savings_requirement"], "2021-22"))
-    ax = budget.chart_savings_gap(gap, source=SOURCE).axes[0]
+    ax = budget_charts.chart_savings_gap(gap, source=SOURCE).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == YEARS[3:]
 
 
 def test_pressures_chart_highlights_pc_in_each_panel(tables):
-    fig = budget.chart_pressures_by_block(tables["inflation"], tables["demand_pressures"], source=SOURCE, block=PC)
+    fig = budget_charts.chart_pressures_by_block(tables["inflation"], tables["demand_pressures"], source=SOURCE, block=PC)
     inflation_ax, demand_ax = fig.axes
     pc_inflation, pc_demand = _row(79)[1], _row(90)[1]
     all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)))]
@@ -269,7 +270,7 @@ def test_pressures_chart_highlights_pc_in_each_panel(tables):
 
 def test_cost_pressures_chart_bars(tables):
     by_year = budget.cost_pressures_by_year(tables["cost_pressures"])
-    fig = budget.chart_cost_pressures(by_year, source=SOURCE)
+    fig = budget_charts.chart_cost_pressures(by_year, source=SOURCE)
     ax = fig.axes[0]
     new, forward = _cost_lines()
     new_sum = [sum(v or 0 for v in col) * 1000 for col in zip(*new)]

@@ -13,6 +13,7 @@ import pytest
 from analysis.analyses import variance
 from analysis.presentation import chart_checks as cc
 from analysis.presentation import charts
+from analysis.presentation import savings_charts
 
 GRAPHICS = {
     **{f"RAG {k}": v for k, v in charts.RAG_COLOURS.items()},
@@ -76,7 +77,7 @@ def test_amber_and_red_are_not_told_by_colour_alone():
 
 def test_the_rag_chart_says_the_status_in_words_and_hatches_it(bundled):
     table = variance.by_rag(bundled.tables["savings_tracker"])
-    fig = variance.chart_by_rag(table, source="003")
+    fig = savings_charts.chart_by_rag(table, source="003")
     words = {t.get_text() for ax in fig.axes for t in ax.get_yticklabels()}
     assert set(table.rag) <= words  # every bar's row is named on both panels
     hatched = {p.get_hatch() for ax in fig.axes for p in ax.patches if p.get_facecolor()[:3] == pytest.approx(

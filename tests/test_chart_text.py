@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from analysis.analyses import variance
 from analysis.presentation import chart_style, chart_text, charts
+from analysis.presentation import savings_charts
 
 
 def _bars(names: list[str], values: list[float]) -> Figure:
@@ -66,7 +67,7 @@ def tracker(bundled):
 def test_a_finished_chart_leaves_no_layout_engine(tracker):
     """``fig.tight_layout`` leaves a placeholder engine, and ``savefig`` then lays the whole figure
     out once more before drawing it; ``finish`` lays out through the engine and leaves none."""
-    for fig in (_bars(NAMES, VALUES), variance.chart_by_rag(variance.by_rag(tracker), source="003")):
+    for fig in (_bars(NAMES, VALUES), savings_charts.chart_by_rag(variance.by_rag(tracker), source="003")):
         assert fig.get_layout_engine() is None
 
 

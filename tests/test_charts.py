@@ -12,13 +12,14 @@ import pytest
 
 from analysis.analyses import variance
 from analysis.presentation import charts
+from analysis.presentation import savings_charts
 
 _IMPORT_CHECK = """
 import sys, matplotlib
 rc = matplotlib.rcParams
 before = {k: rc._get(k) for k in rc.keys()}
 import analysis.presentation.charts, analysis.presentation.display, analysis.analyses.scorecard, analysis.reconcile
-import analysis.analyses.cla_chart
+import analysis.presentation.trajectory_charts
 after = {k: rc._get(k) for k in rc.keys()}
 changed = sorted(k for k in before if before[k] != after[k])
 print("pyplot" if "matplotlib.pyplot" in sys.modules else "no pyplot", changed)
@@ -39,7 +40,7 @@ def test_a_chart_is_the_same_whatever_the_callers_settings_and_leaves_them_alone
     table = variance.by_committee(tracker)
 
     def draw() -> str:
-        return charts.svg(variance.chart_by_committee(table, source="003", financial_year="2017-18"), "alt")
+        return charts.svg(savings_charts.chart_by_committee(table, source="003", financial_year="2017-18"), "alt")
 
     plain = draw()
     with matplotlib.rc_context({"font.size": 20, "axes.grid": False, "svg.hashsalt": "other", "text.color": "red",
@@ -56,16 +57,17 @@ def test_every_chart_function_draws_in_the_style_context():
     import inspect
     import pkgutil
 
-    from analysis import analyses
+    from analysis import analyses, presentation
     from analysis.presentation import reconciliation
 
-    modules = [importlib.import_module(f"analysis.analyses.{m.name}") for m in pkgutil.iter_modules(analyses.__path__)]
-    assert variance in modules
+    modules = [importlib.import_module(f"{package.__name__}.{m.name}") for package in (analyses, presentation)
+               for m in pkgutil.iter_modules(package.__path__)]
+    assert savings_charts in modules
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("chart_") and name != "chart_title":
                 assert getattr(function, "__wrapped__", None) is not None, f"{module.__name__}.{name} is not styled"
-    assert "charts.style()" in inspect.getsource(reconciliation.chart_status)
+    assert reconciliation in modules
     assert "rcdefaults" not in inspect.getsource(charts) and "matplotlib.use" not in inspect.getsource(charts)
 
 
@@ -90,7 +92,7 @@ def test_the_alt_text_carries_the_finding_what_is_plotted_and_the_notebooks_word
     import re
 
     table = variance.by_committee(tracker)
-    fig = variance.chart_by_committee(table, source="003", financial_year="2017-18")
+    fig = savings_charts.chart_by_committee(table, source="003", financial_year="2017-18")
     svg, alt = _shown(fig, "Bar chart of planned and forecast saving by committee, 2017-18")
     worst = table.sort_values("delivery_pct").iloc[0]
     pct = f"{100 * worst.forecast_saving_gbp / worst.planned_saving_gbp:.0f}%"  # the tracker's own figures
@@ -132,7 +134,7 @@ def test_every_chart_in_the_committed_notebooks_has_its_finding_as_alt_text():
 def test_the_svg_scales_to_its_container_and_fits_a4_portrait(tracker):
     import re
 
-    fig = variance.chart_by_committee(variance.by_committee(tracker), source="003", financial_year="2017-18")
+    fig = savings_charts.chart_by_committee(variance.by_committee(tracker), source="003", financial_year="2017-18")
     svg = charts.svg(fig, "alt")
     head = re.search(r"<svg [^>]*>", svg).group(0)
     width = float(re.search(r'width="([\d.]+)pt"', head).group(1))
@@ -146,8 +148,8 @@ def test_the_svg_scales_to_its_container_and_fits_a4_portrait(tracker):
 
 def test_the_same_chart_gives_the_same_bytes_and_checking_it_changes_nothing(tracker):
     table = variance.by_rag(tracker)
-    first = charts.svg(variance.chart_by_rag(table, source="003"), "alt")
-    fig = variance.chart_by_rag(table, source="003")
+    first = charts.svg(savings_charts.chart_by_rag(table, source="003"), "alt")
+    fig = savings_charts.chart_by_rag(table, source="003")
     charts.layout_problems(fig)
     assert charts.svg(fig, "alt") == first
     assert "<dc:date>" not in first and "Date" not in first

@@ -13,9 +13,10 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 
 from analysis import data
-from analysis.analyses import cla, cla_chart
+from analysis.analyses import cla
 from analysis.presentation import charts
 from analysis.errors import InputError
+from analysis.presentation import trajectory_charts
 
 from .conftest import MTFS, raw_lines
 
@@ -188,7 +189,7 @@ def test_unknown_authority_and_measure_are_refused(rows, traj):
 
 
 def _chart(traj, goal, measure):
-    fig = cla_chart.chart_trajectories(traj, goal, cla.distances(traj, measure), measure=measure, authority="Torbay",
+    fig = trajectory_charts.chart_trajectories(traj, goal, cla.distances(traj, measure), measure=measure, authority="Torbay",
                                        source="Torbay MTFS 2017, Table 1")
     fig.canvas.draw()
     return fig, fig.axes[0]
@@ -269,9 +270,9 @@ def test_a_new_councils_plans_need_no_code_change():
                                                                                                           390 - 360)
     diff = cla.restatement_differences(traj)
     assert list(diff.number_difference) == [0, 370 - 360]
-    title = cla_chart.chart_title(traj, cla.distances(traj, "number"), "number", "Fenmoor")
+    title = trajectory_charts.chart_title(traj, cla.distances(traj, "number"), "number", "Fenmoor")
     assert "Budget band (Feb 2020)" in title and "Torbay" not in title and "2014" not in title
-    fig = cla_chart.chart_trajectories(traj, None, cla.distances(traj, "number"), authority="Fenmoor", source="S")
+    fig = trajectory_charts.chart_trajectories(traj, None, cla.distances(traj, "number"), authority="Fenmoor", source="S")
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend == ["Recovery plan (Mar 2019)", "Recovery plan as restated (Feb 2020)", "Budget band (Feb 2020)",
                       "Actual"]  # the restatement changed a year, so no "- same figures"

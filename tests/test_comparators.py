@@ -13,6 +13,7 @@ from analysis import data
 from analysis.analyses import comparators
 from analysis.presentation import charts
 from analysis.errors import InputError
+from analysis.presentation import comparator_charts
 
 from .conftest import FIVE_YEAR_PLAN, raw_lines
 
@@ -137,7 +138,7 @@ def _chart(table, **kwargs):
     defaults = dict(average_per_10k=MEAN, how="mean", printed_average_per_10k=PRINTED_AVERAGE,
                     gap_children=comparators.children_gap(TORBAY_RATE, MEAN, POPULATION), year="2012-13",
                     source="Torbay 2015, Table 3")
-    fig = comparators.chart_comparators(table, **{**defaults, **kwargs})
+    fig = comparator_charts.chart_comparators(table, **{**defaults, **kwargs})
     fig.canvas.draw()
     return fig, fig.axes[0]
 

@@ -13,6 +13,7 @@ import pytest
 
 from analysis.analyses import placements
 from analysis.presentation import charts
+from analysis.presentation import placement_charts
 
 from .conftest import FIVE_YEAR_PLAN, MTFS, raw_lines
 
@@ -158,7 +159,7 @@ def test_slippage_reconciliation_shows_a_wrong_total(slippage):
 
 
 def test_chart_slippage_one_bar_per_month_and_cumulative_line_ends_at_total(slippage, months):
-    fig = placements.chart_slippage(placements.slippage_by_month(slippage), source="test source")
+    fig = placement_charts.chart_slippage(placements.slippage_by_month(slippage), source="test source")
     line_ax, bars_ax = fig.axes  # the cumulative line above the monthly bars
     bars = bars_ax.patches
     assert len(bars) == 9
@@ -175,7 +176,7 @@ def test_chart_slippage_one_bar_per_month_and_cumulative_line_ends_at_total(slip
 
 def test_chart_costs_bars_and_printed_vs_recomputed(costs, table7):
     r = placements.reductions(costs)
-    fig = placements.chart_costs(placements.cost_trajectory(costs), r, source="s")
+    fig = placement_charts.chart_costs(placements.cost_trajectory(costs), r, source="s")
     left, right = fig.axes
     assert [round(b.get_height()) for b in left.patches] == [_millions(row[1]) for row in table7]
     assert all(b.get_facecolor()[:3] == pytest.approx(_rgb(charts.FOCUS)) for b in left.patches)

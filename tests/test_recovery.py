@@ -20,6 +20,7 @@ from matplotlib.colors import to_hex
 from analysis.analyses import recovery
 from analysis.presentation import charts, numbers
 from analysis.errors import InputError
+from analysis.presentation import recovery_charts
 
 from .conftest import RECOVERY_PLAN, raw_lines
 
@@ -258,7 +259,7 @@ def test_lost_ids_are_the_debris_rows(actions):
 
 def test_heatmap_annotates_every_count_in_one_blue_scale(actions):
     table = recovery.theme_priority(actions)
-    fig = recovery.chart_theme_priority(table, source=SOURCE)
+    fig = recovery_charts.chart_theme_priority(table, source=SOURCE)
     ax = fig.axes[0]
     expected = Counter((r["theme_number"], _priority(r["priority"])) for r in RAW)
     keys = ["H", "M", "L", "not readable"]
@@ -275,7 +276,7 @@ def test_heatmap_annotates_every_count_in_one_blue_scale(actions):
 
 def test_budget_chart_has_one_labelled_dot_per_distinct_budget(actions):
     budgets = recovery.budgets_in_scope(actions)
-    fig = recovery.chart_budgets(budgets, source=SOURCE)
+    fig = recovery_charts.chart_budgets(budgets, source=SOURCE)
     ax = fig.axes[0]
     expected = _expected_budgets()
     labels = sorted(t.get_text() for t in ax.texts)
@@ -290,7 +291,7 @@ def test_budget_chart_has_one_labelled_dot_per_distinct_budget(actions):
 
 def test_deadline_chart_bars_and_paper_date_line(actions):
     table = recovery.deadlines_by_month(actions, as_of="2019-11-12")
-    fig = recovery.chart_deadlines(table, as_of="2019-11-12", source=SOURCE, undated_actions=10)
+    fig = recovery_charts.chart_deadlines(table, as_of="2019-11-12", source=SOURCE, undated_actions=10)
     ax = fig.axes[0]
     bars = ax.patches
     expected = Counter(_month(r["when"]) for r in RAW if _month(r["when"]))
@@ -306,7 +307,7 @@ def test_deadline_chart_bars_and_paper_date_line(actions):
 
 def test_long_source_line_is_wrapped_inside_the_figure(actions):
     long = "Torbay: " + "a very long paper title " * 10
-    fig = recovery.chart_theme_priority(recovery.theme_priority(actions), source=long)
+    fig = recovery_charts.chart_theme_priority(recovery.theme_priority(actions), source=long)
     source = next(t for t in fig.texts if t.get_text().startswith("Source: "))
     assert "\n" in source.get_text()
     fig.canvas.draw()

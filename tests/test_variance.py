@@ -9,6 +9,7 @@ import pytest
 
 from analysis.analyses import variance
 from analysis.presentation import charts
+from analysis.presentation import savings_charts
 
 from .conftest import TRACKER, raw_lines
 
@@ -119,25 +120,25 @@ def test_investment_against_saving(tracker):
 
 
 def test_charts_show_what_a_reader_checks(tracker):
-    fig = variance.chart_by_committee(variance.by_committee(tracker), source="003", financial_year="2017-18")
+    fig = savings_charts.chart_by_committee(variance.by_committee(tracker), source="003", financial_year="2017-18")
     ax = fig.axes[0]
     assert len(ax.patches) == 2 * variance.by_committee(tracker).shape[0]  # planned + forecast per committee
     assert "£" in ax.get_xlabel()
     assert any("80%" in t.get_text() for t in fig.texts)  # Adults: 10.097m of 12.548m = 80.4%
     rag = variance.by_rag(tracker)
-    fig = variance.chart_by_rag(rag, source="003")
+    fig = savings_charts.chart_by_rag(rag, source="003")
     colours = [mcolors.to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
     assert colours == [charts.RAG_COLOURS[r] if r in charts.RAG_COLOURS else charts.OTHER for r in rag.rag]
     steps = variance.waterfall_steps(tracker, top_n=4)
-    fig = variance.chart_waterfall(steps, source="003")
+    fig = savings_charts.chart_waterfall(steps, source="003")
     assert len(fig.axes[0].patches) == len(steps) + 2
     assert any("£20.5m planned to £16.7m forecast" in t.get_text() for t in fig.texts)  # £20,538k, £16,656k
 
 
 def test_chart_svg_is_deterministic_and_has_alt_text(tracker):
     table = variance.by_committee(tracker)
-    one = charts.svg(variance.chart_by_committee(table, source="003", financial_year="2017-18"), "alt <text> & more")
-    two = charts.svg(variance.chart_by_committee(table, source="003", financial_year="2017-18"), "alt <text> & more")
+    one = charts.svg(savings_charts.chart_by_committee(table, source="003", financial_year="2017-18"), "alt <text> & more")
+    two = charts.svg(savings_charts.chart_by_committee(table, source="003", financial_year="2017-18"), "alt <text> & more")
     assert one == two
     assert 'aria-label="alt &lt;text&gt; &amp; more"' in one and "<dc:date>" not in one
 
@@ -147,10 +148,10 @@ def test_the_year_on_every_chart_is_the_trackers_own(tracker):
     assert variance.financial_year(tracker) == "2017-18"
     later = tracker.assign(financial_year="2018-19", period="2018-11")  # the same lines as another year's tracker
     fy = variance.financial_year(later)
-    fig = variance.chart_by_committee(variance.by_committee(later), source="x", financial_year=fy)
+    fig = savings_charts.chart_by_committee(variance.by_committee(later), source="x", financial_year=fy)
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "by committee, 2018-19 (£)" in texts and "2017" not in texts
-    fig = variance.chart_phasing(variance.quarterly_phasing(later), source="x", financial_year=fy)
+    fig = savings_charts.chart_phasing(variance.quarterly_phasing(later), source="x", financial_year=fy)
     assert fig.axes[0].get_xlabel() == "Quarter of 2018-19"
     assert "2017" not in " ".join(t.get_text() for t in fig.texts)
     with pytest.raises(ValueError, match="one financial year"):

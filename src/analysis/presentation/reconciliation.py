@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ..reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, STATUSES, WITHIN_ROUNDING, summarise
 from . import charts, numbers
@@ -142,14 +143,10 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
     return out.reset_index(drop=True)
 
 
-def chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str] | None = None):
-    """Stacked bars: checks by paper and status (drawn in the chart style context); ``papers``
-    names each document for the reader (``the 11 January 2017 paper``)."""
-    with charts.style():
-        return _chart_status(reconciliation, source=source, papers=papers or {})
-
-
-def _chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str]):
+@charts.styled
+def chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str] | None = None) -> Figure:
+    """Stacked bars: checks by paper and status; ``papers`` names each document for the reader
+    (``the 11 January 2017 paper``)."""
     from matplotlib.patches import Patch
 
     counts = summarise(reconciliation)
@@ -171,7 +168,7 @@ def _chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[
         ax.annotate(", ".join(words), (total, row), xytext=(4, 0), textcoords="offset points", va="center",
                     fontsize=charts.LABEL_FONT, color=charts.TEXT)
     def name(document: str) -> str:
-        words = papers.get(str(document), f"paper {document}")
+        words = (papers or {}).get(str(document), f"paper {document}")
         return words[:1].upper() + words[1:]
 
     ax.set_yticks(rows, [name(d) for d in counts.document])

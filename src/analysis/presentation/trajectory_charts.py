@@ -8,9 +8,9 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..presentation import charts
-from ..presentation.numbers import rate as rate_text
-from .cla import ACTUAL, value_column, baseline, restatement_differences, series_info, when
+from . import charts
+from .numbers import rate as rate_text
+from ..analyses.cla import ACTUAL, value_column, baseline, restatement_differences, series_info, when
 
 
 def _fmt(value: float, measure: str) -> str:
