@@ -14,6 +14,7 @@ import pytest
 from analysis.analyses import variance
 from analysis.ingest import ingest
 from analysis.manifest import register
+from analysis.presentation import savings_movement
 
 from .conftest import RAW
 from .fixtures.trackers import COL, HEADER, PRINTED_TOTALS, csv_text, rows, thousands
@@ -84,5 +85,5 @@ def test_movement_with_a_blank_forecast(months):
 
 def test_movement_report_renders(months):
     november, october = months
-    html = variance.movement_report(november, october).data
+    html = savings_movement.movement_report(november, october).data
     assert "Forecast saving moved from" in html

@@ -238,37 +238,4 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.Data
             "direction_disagrees": disagrees.reset_index(drop=True), "total": total}
 
 
-def movement_report(current: pd.DataFrame, previous: pd.DataFrame):
-    """The month-on-month section as HTML: totals, RAG changes, drift, added/dropped lines, and
-    where the printed direction of travel disagrees with the two months' figures.  Its tables go
-    to the report's Excel download too (every row: a list of table data under the table type)."""
-    from ..presentation import display as d
-
-    m = movement(current, previous)
-    t = m["total"]
-    money = {c: d.gbp for c in ("forecast_saving_gbp_previous", "forecast_saving_gbp_current")}
-    money["drift_gbp"] = d.signed_gbp
-    lines = m["lines"]
-    drift = lines[(lines.presence == "both months") & (lines.drift_gbp != 0)]
-    parts = [
-        d.sentence_html("Forecast saving moved from {a} ({pp}) to {b} ({pc}): {drift}.",
-                        a=d.gbp(t.forecast_saving_previous_gbp), b=d.gbp(t.forecast_saving_current_gbp),
-                        drift=d.signed_gbp(t.drift_gbp), pp=previous.period.iloc[0], pc=current.period.iloc[0]),
-        d.sentence_html("{r} lines changed RAG status, {f} lines changed forecast, {a} lines were added and {x} "
-                        "dropped; on {n} lines the printed direction of travel disagrees with the two months' "
-                        "figures.", r=len(m["rag_changes"]), f=len(drift), a=len(m["added"]), x=len(m["dropped"]),
-                        n=len(m["direction_disagrees"])),
-    ]
-    shown = [(m[key].drop(columns=["presence"]), caption) for key, caption in (
-        ("rag_changes", "Lines whose RAG status changed"),
-        ("direction_disagrees", "Printed direction of travel vs the direction the figures show"),
-        ("added", "Lines added this month"), ("dropped", "Lines dropped this month")) if len(m[key])]
-    if len(drift):
-        shown.append((drift.drop(columns=["presence"]).sort_values("drift_gbp"),
-                      "Forecast drift by line (negative = less saving than last month)"))
-    parts += [d.table_html(frame, formats=money, caption=caption, full="savings_tracker") for frame, caption in shown]
-    # one output holding several tables: their data as a list (analysis.report.render.tables)
-    return d.Table("".join(parts), [d.table_data(frame, caption=caption) for frame, caption in shown])
-
-
 # --------------------------------------------------------------------------------------------- charts
