@@ -19,7 +19,7 @@ ROOT = paths.project_root()
 RAW = ROOT / "data" / "raw"
 PUBLIC = ROOT.parent / "shared" / "data" / "public"
 #: code whose change makes processed tables stale (they are its output)
-PRODUCERS = ("ingest", "public", "schemas.py", "reconcile.py", "money.py", "manifest.py", "assumptions.py")
+PRODUCERS = ("ingest", "public", "schemas", "reconcile.py", "money.py", "manifest.py", "assumptions.py")
 
 _FRESH: dict[str, object] = {}
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .schema_columns import AUTHORITY, FY, MONTH, ROW_TYPE, ROW_TYPE_NOTE, Col, Table, _lineage, _service_block_grid
+from .columns import AUTHORITY, FY, MONTH, ROW_TYPE, ROW_TYPE_NOTE, Col, Table, _lineage, _service_block_grid
 
 INGEST_TABLES: dict[str, Table] = {
     "sources": Table(

@@ -1,12 +1,12 @@
 """Schema of ``prose_figures``: every amount, count and rate the papers print in prose.
 
-One producer's tables per module, like :mod:`analysis.schema_ingest` and
-:mod:`analysis.schema_public`; :mod:`analysis.schemas` joins them into ``TABLES``.
+One producer's tables per module, like :mod:`analysis.schemas.ingest` and
+:mod:`analysis.schemas.statistics`; :mod:`analysis.schemas` joins them into ``TABLES``.
 """
 
 from __future__ import annotations
 
-from .schema_columns import FY, Col, Table
+from .columns import FY, Col, Table
 
 
 def tables() -> dict[str, Table]:

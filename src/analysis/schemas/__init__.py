@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import InputError, InputErrors, SchemaError
-from .schema_columns import (  # noqa: F401  (re-exported: the schema vocabulary)
+from ..errors import InputError, InputErrors, SchemaError
+from .columns import (  # noqa: F401  (re-exported: the schema vocabulary)
     AUTHORITY, FY, MONTH, ROW_TYPE, ROW_TYPE_NOTE, Col, Table, _lineage, _service_block_grid,
 )
-from .schema_ingest import INGEST_TABLES
-from .schema_prose import tables as _prose_tables
-from .schema_public import PUBLIC_TABLES
+from .ingest import INGEST_TABLES
+from .prose import tables as _prose_tables
+from .statistics import PUBLIC_TABLES
 
 TABLES: dict[str, Table] = {**INGEST_TABLES, **_prose_tables(), **PUBLIC_TABLES}
 
@@ -158,7 +158,7 @@ def data_dictionary() -> pd.DataFrame:
 def data_dictionary_markdown() -> str:
     """The data dictionary as Markdown, table by table."""
     parts = ["# Data dictionary", "",
-             "Generated from `src/analysis/schemas.py` by `python -m analysis ingest`. Do not edit by hand.", "",
+             "Generated from `src/analysis/schemas/` by `python -m analysis ingest`. Do not edit by hand.", "",
              "Each table is a Parquet file and a CSV copy. In the CSV copies (written by `analysis.spreadsheet`, "
              "like every CSV and XLSX the project writes) a text cell that starts with `=`, `+`, `-`, `@`, a tab "
              "or a carriage return is prefixed with `'`, so a spreadsheet shows it as text and never runs it as a "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema_columns import FY, Col, Table
+from .columns import FY, Col, Table
 
 DATE = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"  # YYYY-MM-DD, or YYYY-MM where only the month is known
 _DATED = ("YYYY-MM-DD, or YYYY-MM where only the month is known; from the release calendar "
