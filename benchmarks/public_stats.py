@@ -41,7 +41,7 @@ def main() -> None:
                         "--out", str(out)], check=True, cwd=ROOT)
         command_s = time.perf_counter() - t
 
-        from analysis.public import build, sources
+        from analysis.statistics import build, sources
 
         ro3 = sources.PATTERNS["ro3"]
         sources.PATTERNS["ro3"] = ("no-such-file-*.ods", ro3[1])

@@ -19,7 +19,7 @@ ROOT = paths.project_root()
 RAW = ROOT / "data" / "raw"
 PUBLIC = ROOT.parent / "shared" / "data" / "public"
 #: code whose change makes processed tables stale (they are its output)
-PRODUCERS = ("ingest", "public", "schemas", "reconcile.py", "money.py", "manifest.py", "assumptions.py")
+PRODUCERS = ("ingest", "statistics", "schemas", "reconcile.py", "money.py", "manifest.py", "assumptions.py")
 
 _FRESH: dict[str, object] = {}
 
@@ -93,7 +93,7 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = Path(tempfile.mkdtemp(prefix="council-processed-"))
     run_ingest(RAW, folder)
     if public_present():  # the public-statistics notebooks' committed outputs are made with them
-        from analysis.public.build import run_public_stats
+        from analysis.statistics.build import run_public_stats
 
         run_public_stats(PUBLIC, folder)
     os.environ[paths.PROCESSED_ENV] = str(folder)
@@ -107,7 +107,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     notebooks are skipped, with the reason."""
     if public_present():
         return
-    from analysis.public.build import PRODUCER
+    from analysis.statistics.build import PRODUCER
     from analysis.report.notebooks import read_spec
     from analysis.schemas import tables_of
 
@@ -186,11 +186,11 @@ def public_tables(public_dir: Path) -> dict:
     """The public-statistics tables built in memory from ../shared/data/public (nothing written),
     joined with the papers' comparator lists in data/processed (``make test`` ingests first)."""
     from analysis import data, schemas
-    from analysis.public.build import PRODUCER
+    from analysis.statistics.build import PRODUCER
 
     if public_problem(paths.processed_dir(), public_dir) is None:  # made from these files (pytest_configure)
         return {name: data.load(name) for name in schemas.tables_of(PRODUCER)}
-    from analysis.public.build import build
+    from analysis.statistics.build import build
 
     return build(public_dir, paths.processed_dir()).tables
 

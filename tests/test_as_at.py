@@ -16,7 +16,7 @@ import pytest
 
 from analysis.analyses import benchmarks, public_pack
 from analysis.errors import InputError, ReportError
-from analysis.public import release_calendar
+from analysis.statistics import release_calendar
 
 pytestmark = [pytest.mark.public_data]
 

@@ -153,7 +153,7 @@ def papers_only_world(tmp_path_factory, public_dir):
     """The bundled papers plus the SYNTHETIC Fenmoor's two trackers, ingested with the public
     tables into a private processed folder."""
     from analysis.ingest import run_ingest
-    from analysis.public.build import run_public_stats
+    from analysis.statistics.build import run_public_stats
 
     base = tmp_path_factory.mktemp("names")
     raw, processed = base / "raw", base / "processed"

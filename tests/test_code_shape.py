@@ -14,7 +14,7 @@ PACKAGE = Path(paths.__file__).parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
 BASICS = ["paths", "errors", "money", "names", "schemas/__init__", "schemas/columns", "schemas/ingest", "schemas/statistics", "schemas/prose", "manifest",
           "atomic", "tableset", "spreadsheet"]
-UPPER = ("ingest", "analyses", "presentation", "report", "cli", "public")
+UPPER = ("ingest", "analyses", "presentation", "report", "cli", "statistics")
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[str(m.relative_to(PACKAGE)) for m in MODULES])

@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.public import download as dl
-from analysis.public.releases import NOT_CONFIRMED, parse, registry
-from analysis.public.sources import PATTERNS
+from analysis.statistics import download as dl
+from analysis.statistics.releases import NOT_CONFIRMED, parse, registry
+from analysis.statistics.sources import PATTERNS
 
 from .conftest import ROOT
 
@@ -124,7 +124,7 @@ def test_registry_hashes_and_sizes_are_those_of_the_shared_files(public_dir):
 
 
 def test_registry_lists_every_file_public_stats_reads_from_the_shared_folder(public_dir):
-    from analysis.public.build import _files
+    from analysis.statistics.build import _files
 
     read = {p.relative_to(public_dir).as_posix() for paths in _files(public_dir).values() for p in paths}
     assert {item.path for item in registry()} == read

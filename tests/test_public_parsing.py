@@ -16,9 +16,9 @@ import pytest
 from analysis import cli
 from analysis.analyses.benchmarks import band
 from analysis.errors import InputError
-from analysis.public import authorities, build, s251
-from analysis.public.rates import rate_range
-from analysis.public.sources import parse_figure, read_csv, round_half_up
+from analysis.statistics import authorities, build, s251
+from analysis.statistics.rates import rate_range
+from analysis.statistics.sources import parse_figure, read_csv, round_half_up
 
 from .conftest import ROOT
 from .fixtures import synthetic_public

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.public import neighbours
+from analysis.statistics import neighbours
 
 from .conftest import FIVE_YEAR_PLAN, raw_lines
 

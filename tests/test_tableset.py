@@ -34,7 +34,7 @@ def processed(tmp_path) -> Path:
 
 
 def public_tables() -> dict[str, pd.DataFrame]:
-    """A stand-in for the public-stats producer (analysis/public/): one SYNTHETIC table."""
+    """A stand-in for the public-stats producer (analysis/statistics/): one SYNTHETIC table."""
     return {"public_example": pd.DataFrame({"authority": ["Torbay"], "rate_per_10k": [1.5]})}
 
 

@@ -1,6 +1,6 @@
 """The public statistics as they stood at the end of a month: what a pack for that month could know.
 
-:func:`as_at` takes the public tables (each row dated by :mod:`analysis.public.release_calendar`:
+:func:`as_at` takes the public tables (each row dated by :mod:`analysis.statistics.release_calendar`:
 ``first_published``, ``value_published``, ``published``) and returns them as at the end of month
 ``P`` (``YYYY-MM``):
 
@@ -25,8 +25,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from ..public.release_calendar import calendar, check_month, date_words, published_by
-from ..public.sources import round_half_up
+from ..statistics.release_calendar import calendar, check_month, date_words, published_by
+from ..statistics.sources import round_half_up
 
 PUBLISHED = "published by then"
 

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .. import data
 from ..errors import InputError
-from ..public.authorities import name_key
+from ..statistics.authorities import name_key
 
 RATE_MEASURE = "LAC"  # LAIT's code for the CLA rate per 10,000 (its polarity comes from public_measures)
 NOT_APPLICABLE = "Not applicable"
@@ -96,7 +96,7 @@ class PublicData:
         """The public statistics as they stood at the end of ``month`` (``YYYY-MM``): periods
         published later absent, revised figures as published by then, models in force then
         (:mod:`analysis.analyses.as_at`)."""
-        from ..public.release_calendar import check_month
+        from ..statistics.release_calendar import check_month
         from . import as_at
 
         month = check_month(month)

@@ -334,7 +334,7 @@ def code_for(pub: PublicData, authority: str, period: str) -> str:
     """The 3-digit code the releases give ``authority`` at the pack's period.  A name two
     councils have borne (a county replaced by a unitary council of the same name) means the one
     with the latest figure at or before the period, else the current one."""
-    from ..public.authorities import name_key
+    from ..statistics.authorities import name_key
 
     if authority.isdigit() or authority.startswith("E0"):
         return pub.code(authority)

@@ -2,7 +2,7 @@
 children looked after against statistical neighbours (report 20), spend per child looked after
 (report 25), and children looked after against plan at the latest 31 March with both a published
 figure and a plan (report 30) - each dated and sourced (the release and when it was first
-published, :mod:`analysis.public.release_calendar`).  :mod:`.scorecard` sets them beside the
+published, :mod:`analysis.statistics.release_calendar`).  :mod:`.scorecard` sets them beside the
 papers' own figures; the later is the headline.
 
 Rates are children looked after per 10,000 children aged 0-17 at 31 March; money whole pounds.

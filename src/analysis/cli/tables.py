@@ -91,7 +91,7 @@ def _terminate_as_interrupt() -> None:
 
 
 def _public_stats(args: argparse.Namespace) -> int:
-    from ..public.build import run_public_stats
+    from ..statistics.build import run_public_stats
 
     source = Path(args.source).resolve() if args.source else paths.project_root() / "data" / "external"
     out = Path(args.out).resolve() if args.out else paths.processed_dir()
@@ -124,7 +124,7 @@ def _public_stats(args: argparse.Namespace) -> int:
 def _download_public(source: Path, args: argparse.Namespace) -> None:
     """``--download``: fetch the registered release files missing under ``source`` (one
     ``error:`` line per file that failed, exit 2, before any table is built)."""
-    from ..public.download import download
+    from ..statistics.download import download
 
     say = None if args.quiet else print
     result = download(source, mirror=args.mirror, say=say)

@@ -40,7 +40,7 @@ def year_period(year: int) -> str:
     """The pack period of a public-statistics year: the month the figures at 31 March of the year
     were first published (the release calendar's date; ``public by`` where the day is not
     confirmed).  A :class:`ReportError` when the calendar does not date the year."""
-    from ..public.release_calendar import entry, month_of
+    from ..statistics.release_calendar import entry, month_of
 
     try:
         return month_of(entry("cla_31_march", str(int(year))).published)
@@ -50,7 +50,7 @@ def year_period(year: int) -> str:
 
 def year_month_sentence(year: int) -> str:
     """What the command says about a ``--year``: which month its packs are dated and why."""
-    from ..public.release_calendar import date_words, entry
+    from ..statistics.release_calendar import date_words, entry
 
     e = entry("cla_31_march", str(int(year)))
     return (f"--year {year}: packs dated {date_words(year_period(year))}, when the figures at 31 March {year} were "
@@ -76,7 +76,7 @@ def refuse_early_as_of(packs: Sequence[tuple[str, str]], as_of: str) -> None:
 def not_yet_published(year: int, month: str) -> str | None:
     """Why the figures at 31 March ``year`` cannot be shown as at ``month`` (not yet published
     then), in one line; ``None`` when they were published by its end."""
-    from ..public.release_calendar import entry, published_by
+    from ..statistics.release_calendar import entry, published_by
 
     e = entry("cla_31_march", str(int(year)))
     if published_by(e.published, month):
@@ -121,7 +121,7 @@ def missing_figure(las: pd.DataFrame, authority: str, year: int) -> str | None:
 
 
 def _reorganised(mine: pd.DataFrame) -> str:
-    from ..public.authorities import reorganisation_of
+    from ..statistics.authorities import reorganisation_of
 
     notes = {r.note for code in sorted(set(mine.old_la_code.dropna())) if (r := reorganisation_of(code))}
     return f" ({'; '.join(sorted(notes))})" if notes else ""

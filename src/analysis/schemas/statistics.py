@@ -6,7 +6,7 @@ from .columns import FY, Col, Table
 
 DATE = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"  # YYYY-MM-DD, or YYYY-MM where only the month is known
 _DATED = ("YYYY-MM-DD, or YYYY-MM where only the month is known; from the release calendar "
-          "(analysis/public/release_calendar.toml), which gives each date's source - a 'public by' date where "
+          "(analysis/statistics/release_calendar.toml), which gives each date's source - a 'public by' date where "
           "the release date is not confirmed")
 
 

@@ -1,4 +1,4 @@
-"""Public statistics: DfE / ONS / MHCLG releases -> validated tables beside the papers' tables.
+"""Published statistics (the `statistics` layer): DfE / ONS / MHCLG releases -> validated tables beside the papers' tables.
 
 ``python -m analysis public-stats`` reads the downloads a user keeps in ``data/external`` (or
 ``--source``) and writes ``cla_rates``, ``statistical_neighbours``, ``release_revisions``,

@@ -34,7 +34,7 @@ def _pick(text: Text, names: tuple[str, ...], what: str) -> str:
 
 def read_release(path: Path) -> pd.DataFrame:
     """Observations (one per area and year, children looked after at 31 March) of one release;
-    see :data:`analysis.public.rates.OBSERVATION_COLUMNS`."""
+    see :data:`analysis.statistics.rates.OBSERVATION_COLUMNS`."""
     text = read_csv(path)
     require_columns(text, ["time_period", "geographic_level", "old_la_code", "la_name", "new_la_code",
                            "region_code", "region_name", "population_estimate", "rate_per_10000"],

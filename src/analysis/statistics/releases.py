@@ -110,7 +110,7 @@ def _check(item: ReleaseFile, origin: str, where: str) -> None:
     if path.is_absolute() or ".." in path.parts or not item.path:
         raise bad("a path relative to the source folder", item.path)
     if not any(fnmatch(item.name, pattern) for pattern, _ in PATTERNS.values()):
-        raise bad("a file name public-stats recognises (analysis.public.sources.PATTERNS)", item.name)
+        raise bad("a file name public-stats recognises (analysis.statistics.sources.PATTERNS)", item.name)
     if not _SHA256.match(item.sha256):
         raise bad("sha256 as 64 lower-case hex digits", item.sha256)
     if not isinstance(item.size, int) or item.size <= 0:
