@@ -14,7 +14,8 @@ import pytest
 from matplotlib.colors import to_hex
 
 from analysis.analyses import budget
-from analysis.presentation import charts, numbers
+from analysis import numbers
+from analysis.presentation import charts
 from analysis.errors import InputError
 from analysis.presentation import budget_charts
 

@@ -12,7 +12,7 @@ from analysis import paths
 
 PACKAGE = Path(paths.__file__).parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
-BASICS = ["paths", "errors", "money", "names", "schemas/__init__", "schemas/columns", "schemas/ingest", "schemas/statistics", "schemas/prose", "manifest",
+BASICS = ["paths", "errors", "money", "names", "numbers", "schemas/__init__", "schemas/columns", "schemas/ingest", "schemas/statistics", "schemas/prose", "manifest",
           "atomic", "tableset", "spreadsheet"]
 UPPER = ("ingest", "analyses", "presentation", "report", "cli", "statistics")
 

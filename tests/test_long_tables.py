@@ -11,7 +11,7 @@ import pytest
 
 from analysis import assumptions
 from analysis.ingest.writer import write_tables
-from analysis.presentation import numbers
+from analysis import numbers
 from analysis.presentation import display as d
 from analysis.report.notebooks import execute
 from analysis.report.render import render_report

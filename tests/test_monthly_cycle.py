@@ -5,7 +5,7 @@ A scripted story on the SYNTHETIC council Westmere (tests/fixtures/westmere.py: 
 exported in whole pounds, XLSX and CSV), run through the command line as an analyst runs it.  Each
 step asserts the message, the exit status, what is published and that no wrong figure reaches a
 page.  Expected figures are the fixture's own sums, written in the pack's money style
-(:func:`analysis.presentation.numbers.money`), never read back from the code under test.
+(:func:`analysis.numbers.money`), never read back from the code under test.
 
 The slips, in order: a September export without its unit headings registered as £000 (a 1,000
 times jump: the pack is stopped, exit 1); its correction by ``register --replace`` (published
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from analysis import cli
-from analysis.presentation.numbers import money
+from analysis.numbers import money
 
 from .fixtures import westmere as w
 

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from analysis import paths
-from analysis.presentation import numbers
+from analysis import numbers
 from analysis.report.notebooks import execute, parameters
 
 from .conftest import BUSINESS_PLAN, RECOVERY_PLAN, raw_lines

@@ -1,4 +1,4 @@
-"""analysis.presentation.numbers: the pack's one way of writing a figure.  Expected strings are
+"""analysis.numbers: the pack's one way of writing a figure.  Expected strings are
 worked out by hand from the figures (half-up rounding)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.presentation import numbers as n
+from analysis import numbers as n
 
 
 @pytest.mark.parametrize("value, text", [

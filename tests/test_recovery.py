@@ -18,7 +18,8 @@ import pytest
 from matplotlib.colors import to_hex
 
 from analysis.analyses import recovery
-from analysis.presentation import charts, numbers
+from analysis import numbers
+from analysis.presentation import charts
 from analysis.errors import InputError
 from analysis.presentation import recovery_charts
 

@@ -21,7 +21,7 @@ import shutil
 import pytest
 
 from analysis.ingest import run_ingest
-from analysis.presentation import numbers
+from analysis import numbers
 from analysis.report.notebooks import execute, notebook_paths
 
 from .conftest import RAW

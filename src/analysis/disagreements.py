@@ -3,7 +3,7 @@ reconciliation table (a test keeps the README equal to :func:`readme_section`).
 
 Every check that is not exact is listed: ``mismatch`` first (with the arithmetic that shows it),
 then ``within rounding`` (with the rounding under which the figures meet), then ``not
-computable``.  Figures are written by :mod:`analysis.presentation.numbers` conventions via
+computable``.  Figures are written by :mod:`analysis.numbers` conventions via
 :func:`analysis.money.format_gbp` (money) or plainly (rates, counts).
 """
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..presentation import charts, numbers
-from ..presentation.numbers import rate as rate_text
+from .. import numbers
+from ..presentation import charts
+from ..numbers import rate as rate_text
 
 RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
 

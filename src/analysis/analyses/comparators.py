@@ -199,7 +199,7 @@ def gap_table(table: pd.DataFrame, population: float, printed_average_per_10k: f
 
 def summary_sentences(s: pd.Series, year: str, printed_average_per_10k: float | None) -> tuple[str, str]:
     """:func:`summary` in words: the finding, then the rank and the printed average."""
-    from ..presentation.display import number
+    from ..numbers import number
 
     finding = (f"In {year} {s.subject} looked after {number(s.subject_rate_per_10k)} children per 10,000, "
                f"{number(s.gap_per_10k_abs, 1)} {s.more_or_fewer} than the {s.average} of its {s.neighbours} "

@@ -24,8 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import assumptions
-from ..presentation import charts, numbers
-from ..presentation.display import printed_year
+from .. import numbers
+from ..presentation import charts
+from ..numbers import year as printed_year
 
 ALL_YEARS = "all years"
 TABLE, PROSE = "table", "action plan prose"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from ..presentation.display import rate as rate_text
+from ..numbers import rate as rate_text
 from .benchmarks import PublicData
 
 

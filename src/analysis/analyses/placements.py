@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..presentation import numbers
+from .. import numbers
 
 #: agreement of a printed figure with the recomputed one
 AGREES, WITHIN_ROUNDING, DISAGREES = "agrees", "within rounding", "disagrees"

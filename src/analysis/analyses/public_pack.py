@@ -18,7 +18,7 @@ import pandas as pd
 from .. import data, tableset
 from ..errors import InputError, TableSetError
 from ..names import match
-from ..presentation import numbers
+from .. import numbers
 from .as_at import hindsight_note as hindsight_note  # re-exported: the notebooks call it from here
 from .as_at import view_month as view_month
 from .benchmarks import PublicData, load

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..presentation.numbers import count, date, month, rate, signed_count, year
+from ..numbers import count, date, month, rate, signed_count, year
 
 Row = dict
 
@@ -135,6 +135,6 @@ def spend_words(pub, code: str, financial_year: str) -> str:
 
 def money_exact_round(value: float | None) -> str:
     """Spend per child to the pound (``£47,929``)."""
-    from ..presentation.numbers import money_exact
+    from ..numbers import money_exact
 
     return money_exact(None if value is None else round(value))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from .. import assumptions
-from ..presentation.numbers import count, date, money, money_range, month, pct, rate, signed_count, year
+from ..numbers import count, date, money, money_range, month, pct, rate, signed_count, year
 from . import budget, cla, comparators, improvement_plan, placements, published_headlines, recovery, variance
 
 #: section -> the report page (in the published pack) that explains it
@@ -198,7 +198,7 @@ KIND_WORDS = {"savings_tracker": "savings tracker", "medium_term_financial_strat
 def paper_date(row) -> str:
     """A paper's own date in words: a tracker's month (``October 2017``), a dated paper's day
     (``11 January 2017``), a paper dated by its year only as that year (``2015``)."""
-    from ..presentation.numbers import month
+    from ..numbers import month
 
     if row.kind == "savings_tracker" and isinstance(row.period, str) and row.period:
         return month(row.period)

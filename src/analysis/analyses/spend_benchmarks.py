@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import InputError
-from ..presentation import numbers
+from .. import numbers
 from .benchmarks import PublicData, spend, spend_summary
 
 MEASURES = ("spend_per_child_gbp", "weekly_unit_cost_gbp")

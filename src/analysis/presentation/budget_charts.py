@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from . import charts, numbers
+from .. import numbers
+from . import charts
 from ..analyses.budget import block_share, printed_total_words, savings_totals, short_name
 
 

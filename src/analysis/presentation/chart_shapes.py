@@ -1,6 +1,6 @@
 """The chart shapes several reports share (ranked bars, grouped bars, a waterfall, range bars),
 drawn in the one style (:mod:`analysis.presentation.chart_style`).  Money is whole pounds and
-is written through :mod:`analysis.presentation.numbers`."""
+is written through :mod:`analysis.numbers`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from . import numbers
+from .. import numbers
 from .chart_style import (AXIS, FOCUS, LABEL_FONT, OTHER, RAG_COLOURS, SECONDARY_TEXT, TEXT, finish, label_bars,
                           legend_above, money_axis, new_figure, styled, text_width, wrap_chars)
 

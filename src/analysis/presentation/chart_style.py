@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import numbers
+from .. import numbers
 from .chart_text import lay_out, shared_metrics, text_width, tight_layout  # noqa: F401 - text_width: part of the style's helpers
 
 TEXT = "#0b0c0c"  # 19.6:1

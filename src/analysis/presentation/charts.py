@@ -7,7 +7,7 @@ Rules every chart follows (so that all reports look and read the same):
   chart's alt text (:func:`show`), so the finding never exists only inside the image;
 * both axes say their unit; a source line names the paper and table;
 * every figure on a chart (labels, ticks, titles) is written by
-  :mod:`analysis.presentation.numbers`: money in text style (``£16.7m``, ``£443k``), savings
+  :mod:`analysis.numbers`: money in text style (``£16.7m``, ``£443k``), savings
   and shortfalls as positive amounts with a word saying which, years ``2017-18``;
 * the focus authority (or the line being discussed) is highlighted in ``FOCUS`` blue, everything
   else is grey; RAG colours are the same everywhere and the status is also written or hatched;

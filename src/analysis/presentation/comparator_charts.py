@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from .. import assumptions
 from . import charts
-from .numbers import rate as rate_text
+from ..numbers import rate as rate_text
 from ..analyses.comparators import check_average
 
 

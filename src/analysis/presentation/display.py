@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import assumptions
-from . import numbers
+from .. import numbers
 
 Formatter = Callable[[object], str]
 
@@ -28,7 +28,7 @@ def esc(value: object) -> str:
 
 
 def gbp(value: object) -> str:
-    """Money in the text and headlines, in the pack's one style (:func:`analysis.presentation.numbers.money`):
+    """Money in the text and headlines, in the pack's one style (:func:`analysis.numbers.money`):
     ``£16.7m``, ``£443k``.  Savings are passed as positive amounts."""
     return numbers.money(value)
 
@@ -86,10 +86,7 @@ def printed_year(fy: object) -> str:
 
 def number(value: object, digits: int = 0) -> str:
     """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``."""
-    if value is None or pd.isna(value):
-        return numbers.MISSING
-    text = f"{float(value):,.{digits}f}"
-    return text.replace("-", numbers.MINUS) if text.lstrip("-").strip("0.,") else text.lstrip("-")
+    return numbers.number(value, digits)
 
 
 def paper_labels(sources: pd.DataFrame) -> dict[str, str]:
@@ -204,7 +201,7 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
     """An escaped HTML table for members; ``formats`` maps column -> function giving the cell text.
 
     Money columns (``_gbp``, formatted by :func:`gbp`/:func:`signed_gbp` or not at all) are shown
-    in £000 (:func:`analysis.presentation.numbers.money_000`) with ``(£000)`` in the heading;
+    in £000 (:func:`analysis.numbers.money_000`) with ``(£000)`` in the heading;
     other headings are made readable by :func:`column_label` unless ``labels`` names them; date and
     month columns (:func:`_is_date_column`) are written in words (``12 November 2019``).
     Lineage columns (:data:`LINEAGE_COLUMNS`) are left out (they are in the Excel download).

@@ -10,7 +10,7 @@ the page's visible text in order and
 * spells abbreviations out in a chart's description (an ``<img>``'s ``alt``, read aloud by a
   screen reader, which never shows an ``<abbr>``): ``Medium Term Financial Strategy (MTFS)``;
 * writes every minus sign that a paper or a note gives as a hyphen as the true minus (U+2212,
-  :func:`analysis.presentation.numbers.true_minus`);
+  :func:`analysis.numbers.true_minus`);
 * adds a short glossary of the abbreviations the page uses, before "About this report".
 
 Text from notebooks, tables, notes and chart descriptions is all covered, because it is done on
@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .numbers import true_minus
+from ..numbers import true_minus
 
 
 @dataclass(frozen=True)

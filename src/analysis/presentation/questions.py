@@ -8,7 +8,7 @@ with the years and the range of the differences (e.g. "Table 7's reduction in sp
 2013-14 for 2015-16 to 2017-18 is printed £1.4m to £1.5m lower than its own costs give").
 Figures a later publication supersedes (:func:`superseded_questions`) are asked about too.
 
-Money is written in the pack's style (:mod:`analysis.presentation.numbers`); a ``unit`` check
+Money is written in the pack's style (:mod:`analysis.numbers`); a ``unit`` check
 (a tracker read in the wrong unit) is not a question - it stops the pack.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import numbers
+from .. import numbers
 
 _YEAR = re.compile(r"\b(\d{4}-\d{2})\b")
 _MAX_QUESTIONS = 8

@@ -19,8 +19,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, STATUSES, WITHIN_ROUNDING, summarise
-from . import charts, numbers
-from .numbers import MINUS, money_exact, true_minus
+from .. import numbers
+from . import charts
+from ..numbers import MINUS, money_exact, true_minus
 
 #: a processed table's name in members' words (report 90's "part of the paper" column)
 PART_WORDS = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from . import charts, numbers
+from .. import numbers
+from . import charts
 from ..analyses.recovery import PRIORITY_COLUMNS, PRIORITY_NAMES, month_label
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from . import charts, numbers
+from .. import numbers
+from . import charts
 
 
 @charts.styled

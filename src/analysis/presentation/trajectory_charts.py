@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts
-from .numbers import rate as rate_text
+from ..numbers import rate as rate_text
 from ..analyses.cla import ACTUAL, value_column, baseline, restatement_differences, series_info, when
 
 

@@ -11,13 +11,13 @@ import os
 from pathlib import Path
 
 from ..errors import InputError
-from ..presentation import numbers
+from .. import numbers
 from .plan import slug, year_period
 from .publish import ENGLAND_PREFIX, publishing_lock, write_reports_index
 
 
 def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[dict], str]:
-    """Rows for the template (figures written by :mod:`analysis.presentation.numbers`) and the
+    """Rows for the template (figures written by :mod:`analysis.numbers`) and the
     summary sentence."""
     from ..analyses import public_pack
 

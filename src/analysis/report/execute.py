@@ -116,7 +116,7 @@ def run_job(job: Job) -> JobResult:
     notebook's own failure: the result says ``failed`` and carries the error."""
     from papermill.exceptions import PapermillExecutionError
 
-    from ..presentation.numbers import MONEY_NOTE, month
+    from ..numbers import MONEY_NOTE, month
     from .render import render_report, tables
     from .workbook import write_workbook
 

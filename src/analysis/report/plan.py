@@ -79,7 +79,7 @@ class PackPlan:
 
     @property
     def title(self) -> str:
-        from ..presentation.numbers import month
+        from ..numbers import month
 
         return f"{self.authority}: monitoring pack {month(self.period)}"
 
@@ -394,7 +394,7 @@ def _not_applicable(missing: list[str], authority: str, period: str) -> str:
     """Why a report is not in a pack, in words: ``no savings tracker in Torbay's papers up to
     November 2019``."""
     from ..presentation.display import column_label
-    from ..presentation.numbers import month
+    from ..numbers import month
 
     names = ", ".join(column_label(name).lower() for name in missing)
     return f"no {names} in {authority}'s papers up to {month(period)}"

@@ -157,7 +157,7 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
     counts = {s: sum(r.status == s for r in ordered) for s in (STATUS_OK, STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN)}
     summary = f"{counts[STATUS_OK]} of {len(ordered)} reports succeeded" + "".join(
         f", {counts[s]} {s}" for s in (STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN) if counts[s]) + "."
-    from ..presentation.numbers import MONEY_NOTE, month
+    from ..numbers import MONEY_NOTE, month
     from .pack_document import Page, write_pack_document
     from .years import hindsight_note
 
@@ -241,7 +241,7 @@ def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
 def write_reports_index(out_dir: Path) -> None:
     """``reports/index.html``: every authority and its published periods, newest first, the packs
     withdrawn (what, when, why) and the runs with failed reports (kept for diagnosis)."""
-    from ..presentation.numbers import month
+    from ..numbers import month
     from .render import render_template
 
     authorities: dict[str, dict] = {}

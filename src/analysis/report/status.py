@@ -146,7 +146,7 @@ def _pack(folder: Path, manifest: dict, reports_dir: Path, rows: list[dict[str, 
     changes = _changes(manifest, rows)
     authority, period = str(manifest.get("authority", "")), str(manifest.get("period", ""))
     command, alternative = _rebuild(authority, period, rows) if changes else (None, None)
-    from ..presentation.numbers import month
+    from ..numbers import month
 
     return {"period": period, "month": month(period), "run_id": manifest.get("run_id"), "created": manifest.get("created"),
             "status": manifest.get("status"), "partial": bool(manifest.get("partial")),

@@ -74,7 +74,7 @@ def withdrawn_packs(out_dir: Path) -> list[dict]:
 def index_rows(out_dir: Path) -> list[dict]:
     """The reports index's section on withdrawn packs: what, why and when (not linked: nobody
     should take figures from a withdrawn pack)."""
-    from ..presentation.numbers import month
+    from ..numbers import month
 
     rows = []
     for entry in withdrawn_packs(out_dir):

@@ -205,7 +205,7 @@ def _is_number(value: object) -> bool:
 
 def _rounded(value: int | float, decimals: int = 0) -> int | float:
     """``value`` to ``decimals`` places, halves away from zero as the pages round
-    (:mod:`analysis.presentation.numbers`; Python's ``round`` takes a half to the even digit)."""
+    (:mod:`analysis.numbers`; Python's ``round`` takes a half to the even digit)."""
     exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-max(decimals, 0)), rounding=ROUND_HALF_UP)
     return int(exact) if decimals <= 0 else float(exact)
 

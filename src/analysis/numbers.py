@@ -124,6 +124,14 @@ def rate(value: object, digits: int | None = None) -> str:
     return (MINUS if v < 0 and text.strip("0.,") else "") + text
 
 
+def number(value: object, digits: int = 0) -> str:
+    """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``."""
+    if value is None or pd.isna(value):
+        return MISSING
+    text = f"{float(value):,.{digits}f}"
+    return text.replace("-", MINUS) if text.lstrip("-").strip("0.,") else text.lstrip("-")
+
+
 def signed_number(value: object, digits: int = 0) -> str:
     """A difference with its sign and ``digits`` decimals: ``+50.1``, ``−4.3``, ``0.0``."""
     if _missing(value):
