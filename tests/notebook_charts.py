@@ -61,12 +61,12 @@ def charts_of(path: Path, parameters: dict[str, object]) -> list[Drawn]:
 
 
 def public_charts(tables: dict, processed_dir: Path) -> list[Drawn]:
-    """Every chart of the public-statistics benchmarks (``analysis.analyses.benchmark_charts``)
+    """Every chart of the public-statistics benchmarks (``analysis.presentation.benchmark_charts``)
     drawn for Torbay on the public tables: the paper's comparator year and the latest model,
     its series, its plans against what was published, spend and the paper's comparator
     reproduced."""
     from analysis import data
-    from analysis.analyses import benchmark_charts as bc
+    from analysis.presentation import benchmark_charts as bc
     from analysis.analyses import benchmarks, outcomes
 
     pub = benchmarks.PublicData(tables["cla_rates"], tables["statistical_neighbours"], tables["cla_spend"],

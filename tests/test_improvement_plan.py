@@ -12,6 +12,7 @@ import pytest
 
 from analysis.presentation import charts
 from analysis.analyses import improvement_plan as ip
+from analysis.presentation import plan_charts
 
 from .conftest import MTFS, raw_lines
 
@@ -203,7 +204,7 @@ def _rgb(hex_colour: str) -> tuple[float, float, float]:
 
 
 def test_chart_yearly_totals_range_bars_low_and_high(fip):
-    fig = ip.chart_yearly_totals(ip.yearly_totals(fip), source="s")
+    fig = plan_charts.chart_yearly_totals(ip.yearly_totals(fip), source="s")
     ax = fig.axes[0]
     solid, hatched = ax.containers[0], ax.containers[1]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["2017-18", "2018-19", "2019-20", "2020-21"]
@@ -220,7 +221,7 @@ def test_chart_yearly_totals_range_bars_low_and_high(fip):
 
 def test_chart_opportunities_highlights_the_starred_items(fip, plan_rows):
     o = ip.by_opportunity(fip)
-    fig = ip.chart_opportunities(o, source="s", budget_year=ip.revenue_budget_year(fip))
+    fig = plan_charts.chart_opportunities(o, source="s", budget_year=ip.revenue_budget_year(fip))
     ax = fig.axes[0]
     solid, hatched = ax.containers[0], ax.containers[1]
     assert len(solid) == 16

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis import data
-from analysis.analyses import benchmark_charts, benchmarks, outcomes
+from analysis.analyses import benchmarks, outcomes
+from analysis.presentation import benchmark_charts
 
 from .conftest import FIVE_YEAR_PLAN, raw_lines
 

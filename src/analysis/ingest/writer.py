@@ -11,11 +11,8 @@ import pandas as pd
 
 from .. import schemas, tableset
 from ..manifest import SourceDocument
-from ..spreadsheet import write_csv
 
 PRODUCER = "ingest"
-DICTIONARY_CSV = "data_dictionary.csv"
-DICTIONARY_MD = "data_dictionary.md"
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, documents: list[SourceDocument] | None = None
@@ -33,13 +30,4 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, documents: list
     made_from = {name: sorted(set(frame["source_file"].dropna().unique()) & set(inputs))
                  if "source_file" in frame.columns else sorted(inputs) for name, frame in checked.items()}
     return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs,
-                            extra=dictionary_files(), table_inputs=made_from)
-
-
-def dictionary_files() -> dict:
-    """The data dictionary (every table of every producer, from :mod:`analysis.schemas`) as the
-    extra files a producer publishes; whichever producer ran last owns them."""
-    return {
-        DICTIONARY_CSV: lambda p: write_csv(schemas.data_dictionary(), p),
-        DICTIONARY_MD: lambda p: p.write_text(schemas.data_dictionary_markdown(), encoding="utf-8"),
-    }
+                            extra=schemas.dictionary_files(), table_inputs=made_from)

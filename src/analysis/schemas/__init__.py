@@ -182,3 +182,19 @@ def data_dictionary_markdown() -> str:
                          f"{'; '.join(rule).replace('|', '/')} | {desc} |")
         parts.append("")
     return "\n".join(parts)
+
+
+DICTIONARY_CSV = "data_dictionary.csv"
+DICTIONARY_MD = "data_dictionary.md"
+
+
+def dictionary_files() -> dict:
+    """The data dictionary (every table of every producer) as the extra files a producer
+    publishes with its tables (:func:`analysis.tableset.publish`); whichever producer ran last
+    owns them."""
+    from ..spreadsheet import write_csv
+
+    return {
+        DICTIONARY_CSV: lambda p: write_csv(data_dictionary(), p),
+        DICTIONARY_MD: lambda p: p.write_text(data_dictionary_markdown(), encoding="utf-8"),
+    }

@@ -225,13 +225,12 @@ def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
     ingest's tables carried over, ``_tables.json`` written last, the folder switched as one unit).
     ``files`` (the downloads read) are recorded as the inputs, by name and sha256."""
     from .. import tableset
-    from ..ingest.writer import dictionary_files
     from ..manifest import sha256_of
 
     checked = {name: schemas.conform(name, frame) for name, frame in tables.items()}
     inputs = {p.name: sha256_of(p) for paths in (files or {}).values() for p in paths}
     return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs,
-                            extra=dictionary_files())
+                            extra=schemas.dictionary_files())
 
 
 def run_public_stats(source: Path, out_dir: Path, *, progress: Bar | None = None) -> PublicStatsResult:

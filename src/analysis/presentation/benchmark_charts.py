@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import numbers
-from ..presentation import charts
+from . import charts
 from ..numbers import rate as rate_text
 
 RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
