@@ -32,7 +32,7 @@ reports: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/sphinx-build --fail-on-warning --quiet --jobs 1 docs site
 	$(BIN)/python -m analysis ingest --quiet
 	$(BIN)/python -m pytest $(ARGS)
 
@@ -41,7 +41,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/sphinx-build --fail-on-warning docs site
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
