@@ -122,3 +122,11 @@ def test_every_command_has_its_own_help():
     for name, sub in _generated().subcommands(build_parser()).items():
         assert isinstance(sub, argparse.ArgumentParser)
         assert sub.format_help().startswith("usage: python -m analysis " + name), name
+
+
+def test_every_page_the_package_points_users_to_exists():
+    # error messages and status lines send users to a page of the manual by its path: it must be there
+    package = ROOT / "src" / "analysis"
+    named = {m for path in package.rglob("*.py") for m in re.findall(r"docs/[\w/-]+\.md", path.read_text(encoding="utf-8"))}
+    assert "docs/tutorials/adding-a-month.md" in named
+    assert not sorted(p for p in named if not (ROOT / p).is_file())
