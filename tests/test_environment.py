@@ -120,3 +120,16 @@ def test_make_installs_every_extra():
 def test_make_test_builds_the_docs_with_warnings_as_errors():
     recipe = _make_targets()["test"]
     assert any(line.startswith("$(BIN)/sphinx-build") and "--fail-on-warning" in line for line in recipe), recipe
+
+
+def test_hosted_ci_runs_the_ci_script_on_each_supported_python():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    job = workflow["jobs"]["test"]
+    versions = job["strategy"]["matrix"]["python"]
+    from packaging.specifiers import SpecifierSet
+
+    requires = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
+    assert set(versions) == {"3.11", "3.12"} and all(f"{v}.0" in requires for v in versions)
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("apt-get install" in r and "chromium" in r for r in runs), "the browser tests need Chromium"
+    assert "bash .ci/run" in [r.strip() for r in runs]
