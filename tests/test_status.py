@@ -4,7 +4,7 @@ and never failing on a missing or half-built folder (issue 17).
 
 Expected documents come from data/raw/manifest.csv read here with the csv module; which packs are
 stale follows from the inputs the test gives each pack (tests/fixtures/packs.py) and the rule
-README states for the papers in force (of each kind, the latest whose month is on or before
+docs/guide/monthly-pack.md states for the papers in force (of each kind, the latest whose month is on or before
 the pack's).
 """
 
