@@ -35,7 +35,7 @@ def _rows(raw: Path) -> list[dict[str, str]]:
 
 
 def _month(row: dict[str, str]) -> str:
-    """The month a paper speaks for, by README's rule: a tracker's period, else its date's month;
+    """The month a paper speaks for, by the rule of docs/guide/monthly-pack.md: a tracker's period, else its date's month;
     a year alone counts from the month the assumptions log says."""
     if row["period"]:
         return row["period"]
