@@ -2,6 +2,7 @@
 #   make reports   ingest the bundled data and publish each authority's latest pack (reports/index.html)
 #   make test      pytest + nbval on every report notebook
 #   make lab       JupyterLab on the notebooks
+#   make docs      the documentation site, built into site/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,14 +11,14 @@ PERIOD ?=
 AUTHORITY ?=
 ARGS ?=
 
-.PHONY: help install ingest reports test lab benchmark lock clean
+.PHONY: help install ingest reports test lab docs benchmark lock clean
 
 help:
-	@sed -n '2,5p' Makefile | sed 's/^# *//'
+	@sed -n '2,6p' Makefile | sed 's/^# *//'
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dask,test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dask,docs,test]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -31,12 +32,16 @@ reports: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/sphinx-build --fail-on-warning --quiet --jobs 1 docs site
 	$(BIN)/python -m analysis ingest --quiet
 	$(BIN)/python -m pytest $(ARGS)
 
 lab: $(STAMP)
 	$(BIN)/python -m analysis ingest --quiet
 	$(BIN)/jupyter lab notebooks/
+
+docs: $(STAMP)
+	$(BIN)/sphinx-build --fail-on-warning docs site
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

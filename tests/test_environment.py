@@ -88,3 +88,48 @@ def test_ci_runs_the_readme_test_command():
     test_command = next(c for c in _readme_setup_commands() if "test" in c)
     ci = (ROOT / ".ci" / "run").read_text()
     assert test_command in [ln.strip() for ln in ci.splitlines()]
+
+
+def _make_targets() -> dict[str, list[str]]:
+    """The Makefile's targets and their recipe lines (variables left as written)."""
+    targets, current = {}, None
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        m = re.match(r"^([A-Za-z][\w-]*):", line)
+        if m:
+            current = targets.setdefault(m.group(1), [])
+        elif line.startswith("\t") and current is not None:
+            current.append(line.strip())
+    return targets
+
+
+def test_each_readme_command_is_a_make_target():
+    targets = _make_targets()
+    for command in _readme_setup_commands():
+        words = command.split()
+        assert words[0] == "make" and words[1] in targets, command
+
+
+def test_make_installs_every_extra():
+    # `make test` builds the docs and runs the browser tests: the environment it makes must have every extra
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    install = " ".join(line for line in (ROOT / "Makefile").read_text().splitlines() if "pip install" in line)
+    m = re.search(r"-e '\.\[([\w,-]+)\]'", install)
+    assert m and sorted(m.group(1).split(",")) == sorted(extras), install
+
+
+def test_make_test_builds_the_docs_with_warnings_as_errors():
+    recipe = _make_targets()["test"]
+    assert any(line.startswith("$(BIN)/sphinx-build") and "--fail-on-warning" in line for line in recipe), recipe
+
+
+def test_hosted_ci_runs_the_ci_script_on_each_supported_python():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    job = workflow["jobs"]["test"]
+    versions = job["strategy"]["matrix"]["python"]
+    from packaging.specifiers import SpecifierSet
+
+    requires = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
+    assert set(versions) == {"3.11", "3.12"} and all(f"{v}.0" in requires for v in versions)
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("apt-get install" in r and "chromium" in r for r in runs), "the browser tests need Chromium"
+    assert "bash .ci/run" in [r.strip() for r in runs]

@@ -1,6 +1,6 @@
-"""The README's "Adding a report", followed end to end with a throwaway (SYNTHETIC) notebook in a
-temporary folder: its code blocks are taken from the README itself, so the steps a newcomer reads
-are the steps tested.  (Step 7, committing outputs for nbval, concerns notebooks/ only.)"""
+"""The how-to "Add a report" (docs/how-to/add-a-report.md), followed end to end with a throwaway
+(SYNTHETIC) notebook in a temporary folder: its code blocks are taken from the page itself, so the
+steps a newcomer reads are the steps tested.  (Step 7, committing outputs for nbval, concerns notebooks/ only.)"""
 
 from __future__ import annotations
 
@@ -34,9 +34,7 @@ d.headlines({"Planned saving": f"£{planned / 1e6:.3f}m"})""",
 
 @pytest.fixture(scope="module")
 def steps() -> dict:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Adding a report"):]
-    section = section[:section.index("\n## ")]
+    section = (ROOT / "docs" / "how-to" / "add-a-report.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(\w+)\n(.*?)```", section, re.S)
     python = [textwrap_dedent(code) for lang, code in blocks if lang == "python"]
     shell = [textwrap_dedent(code) for lang, code in blocks if lang == "sh"]
@@ -53,7 +51,7 @@ def textwrap_dedent(code: str) -> str:
 
 
 def _follow(steps: dict, folder):
-    """Steps 1-5: the notebook as the README says to write it."""
+    """Steps 1-5: the notebook as the how-to page says to write it."""
     path = folder / steps["name"]  # step 1
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_markdown_cell(steps["title"] + "\n\nSYNTHETIC throwaway report written by a test."))
@@ -76,7 +74,7 @@ def _run(steps: dict, folder, out, *extra: str) -> int:
     return main([*argv[3:], *extra, "--notebooks", str(folder), "--out", str(out), "--quiet"])
 
 
-def test_a_report_added_as_the_readme_says_appears_in_the_pack(steps, tmp_path):
+def test_a_report_added_as_the_docs_say_appears_in_the_pack(steps, tmp_path):
     folder, out = tmp_path / "notebooks", tmp_path / "reports"
     path = _follow(steps, folder)
     assert json.loads(path.read_text())["metadata"]["analysis"]["tables"] == ["savings_tracker", "sources"]

@@ -4,7 +4,7 @@ parameters, and the notebook contract; every refusal is one ``error:`` line and 
 Expected packs and documents come from data/raw/manifest.csv: Torbay's papers are dated 2015
 (002, the five-year plan review), 2017-01-11 (001, the MTFS) and 2019-11-12 (000, the recovery
 plan); Cambridgeshire's tracker (003) is for 2017-10 and its business plan review (004) is dated
-2017-10-10.  Which tables each paper gives is in the README's table of bundled documents."""
+2017-10-10.  Which tables each paper gives is in docs/reference/bundled-documents.md."""
 
 from __future__ import annotations
 

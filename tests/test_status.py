@@ -4,7 +4,7 @@ and never failing on a missing or half-built folder (issue 17).
 
 Expected documents come from data/raw/manifest.csv read here with the csv module; which packs are
 stale follows from the inputs the test gives each pack (tests/fixtures/packs.py) and the rule
-README states for the papers in force (of each kind, the latest whose month is on or before
+docs/guide/monthly-pack.md states for the papers in force (of each kind, the latest whose month is on or before
 the pack's).
 """
 
@@ -35,7 +35,7 @@ def _rows(raw: Path) -> list[dict[str, str]]:
 
 
 def _month(row: dict[str, str]) -> str:
-    """The month a paper speaks for, by README's rule: a tracker's period, else its date's month;
+    """The month a paper speaks for, by the rule of docs/guide/monthly-pack.md: a tracker's period, else its date's month;
     a year alone counts from the month the assumptions log says."""
     if row["period"]:
         return row["period"]

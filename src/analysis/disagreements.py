@@ -1,5 +1,5 @@
-"""The README's "Where the bundled papers disagree with themselves", rendered from the
-reconciliation table (a test keeps the README equal to :func:`readme_section`).
+"""The documentation page "Where the bundled papers disagree with themselves" (docs/disagreements.md),
+rendered from the reconciliation table (a test keeps the page equal to :func:`readme_section`).
 
 Every check that is not exact is listed: ``mismatch`` first (with the arithmetic that shows it),
 then ``within rounding`` (with the rounding under which the figures meet), then ``not
@@ -13,7 +13,7 @@ import pandas as pd
 
 from .reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, WITHIN_ROUNDING, format_figure
 
-HEADING = "### Where the bundled papers disagree with themselves"
+HEADING = "# Where the bundled papers disagree with themselves"
 
 
 def _figure(value: float | None, unit: str) -> str:
@@ -84,7 +84,7 @@ def main() -> None:  # pragma: no cover - a maintenance command: python -m analy
     from . import data
 
     root = project_root()
-    readme = root / "README.md"
+    readme = root / "docs" / "disagreements.md"
     rec = data.load("reconciliation")
     readme.write_text(replace_in(readme.read_text(encoding="utf-8"), rec), encoding="utf-8")
 

@@ -100,7 +100,7 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
     raw_dir = Path(raw_dir)
     path = raw_dir / MANIFEST_NAME
     if not path.is_file():
-        raise InputError(path, expected="a manifest listing the raw files (see README: 'Adding a month')",
+        raise InputError(path, expected="a manifest listing the raw files (see docs/tutorials/adding-a-month.md)",
                          found="no such file")
     errors: list[InputError] = []
     docs: list[SourceDocument] = []

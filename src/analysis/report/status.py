@@ -91,7 +91,7 @@ def _manifest_rows(raw_dir: Path, problems: list[str]) -> list[dict[str, str]]:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             return [{f: (r.get(f) or "").strip() for f in FIELDS} for r in csv.DictReader(handle)]
     except FileNotFoundError:
-        problems.append(f"{paths.shown(path)}: no manifest (register the delivered files: README 'Adding a month')")
+        problems.append(f"{paths.shown(path)}: no manifest (register the delivered files: docs/tutorials/adding-a-month.md)")
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         problems.append(f"{paths.shown(path)}: cannot be read ({exc})")
     return []
@@ -273,7 +273,7 @@ def text(status: dict) -> str:
         lines += _wrap(problem, "  ")
     if not status["authorities"]:
         lines += ["", "No authority yet: copy a delivered file into the raw folder and register it "
-                      "(README, 'Adding a month')."]
+                      "(docs/tutorials/adding-a-month.md)."]
     for a in status["authorities"]:
         lines += ["", f"{a['name']} (reports/{a['slug']}/)"]
         if a["documents"]:

@@ -38,13 +38,13 @@ class PublicStatsResult:
 
 def _files(source: Path) -> dict[str, list[Path]]:
     if not Path(source).is_dir():
-        raise InputError(source, expected="a folder of public statistics downloads (see README 'Public statistics')",
+        raise InputError(source, expected="a folder of public statistics downloads (see docs/tutorials/public-statistics.md)",
                          found="no such folder")
     files = {key: find(source, key) for key in PATTERNS}
     files["sfr_cla"] = [p for p in files["sfr_cla"] if sfr.is_sfr(p)]
     files["sn_xlsx"] = [p for p in files["sn_xlsx"] if not p.name.startswith("~$")]
     if not any(files.values()):
-        raise InputError(source, expected="public statistics files named as in README 'Public statistics' "
+        raise InputError(source, expected="public statistics files named as in docs/tutorials/public-statistics.md "
                                           "(e.g. cla_number_and_rate_per_10k_children_2021_2025.csv)",
                          found="none")
     return files

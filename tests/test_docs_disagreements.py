@@ -1,5 +1,5 @@
-"""The README's "Where the bundled papers disagree with themselves" is generated from the
-reconciliation of the bundled papers and must stay equal to it (issue 11)."""
+"""The documentation page "Where the bundled papers disagree with themselves" (docs/disagreements.md) is
+generated from the reconciliation of the bundled papers and must stay equal to it (issue 11)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from analysis import disagreements
 from analysis.paths import project_root
 
 
-def test_readme_section_equals_the_reconciliation(bundled):
-    readme = (project_root() / "README.md").read_text(encoding="utf-8")
+def test_docs_page_equals_the_reconciliation(bundled):
+    page = (project_root() / "docs" / "disagreements.md").read_text(encoding="utf-8")
     expected = disagreements.readme_section(bundled.reconciliation)
-    assert disagreements.readme_block(readme) == expected, (
-        "README out of date: run `python -m analysis ingest && python -m analysis.disagreements`")
+    assert disagreements.readme_block(page) == expected, (
+        "docs/disagreements.md out of date: run `python -m analysis ingest && python -m analysis.disagreements`")
 
 
 def test_section_lists_every_check_that_is_not_exact(bundled):
