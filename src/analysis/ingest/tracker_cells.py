@@ -176,7 +176,7 @@ def _frame(doc: SourceDocument, out: dict, n: int) -> pd.DataFrame:
     """Typed columns (built through Arrow: a chunk of thousands of lines in milliseconds)."""
     import pyarrow as pa
 
-    from .savings_tracker import financial_year_of
+    from ..assumptions import financial_year as financial_year_of
 
     frame = pd.DataFrame({
         "period": pd.array([doc.period] * n, dtype="string"),

@@ -40,60 +40,12 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from .colour_science import (  # noqa: F401 - the colour checks' science, re-exported
+    MACHADO_2009, cielab, colour_difference, contrast_ratio, linear_rgb, relative_luminance, simulate)
+
 #: WCAG 2.x minimum contrast: normal text, large text (>= 18 pt, or >= 14 pt bold), graphics
 TEXT_CONTRAST, LARGE_TEXT_CONTRAST, GRAPHIC_CONTRAST = 4.5, 3.0, 3.0
-#: Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB
-MACHADO_2009 = {
-    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
-                            [0.114503, 0.786281, 0.099216],
-                            [-0.003882, -0.048116, 1.051998]]),
-    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
-                              [0.280085, 0.672501, 0.047413],
-                              [-0.011820, 0.042940, 0.968881]]),
-}
 _TOLERANCE = 0.5  # pixels: boxes that only touch do not overlap
-
-
-# --------------------------------------------------------------------------------------------- colour
-
-
-def linear_rgb(colour) -> np.ndarray:
-    """sRGB (any matplotlib colour) to linear RGB, 0-1 (IEC 61966-2-1)."""
-    c = np.asarray(to_rgba(colour)[:3], dtype=float)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-def relative_luminance(colour) -> float:
-    """WCAG 2.x relative luminance, 0 (black) to 1 (white)."""
-    return float(np.dot([0.2126, 0.7152, 0.0722], linear_rgb(colour)))
-
-
-def contrast_ratio(a, b="white") -> float:
-    """WCAG 2.x contrast ratio of two colours, 1 to 21."""
-    la, lb = relative_luminance(a), relative_luminance(b)
-    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
-
-
-def simulate(colour, deficiency: str) -> tuple[float, float, float]:
-    """How ``colour`` looks to a reader with ``deficiency`` (``protanopia`` or ``deuteranopia``),
-    as sRGB 0-1 (Machado et al. 2009)."""
-    rgb = np.clip(MACHADO_2009[deficiency] @ linear_rgb(colour), 0, 1)
-    srgb = np.where(rgb <= 0.0031308, rgb * 12.92, 1.055 * rgb ** (1 / 2.4) - 0.055)
-    return tuple(float(v) for v in srgb)  # type: ignore[return-value]
-
-
-def cielab(colour) -> np.ndarray:
-    """CIE L*a*b* (D65) of a colour."""
-    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
-    t = (m @ linear_rgb(colour)) / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
-    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
-
-
-def colour_difference(a, b) -> float:
-    """CIE76 colour difference (Delta E*ab) of two colours: about 2.3 is just noticeable, over 20
-    tells categories apart at a glance."""
-    return float(np.linalg.norm(cielab(a) - cielab(b)))
 
 
 # --------------------------------------------------------------------------------------------- drawing
@@ -114,7 +66,7 @@ def _recording() -> Iterator[list[Text]]:
 
 
 def _render(fig: Figure) -> tuple[list[Text], object]:
-    from . import charts
+    from . import chart_style as charts
 
     with charts.style():
         with _recording() as drawn:
@@ -129,7 +81,7 @@ def _render(fig: Figure) -> tuple[list[Text], object]:
 
 def _background(fig: Figure, texts: list[Text]) -> np.ndarray:
     """The figure rendered without its texts and grid lines (RGB 0-1, rows from the top)."""
-    from . import charts
+    from . import chart_style as charts
 
     grid = [g for ax in fig.axes for g in (*ax.xaxis.get_gridlines(), *ax.yaxis.get_gridlines())]
     states = [(t, t.get_visible()) for t in [*texts, *grid]]  # grid lines are decoration: text may cross them

@@ -162,7 +162,7 @@ def wrap_chars(text: str, width: int, max_lines: int = 2) -> str:
 
 def on_colour(face) -> str:
     """The text colour (white or :data:`TEXT`) that reads best on a fill of colour ``face``."""
-    from .chart_checks import contrast_ratio
+    from .colour_science import contrast_ratio
 
     return "white" if contrast_ratio("white", face) >= contrast_ratio(TEXT, face) else TEXT
 
