@@ -14,7 +14,12 @@ from __future__ import annotations
 import pandas as pd
 
 
+from ..schemas import needs
+
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
+#: the savings_tracker columns the totals read (money in whole pounds, negative = saving)
+MONEY = ("planned_total_gbp", "forecast_total_gbp", "variance_gbp")
+LINE = ("reference", "title")
 RAG_ORDER = ["Red", "Amber", "Green", "No RAG"]
 DIRECTION_ORDER = ["improving", "unchanged", "worsening", "not given"]
 
@@ -27,6 +32,7 @@ def _savings(tracker: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(tracker=("financial_year",))
 def financial_year(tracker: pd.DataFrame) -> str:
     """The tracker's financial year (its ``financial_year`` column: one year per tracker)."""
     years = sorted(tracker["financial_year"].dropna().unique())
@@ -40,6 +46,7 @@ def delivery_pct(forecast_saving: float, planned_saving: float) -> float:
     return float("nan") if not planned_saving else 100.0 * float(forecast_saving) / float(planned_saving)
 
 
+@needs(tracker=(*MONEY, "investment_gbp", "complete"))
 def headline(tracker: pd.DataFrame) -> pd.Series:
     """Totals across every line: planned and forecast saving, shortfall, % of plan forecast."""
     s = _savings(tracker)
@@ -56,6 +63,7 @@ def headline(tracker: pd.DataFrame) -> pd.Series:
     })
 
 
+@needs(tracker=(*LINE, *MONEY))
 def sign_doubts(tracker: pd.DataFrame) -> pd.DataFrame:
     """The lines whose sign looks wrong (the tracker's ``sign_doubt``: a minus lost, the totals
     row or last month's tracker disagreeing), as savings: ``reference``, ``title``,
@@ -68,6 +76,7 @@ def sign_doubts(tracker: pd.DataFrame) -> pd.DataFrame:
             .rename(columns={"sign_doubt": "why"}).reset_index(drop=True))
 
 
+@needs(tracker=(*LINE, *MONEY))
 def sign_doubt_note(tracker: pd.DataFrame) -> str:
     """The words every headline that adds up the tracker's lines carries when some of them look
     wrongly signed: ``includes 1 line whose sign looks wrong (FEN/04: …)``; empty when none do."""
@@ -96,6 +105,7 @@ def _group(s: pd.DataFrame, key: str, order: list[str] | None = None) -> pd.Data
     return grouped
 
 
+@needs(tracker=("reference", "committee", *MONEY))
 def by_committee(tracker: pd.DataFrame) -> pd.DataFrame:
     """Savings by committee as printed (a line shared by two committees is its own group)."""
     s = _savings(tracker)
@@ -103,6 +113,7 @@ def by_committee(tracker: pd.DataFrame) -> pd.DataFrame:
     return _group(s, "committee").sort_values("planned_saving_gbp", ascending=False).reset_index(drop=True)
 
 
+@needs(tracker=("reference", "rag", *MONEY))
 def by_rag(tracker: pd.DataFrame) -> pd.DataFrame:
     """Lines and pounds by RAG status (lines without a colour as 'No RAG'), Red first."""
     s = _savings(tracker)
@@ -111,6 +122,7 @@ def by_rag(tracker: pd.DataFrame) -> pd.DataFrame:
     return _group(s, "rag", present)
 
 
+@needs(tracker=("reference", "direction", *MONEY))
 def by_direction(tracker: pd.DataFrame) -> pd.DataFrame:
     """Lines and pounds by direction of travel since last month."""
     s = _savings(tracker)
@@ -119,6 +131,7 @@ def by_direction(tracker: pd.DataFrame) -> pd.DataFrame:
     return _group(s, "direction", present)
 
 
+@needs(tracker=tuple(f"{kind}_q{i}_gbp" for kind in ("planned", "forecast") for i in range(1, 5)))
 def quarterly_phasing(tracker: pd.DataFrame) -> pd.DataFrame:
     """Planned and forecast saving by quarter, and cumulative through the year."""
     rows = []
@@ -133,6 +146,7 @@ def quarterly_phasing(tracker: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(tracker=(*LINE, *MONEY, "investment_gbp", "complete"))
 def waterfall_steps(tracker: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
     """Planned saving -> forecast saving through the ``top_n`` largest variances (either sign)
     and one step for every other line.  Steps are changes in saving (shortfall negative)."""
@@ -153,6 +167,7 @@ def waterfall_steps(tracker: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
     return frame
 
 
+@needs(tracker=(*LINE, "committee", "rag", "direction", *MONEY, "commentary"))
 def top_shortfalls(tracker: pd.DataFrame, n: int = 8) -> pd.DataFrame:
     """The ``n`` lines with the largest shortfall against plan, with their commentary."""
     s = _savings(tracker)
@@ -161,6 +176,7 @@ def top_shortfalls(tracker: pd.DataFrame, n: int = 8) -> pd.DataFrame:
                   "shortfall_gbp", "commentary"]].reset_index(drop=True)
 
 
+@needs(tracker=(*LINE, "committee", "rag", *MONEY, "commentary"))
 def over_delivery(tracker: pd.DataFrame) -> pd.DataFrame:
     """Lines forecast to save more than planned (negative variance), largest first."""
     s = _savings(tracker)
@@ -171,6 +187,7 @@ def over_delivery(tracker: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(tracker=(*LINE, *MONEY, "investment_gbp", "rag"))
 def investment_vs_saving(tracker: pd.DataFrame) -> pd.DataFrame:
     """Lines with an investment: what was invested against the saving planned and forecast."""
     s = _savings(tracker)
@@ -186,6 +203,7 @@ def investment_vs_saving(tracker: pd.DataFrame) -> pd.DataFrame:
 _DIRECTION_FROM_CHANGE = {True: "improving", False: "worsening"}
 
 
+@needs(current=(*LINE, "rag", "direction", *MONEY), previous=(*LINE, "rag", "direction", *MONEY))
 def movement(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.DataFrame | pd.Series]:
     """What moved since the previous month's tracker.
 
