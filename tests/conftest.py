@@ -214,3 +214,26 @@ def with_public_dir(public_dir) -> Path:
     if problem is not None:
         pytest.skip(f"{paths.processed_dir()}: {problem}")
     return paths.processed_dir()
+
+
+# --------------------------------------------------------------------------------------------- the browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, as a councillor's browser opens the pages (one per
+    test module: Playwright's event loop is not kept open across modules)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        except Exception as exc:  # pragma: no cover - depends on the machine
+            pytest.skip(f"Chromium at {CHROMIUM} does not start here: {str(exc).splitlines()[0]}")
+        yield browser
+        browser.close()

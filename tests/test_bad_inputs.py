@@ -676,10 +676,20 @@ def test_case(case, tmp_path):
     case.run(tmp_path)
 
 
-def test_the_catalogue_covers_the_issue():
-    assert len(CASES) >= 30
-    assert {c.fmt for c in CASES} >= {"txt", "csv", "xlsx"}
-    assert len({(c.fmt, c.id) for c in CASES}) == len(CASES)
+#: what real exports differ by (the developers' guide: whole pounds, accounting brackets, blanks,
+#: BOMs, CP1252, formulas, two sheets, truncated files) -> words a case of each must name
+EXPORT_SLIPS = {"accounting brackets": "accounting brackets", "blanks": "blank", "BOMs": "byte-order mark",
+                "CP1252": "Windows-1252", "formulas": "formula", "two sheets": "two month sheets",
+                "truncated files": "cut off", "money as numbers": "money as numbers"}
+
+
+def test_the_catalogue_covers_every_kind_of_export_slip_in_every_format():
+    for slip, words in EXPORT_SLIPS.items():
+        assert any(words in c.id for c in CASES), f"no case of {slip}"
+    assert {c.fmt for c in CASES} >= {"txt", "csv", "xlsx", "xls", "manifest"}
+    for outcome in ("error", "flag", "value"):  # refused, flagged and read cases alike
+        assert any(c.outcome == outcome for c in CASES), outcome
+    assert len({(c.fmt, c.id) for c in CASES}) == len(CASES)  # no case twice
 
 
 def catalogue_counts() -> dict[str, int]:

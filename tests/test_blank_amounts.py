@@ -64,12 +64,46 @@ def test_headline_counts_only_what_is_forecast(months):
     assert h.shortfall_gbp == PRINTED_TOTALS[11] * 1000 - printed(BLANK_REF, "Variance from Plan £000")
 
 
-@pytest.mark.parametrize("name", ["by_committee", "by_rag", "by_direction", "quarterly_phasing", "waterfall_steps",
-                                  "top_shortfalls", "over_delivery", "investment_vs_saving"])
-def test_every_table_function_copes(months, name):
+def _expected_savings(blank_forecast: bool) -> tuple[int, int]:
+    """Planned and forecast saving (pounds, positive) added up here from 003's printed lines,
+    the blank line forecasting nothing."""
+    planned = -sum(thousands(r[COL["Original Saving 17-18"]]) for r in rows()) * 1000
+    forecast = -sum(thousands(r[COL["Forecast Saving"]]) for r in rows() if not (blank_forecast and r[0] == BLANK_REF))
+    return planned, forecast * 1000
+
+
+@pytest.mark.parametrize("name, key", [("by_committee", "committee"), ("by_rag", "rag"), ("by_direction", "direction")])
+def test_every_grouping_adds_up_to_the_printed_lines(months, name, key):
     november, _ = months
     out = getattr(variance, name)(november)
-    assert isinstance(out, pd.DataFrame) and len(out)
+    planned, forecast = _expected_savings(blank_forecast=True)
+    assert int(out.planned_saving_gbp.sum()) == planned == -PRINTED_TOTALS[5] * 1000
+    assert int(out.forecast_saving_gbp.sum()) == forecast
+    assert int(out.lines.sum()) == len(rows()) and out[key].is_unique
+
+
+def test_phasing_and_waterfall_add_up_with_a_blank_forecast(months):
+    november, _ = months
+    planned, forecast = _expected_savings(blank_forecast=True)
+    phasing = variance.quarterly_phasing(november)
+    assert int(phasing.cumulative_planned_gbp.iloc[-1]) == planned
+    assert int(phasing.cumulative_forecast_gbp.iloc[-1]) == forecast
+    steps = variance.waterfall_steps(november)
+    assert steps.attrs["planned_saving_gbp"] + int(steps.change_gbp.sum()) == steps.attrs["forecast_saving_gbp"] == forecast
+    # the line without a forecast is its own step: its whole planned saving (003 line 14: -2,381 £000)
+    waiting = steps[steps.step == "1 line not yet forecast"]
+    assert list(waiting.change_gbp) == [printed(BLANK_REF, "Original Saving 17-18")]
+
+
+def test_line_lists_hold_the_printed_shortfalls_and_over_deliveries(months):
+    october = months[1]
+    printed_variance = {r[0]: thousands(r[COL["Variance from Plan £000"]]) * 1000 for r in rows()}
+    short = variance.top_shortfalls(october, n=100)
+    assert dict(zip(short.reference, short.shortfall_gbp)) == {k: v for k, v in printed_variance.items() if v > 0}
+    over = variance.over_delivery(october)
+    assert dict(zip(over.reference, over.over_delivery_gbp)) == {k: -v for k, v in printed_variance.items() if v < 0}
+    invested = {r[0] for r in rows() if thousands(r[COL["Investment 17-18 £000"]]) > 0}
+    assert set(variance.investment_vs_saving(october).reference) == invested
 
 
 def test_movement_with_a_blank_forecast(months):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -32,9 +31,6 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.notebooks
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run"]
 ARTEFACTS = ROOT / "reports" / ".artefacts" / "pages"
 VIEWPORT = 1280
 # A4 portrait 210 mm less the 12 mm side margins of pack.css's @page, in CSS px (96 px = 25.4 mm)
@@ -184,20 +180,6 @@ def test_excel_downloads_are_the_same_bytes_when_rebuilt(packs, tmp_path):
     for name in ("10_savings_tracker_variance.xlsx", "90_reconciliation.xlsx"):
         assert (again / "cambridgeshire" / "2017-10" / name).read_bytes() == \
             (packs / "cambridgeshire" / "2017-10" / name).read_bytes(), name
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        except Exception as exc:  # pragma: no cover - depends on the machine
-            pytest.skip(f"Chromium at {CHROMIUM} does not start here: {str(exc).splitlines()[0]}")
-        yield browser
-        browser.close()
 
 
 MEASURE = """() => {

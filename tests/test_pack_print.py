@@ -46,9 +46,6 @@ from .fixtures.synthetic_month import ADDED, CHANGES, DROPPED, write_november
 
 pytestmark = pytest.mark.notebooks
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run"]
 PRINTABLE_PX = (210 - 2 * 12) / 25.4 * 96  # A4 less pack.css's 12 mm side margins, in CSS px
 MINUS = "\u2212"
 
@@ -75,20 +72,6 @@ def _month(period: str) -> str:
 def _reports(manifest: dict) -> list[dict]:
     """The reports of a pack that have a page, in report order."""
     return [r for r in manifest["reports"] if r["status"] == "ok"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        except Exception as exc:  # pragma: no cover - depends on the machine
-            pytest.skip(f"Chromium at {CHROMIUM} does not start here: {str(exc).splitlines()[0]}")
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,6 @@ from analysis.manifest import register
 from .conftest import RAW
 from .fixtures.hostile_tracker import AUTHORITY, MARKER, PAYLOADS, PERIOD, write_hostile_tracker
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run"]
-
 
 @pytest.fixture(scope="module")
 def hostile_pack(tmp_path_factory) -> Path:
@@ -40,20 +36,6 @@ def hostile_pack(tmp_path_factory) -> Path:
     assert main(["report", "--authority", AUTHORITY, "--period", PERIOD, "--raw", str(raw), "--processed",
                  str(processed), "--out", str(out), "--quiet"]) == 0
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        except Exception as exc:  # pragma: no cover - depends on the machine
-            pytest.skip(f"Chromium at {CHROMIUM} does not start here: {str(exc).splitlines()[0]}")
-        yield browser
-        browser.close()
 
 
 def _pages(out: Path) -> list[Path]:

@@ -148,18 +148,26 @@ def quarterly_phasing(tracker: pd.DataFrame) -> pd.DataFrame:
 
 @needs(tracker=(*LINE, *MONEY, "investment_gbp", "complete"))
 def waterfall_steps(tracker: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
-    """Planned saving -> forecast saving through the ``top_n`` largest variances (either sign)
-    and one step for every other line.  Steps are changes in saving (shortfall negative)."""
+    """Planned saving -> forecast saving through the ``top_n`` largest variances (either sign),
+    one step for every other line, and one for the lines not yet forecast (their whole planned
+    saving, which the forecast total does not include).  Steps are changes in saving in pounds
+    (shortfall negative): forecast minus planned saving of each line, so the steps always walk
+    exactly from the planned total to the forecast total that :func:`headline` adds up."""
     s = _savings(tracker)
-    moving = s[s.shortfall_gbp != 0].copy()
-    moving["size"] = moving.shortfall_gbp.abs()
+    s["change_gbp"] = s.forecast_saving_gbp.fillna(0) - s.planned_saving_gbp.fillna(0)
+    waiting = s[s.forecast_saving_gbp.isna()]
+    forecast = s.drop(index=waiting.index)
+    moving = forecast[forecast.change_gbp != 0].copy()
+    moving["size"] = moving.change_gbp.abs()
     top = moving.sort_values(["size", "reference"], ascending=[False, True]).head(top_n)
-    rest = s.drop(index=top.index)
-    steps = [{"step": f"{r.reference} {r.title}", "reference": r.reference, "change_gbp": -int(r.shortfall_gbp)}
+    rest = forecast.drop(index=top.index)
+    steps = [{"step": f"{r.reference} {r.title}", "reference": r.reference, "change_gbp": int(r.change_gbp)}
              for r in top.itertuples()]
-    other = -int(rest.shortfall_gbp.sum())
-    steps.append({"step": f"{len(rest[rest.shortfall_gbp != 0])} other lines", "reference": None,
-                  "change_gbp": other})
+    steps.append({"step": f"{len(rest[rest.change_gbp != 0])} other lines", "reference": None,
+                  "change_gbp": int(rest.change_gbp.sum())})
+    if len(waiting):
+        steps.append({"step": f"{len(waiting)} line{'s' if len(waiting) > 1 else ''} not yet forecast",
+                      "reference": None, "change_gbp": int(waiting.change_gbp.sum())})
     head = headline(tracker)
     frame = pd.DataFrame(steps)
     frame.attrs["planned_saving_gbp"] = int(head.planned_saving_gbp)
