@@ -130,3 +130,25 @@ def test_every_page_the_package_points_users_to_exists():
     named = {m for path in package.rglob("*.py") for m in re.findall(r"docs/[\w/-]+\.md", path.read_text(encoding="utf-8"))}
     assert "docs/tutorials/adding-a-month.md" in named
     assert not sorted(p for p in named if not (ROOT / p).is_file())
+
+
+def test_the_extension_page_python_runs_and_fails_as_it_says():
+    """docs/how-to/extend.md's example: a function declaring its columns with ``needs`` computes
+    on a frame that has them and names the missing column of one that does not, in the words the
+    page quotes."""
+    import pandas as pd
+
+    from analysis.errors import SchemaError
+
+    page = DOCS / "how-to" / "extend.md"
+    blocks = [code for lang, code in code_blocks(page) if lang == "python"]
+    assert blocks, "the page shows Python"
+    namespace: dict = {}
+    for code in blocks:
+        exec(compile(code, str(page), "exec"), namespace)  # noqa: S102 - our own documentation
+    frame = pd.DataFrame({"reference": ["A1"], "planned_total_gbp": [-200.0], "forecast_total_gbp": [-150.0]})
+    assert list(namespace["forecast_share"](frame)) == [0.75]  # 150 of 200
+    with pytest.raises(SchemaError) as caught:
+        namespace["forecast_share"](frame.drop(columns="forecast_total_gbp"))
+    quoted = re.search(r"`SchemaError: \.\.\.(forecast_share: [^`]*)`", " ".join(page.read_text().split()))
+    assert quoted and quoted.group(1) in " ".join(str(caught.value).split())
