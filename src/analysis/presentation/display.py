@@ -7,6 +7,7 @@ through these helpers - never by formatting tracker text into Markdown or HTML b
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -133,7 +134,7 @@ ACRONYMS = {"cla": "children looked after", "lac": "LAC", "rag": "RAG", "ons": "
 ILLEGIBLE = "illegible in the paper"
 
 
-def column_label(name: str, *, money_unit: str = " (£)") -> str:
+def column_label(name: object, *, money_unit: str = " (£)") -> str:
     """``planned_saving_gbp`` -> ``Planned saving (£)`` (``money_unit`` for tables in £000);
     ``rate_per_10k`` -> ``Rate per 10,000``; ``action_id_raw`` -> ``Action ID as printed``."""
     text = str(name)
@@ -183,7 +184,7 @@ def _money_columns(frame: pd.DataFrame, formats: dict) -> dict[str, Formatter]:
     for col in frame.columns:
         if str(col).endswith("_gbp") and formats.get(col, gbp) in (gbp, signed_gbp):
             signed = formats.get(col) is signed_gbp
-            out[col] = (lambda v, s=signed: numbers.money_000(v, signed=s))
+            out[col] = functools.partial(numbers.money_000, signed=signed)
     return out
 
 
