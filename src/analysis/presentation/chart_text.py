@@ -18,7 +18,7 @@ Measurements of any other renderer go to matplotlib's own per-renderer cache unc
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 
@@ -29,15 +29,17 @@ from matplotlib.layout_engine import TightLayoutEngine
 
 if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.typing import RcKeyType
 
 #: rcParams that the Agg and SVG renderers read when measuring a text
-_MEASURING_PARAMS = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.language")
+_MEASURING_PARAMS: tuple[RcKeyType, ...] = ("text.hinting", "text.hinting_factor", "text.kerning_factor",
+                                             "text.language")
 _LIMIT = 50_000  # entries (a chart adds a few hundred at most; reports share most of them)
 
 _cache: dict[tuple, tuple[float, float, float]] = {}
 _lock = threading.RLock()
 _depth = 0
-_original = None
+_original: Callable[..., tuple[float, float, float]] | None = None  # matplotlib's, while ours is in place
 
 
 def _measuring(renderer):
@@ -56,6 +58,7 @@ def _measure(renderer, text, fontprop, ismath, dpi):
     process's cache when the renderer is an Agg or SVG one."""
     inner = _measuring(renderer)
     if inner is None or ismath == "TeX":
+        assert _original is not None  # _measure is in place only while _original is kept
         return _original(renderer, text, fontprop, ismath, dpi)
     key = (type(inner), getattr(inner, "dpi", None), text, fontprop.copy(), ismath, dpi,
            tuple(matplotlib.rcParams[p] for p in _MEASURING_PARAMS))
