@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast
 
 import matplotlib.style
 import numpy as np
@@ -83,7 +83,8 @@ STYLE = {
     "path.simplify": True,
 }
 
-F = TypeVar("F", bound=Callable)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
@@ -95,13 +96,13 @@ def style() -> Iterator[None]:
         yield
 
 
-def styled(function: F) -> F:
+def styled(function: Callable[P, R]) -> Callable[P, R]:
     """Run a chart function inside :func:`style` (every artist is made with the project style)."""
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with style():
             return function(*args, **kwargs)
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def new_figure(height: float = 4.2, **subplot_kw) -> tuple[Figure, Axes]:
