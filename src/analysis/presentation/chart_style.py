@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast, overload
 
 import matplotlib.style
 import numpy as np
@@ -105,10 +105,18 @@ def styled(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def new_figure(height: float = 4.2, **subplot_kw) -> tuple[Figure, Axes]:
+@overload
+def new_figure(height: float = 4.2) -> tuple[Figure, Axes]: ...
+@overload
+def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]: ...
+
+
+def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]:
     """A :data:`WIDTH`-wide figure with the Agg canvas, not registered with pyplot: nothing
     accumulates in a long session or test run, and a notebook shows it only through ``show``.
-    Call it from a :func:`styled` chart function so its axes take the project style."""
+    Call it from a :func:`styled` chart function so its axes take the project style.  Returns the
+    figure and its one :class:`~matplotlib.axes.Axes`, or what ``Figure.subplots(**subplot_kw)``
+    gives (an array of them for ``nrows``/``ncols``)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=(WIDTH, height))

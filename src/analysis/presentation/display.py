@@ -11,6 +11,7 @@ import functools
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
@@ -273,9 +274,10 @@ def table_data(frame: pd.DataFrame, *, caption: str | None = None,
 
 class Table(HTML):
     """A table output: the members' HTML, and the whole table as data for the Excel download
-    (read by the report runner, never shown)."""
+    (read by the report runner, never shown); one output holding several tables carries a list
+    of their data, in the order shown."""
 
-    def __init__(self, html_text: str, data: dict):
+    def __init__(self, html_text: str, data: dict[str, Any] | list[dict[str, Any]]):
         super().__init__(html_text)
         self.table_data = data
 

@@ -33,6 +33,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:
     from pandera.pandas import DataFrameSchema
 
+    from ..tableset import Writer
+
 TABLES: dict[str, Table] = {**INGEST_TABLES, **_prose_tables(), **PUBLIC_TABLES}
 
 
@@ -196,7 +198,7 @@ DICTIONARY_CSV = "data_dictionary.csv"
 DICTIONARY_MD = "data_dictionary.md"
 
 
-def dictionary_files() -> dict:
+def dictionary_files() -> dict[str, Writer]:
     """The data dictionary (every table of every producer) as the extra files a producer
     publishes with its tables (:func:`analysis.tableset.publish`); whichever producer ran last
     owns them."""
