@@ -43,7 +43,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 LOCK_NAME = ".staging.lock"
@@ -61,7 +61,7 @@ _AT_FDCWD = -100
 _held: dict[str, int] = {}  # staging folder -> open lock descriptor (kept for the process's life)
 
 
-def _renameat2():
+def _renameat2() -> Callable[..., int] | None:
     libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
     func = getattr(libc, "renameat2", None)
     if func is not None:

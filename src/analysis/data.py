@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -92,7 +94,7 @@ def source_label(documents: list[str], processed_dir: str | Path | None = None) 
     return "; ".join(f"{r.authority}: {r.paper} ({r.date})" for r in rows.itertuples())
 
 
-def document_period(row) -> str:
+def document_period(row: Any) -> str:
     """The month a document speaks for: a tracker's reported period; otherwise the month of the
     paper's date (a date given as a year only counts from that year's December, when the paper
     had certainly been delivered: :data:`analysis.assumptions.YEAR_ONLY_PAPER_FROM_MONTH`)."""
@@ -172,7 +174,7 @@ def papers_name(authority: str, sources: pd.DataFrame, processed_dir: str | Path
     published statistics but no papers, or a region."""
     papers = sorted(set(sources["authority"].dropna()))
     found = match(authority, papers)
-    if found.found:
+    if found.name is not None:  # found
         return found.name
     if found.candidates:
         raise InputError("sources", column="authority", expected=f"one authority ({found.ambiguity()})",
@@ -242,7 +244,7 @@ class Pack:
         self.read |= set(rows["document"])
         return rows
 
-    def tables(self, names, *, required: bool = False) -> dict[str, pd.DataFrame]:
+    def tables(self, names: Iterable[str], *, required: bool = False) -> dict[str, pd.DataFrame]:
         """Several tables at once (empty frames for tables with no rows, unless ``required``)."""
         return {name: self.table(name, required=required) for name in names}
 
@@ -257,13 +259,13 @@ class Pack:
         self.read |= set(previous.document)
         return current, (previous if len(previous) else None)
 
-    def sources_read(self, documents=None) -> pd.DataFrame:
+    def sources_read(self, documents: Iterable[str] | None = None) -> pd.DataFrame:
         """The ``sources`` rows (file, sha256, paper, date, period) of the documents read so far
         (or of ``documents``)."""
         chosen = set(self.read if documents is None else documents)
         return self.sources[self.sources.document.isin(chosen)].reset_index(drop=True)
 
-    def source_label(self, documents=None) -> str:
+    def source_label(self, documents: Iterable[str] | None = None) -> str:
         """A chart's source line for the documents read so far (or ``documents``)."""
         rows = self.sources_read(documents)
         return "; ".join(f"{r.authority}: {r.paper} ({r.date})" for r in rows.itertuples())

@@ -9,6 +9,8 @@ computable``.  Figures are written by :mod:`analysis.numbers` conventions via
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, WITHIN_ROUNDING, format_figure
@@ -28,7 +30,7 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
-def _why(row) -> str:
+def _why(row: Any) -> str:
     """The arithmetic of a mismatch, the rounding of an agreement within rounding, or the note."""
     note = "" if pd.isna(row.note) else str(row.note)
     if row.status == MISMATCH and "mismatch: " in note:

@@ -117,7 +117,7 @@ def problem_lines(exc: BaseException) -> list[str]:
     return [group[0].describe() if len(group) == 1 else describe_group(group) for group in grouped(exc.errors)]
 
 
-def problem_kind(error: InputError) -> tuple:
+def problem_kind(error: InputError) -> tuple[str, str | None, str, str]:
     """Problems of one kind: the same file, sheet, expected text and hint (any column, line, found)."""
     return str(error.file), error.sheet, error.expected, error.hint
 
@@ -125,7 +125,7 @@ def problem_kind(error: InputError) -> tuple:
 def grouped(errors: Sequence[InputError]) -> list[list[InputError]]:
     """``errors`` in their order, those of a kind with :data:`GROUP_FROM` or more members gathered
     into one list at the place of the first; every other problem alone."""
-    kinds: dict[tuple, list[InputError]] = {}
+    kinds: dict[tuple[str, str | None, str, str], list[InputError]] = {}
     for error in errors:
         kinds.setdefault(problem_kind(error), []).append(error)
     out: list[list[InputError]] = []

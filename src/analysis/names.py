@@ -189,14 +189,14 @@ def check_new_authority(new: str, registered: Iterable[str], releases: Iterable[
     if found.candidates:
         raise InputError(manifest, column="authority", found=typed,
                          expected=f"one authority ({found.ambiguity()})")
-    if found.how == SPELLING and found.name != typed:
-        raise InputError(manifest, column="authority", found=typed,
-                         expected=f"{found.name!r} {source} (the same name but for case, punctuation or spacing: "
-                                  "one authority has one spelling); register with --authority "
-                                  f"{_shell(found.name)}")
-    if found.how == DESIGNATION:
-        return NewName(found.name, [f"{typed!r} is registered as {found.name!r}, {source}"])
-    if found.found:
+    if found.name is not None:  # found (a tier's ``how`` is set only with a name)
+        if found.how == SPELLING and found.name != typed:
+            raise InputError(manifest, column="authority", found=typed,
+                             expected=f"{found.name!r} {source} (the same name but for case, punctuation or spacing: "
+                                      "one authority has one spelling); register with --authority "
+                                      f"{_shell(found.name)}")
+        if found.how == DESIGNATION:
+            return NewName(found.name, [f"{typed!r} is registered as {found.name!r}, {source}"])
         return NewName(found.name, [] if found.name in registered else
                        [f"new authority {found.name!r}: the releases have its published statistics"])
     notes = [f"new authority {typed!r}" + (": not in the releases, so its packs will have no published statistics"

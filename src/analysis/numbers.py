@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import SupportsFloat, SupportsIndex, cast
 
 import pandas as pd
 
@@ -50,6 +51,12 @@ def _missing(value: object) -> bool:
         return False
 
 
+def as_float(value: object) -> float:
+    """A figure that is not missing as a float: an int, float, Decimal or numpy number, or its
+    text (``float`` raises for anything else)."""
+    return float(cast("SupportsFloat | SupportsIndex | str", value))
+
+
 def _round(value: float | int | Decimal, places: int = 0) -> Decimal:
     quantum = Decimal(1).scaleb(-places)
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
@@ -72,7 +79,7 @@ def money(value: object, *, signed: bool = False) -> str:
     """Money for text and headlines: ``£16.7m``, ``£443k``, ``£540``; ``–`` for no value."""
     if _missing(value):
         return MISSING
-    v = Decimal(str(float(value)))
+    v = Decimal(str(as_float(value)))
     a = abs(v)
     if _round(a / 1_000_000, 1) >= 1:
         body = f"£{_round(a / 1_000_000, 1):,.1f}m"
@@ -93,7 +100,7 @@ def money_000(value: object, *, signed: bool = False) -> str:
     """Money for a table cell, in £000 with separators: ``16,656``; ``–`` for no value."""
     if _missing(value):
         return MISSING
-    v = _round(Decimal(str(float(value))) / 1000)
+    v = _round(Decimal(str(as_float(value))) / 1000)
     return ("" if v == 0 else _sign(v, signed)) + f"{abs(v):,.0f}"
 
 
@@ -101,7 +108,7 @@ def money_exact(value: object, *, signed: bool = False) -> str:
     """Every pound, for figures quoted in order to check them: ``£20,520``."""
     if _missing(value):
         return MISSING
-    v = _round(float(value))
+    v = _round(as_float(value))
     return ("" if v == 0 else _sign(v, signed)) + f"£{abs(v):,.0f}"
 
 
@@ -117,7 +124,7 @@ def rate(value: object, digits: int | None = None) -> str:
     ``131.9``).  Negative with the true minus."""
     if _missing(value):
         return MISSING
-    v = float(value)
+    v = as_float(value)
     if digits is None:
         digits = 0 if v.is_integer() else 1
     text = f"{_round(abs(v), digits):,.{digits}f}"
@@ -128,7 +135,7 @@ def number(value: object, digits: int = 0) -> str:
     """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``."""
     if value is None or pd.isna(value):
         return MISSING
-    text = f"{float(value):,.{digits}f}"
+    text = f"{as_float(value):,.{digits}f}"
     return text.replace("-", MINUS) if text.lstrip("-").strip("0.,") else text.lstrip("-")
 
 
@@ -136,7 +143,7 @@ def signed_number(value: object, digits: int = 0) -> str:
     """A difference with its sign and ``digits`` decimals: ``+50.1``, ``−4.3``, ``0.0``."""
     if _missing(value):
         return MISSING
-    v = _round(float(value), digits)
+    v = _round(as_float(value), digits)
     return ("" if v == 0 else _sign(v, True)) + f"{abs(v):,.{digits}f}"
 
 
@@ -144,20 +151,20 @@ def pct(value: object, digits: int = 0) -> str:
     """A percentage: ``81%`` (``digits`` decimals)."""
     if _missing(value):
         return MISSING
-    return f"{_round(float(value), digits):.{digits}f}%"
+    return f"{_round(as_float(value), digits):.{digits}f}%"
 
 
 def count(value: object) -> str:
     """A whole number with separators: ``1,234``."""
     if _missing(value):
         return MISSING
-    return f"{_round(float(value)):,.0f}"
+    return f"{_round(as_float(value)):,.0f}"
 
 
 def signed_count(value: object) -> str:
     if _missing(value):
         return MISSING
-    v = _round(float(value))
+    v = _round(as_float(value))
     return ("" if v == 0 else _sign(v, True)) + f"{abs(v):,.0f}"
 
 

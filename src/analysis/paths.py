@@ -45,7 +45,7 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
-def resolve(path: str | os.PathLike | None, default: Path) -> Path:
+def resolve(path: str | os.PathLike[str] | None, default: Path) -> Path:
     """A user-given path (absolute, or relative to the project root), or ``default`` when empty."""
     if path is None or str(path) == "":
         return default
@@ -53,7 +53,7 @@ def resolve(path: str | os.PathLike | None, default: Path) -> Path:
     return p if p.is_absolute() else (project_root() / p)
 
 
-def shown(path: str | os.PathLike) -> str:
+def shown(path: str | os.PathLike[str]) -> str:
     """A path as a message shows it: relative to the current directory when inside it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))

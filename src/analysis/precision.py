@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 NEAREST, TRUNCATED, EXACT = "nearest", "truncated", "exact"
@@ -60,7 +61,7 @@ class Interval:
         below = value < self.high - 1e-9 or (self.high_closed and abs(value - self.high) <= 1e-9)
         return above and below
 
-    def text(self, fmt=None) -> str:
+    def text(self, fmt: Callable[[float], str] | None = None) -> str:
         f = fmt or (lambda v: f"{v:,.10g}")
         return f"{'[' if self.low_closed else '('}{f(self.low)}, {f(self.high)}{']' if self.high_closed else ')'}"
 

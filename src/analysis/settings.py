@@ -53,7 +53,7 @@ class Settings:
         return self.values.get(key, default)
 
 
-def find(explicit: str | os.PathLike | None = None) -> Path | None:
+def find(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The settings file: ``explicit`` (must exist), else ``$COUNCIL_ANALYSIS_CONFIG`` (must exist),
     else ``council.toml`` at the project root when there is one."""
     for given, what in ((explicit, "--config"), (os.environ.get(CONFIG_ENV), f"${CONFIG_ENV}")):
@@ -66,7 +66,7 @@ def find(explicit: str | os.PathLike | None = None) -> Path | None:
     return default if default.is_file() else None
 
 
-def load(explicit: str | os.PathLike | None = None) -> Settings:
+def load(explicit: str | os.PathLike[str] | None = None) -> Settings:
     """The settings (empty when there is no file); an :class:`InputError` for a bad file."""
     path = find(explicit)
     if path is None:
@@ -85,9 +85,10 @@ def load(explicit: str | os.PathLike | None = None) -> Settings:
         kind, _ = KEYS[key]
         if not isinstance(value, kind) or isinstance(value, bool) and kind is int or (
                 isinstance(value, list) and not all(isinstance(v, str) for v in value)):
-            expected = {int: "a whole number", str: "text in quotes"}.get(kind, "a name or a list of names")
+            wanted: dict[type | tuple[type, ...], str] = {int: "a whole number", str: "text in quotes"}
+            expected = wanted.get(kind, "a name or a list of names")
             raise InputError(path, column=key, expected=expected, found=repr(value))
         if key in FOLDERS:
-            value = str((path.parent / Path(value).expanduser()).resolve())
+            value = str((path.parent / Path(str(value)).expanduser()).resolve())
         values[key] = [value] if key == "authority" and isinstance(value, str) else value
     return Settings(path, values)

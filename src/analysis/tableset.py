@@ -38,6 +38,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -57,7 +58,7 @@ def staging_prefix(target: Path) -> str:
 
 def publish(target: Path, *, producer: str, tables: Mapping[str, pd.DataFrame], inputs: Mapping[str, str],
             extra: Mapping[str, Writer] | None = None,
-            table_inputs: Mapping[str, Sequence[str]] | None = None) -> dict:
+            table_inputs: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """Replace the table set at ``target`` by this producer's new tables plus every other
     producer's current files (see the module docstring).  ``inputs`` maps each input file name
     to its sha256; ``table_inputs`` says which inputs each table came from (default: all);
@@ -70,7 +71,8 @@ def publish(target: Path, *, producer: str, tables: Mapping[str, pd.DataFrame], 
     atomic.remove_stale(parent, prefix)
     staging = atomic.staging_dir(parent, prefix)
     try:
-        files: dict[str, dict] = {}
+        files: dict[str, dict[str, Any]] = {}
+        write: Writer
         for name, frame in tables.items():
             made_from = sorted(table_inputs.get(name, inputs) if table_inputs else inputs)
             for filename, write in ((f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False,
@@ -114,12 +116,12 @@ def publish(target: Path, *, producer: str, tables: Mapping[str, pd.DataFrame], 
         raise
 
 
-def read_manifest(folder: Path, dir_fd: int | None = None) -> dict:
+def read_manifest(folder: Path, dir_fd: int | None = None) -> dict[str, Any]:
     """The folder's ``_tables.json``; :class:`TableSetError` when it is missing or unreadable."""
     folder = Path(folder)
     try:
         with _open(folder, TABLES_JSON, dir_fd) as handle:
-            manifest = json.loads(handle.read().decode("utf-8"))
+            manifest: dict[str, Any] = json.loads(handle.read().decode("utf-8"))
     except FileNotFoundError:
         raise TableSetError(f"{folder}: no {TABLES_JSON} - the folder was not written by a complete run of "
                             "`python -m analysis ingest`; run it (`make ingest`)") from None
@@ -207,7 +209,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame, path)
 
 
-def _entry(path: Path, producer: str, inputs: Sequence[str]) -> dict:
+def _entry(path: Path, producer: str, inputs: Sequence[str]) -> dict[str, Any]:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -217,7 +219,7 @@ def _entry(path: Path, producer: str, inputs: Sequence[str]) -> dict:
             "inputs": list(inputs)}
 
 
-def _current(target: Path) -> dict:
+def _current(target: Path) -> dict[str, Any]:
     """The current set's manifest; an empty one for a missing folder or one from before table
     sets (nothing of another producer can then be carried over)."""
     if not (target / TABLES_JSON).is_file():
@@ -225,7 +227,7 @@ def _current(target: Path) -> dict:
     return read_manifest(target)
 
 
-def _carry(target: Path, staging: Path, filename: str, entry: dict) -> dict:
+def _carry(target: Path, staging: Path, filename: str, entry: dict[str, Any]) -> dict[str, Any]:
     """Hard-link (or copy) another producer's current file into the staging folder, checked."""
     source, copy = target / filename, staging / filename
     try:
@@ -244,7 +246,7 @@ def _carry(target: Path, staging: Path, filename: str, entry: dict) -> dict:
 
 
 @contextlib.contextmanager
-def _open(folder: Path, filename: str, dir_fd: int | None) -> Iterator:
+def _open(folder: Path, filename: str, dir_fd: int | None) -> Iterator[BinaryIO]:
     if dir_fd is None:
         with open(folder / filename, "rb") as handle:
             yield handle

@@ -10,7 +10,7 @@ a killed run never leaves a half-written or mixed ``data/processed``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +139,7 @@ def _sources(documents: list[SourceDocument]) -> pd.DataFrame:
 
 
 def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,
-                           documents: list[SourceDocument] = ()) -> None:
+                           documents: Sequence[SourceDocument] = ()) -> None:
     """Figures one paper prints again from another: a plan restated in a later paper (series of
     the same authority and ``plan_made`` from different documents) against the original, the
     series of the earliest-dated document; and a forecast under/overspend printed with no direction
@@ -151,7 +151,7 @@ def _cross_document_checks(tables: dict[str, pd.DataFrame], checks: Checks,
         first = {s: (dated.get(g.document.iloc[0], ""), g.document.iloc[0]) for s, g in group.groupby("series")}
         if len(first) < 2:
             continue
-        original_series = min(first, key=first.get)
+        original_series = min(first, key=first.__getitem__)
         plan = group[group.series == original_series]
         for row in group[group.series != original_series].itertuples():
             original = plan[plan.year == row.year]

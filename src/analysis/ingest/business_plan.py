@@ -320,8 +320,10 @@ def _proposal_prose_check(doc: SourceDocument, lines: list[Line], index: int, pr
         for m in _PROSE_AMOUNT.finditer(line.text):
             raw = (m.group("a") or m.group("b")).strip()
             money = parse_money(raw)
-            if money.status == "value" and (raw.startswith(("£", "-", "−")) or raw.lower().endswith("k")):
-                amounts.append((line, raw, abs(money.value_gbp)))
+            value = money.value_gbp
+            if money.status == "value" and value is not None and (raw.startswith(("£", "-", "−"))
+                                                                    or raw.lower().endswith("k")):
+                amounts.append((line, raw, abs(value)))
     if not amounts:
         return
     computed = sum(a for _, _, a in amounts)

@@ -19,6 +19,7 @@ than one, reserve contribution printed is not compared (no guessing which one is
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -32,7 +33,7 @@ RESERVE_CONTRIBUTION = re.compile(r"\bcontributions?\b(?:\W+\w+){0,4}?\W+reserve
 
 
 def reserve_contribution_checks(tables: dict[str, pd.DataFrame], checks: Checks,
-                                documents: list[SourceDocument] = ()) -> None:
+                                documents: Sequence[SourceDocument] = ()) -> None:
     """Each under/overspend printed with no direction against the one reserve contribution that
     another paper of the same authority prints in prose for the same year; flags the row."""
     costs, prose = tables["placement_costs"], tables["prose_figures"]

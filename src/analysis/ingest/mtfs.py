@@ -75,7 +75,7 @@ def _table1(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
     # the plan Table 1 restates: "5 year Financial Strategy, agreed by full Council in October 2014"
     made = plan_made(lines, r"agreed by (?:full )?Council in ([A-Z][a-z]+) (\d{4})")
     published = month_label(doc.date[:7]) if len(doc.date) >= 7 else doc.date
-    records = []
+    records: list[dict[str, object]] = []
     for label, number, rate in zip(labels, numbers, rates):
         flags = "year: column labels split out of a header merged into one cell" if merged else None
         fy = financial_year(label)
@@ -87,6 +87,10 @@ def _table1(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
         else:  # 'November 2016': the position at the time of writing
             month, year = label.split()
             month_no = month_number(month)
+            if month_no is None:
+                raise InputError(doc.path, line=header.number, found=label,
+                                 expected="Table 1's column labels: a month and year (e.g. 'November 2016') or a "
+                                          "financial year (e.g. 2016/17)")
             fy_of = fy_label(int(year) if month_no >= 4 else int(year) - 1)
             last_day = (pd.Timestamp(int(year), month_no, 1) + pd.offsets.MonthEnd(0)).date().isoformat()
             records.append(dict(year=fy_of, as_at=last_day, series="actual", label="Actual", plan_made=None,
@@ -133,9 +137,17 @@ def _mtfs_plan(doc: SourceDocument, lines: list[Line], table1: pd.DataFrame, che
                        source_file=doc.file, source_line=band_line.number,
                        note=f"action plan line {other_line.number} says commencing {om.group('fy')}")
     start_number = int(bm.group("n"))
-    first_cut = fy_start(financial_year(m.group("fy")))
+    first_fy = financial_year(m.group("fy"))
+    if first_fy is None:
+        raise InputError(doc.path, line=band_line.number, found=m.group("fy"),
+                         expected="a financial year after 'commencing' (e.g. 2017/18)")
+    first_cut = fy_start(first_fy)
     month, year = bm.group("when").split()
-    base_fy = fy_start(fy_label(int(year) if month_number(month) >= 4 else int(year) - 1))
+    month_no = month_number(month)
+    if month_no is None:
+        raise InputError(doc.path, line=base_line.number, found=bm.group("when"),
+                         expected="a month and year after 'CLA population at the end of' (e.g. November 2016)")
+    base_fy = fy_start(fy_label(int(year) if month_no >= 4 else int(year) - 1))
     last = int(sm.group("end")) - 1  # strategy 2017 - 2021 ends with 2020-21
     records = []
     for start in range(base_fy + 1, last + 1):
@@ -148,7 +160,7 @@ def _mtfs_plan(doc: SourceDocument, lines: list[Line], table1: pd.DataFrame, che
                 rate_per_10k=None, rate_source_line=None, figure_basis="derived from prose", table_name="paragraphs 5.4.5-5.4.6",
                 source_line=band_line.number,
                 cleaning_flags=(f"number: derived as {start_number} - {per_year} x {years_cut} "
-                                f"(no net reduction before {financial_year(m.group('fy'))})")))
+                                f"(no net reduction before {first_fy})")))
     return pd.DataFrame.from_records(records)
 
 
@@ -164,6 +176,9 @@ def _table2(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
         raise InputError(doc.path, line=lines[caption].number, expected="the financial year at the end of the caption",
                          found=lines[caption].text.strip())
     fy = financial_year(f"{fy_m.group(1)}/{fy_m.group(2)}")
+    if fy is None:
+        raise InputError(doc.path, line=lines[caption].number, expected="the financial year at the end of the caption "
+                         "(e.g. 2016/2017)", found=lines[caption].text.strip())
     start = fy_start(fy)
     records, stated_total = [], None
     for line in lines[h + 1: caption]:
@@ -183,7 +198,7 @@ def _table2(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
             continue
         m = re.match(r"^(?P<month>[A-Za-z]+)\s*(?:\((?P<year>\d{4})\))?$", label)
         number = month_number(m.group("month")) if m else None
-        if number is None:
+        if m is None or number is None:
             raise InputError(doc.path, line=line.number, column="Month", expected="a month name, e.g. 'July (2016)'",
                              found=label)
         year = start if number >= 4 else start + 1
@@ -211,11 +226,11 @@ def _improvement_plan(doc: SourceDocument, lines: list[Line], checks: Checks) ->
                          "'Financial Improvement Plan 2017/18 – 2020/21'")
     h = require_line(doc.path, lines, r"^Opportunity\t", "the header 'Opportunity | 2017/18 | … | TOTAL'", start=title)
     header = lines[h].cells
-    years = [financial_year(c) for c in header[1:]]
-    if not years or years[-1] is not None or any(y is None for y in years[:-1]):
+    labels = [financial_year(c) for c in header[1:]]
+    if not labels or labels[-1] is not None or any(y is None for y in labels[:-1]):
         raise InputError(doc.path, line=lines[h].number, expected="financial-year columns then TOTAL",
                          found=" | ".join(header))
-    years = years[:-1]
+    years = [y for y in labels[:-1] if y is not None]  # every one (checked above)
     footnote = None
     records: list[dict] = []
     for line in lines[h + 1:]:

@@ -111,13 +111,13 @@ def _section_heading(cells: list[str]) -> tuple[int, str] | None:
 
 def _id_prefix(lines: list[Line], first: int, column: int) -> str:
     """The letters real IDs start with (``CSC``), learnt from the IDs printed cleanly."""
-    prefixes = Counter()
+    prefixes: Counter[str] = Counter()
     for line in lines:
         cells = line.cells
         if line.number > first and len(cells) > column:
             folded, _ = fold_look_alikes(cells[column])
-            if _ID_RE.match(folded):
-                prefixes[re.match(r"[A-Z]+", folded).group(0)] += 1
+            if _ID_RE.match(folded) and (letters := re.match(r"[A-Z]+", folded)):
+                prefixes[letters.group(0)] += 1
     return prefixes.most_common(1)[0][0] if prefixes else "[A-Z]{2,6}"
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import re
 from operator import itemgetter
+from typing import TypedDict
 
 import pandas as pd
 
@@ -63,6 +64,13 @@ def read_savings_tracker(doc: SourceDocument, checks: Checks, *, signs: bool = T
     finally:
         if collecting:
             gc.enable()
+
+
+class _RowPlace(TypedDict):
+    """Where a row is, as :class:`~analysis.errors.InputError` takes it (``**where``)."""
+
+    line: int
+    sheet: str | None
 
 
 class _Parser:
@@ -172,7 +180,7 @@ class _Parser:
         return row is not None
 
     def _accept_header(self, row: Row, mapping: dict[str, int], duplicates: list) -> None:
-        doc, where = self.doc, dict(line=row.line, sheet=row.sheet)
+        doc, where = self.doc, _RowPlace(line=row.line, sheet=row.sheet)
         if row.hidden:
             self.errors.append(InputError(doc.path, **where, expected="a tracker on visible worksheets only (unhide "
                                           "the sheet, or delete it if it is an old copy)",
@@ -226,7 +234,7 @@ class _Parser:
         kind = classify(row, mapping)
         if kind == "group_header" or (preamble and kind != "totals"):
             return
-        where = dict(line=row.line, sheet=row.sheet)
+        where = _RowPlace(line=row.line, sheet=row.sheet)
         if kind == "totals":
             try:
                 values, shifted = tracker_checks.totals_values(doc, row, mapping, self.factor)
@@ -262,6 +270,7 @@ class _Parser:
         self.last = ("line", row)
 
     def _line(self, row: Row) -> None:
+        assert self.mapping is not None  # under a header (and self.fast set only then)
         doc, cells = self.doc, row.cells
         if len(cells) > self.width and any(cells[self.width:]):
             self.errors.append(InputError(doc.path, line=row.line, sheet=row.sheet, column=f"beyond column {self.width}",
@@ -353,7 +362,8 @@ class _Parser:
             rank = {sheet: k for k, sheet in enumerate(dict.fromkeys(self.mappings))}
             self.errors.sort(key=lambda e: (rank.get(e.sheet, -1), e.line or 0))
             InputErrors.raise_if_any(self.cap.first_kinds(self.errors))
-        frame = pd.concat(self.chunks, ignore_index=True) if len(self.chunks) > 1 else self.chunks[0]
+        chunks = [c for c in self.chunks if c is not None]  # all: a chunk is None only beside its errors
+        frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
         self.chunks = []
         if self.signs:
             tracker_checks.check_signs(doc, frame)

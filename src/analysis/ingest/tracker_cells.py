@@ -20,7 +20,8 @@ arrow, a decimal comma) carries the remedy as its hint (:mod:`.tracker_messages`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -88,6 +89,7 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
             blanks.append((offset + i, "title", sheets[i], lines[i]))
 
     bracketed = [False] * n
+    texts: Sequence[Any]
     unit = "£000" if doc.unit == "gbp_thousands" else "£"
     for name in MONEY_FIELDS:
         texts = by_field[name]
@@ -98,7 +100,8 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
             continue
         parsed: dict[str, Money] = {t: parse_money(t, doc.unit) for t in set(texts)}
         sign = factor if name in SIGNED_FIELDS else 1
-        values = {t: (m.low_gbp * sign if m.status == "value" else None) for t, m in parsed.items()}
+        values = {t: (m.low_gbp * sign if m.status == "value" and m.low_gbp is not None else None)
+                  for t, m in parsed.items()}
         out[f"{name}_gbp"] = [values[t] for t in texts]
         odd = {t for t, m in parsed.items() if m.status != "value" or m.flags or m.bracketed}
         if not odd:
@@ -154,7 +157,7 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
     return _frame(doc, out, n), errors, blanks
 
 
-def _long_cells(by_field: dict[str, Sequence], n: int, flags: dict[int, list[str]]) -> set[tuple[int, str]]:
+def _long_cells(by_field: Mapping[str, Sequence[Any]], n: int, flags: dict[int, list[str]]) -> set[tuple[int, str]]:
     """Cells longer than Excel's limit: a text cell of :data:`LONG_TEXT_FIELDS` is flagged in
     ``flags`` (kept whole); any other returned as (record index, field), to be refused."""
     refused: set[tuple[int, str]] = set()

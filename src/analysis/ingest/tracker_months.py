@@ -79,7 +79,7 @@ def month_checks(tables: dict[str, pd.DataFrame], checks: Checks, documents: lis
             continue
         last = rows[before.document]
         now, then = _sum(lines, "planned_total_gbp"), _sum(last, "planned_total_gbp")
-        if _is_unit_jump(now, then):
+        if now and then and _is_unit_jump(now, then):
             checks.add(document=doc.document, table=TABLE,
                        item=f"planned saving against the previous tracker ({before.period}, document {before.document})",
                        kind="unit", stated=now, computed=then, unit="gbp", source_file=doc.file,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, cast
 from unittest import mock
 
 import numpy as np
@@ -38,10 +39,13 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, BboxBase
 
 from .colour_science import (  # noqa: F401 - the colour checks' science, re-exported
     MACHADO_2009, cielab, colour_difference, contrast_ratio, linear_rgb, relative_luminance, simulate)
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 #: WCAG 2.x minimum contrast: normal text, large text (>= 18 pt, or >= 14 pt bold), graphics
 TEXT_CONTRAST, LARGE_TEXT_CONTRAST, GRAPHIC_CONTRAST = 4.5, 3.0, 3.0
@@ -65,7 +69,7 @@ def _recording() -> Iterator[list[Text]]:
         yield drawn
 
 
-def _render(fig: Figure) -> tuple[list[Text], object]:
+def _render(fig: Figure) -> tuple[list[Text], RendererAgg]:
     from . import chart_style as charts
 
     with charts.style():
@@ -76,7 +80,7 @@ def _render(fig: Figure) -> tuple[list[Text], object]:
         if id(t) not in seen:
             seen.add(id(t))
             unique.append(t)
-    return unique, fig.canvas.get_renderer()
+    return unique, cast("FigureCanvasAgg", fig.canvas).get_renderer()  # the charts' canvases are Agg ones
 
 
 def _background(fig: Figure, texts: list[Text]) -> np.ndarray:
@@ -90,7 +94,7 @@ def _background(fig: Figure, texts: list[Text]) -> np.ndarray:
     try:
         with charts.style():
             fig.canvas.draw()
-        return np.asarray(fig.canvas.buffer_rgba(), dtype=float)[..., :3] / 255.0
+        return np.asarray(cast("FigureCanvasAgg", fig.canvas).buffer_rgba(), dtype=float)[..., :3] / 255.0
     finally:
         for t, visible in states:
             t.set_visible(visible)
@@ -102,7 +106,7 @@ def _overlap(a: Bbox, b: Bbox) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > _TOLERANCE) and (min(a.y1, b.y1) - max(a.y0, b.y0) > _TOLERANCE)
 
 
-def _inside(inner: Bbox, outer: Bbox) -> bool:
+def _inside(inner: BboxBase, outer: BboxBase) -> bool:
     return (inner.x0 >= outer.x0 - _TOLERANCE and inner.x1 <= outer.x1 + _TOLERANCE
             and inner.y0 >= outer.y0 - _TOLERANCE and inner.y1 <= outer.y1 + _TOLERANCE)
 
@@ -119,7 +123,7 @@ def _legend_of(t: Text, legends: list[Legend]) -> Legend | None:
 
 
 def _large(t: Text) -> bool:
-    points = t.get_fontsize()
+    points = float(t.get_fontsize())  # points (matplotlib's stubs also allow a size name; it returns a number)
     bold = t.get_fontweight() in ("bold", "heavy", "extra bold", "black", 700, 800, 900)
     return points >= 18 or (bold and points >= 14)
 
@@ -234,7 +238,7 @@ def _contrast_problems(fig: Figure, texts: list[Text], boxes: dict[int, Bbox]) -
         if x1 <= x0 or y1 <= y0:
             continue
         patch = t.get_bbox_patch()
-        if patch is not None and patch.get_facecolor()[3] >= 0.85:
+        if patch is not None and to_rgba(patch.get_facecolor())[3] >= 0.85:
             under = np.array([relative_luminance(patch.get_facecolor())])
         else:
             under = lum[y0:y1, x0:x1].ravel()
@@ -275,18 +279,18 @@ def _graphic_colours(artist) -> list:
     if isinstance(artist, Line2D):
         return [artist.get_color()] if to_rgba(artist.get_color())[3] > 0 else []
     if isinstance(artist, Rectangle):
-        face, edge = artist.get_facecolor(), artist.get_edgecolor()
+        face, edge = to_rgba(artist.get_facecolor()), to_rgba(artist.get_edgecolor())  # already RGBA: typed so
         if face[3] >= 0.99 and contrast_ratio(face[:3]) > 1.05:
             return [face[:3]]
         return [edge[:3]] if edge[3] > 0 and artist.get_linewidth() > 0 else []
     if isinstance(artist, QuadMesh) or (isinstance(artist, PolyCollection) and _translucent(artist)):
         return []
     if isinstance(artist, Collection):
-        return [c[:3] for c in artist.get_facecolors() if c[3] > 0]
+        return [c[:3] for c in artist.get_facecolors() if c[3] > 0]  # type: ignore[attr-defined]  # not in the stubs
     return []
 
 
 def _translucent(artist) -> bool:
     alpha = artist.get_alpha()
     faces = artist.get_facecolors()
-    return (alpha is not None and alpha < 0.99) or (len(faces) and faces[0][3] < 0.99)
+    return bool((alpha is not None and alpha < 0.99) or (len(faces) and faces[0][3] < 0.99))

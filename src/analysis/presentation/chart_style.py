@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast, overload
 
 import matplotlib.style
 import numpy as np
@@ -28,6 +28,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import numbers
 from .chart_text import lay_out, shared_metrics, text_width, tight_layout  # noqa: F401 - text_width: part of the style's helpers
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 TEXT = "#0b0c0c"  # 19.6:1
 SECONDARY_TEXT = "#505a5f"  # 7.1:1: subtitles, source lines, planned amounts
@@ -80,7 +83,8 @@ STYLE = {
     "path.simplify": True,
 }
 
-F = TypeVar("F", bound=Callable)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
@@ -92,19 +96,27 @@ def style() -> Iterator[None]:
         yield
 
 
-def styled(function: F) -> F:
+def styled(function: Callable[P, R]) -> Callable[P, R]:
     """Run a chart function inside :func:`style` (every artist is made with the project style)."""
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with style():
             return function(*args, **kwargs)
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
-def new_figure(height: float = 4.2, **subplot_kw) -> tuple[Figure, Axes]:
+@overload
+def new_figure(height: float = 4.2) -> tuple[Figure, Axes]: ...
+@overload
+def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]: ...
+
+
+def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]:
     """A :data:`WIDTH`-wide figure with the Agg canvas, not registered with pyplot: nothing
     accumulates in a long session or test run, and a notebook shows it only through ``show``.
-    Call it from a :func:`styled` chart function so its axes take the project style."""
+    Call it from a :func:`styled` chart function so its axes take the project style.  Returns the
+    figure and its one :class:`~matplotlib.axes.Axes`, or what ``Figure.subplots(**subplot_kw)``
+    gives (an array of them for ``nrows``/``ncols``)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=(WIDTH, height))
@@ -194,7 +206,7 @@ def legend_above(ax: Axes, handles: Sequence | None = None, labels: Sequence[str
         handles, labels = ax.get_legend_handles_labels()
     elif labels is None:
         labels = [h.get_label() for h in handles]
-    fig = ax.get_figure()
+    fig = ax.figure
     room = fig.bbox.width * 0.8  # the plot frame starts about a tenth of the width in
     ncols = len(handles)
     while ncols > 1:
@@ -233,7 +245,7 @@ def label_bars(ax: Axes, bars, labels: Sequence[str], *, horizontal: bool, insid
     """A label at the end of each bar: outside it (beyond its end, on the side its sign points
     to) in ``colour``, or - with ``inside`` - inside its end in white or black, whichever reads
     on the bar, when the label fits, and outside otherwise."""
-    fig = ax.get_figure()
+    fig = ax.figure
     lay_out(fig)  # positions are final only once drawn
     colours = [colour] * len(labels) if isinstance(colour, str) else list(colour)
     out = []
@@ -275,7 +287,7 @@ def finish(fig: Figure, ax: Axes, *, title: str, subtitle: str = "", source: str
         ax.set_xlabel(xlabel)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
-    renderer = fig.canvas.get_renderer()
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # the charts' canvases are Agg ones
     width, height = fig.bbox.width, fig.bbox.height
     margin = 0.1 * fig.dpi
     line = wrap(fig, title, TITLE_FONT, width - 2 * margin, weight="bold")

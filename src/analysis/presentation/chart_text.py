@@ -18,22 +18,28 @@ Measurements of any other renderer go to matplotlib's own per-renderer cache unc
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, cast
 
 import matplotlib
 import matplotlib.text as mtext
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.layout_engine import TightLayoutEngine
 
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.typing import RcKeyType
+
 #: rcParams that the Agg and SVG renderers read when measuring a text
-_MEASURING_PARAMS = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.language")
+_MEASURING_PARAMS: tuple[RcKeyType, ...] = ("text.hinting", "text.hinting_factor", "text.kerning_factor",
+                                             "text.language")
 _LIMIT = 50_000  # entries (a chart adds a few hundred at most; reports share most of them)
 
 _cache: dict[tuple, tuple[float, float, float]] = {}
 _lock = threading.RLock()
 _depth = 0
-_original = None
+_original: Callable[..., tuple[float, float, float]] | None = None  # matplotlib's, while ours is in place
 
 
 def _measuring(renderer):
@@ -52,6 +58,7 @@ def _measure(renderer, text, fontprop, ismath, dpi):
     process's cache when the renderer is an Agg or SVG one."""
     inner = _measuring(renderer)
     if inner is None or ismath == "TeX":
+        assert _original is not None  # _measure is in place only while _original is kept
         return _original(renderer, text, fontprop, ismath, dpi)
     key = (type(inner), getattr(inner, "dpi", None), text, fontprop.copy(), ismath, dpi,
            tuple(matplotlib.rcParams[p] for p in _MEASURING_PARAMS))
@@ -71,8 +78,8 @@ def shared_metrics() -> Iterator[None]:
     global _depth, _original
     with _lock:
         if _depth == 0:
-            _original = mtext._get_text_metrics_with_cache
-            mtext._get_text_metrics_with_cache = _measure
+            _original = mtext._get_text_metrics_with_cache  # type: ignore[attr-defined]  # private: not in the stubs
+            mtext._get_text_metrics_with_cache = _measure  # type: ignore[attr-defined]
         _depth += 1
     try:
         yield
@@ -80,24 +87,24 @@ def shared_metrics() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0:
-                mtext._get_text_metrics_with_cache = _original
+                mtext._get_text_metrics_with_cache = _original  # type: ignore[attr-defined]
 
 
-def text_width(fig: Figure, text: str, size: float, weight: str = "normal") -> float:
+def text_width(fig: Figure | SubFigure, text: str, size: float, weight: str = "normal") -> float:
     """Width in pixels of ``text`` drawn at ``size`` points on ``fig`` (Agg's measure)."""
     from matplotlib.font_manager import FontProperties
 
     with shared_metrics():
-        width, _, _ = mtext._get_text_metrics_with_cache(fig.canvas.get_renderer(),
-                                                         text, FontProperties(size=size, weight=weight), False,
-                                                         fig.dpi)
+        width, _, _ = mtext._get_text_metrics_with_cache(  # type: ignore[attr-defined]  # private: not in the stubs
+            cast("FigureCanvasAgg", fig.canvas).get_renderer(), text, FontProperties(size=size, weight=weight), False,
+            fig.dpi)
     return width
 
 
-def lay_out(fig: Figure) -> None:
+def lay_out(fig: Figure | SubFigure) -> None:
     """Draw ``fig`` on its canvas's renderer without painting pixels: every artist's position
     and size is final afterwards (as after ``fig.canvas.draw()``), at a fraction of the cost."""
-    renderer = fig.canvas.get_renderer()
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # the charts' canvases are Agg ones
     with shared_metrics(), renderer._draw_disabled():
         fig.draw(renderer)
 
@@ -121,7 +128,7 @@ def tight_layout(fig: Figure, *, rect: tuple[float, float, float, float], pad: f
 
     axes = list(fig.axes)
     for ax in axes:
-        ax.get_tightbbox = measure_once(ax, ax.get_tightbbox)
+        ax.get_tightbbox = measure_once(ax, ax.get_tightbbox)  # type: ignore[method-assign]  # removed below
     try:
         with shared_metrics():  # the engine, not ``fig.tight_layout``, which leaves a placeholder engine
             TightLayoutEngine(rect=rect, pad=pad).execute(fig)  # behind: savefig would lay the figure out again

@@ -43,7 +43,8 @@ def simulate(colour, deficiency: str) -> tuple[float, float, float]:
     as sRGB 0-1 (Machado et al. 2009)."""
     rgb = np.clip(MACHADO_2009[deficiency] @ linear_rgb(colour), 0, 1)
     srgb = np.where(rgb <= 0.0031308, rgb * 12.92, 1.055 * rgb ** (1 / 2.4) - 0.055)
-    return tuple(float(v) for v in srgb)  # type: ignore[return-value]
+    red, green, blue = (float(v) for v in srgb)
+    return red, green, blue
 
 
 def cielab(colour) -> np.ndarray:

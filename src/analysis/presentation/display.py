@@ -7,9 +7,11 @@ through these helpers - never by formatting tracker text into Markdown or HTML b
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
@@ -133,7 +135,7 @@ ACRONYMS = {"cla": "children looked after", "lac": "LAC", "rag": "RAG", "ons": "
 ILLEGIBLE = "illegible in the paper"
 
 
-def column_label(name: str, *, money_unit: str = " (£)") -> str:
+def column_label(name: object, *, money_unit: str = " (£)") -> str:
     """``planned_saving_gbp`` -> ``Planned saving (£)`` (``money_unit`` for tables in £000);
     ``rate_per_10k`` -> ``Rate per 10,000``; ``action_id_raw`` -> ``Action ID as printed``."""
     text = str(name)
@@ -183,7 +185,7 @@ def _money_columns(frame: pd.DataFrame, formats: dict) -> dict[str, Formatter]:
     for col in frame.columns:
         if str(col).endswith("_gbp") and formats.get(col, gbp) in (gbp, signed_gbp):
             signed = formats.get(col) is signed_gbp
-            out[col] = (lambda v, s=signed: numbers.money_000(v, signed=s))
+            out[col] = functools.partial(numbers.money_000, signed=signed)
     return out
 
 
@@ -272,9 +274,10 @@ def table_data(frame: pd.DataFrame, *, caption: str | None = None,
 
 class Table(HTML):
     """A table output: the members' HTML, and the whole table as data for the Excel download
-    (read by the report runner, never shown)."""
+    (read by the report runner, never shown); one output holding several tables carries a list
+    of their data, in the order shown."""
 
-    def __init__(self, html_text: str, data: dict):
+    def __init__(self, html_text: str, data: dict[str, Any] | list[dict[str, Any]]):
         super().__init__(html_text)
         self.table_data = data
 

@@ -82,8 +82,10 @@ def terms_in(text: str) -> list[str]:
     return seen
 
 
-def _term(match: re.Match) -> Term:
-    return terms()[int(match.lastgroup[1:])]
+def _term(match: re.Match[str]) -> Term:
+    group = match.lastgroup  # t<i>: every alternative of _any() is a named group
+    assert group is not None
+    return terms()[int(group[1:])]
 
 
 def spell_out(text: str) -> str:

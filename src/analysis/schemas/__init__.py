@@ -16,7 +16,7 @@ needed cleaning, the raw text in a ``*_raw`` column and the reason in ``cleaning
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -30,6 +30,11 @@ from .statistics import PUBLIC_TABLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+if TYPE_CHECKING:
+    from pandera.pandas import DataFrameSchema
+
+    from ..tableset import Writer
+
 TABLES: dict[str, Table] = {**INGEST_TABLES, **_prose_tables(), **PUBLIC_TABLES}
 
 
@@ -38,7 +43,7 @@ def tables_of(producer: str) -> tuple[str, ...]:
     return tuple(name for name, table in TABLES.items() if table.producer == producer)
 
 
-def _pandera_schema(name: str):
+def _pandera_schema(name: str) -> DataFrameSchema:
     import pandera.pandas as pa  # imported when validating, not by every notebook that reads a table
 
     table = TABLES[name]
@@ -55,10 +60,10 @@ def _pandera_schema(name: str):
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(table.unique) or None, name=name)
 
 
-_SCHEMAS: dict = {}
+_SCHEMAS: dict[str, DataFrameSchema] = {}
 
 
-def schema(name: str):
+def schema(name: str) -> DataFrameSchema:
     """The pandera schema of table ``name`` (built once)."""
     if name not in _SCHEMAS:
         _SCHEMAS[name] = _pandera_schema(name)
@@ -193,7 +198,7 @@ DICTIONARY_CSV = "data_dictionary.csv"
 DICTIONARY_MD = "data_dictionary.md"
 
 
-def dictionary_files() -> dict:
+def dictionary_files() -> dict[str, Writer]:
     """The data dictionary (every table of every producer) as the extra files a producer
     publishes with its tables (:func:`analysis.tableset.publish`); whichever producer ran last
     owns them."""

@@ -14,7 +14,7 @@ class Col:
     dtype: str  # string | Int64 | Float64 | boolean
     description: str
     nullable: bool = True
-    isin: tuple | None = None
+    isin: tuple[str | int, ...] | None = None
     regex: str | None = None
     ge: float | None = None
 
