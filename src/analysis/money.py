@@ -154,21 +154,19 @@ def _parse_cached(raw: str, unit: str, brackets: str) -> Money:
 
 
 def _parse(raw: str, unit: str, brackets: str) -> Money:
+    """The full parser (the fast path of :func:`_parse_cached` failed): blanks and words, the
+    accounting formats, brackets, a period (``pa``, ``per quarter``) and qualifier, the sign,
+    repairs of extraction damage (each flagged), then one amount or a range."""
     t = " ".join(raw.split())
     if t == "" or t.lower() in ("nan", "none", "<na>"):
         return Money(raw=raw, status="blank")
     word = _WORD_STATUS.get(t.lower())
     if word:
         return Money(raw=raw, status=word)
-
-    flags: list[str] = []
-    t = t.translate(_DASHES)
-    m = re.fullmatch(r"£\s*([(\-].*)", t)
-    if m:  # Excel's accounting formats put the pound sign first: '£ (300,000)', '£-300,000', '£ -' (nil)
-        inner = m.group(1).strip()
-        if inner == "-":
-            return Money(raw=raw, status="dash")
-        t = f"(£{inner[1:-1].strip()})" if inner.startswith("(") and inner.endswith(")") else f"-£{inner[1:].strip()}"
+    accounting = _pound_sign_first(t.translate(_DASHES))
+    if accounting is None:
+        return Money(raw=raw, status="dash")
+    t = accounting
 
     bracketed = False
     m = re.fullmatch(r"\((.*)\)", t)
@@ -177,6 +175,34 @@ def _parse(raw: str, unit: str, brackets: str) -> Money:
         if brackets == "negative" and t.startswith(("-", "+")):
             return Money(raw=raw, status="unparseable", flags=("sign_inside_brackets",), bracketed=True)
 
+    flags: list[str] = []
+    t, per, qualifier = _period_and_qualifier(t, flags)
+    sign = 1
+    if t.startswith(("-", "+")):
+        sign = -1 if t[0] == "-" else 1
+        t = t[1:].strip()
+    t = _repair_extraction_damage(t, flags)
+    if bracketed and brackets == "negative":
+        sign = -sign
+    return _amount_or_range(raw, t, unit, sign, flags, bracketed=bracketed, negative_brackets=brackets == "negative",
+                            per=per, qualifier=qualifier)
+
+
+def _pound_sign_first(t: str) -> str | None:
+    """Excel's accounting formats put the pound sign first: ``£ (300,000)`` -> ``(£300,000)``,
+    ``£-300,000`` -> ``-£300,000``; ``£ -`` (nil) -> ``None``; anything else unchanged."""
+    m = re.fullmatch(r"£\s*([(\-].*)", t)
+    if not m:
+        return t
+    inner = m.group(1).strip()
+    if inner == "-":
+        return None
+    return f"(£{inner[1:-1].strip()})" if inner.startswith("(") and inner.endswith(")") else f"-£{inner[1:].strip()}"
+
+
+def _period_and_qualifier(t: str, flags: list[str]) -> tuple[str, str | None, str | None]:
+    """``t`` less a trailing period (``per annum``, ``pa``, ``per qtr``, ``per month``, ``per
+    week``) and qualifier (``approx``, ``est``), with what they were."""
     per = qualifier = None
     m = _PER_RE.search(t)
     if m:
@@ -196,31 +222,34 @@ def _parse(raw: str, unit: str, brackets: str) -> Money:
     if m:
         qualifier = m.group("q").lower().rstrip("s")
         t = t[: m.start()].strip()
+    return t, per, qualifier
 
-    sign = 1
-    if t.startswith(("-", "+")):
-        sign = -1 if t[0] == "-" else 1
-        t = t[1:].strip()
 
-    # Repairs of extraction damage, each flagged.
-    repaired = re.sub(r"(^|(?<=[\s\-]))[fF](?=\d)", "£", t)
-    if repaired != t:
-        flags.append("pound_sign_read_as_f")
-        t = repaired
-    repaired = re.sub(r"(?<=\d) (\d{1,2})(?=\s*(?:k|m|bn)\b)", r".\1", t, flags=re.IGNORECASE)
-    if repaired != t:
-        flags.append("decimal_point_read_as_space")
-        t = repaired
-    repaired = re.sub(r"(?<![\d,])(\d{1,3}),(\d{1,3})(?=\s*m\b)", r"\1.\2", t, flags=re.IGNORECASE)
-    if repaired != t:
-        flags.append("decimal_point_read_as_comma")
-        t = repaired
+#: repairs of PDF-extraction damage: pattern, replacement, the flag each repair leaves
+_REPAIRS = (
+    (re.compile(r"(^|(?<=[\s\-]))[fF](?=\d)"), "£", "pound_sign_read_as_f"),
+    (re.compile(r"(?<=\d) (\d{1,2})(?=\s*(?:k|m|bn)\b)", re.IGNORECASE), r".\1", "decimal_point_read_as_space"),
+    (re.compile(r"(?<![\d,])(\d{1,3}),(\d{1,3})(?=\s*m\b)", re.IGNORECASE), r"\1.\2", "decimal_point_read_as_comma"),
+)
+
+
+def _repair_extraction_damage(t: str, flags: list[str]) -> str:
+    """``t`` with the extraction damage of :data:`_REPAIRS` repaired, each repair flagged, and a
+    thousands separator read as a point (``£2.381``) made a comma again."""
+    for pattern, replacement, flag in _REPAIRS:
+        repaired = pattern.sub(replacement, t)
+        if repaired != t:
+            flags.append(flag)
+            t = repaired
     if re.fullmatch(r"£\d{1,3}\.\d{3}", t):
         flags.append("thousands_separator_read_as_point")
         t = t.replace(".", ",")
+    return t
 
-    if bracketed and brackets == "negative":
-        sign = -sign
+
+def _amount_or_range(raw: str, t: str, unit: str, sign: int, flags: list[str], *, bracketed: bool,
+                     negative_brackets: bool, per: str | None, qualifier: str | None) -> Money:
+    """One amount (``£1.3m``) or a range (``50k-600k``) in pounds, signed; else unparseable."""
     m = _AMOUNT_RE.match(t)
     if m:
         value = _to_pounds(m.group("num1"), m.group("suf1"), unit, flags)
@@ -229,7 +258,7 @@ def _parse(raw: str, unit: str, brackets: str) -> Money:
         value = sign * value
         return Money(raw, value, value, "value", tuple(flags), bracketed, per, qualifier)
     m = _RANGE_RE.match(t)
-    if m and (sign == 1 or (bracketed and brackets == "negative")):
+    if m and (sign == 1 or (bracketed and negative_brackets)):
         low = _to_pounds(m.group("num1"), m.group("suf1") or m.group("suf2"), unit, flags)
         high = _to_pounds(m.group("num2"), m.group("suf2"), unit, flags)
         if low is not None and high is not None:
