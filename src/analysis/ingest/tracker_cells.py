@@ -63,98 +63,132 @@ def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extr
     header lacks), then the line number and sheet.  Returns the typed columns (``None`` when a
     cell was bad), the errors, and the blank cells of :data:`FORMULA_FIELDS` (record index,
     field, sheet, line).  ``extra_flags`` (record index, counted from ``offset``, -> notes) are
-    added to the flags."""
-    n = len(records)
-    columns = list(zip(*records)) if n else [()] * (len(FIELDS) + 2)
-    lines, sheets = columns[-2], columns[-1]
-    by_field = dict(zip(FIELDS, columns))
-    flags: dict[int, list[str]] = {}
-    errors: list[InputError] = []
-    blanks: list[tuple[int, str, str | None, int]] = []
-    out: dict[str, list | tuple] = {}
+    added to the flags.  Money is read in the document's unit and made whole pounds; ``factor``
+    (1 or -1) turns the signed money fields to the processed sign (negative = saving)."""
+    chunk = _Chunk(doc, records, offset)
+    chunk.text_columns()
+    chunk.money_columns(factor)
+    chunk.coded_columns()
+    chunk.partner_links()
+    if chunk.errors:
+        return None, chunk.errors, chunk.blanks
+    return chunk.frame(extra_flags), chunk.errors, chunk.blanks
 
-    def error(i: int, column: str, expected: str, found: str) -> None:
-        errors.append(InputError(doc.path, line=lines[i], sheet=sheets[i], column=column, expected=expected,
-                                 found=found, hint=export_hint(doc.path, found)))
 
-    too_long = _long_cells(by_field, n, flags)
-    for i, name in too_long:
-        error(i, FIELD_LABELS.get(name, name), f"a cell of at most {EXCEL_CELL_CHARS:,} characters (Excel's limit)",
-              f"{excel_length(by_field[name][i]):,} characters: {by_field[name][i][:40]}")
-    for name in TEXT_FIELDS:
-        out[name] = [t or None for t in by_field[name]]
-    for i, title in enumerate(out["title"]):
-        if title is None:
-            error(i, "Title", "the saving's title", "")
-            blanks.append((offset + i, "title", sheets[i], lines[i]))
+class _Chunk:
+    """One chunk of records being typed column by column: the columns made so far (``out``),
+    the flags by record, the errors and the blank cells."""
 
-    bracketed = [False] * n
-    texts: Sequence[Any]
-    unit = "£000" if doc.unit == "gbp_thousands" else "£"
-    for name in MONEY_FIELDS:
-        texts = by_field[name]
-        if too_long:
-            texts = [t if (i, name) not in too_long else "" for i, t in enumerate(texts)]
-        if n == 0 or texts[0] is None:  # a column the header lacks
-            out[f"{name}_gbp"] = [None] * n
-            continue
-        parsed: dict[str, Money] = {t: parse_money(t, doc.unit) for t in set(texts)}
-        sign = factor if name in SIGNED_FIELDS else 1
-        values = {t: (m.low_gbp * sign if m.status == "value" and m.low_gbp is not None else None)
-                  for t, m in parsed.items()}
-        out[f"{name}_gbp"] = [values[t] for t in texts]
-        odd = {t for t, m in parsed.items() if m.status != "value" or m.flags or m.bracketed}
-        if not odd:
-            continue
-        for i, t in enumerate(texts):
-            if t not in odd:
+    def __init__(self, doc: SourceDocument, records: Sequence[tuple], offset: int) -> None:
+        self.doc, self.offset, self.n = doc, offset, len(records)
+        columns = list(zip(*records)) if self.n else [()] * (len(FIELDS) + 2)
+        self.lines, self.sheets = columns[-2], columns[-1]
+        self.by_field = dict(zip(FIELDS, columns))
+        self.flags: dict[int, list[str]] = {}
+        self.errors: list[InputError] = []
+        self.blanks: list[tuple[int, str, str | None, int]] = []
+        self.out: dict[str, list | tuple] = {}
+        self.bracketed = [False] * self.n
+        self.too_long = _long_cells(self.by_field, self.n, self.flags)
+
+    def error(self, i: int, column: str, expected: str, found: str) -> None:
+        self.errors.append(InputError(self.doc.path, line=self.lines[i], sheet=self.sheets[i], column=column,
+                                      expected=expected, found=found, hint=export_hint(self.doc.path, found)))
+
+    def flag(self, i: int, note: str) -> None:
+        self.flags.setdefault(i, []).append(note)
+
+    def blank(self, i: int, name: str) -> None:
+        self.blanks.append((self.offset + i, name, self.sheets[i], self.lines[i]))
+
+    def text_columns(self) -> None:
+        """Cells past Excel's limit refused (other than long text, flagged); text kept as
+        printed; a line without a title refused."""
+        for i, name in sorted(self.too_long):
+            cell = self.by_field[name][i]
+            self.error(i, FIELD_LABELS.get(name, name), f"a cell of at most {EXCEL_CELL_CHARS:,} characters "
+                       "(Excel's limit)", f"{excel_length(cell):,} characters: {cell[:40]}")
+        for name in TEXT_FIELDS:
+            self.out[name] = [t or None for t in self.by_field[name]]
+        for i, title in enumerate(self.out["title"]):
+            if title is None:
+                self.error(i, "Title", "the saving's title", "")
+                self.blank(i, "title")
+
+    def money_columns(self, factor: int) -> None:
+        """Each money field in whole pounds (each distinct text parsed once); blanks flagged,
+        repairs flagged, brackets noted, an unreadable amount refused."""
+        unit = "£000" if self.doc.unit == "gbp_thousands" else "£"
+        for name in MONEY_FIELDS:
+            texts: Sequence[Any] = self.by_field[name]
+            if self.too_long:
+                texts = [t if (i, name) not in self.too_long else "" for i, t in enumerate(texts)]
+            if self.n == 0 or texts[0] is None:  # a column the header lacks
+                self.out[f"{name}_gbp"] = [None] * self.n
                 continue
-            m = parsed[t]
-            if m.status == "value":
-                bracketed[i] = bracketed[i] or m.bracketed
-                if m.flags:
-                    flags.setdefault(i, []).extend(f"{name}_gbp: {f}" for f in m.flags)
-            elif m.status in ("blank", "dash"):
-                flags.setdefault(i, []).append(f"{name}_gbp: blank cell")
-                blanks.append((offset + i, name, sheets[i], lines[i]))
-            else:
-                error(i, FIELD_LABELS.get(name, name), f"an amount in {unit} (e.g. -1,595 or (1,595)) or a blank", t)
+            parsed: dict[str, Money] = {t: parse_money(t, self.doc.unit) for t in set(texts)}
+            sign = factor if name in SIGNED_FIELDS else 1
+            values = {t: (m.low_gbp * sign if m.status == "value" and m.low_gbp is not None else None)
+                      for t, m in parsed.items()}
+            self.out[f"{name}_gbp"] = [values[t] for t in texts]
+            odd = {t for t, m in parsed.items() if m.status != "value" or m.flags or m.bracketed}
+            for i, t in enumerate(texts) if odd else ():
+                if t in odd:
+                    self._odd_money(i, name, parsed[t], unit, t)
 
-    # Coded columns: a printed 0 (or dash) is not a colour or an arrow - read as empty and flagged.
-    for name, codes, column, expected, what in CODED:
-        texts = [(t or "") if (i, name) not in too_long else "" for i, t in enumerate(by_field[name])]
-        if n and by_field[name][0] is not None:  # the header has the column
-            blanks.extend((offset + i, name, sheets[i], lines[i]) for i, t in enumerate(texts) if not t)
-        lookup = {t: codes.get(t.lower()) if t else None for t in set(texts)}
-        out[name] = [lookup[t] for t in texts]
-        if what:
-            out[f"{name}_raw"] = [t or None for t in texts]
-        if any(v is None and t for t, v in lookup.items()):
+    def _odd_money(self, i: int, name: str, m: Money, unit: str, text: str) -> None:
+        if m.status == "value":
+            self.bracketed[i] = self.bracketed[i] or m.bracketed
+            if m.flags:
+                self.flags.setdefault(i, []).extend(f"{name}_gbp: {f}" for f in m.flags)
+        elif m.status in ("blank", "dash"):
+            self.flag(i, f"{name}_gbp: blank cell")
+            self.blank(i, name)
+        else:
+            self.error(i, FIELD_LABELS.get(name, name), f"an amount in {unit} (e.g. -1,595 or (1,595)) or a blank",
+                       text)
+
+    def coded_columns(self) -> None:
+        """RAG and direction: a printed 0 (or dash) is not a colour or an arrow - read as empty and
+        flagged; any other unknown code refused."""
+        for name, codes, column, expected, what in CODED:
+            texts = [(t or "") if (i, name) not in self.too_long else "" for i, t in enumerate(self.by_field[name])]
+            if self.n and self.by_field[name][0] is not None:  # the header has the column
+                for i, t in enumerate(texts):
+                    if not t:
+                        self.blank(i, name)
+            lookup = {t: codes.get(t.lower()) if t else None for t in set(texts)}
+            self.out[name] = [lookup[t] for t in texts]
+            if what:
+                self.out[f"{name}_raw"] = [t or None for t in texts]
+            if not any(v is None and t for t, v in lookup.items()):
+                continue
             for i, t in enumerate(texts):
                 if t and lookup[t] is None:
                     if what and t in ("0", "-", "n/a", "N/A"):
-                        flags.setdefault(i, []).append(f"{name}: {t!r} printed where {what} belongs, read as empty")
+                        self.flag(i, f"{name}: {t!r} printed where {what} belongs, read as empty")
                     else:
-                        error(i, column, expected, t)
-    links = [t or "" for t in by_field["partner_links"]]
-    out["partner_links"] = [None if t in ("", "0") else t for t in links]
-    out["partner_links_raw"] = [t or None for t in links]
-    for i, t in enumerate(links):
-        if t == "0":
-            flags.setdefault(i, []).append("partner_links: '0' read as no partner links")
-    if errors:
-        return None, errors, blanks
+                        self.error(i, column, expected, t)
 
-    for index, notes in extra_flags.items():
-        if offset <= index < offset + n:
-            flags.setdefault(index - offset, []).extend(notes)
-    text_flags: list[str | None] = [None] * n
-    for i, items in flags.items():  # noted column by column, left to right, so already in order
-        text_flags[i] = "; ".join(items)
-    out["brackets_printed"] = bracketed
-    out["cleaning_flags"] = text_flags
-    out["source_line"], out["source_sheet"] = lines, sheets
-    return _frame(doc, out, n), errors, blanks
+    def partner_links(self) -> None:
+        links = [t or "" for t in self.by_field["partner_links"]]
+        self.out["partner_links"] = [None if t in ("", "0") else t for t in links]
+        self.out["partner_links_raw"] = [t or None for t in links]
+        for i, t in enumerate(links):
+            if t == "0":
+                self.flag(i, "partner_links: '0' read as no partner links")
+
+    def frame(self, extra_flags: dict[int, list[str]]) -> pd.DataFrame:
+        for index, notes in extra_flags.items():
+            if self.offset <= index < self.offset + self.n:
+                self.flags.setdefault(index - self.offset, []).extend(notes)
+        text_flags: list[str | None] = [None] * self.n
+        for i, items in self.flags.items():  # noted column by column, left to right, so already in order
+            text_flags[i] = "; ".join(items)
+        self.out["brackets_printed"] = self.bracketed
+        self.out["cleaning_flags"] = text_flags
+        self.out["source_line"], self.out["source_sheet"] = self.lines, self.sheets
+        return _frame(self.doc, self.out, self.n)
 
 
 def _long_cells(by_field: Mapping[str, Sequence[Any]], n: int, flags: dict[int, list[str]]) -> set[tuple[int, str]]:
