@@ -27,6 +27,7 @@ Nothing here is used while a report runs; it is for tests (and for anyone drawin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 from unittest import mock
@@ -177,32 +178,39 @@ def fig_dpi(artist) -> float:
 
 
 def layout_problems(fig: Figure) -> list[str]:
-    """Every text of ``fig`` that a reader could lose, in words (empty when the chart is clean)."""
+    """Every text of ``fig`` that a reader could lose, in words (empty when the chart is clean):
+    texts overlapping or outside the figure, texts or data under a legend, data labels outside
+    their plot frame, lines crossing texts, and text without enough contrast."""
     texts, renderer = _render(fig)
     boxes = {id(t): t.get_window_extent(renderer) for t in texts}
-    legends = [a for a in fig.findobj(Legend)]
+    return (_overlap_problems(fig, texts, boxes) + _legend_problems(fig, texts, boxes, renderer)
+            + _axes_problems(fig, texts, boxes, renderer) + _contrast_problems(fig, texts, boxes))
+
+
+def _overlap_problems(fig: Figure, texts: list[Text], boxes: dict[int, Bbox]) -> list[str]:
+    problems = [f"{_name(a)} overlaps {_name(b)}" for i, a in enumerate(texts) for b in texts[i + 1:]
+                if _overlap(boxes[id(a)], boxes[id(b)])]
+    return problems + [f"{_name(t)} is not wholly inside the figure" for t in texts
+                       if not _inside(boxes[id(t)], fig.bbox)]
+
+
+def _legend_problems(fig: Figure, texts: list[Text], boxes: dict[int, Bbox], renderer: Any) -> list[str]:
+    legends = list(fig.findobj(Legend))
     problems: list[str] = []
-    for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
-            if _overlap(boxes[id(a)], boxes[id(b)]):
-                problems.append(f"{_name(a)} overlaps {_name(b)}")
-    for t in texts:
-        if not _inside(boxes[id(t)], fig.bbox):
-            problems.append(f"{_name(t)} is not wholly inside the figure")
     for legend in legends:
         frame = legend.get_window_extent(renderer)
-        for t in texts:
-            if _legend_of(t, legends) is not legend and _overlap(boxes[id(t)], frame):
-                problems.append(f"{_name(t)} is on a legend")
-        for artist in _data_artists(fig, legends):
-            if _hits(artist, frame, renderer):
-                problems.append(f"a legend ({', '.join(_name(t) for t in legend.texts)}) is on plotted data")
-                break
+        problems += [f"{_name(t)} is on a legend" for t in texts
+                     if _legend_of(t, legends) is not legend and _overlap(boxes[id(t)], frame)]
+        if any(_hits(artist, frame, renderer) for artist in _data_artists(fig, legends)):
+            problems.append(f"a legend ({', '.join(_name(t) for t in legend.texts)}) is on plotted data")
+    return problems
+
+
+def _axes_problems(fig: Figure, texts: list[Text], boxes: dict[int, Bbox], renderer: Any) -> list[str]:
+    problems: list[str] = []
     for ax in fig.axes:
-        own = [t for t in texts if t in ax.texts]
-        for t in own:
-            if not _inside(boxes[id(t)], ax.bbox):
-                problems.append(f"data label {_name(t)} runs outside its plot frame")
+        problems += [f"data label {_name(t)} runs outside its plot frame" for t in texts
+                     if t in ax.texts and not _inside(boxes[id(t)], ax.bbox)]
         for line in ax.lines:
             if not line.get_visible() or line.get_linestyle() in ("None", "", " "):
                 continue
@@ -213,7 +221,6 @@ def layout_problems(fig: Figure) -> list[str]:
                 if inner is not None and inner.width > 0 and inner.height > 0 and \
                         _hits(_without_markers(line), inner, renderer):
                     problems.append(f"a line ({line.get_label()}) crosses {_name(t)}")
-    problems += _contrast_problems(fig, texts, boxes)
     return problems
 
 
