@@ -221,6 +221,37 @@ def _table2(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
 # --------------------------------------------------------------------------------------------- FIP table
 
 
+def _fip_rows(doc: SourceDocument, lines: list[Line], header: list[str],
+              years: list[str]) -> tuple[list[dict], Line | None]:
+    """The Financial Improvement Plan's rows under its header, one record per opportunity (or
+    stated total or budget adjustment) and year, money in pounds; and the footnote line that ends
+    the table (``* = Included within revenue budget 2017/18``), if printed."""
+    records: list[dict] = []
+    for line in lines:
+        if line.is_blank:
+            continue
+        if "\t" not in line.text:
+            return records, (line if re.match(r"^\*\s*=", line.text.strip()) else None)
+        cells = (line.cells + [""] * len(header))[: len(header)]
+        label = cells[0]
+        if not label and all(c in ("£", "") for c in cells[1:]):
+            continue  # the unit row
+        is_adjustment = bool(re.match(r"budget adjustment", label, re.I))
+        row_type = ("stated_total" if label.upper() == "TOTAL" else
+                    "stated_adjustment" if is_adjustment else "opportunity")
+        for year, raw in zip(years + ["all years"], cells[1:]):
+            money = parse_money(raw, doc.unit)
+            if money.status not in ("value", "range", "to_be_confirmed", "blank"):
+                raise InputError(doc.path, line=line.number, column=year, expected="an amount, a range or TBC",
+                                 found=raw)
+            if is_adjustment and money.status == "blank":
+                continue
+            records.append(fip_record(label.rstrip("*").strip(), year, money, label.endswith("*"),
+                                       "stated_total" if year == "all years" and not is_adjustment else row_type,
+                                       line.number))
+    return records, None
+
+
 def _improvement_plan(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFrame:
     title = require_line(doc.path, lines, r"^Financial Improvement Plan \d{4}/\d{2}", "the heading "
                          "'Financial Improvement Plan 2017/18 – 2020/21'")
@@ -231,34 +262,7 @@ def _improvement_plan(doc: SourceDocument, lines: list[Line], checks: Checks) ->
         raise InputError(doc.path, line=lines[h].number, expected="financial-year columns then TOTAL",
                          found=" | ".join(header))
     years = [y for y in labels[:-1] if y is not None]  # every one (checked above)
-    footnote = None
-    records: list[dict] = []
-    for line in lines[h + 1:]:
-        if line.is_blank:
-            continue
-        if "\t" not in line.text:
-            if re.match(r"^\*\s*=", line.text.strip()):
-                footnote = line
-            break
-        cells = (line.cells + [""] * len(header))[: len(header)]
-        label = cells[0]
-        if not label and all(c in ("£", "") for c in cells[1:]):
-            continue  # the unit row
-        is_total = label.upper() == "TOTAL"
-        is_adjustment = bool(re.match(r"budget adjustment", label, re.I))
-        starred = label.endswith("*")
-        name = label.rstrip("*").strip()
-        row_type = "stated_total" if is_total else ("stated_adjustment" if is_adjustment else "opportunity")
-        for year, raw in zip(years + ["all years"], cells[1:]):
-            money = parse_money(raw, doc.unit)
-            if money.status not in ("value", "range", "to_be_confirmed", "blank"):
-                raise InputError(doc.path, line=line.number, column=year, expected="an amount, a range or TBC",
-                                 found=raw)
-            if is_adjustment and money.status == "blank":
-                continue
-            records.append(fip_record(name, year, money, starred,
-                                       "stated_total" if year == "all years" and not is_adjustment else row_type,
-                                       line.number))
+    records, footnote = _fip_rows(doc, lines[h + 1:], header, years)
     budget_year = None
     if footnote is not None:  # "* = Included within revenue budget 2017/18"
         said = re.search(r"revenue budget\s+(\d{4}\s*[/-]\s*\d{2,4})", footnote.text, re.I)
