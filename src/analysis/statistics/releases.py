@@ -103,32 +103,47 @@ def parse(text: str, origin: str = REGISTRY_NAME) -> tuple[ReleaseFile, ...]:
 
 
 def _check(item: ReleaseFile, origin: str, where: str) -> None:
+    """Refuse an entry with a bad path, file name, sha256, size, URL or date (one InputError
+    naming the entry and what was expected)."""
     def bad(expected: str, found: object) -> InputError:
         return InputError(origin, column=f"{where} ({item.path})", expected=expected, found=str(found))
 
+    problem = _file_problem(item) or _date_problem(item)
+    if problem:
+        raise bad(*problem)
+
+
+def _file_problem(item: ReleaseFile) -> tuple[str, object] | None:
+    """(what was expected, what was found) of the file's path, name, sha256, size or URLs."""
     path = PurePosixPath(item.path)
     if path.is_absolute() or ".." in path.parts or not item.path:
-        raise bad("a path relative to the source folder", item.path)
+        return "a path relative to the source folder", item.path
     if not any(fnmatch(item.name, pattern) for pattern, _ in PATTERNS.values()):
-        raise bad("a file name public-stats recognises (analysis.statistics.sources.PATTERNS)", item.name)
+        return "a file name public-stats recognises (analysis.statistics.sources.PATTERNS)", item.name
     if not _SHA256.match(item.sha256):
-        raise bad("sha256 as 64 lower-case hex digits", item.sha256)
+        return "sha256 as 64 lower-case hex digits", item.sha256
     if not isinstance(item.size, int) or item.size <= 0:
-        raise bad("size as a positive number of bytes", item.size)
+        return "size as a positive number of bytes", item.size
     for name in ("url", "release_page", "available_by_source"):
         if not str(getattr(item, name)).startswith(("https://", "http://")):
-            raise bad(f"{name} as a URL", getattr(item, name))
+            return f"{name} as a URL", getattr(item, name)
+    return None
+
+
+def _date_problem(item: ReleaseFile) -> tuple[str, object] | None:
+    """(what was expected, what was found) of the entry's dates and the sources that give them."""
     for date, source in (("published", "published_source"), ("file_published", "file_published_source"),
                          ("available_by", "available_by_source")):
         value, cited = getattr(item, date), getattr(item, source)
         if value and not _DATE.match(value):
-            raise bad(f"{date} as YYYY-MM-DD or YYYY-MM", value)
+            return f"{date} as YYYY-MM-DD or YYYY-MM", value
         if value and not cited.startswith(("https://", "http://")):
-            raise bad(f"{source}: the URL that gives {date}", cited)
+            return f"{source}: the URL that gives {date}", cited
     if not item.available_by:
-        raise bad("available_by (the date these bytes were public by)", "")
+        return "available_by (the date these bytes were public by)", ""
     if not item.published and item.published_source != NOT_CONFIRMED:
-        raise bad(f"published_source '{NOT_CONFIRMED}' where published is empty", item.published_source)
+        return f"published_source '{NOT_CONFIRMED}' where published is empty", item.published_source
+    return None
 
 
 @cache
