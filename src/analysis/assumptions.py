@@ -21,6 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = [
+    "Assumption", "BRACKETS_MEAN", "CLA_TARGET", "DIFFERENCE_OF_0_1M_FIGURES_TOLERANCE_GBP",
+    "FINANCIAL_YEAR_START_MONTH", "IMPLAUSIBLE_TRACKER_SAVING_GBP", "IMPLIED_POPULATION_STATISTIC", "LOG",
+    "MAX_ABS_GBP", "NEIGHBOUR_AVERAGE", "PROCESSED_SAVING_SIGN", "PROSE_ROUNDING_TOLERANCE_GBP",
+    "SAVING_SIGN_COST_RATIO", "SIGN_READ_MIN_LINES", "TABLE_MAX_ROWS", "UNIT_JUMP_FACTOR",
+    "WHOLE_RATE_TOLERANCE_PER_10K", "YEAR_ONLY_PAPER_FROM_MONTH", "financial_year", "log_markdown", "log_path",
+]
+
 # --------------------------------------------------------------------------------------------- periods
 
 #: UK local-authority financial years run April to March: month 4 starts a year (``2017-10`` is in ``2017-18``).

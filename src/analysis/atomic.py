@@ -46,6 +46,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+__all__ = [
+    "GRACE_S", "LOCK_NAME", "PENDING_GRACE_S", "PENDING_PREFIX", "PREVIOUS_PREFIX", "current_umask",
+    "discard", "exchange", "fsync_dir", "publish_modes", "recover", "remove_stale", "rename_new",
+    "staging_dir", "switch_in",
+]
+
 LOCK_NAME = ".staging.lock"
 PREVIOUS_PREFIX = ".previous-"
 PENDING_PREFIX = ".pending-"  # a staging folder being created, before it is locked and named

@@ -13,6 +13,13 @@ from . import assumptions, paths, schemas, tableset
 from .errors import InputError, TableSetError
 from .names import match
 
+__all__ = [
+    "Pack", "authority_periods", "comparison_documents", "document_period", "documents_in_force",
+    "for_authority", "for_period", "load", "pack_documents", "pack_table", "papers_name", "previous_period",
+    "processed", "release_names", "source_label", "sources_for", "tracker", "verified_table_bytes",
+    "verify_tables",
+]
+
 
 def processed(processed_dir: str | Path | None = None) -> Path:
     """The processed folder: ``processed_dir`` (absolute, or relative to the project root), else

@@ -15,6 +15,8 @@ import pandas as pd
 
 from .reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, WITHIN_ROUNDING, format_figure
 
+__all__ = ["HEADING", "main", "readme_block", "readme_section", "replace_in"]
+
 HEADING = "# Where the bundled papers disagree with themselves"
 
 

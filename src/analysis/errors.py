@@ -18,6 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = [
+    "AnalysisError", "EXAMPLES", "GROUP_FROM", "InputError", "InputErrors", "ReportError", "SchemaError",
+    "TableSetError", "describe_group", "grouped", "problem_kind", "problem_lines", "problems_of",
+]
+
 GROUP_FROM = 3  # this many problems sharing file, sheet, expected and hint are printed as one line
 EXAMPLES = 3  # found values (and the lines of each) shown in a grouped line
 

@@ -44,6 +44,12 @@ from . import atomic
 from .errors import InputError, InputErrors
 from .money import UNIT_MULTIPLIERS
 
+__all__ = [
+    "DATE_RE", "FIELDS", "KINDS", "MANIFEST_NAME", "OPTIONAL_FIELDS", "PERIOD_RE", "SAVING_SIGNS",
+    "SourceDocument", "WITHDRAWN_DIR", "read_manifest", "register", "register_hint", "reregister",
+    "sha256_of", "unregistered_files", "withdraw", "withdrawal_sha256", "withdrawn_name", "withdrawn_original",
+]
+
 MANIFEST_NAME = "manifest.csv"
 FIELDS = ["file", "document", "kind", "authority", "paper", "date", "period_covered", "period", "unit", "sha256",
           "saving_sign"]

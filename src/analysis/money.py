@@ -43,6 +43,10 @@ from functools import lru_cache
 
 from . import assumptions
 
+__all__ = [
+    "BRACKETS", "MAX_ABS_GBP", "Money", "UNIT_MULTIPLIERS", "format_gbp", "parse_money", "parse_number",
+]
+
 UNIT_MULTIPLIERS: dict[str, int] = {
     "gbp": 1,
     "gbp_thousands": 1_000,

@@ -30,6 +30,11 @@ from pathlib import Path
 
 from .errors import InputError
 
+__all__ = [
+    "DESIGNATION", "DESIGNATIONS", "EXACT", "MAX_SUGGESTIONS", "NEAR", "NameMatch", "NewName", "SPELLING",
+    "check_new_authority", "clean_name", "loose_key", "match", "name_key", "slug", "suggest",
+]
+
 #: words that say what kind of council a name is, not which: dropped by :func:`loose_key`
 DESIGNATIONS = frozenset({"city", "of", "county", "council", "borough", "metropolitan", "royal", "district", "the"})
 #: the :mod:`difflib` ratio (0-1) from which a known name is offered as "did you mean"

@@ -30,6 +30,12 @@ from typing import SupportsFloat, SupportsIndex, cast
 
 import pandas as pd
 
+__all__ = [
+    "MINUS", "MISSING", "MONEY_NOTE", "as_float", "count", "date", "money", "money_000", "money_exact",
+    "money_range", "month", "number", "paper_date", "pct", "rate", "signed_count", "signed_money",
+    "signed_number", "true_minus", "year", "yes_no",
+]
+
 MISSING = "–"
 MINUS = "−"  # U+2212, the typographic minus: never read as a hyphen, never starts a formula in a cell
 

@@ -6,6 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "PROCESSED_ENV", "ROOT_ENV", "notebooks_dir", "processed_dir", "project_root", "raw_dir", "reports_dir",
+    "resolve", "shown",
+]
+
 ROOT_ENV = "COUNCIL_ANALYSIS_ROOT"
 #: Where the processed tables are read from, when not the project's ``data/processed`` (the test
 #: suite points this at a fresh ingest when ``data/processed`` is missing or stale).

@@ -19,6 +19,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+__all__ = [
+    "EXACT", "Interval", "MODES", "NEAREST", "TRUNCATED", "describe", "point", "precision_of", "printed",
+    "total",
+]
+
 NEAREST, TRUNCATED, EXACT = "nearest", "truncated", "exact"
 MODES = (NEAREST, TRUNCATED, EXACT)
 

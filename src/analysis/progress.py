@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+__all__ = ["Bar", "bar", "silent", "wanted"]
+
 Step = Callable[[str], None]
 
 

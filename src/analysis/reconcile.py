@@ -31,6 +31,11 @@ import pandas as pd
 
 from . import precision as pr
 
+__all__ = [
+    "CHECK_KINDS", "Checks", "MISMATCH", "NOT_COMPUTABLE", "OK", "STATUSES", "STATUS_ORDER", "STOP_KINDS",
+    "WITHIN_ROUNDING", "format_figure", "stops_by_document", "summarise",
+]
+
 OK, WITHIN_ROUNDING, MISMATCH, NOT_COMPUTABLE = "ok", "within rounding", "mismatch", "not computable"
 STATUSES = (OK, WITHIN_ROUNDING, MISMATCH, NOT_COMPUTABLE)
 

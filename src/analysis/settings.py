@@ -25,6 +25,8 @@ from pathlib import Path
 from . import paths
 from .errors import InputError
 
+__all__ = ["CONFIG_ENV", "FILE_NAME", "FOLDERS", "KEYS", "Settings", "find", "load"]
+
 FILE_NAME = "council.toml"
 CONFIG_ENV = "COUNCIL_ANALYSIS_CONFIG"
 #: key -> (type, what it sets)

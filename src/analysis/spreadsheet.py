@@ -36,6 +36,11 @@ from pathlib import Path
 
 import pandas as pd
 
+__all__ = [
+    "EXCEL_CELL_CHARS", "FORMULA_START", "FULL_TEXT_IN", "excel_length", "fit_cell", "neutralise",
+    "neutralise_frame", "write_csv", "write_xlsx",
+]
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")

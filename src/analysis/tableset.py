@@ -45,6 +45,11 @@ import pandas as pd
 from . import atomic
 from .errors import TableSetError
 
+__all__ = [
+    "FORMAT", "KEEP", "PAUSE_ENV", "TABLES_JSON", "pause_point", "publish", "read_manifest", "read_verified",
+    "staging_prefix", "verify",
+]
+
 TABLES_JSON = "_tables.json"
 FORMAT = "council-analysis table set 1"
 KEEP = (".gitkeep",)  # carried into every new set when present (an empty folder in git)

@@ -23,6 +23,8 @@ from ..money import parse_money, parse_number
 from ..reconcile import Checks
 from .text_tables import Line, financial_year, read_lines, require_line
 
+__all__ = ["read_business_plan"]
+
 # (table, header pattern, what the header says) in the order printed.
 _TABLES = [
     ("budget_inflation_indices", r"^Inflation Range\t", "'Inflation Range | 2018-19 | …'"),

@@ -28,6 +28,8 @@ from ..manifest import SourceDocument
 from ..money import format_gbp
 from ..reconcile import MISMATCH, NOT_COMPUTABLE, Checks
 
+__all__ = ["RESERVE_CONTRIBUTION", "reserve_contribution_checks"]
+
 #: prose that names a contribution from reserves (the measure words around a prose figure)
 RESERVE_CONTRIBUTION = re.compile(r"\bcontributions?\b(?:\W+\w+){0,4}?\W+reserves?\b", re.I)
 

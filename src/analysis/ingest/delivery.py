@@ -43,6 +43,8 @@ from .savings_tracker import read_savings_tracker
 from .tracker_months import month_checks
 from .tracker_units import UNIT_WORDS, read_sign, stated_unit
 
+__all__ = ["Inspection", "TRACKER", "inspect", "register_delivery", "screen"]
+
 TRACKER = "savings_tracker"
 
 

@@ -29,6 +29,10 @@ from ..money import format_gbp, parse_money, parse_number
 from ..reconcile import Checks
 from .text_tables import Line, financial_year, fy_start, month_number, read_lines, require_line, strip_tags
 
+__all__ = [
+    "RATE_NOTE", "RATE_TOLERANCE", "add_rate_checks", "month_label", "plan_made", "read_five_year_plan",
+]
+
 RATE_TOLERANCE = assumptions.WHOLE_RATE_TOLERANCE_PER_10K
 RATE_NOTE = ("population not printed: computed as number / P x 10,000 with P = {p:,.0f}, the median of the "
              "child populations the table's own rows imply (number / rate x 10,000); tolerance 1 allows for "

@@ -28,6 +28,8 @@ from .mtfs_derivations import derivation_checks
 from .mtfs_prose import action_plan_amounts, find_phrase, fip_record, prose_checks
 from .text_tables import Line, financial_year, fy_label, fy_start, month_number, read_lines, require_line
 
+__all__ = ["read_mtfs"]
+
 
 
 def read_mtfs(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:

@@ -31,6 +31,8 @@ from ..reconcile import Checks
 from .mtfs_prose import Rounding, find_phrase
 from .text_tables import Line
 
+__all__ = ["TABLE", "derivation_checks"]
+
 TABLE = "prose_figures"
 _HOURS = re.compile(r"(?P<hours>\d+) hours? saving[^.]*?per week x (?P<weeks>\d+) weeks plus on (?P<oncost>\d+)% "
                     r"costs[^.]*?living wage (?P<wage>£\d+(?:\.\d\d)?)")

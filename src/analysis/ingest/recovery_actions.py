@@ -28,6 +28,8 @@ from ..money import parse_money
 from ..reconcile import Checks
 from .text_tables import Line, fold_look_alikes, month_number, read_lines
 
+__all__ = ["COLUMNS", "due_month", "read_recovery_actions"]
+
 COLUMNS = {
     "id": "action_id_raw",
     "rag progress hml": "priority_raw",

@@ -42,6 +42,8 @@ from .tracker_header import (FIELD_LABELS, REFERENCE_HEADER, classify, compose, 
                              sheet_month)
 from .tracker_rows import EXCEL_ERRORS, Row, ends_with_line_break, formulas_at, rows_of
 
+__all__ = ["CHUNK", "MAX_ERRORS", "MAX_PROBLEMS", "financial_year_of", "read_savings_tracker"]
+
 MAX_ERRORS = 50  # a wholly wrong file stops after this many kinds of problem (errors.problem_kind) ...
 MAX_PROBLEMS = 20_000  # ... or this many problems (each cell of a kind counted, as the grouped line says)
 CHUNK = 16_384  # lines held as printed before their cells are cleaned into (Arrow-backed) columns

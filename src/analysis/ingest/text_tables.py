@@ -14,6 +14,11 @@ from pathlib import Path
 
 from ..errors import InputError
 
+__all__ = [
+    "ENCODINGS_READ", "Line", "decode_text", "financial_year", "find_line", "fold_look_alikes", "fy_label",
+    "fy_start", "has_foreign_script", "month_number", "read_lines", "require_line", "strip_tags",
+]
+
 
 @dataclass(frozen=True)
 class Line:

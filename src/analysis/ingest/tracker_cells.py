@@ -32,6 +32,11 @@ from ..spreadsheet import EXCEL_CELL_CHARS, excel_length
 from .tracker_header import FIELD_LABELS, MONEY_FIELDS, SIGNED_FIELDS
 from .tracker_messages import export_hint
 
+__all__ = [
+    "CODED", "COLUMNS", "COMPLETE_VALUES", "DIRECTION_VALUES", "FIELDS", "FORMULA_FIELDS", "LONG_TEXT_FIELDS",
+    "RAG_VALUES", "TEXT_FIELDS", "parse_chunk",
+]
+
 TEXT_FIELDS = ("reference", "title", "description", "committee", "commentary")
 #: text kept whole however long (flagged beyond Excel's cell limit); any other cell that long is an error
 LONG_TEXT_FIELDS = ("title", "description", "commentary", "partner_links")

@@ -25,6 +25,11 @@ from ..reconcile import Checks
 from .tracker_header import FIELD_LABELS, MONEY_FIELDS, QUARTERS, SIGNED_FIELDS
 from .tracker_rows import Row
 
+__all__ = [
+    "TABLE", "add_checks", "add_sign_checks", "add_totals_checks", "check_signs", "doc_precision",
+    "sign_doubts", "totals_values",
+]
+
 TABLE = "savings_tracker"
 
 

@@ -18,6 +18,12 @@ from functools import lru_cache
 
 from ..money import parse_money
 
+__all__ = [
+    "FIELD_LABELS", "MONEY_FIELDS", "QUARTERS", "REFERENCE_HEADER", "REQUIRED_FIELDS", "SIGNED_FIELDS",
+    "classify", "compose", "could_be_header", "header_mapping", "is_note", "match_header", "missing",
+    "normalise_header", "sheet_month",
+]
+
 QUARTERS = ("q1", "q2", "q3", "q4")
 MONEY_FIELDS = (
     ["investment"]

@@ -21,6 +21,11 @@ from pathlib import Path
 from ..errors import InputError, problem_kind
 from .tracker_header import FIELD_LABELS, REQUIRED_FIELDS, match_header, normalise_header
 
+__all__ = [
+    "CSV_UTF8", "Cap", "DECIMAL_COMMA", "FORMULAS", "RENAME_SIMILARITY", "TEXT_UTF8", "best_header_row",
+    "export_hint", "formula_error", "header_error", "missing_columns", "renamed", "with_formulas",
+]
+
 CSV_UTF8 = ('save it in Excel as "CSV UTF-8 (Comma delimited)" (not "CSV (Comma delimited)", which writes '
             '\'?\' for each arrow ↑ ↔ ↓ and minus sign −), or deliver the .xlsx workbook')
 TEXT_UTF8 = "save the text as UTF-8 (an ANSI code page writes '?' for each arrow ↑ ↔ ↓ and minus sign −)"

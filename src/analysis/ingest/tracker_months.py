@@ -28,6 +28,8 @@ from ..manifest import SourceDocument
 from ..money import format_gbp
 from ..reconcile import Checks
 
+__all__ = ["TABLE", "month_checks"]
+
 TABLE = "savings_tracker"
 
 

@@ -29,6 +29,11 @@ from typing import NamedTuple
 from ..errors import InputError
 from .text_tables import decode_text
 
+__all__ = [
+    "EXCEL_ERRORS", "OLE_MAGIC", "Row", "cell_text", "check_workbook_file", "ends_with_line_break",
+    "formulas_at", "rows_from_csv", "rows_from_text", "rows_from_xlsx", "rows_of",
+]
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXCEL_ERRORS = frozenset(("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                           "#GETTING_DATA"))

@@ -29,6 +29,11 @@ from ..errors import InputError
 from .tracker_header import header_mapping
 from .tracker_rows import Row, rows_of
 
+__all__ = [
+    "SignReading", "UNIT_WORDS", "UnitStatement", "column_letter", "decide", "read_sign", "stated_unit",
+    "statements", "unit_of_cell", "unit_problem",
+]
+
 UNIT_WORDS = {"gbp": "whole pounds (£)", "gbp_thousands": "thousands of pounds (£000)",
               "gbp_millions": "millions of pounds (£m)"}
 

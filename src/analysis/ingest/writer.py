@@ -12,6 +12,8 @@ import pandas as pd
 from .. import schemas, tableset
 from ..manifest import SourceDocument
 
+__all__ = ["PRODUCER", "write_tables"]
+
 PRODUCER = "ingest"
 
 

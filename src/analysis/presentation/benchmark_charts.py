@@ -12,6 +12,11 @@ from .. import numbers
 from . import charts
 from ..numbers import rate as rate_text
 
+__all__ = [
+    "RATE_LABEL", "chart_comparator", "chart_paper_reproduction", "chart_plan_vs_outcome", "chart_series",
+    "chart_spend",
+]
+
 RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
 
 

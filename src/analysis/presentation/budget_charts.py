@@ -11,6 +11,8 @@ from .. import numbers
 from . import charts
 from ..analyses.budget import block_share, printed_total_words, savings_totals, short_name
 
+__all__ = ["chart_cost_pressures", "chart_pressures_by_block", "chart_savings_gap"]
+
 
 @charts.styled
 def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:

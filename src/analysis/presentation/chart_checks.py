@@ -45,6 +45,11 @@ from matplotlib.transforms import Bbox, BboxBase
 from .colour_science import (  # noqa: F401 - the colour checks' science, re-exported
     MACHADO_2009, cielab, colour_difference, contrast_ratio, linear_rgb, relative_luminance, simulate)
 
+__all__ = [
+    "GRAPHIC_CONTRAST", "LARGE_TEXT_CONTRAST", "TEXT_CONTRAST", "colour_problems", "fig_dpi",
+    "layout_problems",
+]
+
 if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 

@@ -15,6 +15,8 @@ from .. import numbers
 from .chart_style import (AXIS, FOCUS, LABEL_FONT, OTHER, RAG_COLOURS, SECONDARY_TEXT, TEXT, finish, label_bars,
                           legend_above, money_axis, new_figure, styled, text_width, wrap_chars)
 
+__all__ = ["grouped_bars", "range_bars", "ranked_bars", "waterfall"]
+
 
 @styled
 def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Sequence[str] = (),

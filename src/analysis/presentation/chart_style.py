@@ -29,6 +29,14 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import numbers
 from .chart_text import lay_out, shared_metrics, text_width, tight_layout  # noqa: F401 - text_width: part of the style's helpers
 
+__all__ = [
+    "AVERAGE", "AXIS", "DIRECTION_COLOURS", "FOCUS", "FORECAST", "GRID", "LABEL_FONT", "MIN_FONT", "NATIONAL",
+    "OTHER", "P", "PLANNED", "R", "RAG_COLOURS", "RAG_HATCHES", "SECONDARY_TEXT", "SERIES", "SOURCE_FONT",
+    "STYLE", "SUBTITLE_FONT", "TEXT", "TITLE_FONT", "WIDTH", "finish", "gbp_formatter", "gbp_unit_for",
+    "label_bars", "legend_above", "money_axis", "new_figure", "on_colour", "spread", "style", "styled",
+    "wrap", "wrap_chars",
+]
+
 if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -27,6 +27,8 @@ import matplotlib.text as mtext
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.layout_engine import TightLayoutEngine
 
+__all__ = ["lay_out", "shared_metrics", "text_width", "tight_layout"]
+
 if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.typing import RcKeyType

@@ -44,6 +44,8 @@ from .chart_style import (AVERAGE, AXIS, DIRECTION_COLOURS, FOCUS, FORECAST, GRI
                           STYLE, TEXT, WIDTH, finish, gbp_formatter, gbp_unit_for, label_bars, legend_above,
                           money_axis, new_figure, on_colour, spread, style, styled, text_width, wrap, wrap_chars)
 
+__all__ = ["alt_text", "headline", "show", "svg"]
+
 
 # --------------------------------------------------------------------------------------------- output
 

@@ -8,6 +8,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import to_rgba
 
+__all__ = [
+    "MACHADO_2009", "cielab", "colour_difference", "contrast_ratio", "linear_rgb", "relative_luminance",
+    "simulate",
+]
+
 #: Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB
 MACHADO_2009 = {
     "protanopia": np.array([[0.152286, 1.052583, -0.204868],

@@ -11,6 +11,8 @@ from . import charts
 from ..numbers import rate as rate_text
 from ..analyses.comparators import check_average
 
+__all__ = ["chart_comparators"]
+
 
 @charts.styled
 def chart_comparators(table: pd.DataFrame, *, average_per_10k: float, how: str = assumptions.NEIGHBOUR_AVERAGE,

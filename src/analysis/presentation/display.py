@@ -19,6 +19,14 @@ from IPython.display import HTML
 from .. import assumptions
 from .. import numbers
 
+__all__ = [
+    "ACRONYMS", "EXCEL_MAX_ROWS", "HEADLINES_MIME", "ILLEGIBLE", "LINEAGE_COLUMNS", "NOTHING_MIME",
+    "TABLE_MIME", "Table", "column_label", "date", "esc", "exact_gbp", "gbp", "heading", "headline_box",
+    "headline_list", "headlines", "month", "more_rows_note", "nothing", "number", "or_illegible",
+    "paper_date", "paper_labels", "pct", "printed_year", "rate", "run_details", "saving_signs", "say",
+    "sentence_html", "signed_exact_gbp", "signed_gbp", "span", "table", "table_data", "table_html",
+]
+
 Formatter = Callable[[object], str]
 
 

@@ -29,6 +29,10 @@ from functools import lru_cache
 
 from ..numbers import true_minus
 
+__all__ = [
+    "GLOSSARY_CLASS", "GLOSSARY_FILE", "Term", "glossary_html", "mark_page", "spell_out", "terms", "terms_in",
+]
+
 
 @dataclass(frozen=True)
 class Term:

@@ -10,6 +10,8 @@ from .. import numbers
 from . import charts
 from ..analyses.placements import reduction_summary
 
+__all__ = ["chart_costs", "chart_slippage"]
+
 
 def _year_ticks(ax, years) -> None:
     ax.set_xticks(range(len(years)), [numbers.year(y) for y in years])

@@ -10,6 +10,8 @@ from .. import numbers
 from . import charts
 from ..analyses.improvement_plan import ALL_YEARS, _year_columns
 
+__all__ = ["chart_opportunities", "chart_yearly_totals"]
+
 
 @charts.styled
 def chart_opportunities(by_opp: pd.DataFrame, *, source: str, budget_year: str) -> Figure:

@@ -9,6 +9,8 @@ from .. import numbers
 from . import charts
 from ..analyses.recovery import PRIORITY_COLUMNS, PRIORITY_NAMES, month_label
 
+__all__ = ["chart_budgets", "chart_deadlines", "chart_theme_priority"]
+
 
 @charts.styled
 def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:

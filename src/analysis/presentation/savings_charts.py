@@ -9,6 +9,8 @@ from matplotlib.figure import Figure
 from .. import numbers
 from . import charts
 
+__all__ = ["chart_by_committee", "chart_by_rag", "chart_phasing", "chart_waterfall"]
+
 
 @charts.styled
 def chart_by_committee(table: pd.DataFrame, *, source: str, financial_year: str) -> Figure:

@@ -8,6 +8,8 @@ import pandas as pd
 from ..analyses.variance import movement
 from . import display as d
 
+__all__ = ["movement_report"]
+
 
 def movement_report(current: pd.DataFrame, previous: pd.DataFrame):
     """The month-on-month section as HTML: totals, RAG changes, drift, added/dropped lines, and

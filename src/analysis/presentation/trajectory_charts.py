@@ -12,6 +12,8 @@ from . import charts
 from ..numbers import rate as rate_text
 from ..analyses.cla import ACTUAL, value_column, baseline, restatement_differences, series_info, when
 
+__all__ = ["chart_title", "chart_trajectories"]
+
 
 def _fmt(value: float, measure: str) -> str:
     return f"{value:,.0f}" if measure == "number" else rate_text(value)

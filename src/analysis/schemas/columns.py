@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+__all__ = ["AUTHORITY", "Col", "FY", "MONTH", "ROW_TYPE", "ROW_TYPE_NOTE", "Table"]
+
 FY = r"^\d{4}-\d{2}$"
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 

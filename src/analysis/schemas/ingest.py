@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from .columns import AUTHORITY, FY, MONTH, ROW_TYPE, ROW_TYPE_NOTE, Col, Table, _lineage, _service_block_grid
 
+__all__ = ["INGEST_TABLES"]
+
 INGEST_TABLES: dict[str, Table] = {
     "sources": Table(
         "The documents this run read, from data/raw/manifest.csv, with their checksums.",

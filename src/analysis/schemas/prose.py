@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .columns import FY, Col, Table
 
+__all__ = ["tables"]
+
 
 def tables() -> dict[str, Table]:
     """``{"prose_figures": Table}``: the table ingest writes from the papers' prose."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .columns import FY, Col, Table
 
+__all__ = ["DATE", "PUBLIC_TABLES"]
+
 DATE = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"  # YYYY-MM-DD, or YYYY-MM where only the month is known
 _DATED = ("YYYY-MM-DD, or YYYY-MM where only the month is known; from the release calendar "
           "(analysis/statistics/release_calendar.toml), which gives each date's source - a 'public by' date where "
