@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 from collections.abc import Sequence
 
 from ..errors import AnalysisError, problem_lines
@@ -34,12 +35,29 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "root, if any; or $COUNCIL_ANALYSIS_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    # one function per command; ``sub`` is what add_subparsers returns (argparse keeps its type private)
+    _ingest_command(sub)
+    _register_command(sub)
+    _withdraw_command(sub)
+    _unpublish_command(sub)
+    _status_command(sub)
+    _notebooks_command(sub)
+    _public_stats_command(sub)
+    _report_command(sub)
+    return parser
+
+
+def _ingest_command(sub: Any) -> None:
+    """The ``ingest`` command's options."""
     p = sub.add_parser("ingest", help="read data/raw into validated tables in data/processed")
     p.add_argument("--raw", help="raw folder with manifest.csv (default: data/raw)")
     p.add_argument("--out", help="output folder (default: data/processed)")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_ingest)
 
+
+def _register_command(sub: Any) -> None:
+    """The ``register`` command's options."""
     p = sub.add_parser("register", help="check a delivered file (already copied into data/raw) as ingest will, "
                                          "show what was read, and add it to the manifest")
     p.add_argument("file", help="file name in the raw folder")
@@ -65,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", help="raw folder (default: data/raw)")
     p.set_defaults(func=_register)
 
+
+def _withdraw_command(sub: Any) -> None:
+    """The ``withdraw`` command's options."""
     p = sub.add_parser("withdraw", help="undo a registration: remove FILE's row from the manifest, move the "
                                          "file into data/raw/withdrawn/ (never deleted) and take down every "
                                          "published pack made from it (to reports/withdrawn/)")
@@ -74,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", metavar="TEXT", help="why, for the index of withdrawn packs")
     p.set_defaults(func=_withdraw)
 
+
+def _unpublish_command(sub: Any) -> None:
+    """The ``unpublish`` command's options."""
     p = sub.add_parser("unpublish", help="take a published pack down: move reports/<authority>/<period>/ into "
                                           "reports/withdrawn/ and list it there on reports/index.html")
     p.add_argument("authority", help="the authority, by name or folder name")
@@ -82,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", help="reports folder (default: reports/)")
     p.set_defaults(func=_unpublish)
 
+
+def _status_command(sub: Any) -> None:
+    """The ``status`` command's options."""
     p = sub.add_parser("status", help="what is there: authorities, their documents by period, published packs, "
                                        "stale packs, withdrawn files and packs, unregistered files (reads only)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts (the shape: analysis.report.status)")
@@ -90,12 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", help="reports folder (default: reports/)")
     p.set_defaults(func=_status)
 
+
+def _notebooks_command(sub: Any) -> None:
+    """The ``notebooks`` command's options."""
     p = sub.add_parser("notebooks", help="list the report notebooks and their parameters; --refresh re-executes "
                                           "them in place (the outputs nbval compares against)")
     p.add_argument("--refresh", action="store_true", help="execute each notebook in place with its defaults")
     p.add_argument("only", nargs="*", help="notebook names or number prefixes (default: all)")
     p.set_defaults(func=_notebooks)
 
+
+def _public_stats_command(sub: Any) -> None:
+    """The ``public-stats`` command's options."""
     p = sub.add_parser("public-stats", help="read public DfE/ONS statistics (data/external) into validated tables "
                                              "in data/processed")
     p.add_argument("--source", help="folder of the downloads, searched recursively (default: data/external)")
@@ -110,10 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_public_stats)
 
+
+def _report_command(sub: Any) -> None:
+    """The ``report`` command's options."""
     p = sub.add_parser("report", help="execute the report notebooks and publish reports/<authority>/<period>/")
     add_report_arguments(p)
     p.set_defaults(func=_report)
-    return parser
 
 
 #: settings key -> the option it gives a default to, per command (see analysis.settings)

@@ -275,28 +275,8 @@ def text(status: dict) -> str:
         lines += ["", "No authority yet: copy a delivered file into the raw folder and register it "
                       "(docs/tutorials/adding-a-month.md)."]
     for a in status["authorities"]:
-        lines += ["", f"{a['name']} (reports/{a['slug']}/)"]
-        if a["documents"]:
-            lines.append("  documents")
-            lines += _table([["period", "doc", "kind", "file", "unit", "saving sign"]] + [
-                [d["period"] or "-", d["document"], d["kind"], d["file"], UNITS.get(d["unit"], d["unit"]),
-                 d["saving_sign"] or "-"] for d in a["documents"]], indent=4, widths=[7, 4, 30, 30, 4, 11])
-        else:
-            lines.append("  documents: none registered")
-        if a["packs"]:
-            lines.append("  published packs")
-            lines += _table([["period", "run", "created", "status", "reports", "inputs"]] + [
-                [p["period"], p["run_id"] or "?", (p["created"] or "?")[:16].replace("T", " "),
-                 f"{p['status'] or '?'}{' (partial)' if p['partial'] else ''}", f"{p['reports_ok']} of {p['reports']} ok",
-                 "STALE" if p["stale"] else "up to date"] for p in a["packs"]], indent=4, widths=[7, 24, 16, 14, 13, 10])
-    if status["stale"]:
-        lines += ["", "Stale packs: their papers changed since they were published"]
-        for s in status["stale"]:
-            what = ", ".join(f"{c['file']} {_change_words(c)}" for c in s["changes"])
-            lines += _wrap(f"{s['slug']}/{s['period']}: {what}", "  ")
-            lines += _command(s["command"], "    ")
-            if s["alternative"]:
-                lines += ["    or, for a public-statistics pack:", *_command(s["alternative"], "    ")]
+        lines += _authority_lines(a)
+    lines += _stale_lines(status["stale"])
     lines += _section("Withdrawn files (data/raw/withdrawn/)", [
         f"{f['file']}" + (f" (delivered as {f['delivered_as']})" if f["delivered_as"] != f["file"] else "")
         + f", {f['bytes']:,} bytes, moved {f['modified'][:10]}" for f in status["withdrawn_files"]])
@@ -313,6 +293,39 @@ def text(status: dict) -> str:
         for u in status["unregistered"]:
             lines += [f"  {u['file']}", *_command(u["command"], "    ")]
     return "\n".join(lines) + "\n"
+
+
+def _authority_lines(a: dict) -> list[str]:
+    """One authority: its documents by period and its published packs."""
+    lines = ["", f"{a['name']} (reports/{a['slug']}/)"]
+    if a["documents"]:
+        lines.append("  documents")
+        lines += _table([["period", "doc", "kind", "file", "unit", "saving sign"]] + [
+            [d["period"] or "-", d["document"], d["kind"], d["file"], UNITS.get(d["unit"], d["unit"]),
+             d["saving_sign"] or "-"] for d in a["documents"]], indent=4, widths=[7, 4, 30, 30, 4, 11])
+    else:
+        lines.append("  documents: none registered")
+    if a["packs"]:
+        lines.append("  published packs")
+        lines += _table([["period", "run", "created", "status", "reports", "inputs"]] + [
+            [p["period"], p["run_id"] or "?", (p["created"] or "?")[:16].replace("T", " "),
+             f"{p['status'] or '?'}{' (partial)' if p['partial'] else ''}", f"{p['reports_ok']} of {p['reports']} ok",
+             "STALE" if p["stale"] else "up to date"] for p in a["packs"]], indent=4, widths=[7, 24, 16, 14, 13, 10])
+    return lines
+
+
+def _stale_lines(stale: list[dict]) -> list[str]:
+    """The packs whose papers changed since they were published, each with the command that remakes it."""
+    if not stale:
+        return []
+    lines = ["", "Stale packs: their papers changed since they were published"]
+    for s in stale:
+        what = ", ".join(f"{c['file']} {_change_words(c)}" for c in s["changes"])
+        lines += _wrap(f"{s['slug']}/{s['period']}: {what}", "  ")
+        lines += _command(s["command"], "    ")
+        if s["alternative"]:
+            lines += ["    or, for a public-statistics pack:", *_command(s["alternative"], "    ")]
+    return lines
 
 
 def _change_words(change: dict) -> str:
