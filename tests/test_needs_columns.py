@@ -61,3 +61,15 @@ def test_needs_names_one_missing_column_in_the_singular():
     assert f(pd.DataFrame({"a": [1], "b": [2]})) == 1
     with pytest.raises(SchemaError, match=r"lacks the column b \(it needs a, b"):
         f(pd.DataFrame({"a": [1]}))
+
+
+def test_the_reference_names_the_columns_a_function_needs():
+    """The API reference is made from the docstrings: the columns ``needs`` checks are the ones the
+    docstring names, in a numpydoc Parameters section."""
+    for name in ("headline", "top_shortfalls", "movement"):
+        function = getattr(variance, name)
+        doc = function.__doc__
+        assert "Parameters\n----------" in doc
+        for argument, columns in function.__needs__.items():
+            assert f"{argument} : pandas.DataFrame" in doc
+            assert all(f"``{c}``" in doc for c in columns)

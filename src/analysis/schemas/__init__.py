@@ -247,6 +247,21 @@ def needs(**frames: tuple[str, ...]) -> Callable[[F], F]:
             return function(*args, **kwargs)
 
         checked.__needs__ = dict(frames)  # type: ignore[attr-defined]
+        checked.__doc__ = _with_columns(function.__doc__, frames)
         return checked  # type: ignore[return-value]
 
     return decorate
+
+
+def _with_columns(doc: str | None, frames: dict[str, tuple[str, ...]]) -> str:
+    """``doc`` with a numpydoc ``Parameters`` section naming the columns each DataFrame argument
+    must have (unless the docstring writes its own), so the reference shows what :func:`needs`
+    checks."""
+    import inspect
+
+    text = inspect.cleandoc(doc or "")
+    if "Parameters\n----------" in text:
+        return text
+    items = "\n".join(f"{name} : pandas.DataFrame\n    Needs the columns {', '.join(f'``{c}``' for c in columns)} "
+                      "(units in the data dictionary)." for name, columns in frames.items())
+    return f"{text}\n\nParameters\n----------\n{items}\n"
