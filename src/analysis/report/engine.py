@@ -52,7 +52,8 @@ class CouncilForkEngine(NBClientEngine):
         if language != "python":
             raise PapermillException(f"the {FORK_ENGINE} engine runs Python notebooks; this one is written in "
                                      f"{language} (use -e {KERNEL_ENGINE}, or papermill's own engine)")
-        from .forked import ForkKernelManager, warm_for
+        from .forked import ForkKernelManager
+        from .template import warm_for
 
         warm_for(nb_man.nb)  # a worker (a warm template) imports what the notebook imports, once
         kwargs.pop("km", None)  # a kernel of someone else's cannot be forked

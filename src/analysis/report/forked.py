@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import multiprocessing
 import os
 import select
@@ -28,7 +27,6 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable
 from queue import Empty
 from typing import Any
 
@@ -343,111 +341,3 @@ def shutdown_all() -> None:
 
 def live_children() -> list[int]:
     return list(_LIVE)
-
-
-# ------------------------------------------------------------------------------ the template
-
-
-def warm_template(notebooks: Iterable = ()) -> None:
-    """Make this process a warm template: IPython's shell made (with matplotlib's inline backend
-    the default, as ipykernel sets it), the modules ``notebooks`` import imported
-    (:func:`notebook_modules`), the fonts measured (a chart drawn), then the objects made so far
-    moved out of the garbage collector's sight (``gc.freeze``), so that a child's collections do
-    not touch - and copy - every page it shares with the template."""
-    if not os.environ.get("MPLBACKEND"):
-        os.environ["MPLBACKEND"] = INLINE_BACKEND
-    from .child import shell
-
-    shell()
-    for nb in notebooks:
-        import_quietly(notebook_modules(nb))
-    _draw_a_chart()
-    gc.collect()
-    gc.freeze()
-    _TEMPLATE["warm"] = True
-
-
-def _draw_a_chart() -> None:
-    """One chart drawn and written as SVG: fonts loaded and measured, the chart code compiled."""
-    from ..presentation import charts
-
-    fig = charts.ranked_bars(["North", "South", "East"], [12.0, 30.5, 21.0], highlight=["South"],
-                             reference_lines=[(20.0, "Average", charts.AVERAGE)], title="Warm-up",
-                             subtitle="Nothing to read", xlabel="Rate per 10,000", source="Source: none")
-    charts.svg(fig, "warm-up")
-
-
-def warm_worker(*, template: bool = True) -> None:
-    """A report worker's warm-up: papermill, nbconvert and the page template loaded (a one-cell
-    notebook rendered); with ``template``, the worker made a warm template for the
-    ``council-fork`` engine (:func:`warm_template`, with the bundled report notebooks' imports)."""
-    import nbformat
-    import papermill  # noqa: F401
-
-    from .render import render_report
-
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# warm-up")])
-    render_report(nb, show_code=False, pack={"pack_title": "", "status": "ok", "error": "", "parameters": [],
-                                             "inputs": []})
-    if template:
-        from .notebooks import notebook_paths
-
-        found = []
-        for path in notebook_paths():
-            with contextlib.suppress(Exception):
-                found.append(nbformat.read(path, as_version=4))
-        warm_template(found)
-
-
-_TEMPLATE: dict = {"warm": False, "imported": set()}
-
-
-def is_template() -> bool:
-    """Whether this process has been made a warm template (:func:`warm_template`)."""
-    return _TEMPLATE["warm"]
-
-
-def notebook_modules(nb) -> list[str]:
-    """The modules a notebook's code cells import (``import a.b``, ``from a import b``: ``a`` and,
-    when it is a module, ``a.b``), in order, without duplicates; cells that are not plain Python
-    (magics) are skipped."""
-    import ast
-
-    names: list[str] = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-    return list(dict.fromkeys(names))
-
-
-def import_quietly(names: Iterable[str]) -> None:
-    """Import each of ``names`` that is an importable module; anything else is left for the
-    notebook's own cell to report."""
-    import importlib
-    import importlib.util
-
-    for name in names:
-        if name in _TEMPLATE["imported"]:
-            continue
-        _TEMPLATE["imported"].add(name)
-        try:
-            if name in sys.modules or importlib.util.find_spec(name) is not None:
-                importlib.import_module(name)
-        except Exception:  # not a module (``from a import function``), or it fails: the cell says so
-            continue
-
-
-def warm_for(nb) -> None:
-    """In a warm template, before forking a notebook's child: import what the notebook imports,
-    so that every later child of this template finds it imported."""
-    if is_template():
-        import_quietly(notebook_modules(nb))

@@ -16,7 +16,7 @@ worker's temporary files (multiprocessing's ``pymp-*`` included) live in a locke
 
 **Warm from the start.**  A worker imports papermill, nbconvert, pandas, matplotlib and the
 analysis package, makes IPython's shell and draws a chart as soon as it is created
-(:func:`analysis.report.forked.warm_worker`): it is the warm template from which the
+(:func:`analysis.report.template.warm_worker`): it is the warm template from which the
 ``council-fork`` engine forks a child for each notebook.  A pool created before planning warms
 up while the run plans.
 """
@@ -77,7 +77,7 @@ def _worker_main(conn, parent_pid: int, warm: bool, template: bool = True) -> No
     _quiet_notebook_logs()
     try:
         if warm:
-            from .forked import warm_worker
+            from .template import warm_worker
 
             try:
                 warm_worker(template=template)
@@ -335,7 +335,7 @@ def _dask_worker_setup(dask_worker, template: bool = True) -> None:
     set_kernel_folder_base(dask_worker.local_directory)  # ``Client.run`` passes the worker by this name
     _quiet_notebook_logs()
     if template:
-        from .forked import is_template, warm_worker
+        from .template import is_template, warm_worker
 
         if not is_template():
             warm_worker(template=True)
