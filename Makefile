@@ -1,6 +1,7 @@
 # One command per job.  Each target bootstraps the virtual environment (.venv) it needs.
 #   make reports   ingest the bundled data and publish each authority's latest pack (reports/index.html)
-#   make test      pytest + nbval on every report notebook
+#   make test      every test, nbval on every report notebook included (parallel: pytest-xdist)
+#   make test-fast the tests a developer runs while working (no slow, faults, browser, notebooks)
 #   make lab       JupyterLab on the notebooks
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,8 +10,11 @@ STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 AUTHORITY ?=
 ARGS ?=
+# test workers (pytest-xdist); --dist loadfile keeps a file's tests - a notebook's nbval cells - on one
+TEST_JOBS ?= 2
+FAST_MARKERS := not slow and not faults and not browser and not notebooks
 
-.PHONY: help install ingest reports test lab benchmark lock clean
+.PHONY: help install ingest reports test test-fast lab benchmark lock clean
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# *//'
@@ -32,7 +36,12 @@ reports: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m analysis ingest --quiet
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m analysis ingest --quiet
+	$(BIN)/python -m pytest tests -n $(TEST_JOBS) --dist loadfile -m "$(FAST_MARKERS)" $(ARGS)
 
 lab: $(STAMP)
 	$(BIN)/python -m analysis ingest --quiet

@@ -4,9 +4,11 @@ under test and copying its answer."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -101,7 +103,32 @@ def pytest_configure(config: pytest.Config) -> None:
     _FRESH["was"] = current
 
 
+#: test files marked as a whole here rather than in the file (the fault tests stay as they are)
+FILE_MARKERS = {
+    "test_report_faults.py": ("faults", "slow"),
+    "test_ingest_faults.py": ("faults",),
+    "test_interrupts.py": ("faults",),
+    "test_staging_race.py": ("faults",),
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """The markers ``make test-fast`` deselects (pyproject ``markers``): nbval's items (a report
+    notebook re-executed cell by cell) are ``notebooks``; a test using the ``browser`` fixture
+    (headless Chromium) is ``browser``; the files of :data:`FILE_MARKERS` get theirs.  Then
+    :func:`_skip_public_notebooks`."""
+    for item in items:
+        path = Path(str(getattr(item, "path", getattr(item, "fspath", ""))))
+        if path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        for name in FILE_MARKERS.get(path.name, ()):
+            item.add_marker(getattr(pytest.mark, name))
+    _skip_public_notebooks(items)
+
+
+def _skip_public_notebooks(items: list) -> None:
     """nbval re-runs every notebook against its committed outputs, which for the notebooks that
     read the public statistics were made with ``../shared/data/public``: without it those
     notebooks are skipped, with the reason."""
@@ -214,3 +241,53 @@ def with_public_dir(public_dir) -> Path:
     if problem is not None:
         pytest.skip(f"{paths.processed_dir()}: {problem}")
     return paths.processed_dir()
+
+
+# ------------------------------------------------------------------- packs built once per test run
+
+
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``build(folder)`` run once per test run and its folder shared by every test that reads it.
+
+    Under pytest-xdist every worker has its own session, so the folder lives in the run's common
+    temporary root (the parent of the worker's own) and the first worker to ask builds it while
+    holding a lock (``flock``) that the others wait on; a build that failed leaves no ``done``
+    mark, so the next worker to ask tries again (and fails the same way, with its own message).
+    Tests must only read the folder."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/popen-gwK -> pytest-N, one per run, common to its workers
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder / "reports")
+            (folder / "done").touch()
+    return folder / "reports"
+
+
+def _report(*args: str) -> None:
+    from analysis.cli import main
+
+    assert main(["report", *args, "--quiet"]) == 0
+
+
+@pytest.fixture(scope="session")
+def latest_packs(tmp_path_factory) -> Path:
+    """``report --latest`` (what ``make reports`` publishes: the bundled packs, Cambridgeshire
+    2017-10 and Torbay 2019-11), built once per test run with the default engine.  Read only."""
+    return shared_build(tmp_path_factory, "latest", lambda out: _report("--latest", "--out", str(out)))
+
+
+@pytest.fixture(scope="session")
+def latest_and_year_packs(tmp_path_factory, latest_packs, with_public_dir) -> Path:
+    """:func:`latest_packs` plus the public-only pack ``report --year 2024 --authority Blackpool``
+    added to the same reports folder (a copy of the first), as a user running both would have it.
+    Needs the public statistics.  Read only."""
+    def build(out: Path) -> None:
+        shutil.copytree(latest_packs, out, symlinks=True)
+        _report("--year", "2024", "--authority", "Blackpool", "--out", str(out), "--processed", str(with_public_dir))
+
+    return shared_build(tmp_path_factory, "latest-and-2024", build)

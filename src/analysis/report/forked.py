@@ -123,6 +123,10 @@ class Inbox:
         self._ready: asyncio.Future | None = None
 
     def _drain(self) -> None:
+        """Read every message waiting in the pipe into its channel's queue.  Whoever waits on the
+        other channel is woken too (:meth:`_wake`): the pipe read empty here may hold its message
+        no longer, and the readiness it waits for would never come."""
+        read = 0
         try:
             while not self.closed and self.conn.poll():
                 channel, header, parent, metadata, content = self.conn.recv()
@@ -132,8 +136,21 @@ class Inbox:
                 if channel == "shell":
                     self.busy = max(0, self.busy - 1)
                 self.queues[channel].append(msg)
+                read += 1
         except (EOFError, OSError):
             self.closed = True
+            read += 1
+        if read:
+            self._wake()
+
+    def _wake(self) -> None:
+        """End the current wait for the pipe (every channel's), if any."""
+        ready = self._ready
+        if ready is not None and not ready.done():
+            with contextlib.suppress(Exception):  # the pipe closed: its reader went with it
+                ready.get_loop().remove_reader(self.conn.fileno())
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+                ready.set_result(None)
 
     def _readable(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future:
         """A future done when the pipe has something to read (shared by the channels' waits)."""
@@ -169,6 +186,9 @@ class Inbox:
             try:
                 await asyncio.wait_for(asyncio.shield(self._readable(loop)), remaining)
             except asyncio.TimeoutError:
+                self._drain()
+                if self.queues[channel]:  # came as the time ran out
+                    return self.queues[channel].popleft()
                 raise Empty from None
 
 
