@@ -103,19 +103,54 @@ def pytest_configure(config: pytest.Config) -> None:
     _FRESH["was"] = current
 
 
-#: test files marked as a whole here rather than in the file (the fault tests stay as they are)
+#: markers given here rather than in the test files: a file's, or a test's (``file::name``, every
+#: parametrisation).  ``notebooks``: runs report notebooks or builds packs; ``slow``: many seconds of
+#: CPU otherwise (subprocess ingests, big inputs); ``faults``: kills and signals.  ``make test-fast``
+#: leaves them out; a test taking more than a second or two on a quiet machine belongs here.
 FILE_MARKERS = {
     "test_report_faults.py": ("faults", "slow"),
     "test_ingest_faults.py": ("faults",),
     "test_interrupts.py": ("faults",),
     "test_staging_race.py": ("faults",),
+    "test_report_browser.py": ("browser", "notebooks"),
+    "test_chart_layout.py": ("notebooks",),
+    "test_report_runner.py": ("notebooks",),
+    "test_permissions.py": ("notebooks",),
+    "test_settings.py": ("notebooks",),
+    "test_unpublish.py": ("notebooks",),
+    "test_as_at.py": ("notebooks",),
+    "test_papermill_engine.py": ("notebooks",),
+    "test_all_authorities.py": ("notebooks",),
+    "test_notebook_20_30.py": ("notebooks",),
+    "test_notebook_60_70.py": ("notebooks",),
+    "test_report_adding.py": ("notebooks",),
+    "test_public_download.py": ("slow",),
+    "test_progress.py": ("slow",),
+    "test_ingest_cli.py": ("slow",),
+}
+TEST_MARKERS = {
+    "test_authority_names.py::test_a_notebook_given_any_spelling_reports_as_the_papers_spell_it": ("notebooks",),
+    "test_authority_names.py::test_notebook_20_given_a_variant_reports_as_the_releases_spell_it": ("notebooks",),
+    "test_authority_names.py::test_every_year_pack_is_about_a_rate_of_its_year": ("notebooks",),
+    "test_authority_names.py::test_papers_without_published_statistics_are_told_so_by_name": ("slow",),
+    "test_scorecard.py::test_notebook_00_for_the_other_authority": ("notebooks",),
+    "test_scorecard.py::test_notebook_10_with_fewer_waterfall_steps": ("notebooks",),
+    "test_scorecard.py::test_notebook_90_for_one_document": ("notebooks",),
+    "test_chart_text.py::test_wrap_breaks_lines_where_measuring_every_line_would": ("slow",),
+    "test_register_withdraw.py::test_ingest_bytes_are_independent_of_where_it_runs": ("slow",),
+    "test_report_plan.py::test_notebooks_without_the_authoritys_tables_are_not_applicable": ("slow",),
+    "test_public_releases.py::test_every_la_rate_of_the_2025_release_is_reproduced": ("slow",),
+    "test_manifest.py::test_file_in_folder_but_not_listed_is_named_not_refused": ("slow",),
+    "test_charts.py::test_importing_the_charts_changes_nothing_global": ("slow",),
+    "test_report_pool.py::test_a_killed_worker_fails_only_its_job_and_is_replaced": ("faults",),
 }
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     """The markers ``make test-fast`` deselects (pyproject ``markers``): nbval's items (a report
     notebook re-executed cell by cell) are ``notebooks``; a test using the ``browser`` fixture
-    (headless Chromium) is ``browser``; the files of :data:`FILE_MARKERS` get theirs.  Then
+    (headless Chromium) is ``browser``; the files of :data:`FILE_MARKERS` and the tests of
+    :data:`TEST_MARKERS` get theirs.  Then
     :func:`_skip_public_notebooks`."""
     for item in items:
         path = Path(str(getattr(item, "path", getattr(item, "fspath", ""))))
@@ -123,7 +158,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
             item.add_marker(pytest.mark.notebooks)
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-        for name in FILE_MARKERS.get(path.name, ()):
+        test = f"{path.name}::{getattr(item, 'originalname', None) or item.name}"
+        for name in FILE_MARKERS.get(path.name, ()) + TEST_MARKERS.get(test, ()):
             item.add_marker(getattr(pytest.mark, name))
     _skip_public_notebooks(items)
 

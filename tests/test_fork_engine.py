@@ -53,6 +53,7 @@ def test_papermill_finds_the_engine_by_its_name():
     assert papermill_engines.get_engine("council-fork").__name__ == "CouncilForkEngine"
 
 
+@pytest.mark.notebooks
 def test_the_outputs_are_those_a_kernel_records(tmp_path):
     notebook = _notebook(tmp_path / "outputs.ipynb", CELLS)
     fork, kernel = tmp_path / "fork.ipynb", tmp_path / "kernel.ipynb"
@@ -67,6 +68,7 @@ def test_the_outputs_are_those_a_kernel_records(tmp_path):
     assert "".join(got[2][1][0]["data"]["text/plain"]) == str(6 * 7)
 
 
+@pytest.mark.notebooks
 def test_an_error_is_recorded_with_its_traceback_as_a_kernel_records_it(tmp_path):
     notebook = _notebook(tmp_path / "failing.ipynb", ["x = 1", "raise ValueError('a real problem')", "y = 2"])
     fork, kernel = tmp_path / "fork.ipynb", tmp_path / "kernel.ipynb"
