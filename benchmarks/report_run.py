@@ -64,6 +64,18 @@ def run_runner(out: Path, *extra: str) -> tuple[float, float, dict[str, float]]:
     return wall, cpu, memory.peaks()
 
 
+def injected(nb: dict) -> dict:
+    """The parameters papermill injected into an executed notebook (its ``injected-parameters`` cell)."""
+    import ast
+
+    for cell in nb["cells"]:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"])
+            return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(source).body
+                    if isinstance(node, ast.Assign)}
+    return {}
+
+
 def executed(out: Path) -> list[tuple[str, Path, dict, float]]:
     """(pack, executed notebook, its parameters, job seconds) of every report the runner ran."""
     found = []
@@ -73,7 +85,7 @@ def executed(out: Path) -> list[tuple[str, Path, dict, float]]:
             if r["status"] != "ok":
                 continue
             path = manifest.parent / "executed" / f"{r['name']}.ipynb"
-            params = json.loads(path.read_text())["metadata"]["papermill"]["parameters"]
+            params = injected(json.loads(path.read_text()))
             found.append((f"{data['slug']}/{data['period']}", path, params, r["duration_s"]))
     return found
 
@@ -103,7 +115,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
 paths = json.loads(sys.argv[1])
-cells = [[c["source"] for c in json.load(open(p))["cells"] if c["cell_type"] == "code"] for p in paths]
+cells = [["".join(c["source"]) for c in json.load(open(p))["cells"] if c["cell_type"] == "code"] for p in paths]
 os.chdir(sys.argv[2])
 devnull = open(os.devnull, "w")
 for timed in (False, True):
