@@ -129,3 +129,17 @@ def test_a_message_read_for_the_other_channel_wakes_its_reader():
 
     reply = asyncio.run(scenario())
     assert reply["content"] == {"n": 2}
+
+
+def test_a_caller_with_an_ipython_shell_of_its_own_can_fork_a_notebook(tmp_path):
+    """IPython (or a test) has made its own shell in the calling process: the child, which has a
+    copy of it, still makes its own kind of shell and runs the notebook (it died at once)."""
+    notebook = _notebook(tmp_path / "small.ipynb", ["6 * 7"])
+    script = ("import sys\nfrom pathlib import Path\nfrom IPython.core.interactiveshell import InteractiveShell\n"
+              "shell = InteractiveShell.instance()\nfrom analysis.report.notebooks import execute\n"
+              "nb = execute(Path(sys.argv[1]), None)\nassert InteractiveShell.instance() is shell\n"
+              "print(nb.cells[0].outputs[0]['data']['text/plain'])\n")
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", script, str(notebook)], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(6 * 7)

@@ -121,6 +121,18 @@ def shell() -> ForkedShell:
     return ForkedShell.instance(config=Config(SHELL_CONFIG), compiler_class=XCachingCompiler)
 
 
+def forget_other_shells() -> None:
+    """In a child only: drop the singleton of an IPython shell of another kind that the forking
+    process had made (a test, or IPython itself, calling the fork engine), so that
+    :func:`shell` can make the child's own (``instance`` refuses a second kind).  The forking
+    process's shell is untouched: this is the child's copy of it."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    current = getattr(InteractiveShell, "_instance", None)  # ``initialized()`` is true for a sibling too
+    if current is not None and not isinstance(current, ForkedShell):
+        InteractiveShell.clear_instance()
+
+
 def _no_input(prompt: str = "") -> str:
     raise StdinNotImplementedError("raw_input was called, but this frontend does not support input requests.")
 
@@ -140,6 +152,7 @@ class Kernel:
         self.session = PipeSession()
         self.session.conn = conn
         self.ident = str(uuid.uuid4())
+        forget_other_shells()
         self.shell = shell()
         for part in (self.shell.displayhook, self.shell.display_pub):
             part.session, part.pub_socket = self.session, IOPUB
