@@ -1,6 +1,7 @@
 # One command per job.  Each target bootstraps the virtual environment (.venv) it needs.
 #   make reports   ingest the bundled data and publish each authority's latest pack (reports/index.html)
-#   make test      pytest + nbval on every report notebook
+#   make test      every test, nbval on every report notebook included (parallel: pytest-xdist)
+#   make test-fast the tests a developer runs while working (no slow, faults, browser, notebooks)
 #   make lab       JupyterLab on the notebooks
 #   make docs      the documentation site, built into site/
 PYTHON ?= python3
@@ -10,11 +11,14 @@ STAMP := $(VENV)/.installed-stamp
 PERIOD ?=
 AUTHORITY ?=
 ARGS ?=
+# test workers (pytest-xdist); --dist loadfile keeps a file's tests - a notebook's nbval cells - on one
+TEST_JOBS ?= 2
+FAST_MARKERS := not slow and not faults and not browser and not notebooks
 
-.PHONY: help install ingest reports test lab docs benchmark lock clean
+.PHONY: help install ingest reports test test-fast lab docs benchmark lock clean
 
 help:
-	@sed -n '2,6p' Makefile | sed 's/^# *//'
+	@sed -n '2,7p' Makefile | sed 's/^# *//'
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +36,17 @@ reports: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/sphinx-build --fail-on-warning --quiet --jobs 1 docs site
 	$(BIN)/python -m analysis ingest --quiet
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/python -m analysis ingest --quiet
+	$(BIN)/python -m pytest tests -n $(TEST_JOBS) --dist loadfile -m "$(FAST_MARKERS)" $(ARGS)
 
 lab: $(STAMP)
 	$(BIN)/python -m analysis ingest --quiet

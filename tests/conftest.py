@@ -4,9 +4,11 @@ under test and copying its answer."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -101,7 +103,68 @@ def pytest_configure(config: pytest.Config) -> None:
     _FRESH["was"] = current
 
 
+#: markers given here rather than in the test files: a file's, or a test's (``file::name``, every
+#: parametrisation).  ``notebooks``: runs report notebooks or builds packs; ``slow``: many seconds of
+#: CPU otherwise (subprocess ingests, big inputs); ``faults``: kills and signals.  ``make test-fast``
+#: leaves them out; a test taking more than a second or two on a quiet machine belongs here.
+FILE_MARKERS = {
+    "test_report_faults.py": ("faults", "slow"),
+    "test_ingest_faults.py": ("faults",),
+    "test_interrupts.py": ("faults",),
+    "test_staging_race.py": ("faults",),
+    "test_report_browser.py": ("browser", "notebooks"),
+    "test_chart_layout.py": ("notebooks",),
+    "test_report_runner.py": ("notebooks",),
+    "test_permissions.py": ("notebooks",),
+    "test_settings.py": ("notebooks",),
+    "test_unpublish.py": ("notebooks",),
+    "test_as_at.py": ("notebooks",),
+    "test_papermill_engine.py": ("notebooks",),
+    "test_all_authorities.py": ("notebooks",),
+    "test_notebook_20_30.py": ("notebooks",),
+    "test_notebook_60_70.py": ("notebooks",),
+    "test_report_adding.py": ("notebooks",),
+    "test_public_download.py": ("slow",),
+    "test_progress.py": ("slow",),
+    "test_ingest_cli.py": ("slow",),
+}
+TEST_MARKERS = {
+    "test_authority_names.py::test_a_notebook_given_any_spelling_reports_as_the_papers_spell_it": ("notebooks",),
+    "test_authority_names.py::test_notebook_20_given_a_variant_reports_as_the_releases_spell_it": ("notebooks",),
+    "test_authority_names.py::test_every_year_pack_is_about_a_rate_of_its_year": ("notebooks",),
+    "test_authority_names.py::test_papers_without_published_statistics_are_told_so_by_name": ("slow",),
+    "test_scorecard.py::test_notebook_00_for_the_other_authority": ("notebooks",),
+    "test_scorecard.py::test_notebook_10_with_fewer_waterfall_steps": ("notebooks",),
+    "test_scorecard.py::test_notebook_90_for_one_document": ("notebooks",),
+    "test_chart_text.py::test_wrap_breaks_lines_where_measuring_every_line_would": ("slow",),
+    "test_register_withdraw.py::test_ingest_bytes_are_independent_of_where_it_runs": ("slow",),
+    "test_report_plan.py::test_notebooks_without_the_authoritys_tables_are_not_applicable": ("slow",),
+    "test_public_releases.py::test_every_la_rate_of_the_2025_release_is_reproduced": ("slow",),
+    "test_manifest.py::test_file_in_folder_but_not_listed_is_named_not_refused": ("slow",),
+    "test_charts.py::test_importing_the_charts_changes_nothing_global": ("slow",),
+    "test_report_pool.py::test_a_killed_worker_fails_only_its_job_and_is_replaced": ("faults",),
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """The markers ``make test-fast`` deselects (pyproject ``markers``): nbval's items (a report
+    notebook re-executed cell by cell) are ``notebooks``; a test using the ``browser`` fixture
+    (headless Chromium) is ``browser``; the files of :data:`FILE_MARKERS` and the tests of
+    :data:`TEST_MARKERS` get theirs.  Then
+    :func:`_skip_public_notebooks`."""
+    for item in items:
+        path = Path(str(getattr(item, "path", getattr(item, "fspath", ""))))
+        if path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        test = f"{path.name}::{getattr(item, 'originalname', None) or item.name}"
+        for name in FILE_MARKERS.get(path.name, ()) + TEST_MARKERS.get(test, ()):
+            item.add_marker(getattr(pytest.mark, name))
+    _skip_public_notebooks(items)
+
+
+def _skip_public_notebooks(items: list) -> None:
     """nbval re-runs every notebook against its committed outputs, which for the notebooks that
     read the public statistics were made with ``../shared/data/public``: without it those
     notebooks are skipped, with the reason."""
@@ -214,6 +277,56 @@ def with_public_dir(public_dir) -> Path:
     if problem is not None:
         pytest.skip(f"{paths.processed_dir()}: {problem}")
     return paths.processed_dir()
+
+
+# ------------------------------------------------------------------- packs built once per test run
+
+
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``build(folder)`` run once per test run and its folder shared by every test that reads it.
+
+    Under pytest-xdist every worker has its own session, so the folder lives in the run's common
+    temporary root (the parent of the worker's own) and the first worker to ask builds it while
+    holding a lock (``flock``) that the others wait on; a build that failed leaves no ``done``
+    mark, so the next worker to ask tries again (and fails the same way, with its own message).
+    Tests must only read the folder."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/popen-gwK -> pytest-N, one per run, common to its workers
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder / "reports")
+            (folder / "done").touch()
+    return folder / "reports"
+
+
+def _report(*args: str) -> None:
+    from analysis.cli import main
+
+    assert main(["report", *args, "--quiet"]) == 0
+
+
+@pytest.fixture(scope="session")
+def latest_packs(tmp_path_factory) -> Path:
+    """``report --latest`` (what ``make reports`` publishes: the bundled packs, Cambridgeshire
+    2017-10 and Torbay 2019-11), built once per test run with the default engine.  Read only."""
+    return shared_build(tmp_path_factory, "latest", lambda out: _report("--latest", "--out", str(out)))
+
+
+@pytest.fixture(scope="session")
+def latest_and_year_packs(tmp_path_factory, latest_packs, with_public_dir) -> Path:
+    """:func:`latest_packs` plus the public-only pack ``report --year 2024 --authority Blackpool``
+    added to the same reports folder (a copy of the first), as a user running both would have it.
+    Needs the public statistics.  Read only."""
+    def build(out: Path) -> None:
+        shutil.copytree(latest_packs, out, symlinks=True)
+        _report("--year", "2024", "--authority", "Blackpool", "--out", str(out), "--processed", str(with_public_dir))
+
+    return shared_build(tmp_path_factory, "latest-and-2024", build)
 
 
 # --------------------------------------------------------------------------------------------- the browser

@@ -32,7 +32,6 @@ from pathlib import Path
 import pytest
 
 from analysis import schemas
-from analysis.cli import main
 from analysis.presentation import glossary
 
 from .conftest import FIVE_YEAR_PLAN, MTFS, RAW, TRACKER, raw_lines
@@ -177,11 +176,8 @@ def pages(out: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory, with_public_dir) -> Path:
-    out = tmp_path_factory.mktemp("words") / "reports"
-    assert main(["report", "--latest", "--out", str(out), "--quiet"]) == 0
-    assert main(["report", "--year", "2024", "--authority", "Blackpool", "--out", str(out), "--quiet"]) == 0
-    return out
+def packs(latest_and_year_packs) -> Path:
+    return latest_and_year_packs  # built once per test run (conftest)
 
 
 def test_the_packs_include_a_public_only_one(packs):

@@ -38,10 +38,8 @@ PRINTABLE_PX = (210 - 2 * 12) / 25.4 * 96
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("packs") / "reports"
-    assert main(["report", "--latest", "--out", str(out), "--quiet"]) == 0
-    return out
+def packs(latest_packs) -> Path:
+    return latest_packs  # built once per test run (conftest)
 
 
 def _text(path: Path) -> str:

@@ -54,11 +54,8 @@ MINUS = "\u2212"
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory, with_public_dir) -> Path:
-    out = tmp_path_factory.mktemp("print") / "reports"
-    assert main(["report", "--latest", "--out", str(out), "--quiet"]) == 0
-    assert main(["report", "--year", "2024", "--authority", "Blackpool", "--out", str(out), "--quiet"]) == 0
-    return out
+def packs(latest_and_year_packs) -> Path:
+    return latest_and_year_packs  # built once per test run (conftest)
 
 
 def _packs(out: Path) -> list[tuple[Path, dict]]:

@@ -21,7 +21,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.cli import main
 
 pytestmark = pytest.mark.notebooks
 
@@ -30,11 +29,8 @@ LATEST = {"torbay/2019-11": 2018, "cambridgeshire/2017-10": 2017, "blackpool/202
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory, with_public_dir) -> Path:
-    out = tmp_path_factory.mktemp("story") / "reports"
-    common = ["--out", str(out), "--processed", str(with_public_dir), "--quiet"]
-    assert main(["report", "--latest", *common]) == 0
-    assert main(["report", "--year", "2024", "--authority", "Blackpool", *common]) == 0
+def packs(latest_and_year_packs) -> Path:
+    out = latest_and_year_packs  # built once per test run (conftest)
     assert sorted(p.parent.relative_to(out).as_posix() for p in out.glob("*/*/manifest.json")) == sorted(LATEST)
     return out
 

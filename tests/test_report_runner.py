@@ -246,7 +246,7 @@ def test_an_interrupted_run_leaves_no_half_written_pack(pack):
     _, out = pack
     good = _files(out / "cambridgeshire" / "2017-10")
     plans = planning.plan_packs(["Cambridgeshire"], ["2017-10"], out_dir=out, processed_dir=PROCESSED, raw_dir=RAW,
-                                only=QUICK, reuse_kernel=False)
+                                only=QUICK)
     executor = _InterruptingExecutor()
     with pytest.raises(KeyboardInterrupt):
         run.run_packs(plans, executor=executor, processed_dir=PROCESSED)
@@ -396,23 +396,3 @@ def test_a_run_writes_nothing_into_the_users_ipython_history(two_months, tmp_pat
                  str(tmp_path / "reports"), "--raw", str(raw), "--processed", str(processed), "--quiet"]) == 0
     assert ipython.is_dir()  # the kernels did use it (their profile) ...
     assert sorted(p.name for p in ipython.rglob("history.sqlite*")) == []  # ... and kept no history
-
-
-def test_a_worker_runs_each_notebook_as_it_is_on_disk_now(tmp_path):
-    """A worker keeps each notebook it has read (without its outputs); a notebook changed on disk
-    is read again, and what one report does to its copy never reaches the next."""
-    from analysis.report.execute import _with_reset_cell
-    from analysis.report.kernels import RESET_TAG
-
-    path = tmp_path / "20_test.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('first version')")])
-    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="STALE OUTPUT\n")]
-    nbformat.write(nb, path)
-    first = _with_reset_cell(str(path))
-    assert RESET_TAG in first.cells[0].metadata["tags"] and first.cells[1].source == "print('first version')"
-    assert first.cells[1].outputs == [] and first.cells[1].execution_count is None
-    first.cells[1].source = "changed by a report"
-    assert _with_reset_cell(str(path)).cells[1].source == "print('first version')"
-    nb.cells[0].source = "print('second, longer version')"
-    nbformat.write(nb, path)
-    assert _with_reset_cell(str(path)).cells[1].source == "print('second, longer version')"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -26,10 +27,19 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def processed(tmp_path) -> Path:
-    out = tmp_path / "processed"
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory) -> Path:
+    """data/raw ingested once for the module (read only: each test gets a copy)."""
+    out = tmp_path_factory.mktemp("ingested") / "processed"
     run_ingest(RAW, out)
+    return out
+
+
+@pytest.fixture
+def processed(ingested, tmp_path) -> Path:
+    """A private copy of a fresh ingest (files, modes and times as written) a test may damage."""
+    out = tmp_path / "processed"
+    shutil.copytree(ingested, out)
     return out
 
 

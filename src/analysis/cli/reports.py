@@ -52,6 +52,9 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter in every notebook that has it (checked against its type)")
     p.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default: 300)")
+    p.add_argument("--engine", choices=("fork", "kernel"), default="fork",
+                   help="what runs each notebook: a child forked from a warm worker (fork, the default) or a Jupyter "
+                        "kernel started for it (kernel, as JupyterLab and nbval run them; slower)")
     p.add_argument("--quiet", action="store_true", help="print only problems (for cron)")
     dask = p.add_mutually_exclusive_group()
     dask.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on a Dask cluster (needs the dask extra)")
@@ -106,6 +109,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace, out: Path, extra: dict[str, str], say, shown):
+    from ..report.notebooks import ENGINES
     from ..report.run import run_report
     from ..report.years import year_month_sentence
 
@@ -119,4 +123,5 @@ def _run_report(args: argparse.Namespace, out: Path, extra: dict[str, str], say,
         raw_dir=_folder(args.raw, paths.raw_dir(), "--raw"),
         notebooks_dir=_folder(args.notebooks, paths.notebooks_dir(), "--notebooks") if args.notebooks else None,
         only=args.only, extra=extra, jobs=args.jobs, timeout=args.timeout, dask_scheduler=args.dask_scheduler,
-        dask_local=args.dask_local, progress=say, bar=shown, as_of=str(args.as_of or "").strip())
+        dask_local=args.dask_local, progress=say, bar=shown, as_of=str(args.as_of or "").strip(),
+        engine=ENGINES[args.engine])

@@ -1,4 +1,5 @@
-"""One report job: execute a notebook with papermill and render it to its HTML page.
+"""One report job: execute a notebook with papermill (through the job's engine: a child forked
+from the worker by default, :mod:`analysis.report.engine`) and render it to its HTML page.
 
 A job runs in a worker process (or on a Dask worker): it writes ``<name>.html`` and
 ``executed/<name>.ipynb`` into its pack's staging folder and returns a :class:`JobResult`.  A
@@ -8,16 +9,14 @@ page), never an exception.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
-from .notebooks import CELL_TIMEOUT_S, KERNEL_NAME
+from .notebooks import CELL_TIMEOUT_S, FORK_ENGINE
 
 STATUS_OK, STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN = "ok", "failed", "not applicable", "not run"
 
@@ -36,8 +35,8 @@ class Job:
     pack_title: str
     inputs: tuple
     timeout: int = CELL_TIMEOUT_S
-    reuse_kernel: bool = True
     note: str = ""  # one sentence the page shows under its title (a hindsight view: report --as-of)
+    engine: str = FORK_ENGINE  # the papermill engine that runs it (analysis.report.engine)
 
 
 @dataclass
@@ -57,58 +56,19 @@ class JobResult:
     run_id: str | None = None
 
 
-def _with_reset_cell(path: str) -> nbformat.NotebookNode:
-    """The notebook with a first cell that clears what the previous notebook left in the kernel;
-    the cell is removed again before anything is written or rendered."""
-    found = Path(path).resolve()
-    stat = found.stat()
-    return copy.deepcopy(_runnable(str(found), stat.st_mtime_ns, stat.st_size))
+def _execute(job: Job, output: Path) -> nbformat.NotebookNode:
+    from .notebooks import execute
+
+    return execute(Path(job.notebook), output, job.parameters, timeout=job.timeout, engine=job.engine)
 
 
-@lru_cache(maxsize=32)
-def _runnable(path: str, mtime_ns: int, size: int) -> nbformat.NotebookNode:
-    """:func:`_with_reset_cell`'s notebook, read once a worker for each version of the file
-    (``mtime_ns``, ``size``), without its committed outputs: papermill clears every code cell's
-    outputs before it runs the notebook, and a report notebook is committed with charts - most
-    of its bytes, which papermill would otherwise serialise and parse again for every report."""
-    from .kernels import RESET_TAG, reset_code
-
+def _not_run(path: str) -> nbformat.NotebookNode:
+    """The notebook as on disk, without its committed outputs (none stands in for a cell not run)."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    cell = nbformat.v4.new_code_cell(reset_code(str(Path(path).parent)))
-    cell.metadata["tags"] = [RESET_TAG]
-    cell["id"] = RESET_TAG
-    nb.cells.insert(0, cell)
     return nb
-
-
-def strip_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    from .kernels import RESET_TAG
-
-    nb.cells = [c for c in nb.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
-    return nb
-
-
-def _execute(job: Job, output: Path) -> nbformat.NotebookNode:
-    import papermill
-
-    from .kernels import kernel_manager, shutdown_worker_kernel, worker_kernel
-
-    folder = Path(job.notebook).parent
-    common = dict(parameters=job.parameters, kernel_name=KERNEL_NAME, cwd=str(folder),
-                  progress_bar=False, execution_timeout=job.timeout, log_output=False,
-                  request_save_on_cell_execute=False)  # written once at the end (also on failure)
-    if not job.reuse_kernel:
-        with kernel_manager(cwd=folder) as km:
-            return papermill.execute_notebook(job.notebook, str(output), km=km, **common)
-    km = worker_kernel()
-    try:
-        return strip_reset(papermill.execute_notebook(_with_reset_cell(job.notebook), str(output), km=km, **common))
-    except BaseException:  # never reuse a kernel after a failure: the next job gets a fresh one
-        shutdown_worker_kernel(kill=True)  # without talking to it: it may be dead or mid-cell
-        raise
 
 
 def run_job(job: Job) -> JobResult:
@@ -130,13 +90,13 @@ def run_job(job: Job) -> JobResult:
         nb = _execute(job, executed)
     except PapermillExecutionError as exc:
         status, error = STATUS_FAILED, f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
-        nb = strip_reset(nbformat.read(executed, as_version=4))
+        nb = nbformat.read(executed, as_version=4)
     except Exception as exc:  # kernel died, timeout, papermill refused the notebook …
         text = str(exc).strip()
         status, error = STATUS_FAILED, f"{type(exc).__name__}: {text.splitlines()[-1] if text else ''}"
         if type(exc).__name__ == "DeadKernelError":
             error += " (its kernel process was killed - the system's out-of-memory killer sends SIGKILL)"
-        nb = strip_reset(nbformat.read(executed if executed.is_file() else job.notebook, as_version=4))
+        nb = nbformat.read(executed, as_version=4) if executed.is_file() else _not_run(job.notebook)
     period = job.parameters.get("period", "")
     xlsx = None
     if status == STATUS_OK:

@@ -1,5 +1,5 @@
 """Kernels that die with their run: started with a parent-death signal in a locked temporary
-folder, kept warm by a worker process and cleared between notebooks.
+folder (the ``council-kernel`` engine's, and ``notebooks --refresh``'s).
 
 A process we start calls ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (a kernel between fork and exec, a
 worker first thing), so Linux sends it SIGKILL the moment the thread that started it dies -
@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from .. import atomic, paths
@@ -79,7 +78,7 @@ def _kernel_manager_class():
             def __init__(self, folder: Path | None = None, **kwargs):
                 owns = folder is None
                 if folder is None:
-                    folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "kernel-")
+                    folder = atomic.staging_dir(kernel_folder_base(), TEMP_PREFIX + "kernel-")
                 ipc = Path(folder) / "ipc"
                 if len(os.fsencode(str(ipc))) + 3 < _SUN_PATH_MAX:
                     kwargs.setdefault("transport", "ipc")
@@ -98,12 +97,15 @@ def _kernel_manager_class():
                 kw.setdefault("preexec_fn", _die_with_parent_in_child)
                 extra = list(kw.get("extra_arguments") or [])
                 kw["extra_arguments"] = extra + [a for a in KERNEL_ARGUMENTS if a not in extra]
+                _WORKER.setdefault("kernels", {})[id(self)] = self
                 return await super().start_kernel(**kw)
 
             async def cleanup_resources(self, restart: bool = False) -> None:
                 await super().cleanup_resources(restart=restart)
-                if not restart and self.owns_folder:
-                    atomic.discard(self.folder)
+                if not restart:
+                    _WORKER.get("kernels", {}).pop(id(self), None)
+                    if self.owns_folder:
+                        atomic.discard(self.folder)
 
         CouncilKernelManager = _CouncilKernelManager
     return CouncilKernelManager
@@ -169,29 +171,9 @@ def kernel_manager(kernel_name: str = KERNEL_NAME, cwd: Path | None = None):
         atomic.discard(folder)
 
 
-# ------------------------------------------------------------------------- a worker's warm kernel
+# ------------------------------------------------------------------------- kernels of a worker
 
-RESET_TAG = "runner-reset"
-# Imported once when a worker's kernel starts, so that no notebook pays for them.
-WARM_CODE = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, pandas, pyarrow\n"
-             "import analysis.presentation.display, analysis.analyses.scorecard, analysis.reconcile\n")
-
-
-def reset_code(cwd: str) -> str:
-    """The hidden first cell of a notebook run on a reused kernel: clears the previous notebook's
-    names (cheaper than %reset -f, which also collects garbage), figures, matplotlib settings and
-    warning filters, and moves to the notebook's folder."""
-    return ("_ip = get_ipython()\n"
-            "for _k in [k for k in _ip.user_ns if not k.startswith('_') and k not in _ip.user_ns_hidden]:\n"
-            "    del _ip.user_ns[_k]\n"
-            "Out.clear()\n"
-            "import matplotlib.pyplot as _plt\n_plt.close('all')\n_plt.rcdefaults()\n"
-            "import warnings as _w\n_w.resetwarnings()\n"
-            f"import os as _os\n_os.chdir({cwd!r})\n"
-            "del _w, _plt, _ip, _k, _os")
-
-
-_WORKER: dict = {}  # this worker process's kernel manager and folders
+_WORKER: dict = {}  # this worker process's folder for kernels' sockets, and the kernels it started
 
 
 def set_kernel_folder_base(base: str) -> None:
@@ -200,81 +182,16 @@ def set_kernel_folder_base(base: str) -> None:
     _WORKER["temp"] = base
 
 
-def worker_kernel(while_booting: Callable[[], None] | None = None):
-    """This worker process's warm kernel, started (and warmed) on first use or after a failure;
-    ``while_booting`` runs here while the new kernel starts up."""
-    km = _WORKER.get("km")
-    if km is not None and kernel_alive(km):
-        return km
-    shutdown_worker_kernel()
-    folder = atomic.staging_dir(Path(_WORKER.get("temp", tempfile.gettempdir())), TEMP_PREFIX + "kernel-")
-    _WORKER["folder"] = folder
-    _WORKER["km"] = km = start_kernel(folder, paths.notebooks_dir())
-    try:
-        run_code(km, WARM_CODE, meanwhile=while_booting)  # the kernel imports while this process does
-    except BaseException:
-        shutdown_worker_kernel(kill=True)  # a kernel that did not warm up is not used
-        raise
-    return km
+def kernel_folder_base() -> Path:
+    return Path(_WORKER.get("temp") or tempfile.gettempdir())
 
 
-def shutdown_worker_kernel(*, kill: bool = False) -> None:
-    """Shut this worker's kernel down and remove its folder.  ``kill``: at once, with SIGKILL to
-    its process group, without talking to it (for a worker told to stop in the middle of a
-    notebook, whose event loop still holds the interrupted execution)."""
-    km = _WORKER.pop("km", None)
-    if km is not None:
-        (kill_kernel if kill else stop_kernel)(km)
-    folder = _WORKER.pop("folder", None)
-    if folder is not None:
-        atomic.discard(folder)
-
-
-def run_code(km, code: str, timeout: float = 120, meanwhile: Callable[[], None] | None = None) -> None:
-    """Run ``code`` in the kernel (silently) and wait for it to finish; ``meanwhile`` runs here
-    after the request is sent, while the kernel starts up and executes it."""
-    import time
-
-    from jupyter_client import BlockingKernelClient
-
-    kc = BlockingKernelClient()
-    kc.load_connection_info(km.get_connection_info())
-    kc.start_channels()
-    try:
-        msg_id = kc.execute(code, silent=True, store_history=False)
-        if meanwhile is not None:
-            meanwhile()
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('evalue', '')}")
-    finally:
-        kc.stop_channels()
-
-
-def _load_libraries() -> None:
-    """papermill, nbconvert and the page template, compiled by rendering a one-cell notebook."""
-    import nbformat
-    import papermill  # noqa: F401
-
-    from .render import render_report
-
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# warm-up")])
-    render_report(nb, show_code=False, pack={"pack_title": "", "status": "ok", "error": "", "parameters": [],
-                                             "inputs": []})
-
-
-def warm_worker(kernel: bool = True) -> None:
-    """Start the kernel; while it boots, load papermill, nbconvert and the HTML templates; then
-    import the notebooks' libraries into the kernel."""
-    loaded = []
-    if kernel:
-        try:
-            worker_kernel(while_booting=lambda: loaded.append(_load_libraries()))
-        except Exception:  # a kernel that cannot start fails the first job, which names it
-            pass
-    if not loaded:
-        _load_libraries()
+def kill_started_kernels() -> None:
+    """SIGKILL to every kernel this process started and has not shut down, and their folders
+    removed: a worker told to stop in the middle of a notebook does not wait for its kernel
+    (whose event loop may still hold the interrupted execution)."""
+    for km in list(_WORKER.pop("kernels", {}).values()):
+        if km.has_kernel:
+            kill_kernel(km)
+        if km.owns_folder:
+            atomic.discard(km.folder)

@@ -29,6 +29,10 @@ from .. import paths
 from ..errors import ReportError
 
 KERNEL_NAME = "python3"
+FORK_ENGINE = "council-fork"  # papermill engine: a child forked from the calling process per notebook
+KERNEL_ENGINE = "council-kernel"  # papermill engine: a Jupyter kernel per notebook
+#: ``report --engine`` choices -> papermill engines (:mod:`analysis.report.engine`)
+ENGINES = {"fork": FORK_ENGINE, "kernel": KERNEL_ENGINE}
 CELL_TIMEOUT_S = 300
 #: every folder a report run makes in the temporary directory starts so (kernel sockets and
 #: connection files, a worker's temporary files); :func:`analysis.atomic.remove_stale` finds them
@@ -198,16 +202,18 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute(path: Path, output: Path | None, parameters: dict | None = None, *,
-            timeout: int = CELL_TIMEOUT_S, cwd: Path | None = None) -> nbformat.NotebookNode:
-    """Execute ``path`` with papermill (parameters injected after the ``parameters`` cell), kernel
-    name, working directory and per-cell timeout always explicit; returns the executed notebook
-    (also written to ``output`` when given).  A failing cell raises
-    :class:`papermill.PapermillExecutionError`; the partial notebook is written first."""
+            timeout: int = CELL_TIMEOUT_S, cwd: Path | None = None, engine: str = FORK_ENGINE) -> nbformat.NotebookNode:
+    """Execute ``path`` with papermill (parameters injected after the ``parameters`` cell) through
+    ``engine`` (:mod:`analysis.report.engine`: by default a child forked from this process; or
+    :data:`KERNEL_ENGINE`, a Jupyter kernel), kernel name, working directory (default: the
+    notebook's folder) and per-cell timeout (seconds) always explicit; returns the executed
+    notebook, written to ``output`` when given - once, at the end.  A failing cell raises
+    :class:`papermill.PapermillExecutionError`; the partial notebook is written first.  The one
+    path a report job (:func:`analysis.report.execute.run_job`) and the tests run notebooks by."""
     import papermill
-
-    from .engine import ENGINE_NAME
 
     path = Path(path)
     return papermill.execute_notebook(
         str(path), str(output) if output else None, parameters=parameters or {}, kernel_name=KERNEL_NAME,
-        cwd=str(cwd or path.parent), progress_bar=False, execution_timeout=timeout, engine_name=ENGINE_NAME)
+        cwd=str(cwd or path.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+        request_save_on_cell_execute=False, engine_name=engine)

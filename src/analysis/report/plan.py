@@ -295,7 +295,7 @@ def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, 
 
 def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen: set[str], sources, tables: dict,
               *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
-              timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
+              timeout: int = CELL_TIMEOUT_S,
               stops: dict[str, list[str]] | None = None, as_of: str = "") -> PackPlan:
     """The jobs of one pack (module docstring, step 6); a pack whose papers in force carry a stopping
     check (:func:`analysis.reconcile.stops_by_document`) gets its ``stops`` and no jobs."""
@@ -334,7 +334,7 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
         job_inputs = tuple(tuple(sorted((k, v) for k, v in i.items() if k != "kind")) for i in inputs
                            if i["document"] in used)
         plan.jobs.append(Job(str(spec.path), spec.name, spec.title, authority, period, values, "", plan.title,
-                             job_inputs, timeout, reuse_kernel, hindsight_note(period, as_of)))
+                             job_inputs, timeout, hindsight_note(period, as_of)))
     return plan
 
 
@@ -359,7 +359,7 @@ def check_merge(plan: PackPlan) -> None:
 
 def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None, *, out_dir: Path,
                processed_dir: Path, raw_dir: Path, only: Sequence[str] = (), extra: dict[str, str] | None = None,
-               timeout: int = CELL_TIMEOUT_S, reuse_kernel: bool = True,
+               timeout: int = CELL_TIMEOUT_S,
                notebooks_dir: Path | None = None, years: Sequence[int] | None = None, as_of: str = "") -> list[PackPlan]:
     """Validate everything that can be validated without a kernel and return the packs to build
     (module docstring).  ``periods=None``: each authority's latest period; ``years``: the packs of
@@ -380,7 +380,7 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
 
     stops = stops_by_document(read_table("reconciliation", processed_dir))
     plans = [plan_pack(a, p, specs, chosen, sources, tables, out_dir=out_dir, processed_dir=processed_dir,
-                       extra=values, timeout=timeout, reuse_kernel=reuse_kernel, stops=stops, as_of=as_of)
+                       extra=values, timeout=timeout, stops=stops, as_of=as_of)
              for a, p in packs]
     if only:
         plans = [replace(p, partial=True) for p in plans]

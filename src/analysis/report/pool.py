@@ -8,14 +8,17 @@ worker (the out-of-memory killer sends SIGKILL), that job's future fails with
 
 **Nothing outlives its run.**  Workers are started from the pool's own thread and ask for a
 parent-death signal (:func:`analysis.report.kernels.die_with_parent`), so they - and through
-them their kernels - get SIGKILL when the run dies, SIGKILL included.  They run in their own
-session: a Ctrl-C at the terminal reaches only the run, which stops them in order (SIGTERM: a
-worker shuts its kernel down and exits).  A worker's temporary files (multiprocessing's
-``pymp-*`` included) live in a locked ``council-report-worker-…`` folder.
+them the children (or kernels) running their notebooks - get SIGKILL when the run dies, SIGKILL
+included.  They run in their own session: a Ctrl-C at the terminal reaches only the run, which
+stops them in order (SIGTERM: a worker kills the child running its notebook and exits).  A
+worker's temporary files (multiprocessing's ``pymp-*`` included) live in a locked
+``council-report-worker-…`` folder.
 
-**Warm from the start.**  A worker starts its kernel and imports papermill, nbconvert, pandas,
-matplotlib and the analysis package as soon as it is created, so a pool created before planning
-warms up while the run plans.
+**Warm from the start.**  A worker imports papermill, nbconvert, pandas, matplotlib and the
+analysis package, makes IPython's shell and draws a chart as soon as it is created
+(:func:`analysis.report.template.warm_worker`): it is the warm template from which the
+``council-fork`` engine forks a child for each notebook.  A pool created before planning warms
+up while the run plans.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import atomic
-from .kernels import die_with_parent, set_kernel_folder_base, shutdown_worker_kernel, warm_worker
+from .kernels import die_with_parent, kill_started_kernels, set_kernel_folder_base
 from .notebooks import TEMP_PREFIX
 
 
@@ -50,9 +53,18 @@ def _quiet_notebook_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _worker_main(conn, parent_pid: int, warm: bool) -> None:
+def _stop_notebooks() -> None:
+    """Kill whatever runs a notebook for this worker: forked children and kernels."""
+    from .forked import shutdown_all
+
+    shutdown_all()
+    kill_started_kernels()
+
+
+def _worker_main(conn, parent_pid: int, warm: bool, template: bool = True) -> None:
     """A worker process: take jobs ``(fn, args)`` from ``conn`` until told to stop (``None``) or
-    the run is gone; reply ``(True, result)`` or ``(False, exception)``."""
+    the run is gone; reply ``(True, result)`` or ``(False, exception)``.  ``warm``: warm up first
+    (``template``: as the ``council-fork`` engine's template)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.setsid()
@@ -63,14 +75,17 @@ def _worker_main(conn, parent_pid: int, warm: bool) -> None:
     os.environ["TMPDIR"] = str(folder)
     signal.signal(signal.SIGTERM, _on_sigterm)
     _quiet_notebook_logs()
-    stopped = True  # by a signal or the run's end, unless told to stop in order
     try:
         if warm:
-            warm_worker()
+            from .template import warm_worker
+
+            try:
+                warm_worker(template=template)
+            except Exception:  # a worker that cannot warm up still runs jobs: the first one says what fails
+                pass
         while True:
             message = conn.recv()
             if message is None:
-                stopped = False
                 break
             fn, args = message
             try:
@@ -81,7 +96,7 @@ def _worker_main(conn, parent_pid: int, warm: bool) -> None:
     except (EOFError, OSError, KeyboardInterrupt, SystemExit):
         pass  # the run is gone or stopping
     finally:
-        shutdown_worker_kernel(kill=stopped)
+        _stop_notebooks()
         atomic.discard(folder)
 
 
@@ -146,11 +161,12 @@ class _State:
 
 class WorkerPool:
     """A ``concurrent.futures``-style executor (``submit``, ``shutdown``) of ``size`` worker
-    processes, each with a warm kernel, started at once (module docstring)."""
+    processes, warm (``template``: as the ``council-fork`` engine's templates), started at once
+    (module docstring)."""
 
-    def __init__(self, size: int, *, warm: bool = True):
+    def __init__(self, size: int, *, warm: bool = True, template: bool = True):
         self.size = max(1, size)
-        self._warm = warm
+        self._warm, self._template = warm, template
         self._state = _State()
         self._lock = threading.Lock()
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
@@ -210,7 +226,7 @@ class WorkerPool:
 
     def _spawn(self) -> None:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, os.getpid(), self._warm),
+        process = self._context.Process(target=_worker_main, args=(child, os.getpid(), self._warm, self._template),
                                         name="report-worker", daemon=False)
         process.start()  # from this thread: the worker's parent-death signal is tied to it
         child.close()
@@ -311,27 +327,32 @@ class WorkerPool:
 # ------------------------------------------------------------------------------------ Dask
 
 
-def _dask_worker_setup(dask_worker) -> None:
+def _dask_worker_setup(dask_worker, template: bool = True) -> None:
     """On each Dask worker, before the run's jobs: kernels' folders go in the worker's own local
-    directory (a local cluster's is inside the run's temporary folder), and the notebook logs
-    are quiet as on the pool."""
+    directory (a local cluster's is inside the run's temporary folder), the notebook logs are
+    quiet as on the pool, and (``template``) the worker warms up as the ``council-fork``
+    engine's template, as a pool worker does."""
     set_kernel_folder_base(dask_worker.local_directory)  # ``Client.run`` passes the worker by this name
     _quiet_notebook_logs()
+    if template:
+        from .template import is_template, warm_worker
+
+        if not is_template():
+            warm_worker(template=True)
 
 
 def _dask_worker_teardown() -> None:
-    """On each Dask worker after the run: its warm kernel is stopped (a long-lived cluster's
-    workers outlive the run; a local cluster's die with it and their kernels by parent-death
-    signal)."""
-    shutdown_worker_kernel(kill=True)
+    """On each Dask worker after the run: any child or kernel still running a notebook is killed
+    (a long-lived cluster's workers outlive the run; a local cluster's die with it, and their
+    children by parent-death signal)."""
+    _stop_notebooks()
 
 
 @contextlib.contextmanager
-def dask_executor(scheduler: str | None, local: int | None) -> Iterator[cf.Executor]:
+def dask_executor(scheduler: str | None, local: int | None, template: bool = True) -> Iterator[cf.Executor]:
     """A ``concurrent.futures`` executor backed by Dask (a scheduler address or a LocalCluster of
     ``local`` single-threaded worker processes, which exit when this process dies).  Each Dask
-    worker keeps one warm kernel for the run's notebooks, as a pool worker does; it is stopped
-    when the run ends."""
+    worker is a warm template for the run's notebooks (``template``), as a pool worker is."""
     from ..errors import ReportError
 
     try:
@@ -350,7 +371,7 @@ def dask_executor(scheduler: str | None, local: int | None) -> Iterator[cf.Execu
                                    dashboard_address="127.0.0.1:0",  # a free local port: no clash, no warning
                                    local_directory=str(folder))
         client = Client(cluster if cluster is not None else scheduler)
-        client.run(_dask_worker_setup)
+        client.run(_dask_worker_setup, template=template)
         yield client.get_executor(pure=False)
     finally:
         if client is not None:

@@ -10,8 +10,9 @@ Order of a run:
 1. :func:`analysis.report.publish.clean_debris` - staging and temporary folders of runs that
    died are removed, a switch that died half-way is finished;
 2. the cheap checks (periods, ``--only``, the notebook contract), then the executor starts - a
-   :class:`~analysis.report.pool.WorkerPool` whose workers start their kernels and imports now -
-   and planning (:mod:`analysis.report.plan`) reads the processed tables meanwhile;
+   :class:`~analysis.report.pool.WorkerPool` whose workers warm up now (the templates the
+   ``council-fork`` engine forks a child from for each notebook) - and planning
+   (:mod:`analysis.report.plan`) reads the processed tables meanwhile;
 3. every job of every pack is submitted, longest first (by the published pack's timings), and
    each result is reported as it arrives; a worker that dies fails its own report, by name;
 4. each pack is published (:mod:`analysis.report.publish`) as soon as its last report is in,
@@ -37,7 +38,7 @@ from .. import atomic
 from ..progress import Bar
 from .execute import STATUS_FAILED, STATUS_OK, Job, JobResult, run_job
 from .interrupts import handled, pause_point
-from .notebooks import CELL_TIMEOUT_S, TEMP_PREFIX
+from .notebooks import CELL_TIMEOUT_S, FORK_ENGINE, TEMP_PREFIX
 from .plan import PackPlan, check_periods, plan_packs, published_manifest, select_notebooks
 from .publish import clean_debris, new_staging, publish, run_metadata
 
@@ -80,11 +81,11 @@ def _longest_first(plans: Sequence[PackPlan]) -> list[tuple[PackPlan, Job]]:
 
 def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, jobs: int | None = None,
               processed_dir: Path, progress: Callable[[str], None] | None = None,
-              bar: Bar | None = None) -> RunOutcome:
+              bar: Bar | None = None, engine: str = FORK_ENGINE) -> RunOutcome:
     """Execute every job of every plan over ``executor`` (default: a :class:`WorkerPool` of
-    ``jobs`` workers), then publish each pack.  Interrupted runs leave no staging behind.
-    ``progress`` receives a line per report done; ``bar`` (an :class:`analysis.progress.Bar`)
-    advances a step a report."""
+    ``jobs`` workers) with papermill engine ``engine`` (:mod:`analysis.report.engine`), then
+    publish each pack.  Interrupted runs leave no staging behind.  ``progress`` receives a line
+    per report done; ``bar`` (an :class:`analysis.progress.Bar`) advances a step a report."""
     bar = bar or Bar(0, "", show=False)
     from .pool import WorkerPool
 
@@ -93,7 +94,7 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
     pairs = _longest_first(plans)
     own = executor is None
     if own:
-        executor = WorkerPool(min(jobs or os.cpu_count() or 1, max(len(pairs), 1)))
+        executor = WorkerPool(min(jobs or os.cpu_count() or 1, max(len(pairs), 1)), template=engine == FORK_ENGINE)
     results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
     outcome = RunOutcome(run_id, [])
     futures: dict[cf.Future, tuple[PackPlan, Job]] = {}
@@ -111,7 +112,7 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
         with handled():
             for plan in plans:
                 plan.staging = new_staging(plan)
-                plan.jobs = [replace(job, staging=str(plan.staging)) for job in plan.jobs]
+                plan.jobs = [replace(job, staging=str(plan.staging), engine=engine) for job in plan.jobs]
             staged = {(plan.key, job.name): job for plan in plans for job in plan.jobs}
             for plan, job in pairs:
                 job = staged[(plan.key, job.name)]
@@ -166,16 +167,17 @@ def _remove_stale_temp():
 
 
 @contextlib.contextmanager
-def _executor(jobs: int, size_hint: int, dask_scheduler: str | None, dask_local: int | None):
+def _executor(jobs: int, size_hint: int, dask_scheduler: str | None, dask_local: int | None, engine: str):
+    template = engine == FORK_ENGINE  # the workers are templates the engine forks from
     if dask_scheduler or dask_local:
         from .pool import dask_executor
 
-        with dask_executor(dask_scheduler, dask_local) as executor:
+        with dask_executor(dask_scheduler, dask_local, template=template) as executor:
             yield executor
         return
     from .pool import WorkerPool
 
-    with WorkerPool(max(1, min(jobs, size_hint))) as pool:
+    with WorkerPool(max(1, min(jobs, size_hint)), template=template) as pool:
         yield pool
 
 
@@ -184,13 +186,15 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
                extra: dict[str, str] | None = None, jobs: int | None = None, timeout: int = CELL_TIMEOUT_S,
                dask_scheduler: str | None = None, dask_local: int | None = None,
                progress: Callable[[str], None] | None = None, years: Sequence[int] | None = None,
-               bar: Bar | None = None, as_of: str = "") -> RunOutcome:
+               bar: Bar | None = None, as_of: str = "", engine: str = FORK_ENGINE) -> RunOutcome:
     """What ``python -m analysis report`` does (module docstring).  ``periods=None``: each
     authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
     has documents for them).  ``years``: public-statistics packs (dated when the year was published) for every English
     authority with a figure (or those named), and ``reports/england-YYYY.html`` ranking them.
     ``as_of`` (``YYYY-MM``): a hindsight view - the packs asked for, with the statistics published
-    up to that month (:mod:`analysis.report.plan`)."""
+    up to that month (:mod:`analysis.report.plan`).  ``engine``: the papermill engine that runs
+    each notebook (:mod:`analysis.report.engine`: a child forked from a warm worker, or a Jupyter
+    kernel)."""
     say = progress or (lambda message: None)
     jobs = jobs or os.cpu_count() or 1
     use_dask = bool(dask_scheduler or dask_local)
@@ -199,7 +203,7 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
         check_periods(periods or ())
         _, chosen = select_notebooks(notebooks_dir, only)
         packs_hint = len(authorities or ()) * len(periods or years or ()) or jobs
-        with _executor(jobs, len(chosen) * packs_hint, dask_scheduler, dask_local) as executor:
+        with _executor(jobs, len(chosen) * packs_hint, dask_scheduler, dask_local, engine) as executor:
             plans = plan_packs(authorities, periods, out_dir=out_dir, processed_dir=processed_dir, raw_dir=raw_dir,
                                only=only, extra=extra, timeout=timeout,
                                notebooks_dir=notebooks_dir, years=years, as_of=as_of)
@@ -210,7 +214,8 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
             say(f"Report run: {total} notebooks for {len(plans)} pack(s) ({', '.join(p.key for p in plans)}) on "
                 + (f"Dask ({dask_scheduler or f'a local cluster of {dask_local}'})" if use_dask
                    else f"{getattr(executor, 'size', jobs)} worker(s)"))
-            outcome = run_packs(plans, executor=executor, processed_dir=processed_dir, progress=say, bar=bar)
+            outcome = run_packs(plans, executor=executor, processed_dir=processed_dir, progress=say, bar=bar,
+                                engine=engine)
         if years:
             from .england import write_england_index
 
