@@ -10,14 +10,14 @@ from typing import Any
 import pandas as pd
 
 from . import assumptions, paths, schemas, tableset
-from .errors import InputError, TableSetError
+from .errors import InputError, ReportError, TableSetError
 from .names import match
 
 __all__ = [
     "Pack", "authority_periods", "comparison_documents", "document_period", "documents_in_force",
     "for_authority", "for_period", "load", "pack_documents", "pack_table", "papers_name", "previous_period",
-    "processed", "release_names", "source_label", "sources_for", "tracker", "verified_table_bytes",
-    "verify_tables",
+    "processed", "read_table", "release_names", "source_label", "sources_for", "tracker",
+    "verified_table_bytes", "verify_tables",
 ]
 
 
@@ -282,3 +282,14 @@ def pack_table(name: str, authority: str, period: str, processed_dir: str | Path
     """Rows of processed table ``name`` from ``authority``'s papers in force at ``period``
     (see :class:`Pack`); empty when there are none."""
     return Pack(authority, period, processed_dir).table(name, required=False)
+
+
+def read_table(name: str, processed_dir: Path):
+    """A processed table; a :class:`ReportError` naming the file when it cannot be read."""
+    import pyarrow
+
+    try:
+        return load(name, processed_dir)
+    except (OSError, pyarrow.ArrowException) as exc:
+        raise ReportError(f"{processed_dir / (name + '.parquet')}: cannot be read ({exc}); "
+                          "run `python -m analysis ingest`") from None

@@ -11,7 +11,8 @@ from .common import _folder, _show
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from ..report.notebooks import notebook_paths, parameters, refresh
+    from ..report.kernels import refresh
+    from ..report.notebooks import notebook_paths, parameters
 
     for path in notebook_paths():
         if args.only and not any(path.stem.startswith(o) or path.name == o for o in args.only):

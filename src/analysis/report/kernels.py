@@ -20,8 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from .. import atomic, paths
-from .notebooks import KERNEL_NAME, TEMP_PREFIX
+from .notebooks import CELL_TIMEOUT_S, KERNEL_NAME, TEMP_PREFIX, clean, read_notebook
 
 _PR_SET_PDEATHSIG = 1
 _SUN_PATH_MAX = 108  # bytes in a Unix socket address (Linux), the final NUL included
@@ -195,3 +197,17 @@ def kill_started_kernels() -> None:
             kill_kernel(km)
         if km.owns_folder:
             atomic.discard(km.folder)
+
+
+def refresh(path: Path, *, timeout: int = CELL_TIMEOUT_S) -> None:
+    """Re-execute a notebook in place with its default parameters (the committed outputs nbval
+    compares against) and drop execution metadata that changes on every run."""
+    from nbclient import NotebookClient
+
+    nb = read_notebook(path)
+    with kernel_manager(cwd=path.parent) as km:
+        client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME, km=km,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    clean(nb)
+    nbformat.write(nb, path)

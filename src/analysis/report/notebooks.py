@@ -168,22 +168,6 @@ def read_spec(path: Path) -> NotebookSpec:
     return NotebookSpec(path, title, params, tables, optional, any_of)
 
 
-def refresh(path: Path, *, timeout: int = CELL_TIMEOUT_S) -> None:
-    """Re-execute a notebook in place with its default parameters (the committed outputs nbval
-    compares against) and drop execution metadata that changes on every run."""
-    from nbclient import NotebookClient
-
-    from .kernels import kernel_manager
-
-    nb = read_notebook(path)
-    with kernel_manager(cwd=path.parent) as km:
-        client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME, km=km,
-                                resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
-    clean(nb)
-    nbformat.write(nb, path)
-
-
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove volatile metadata (timings, papermill bookkeeping) and renumber executions 1..n."""
     nb.metadata.pop("papermill", None)

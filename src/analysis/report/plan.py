@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import paths
-from ..data import release_names, verify_tables
+from ..data import read_table, release_names, verify_tables
 from ..errors import ReportError
 from ..manifest import PERIOD_RE, read_manifest, sha256_of
 from ..names import match, name_key, slug
@@ -95,19 +95,6 @@ def check_periods(periods: Sequence[str]) -> None:
     problems = [f"period {p!r}: expected YYYY-MM (e.g. 2017-10)" for p in periods if not PERIOD_RE.match(p)]
     if problems:
         raise ReportError("\n".join(problems))
-
-
-def read_table(name: str, processed_dir: Path):
-    """A processed table; a :class:`ReportError` naming the file when it cannot be read."""
-    import pyarrow
-
-    from ..data import load
-
-    try:
-        return load(name, processed_dir)
-    except (OSError, pyarrow.ArrowException) as exc:
-        raise ReportError(f"{processed_dir / (name + '.parquet')}: cannot be read ({exc}); "
-                          "run `python -m analysis ingest`") from None
 
 
 def read_sources(processed_dir: Path, raw_dir: Path):

@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .. import atomic
 from ..progress import Bar
@@ -93,10 +94,12 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
     say = progress or (lambda message: None)
     pairs = _longest_first(plans)
     own = executor is None
-    if own:
-        executor = WorkerPool(min(jobs or os.cpu_count() or 1, max(len(pairs), 1)), template=engine == FORK_ENGINE)
+    pool: Any = executor if executor is not None else WorkerPool(  # our WorkerPool or any Executor
+        min(jobs or os.cpu_count() or 1, max(len(pairs), 1)), template=engine == FORK_ENGINE)
     results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
-    outcome = RunOutcome(run_id, [])
+    # a pack that stops is not run and not published: the published pack stays as it was
+    outcome = RunOutcome(run_id, [(plan, [], plan.target, False) for plan in plans if plan.stops])
+    plans = [p for p in plans if not p.stops]
     futures: dict[cf.Future, tuple[PackPlan, Job]] = {}
     remaining = {plan.key: len(plan.jobs) for plan in plans}
 
@@ -104,57 +107,76 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
         where, published = publish(plan, results[plan.key], run_id, processed_dir, metadata)
         outcome.packs.append((plan, results[plan.key], where, published))
 
-    for plan in [p for p in plans if p.stops]:  # not run, not published: the published pack stays as it was
-        outcome.packs.append((plan, [], plan.target, False))
-        remaining.pop(plan.key)
-    plans = [p for p in plans if not p.stops]
     try:
         with handled():
-            for plan in plans:
-                plan.staging = new_staging(plan)
-                plan.jobs = [replace(job, staging=str(plan.staging), engine=engine) for job in plan.jobs]
-            staged = {(plan.key, job.name): job for plan in plans for job in plan.jobs}
+            staged = _stage(plans, engine)
             for plan, job in pairs:
                 job = staged[(plan.key, job.name)]
-                futures[executor.submit(run_job, job)] = (plan, job)
+                futures[pool.submit(run_job, job)] = (plan, job)
             metadata = run_metadata()  # while the workers run
             for plan in plans:
                 if not remaining[plan.key]:  # every report not applicable
                     finish(plan)
             for done, future in enumerate(cf.as_completed(futures), start=1):
                 plan, job = futures[future]
-                try:
-                    result = future.result()
-                except BaseException as exc:
-                    if type(exc).__name__ not in _LOST:
-                        raise  # a bug, not a report's failure: let it show
-                    result = _lost(job, exc)
+                result = _result_of(future, job)
                 results[plan.key].append(result)
                 bar.step(f"{plan.key} {result.name}")
-                mark = "ok" if result.status == STATUS_OK else "FAILED"
-                say(f"[{done}/{len(futures)}] {plan.key} {result.name}: {mark} ({result.duration_s:.1f} s)"
-                    + (f" - {result.error}" if result.error else ""))
+                say(_done_line(done, len(futures), plan, result))
                 remaining[plan.key] -= 1
                 if not remaining[plan.key]:  # published while the other packs' reports still run
                     finish(plan)
             order = [p[0].key for p in outcome.packs if p[0].stops] + [plan.key for plan in plans]
             outcome.packs.sort(key=lambda p: order.index(p[0].key))
     except BaseException:
-        for future in futures:
-            future.cancel()
-        if hasattr(executor, "terminate"):  # our pool: stop its workers now
-            executor.terminate()
-        else:  # an executor that cannot be stopped: let its running jobs end before cleaning up
-            cf.wait([f for f in futures if not f.cancelled()])
+        _stop(pool, futures)
         raise
     else:
         if own:
-            executor.shutdown()
+            pool.shutdown()
     finally:
         for plan in plans:
             if plan.staging is not None and plan.staging.exists():
                 atomic.discard(plan.staging)
     return outcome
+
+
+
+def _stage(plans: list[PackPlan], engine: str) -> dict[tuple[str, str], Job]:
+    """Give each plan its staging folder and its jobs that folder and ``engine``; the jobs by
+    (pack, report)."""
+    for plan in plans:
+        plan.staging = new_staging(plan)
+        plan.jobs = [replace(job, staging=str(plan.staging), engine=engine) for job in plan.jobs]
+    return {(plan.key, job.name): job for plan in plans for job in plan.jobs}
+
+
+def _result_of(future: cf.Future, job: Job) -> JobResult:
+    """The job's result; a worker lost mid-job (killed, out of memory) is the report's failure,
+    anything else a bug that shows."""
+    try:
+        return future.result()
+    except BaseException as exc:
+        if type(exc).__name__ not in _LOST:
+            raise
+        return _lost(job, exc)
+
+
+def _done_line(done: int, total: int, plan: PackPlan, result: JobResult) -> str:
+    mark = "ok" if result.status == STATUS_OK else "FAILED"
+    return (f"[{done}/{total}] {plan.key} {result.name}: {mark} ({result.duration_s:.1f} s)"
+            + (f" - {result.error}" if result.error else ""))
+
+
+def _stop(executor: cf.Executor, futures: dict[cf.Future, tuple[PackPlan, Job]]) -> None:
+    """A run stopped (an error, Ctrl-C, SIGTERM): nothing more starts; our pool's workers stop
+    now, another executor's running jobs end before the staging is cleaned up."""
+    for future in futures:
+        future.cancel()
+    if hasattr(executor, "terminate"):  # our pool: stop its workers now
+        executor.terminate()
+    else:  # an executor that cannot be stopped: let its running jobs end before cleaning up
+        cf.wait([f for f in futures if not f.cancelled()])
 
 
 @contextlib.contextmanager

@@ -216,7 +216,7 @@ def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None,
         raise ReportError("\n".join(late))
     from ..data import authority_periods
     from ..tableset import read_manifest
-    from .plan import read_table
+    from ..data import read_table
 
     if "cla_rates.parquet" not in read_manifest(Path(processed_dir))["files"]:
         raise ReportError(f"--year needs the public statistics in {processed_dir}: run "
