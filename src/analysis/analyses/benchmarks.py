@@ -48,6 +48,7 @@ class PublicData:
     revisions: pd.DataFrame | None = None  # release_revisions (for a view as at a month)
     as_of: str = ""  # YYYY-MM when the tables are as at the end of that month (:meth:`as_at`); "" = all held
     withheld: list = field(default_factory=list)  # what the view as at ``as_of`` leaves out, in sentences
+    folder: str = ""  # the processed folder the tables were read from ("" = given directly), for the measures' tables
     _rate: dict = field(default_factory=dict, repr=False)  # (code, year) -> row dict (LA by old code, else new)
     _names: dict = field(default_factory=dict, repr=False)  # name key / code -> old code
     _label: dict = field(default_factory=dict, repr=False)  # old code -> the latest name the releases print
@@ -110,7 +111,7 @@ class PublicData:
         return PublicData(as_at.rates_as_at(self.rates, revisions, month),
                           as_at.neighbours_as_at(self.neighbours, month), as_at.spend_as_at(self.spend, month),
                           self.measures, None if revisions is None else as_at.revisions_as_at(revisions, month),
-                          month, as_at.withheld(self.rates, self.neighbours, self.spend, month))
+                          month, as_at.withheld(self.rates, self.neighbours, self.spend, month), folder=self.folder)
 
     def polarity(self, measure: str = RATE_MEASURE) -> str | None:
         hit = self.measures[self.measures.measure == measure]
@@ -122,7 +123,7 @@ def load(processed_dir=None) -> PublicData:
     """Read the public tables once (``processed_dir`` as :func:`analysis.data.load` takes it)."""
     return PublicData(data.load("cla_rates", processed_dir), data.load("statistical_neighbours", processed_dir),
                       data.load("cla_spend", processed_dir), data.load("public_measures", processed_dir),
-                      data.load("release_revisions", processed_dir))
+                      data.load("release_revisions", processed_dir), folder=str(data.processed(processed_dir)))
 
 
 def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:

@@ -22,9 +22,10 @@ What :func:`standing` returns, for the authority at ``year``:
 * ``gap`` = value - the neighbours' mean, in the measure's own unit, and where it makes sense
   ``gap_amount`` in children or pounds (``gap_amount_unit``): a rate per 10,000 times the
   authority's child population / 10,000 (children); a percentage *of children looked after* times
-  its number looked after / 100 (children); a weekly unit cost times 52 times its number looked
-  after (pounds a year, at its own number of children); spend per child times its number looked
-  after (pounds).  Positive = the authority is above the comparison.
+  its number looked after / 100 (children); the weekly unit cost *of a child looked after* times 52
+  times its number looked after (pounds a year, at its own number of children; a residential or
+  fostering unit cost has no amount: the releases read do not give the children in each); spend per child looked after times its number
+  looked after, spend per child aged 0-17 times its child population (pounds a year).  Positive = the authority is above the comparison.
 """
 
 from __future__ import annotations
@@ -144,10 +145,12 @@ def amount_gap(mv: MeasureValues, pub, code: str, year: int, gap: float | None) 
         return gap * population / 10_000, "children"
     if mv.unit == "pct" and mv.of_children_looked_after and number:
         return gap * number / 100, "children"
-    if mv.unit == "gbp_per_week" and number:
+    if mv.unit == "gbp_per_week" and mv.of_children_looked_after and number:
         return gap * WEEKS_A_YEAR * number, "gbp a year"
     if mv.unit == "gbp_per_child" and number:
         return gap * number, "gbp a year"
+    if mv.unit == "gbp_per_child_0_17" and population:
+        return gap * population, "gbp a year"
     return None, None
 
 
@@ -263,9 +266,7 @@ def from_lait(values: pd.DataFrame, measures: pd.DataFrame, measure: str) -> Mea
     rows = rows.drop_duplicates(["new_la_code", "year"], keep="first")
     mv = MeasureValues(measure, str(m.label), str(m.unit), m.polarity if isinstance(m.polarity, str) else None,
                        None if pd.isna(m.decimal_places) else int(m.decimal_places), f"DfE, LAIT ({measure})",
-                       of_children_looked_after=str(m.unit) == "pct" and "looked after" in str(m.unit_label).lower()
-                       or str(m.unit_label).strip().lower() in ("% children looked after", "% of cla",
-                                                                "% of children looked after"),
+                       of_children_looked_after=_of_children_looked_after(m),
                        period_type=str(m.period_type))
     for r in rows.itertuples(index=False):
         key = (r.old_la_code if r.geographic_level == "local authority" else r.new_la_code, int(r.year))
@@ -276,6 +277,16 @@ def from_lait(values: pd.DataFrame, measures: pd.DataFrame, measure: str) -> Mea
         if r.definition_break:
             mv.breaks.add(key)
     return mv
+
+
+def _of_children_looked_after(m: pd.Series) -> bool:
+    """Whether a LAIT measure is a share, or a unit cost, of all children looked after (its gap then
+    converts to children or pounds at the authority's number looked after): a percentage whose axis
+    says so, or a weekly unit cost whose label begins "Looked after children"."""
+    axis, label = str(m.unit_label).strip().lower(), str(m.label).strip().lower()
+    if str(m.unit) == "pct":
+        return axis in ("% children looked after", "% of cla", "% of children looked after")
+    return str(m.unit) == "gbp_per_week" and label.startswith("looked after children")
 
 
 def from_placements(placements: pd.DataFrame, types: tuple[str, ...], label: str) -> MeasureValues:

@@ -306,27 +306,28 @@ def no_documents() -> pd.DataFrame:
     return pd.DataFrame(columns=["document", "file", "authority", "paper", "date", "period", "sha256"])
 
 
-def sources_read(papers: pd.DataFrame | None, processed_dir: str | Path | None = None) -> pd.DataFrame:
+def sources_read(papers: pd.DataFrame | None, processed_dir: str | Path | None = None,
+                 extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The papers a report read (``papers``: :meth:`analysis.data.Pack.sources_read`, or None)
     followed by one row per published-statistics table it read, in the same columns, for the
     page's "About this report" and the Excel download's Sources sheet: ``document`` = the
     table, ``paper`` = what it holds, ``file`` = the downloads it was made from, ``sha256`` = the
-    table's."""
+    table's.  ``extra``: further public tables the report read (report 35: ``lait_values``, ...)."""
     rows = [{"document": r.table, "file": r.made_from, "authority": "every English authority",
              "paper": f"Published statistics ({r.table.replace('_', ' ')})", "date": "", "period": "",
-             "sha256": r.sha256} for r in public_inputs(processed_dir).itertuples()]
+             "sha256": r.sha256} for r in public_inputs(processed_dir, extra).itertuples()]
     public = pd.DataFrame(rows, columns=no_documents().columns)
     frames = [f for f in (papers, public) if f is not None and len(f)]
     return pd.concat(frames, ignore_index=True) if frames else no_documents()
 
 
-def public_inputs(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """The public tables a report read and the downloads they were made from (``_tables.json``):
-    ``table``, ``sha256``, ``made_from``."""
+def public_inputs(processed_dir: str | Path | None = None, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The public tables a report read (:data:`PUBLIC_TABLES` and ``extra``) and the downloads
+    they were made from (``_tables.json``): ``table``, ``sha256``, ``made_from``."""
     files = tableset.read_manifest(data.processed(processed_dir))["files"]
     rows = [{"table": name, "sha256": files[f"{name}.parquet"]["sha256"],
-             "made_from": ", ".join(files[f"{name}.parquet"].get("inputs", []))} for name in PUBLIC_TABLES
-            if f"{name}.parquet" in files]
+             "made_from": ", ".join(files[f"{name}.parquet"].get("inputs", []))}
+            for name in dict.fromkeys(PUBLIC_TABLES + tuple(extra)) if f"{name}.parquet" in files]
     return pd.DataFrame(rows, columns=["table", "sha256", "made_from"])
 
 
