@@ -125,6 +125,8 @@ class Assumption:
 
     @property
     def shown(self) -> str:
+        if isinstance(self.value, tuple):  # a list, one item a line in the code: "; " between them here
+            return "; ".join(str(v) for v in self.value)
         return f"{self.value:,}" if isinstance(self.value, int) and not isinstance(self.value, bool) else str(self.value)
 
 
@@ -202,7 +204,7 @@ LOG: tuple[Assumption, ...] = (
                "of kind `unit`, and a pack made from it is not published (exit 1, named).",
                "More than a large county's whole children's services budget; the bundled county tracker plans "
                "about £20m. A tracker in pounds read as £000 gives thousands of millions."),
-    Assumption("COST_DRIVER_MEASURES", "; ".join(COST_DRIVER_MEASURES),
+    Assumption("COST_DRIVER_MEASURES", COST_DRIVER_MEASURES,
                "Report 35 (what drives the cost) shows these measures, by section, each against the statistical "
                "neighbours and England with its trend; its `measures` parameter replaces the list for a run.",
                "The demand pipeline, placement mix, spend per child and unit costs and agency social work that a "

@@ -49,6 +49,8 @@ CHECK_KINDS = {
     "sign": "a saving line's sign against what the tracker's totals row or last month's tracker print for it",
     "unit": "a tracker's planned saving against last month's tracker and against what any council could plan "
             "(a mismatch stops the pack: one month read in the wrong unit)",
+    "published": "a figure a paper states of a published measure against the release of the paper's date "
+                 "(public-stats' statistics_checks)",
 }
 #: check kinds whose mismatch stops a pack from being published (the report run exits 1, naming it)
 STOP_KINDS = ("unit",)

@@ -257,4 +257,44 @@ PUBLIC_TABLES: dict[str, Table] = {
         unique=("geographic_level", "new_la_code", "year", "placement"),
         producer="public-stats",
     ),
+    "statistics_checks": Table(
+        "The papers' claims against the statistics of their time: every figure a paper prints that states a "
+        "published measure (a number or rate of children looked after, a placement count or share, a comparator "
+        "rate or average, a growth) set against the release of the paper's month - a reconciliation check of kind "
+        "'published' (the columns of reconciliation), with the verdict, the release and when it was published.",
+        {
+            "document": Col("string", "Document id.", nullable=False),
+            "table": Col("string", "Where the paper prints the figure: comparator_rates, cla_trajectories or "
+                                   "prose_figures.", nullable=False),
+            "item": Col("string", "What is checked.", nullable=False),
+            "check": Col("string", "Kind of check: published.", nullable=False, isin=("published",)),
+            "stated": Col("Float64", "Figure as printed (in the unit column's unit)."),
+            "computed": Col("Float64", "The published figure (a mean, share or growth computed from published "
+                                       "figures where the claim is one)."),
+            "difference": Col("Float64", "stated - computed."),
+            "tolerance": Col("Float64", "1 per 10,000 where the release prints no rate (computed with ONS's revised "
+                                        "population: population vintage), else 0.", nullable=False, ge=0),
+            "unit": Col("string", "per_10k, count or pct.", nullable=False, isin=("per_10k", "count", "pct")),
+            "status": Col("string", "As in reconciliation: ok, within rounding, mismatch or not computable.",
+                          nullable=False, isin=("ok", "within rounding", "mismatch", "not computable")),
+            "note": Col("string", "The verdict, then the published figure, its release and date, and the arithmetic."),
+            "source_file": Col("string", "File in data/raw.", nullable=False),
+            "source_line": Col("Int64", "Line of the printed figure.", ge=1),
+            "stated_precision": Col("Float64", "Unit of the printed figure's last digit (5 for 'around 25').", ge=0),
+            "rounding": Col("string", "For within rounding: the rounding under which they meet."),
+            "computed_low": Col("Float64", "Lowest value the published figures allow."),
+            "computed_high": Col("Float64", "Highest value the published figures allow."),
+            "verdict": Col("string", "agrees, within rounding, differs, not published (no release had published the "
+                                     "measure for that date by the paper's month), not in the releases read, or not "
+                                     "computable.", nullable=False,
+                           isin=("agrees", "within rounding", "differs", "not published", "not in the releases read",
+                                 "not computable")),
+            "authority": Col("string", "The paper's authority.", nullable=False),
+            "paper_month": Col("string", "The paper's month: the statistics are as published by its end.",
+                               nullable=False, regex=r"^\d{4}-(0[1-9]|1[0-2])$"),
+            "release": Col("string", "The release(s) of the published figure."),
+            "release_published": Col("string", "When that release printed it (YYYY-MM-DD or YYYY-MM)."),
+        },
+        producer="public-stats",
+    ),
 }

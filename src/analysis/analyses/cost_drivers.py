@@ -174,6 +174,12 @@ def drivers(md: MeasureData, code: str, model: str, choices: list[Choice]) -> pd
     return pd.DataFrame(rows, columns=columns)
 
 
+def _apart(shown: pd.DataFrame) -> pd.DataFrame:
+    """The rows that set the authority apart, the largest difference first."""
+    apart = shown.loc[shown.set_apart.astype(bool)]
+    return apart.assign(size=apart.apart_pct.astype(float).abs()).sort_values("size", ascending=False)
+
+
 def side(apart: float, polarity: str | None) -> str:
     """``higher``/``lower``, with ``(better)``/``(worse)`` where LAIT gives the measure a polarity."""
     word = "higher" if apart > 0 else "lower"
@@ -186,9 +192,9 @@ def side(apart: float, polarity: str | None) -> str:
 def set_apart_sentence(table: pd.DataFrame, md: MeasureData, authority: str) -> str:
     """The plain sentence: which measures set the authority apart from its neighbours, largest first."""
     shown = table[table.apart_pct.notna()]
-    apart = shown[shown.set_apart].assign(size=lambda f: f.apart_pct.abs()).sort_values("size", ascending=False)
     if shown.empty:
         return f"No measure shown has both a figure for {authority} and its neighbours' mean."
+    apart = _apart(shown)
     if apart.empty:
         return (f"On all {len(shown)} measures with a figure, {authority} is within {assumptions.SET_APART_PCT}% of "
                 "its statistical neighbours' mean: none sets it apart.")
@@ -337,7 +343,7 @@ def headline(pub, code: str, year: int, period: str) -> dict | None:
     shown = table[table.apart_pct.notna()]
     if shown.empty:
         return None
-    apart = shown[shown.set_apart].assign(size=lambda f: f.apart_pct.abs()).sort_values("size", ascending=False)
+    apart = _apart(shown)
     if len(apart):
         top = apart.iloc[0]
         mv = md.measure(top.measure)

@@ -18,8 +18,8 @@ def chart_standing(table: pd.DataFrame, authority: str, labels: dict[str, str], 
     shown = table[table.apart_pct.notna()].copy()
     shown["index"] = 100 + shown.apart_pct.astype(float)
     names = [charts.wrap_chars(labels.get(m, m), 40) for m in shown.measure]
-    apart = shown[shown.set_apart]
-    colours = [charts.FOCUS if a else charts.OTHER for a in shown.set_apart]
+    apart = shown.loc[shown.set_apart.astype(bool)]
+    colours = [charts.FOCUS if a else charts.OTHER for a in shown.set_apart.astype(bool)]
     if len(apart):
         top = apart.assign(size=apart.apart_pct.abs()).sort_values("size", ascending=False).iloc[0]
         title = (f"{authority} is furthest from its statistical neighbours on {labels.get(top.measure, top.measure).lower()}: "

@@ -331,6 +331,20 @@ def public_inputs(processed_dir: str | Path | None = None, extra: tuple[str, ...
     return pd.DataFrame(rows, columns=["table", "sha256", "made_from"])
 
 
+def statistics_checks(pack: data.Pack | None, processed_dir: str | Path | None = None) -> pd.DataFrame | None:
+    """The pack's papers' claims against the statistics of their time (``statistics_checks`` rows of
+    its papers in force), or ``None`` when ``public-stats`` has not written the table."""
+    if pack is None:
+        return None
+    try:
+        files = tableset.read_manifest(data.processed(processed_dir))["files"]
+    except TableSetError:
+        return None
+    if "statistics_checks.parquet" not in files:
+        return None
+    return pack.table("statistics_checks", required=False)
+
+
 def code_for(pub: PublicData, authority: str, period: str) -> str:
     """The 3-digit code the releases give ``authority`` at the pack's period.  A name two
     councils have borne (a county replaced by a unitary council of the same name) means the one

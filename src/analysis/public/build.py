@@ -16,7 +16,7 @@ import pandas as pd
 from .. import schemas
 from ..errors import InputError
 from ..progress import Bar
-from . import ees, lait, lait_measures, neighbours, population, ro3, s251, sfr, sfr_placements
+from . import claims, ees, lait, lait_measures, neighbours, population, ro3, s251, sfr, sfr_placements
 from .authorities import AuthorityIndex, reorganisation_of
 from .rates import OBSERVATION_COLUMNS, choose, dated, rate_rows, resolve, revisions
 from .release_calendar import entry, paper_date
@@ -84,7 +84,7 @@ def build(source: Path, processed: Path | None = None, *, validate: bool = True,
     progress = progress or Bar(0, "", show=False)
     files = _files(Path(source))
     missing = [f"{key}: {PATTERNS[key][1]} ({PATTERNS[key][0]})" for key, found in files.items() if not found]
-    progress.add(len(files["ees_cla"]) + len(files["sfr_cla"]) + 7)
+    progress.add(len(files["ees_cla"]) + len(files["sfr_cla"]) + 8)
     bds_path = _one(files, "lait_bds")
     progress.step(bds_path.name if bds_path else "")
     bds = lait.read_bds(bds_path) if bds_path else None
@@ -125,6 +125,9 @@ def build(source: Path, processed: Path | None = None, *, validate: bool = True,
             tables["lait_values"] = lait_measures.read_values(bds_path, measures, index)
     progress.step("placements 2010-2017")
     tables["cla_placements"] = _placements(files["sfr_cla"], index)
+    progress.step("the papers' claims against the statistics of their time")
+    tables = {n: (schemas.conform(n, t, validate=False) if t is not None and len(t) else t) for n, t in tables.items()}
+    tables["statistics_checks"] = claims.statistics_checks(tables, processed)
     out = {}
     for name in schemas.tables_of(PRODUCER):
         frame = tables.get(name)
