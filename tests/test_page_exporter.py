@@ -69,6 +69,8 @@ def _nbconverts_own(nb: nbformat.NotebookNode, show_code: bool) -> str:
     for setting in ("exclude_input", "exclude_input_prompt", "exclude_output_prompt", "embed_images"):
         setattr(theirs, setting, getattr(ours, setting))
     nb.metadata["title"] = PACK["page_title"]  # as render_report sets it
+    if not show_code:  # the pack's own step before rendering: sections with nothing to show left out
+        nb.cells = render.without_empty_sections(nb.cells)
     page, _ = theirs.from_notebook_node(render.normalise(nb), resources={"pack": {**PACK, "css": render._css()}})
     return mark_page(page)  # the pack's own last step on every page: abbreviations explained, true minus signs
 

@@ -44,7 +44,7 @@ def test_pack_exits_0_and_publishes_index_manifest_and_reports(pack):
     assert code == 0
     folder = out / "cambridgeshire" / "2017-10"
     assert sorted(p.name for p in folder.glob("*.html")) == ["10_savings_tracker_variance.html",
-                                                             "90_reconciliation.html", "index.html"]
+                                                             "90_reconciliation.html", "index.html", "pack.html"]
     assert (folder / "manifest.json").is_file() and (out / "index.html").is_file()
     assert 'href="cambridgeshire/2017-10/index.html"' in (out / "index.html").read_text()
     assert not [p for p in (out / "cambridgeshire").iterdir() if p.name.startswith(".")]

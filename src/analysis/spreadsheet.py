@@ -5,7 +5,9 @@ Text from a tracker or paper is untrusted.  A cell whose text starts with ``=``,
 (``=HYPERLINK(…)``, ``-2+3+cmd|' /C calc'!A0``).  Every text cell written here that starts with
 one of those characters gets a leading ``'`` (OWASP's advice), so it opens as the text it is;
 numbers stay numbers (a negative amount in a number column is written as a number, not
-prefixed).  Parquet files are not spreadsheets and keep text unchanged.
+prefixed): a signed figure such as ``+37`` is a number to write as a number with a format that
+shows its sign (:mod:`analysis.report.workbook`), never text that would need the prefix.
+Parquet files are not spreadsheets and keep text unchanged.
 
 ``write_csv(frame, path)``
     UTF-8, ``\\n`` line ends, text quoted, missing values empty; byte-identical for equal input.
@@ -74,6 +76,10 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if not _is_text(series):
             continue
+        if series.dtype == object:  # mixed values: only the text cells, numbers stay numbers
+            if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in series):
+                out[column] = series.map(neutralise).astype(object)
+            continue
         text = series.astype("string")
         risky = text.str.startswith(FORMULA_START).fillna(False).astype(bool)
         if risky.any():
@@ -112,7 +118,8 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
     numbers as numbers.
     ``column_width`` (characters) sets every column's width; by default widths follow the
     header and the first 200 values, capped at 60.  ``number_formats`` maps a sheet's name to
-    {column: Excel number format} for its numeric cells (e.g. ``'#,##0'``)."""
+    {column: Excel number format} for its numeric cells (e.g. ``'#,##0'``), or to {column: a
+    format (or None) for each row} where a column's rows differ."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -136,10 +143,11 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
             header.append(cell)
         sheet.append(header)
         formats = [(number_formats or {}).get(name, {}).get(column) for column in frame.columns]
-        for row in frame.itertuples(index=False, name=None):
+        for i, row in enumerate(frame.itertuples(index=False, name=None)):
             values = [_cell_value(v, full_text_in) for v in row]
             if any(formats):
-                values = [_formatted(sheet, v, f) for v, f in zip(values, formats)]
+                values = [_formatted(sheet, v, f if f is None or isinstance(f, str) else f[i])
+                          for v, f in zip(values, formats)]
             sheet.append(values)
     if not sheets:
         workbook.create_sheet("empty")

@@ -242,9 +242,8 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.Data
 
 def movement_report(current: pd.DataFrame, previous: pd.DataFrame):
     """The month-on-month section as HTML: totals, RAG changes, drift, added/dropped lines, and
-    where the printed direction of travel disagrees with the two months' figures."""
-    from IPython.display import HTML
-
+    where the printed direction of travel disagrees with the two months' figures.  Its tables go
+    to the report's Excel download too (every row: a list of table data under the table type)."""
     from ..presentation import display as d
 
     m = movement(current, previous)
@@ -262,17 +261,16 @@ def movement_report(current: pd.DataFrame, previous: pd.DataFrame):
                         "figures.", r=len(m["rag_changes"]), f=len(drift), a=len(m["added"]), x=len(m["dropped"]),
                         n=len(m["direction_disagrees"])),
     ]
-    for key, caption in (("rag_changes", "Lines whose RAG status changed"),
-                         ("direction_disagrees", "Printed direction of travel vs the direction the figures show"),
-                         ("added", "Lines added this month"), ("dropped", "Lines dropped this month")):
-        if len(m[key]):
-            parts.append(d.table_html(m[key].drop(columns=["presence"]), formats=money, caption=caption,
-                                      full="savings_tracker"))
+    shown = [(m[key].drop(columns=["presence"]), caption) for key, caption in (
+        ("rag_changes", "Lines whose RAG status changed"),
+        ("direction_disagrees", "Printed direction of travel vs the direction the figures show"),
+        ("added", "Lines added this month"), ("dropped", "Lines dropped this month")) if len(m[key])]
     if len(drift):
-        parts.append(d.table_html(drift.drop(columns=["presence"]).sort_values("drift_gbp"), formats=money,
-                                  caption="Forecast drift by line (negative = less saving than last month)",
-                                  full="savings_tracker"))
-    return HTML("".join(parts))
+        shown.append((drift.drop(columns=["presence"]).sort_values("drift_gbp"),
+                      "Forecast drift by line (negative = less saving than last month)"))
+    parts += [d.table_html(frame, formats=money, caption=caption, full="savings_tracker") for frame, caption in shown]
+    # one output holding several tables: their data as a list (analysis.report.render.tables)
+    return d.Table("".join(parts), [d.table_data(frame, caption=caption) for frame, caption in shown])
 
 
 # --------------------------------------------------------------------------------------------- charts

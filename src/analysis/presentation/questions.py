@@ -126,10 +126,9 @@ def superseded_questions(rows: list[dict]) -> list[Question]:
     for r in rows:
         paper, published = r["paper"], r["published"]
         out.append(Question(
-            f"{published['measure']}: {paper['source']} gives {paper['value']} ({paper['as_at']}); "
-            f"{published['source'].split(' (')[0]} have since published {published['value']} "
-            f"({published['as_at']}). Do the plans and reports that quote the paper's figure still hold?",
-            paper["source"]))
+            f"{published['measure']}: {paper['source']} gives {paper['value']} ({paper['as_at']}); the figures "
+            f"published since give {published['value']} ({published['as_at']}). Do the plans and reports that "
+            "quote the paper's figure still hold?", paper["source"]))
     return out
 
 

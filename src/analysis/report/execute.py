@@ -142,7 +142,10 @@ def run_job(job: Job) -> JobResult:
     if status == STATUS_OK:
         xlsx = f"{job.name}.xlsx"
         write_workbook(tables(nb), staging / xlsx, title=job.title, authority=job.authority, period=str(period))
-    pack = {"pack_title": job.pack_title, "status": status, "error": error or "", "xlsx": xlsx,
+    as_of = job.parameters.get("as_of") or ""
+    pack = {"name": job.name, "title": job.title, "authority": job.authority, "month": month(period) if period else "",
+            "hindsight": f"hindsight view to {month(as_of)}" if as_of else "",  # the printed running header
+            "pack_title": job.pack_title, "status": status, "error": error or "", "xlsx": xlsx,
             "page_title": " · ".join(x for x in (job.title, job.authority, month(period) if period else "") if x),
             "money_note": MONEY_NOTE, "view_note": job.note,
             "parameters": [(k, repr(v)) for k, v in sorted(job.parameters.items())],

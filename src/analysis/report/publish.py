@@ -143,8 +143,9 @@ def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
 
 def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
                metadata: dict | None = None) -> bool:
-    """``index.html``, ``timings.js`` and ``manifest.json`` into the staging folder; True when
-    every report succeeded or was not applicable."""
+    """``index.html``, ``pack.html`` (the whole pack to print: :mod:`analysis.report.pack_document`),
+    ``timings.js`` and ``manifest.json`` into the staging folder; True when every report succeeded
+    or was not applicable."""
     from .render import render_template
 
     staging = plan.staging
@@ -156,10 +157,18 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
     counts = {s: sum(r.status == s for r in ordered) for s in (STATUS_OK, STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN)}
     summary = f"{counts[STATUS_OK]} of {len(ordered)} reports succeeded" + "".join(
         f", {counts[s]} {s}" for s in (STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN) if counts[s]) + "."
-    from ..presentation.numbers import MONEY_NOTE
+    from ..presentation.numbers import MONEY_NOTE, month
+    from .pack_document import Page, write_pack_document
     from .years import hindsight_note
 
+    hindsight = f"hindsight view to {month(plan.as_of)}" if plan.as_of else ""  # in the printed running header
+    document = write_pack_document(staging, [Page(r.name, r.title, r.html) for r in ordered
+                                             if r.html and r.status in (STATUS_OK, STATUS_FAILED)],
+                                   title=plan.title, where=[plan.authority, month(plan.period), hindsight],
+                                   money_note=MONEY_NOTE, view_note=hindsight_note(plan.period, plan.as_of))
     index = render_template("pack_index.html.j2", title=plan.title, summary=summary, failed=failed, money_note=MONEY_NOTE,
+                            authority=plan.authority, month=month(plan.period), hindsight=hindsight,
+                            print_document=document.name if document else None,
                             view_note=hindsight_note(plan.period, plan.as_of),
                             reports=[{**asdict(r), "html": r.html if r.status in (STATUS_OK, STATUS_FAILED) else None,
                                       "xlsx": f"{r.name}.xlsx" if r.status == STATUS_OK and (staging / f"{r.name}.xlsx").is_file()

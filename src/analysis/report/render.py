@@ -36,6 +36,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             for output in cell.outputs:
                 for mime in HIDDEN_MIMES:
                     output.get("data", {}).pop(mime, None)
+            # an output that held hidden data only (a section's reason for showing nothing) shows nothing
+            cell.outputs = [o for o in cell.outputs if "data" not in o or o["data"]]
     return nb
 
 
@@ -193,7 +195,10 @@ def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
 
 def tables(nb: nbformat.NotebookNode) -> list[tuple[str, dict]]:
     """The tables a notebook showed with :func:`analysis.presentation.display.table`, in order,
-    each with the name of the section (``##`` heading) it sits in: ``(section, table data)``."""
+    each with the name of the section (``##`` heading) it sits in: ``(section, table data)``.
+    An output may carry a list of tables (several tables in one piece of HTML).  Each table's
+    data carries ``page``: the output's HTML and the table's place among its tables, so that the
+    workbook writes each figure as the page shows it (:mod:`analysis.report.workbook`)."""
     found: list[tuple[str, dict]] = []
     section = ""
     for cell in nb.cells:
@@ -204,7 +209,11 @@ def tables(nb: nbformat.NotebookNode) -> list[tuple[str, dict]]:
         for output in cell.get("outputs", []):
             value = output.get("data", {}).get(TABLE_MIME)
             if value is not None:
-                found.append((section, json.loads(value) if isinstance(value, str) else value))
+                value = json.loads(value) if isinstance(value, str) else value
+                page = output["data"].get("text/html", "")
+                page = "".join(page) if isinstance(page, list) else page
+                for i, table in enumerate(value if isinstance(value, list) else [value]):
+                    found.append((section, {**table, "page": (page, i)}))
     return found
 
 

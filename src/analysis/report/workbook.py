@@ -1,37 +1,35 @@
 """The Excel download of a report: one workbook per report page, one sheet per table the page
-shows (every row and column, lineage included), numbers as numbers with number formats, the
-header row frozen, and a Sources sheet citing the papers read.
+shows (every row and column, lineage included), the header row frozen, an About sheet and a
+Sources sheet citing the papers read.
 
-Money is in whole pounds in the workbook (format ``#,##0``; a saving is a positive amount, as on
-the page); percentages are numbers of per cent (``81.3`` = 81.3%).  Written through
-:func:`analysis.spreadsheet.write_xlsx`: text cells formula-neutralised, fixed workbook
-properties and zip times, so the same inputs give the same bytes.
+Every figure is a number (:mod:`analysis.report.workbook_cells`): money in whole pounds with a
+``£`` format (a saving is a positive amount, as on the page), counts as integers, rates and
+percentages at the decimals the page shows (a percentage is a number of per cent: ``81`` shown
+``81%``), a signed figure (``+37 children``) as a number whose format shows the sign - never as
+text.  Text stays text, and only text starting with a formula character is neutralised
+(:mod:`analysis.spreadsheet`).
+
+Sheet names (:func:`sheet_names`) are the table's caption, or the page section it sits in (or the
+report's title), in Excel's 31 characters: whole, or without a leading "The", or cut at a clause
+or a whole word; without the characters Excel refuses (``:`` becomes `` - ``, ``/`` ``-``); made
+unique by a number (``By committee 2``); the same tables give the same names.  Written through
+:func:`analysis.spreadsheet.write_xlsx`: fixed workbook properties and zip times, so the same
+inputs give the same bytes.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..spreadsheet import write_xlsx
+from .workbook_cells import PageTable, column_cells, keeps_text, page_columns, page_tables
 
-MONEY_FORMAT = "#,##0;-#,##0"
-PCT_FORMAT = '0.0"%"'
-RATE_FORMAT = "#,##0.0"
-
-
-def _format(column: str, values: pd.Series) -> str | None:
-    numeric = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    if not numeric:
-        return None
-    if column.endswith("_gbp"):
-        return MONEY_FORMAT
-    if column.endswith("_pct"):
-        return PCT_FORMAT
-    if all(float(v).is_integer() for v in numeric):
-        return "#,##0" if column not in ("source_line", "row", "year") else "0"
-    return RATE_FORMAT if column.endswith("_per_10k") else "#,##0.00"
+SHEET_CHARS = 31  # Excel's limit for a sheet name
+RESERVED = ("About", "Sources", "History")  # History: Excel keeps the name for itself
+_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _unique(labels: list[str]) -> list[str]:
@@ -43,10 +41,73 @@ def _unique(labels: list[str]) -> list[str]:
     return out
 
 
-def _sheet_name(section: str, caption: str, used: dict[str, int]) -> str:
-    base = (caption or section or "Table").strip()[:28] or "Table"
-    used[base] = used.get(base, 0) + 1
-    return base if used[base] == 1 else f"{base[:25]} ({used[base]})"
+_LEADING = re.compile(r"^(the|a|an) ", re.I)
+_TRAILING = re.compile(r"[\s,;.:–-]+$|\s+(the|a|an|of|and|or|in|to|for|by|at|on|with|vs|that|which|its|their|against|from|than|per|into)$",
+                       re.I)
+
+
+def _words(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters: whole, or without its leading article, or cut
+    at a clause (``:``, ``;``, ``,``, `` (``) or else after a whole word, with no word such as
+    "the" or "and" left dangling (a first word longer than ``room`` is cut)."""
+    if len(text) <= room:
+        return text
+    short = _LEADING.sub("", text)
+    short = short[:1].upper() + short[1:] if short != text else text
+    if len(short) <= room:
+        return short
+    clause = re.split(r"; |, | \(| – | - ", short[: room + 1])[0].strip()
+    if 6 <= len(clause) <= room:
+        return clause
+    cut = short[: room + 1].rsplit(" ", 1)[0] if " " in short[: room + 1] else short[:room]
+    while True:
+        trimmed = _TRAILING.sub("", cut)
+        if trimmed == cut:
+            break
+        cut = trimmed
+    return cut or short[:room]
+
+
+def sheet_names(titles: list[str]) -> list[str]:
+    """A valid, unique, deterministic sheet name for each title (module docstring); the names
+    in :data:`RESERVED` are kept for the workbook's own sheets."""
+    used = {name.lower() for name in RESERVED}
+    out = []
+    for title in titles:
+        base = _BAD.sub(" ", re.sub(r"\s*:\s*", " - ", title).replace("/", "-"))
+        base = re.sub(r"\s+", " ", base).strip(" '-") or "Table"
+        name, n = _words(base, SHEET_CHARS), 1
+        while name.lower() in used:
+            n += 1
+            name = f"{_words(base, SHEET_CHARS - len(str(n)) - 1)} {n}"
+        used.add(name.lower())
+        out.append(name)
+    return out
+
+
+def _page_of(data: dict) -> PageTable | None:
+    """The page's table for ``data``: :func:`analysis.report.render.tables` hands the output's
+    HTML and the table's place in it as ``data["page"]`` = ``(html, index)``."""
+    html, index = data.get("page") or ("", 0)
+    found = page_tables(html)
+    return found[index] if index < len(found) else None
+
+
+def _sheet(data: dict) -> tuple[pd.DataFrame, dict[str, list]]:
+    """One table's sheet: its frame (headings made unique) and each column's cell formats."""
+    labels = _unique(data["labels"])
+    rows = data["rows"] or []
+    page = _page_of(data)
+    where = page_columns(data["labels"], page)
+    units = [r[data["columns"].index("unit")] for r in rows] if "unit" in data["columns"] else None
+    columns: dict[str, list] = {}
+    formats: dict[str, list] = {}
+    for j, (label, column) in enumerate(zip(labels, data["columns"])):
+        texts = [r[where[j]] if where[j] < len(r) else "" for r in page.rows] if page and where[j] is not None else None
+        # a table with a ``unit`` column (report 90): its figures are in their row's unit
+        mixed = units if not keeps_text(column) and not column.endswith(("_gbp", "_pct", "_per_10k")) else None
+        columns[label], formats[label] = column_cells(column, [r[j] for r in rows], texts, mixed)
+    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()}, columns=labels), formats
 
 
 def write_workbook(tables: list[tuple[str, dict]], path: Path, *, title: str, authority: str, period: str) -> Path:
@@ -54,22 +115,18 @@ def write_workbook(tables: list[tuple[str, dict]], path: Path, *, title: str, au
     whose caption is ``Sources`` (the page's "About this report") becomes the last sheet, with a
     line naming the report, authority and period."""
     sheets: dict[str, pd.DataFrame] = {}
-    formats: dict[str, dict[str, str]] = {}
-    used: dict[str, int] = {}
+    formats: dict[str, dict[str, list]] = {}
     sources = None
+    found = []
     for section, data in tables:
-        labels = _unique(data["labels"])
-        frame = pd.DataFrame(data["rows"] or None, columns=labels)
         if data.get("caption") == "Sources":
-            sources = frame
+            sources = pd.DataFrame(data["rows"] or None, columns=_unique(data["labels"]))
             continue
-        name = _sheet_name(section, data.get("caption", ""), used)
-        sheets[name] = frame
-        formats[name] = {label: f for label, column in zip(labels, data["columns"])
-                         if (f := _format(column, frame[label])) is not None}
-    about = pd.DataFrame({"report": [title], "authority": [authority], "period": [period],
-                          "money": ["whole pounds; savings are positive amounts"]})
-    sheets["About"] = about
+        found.append((data.get("caption") or section or title or "Table", data))
+    for name, (_, data) in zip(sheet_names([t for t, _ in found]), found):
+        sheets[name], formats[name] = _sheet(data)
+    sheets["About"] = pd.DataFrame({"report": [title], "authority": [authority], "period": [period],
+                                    "money": ["whole pounds; savings are positive amounts"]})
     if sources is not None:
         sheets["Sources"] = sources
     return write_xlsx(sheets, path, number_formats=formats)
