@@ -51,6 +51,8 @@ CHECK_KINDS = {
             "(a mismatch stops the pack: one month read in the wrong unit)",
     "published": "a figure a paper states of a published measure against the release of the paper's date "
                  "(public-stats' statistics_checks)",
+    "prose": "a figure in a paper's words (a paragraph, a commentary cell) against the paper's own figures for what it "
+             "talks about: the row, the section, the sentence's other figures (analysis.ingest.prose_claims)",
 }
 #: check kinds whose mismatch stops a pack from being published (the report run exits 1, naming it)
 STOP_KINDS = ("unit",)
