@@ -227,17 +227,23 @@ def commentary_claims(tracker: pd.DataFrame) -> list[ProseClaim]:
             continue
         variance = float(r.variance_gbp)
         more = bool(_MORE.search(str(r.commentary)[:hits[0].start()]))
-        words = "exceeded" if more else "short"
-        how = (f"the row's variance (forecast {_k(r.forecast_total_gbp)} less plan {_k(r.planned_total_gbp)}) "
-               f"is {_k(variance)}, in £000 as the tracker prints it; the commentary says the saving is {words} "
-               f"by {raw}")
+        says = f"the saving is exceeded by {raw}" if more else f"the gap to plan is {raw}"
+        how = (f"the row's own variance: forecast {_k(r.forecast_total_gbp)} less plan {_k(r.planned_total_gbp)} = "
+               f"{_k(variance)} (£000, as the tracker prints it)")
         out.append(ProseClaim(
             r.document, r.source_file, int(r.source_line),
-            f"{r.reference} {r.period}: commentary '... by {raw}' against the row's variance",
+            f"{r.reference}, {_month(r.period)}: the commentary says {says}",
             float(abs(money.value_gbp)), abs(variance), "gbp", how, "commentary against its row",
             stated_precision=pr.precision_of(raw, float(money.value_gbp)),
             computed_intervals={"variance printed in £000": pr.printed(abs(variance), 1000)}))
     return out
+
+
+def _month(period: object) -> str:
+    try:
+        return f"{pd.Timestamp(str(period) + '-01'):%B %Y}"
+    except ValueError:
+        return str(period)
 
 
 def _k(value: object) -> str:
