@@ -135,7 +135,7 @@ def derivation(sentence: str) -> tuple[tuple[str, float, float], float, str, pr.
     if len(found) != 3 or not _DERIVED.search(sentence):
         return None
     a, b, c = found
-    tail = sentence[sentence.find(c[0]) - 60:]
+    tail = sentence[max(0, sentence.find(c[0]) - 60):]
     if _PLUS_WORDS.search(tail):
         return c, a[1] + b[1], f"{a[0]} + {b[0]} = {format_gbp(a[1] + b[1])}", _interval([a, b], (1, 1))
     if _MINUS_WORDS.search(tail) and a[1] >= b[1]:
