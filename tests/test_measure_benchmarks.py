@@ -140,3 +140,40 @@ def test_an_unknown_measure_is_refused_with_near_names(md):
     with pytest.raises(InputError) as err:
         md.measure("Work_Force_Agency_Rate")
     assert "Work_Force_Agecy_Rate" in str(err.value)
+
+
+# ------------------------------------------------------------------------------ the England page by any measure
+
+
+def test_the_england_page_ranks_any_measure_in_its_polaritys_direction(public_dir, with_public_dir, tmp_path):
+    """``report --year 2024 --measure Work_Force_Agecy_Rate``: LAIT's latest agency rate published by
+    November 2024 is 30 September 2023 (the 2024 census came out in 2025); polarity Low: the lowest first."""
+    import re
+
+    from analysis.report.england import write_england_index
+
+    page = write_england_index(tmp_path, 2024, with_public_dir, "Work_Force_Agecy_Rate")
+    assert page.name == "england-2024-work-force-agecy-rate.html"
+    rows = lait_year(public_dir, "Work_Force_Agecy_Rate", "2023")
+    las = rows[rows["LA Number"] < 970]
+    values = sorted(float(v) for v in las.Values if v != "-")
+    html = page.read_text(encoding="utf-8")
+    assert "30 September 2023" in html and "1 = the lowest value" in html
+    cells = re.findall(r'<tr><td class="num">(\d+)</td><td>(?:<a [^>]*>)?([^<]+)(?:</a>)?</td><td class="num">([\d.]+)%',
+                       html)
+    assert len(cells) == len(values)
+    assert [float(v) for _, _, v in cells] == values  # lowest first
+    assert cells[0][0] == "1" and int(cells[-1][0]) == 1 + sum(1 for v in values if v < values[-1])
+
+
+def test_an_unknown_measure_stops_the_run_with_near_names(with_public_dir, tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "analysis", "report", "--year", "2024", "--all-authorities",
+                           "--measure", "Work_Force_Agency_Rate", "--out", str(tmp_path / "reports"),
+                           "--processed", str(with_public_dir)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Work_Force_Agecy_Rate" in errors[0] and "Traceback" not in done.stderr
+    assert not list((tmp_path / "reports").glob("england-*"))
