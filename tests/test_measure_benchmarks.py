@@ -177,3 +177,17 @@ def test_an_unknown_measure_stops_the_run_with_near_names(with_public_dir, tmp_p
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "Work_Force_Agecy_Rate" in errors[0] and "Traceback" not in done.stderr
     assert not list((tmp_path / "reports").glob("england-*"))
+
+
+def test_the_papers_own_neighbours_are_named_in_members_words():
+    # 002 Table 3 lists Torbay's neighbours for 2012-13 (the model paper_2013); DfE's models keep their year
+    assert measure_benchmarks.model_words("paper_2013") == "the neighbours named in the authority's paper for 2012-13"
+    assert measure_benchmarks.model_words("2025") == "model 2025"
+    import json
+
+    from analysis import paths
+
+    for name in ("20_cla_comparators", "25_cla_spend_benchmarks", "35_cost_drivers"):
+        nb = json.loads((paths.project_root() / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        shown = json.dumps([o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", [])])
+        assert "paper_2013" not in shown, name

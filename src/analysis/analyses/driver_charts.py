@@ -58,7 +58,7 @@ def chart_measure(frame: pd.DataFrame, mv: engine.MeasureValues, authority: str,
         ax.plot(part.year, part.value.astype(float), color=charts.FOCUS, marker="o", linewidth=2.2,
                 label=authority if first else None)
         first = False
-    for column, colour, label, style in (("neighbours_mean", charts.AVERAGE, f"Neighbours' mean (model {model})",
+    for column, colour, label, style in (("neighbours_mean", charts.AVERAGE, f"Neighbours' mean ({engine.model_words(model)})",
                                           (0, (4, 3))), ("england_value", charts.NATIONAL, "England", "-")):
         drawn = False
         for part in _segments(frame, column):

@@ -106,6 +106,19 @@ def _num(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+def model_words(model: object) -> str:
+    """A neighbour model as the pages name it: DfE's models ``model 2021``, ``model 2025``; the
+    list an authority's own paper prints (``paper_2013``: its neighbours' table for 2012-13) "the
+    neighbours named in the authority's paper for 2012-13"; none: "no neighbour model"."""
+    text = str(model or "").strip()
+    if not text:
+        return "no neighbour model"
+    if text.startswith("paper_") and text[6:].isdigit():
+        end = int(text[6:])
+        return f"the neighbours named in the authority's paper for {end - 1}-{end % 100:02d}"
+    return f"model {text}"
+
+
 def neighbour_codes(pub, code: str, model: str) -> list[dict]:
     """The model's neighbours of the authority with 3-digit ``code``, in rank order; none for
     model ``""``."""

@@ -22,6 +22,7 @@ from ..presentation import numbers
 from .as_at import hindsight_note as hindsight_note  # re-exported: the notebooks call it from here
 from .as_at import view_month as view_month
 from .benchmarks import PublicData, load
+from .measure_benchmarks import model_words
 
 #: the tables ``python -m analysis public-stats`` writes that the reports read
 PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures", "release_revisions")
@@ -177,7 +178,7 @@ def comparator_sentence(s: pd.Series) -> str:
     if s.neighbours_mean_per_10k is not None:
         more = "more" if s.gap_per_10k >= 0 else "fewer"
         text += (f": {_rate(abs(s.gap_per_10k))} {more} per 10,000 than the mean of its {s.neighbours_with_rate} "
-                 f"statistical neighbours with a rate (model {s.model}: mean {_rate(s.neighbours_mean_per_10k)}, "
+                 f"statistical neighbours with a rate ({model_words(s.model)}: mean {_rate(s.neighbours_mean_per_10k)}, "
                  f"median {_rate(s.neighbours_median_per_10k)})")
         if s.gap_children is not None:
             fewer = "fewer" if s.gap_per_10k >= 0 else "more"
@@ -209,7 +210,7 @@ def standing_table(s: pd.Series) -> pd.DataFrame:
     """The summary as rows of (measure, value) for a report table."""
     rows = [("Rate per 10,000", _rate(s.rate_per_10k)), ("Children looked after", numbers.count(s.number)),
             ("Child population 0-17", numbers.count(s.population)),
-            (f"Neighbours' mean (model {s.model})", _rate(s.neighbours_mean_per_10k)),
+            (f"Neighbours' mean ({model_words(s.model)})", _rate(s.neighbours_mean_per_10k)),
             ("Neighbours' median", _rate(s.neighbours_median_per_10k)),
             ("Neighbours with a rate", f"{s.neighbours_with_rate} of {s.neighbours}"),
             (f"Region ({s.region})" if s.region else "Region", _rate(s.region_per_10k)),
@@ -298,7 +299,7 @@ def source_label(table: pd.DataFrame, model: str | None = None) -> str:
     releases = sorted(set(table.release.dropna())) if "release" in table.columns else []
     text = "DfE, Children looked after in England" + (f" ({', '.join(releases)})" if releases else "")
     text += "; ONS mid-year estimates, children aged 0-17"
-    return text + (f"; statistical neighbours: model {model}" if model else "")
+    return text + (f"; statistical neighbours: {model_words(model)}" if model else "")
 
 
 def no_documents() -> pd.DataFrame:
