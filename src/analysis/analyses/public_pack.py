@@ -28,7 +28,6 @@ from .measure_benchmarks import model_words
 PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures", "release_revisions")
 PAPER_MODEL_PREFIX = "paper_"
 
-
 _LOADED: dict[tuple, PublicData] = {}  # (folder, the tables' sha256) -> indexed tables, for a warm kernel
 
 
