@@ -241,6 +241,11 @@ def view_table(table: pd.DataFrame, md: MeasureData, section: str) -> pd.DataFra
 LABELS = {"measure": "Measure", "at": "At", "value": "Authority", "neighbours_mean": "Neighbours' mean",
           "england": "England", "gap": "Gap to neighbours' mean", "gap_in": "Gap in children or £",
           "rank": "Rank in England (1 = highest)", "band": "LAIT band (A = better quarter)", "trend": "Trend"}
+#: the workbook's headings for :func:`drivers`' columns: a figure's column is headed as on the page
+EXCEL_LABELS = {"label": "Measure", "when": "At", "value": "Authority", "neighbours_mean": "Neighbours' mean",
+                "england": "England", "gap": "Gap to neighbours' mean", "gap_amount": "Gap in children or £",
+                "national_rank": "Rank in England (1 = highest)", "band": "LAIT band (A = better quarter)",
+                "trend": "Trend"}
 
 
 # --------------------------------------------------------------------------------------------- forecasts

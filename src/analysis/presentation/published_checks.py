@@ -34,13 +34,19 @@ def figure(value: object, unit: str) -> str:
     return numbers.count(v) if v.is_integer() else f"{v:,.1f}"
 
 
+def ordered(checks: pd.DataFrame) -> pd.DataFrame:
+    """The checks in the page's order: those that differ first, then by paper and line (the
+    workbook's rows follow the page's)."""
+    rows = checks.assign(_order=checks.verdict.map(VERDICT_ORDER).fillna(9))
+    return rows.sort_values(["_order", "document", "source_line"], kind="stable").drop(columns="_order")
+
+
 def for_report(checks: pd.DataFrame, papers: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The checks, those that differ first, in members' words: ``verdict``, ``where`` (the paper's
     date and line), ``item``, ``printed``, ``published``, ``release`` and ``note``."""
     if checks is None or checks.empty:
         return pd.DataFrame(columns=["verdict", "where", "item", "printed", "published", "release", "note"])
-    rows = checks.assign(_order=checks.verdict.map(VERDICT_ORDER).fillna(9))
-    rows = rows.sort_values(["_order", "document", "source_line"], kind="stable")
+    rows = ordered(checks)
     names = papers or {}
     out = pd.DataFrame({
         "verdict": rows.verdict.values,
@@ -56,6 +62,9 @@ def for_report(checks: pd.DataFrame, papers: Mapping[str, str] | None = None) ->
 
 LABELS = {"verdict": "Verdict", "where": "Where in the paper", "item": "Figure", "printed": "Printed",
           "published": "Published by the paper's month", "release": "Release", "note": "How it was checked"}
+#: the workbook's headings for ``statistics_checks``' columns: a figure's column is headed as on the page
+EXCEL_LABELS = {"verdict": "Verdict", "item": "Figure", "stated": "Printed", "computed": "Published by the paper's month",
+                "release": "Release", "note": "How it was checked"}
 
 
 def counts_sentence(checks: pd.DataFrame) -> str:
