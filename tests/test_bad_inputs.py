@@ -374,7 +374,9 @@ def _(tmp):
     body = [[accounting(c) if i in {COL[h] for h in MONEY_HEADERS} else c for i, c in enumerate(r)] for r in rows()]
     result = ingest_file(tmp, "t.csv", csv_text(HEADER, body, fmt=lambda v: accounting(f"{v:,}")))
     assert read_money(result) == expected_money(rows())
-    assert (result.reconciliation.status == "ok").all()  # the totals row, in brackets too, agrees
+    rec = result.reconciliation
+    # the totals row, in brackets too, agrees; A/R.6.220's commentary ("by £78k" against -67) is a prose finding
+    assert (rec[rec["check"] != "prose"].status == "ok").all()
     table = result.tables["savings_tracker"]
     h = variance.headline(table)
     # 003 line 6: forecast 16,656 of 20,538 (£000), variance 3,882 - the true headline of issue 7

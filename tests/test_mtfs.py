@@ -549,7 +549,10 @@ def test_reconciliation_reports_exactly_the_prose_table_disagreements(rec):
         174_000, 173_000, "within rounding", 148)
     # nothing else in document 001 disagrees, bar the finding that the table truncates and the same escorts
     # typo against the paper's own derivation (line 229: 10 x 5 h x 38 weeks x £9 x 1.20 = £20,520, not £21,520)
-    assert len(rec[rec.status == "mismatch"]) == len(bad) + 2
+    # and the residential share of 5.3.1 against the paper's own numbers (line 91: 28 children, "12%"; line 22: 279)
+    assert len(rec[rec.status == "mismatch"]) == len(bad) + 3
+    share = rec[(rec.status == "mismatch") & (rec.table == "prose claims")]
+    assert [(c.stated, round(c.computed, 1)) for c in share.itertuples()] == [(12, round(28 / 279 * 100, 1))]
     derived = rec[(rec.status == "mismatch") & rec.item.str.contains("= count x")]
     assert [(c.stated, c.computed) for c in derived.itertuples()] == [(21_520, 10 * 5 * 38 * 9 * 120 // 100)]
     assert len(rec[rec.status == "not computable"]) == 0

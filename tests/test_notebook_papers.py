@@ -16,7 +16,8 @@ from analysis.report.notebooks import notebook_paths, parameters
 
 DEFAULTS = {"00": ("Cambridgeshire", "2017-10"), "10": ("Cambridgeshire", "2017-10"), "20": ("Torbay", "2019-11"),
             "25": ("Torbay", "2019-11"),
-            "30": ("Torbay", "2019-11"), "40": ("Torbay", "2019-11"), "50": ("Torbay", "2019-11"),
+            "30": ("Torbay", "2019-11"), "35": ("Torbay", "2019-11"), "40": ("Torbay", "2019-11"),
+            "50": ("Torbay", "2019-11"),
             "60": ("Torbay", "2019-11"), "70": ("Cambridgeshire", "2017-10"), "90": ("Torbay", "2019-11")}
 PATHS = notebook_paths()
 

@@ -104,7 +104,7 @@ def test_index_lists_each_report_with_status_and_headline_figures(pack):
     from analysis.analyses.public_pack import public_data
 
     index = (out / "cambridgeshire" / "2017-10" / "index.html").read_text()
-    not_run = 2 + (3 if public_data(PROCESSED) else 0)  # 00 and 70; with the public statistics 20, 25, 30 too
+    not_run = 2 + (4 if public_data(PROCESSED) else 0)  # 00 and 70; with the public statistics 20, 25, 30, 35 too
     assert index.count('class="status-ok"') == 2 and index.count('class="status-not-run"') == not_run
     assert "Forecast saving against plan" in index and "(81%)" in index  # -16,656 / -20,538 = 81.1%
     assert "timings.js" in index and 'href="../../index.html"' in index
@@ -134,8 +134,9 @@ def test_full_pack_has_every_applicable_report(full_pack):
 
     folder = full_pack / "cambridgeshire" / "2017-10"
     # 003/004 give a tracker and a business plan; with the public statistics in the processed tables
-    # (tests/conftest.py builds them when ../shared/data/public is present) 20, 25 and 30 apply too
-    public = ["20_cla_comparators", "25_cla_spend_benchmarks", "30_cla_trajectories"] if public_data(PROCESSED) else []
+    # (tests/conftest.py builds them when ../shared/data/public is present) 20, 25, 30 and 35 apply too
+    public = (["20_cla_comparators", "25_cla_spend_benchmarks", "30_cla_trajectories", "35_cost_drivers"]
+              if public_data(PROCESSED) else [])
     expected = sorted(["00_scorecard", "10_savings_tracker_variance", "70_business_plan_pressures",
                        "90_reconciliation", *public])
     assert sorted(p.stem for p in folder.glob("[0-9]*.html")) == expected

@@ -81,6 +81,40 @@ UNIT_JUMP_FACTOR = 1000
 #: (the bundled county tracker plans about £20m): the unit is almost surely wrong; the pack stops.
 IMPLAUSIBLE_TRACKER_SAVING_GBP = 500_000_000
 
+# --------------------------------------------------------------------------------------------- cost drivers (report 35)
+
+#: The measures report 35 shows, one line each as ``section: name = label`` - a LAIT code (``public_measures``
+#: lists all 434), ``LAC`` (the CLA rate as report 20 shows it), ``placement:TYPE`` (a placement type's
+#: share 2010-2017), ``per_cla:CODE`` / ``per_child:CODE`` (a LAIT spend line per child looked after /
+#: per child aged 0-17) - and the words the page uses for it (LAIT's label when left out).  Adding a
+#: measure is adding a line; the report's ``measures`` parameter (``section: name = label; ...``)
+#: replaces the list for one run.
+COST_DRIVER_MEASURES: tuple[str, ...] = (
+    "demand: CPP_Total_Rateper10,000 = Referrals to children's social care per 10,000 children",
+    "demand: ReReferral = Re-referrals within 12 months (% of referrals)",
+    "demand: Section_47 = Section 47 enquiries per 10,000 children",
+    "demand: CIN = Children in need per 10,000 children",
+    "demand: CPP_rate = Children on a child protection plan per 10,000 children",
+    "demand: CareApplications = Care applications (Cafcass) per 10,000 children",
+    "demand: LAC_Start_Rate = Children starting to be looked after per 10,000 children",
+    "demand: LAC_Cease_Rate = Children ceasing to be looked after per 10,000 children",
+    "demand: LAC = Children looked after per 10,000 children",
+    "placements: LAC_Foster_Placements = Children looked after in foster care (%)",
+    "placements: LAC_SecHome_And_ChildHome = Children looked after in secure and children's homes (%)",
+    "placements: LAC_Other_Res_Settings = Children looked after in other residential settings (%)",
+    "placements: LAC_Ind_SInd_Liv_Arr = Children looked after in independent or semi-independent living (%)",
+    "placements: placement:residential = Children looked after in residential settings (%, 2010-2017 releases)",
+    "money: per_cla:TotalLACFinance = Spend on children looked after per child looked after",
+    "money: per_child:SafeguardingFinance = Safeguarding spend per child aged 0-17",
+    "money: LACFinance = Weekly cost of a child looked after",
+    "money: RescareFinance = Weekly cost of residential care",
+    "money: FosteringFinance = Weekly cost of fostering",
+    "workforce: Work_Force_Agecy_Rate = Agency social workers (% of children's social workers)",
+)
+#: A measure sets an authority apart from its statistical neighbours when its value is at least this
+#: many per cent above or below the neighbours' mean.
+SET_APART_PCT = 20
+
 # --------------------------------------------------------------------------------------------- presentation
 
 #: A table in a report shows at most this many rows; a sentence says how many more exist and where.
@@ -99,6 +133,8 @@ class Assumption:
 
     @property
     def shown(self) -> str:
+        if isinstance(self.value, tuple):  # a list, one item a line in the code: "; " between them here
+            return "; ".join(str(v) for v in self.value)
         return f"{self.value:,}" if isinstance(self.value, int) and not isinstance(self.value, bool) else str(self.value)
 
 
@@ -176,6 +212,16 @@ LOG: tuple[Assumption, ...] = (
                "of kind `unit`, and a pack made from it is not published (exit 1, named).",
                "More than a large county's whole children's services budget; the bundled county tracker plans "
                "about £20m. A tracker in pounds read as £000 gives thousands of millions."),
+    Assumption("COST_DRIVER_MEASURES", COST_DRIVER_MEASURES,
+               "Report 35 (what drives the cost) shows these measures, by section, each against the statistical "
+               "neighbours and England with its trend; its `measures` parameter replaces the list for a run.",
+               "The demand pipeline, placement mix, spend per child and unit costs and agency social work that a "
+               "finance officer explains an overspend with; any LAIT measure can be added by its code."),
+    Assumption("SET_APART_PCT", SET_APART_PCT,
+               "A measure sets an authority apart when its value is 20% or more above or below its statistical "
+               "neighbours' mean; report 35's sentence names those measures, largest difference first.",
+               "A difference members would call marked, and wide enough that the rounding of published rates "
+               "and percentages cannot make it."),
     Assumption("TABLE_MAX_ROWS", TABLE_MAX_ROWS,
                "A report table shows its first 100 rows; a sentence says how many more exist and which processed "
                "table holds them all.",

@@ -53,6 +53,10 @@ CHECK_KINDS = {
     "sign": "a saving line's sign against what the tracker's totals row or last month's tracker print for it",
     "unit": "a tracker's planned saving against last month's tracker and against what any council could plan "
             "(a mismatch stops the pack: one month read in the wrong unit)",
+    "published": "a figure a paper states of a published measure against the release of the paper's date "
+                 "(public-stats' statistics_checks)",
+    "prose": "a figure in a paper's words (a paragraph, a commentary cell) against the paper's own figures for what it "
+             "talks about: the row, the section, the sentence's other figures (analysis.ingest.prose_claims)",
 }
 #: check kinds whose mismatch stops a pack from being published (the report run exits 1, naming it)
 STOP_KINDS = ("unit",)

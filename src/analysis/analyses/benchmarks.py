@@ -23,105 +23,17 @@ Units and signs:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .. import data
 from ..errors import InputError
-from ..statistics.authorities import name_key
+from ..statistics.public_data import RATE_MEASURE as RATE_MEASURE  # re-exported
+from ..statistics.public_data import PublicData as PublicData  # re-exported: notebooks and analyses use it from here
+from ..statistics.public_data import load as load  # re-exported
 
-RATE_MEASURE = "LAC"  # LAIT's code for the CLA rate per 10,000 (its polarity comes from public_measures)
 NOT_APPLICABLE = "Not applicable"
 AVERAGES = ("mean", "median")
-
-
-@dataclass
-class PublicData:
-    """The public tables, indexed for per-authority look-ups."""
-
-    rates: pd.DataFrame
-    neighbours: pd.DataFrame
-    spend: pd.DataFrame
-    measures: pd.DataFrame
-    revisions: pd.DataFrame | None = None  # release_revisions (for a view as at a month)
-    as_of: str = ""  # YYYY-MM when the tables are as at the end of that month (:meth:`as_at`); "" = all held
-    withheld: list = field(default_factory=list)  # what the view as at ``as_of`` leaves out, in sentences
-    _rate: dict = field(default_factory=dict, repr=False)  # (code, year) -> row dict (LA by old code, else new)
-    _names: dict = field(default_factory=dict, repr=False)  # name key / code -> old code
-    _label: dict = field(default_factory=dict, repr=False)  # old code -> the latest name the releases print
-    _groups: dict = field(default_factory=dict, repr=False)  # (model, old code) -> list of neighbour old codes
-    _la_rates: dict = field(default_factory=dict, repr=False)  # year -> sorted array of LA rates
-    _spend: dict = field(default_factory=dict, repr=False)  # built on first use by spend()
-
-    def __post_init__(self) -> None:
-        # oldest first, so a name shared by a predecessor and its successor (Dorset 835 / 838) means the latest
-        for r in self.rates.sort_values("year", kind="stable").to_dict("records"):
-            key = r["old_la_code"] if r["geographic_level"] == "local authority" else r["new_la_code"]
-            self._rate[(key, int(r["year"]))] = r
-            if r["geographic_level"] == "local authority":
-                self._names[name_key(r["authority"])] = r["old_la_code"]
-                self._names[r["old_la_code"]] = self._names[r["new_la_code"]] = r["old_la_code"]
-                self._label[r["old_la_code"]] = r["authority"]
-        for r in self.neighbours.sort_values("rank").to_dict("records"):
-            self._groups.setdefault((r["model"], r["old_la_code"]), []).append(r)
-        las = self.rates[(self.rates.geographic_level == "local authority") & self.rates.rate_per_10k.notna()]
-        for year, group in las.groupby("year"):
-            self._la_rates[int(year)] = np.sort(group.rate_per_10k.to_numpy(dtype=float))
-
-    # ------------------------------------------------------------------ look-ups
-    def code(self, authority: str) -> str:
-        """The 3-digit code of ``authority`` (a name in any spelling, a 3-digit or 9-character code)."""
-        found = self._names.get(authority) or self._names.get(name_key(authority))
-        if found is None:
-            raise InputError("cla_rates", column="authority", expected="an English children's services authority "
-                             "(name or code) in the public releases", found=authority)
-        return found
-
-    def name(self, code: str) -> str:
-        """The latest name the releases print for a 3-digit code (the code itself if none)."""
-        return self._label.get(code, code)
-
-    def row(self, code: str, year: int) -> dict | None:
-        return self._rate.get((code, int(year)))
-
-    def years(self) -> list[int]:
-        return sorted({y for _, y in self._rate})
-
-    def models(self) -> list[str]:
-        return sorted(set(self.neighbours.model))
-
-    def as_at(self, month: str) -> PublicData:
-        """The public statistics as they stood at the end of ``month`` (``YYYY-MM``): periods
-        published later absent, revised figures as published by then, models in force then
-        (:mod:`analysis.analyses.as_at`)."""
-        from ..statistics.release_calendar import check_month
-        from . import as_at
-
-        month = check_month(month)
-        missing = [c for c in ("first_published", "value_published") if c not in self.rates.columns]
-        if missing or "published" not in self.neighbours.columns or "published" not in self.spend.columns:
-            raise InputError("cla_rates", column=", ".join(missing) or "published",
-                             expected="the publication dates the public tables carry: run `python -m analysis "
-                                      "public-stats` again", found="absent")
-        revisions = self.revisions
-        return PublicData(as_at.rates_as_at(self.rates, revisions, month),
-                          as_at.neighbours_as_at(self.neighbours, month), as_at.spend_as_at(self.spend, month),
-                          self.measures, None if revisions is None else as_at.revisions_as_at(revisions, month),
-                          month, as_at.withheld(self.rates, self.neighbours, self.spend, month))
-
-    def polarity(self, measure: str = RATE_MEASURE) -> str | None:
-        hit = self.measures[self.measures.measure == measure]
-        value = hit.polarity.iloc[0] if len(hit) else None
-        return value if isinstance(value, str) else None
-
-
-def load(processed_dir=None) -> PublicData:
-    """Read the public tables once (``processed_dir`` as :func:`analysis.data.load` takes it)."""
-    return PublicData(data.load("cla_rates", processed_dir), data.load("statistical_neighbours", processed_dir),
-                      data.load("cla_spend", processed_dir), data.load("public_measures", processed_dir),
-                      data.load("release_revisions", processed_dir))
 
 
 def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:
@@ -140,21 +52,24 @@ def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:
 
 
 def band(value: float, all_values: np.ndarray, polarity: str | None) -> tuple[int | None, str]:
-    """``(quartile, band)``: quartile 1-4 counted from the lowest value, and LAIT's band A-D
-    (``Low`` polarity: A = lowest quarter; ``High``: A = highest; otherwise Not applicable)."""
-    if value is None or pd.isna(value) or not len(all_values):
-        return None, NOT_APPLICABLE
-    q25, q50, q75 = np.quantile(all_values, [0.25, 0.5, 0.75])
-    quartile = 1 if value <= q25 else 2 if value <= q50 else 3 if value <= q75 else 4
-    if polarity == "Low":
-        return quartile, "ABCD"[quartile - 1]
-    if polarity == "High":
-        return quartile, "DCBA"[quartile - 1]
-    return quartile, NOT_APPLICABLE
+    """``(quartile, band)``: :func:`analysis.analyses.measure_benchmarks.band` (kept here for callers)."""
+    from .measure_benchmarks import band as engine_band
+
+    return engine_band(value, all_values, polarity)
 
 
 def _rank_highest_first(value: float, values: list[float]) -> int:
     return 1 + sum(1 for v in values if v > value)
+
+
+def cla_measure(pub: PublicData):
+    """The CLA rate as a measure of the benchmarking engine
+    (:func:`analysis.analyses.measure_benchmarks.from_cla_rates`), built once per ``pub``."""
+    from .measure_benchmarks import from_cla_rates
+
+    if "LAC" not in pub._measures:
+        pub._measures["LAC"] = from_cla_rates(pub)
+    return pub._measures["LAC"]
 
 
 def _area(pub: PublicData, code: str, year: int, role: str, rank: int | None = None,
@@ -197,36 +112,27 @@ def comparator(pub: PublicData, authority: str, year: int, model: str) -> pd.Dat
 def summary(pub: PublicData, table: pd.DataFrame, year: int, model: str) -> pd.Series:
     """The comparison in one row: the authority's rate, the neighbours' mean and median (of the
     neighbours with a rate; ``neighbours_missing`` names the others and why), region and England,
-    ranks, quartile and LAIT band, and the gap to the neighbours' mean per 10,000 and in children."""
+    ranks, quartile and LAIT band, and the gap to the neighbours' mean per 10,000 and in children.
+    The figures are the benchmarking engine's (:func:`analysis.analyses.measure_benchmarks.standing`
+    with the CLA rate as its measure); the table adds the number, population and status."""
+    from .measure_benchmarks import standing
+
     me = table[table.role == "authority"].iloc[0]
-    nb = table[table.role == "neighbour"]
-    have = nb[nb.rate_per_10k.notna()]
-    missing = nb[nb.rate_per_10k.isna()]
-    rates = have.rate_per_10k.astype(float)
-    mean = float(rates.mean()) if len(rates) else None
-    median = float(rates.median()) if len(rates) else None
-    all_las = pub._la_rates.get(int(year), np.array([]))
-    rate = None if pd.isna(me.rate_per_10k) else float(me.rate_per_10k)
-    quartile, lait_band = band(rate, all_las, pub.polarity())
-    region = table[table.role == "region"]
-    england = table[table.role == "England"]
-    gap = None if rate is None or mean is None else rate - mean
+    missing = table[(table.role == "neighbour") & table.rate_per_10k.isna()]
+    s = standing(cla_measure(pub), pub, str(me.old_la_code), int(year), model)
     population = None if pd.isna(me.population) else float(me.population)
     return pd.Series({
-        "authority": me.authority, "year": int(year), "model": model, "rate_per_10k": rate,
+        "authority": me.authority, "year": int(year), "model": model, "rate_per_10k": s.value,
         "rate_status": me.rate_status, "number": None if pd.isna(me.number) else int(me.number),
-        "population": population, "neighbours": len(nb), "neighbours_with_rate": len(have),
+        "population": population, "neighbours": s.neighbours, "neighbours_with_rate": s.neighbours_with_value,
         "neighbours_missing": "; ".join(f"{r.authority} ({r.why_no_rate or r.rate_status})"
                                         for r in missing.itertuples()),
-        "neighbours_mean_per_10k": mean, "neighbours_median_per_10k": median,
-        "region": region.authority.iloc[0] if len(region) else None,
-        "region_per_10k": _num(region.rate_per_10k.iloc[0]) if len(region) else None,
-        "england_per_10k": _num(england.rate_per_10k.iloc[0]) if len(england) else None,
-        "rank_in_group": None if rate is None else int(me.rank_in_group), "group_size": len(rates) + (rate is not None),
-        "national_rank": None if rate is None else _rank_highest_first(rate, list(all_las)),
-        "authorities_ranked": len(all_las), "quartile": quartile, "lait_band": lait_band,
-        "polarity": pub.polarity() or NOT_APPLICABLE,
-        "gap_per_10k": gap, "gap_children": None if gap is None or population is None else gap * population / 10_000,
+        "neighbours_mean_per_10k": s.neighbours_mean, "neighbours_median_per_10k": s.neighbours_median,
+        "region": s.region, "region_per_10k": s.region_value, "england_per_10k": s.england_value,
+        "rank_in_group": s.rank_in_group, "group_size": s.group_size,
+        "national_rank": s.national_rank, "authorities_ranked": s.authorities_ranked, "quartile": s.quartile,
+        "lait_band": s.band, "polarity": s.polarity, "gap_per_10k": s.gap,
+        "gap_children": s.gap_amount if s.gap_amount_unit == "children" else None,
     })
 
 
@@ -236,24 +142,23 @@ def _num(value) -> float | None:
 
 def series(pub: PublicData, authority: str, model: str, years: list[int] | None = None) -> pd.DataFrame:
     """Year by year: the authority's rate, its neighbours' mean and median (neighbours with a rate
-    that year; ``neighbours_with_rate`` says how many), its region's and England's rate."""
+    that year; ``neighbours_with_rate`` says how many), its region's and England's rate - the
+    benchmarking engine's series (:func:`analysis.analyses.measure_benchmarks.series`) of the CLA rate,
+    with the number and status of each year's figure."""
+    from .measure_benchmarks import series as engine_series
+
     code = pub.code(authority)
-    group = [n["neighbour_old_la_code"] for n in neighbours_of(pub, authority, model)]
+    wanted = [y for y in (years or pub.years()) if pub.row(code, y) is not None]
+    frame = engine_series(cla_measure(pub), pub, code, model, wanted)
     rows = []
-    for year in years or pub.years():
-        me = pub.row(code, year)
-        if me is None:
-            continue
-        nb = [r["rate_per_10k"] for c in group if (r := pub.row(c, year)) and not pd.isna(r["rate_per_10k"])]
-        region = pub.row(me["region_code"], year) if me.get("region_code") else None
-        england = pub.row("E92000001", year)
-        rows.append({"year": int(year), "financial_year": me["financial_year"], "number": me["number"],
+    for r in frame.itertuples(index=False):
+        me = pub.row(code, r.year)
+        rows.append({"year": int(r.year), "financial_year": me["financial_year"], "number": me["number"],
                      "rate_per_10k": _num(me["rate_per_10k"]), "rate_status": me["rate_status"],
-                     "neighbours_mean_per_10k": float(np.mean(nb)) if nb else None,
-                     "neighbours_median_per_10k": float(np.median(nb)) if nb else None,
-                     "neighbours_with_rate": len(nb), "neighbours": len(group),
-                     "region_per_10k": _num(region["rate_per_10k"]) if region else None,
-                     "england_per_10k": _num(england["rate_per_10k"]) if england else None})
+                     "neighbours_mean_per_10k": _num(r.neighbours_mean),
+                     "neighbours_median_per_10k": _num(r.neighbours_median),
+                     "neighbours_with_rate": int(r.neighbours_with_value), "neighbours": int(r.neighbours),
+                     "region_per_10k": _num(r.region_value), "england_per_10k": _num(r.england_value)})
     return pd.DataFrame(rows)
 
 

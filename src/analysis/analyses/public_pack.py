@@ -19,14 +19,15 @@ from .. import data, tableset
 from ..errors import InputError, TableSetError
 from ..names import match
 from .. import numbers
-from .as_at import hindsight_note as hindsight_note  # re-exported: the notebooks call it from here
-from .as_at import view_month as view_month
+from ..statistics.as_at import hindsight_note as hindsight_note  # re-exported: the notebooks call it from here
+from ..statistics.as_at import view_month as view_month
+from ..statistics.public_data import PAPER_MODEL_PREFIX as PAPER_MODEL_PREFIX  # re-exported
+from ..statistics.public_data import choose_model as choose_model  # re-exported
 from .benchmarks import PublicData, load
+from .measure_benchmarks import model_words
 
 #: the tables ``python -m analysis public-stats`` writes that the reports read
 PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures", "release_revisions")
-PAPER_MODEL_PREFIX = "paper_"
-
 
 _LOADED: dict[tuple, PublicData] = {}  # (folder, the tables' sha256) -> indexed tables, for a warm kernel
 
@@ -119,32 +120,6 @@ def choose_year(pub: PublicData, authority: str, year: str, period: str) -> int:
     return max(rated or have)
 
 
-def choose_model(pub: PublicData, authority: str, model: str, year: int) -> str:
-    """``model`` as given; empty: of DfE's models listing the authority (those published by the
-    view's month when ``pub`` is a view as at a month), the one whose year is nearest ``year``
-    (the later on a tie); with none, the paper's own list nearest ``year`` (a paper in force);
-    with neither, ``""`` - the comparison then has no neighbours (:func:`model_note` says why)."""
-    code = pub.code(authority)
-    held = {m for m, c in pub._groups if c == code}
-    if str(model).strip():
-        wanted = str(model).strip()
-        if pub.as_of and wanted not in held:
-            raise InputError("statistical_neighbours", column="model", found=wanted,
-                             expected=f"a model published by {pub.as_of} listing {authority} "
-                                      f"(in force then: {', '.join(sorted(held)) or 'none'})")
-        return wanted
-    dated = [m for m in held if m.isdigit()]
-    papers = [m for m in held if m.startswith(PAPER_MODEL_PREFIX)]
-    if dated:
-        return min(dated, key=lambda m: (abs(int(m) - year), -int(m)))
-    if papers:
-        return min(papers, key=lambda m: (abs(int(m[len(PAPER_MODEL_PREFIX):]) - year), m))
-    if not pub.as_of:
-        raise InputError("statistical_neighbours", column="model",
-                         expected=f"a statistical-neighbour model listing {authority}", found="none")
-    return ""
-
-
 def model_note(pub: PublicData, model: str) -> str:
     """Why the comparison uses no neighbours, or the paper's own list: DfE's models read were
     published after the view's month.  Empty when a DfE model is used."""
@@ -177,7 +152,7 @@ def comparator_sentence(s: pd.Series) -> str:
     if s.neighbours_mean_per_10k is not None:
         more = "more" if s.gap_per_10k >= 0 else "fewer"
         text += (f": {_rate(abs(s.gap_per_10k))} {more} per 10,000 than the mean of its {s.neighbours_with_rate} "
-                 f"statistical neighbours with a rate (model {s.model}: mean {_rate(s.neighbours_mean_per_10k)}, "
+                 f"statistical neighbours with a rate ({model_words(s.model)}: mean {_rate(s.neighbours_mean_per_10k)}, "
                  f"median {_rate(s.neighbours_median_per_10k)})")
         if s.gap_children is not None:
             fewer = "fewer" if s.gap_per_10k >= 0 else "more"
@@ -209,7 +184,7 @@ def standing_table(s: pd.Series) -> pd.DataFrame:
     """The summary as rows of (measure, value) for a report table."""
     rows = [("Rate per 10,000", _rate(s.rate_per_10k)), ("Children looked after", numbers.count(s.number)),
             ("Child population 0-17", numbers.count(s.population)),
-            (f"Neighbours' mean (model {s.model})", _rate(s.neighbours_mean_per_10k)),
+            (f"Neighbours' mean ({model_words(s.model)})", _rate(s.neighbours_mean_per_10k)),
             ("Neighbours' median", _rate(s.neighbours_median_per_10k)),
             ("Neighbours with a rate", f"{s.neighbours_with_rate} of {s.neighbours}"),
             (f"Region ({s.region})" if s.region else "Region", _rate(s.region_per_10k)),
@@ -298,7 +273,7 @@ def source_label(table: pd.DataFrame, model: str | None = None) -> str:
     releases = sorted(set(table.release.dropna())) if "release" in table.columns else []
     text = "DfE, Children looked after in England" + (f" ({', '.join(releases)})" if releases else "")
     text += "; ONS mid-year estimates, children aged 0-17"
-    return text + (f"; statistical neighbours: model {model}" if model else "")
+    return text + (f"; statistical neighbours: {model_words(model)}" if model else "")
 
 
 def no_documents() -> pd.DataFrame:
@@ -306,28 +281,43 @@ def no_documents() -> pd.DataFrame:
     return pd.DataFrame(columns=["document", "file", "authority", "paper", "date", "period", "sha256"])
 
 
-def sources_read(papers: pd.DataFrame | None, processed_dir: str | Path | None = None) -> pd.DataFrame:
+def sources_read(papers: pd.DataFrame | None, processed_dir: str | Path | None = None,
+                 extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The papers a report read (``papers``: :meth:`analysis.data.Pack.sources_read`, or None)
     followed by one row per published-statistics table it read, in the same columns, for the
     page's "About this report" and the Excel download's Sources sheet: ``document`` = the
     table, ``paper`` = what it holds, ``file`` = the downloads it was made from, ``sha256`` = the
-    table's."""
+    table's.  ``extra``: further public tables the report read (report 35: ``lait_values``, ...)."""
     rows = [{"document": r.table, "file": r.made_from, "authority": "every English authority",
              "paper": f"Published statistics ({r.table.replace('_', ' ')})", "date": "", "period": "",
-             "sha256": r.sha256} for r in public_inputs(processed_dir).itertuples()]
+             "sha256": r.sha256} for r in public_inputs(processed_dir, extra).itertuples()]
     public = pd.DataFrame(rows, columns=no_documents().columns)
     frames = [f for f in (papers, public) if f is not None and len(f)]
     return pd.concat(frames, ignore_index=True) if frames else no_documents()
 
 
-def public_inputs(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """The public tables a report read and the downloads they were made from (``_tables.json``):
-    ``table``, ``sha256``, ``made_from``."""
+def public_inputs(processed_dir: str | Path | None = None, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The public tables a report read (:data:`PUBLIC_TABLES` and ``extra``) and the downloads
+    they were made from (``_tables.json``): ``table``, ``sha256``, ``made_from``."""
     files = tableset.read_manifest(data.processed(processed_dir))["files"]
     rows = [{"table": name, "sha256": files[f"{name}.parquet"]["sha256"],
-             "made_from": ", ".join(files[f"{name}.parquet"].get("inputs", []))} for name in PUBLIC_TABLES
-            if f"{name}.parquet" in files]
+             "made_from": ", ".join(files[f"{name}.parquet"].get("inputs", []))}
+            for name in dict.fromkeys(PUBLIC_TABLES + tuple(extra)) if f"{name}.parquet" in files]
     return pd.DataFrame(rows, columns=["table", "sha256", "made_from"])
+
+
+def statistics_checks(pack: data.Pack | None, processed_dir: str | Path | None = None) -> pd.DataFrame | None:
+    """The pack's papers' claims against the statistics of their time (``statistics_checks`` rows of
+    its papers in force), or ``None`` when ``public-stats`` has not written the table."""
+    if pack is None:
+        return None
+    try:
+        files = tableset.read_manifest(data.processed(processed_dir))["files"]
+    except TableSetError:
+        return None
+    if "statistics_checks.parquet" not in files:
+        return None
+    return pack.table("statistics_checks", required=False)
 
 
 def code_for(pub: PublicData, authority: str, period: str) -> str:

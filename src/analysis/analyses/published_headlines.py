@@ -79,9 +79,10 @@ def release_words(row: dict | None) -> str:
     return f"DfE children looked after statistics (31 March {int(row['year'])}{when}{revised})"
 
 
-def public_areas(pub, authority: str, period: str) -> dict[str, list[Row]]:
+def public_areas(pub, authority: str, period: str, only: str | None = None) -> dict[str, list[Row]]:
     """The areas whose headline is a published figure for ``authority`` as at ``pub``'s month:
-    children looked after against neighbours (report 20) and spend (report 25)."""
+    children looked after against neighbours (report 20), spend (report 25) and the cost drivers
+    that set it apart (report 35; computed only for the whole card or when ``only`` names it)."""
     from . import benchmarks, public_pack, spend_benchmarks
 
     if pub is None or not authority:
@@ -119,6 +120,12 @@ def public_areas(pub, authority: str, period: str) -> dict[str, list[Row]]:
                            if sp.england_spend_per_child_gbp is not None else "",
                 "as_at": year(view.financial_year), "source": spend_words(pub, who, view.financial_year),
                 "year_end": int(view.financial_year[:4]) + 1}]
+    if only in (None, "Cost drivers"):
+        from .cost_drivers import headline
+
+        found = headline(pub, who, y, period)
+        if found:
+            out["Cost drivers"] = [found]
     return out
 
 

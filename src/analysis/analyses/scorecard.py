@@ -28,6 +28,7 @@ REPORTS = {
     "Budget gap": "70_business_plan_pressures.html",
     "Reconciliation": "90_reconciliation.html",
     "Spend on children looked after": "25_cla_spend_benchmarks.html",
+    "Cost drivers": "35_cost_drivers.html",
 }
 #: section -> the tables it needs rows of
 NEEDS = {
@@ -40,6 +41,7 @@ NEEDS = {
     "Budget gap": ("budget_savings_requirement",),
     "Reconciliation": ("reconciliation",),
     "Spend on children looked after": (),  # a published measure only
+    "Cost drivers": (),  # published measures only
 }
 #: section -> every table its headline reads (a report asks for these, so it quotes the same figure)
 USES = {**NEEDS, "Placement costs": ("placement_costs", "placement_slippage"),
@@ -168,6 +170,7 @@ SECTIONS: dict[str, Callable[[dict], list[Row]]] = {  # in the pack's report ord
     "Children looked after against neighbours": _neighbours,
     "Spend on children looked after": lambda t: [],  # a published measure only (:func:`_public_areas`)
     "Children looked after against plan": _plan,
+    "Cost drivers": lambda t: [],  # published measures only (:func:`published_headlines.public_areas`)
     "Placement costs": _placements,
     "Financial Improvement Plan": _fip,
     "Recovery actions": _recovery,
@@ -293,7 +296,8 @@ def area_rows(area: str, tables: dict[str, pd.DataFrame], pub=None, authority: s
                          "authority": who, "report": REPORTS[area], **r})
         if area == "Children looked after against plan" and pub is not None:
             rows = published_headlines.plan_published(tables, pub, authority, rows) or rows
-    found = (public if public is not None else published_headlines.public_areas(pub, authority, period)).get(area, [])
+    found = (public if public is not None else published_headlines.public_areas(pub, authority, period, only=area)
+             ).get(area, [])
     found = [{"area": area, "authority": authority, "report": REPORTS[area], **r} for r in found]
     return _superseded(area, rows, found)
 

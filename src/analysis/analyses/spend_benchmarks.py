@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import InputError
 from .. import numbers
 from .benchmarks import PublicData, spend, spend_summary
+from .measure_benchmarks import model_words
 
 MEASURES = ("spend_per_child_gbp", "weekly_unit_cost_gbp")
 
@@ -121,5 +122,5 @@ def spend_view(pub: PublicData, authority: str, year: str, period: str, model: s
     fy = choose_spend_year(pub, authority, year, period, source)
     m = choose_model(pub, authority, model, int(fy[:4]) + 1)
     table = spend(pub, authority, fy, m, source)
-    label = f"{', '.join(sorted(set(table.gross_source.dropna())))} outturn; DfE, children looked after at 31 March; neighbours: model {m}"
+    label = f"{', '.join(sorted(set(table.gross_source.dropna())))} outturn; DfE, children looked after at 31 March; neighbours: {model_words(m)}"
     return SpendView(fy, m, table, spend_summary(table), spend_series(pub, authority, m, source), label)

@@ -35,6 +35,10 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
                       help="public-statistics packs for every English authority in the public tables, papers or "
                            "not (or --authority ones), dated the month the figures at 31 March YYYY were published "
                            "(the command says which), and reports/england-YYYY.html")
+    p.add_argument("--measure", default="", metavar="NAME",
+                   help="with --year: the England page ranks the authorities by this published measure (a LAIT code "
+                        "such as CIN or Work_Force_Agecy_Rate, LAC, placement:residential, per_cla:CODE), best first "
+                        "by its polarity; written as reports/england-YYYY-NAME.html (default: LAC, the CLA rate)")
     p.add_argument("--as-of", default="", metavar="YYYY-MM",
                    help="hindsight view: the packs asked for (their month unchanged) with the statistics published "
                         "up to this later month; every page says so (reports/<authority>/<period>-as-of-YYYY-MM/)")
@@ -125,4 +129,4 @@ def _run_report(args: argparse.Namespace, out: Path, extra: dict[str, str], say,
         notebooks_dir=_folder(args.notebooks, paths.notebooks_dir(), "--notebooks") if args.notebooks else None,
         only=args.only, extra=extra, jobs=args.jobs, timeout=args.timeout, dask_scheduler=args.dask_scheduler,
         dask_local=args.dask_local, progress=say, bar=shown, as_of=str(args.as_of or "").strip(),
-        engine=ENGINES[args.engine])
+        engine=ENGINES[args.engine], measure=str(args.measure or "").strip())

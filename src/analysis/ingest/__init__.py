@@ -27,6 +27,7 @@ from .five_year_plan import read_five_year_plan
 from .mtfs import read_mtfs
 from .prose_figures import read_prose_figures
 from .recovery_actions import read_recovery_actions
+from . import prose_claims
 from .savings_tracker import read_savings_tracker
 from .tracker_months import month_checks
 from ..tableset import pause_point
@@ -98,6 +99,7 @@ def ingest(raw_dir: Path, *, validate: bool = True, progress: Bar | None = None)
         tables[name] = (schemas.conform(name, pd.concat(frames, ignore_index=True), validate=validate) if frames
                         else schemas.empty(name))
     _cross_document_checks(tables, checks, documents)
+    prose_claims.run(tables, documents, checks)
     tables["sources"] = schemas.conform("sources", _sources(documents), validate=validate)
     tables["reconciliation"] = schemas.conform("reconciliation", checks.frame(), validate=validate)
     checks.rows.clear()

@@ -21,11 +21,16 @@ from .. import precision as pr
 from ..manifest import SourceDocument
 from ..money import Money, format_gbp, parse_money
 from ..reconcile import Checks
+from . import prose_claims
 from .text_tables import Line, financial_year, require_line
 
 #: The paper says "The figures have also been rounded to the nearest £1k": half of that.
 ROUNDING_TOLERANCE_GBP = assumptions.PROSE_ROUNDING_TOLERANCE_GBP
 TABLE_NAME = "Financial Improvement Plan"
+#: how a statement of 001's paragraphs is set against another (cases of analysis.ingest.prose_claims)
+CASE_WORDS = {"total": "a total against the parts stated", "product": "a count times the average stated",
+              "difference": "a net figure against the two it is the difference of",
+              "repeated": "the same figure in a paragraph and in the table"}
 _RULE = re.compile(r"rounded to the nearest (?P<step>£[\d.,]+\s*[kKmM]?)")
 
 
@@ -259,11 +264,12 @@ def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, chec
         return parse_money(m.group(group)).value_gbp
 
     def add(item, kind, stated, computed, line: Line | int | None, note="", stated_text="", allowed=None):
-        checks.add(document=doc.document, table="paper prose", item=item, kind=kind, stated=stated,
-                   computed=computed, unit="gbp", source_file=doc.file,
-                   source_line=line.number if isinstance(line, Line) else line, note=note,
-                   stated_precision=pr.precision_of(stated_text, stated) if stated_text and stated is not None else 0,
-                   stated_modes=rule.modes, computed_intervals=allowed)
+        how = f"{CASE_WORDS[kind]}{'; ' + note if note else ''}"
+        prose_claims.check([prose_claims.ProseClaim(
+            doc.document, doc.file, line.number if isinstance(line, Line) else line, item, stated, computed, "gbp",
+            how, "statement against statement", table="paper prose",
+            stated_precision=pr.precision_of(stated_text, stated) if stated_text and stated is not None else 0,
+            stated_modes=rule.modes, computed_intervals=allowed)], checks)
 
     def table_cell(opportunity_pattern: str, year: str) -> tuple[int | None, int | None]:
         """The table's figure for an opportunity and year, and the line it is printed on."""

@@ -30,6 +30,7 @@ from .. import precision as pr
 from ..manifest import SourceDocument
 from ..money import format_gbp, parse_money
 from ..reconcile import Checks
+from . import prose_claims
 from .text_tables import Line, financial_year, read_lines
 
 TABLE = "prose_figures"
@@ -178,10 +179,10 @@ def _derivations(doc: SourceDocument, line: Line, text: str, found: list[dict], 
             continue
         pa, pb = pr.precision_of(m.group("a"), a.value_gbp), pr.precision_of(m.group("b"), b.value_gbp)
         allowed = {f"parts {pr.describe(pr.NEAREST, max(pa, pb))}": pr.printed(a.value_gbp, pa) - pr.printed(b.value_gbp, pb)}
-        checks.add(document=doc.document, table=TABLE, item=f"written sum: {m.group(0)}", kind="difference",
-                   stated=c.value_gbp, computed=a.value_gbp - b.value_gbp, unit="gbp", source_file=doc.file,
-                   source_line=line.number, note=f"{m.group('a')} - {m.group('b')}",
-                   stated_precision=pr.precision_of(m.group("c"), c.value_gbp), computed_intervals=allowed)
+        prose_claims.check([prose_claims.ProseClaim(
+            doc.document, doc.file, line.number, f"written sum: {m.group(0)}", c.value_gbp, a.value_gbp - b.value_gbp,
+            "gbp", f"{m.group('a')} - {m.group('b')}", "written derivation", table=TABLE,
+            stated_precision=pr.precision_of(m.group("c"), c.value_gbp), computed_intervals=allowed)], checks)
     units = [f for f in found if f["unit"] == "gbp" and f["precision"] <= 1 and f["value"] >= 100
              and _per_annum(f["_sentence"], f["raw"])]
     if len(units) != 1:
@@ -197,12 +198,11 @@ def _derivations(doc: SourceDocument, line: Line, text: str, found: list[dict], 
         step = pr.precision_of(m.group("fig"), money.value_gbp)
         label = re.search(r"(?P<fy>20\d\d\s?/\s?\d\d)\s*:\s*$", text[:m.start()])
         when = f"{label.group('fy')}: " if label else ""
-        checks.add(document=doc.document, table=TABLE,
-                   item=f"{when}{m.group('fig')} ({n} {note.group('noun').strip()}) = {n} x {unit['raw']}",
-                   kind="product", stated=money.value_gbp, computed=computed, unit="gbp", source_file=doc.file,
-                   source_line=line.number,
-                   note=f"{n} x {unit['raw']} = {format_gbp(computed)} (unit figure: '{unit['measure'][:80]}')",
-                   stated_precision=step, stated_modes=modes)
+        prose_claims.check([prose_claims.ProseClaim(
+            doc.document, doc.file, line.number,
+            f"{when}{m.group('fig')} ({n} {note.group('noun').strip()}) = {n} x {unit['raw']}", money.value_gbp,
+            computed, "gbp", f"{n} x {unit['raw']} = {format_gbp(computed)} (unit figure: '{unit['measure'][:80]}')",
+            "written derivation", table=TABLE, stated_precision=step, stated_modes=modes)], checks)
 
 
 def _per_annum(sentence: str, raw: str) -> bool:

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from .. import numbers
 from . import charts
+from ..analyses.measure_benchmarks import model_words
 from ..numbers import rate as rate_text
 
 __all__ = [
@@ -41,8 +42,8 @@ def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) ->
         title = (f"At 31 March {summary.year} {summary.authority} looked after {rate_text(abs(summary.gap_per_10k))} "
                  f"{more} children per 10,000 than its neighbours' mean: about {abs(summary.gap_children):,.0f} "
                  f"{more} children")
-    subtitle = (f"Rate per 10,000 children aged 0-17, {summary.authority} and its statistical neighbours (model "
-                f"{summary.model}); {summary.neighbours_with_rate} of {summary.neighbours} neighbours have a rate")
+    subtitle = (f"Rate per 10,000 children aged 0-17, {summary.authority} and its statistical neighbours ("
+                f"{model_words(summary.model)}); {summary.neighbours_with_rate} of {summary.neighbours} neighbours have a rate")
     if summary.neighbours_missing:
         subtitle += "; without a rate: " + ", ".join(n.split(" (")[0] for n in summary.neighbours_missing.split("; "))
     return charts.ranked_bars(list(group.authority), list(group.rate_per_10k.astype(float)),
@@ -57,7 +58,7 @@ def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str
     x = frame.year.astype(int)
     ax.plot(x, frame.rate_per_10k.astype(float), color=charts.FOCUS, marker="o", linewidth=2.2, label=authority)
     ax.plot(x, frame.neighbours_mean_per_10k.astype(float), color=charts.AVERAGE, linestyle=(0, (4, 3)),
-            linewidth=1.5, label=f"Neighbours' mean (model {model})")
+            linewidth=1.5, label=f"Neighbours' mean ({model_words(model)})")
     ax.plot(x, frame.england_per_10k.astype(float), color=charts.NATIONAL, linewidth=1.5, label="England")
     if frame.region_per_10k.notna().any():
         ax.plot(x, frame.region_per_10k.astype(float), color=charts.OTHER, linewidth=1.5, label="Region")

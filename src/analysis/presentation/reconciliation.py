@@ -27,7 +27,8 @@ from ..numbers import MINUS, money_exact, true_minus
 PART_WORDS = {
     "savings_tracker": "Savings tracker", "financial_improvement_plan": "Financial Improvement Plan",
     "cla_trajectories": "Children looked after: plans and actuals", "prose_figures": "Figures in the paper's text",
-    "paper prose": "The paper's text", "budget_proposals": "Business plan proposals",
+    "paper prose": "The paper's text", "prose claims": "The paper's words against its own figures",
+    "budget_proposals": "Business plan proposals",
     "placement_costs": "Placement costs", "placement_slippage": "Placement slippage",
     "budget_savings_requirement": "Savings requirement", "budget_inflation": "Inflation by service block",
     "budget_demand_pressures": "Demand pressures", "budget_cost_pressures": "Cost pressures",
@@ -124,9 +125,10 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
         value = value * factor
         if unit == "gbp":
             return money_exact(value)
-        text = f"{abs(value):,.2f}" if unit == "per_10k" else f"{abs(value):,.0f}"
+        text = f"{abs(value):,.2f}" if unit == "per_10k" else f"{abs(value):,.1f}" if unit == "pct" else f"{abs(value):,.0f}"
         words = UNIT_WORDS.get(unit, unit)
-        return (MINUS if value < 0 and text.strip("0.,") else "") + text + (f" {words}" if words else "")
+        sign = MINUS if value < 0 and text.strip("0.,") else ""
+        return sign + text + ("%" if unit == "pct" else f" {words}" if words else "")
 
     out = rec[["status"]].copy()
     out["part_of_the_paper"] = [PART_WORDS.get(str(t), str(t).replace("_", " ").capitalize()) for t in rec["table"]]
@@ -142,6 +144,20 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
     out["rounding"] = [interval_words(str(r)) for r in (rec["rounding"].fillna("") if "rounding" in rec else [""] * len(rec))]
     out["note"] = [interval_words(str(n)) if isinstance(n, str) else "" for n in rec.note]
     return out.reset_index(drop=True)
+
+
+def prose_sentence(words: pd.DataFrame) -> str:
+    """``9 figures in the papers' words ...: 2 disagree, 7 agree`` for the checks of kind ``prose``
+    (:mod:`analysis.ingest.prose_claims`)."""
+    if words is None or words.empty:
+        return "The papers in force make no claim in their words that their own figures could check."
+    counts = words.status.value_counts()
+    parts = [f"{int(counts[s]):,} {w}" for s, w in (("mismatch", "disagree"), ("not computable", "could not be computed"),
+                                                    ("within rounding", "agree within rounding"), ("ok", "agree"))
+             if s in counts]
+    return (f"{len(words):,} figures in the papers' words - a commentary, a paragraph, a sentence deriving a figure - "
+            "set against the papers' own figures for what they talk about (the row, the section's heading, the "
+            "sentence's other figures, a total the paper prints): " + ", ".join(parts) + ".")
 
 
 @charts.styled

@@ -1,6 +1,10 @@
 """The England page of an all-authority run: ``reports/england-YYYY.html`` ranks every English
 authority by its rate of children looked after at 31 March of the year, with its neighbours'
-mean and the gap, linking each authority's pack where one is published.  Written under the
+mean and the gap, linking each authority's pack where one is published.  With a measure
+(``--measure NAME``: any name :mod:`analysis.analyses.measures` knows - a LAIT code such as ``CIN``,
+``placement:residential``, ``per_cla:CODE``) the page is ``reports/england-YYYY-NAME.html`` and ranks
+the authorities by that measure, best first by its polarity as LAIT states it (lowest first for
+``Low``, highest first for ``High`` and for a measure without one).  Written under the
 publishing lock, to a temporary file renamed into place (never half-written); the figures come
 from the public tables (:mod:`analysis.analyses.public_pack`), the text is escaped by the
 template."""
@@ -55,10 +59,93 @@ def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[di
     return rows, summary
 
 
-def write_england_index(out_dir: Path, year: int, processed_dir: Path) -> Path:
-    """Write ``reports/england-YYYY.html`` and relink ``reports/index.html``; returns the page."""
+def measure_of(processed_dir: Path, year: int, measure: str):
+    """``(public statistics as at the year's month, measure data, the measure)``; an
+    :class:`InputError` naming near measures when ``measure`` is not one."""
+    from ..analyses import measures, public_pack
+
+    pub = public_pack.public_data(processed_dir, year_period(year))
+    md = measures.measure_data(pub, processed_dir)
+    if md is None:
+        raise InputError(Path(processed_dir) / "public_measures.parquet", expected="the published measures' tables "
+                         "(run `python -m analysis public-stats`)", found="none")
+    return pub, md, md.measure(measure)
+
+
+def check_measure(processed_dir: Path, years, measure: str) -> None:
+    """Refuse ``--measure`` without ``--year``, or a name no measure has (naming the near ones),
+    before a run starts."""
+    from ..errors import ReportError
+
+    if not years:
+        raise ReportError(f"--measure {measure}: the England page is made by a run for a year; add --year YYYY")
+    measure_of(processed_dir, int(max(years)), measure)
+
+
+def measure_rows(processed_dir: Path, year: int, measure: str, out_dir: Path) -> tuple[list[dict], str, dict]:
+    """Rows for the measure page (best first by the measure's polarity), the summary sentence and
+    the measure's words (label, direction), for the latest year up to ``year`` that the releases had
+    published by the month of ``year``'s pack."""
+    from ..analyses import cost_drivers, public_pack
+    from ..analyses import measure_benchmarks as engine
+
+    pub, md, mv = measure_of(processed_dir, year, measure)
+    held = sorted({y for (c, y) in mv.values if c[:1].isdigit()})
+    if not [y for y in held if y <= year]:
+        raise InputError("lait_values", column="year", found=str(year),
+                         expected=f"a year with authority values of {measure} published by {year_period(year)}"
+                                  + (f" ({min(held)}-{max(held)})" if held else ""))
+    year = max(y for y in held if y <= year)  # the latest published by the run's month (a later census may not be)
+    frame = engine.ranking(mv, pub, year)
+    period = year_period(year)
+    rows = []
+    for r in frame.itertuples():
+        try:
+            model = public_pack.choose_model(pub, r.old_la_code, "", year)
+        except InputError:
+            model = ""
+        s = engine.standing(mv, pub, r.old_la_code, year, model) if model else None
+        href = f"{slug(r.authority)}/{period}/index.html"
+        rows.append({"rank": r.rank, "authority": r.authority, "href": href if (out_dir / href).is_file() else None,
+                     "value": cost_drivers.fmt(r.value, mv),
+                     "mean": numbers.MISSING if s is None else cost_drivers.fmt(s.neighbours_mean, mv),
+                     "model": model, "gap": numbers.MISSING if s is None or s.gap is None
+                     else cost_drivers.fmt(s.gap, mv, signed=True)})
+    direction = direction_words(mv.polarity)
+    england = mv.value(engine.ENGLAND, year)
+    summary = (f"{len(frame)} authorities have a value of this measure for {cost_drivers.when(mv, year)}"
+               + (f"; England's was {cost_drivers.fmt(england, mv)}" if england is not None else "")
+               + f". {direction[1]} The neighbours' mean and the gap (the authority's value minus its neighbours' "
+               "mean, in the measure's own unit) are computed here.")
+    return rows, summary, {"label": mv.label, "measure": mv.measure, "order": direction[0], "source": mv.source,
+                           "when": cost_drivers.when(mv, year)}
+
+
+def direction_words(polarity: str | None) -> tuple[str, str]:
+    """How a ranking by a measure of this polarity runs: ``(caption words, sentence)``."""
+    if polarity == "Low":
+        return "1 = the lowest value", "LAIT says a low value is good: 1 is the lowest."
+    if polarity == "High":
+        return "1 = the highest value", "LAIT says a high value is good: 1 is the highest."
+    return "1 = the highest value", "LAIT gives this measure no polarity: 1 is the highest, which is not to say best."
+
+
+def write_england_index(out_dir: Path, year: int, processed_dir: Path, measure: str = "") -> Path:
+    """Write ``reports/england-YYYY.html`` (with ``measure``: ``england-YYYY-NAME.html``) and relink
+    ``reports/index.html``; returns the page."""
     from .render import render_template
 
+    name = str(measure or "").strip()
+    if name and name != "LAC":
+        target = out_dir / f"{ENGLAND_PREFIX}{int(year)}-{slug(name)}.html"
+        with publishing_lock(out_dir):
+            rows, summary, words = measure_rows(processed_dir, int(year), name, out_dir)
+            html = render_template("england_measure.html.j2", year=int(year), rows=rows, summary=summary, **words)
+            tmp = out_dir / f".{target.name}.tmp"
+            tmp.write_text(html, encoding="utf-8")
+            os.replace(tmp, target)
+            write_reports_index(out_dir)
+        return target
     target = out_dir / f"{ENGLAND_PREFIX}{int(year)}.html"
     with publishing_lock(out_dir):
         rows, summary = england_rows(processed_dir, int(year), out_dir)

@@ -208,21 +208,28 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
                extra: dict[str, str] | None = None, jobs: int | None = None, timeout: int = CELL_TIMEOUT_S,
                dask_scheduler: str | None = None, dask_local: int | None = None,
                progress: Callable[[str], None] | None = None, years: Sequence[int] | None = None,
-               bar: Bar | None = None, as_of: str = "", engine: str = FORK_ENGINE) -> RunOutcome:
+               bar: Bar | None = None, as_of: str = "", measure: str = "",
+               engine: str = FORK_ENGINE) -> RunOutcome:
     """What ``python -m analysis report`` does (module docstring).  ``periods=None``: each
     authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
     has documents for them).  ``years``: public-statistics packs (dated when the year was published) for every English
     authority with a figure (or those named), and ``reports/england-YYYY.html`` ranking them.
     ``as_of`` (``YYYY-MM``): a hindsight view - the packs asked for, with the statistics published
-    up to that month (:mod:`analysis.report.plan`).  ``engine``: the papermill engine that runs
-    each notebook (:mod:`analysis.report.engine`: a child forked from a warm worker, or a Jupyter
-    kernel)."""
+    up to that month (:mod:`analysis.report.plan`).  ``measure``: the England page ranks by that
+    published measure instead (:func:`analysis.report.england.write_england_index`); checked
+    before any pack is made.
+    ``engine``: the papermill engine that runs each notebook (:mod:`analysis.report.engine`: a child
+    forked from a warm worker, or a Jupyter kernel)."""
     say = progress or (lambda message: None)
     jobs = jobs or os.cpu_count() or 1
     use_dask = bool(dask_scheduler or dask_local)
     with handled(), _remove_stale_temp():
         clean_debris(out_dir)
         check_periods(periods or ())
+        if measure:
+            from .england import check_measure
+
+            check_measure(processed_dir, years, measure)
         _, chosen = select_notebooks(notebooks_dir, only)
         packs_hint = len(authorities or ()) * len(periods or years or ()) or jobs
         with _executor(jobs, len(chosen) * packs_hint, dask_scheduler, dask_local, engine) as executor:
@@ -242,5 +249,5 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
             from .england import write_england_index
 
             for year in dict.fromkeys(years):
-                say(f"England ranking: {write_england_index(out_dir, int(year), processed_dir)}")
+                say(f"England ranking: {write_england_index(out_dir, int(year), processed_dir, measure)}")
         return outcome

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analyses.as_at import hindsight_note as hindsight_note  # re-exported for plan and publish
+from ..statistics.as_at import hindsight_note as hindsight_note  # re-exported for plan and publish
 from ..errors import InputError, ReportError
 from ..manifest import PERIOD_RE
 from ..names import match, slug

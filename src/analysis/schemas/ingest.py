@@ -324,7 +324,7 @@ INGEST_TABLES: dict[str, Table] = {
                          "pack).",
                          nullable=False,
                          isin=("total", "average", "rate", "difference", "product", "repeated", "range", "count",
-                               "rounding rule", "sign", "unit")),
+                               "rounding rule", "sign", "unit", "published", "prose")),
             "stated": Col("Float64", "Figure as printed (in the unit column's unit)."),
             "computed": Col("Float64", "Figure recomputed from the printed parts."),
             "difference": Col("Float64", "stated - computed."),

@@ -165,20 +165,138 @@ PUBLIC_TABLES: dict[str, Table] = {
         producer="public-stats",
     ),
     "public_measures": Table(
-        "The LAIT measures the public tables use, with LAIT's polarity (High/Low = which direction is good; "
-        "empty = LAIT sets none, so no quartile band A-D is given).",
+        "Every measure of DfE's Local Authority Interactive Tool (LAIT) as its data dictionary describes it: label, "
+        "unit, decimal places, year type and polarity as LAIT states it (High/Low = which direction is good; empty = "
+        "LAIT sets none, so no quartile band A-D is given - never guessed), the release its figures come from (the "
+        "release calendar's statistic) and any definition change LAIT's notes record.",
         {
-            "measure": Col("string", "LAIT short code (LAC, LACnum, TotalLACFinance, ...).", nullable=False),
+            "measure": Col("string", "LAIT short code (LAC, LACnum, TotalLACFinance, Work_Force_Agecy_Rate, ...).",
+                           nullable=False),
             "label": Col("string", "Measure as LAIT names it.", nullable=False),
+            "topic": Col("string", "LAIT's topic (Children Looked After, Child Protection, ...)."),
             "polarity": Col("string", "High or Low; empty where LAIT has none.", isin=("High", "Low")),
-            "polarity_raw": Col("string", "Polarity cell as printed."),
+            "polarity_raw": Col("string", "Polarity cell as printed (-, NA: none)."),
             "unit_label": Col("string", "LAIT's axis label."),
-            "decimal_places": Col("Int64", "Decimal places LAIT shows.", ge=0),
-            "year_type": Col("string", "Annual (31 March) or Financial Year."),
+            "unit": Col("string", "The unit read from the axis label: per_10k, per_100k, per_1000, pct, count, gbp "
+                                  "(spend, pounds a year), gbp_per_week (a weekly unit cost), fte, score or other.",
+                        nullable=False, isin=("per_10k", "per_100k", "per_1000", "pct", "count", "gbp", "gbp_per_week",
+                                              "fte", "score", "other")),
+            "decimal_places": Col("Int64", "Decimal places LAIT shows (empty: NA).", ge=0),
+            "year_type": Col("string", "LAIT's year type as printed (Annual, Financial Year, Academic Year, ...)."),
+            "period_type": Col("string", "When a period ends: 31 March, financial year, academic year, calendar "
+                                         "year, 30 September or January census."),
+            "statistic": Col("string", "The release calendar's statistic dating its periods (cla_31_march, cin_census, "
+                                       "csc_workforce, s251_outturn), or lait_data_set: dated by the LAIT data update "
+                                       "read (a public-by bound).", nullable=False),
+            "definition_change_year": Col("Int64", "First period (the year it ends in) of a new definition LAIT's "
+                                                   "notes record; a series is not drawn across it.", ge=1990),
+            "definition_change": Col("string", "The note that says so."),
+            "description": Col("string", "LAIT's description (first 2,000 characters)."),
+            "in_data_set": Col("boolean", "Whether the long data set read holds figures for it."),
             "source_file": Col("string", "Dictionary file.", nullable=False),
             "source_line": Col("Int64", "Its line.", nullable=False, ge=1),
+            "flags": Col("string", "E.g. a measure the dictionary lists twice."),
         },
         unique=("measure",),
+        producer="public-stats",
+    ),
+    "lait_values": Table(
+        "Every value of LAIT's long data set: one row per measure, area (England, region, local authority) and "
+        "period, the printed value kept beside the number read from it. '-' (LAIT's only marker: suppressed, not "
+        "collected or not applicable) stays a marker with an empty value, never 0. LAIT holds figures as last "
+        "revised. first_published dates each period by the release its measure comes from (public_measures.statistic).",
+        {
+            "measure": Col("string", "LAIT short code (public_measures.measure).", nullable=False),
+            **_area("DfE 3-digit LA code; empty for England and regions.", "ONS 9-character code.",
+                    "Area name (the releases' latest spelling)."),
+            "period": Col("string", "LAIT's Years cell as printed (2016, 2016-17 (OT), 2015/16, 2018 (Rev), 2014-16).",
+                          nullable=False),
+            "year": Col("Int64", "The year the period ends in (2016-17 (OT) -> 2017; 2015/16 -> 2016); empty where the "
+                                 "period printed is not a year.", ge=1990),
+            "period_note": Col("string", "outturn, revised, final, provisional, a span, or 'not a period'."),
+            "value": Col("Float64", "The value as a number; empty where LAIT prints '-'."),
+            "value_raw": Col("string", "The value as printed.", nullable=False),
+            "marker": Col("string", "What LAIT printed instead of a figure ('-'), or empty."),
+            "first_published": Col("string", "When the period's figures were first published: " + _DATED + ".",
+                                   nullable=False, regex=DATE),
+            "definition_break": Col("boolean", "The first period of a new definition (public_measures."
+                                               "definition_change_year) where the series has earlier periods.",
+                                    nullable=False),
+            "source_file": Col("string", "The data set file.", nullable=False),
+            "source_line": Col("Int64", "1-based row of the Parquet file.", nullable=False, ge=1),
+            "flags": Col("string", "Markers, public-by dating, definition breaks, reorganisations, '; '-separated."),
+        },
+        unique=("measure", "geographic_level", "new_la_code", "period"),
+        producer="public-stats",
+    ),
+    "cla_placements": Table(
+        "Children looked after at 31 March by placement type, 2010-2017, from the statistical first releases' "
+        "placement columns (SFR27/2010 ... SFR50/2017), with the release's total and whether the types add up to it. "
+        "A type a release does not print that year has no row; a suppressed cell (x) stays empty with its marker.",
+        {
+            **_area("DfE 3-digit LA code; empty for England and regions.", "ONS 9-character code.",
+                    "Area name (the releases' latest spelling)."),
+            "year": Col("Int64", "Year of the 31 March.", nullable=False, ge=1990),
+            "placement": Col("string", "Placement type.", nullable=False,
+                             isin=("foster", "adoption", "parents", "community", "homes", "other_residential",
+                                   "residential_schools", "missing", "other")),
+            "placement_label": Col("string", "The type as the releases describe it.", nullable=False),
+            "number": Col("Int64", "Children in that placement type; empty where suppressed.", ge=0),
+            "number_marker": Col("string", "What the release printed instead of a number (x), or empty."),
+            "columns": Col("string", "The release's column(s) summed ('+'-separated).", nullable=False),
+            "total": Col("Int64", "Children looked after at 31 March, as the same release prints it.", ge=0),
+            "sum_check": Col("string", "Whether the area's placement types add up to the total: sums to the total, "
+                                       "within the rounding of national and regional counts to 10, or differs by N "
+                                       "(with the suppressed types it may be).", nullable=False),
+            "sum_difference": Col("Int64", "total - the sum of the printed types."),
+            "release": Col("string", "SFR27/2010 ... SFR50/2017.", nullable=False),
+            "first_published": Col("string", "When the release was published: " + _DATED + ".", nullable=False,
+                                   regex=DATE),
+            "source_file": Col("string", "File.", nullable=False),
+            "source_line": Col("Int64", "1-based line of the CSV.", nullable=False, ge=1),
+            "flags": Col("string", "Encoding, markers, how the 2010 columns were read."),
+        },
+        unique=("geographic_level", "new_la_code", "year", "placement"),
+        producer="public-stats",
+    ),
+    "statistics_checks": Table(
+        "The papers' claims against the statistics of their time: every figure a paper prints that states a "
+        "published measure (a number or rate of children looked after, a placement count or share, a comparator "
+        "rate or average, a growth) set against the release of the paper's month - a reconciliation check of kind "
+        "'published' (the columns of reconciliation), with the verdict, the release and when it was published.",
+        {
+            "document": Col("string", "Document id.", nullable=False),
+            "table": Col("string", "Where the paper prints the figure: comparator_rates, cla_trajectories or "
+                                   "prose_figures.", nullable=False),
+            "item": Col("string", "What is checked.", nullable=False),
+            "check": Col("string", "Kind of check: published.", nullable=False, isin=("published",)),
+            "stated": Col("Float64", "Figure as printed (in the unit column's unit)."),
+            "computed": Col("Float64", "The published figure (a mean, share or growth computed from published "
+                                       "figures where the claim is one)."),
+            "difference": Col("Float64", "stated - computed."),
+            "tolerance": Col("Float64", "1 per 10,000 where the release prints no rate (computed with ONS's revised "
+                                        "population: population vintage), else 0.", nullable=False, ge=0),
+            "unit": Col("string", "per_10k, count or pct.", nullable=False, isin=("per_10k", "count", "pct")),
+            "status": Col("string", "As in reconciliation: ok, within rounding, mismatch or not computable.",
+                          nullable=False, isin=("ok", "within rounding", "mismatch", "not computable")),
+            "note": Col("string", "The verdict, then the published figure, its release and date, and the arithmetic."),
+            "source_file": Col("string", "File in data/raw.", nullable=False),
+            "source_line": Col("Int64", "Line of the printed figure.", ge=1),
+            "stated_precision": Col("Float64", "Unit of the printed figure's last digit (5 for 'around 25').", ge=0),
+            "rounding": Col("string", "For within rounding: the rounding under which they meet."),
+            "computed_low": Col("Float64", "Lowest value the published figures allow."),
+            "computed_high": Col("Float64", "Highest value the published figures allow."),
+            "verdict": Col("string", "agrees, within rounding, differs, not published (no release had published the "
+                                     "measure for that date by the paper's month), not in the releases read, or not "
+                                     "computable.", nullable=False,
+                           isin=("agrees", "within rounding", "differs", "not published", "not in the releases read",
+                                 "not computable")),
+            "authority": Col("string", "The paper's authority.", nullable=False),
+            "paper_month": Col("string", "The paper's month: the statistics are as published by its end.",
+                               nullable=False, regex=r"^\d{4}-(0[1-9]|1[0-2])$"),
+            "release": Col("string", "The release(s) of the published figure."),
+            "release_published": Col("string", "When that release printed it (YYYY-MM-DD or YYYY-MM)."),
+        },
         producer="public-stats",
     ),
 }

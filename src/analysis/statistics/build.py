@@ -16,7 +16,7 @@ import pandas as pd
 from .. import schemas
 from ..errors import InputError
 from ..progress import Bar
-from . import ees, lait, neighbours, population, ro3, s251, sfr
+from . import claims, ees, lait, lait_measures, neighbours, population, ro3, s251, sfr, sfr_placements
 from .authorities import AuthorityIndex, reorganisation_of
 from .rates import OBSERVATION_COLUMNS, choose, dated, rate_rows, resolve, revisions
 from .release_calendar import entry, paper_date
@@ -84,7 +84,7 @@ def build(source: Path, processed: Path | None = None, *, validate: bool = True,
     progress = progress or Bar(0, "", show=False)
     files = _files(Path(source))
     missing = [f"{key}: {PATTERNS[key][1]} ({PATTERNS[key][0]})" for key, found in files.items() if not found]
-    progress.add(len(files["ees_cla"]) + len(files["sfr_cla"]) + 5)
+    progress.add(len(files["ees_cla"]) + len(files["sfr_cla"]) + 8)
     bds_path = _one(files, "lait_bds")
     progress.step(bds_path.name if bds_path else "")
     bds = lait.read_bds(bds_path) if bds_path else None
@@ -117,8 +117,17 @@ def build(source: Path, processed: Path | None = None, *, validate: bool = True,
     progress.step("spend")
     tables["cla_spend"] = _spend(files, bds, bds_path, index, notes)
     dictionary = _one(files, "lait_dictionary")
+    progress.step("LAIT: every measure")
     if dictionary:
-        tables["public_measures"] = lait.read_dictionary(dictionary)
+        measures = lait_measures.read_dictionary(dictionary, set(bds["Short Desc"]) if bds is not None else None)
+        tables["public_measures"] = measures
+        if bds_path is not None:
+            tables["lait_values"] = lait_measures.read_values(bds_path, measures, index)
+    progress.step("placements 2010-2017")
+    tables["cla_placements"] = _placements(files["sfr_cla"], index)
+    progress.step("the papers' claims against the statistics of their time")
+    tables = {n: (schemas.conform(n, t, validate=False) if t is not None and len(t) else t) for n, t in tables.items()}
+    tables["statistics_checks"] = claims.statistics_checks(tables, processed)
     out = {}
     for name in schemas.tables_of(PRODUCER):
         frame = tables.get(name)
@@ -216,6 +225,41 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
     frame["published"] = [entry("ro3_outturn" if src == "RO3" else "s251_outturn", fy).published
                           for src, fy in zip(frame.source, frame.financial_year)]
     return frame
+
+
+def _placements(files: list[Path], index: AuthorityIndex) -> pd.DataFrame:
+    """``cla_placements`` from the SFR files: codes and names resolved as ``cla_rates`` resolves
+    them, authorities in years they did not exist dropped, each year dated by the calendar."""
+    from .authorities import existed
+
+    rows = sfr_placements.placements(files)
+    if rows.empty:
+        return rows
+    lookup = index.lookup()
+    out = []
+    for r in rows.to_dict("records"):
+        level = r.pop("geographic_level")
+        code = r.pop("code")
+        if level == "local authority":
+            known = lookup.get(code)
+            if known is None:
+                raise InputError(r["source_file"], line=int(r["source_line"]), column="geog_c",
+                                 expected="an authority code known to the EES or ONS files", found=code)
+            if not existed(code, int(r["year"])):
+                continue
+            r.update(old_la_code=code, new_la_code=known["new_la_code"], authority=known["name"])
+        elif level == "regional":
+            region = index.region_by_name(r["authority"])
+            if region is None:
+                raise InputError(r["source_file"], line=int(r["source_line"]), column="geog_n",
+                                 expected="a region named as in the EES releases", found=r["authority"])
+            r.update(old_la_code=None, new_la_code=region[0], authority=region[1])
+        else:
+            r.update(old_la_code=None, new_la_code="E92000001", authority="England")
+        r["geographic_level"] = level
+        r["first_published"] = entry("cla_31_march", str(r["year"])).published
+        out.append(r)
+    return pd.DataFrame(out)
 
 
 def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .authorities import ENGLAND_CODE, clean_name
-from .sources import join_flags, marker_flag, parse_figure, read_csv, require_columns
+from .sources import join_flags, marker_flag, parse_figure
 
 RATE, NUMBER = "LAC", "LACnum"
 #: LAIT measure -> (cla_spend measure, unit)
@@ -120,25 +120,4 @@ def finance_rows(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
             "flags": join_flags(marker_flag("amount", marker),
                                 "outturn (OT) figure" if "(OT)" in str(r["Years"]) else None),
         })
-    return pd.DataFrame(out)
-
-
-def read_dictionary(path: Path, measures: tuple[str, ...] = MEASURES) -> pd.DataFrame:
-    """``public_measures`` rows: measure, label, polarity as LAIT defines it (``High`` / ``Low``
-    = which direction is good; anything else = no polarity), unit label, decimal places."""
-    text = read_csv(path)
-    require_columns(text, ["Measure_short", "Measure", "Polarity", "y_axis_name", "dps", "Year_Type"],
-                    "the LAIT data dictionary")
-    frame = text.frame
-    rows = frame[frame.Measure_short.isin(measures)]
-    missing = sorted(set(measures) - set(rows.Measure_short))
-    if missing:
-        raise InputError(path, column="Measure_short", expected=f"the measures {', '.join(missing)}", found="absent")
-    out = []
-    for idx, r in rows.iterrows():
-        dps, _ = parse_figure(r.dps if r.dps not in ("NA", "") else None, path=path, line=int(idx) + 2, column="dps")
-        out.append({"measure": r.Measure_short, "label": r.Measure.strip(),
-                    "polarity": r.Polarity if r.Polarity in ("High", "Low") else None,
-                    "polarity_raw": r.Polarity, "unit_label": r.y_axis_name, "decimal_places": dps,
-                    "year_type": r.Year_Type, "source_file": path.name, "source_line": int(idx) + 2})
     return pd.DataFrame(out)

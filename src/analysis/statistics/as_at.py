@@ -25,8 +25,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
-from ..statistics.release_calendar import calendar, check_month, date_words, published_by
-from ..statistics.sources import round_half_up
+from .release_calendar import calendar, check_month, date_words, published_by
+from .sources import round_half_up
 
 PUBLISHED = "published by then"
 

@@ -1,0 +1,95 @@
+"""The papers' claims against the statistics of their time (``statistics_checks``, kind
+``published``) as report 90 shows them and as questions for officers.
+
+Each check names the paper by its date and line, the figure as printed, the published figure with
+its release and date, and the verdict: agrees, within rounding, differs, not published (no release
+had published the measure for that date by the paper's month), not in the releases read, not
+computable.  A figure that *differs* is asked about: "which figure does the paper rest on?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from .. import numbers
+from .questions import Question, _paper
+from .reconciliation import interval_words
+
+VERDICT_ORDER = {"differs": 0, "not published": 1, "not computable": 2, "not in the releases read": 3,
+                 "within rounding": 4, "agrees": 5}
+_MAX_QUESTIONS = 6
+
+
+def figure(value: object, unit: str) -> str:
+    """A figure with its unit in words: ``121 per 10,000``, ``12%``, ``305``."""
+    if value is None or pd.isna(value):
+        return numbers.MISSING
+    v = float(value)
+    if unit == "per_10k":
+        return f"{numbers.rate(v, 0 if v.is_integer() else 2)} per 10,000"
+    if unit == "pct":
+        return numbers.pct(v, 0 if v.is_integer() else 1)
+    return numbers.count(v) if v.is_integer() else f"{v:,.1f}"
+
+
+def ordered(checks: pd.DataFrame) -> pd.DataFrame:
+    """The checks in the page's order: those that differ first, then by paper and line (the
+    workbook's rows follow the page's)."""
+    rows = checks.assign(_order=checks.verdict.map(VERDICT_ORDER).fillna(9))
+    return rows.sort_values(["_order", "document", "source_line"], kind="stable").drop(columns="_order")
+
+
+def for_report(checks: pd.DataFrame, papers: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The checks, those that differ first, in members' words: ``verdict``, ``where`` (the paper's
+    date and line), ``item``, ``printed``, ``published``, ``release`` and ``note``."""
+    if checks is None or checks.empty:
+        return pd.DataFrame(columns=["verdict", "where", "item", "printed", "published", "release", "note"])
+    rows = ordered(checks)
+    names = papers or {}
+    out = pd.DataFrame({
+        "verdict": rows.verdict.values,
+        "where": [f"{names.get(d, 'paper ' + str(d))}, line {int(line)}" if pd.notna(line) else names.get(d, str(d))
+                  for d, line in zip(rows.document, rows.source_line)],
+        "item": [numbers.true_minus(str(i)) for i in rows["item"]],
+        "printed": [figure(v, u) for v, u in zip(rows.stated, rows.unit)],
+        "published": [figure(v, u) for v, u in zip(rows.computed, rows.unit)],
+        "release": [r if isinstance(r, str) else numbers.MISSING for r in rows.release],
+        "note": [interval_words(str(n)) for n in rows.note]})
+    return out.reset_index(drop=True)
+
+
+LABELS = {"verdict": "Verdict", "where": "Where in the paper", "item": "Figure", "printed": "Printed",
+          "published": "Published by the paper's month", "release": "Release", "note": "How it was checked"}
+#: the workbook's headings for ``statistics_checks``' columns: a figure's column is headed as on the page
+EXCEL_LABELS = {"verdict": "Verdict", "item": "Figure", "stated": "Printed", "computed": "Published by the paper's month",
+                "release": "Release", "note": "How it was checked"}
+
+
+def counts_sentence(checks: pd.DataFrame) -> str:
+    """``12 figures the papers print of a published measure: 5 agree, 2 within rounding, ...``."""
+    if checks is None or checks.empty:
+        return "The papers in force print no figure of a published measure that could be checked."
+    counts = checks.verdict.value_counts()
+    parts = [f"{int(counts[v])} {v if v not in ('agrees', 'differs') else ('agree' if v == 'agrees' else 'differ')}"
+             for v in VERDICT_ORDER if v in counts]
+    return (f"{len(checks)} figures the papers in force print of a published measure, each set against the release "
+            f"of the paper's month: " + ", ".join(parts) + ".")
+
+
+def published_questions(checks: pd.DataFrame, sources: pd.DataFrame) -> list[Question]:
+    """Each figure that differs from the statistics of the paper's month, as a question (at most
+    :data:`_MAX_QUESTIONS`, in the order the papers print them)."""
+    if checks is None or checks.empty:
+        return []
+    out = []
+    for r in checks[checks.verdict == "differs"].sort_values(["document", "source_line"]).itertuples():
+        release = r.release if isinstance(r.release, str) else "the release of the paper's month"
+        out.append(Question(
+            f"{r.item}: the paper prints {figure(r.stated, r.unit)}, but {release} - published before the paper - "
+            f"gives {figure(r.computed, r.unit)}. Which figure does the paper rest on, and does the argument still "
+            "hold with the published one?",
+            f"{_paper(r.document, sources)}, line {int(r.source_line)}" if pd.notna(r.source_line)
+            else _paper(r.document, sources)))
+    return out[:_MAX_QUESTIONS]
