@@ -32,6 +32,11 @@ from ..statistics.public_data import RATE_MEASURE as RATE_MEASURE  # re-exported
 from ..statistics.public_data import PublicData as PublicData  # re-exported: notebooks and analyses use it from here
 from ..statistics.public_data import load as load  # re-exported
 
+__all__ = [
+    "AVERAGES", "NOT_APPLICABLE", "SPEND_SOURCES", "band", "cla_measure", "comparator", "neighbours_of",
+    "series", "spend", "spend_summary", "summary",
+]
+
 NOT_APPLICABLE = "Not applicable"
 AVERAGES = ("mean", "median")
 

@@ -21,6 +21,13 @@ import pandas as pd
 
 from ..errors import InputError
 
+__all__ = [
+    "LINE_KEYS", "block_share", "block_table", "check_first_year", "cost_pressure_lines",
+    "cost_pressures_by_year", "demand_funding", "largest_block", "printed_total_words", "proposal_headline",
+    "proposal_totals", "proposals", "savings_gap", "savings_totals", "share_labels", "short_name",
+    "year_span", "years_from",
+]
+
 LINE_KEYS = ["requirement", "identified_savings", "identified_income", "residual_gap"]
 
 

@@ -32,6 +32,13 @@ from ..data import for_authority
 from ..errors import InputError
 from . import comparators
 
+__all__ = [
+    "ACTUAL", "BOUND_ORDER", "MEASURES", "PlansInForce", "TARGETS", "baseline", "derivation_population",
+    "describe_plans", "distance_to_target", "distances", "document_populations", "implied_populations",
+    "plan_end", "plans_in_force", "restatement_differences", "series_info", "target", "trajectories",
+    "value_column", "when", "wide", "wide_labels",
+]
+
 MEASURES = ("number", "rate")
 TARGETS = ("printed", "mean", "median")
 BOUND_ORDER = {"central": 0, "low": 1, "high": 2}

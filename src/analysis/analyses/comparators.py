@@ -25,6 +25,12 @@ import pandas as pd
 from .. import assumptions
 from ..errors import InputError
 
+__all__ = [
+    "AVERAGES", "RATE_UNIT", "check_average", "children_gap", "comparator_table", "gap_table",
+    "implied_population", "latest_year", "neighbour_average", "printed_neighbour_average", "stated_averages",
+    "subject_population", "summary", "summary_sentences",
+]
+
 AVERAGES = ("mean", "median")
 RATE_UNIT = "children looked after per 10,000 children aged 0-17"
 

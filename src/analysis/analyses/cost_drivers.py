@@ -27,6 +27,12 @@ from .. import numbers
 from . import measure_benchmarks as engine
 from .measures import MeasureData
 
+__all__ = [
+    "Choice", "EXCEL_LABELS", "LABELS", "PLACEMENT_SERIES", "SECTIONS", "check_measures", "choose", "drivers",
+    "fmt", "headline", "labels", "latest_year", "mix_change_sentence", "placement_mix", "plan_rates",
+    "set_apart_sentence", "side", "trend", "trend_words", "view_table", "when",
+]
+
 SECTIONS = {"demand": "Demand: from referral to care", "placements": "Where children are placed",
             "money": "What it costs", "workforce": "Social work staffing", "other": "Other measures"}
 

@@ -24,6 +24,13 @@ from .. import assumptions
 from .. import numbers
 from ..numbers import year as printed_year
 
+__all__ = [
+    "AGREES", "ALL_YEARS", "DISAGREES", "NO_TABLE_FIGURE", "PROSE", "TABLE", "WITHIN_ROUNDING", "amount_text",
+    "by_opportunity", "cells", "in_year_adjustment", "prose_comparison", "prose_disagreements",
+    "revenue_budget_items", "revenue_budget_split", "revenue_budget_year", "span",
+    "table_figures_not_in_prose", "whole_plan", "year_labels", "yearly_totals", "years",
+]
+
 ALL_YEARS = "all years"
 TABLE, PROSE = "table", "action plan prose"
 AGREES, WITHIN_ROUNDING, DISAGREES, NO_TABLE_FIGURE = "agrees", "within rounding", "disagrees", "no table figure"

@@ -37,6 +37,12 @@ import pandas as pd
 
 from ..errors import InputError
 
+__all__ = [
+    "ENGLAND", "MeasureValues", "NOT_APPLICABLE", "WEEKS_A_YEAR", "amount_gap", "area_name", "band",
+    "best_rank", "from_cla_rates", "from_lait", "from_placements", "model_words", "neighbour_codes",
+    "rank_highest_first", "ranking", "region_of", "series", "standing",
+]
+
 NOT_APPLICABLE = "Not applicable"
 ENGLAND = "E92000001"
 WEEKS_A_YEAR = 52

@@ -33,6 +33,8 @@ from ..statistics.release_calendar import published_by
 from . import measure_benchmarks as engine
 from .benchmarks import PublicData, cla_measure
 
+__all__ = ["MeasureData", "RESIDENTIAL", "TABLES", "measure_data"]
+
 TABLES = ("lait_values", "public_measures", "cla_placements")
 RESIDENTIAL = ("homes", "other_residential", "residential_schools")
 _LOADED: dict[tuple, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}

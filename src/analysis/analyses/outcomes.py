@@ -20,6 +20,8 @@ from ..errors import InputError
 from ..numbers import rate as rate_text
 from .benchmarks import PublicData
 
+__all__ = ["plan_sentences", "plan_vs_outcome", "reproduce_paper"]
+
 
 def _year_end(financial_year: str) -> int:
     return int(str(financial_year)[:4]) + 1

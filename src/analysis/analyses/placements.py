@@ -23,6 +23,11 @@ import pandas as pd
 
 from .. import numbers
 
+__all__ = [
+    "AGREES", "DISAGREES", "WITHIN_ROUNDING", "baseline_of", "cost_trajectory", "forecast_variance",
+    "reduction_sentence", "reduction_summary", "reductions", "slippage_by_month", "slippage_reconciliation",
+]
+
 #: agreement of a printed figure with the recomputed one
 AGREES, WITHIN_ROUNDING, DISAGREES = "agrees", "within rounding", "disagrees"
 

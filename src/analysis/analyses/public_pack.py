@@ -26,6 +26,13 @@ from ..statistics.public_data import choose_model as choose_model  # re-exported
 from .benchmarks import PublicData, load
 from .measure_benchmarks import model_words
 
+__all__ = [
+    "PUBLIC_TABLES", "PaperComparison", "authority_name", "choose_year", "code_for", "comparator_sentence",
+    "england_ranking", "england_rate", "england_rate_label", "model_note", "no_documents", "paper_comparison",
+    "paper_model", "paper_year", "papers", "public_data", "public_inputs", "source_label", "sources_read",
+    "standing_sentence", "standing_table", "statistics_checks", "year_end",
+]
+
 #: the tables ``python -m analysis public-stats`` writes that the reports read
 PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures", "release_revisions")
 

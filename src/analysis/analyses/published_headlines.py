@@ -14,6 +14,8 @@ import pandas as pd
 
 from ..numbers import count, date, month, rate, signed_count, year
 
+__all__ = ["at", "money_exact_round", "plan_published", "public_areas", "release_words", "spend_words"]
+
 Row = dict
 
 

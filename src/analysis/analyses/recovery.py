@@ -22,6 +22,13 @@ import pandas as pd
 from ..errors import InputError
 from ..money import format_gbp
 
+__all__ = [
+    "ANNUAL", "ILLEGIBLE", "LOST_ID", "NOT_PRINTED", "NOT_READABLE", "OTHER_BASES", "PRIORITIES",
+    "PRIORITY_COLUMNS", "PRIORITY_NAMES", "budgets_in_scope", "deadlines_by_month", "filter_priority",
+    "lost_ids", "month_label", "other_amounts", "priority_label", "priority_totals", "repeated_budgets",
+    "shown_id", "spend_by_theme", "theme_priority", "undated", "unreadable_priorities", "when_wording",
+]
+
 PRIORITIES = ["H", "M", "L"]
 NOT_READABLE = "not readable"
 #: a cell the paper's text extraction damaged beyond reading, as a member sees it (the damaged text

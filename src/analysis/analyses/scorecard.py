@@ -17,6 +17,12 @@ from .. import assumptions
 from ..numbers import count, date, money, money_range, month, pct, rate, signed_count, year
 from . import budget, cla, comparators, improvement_plan, placements, published_headlines, recovery, variance
 
+__all__ = [
+    "COLUMNS", "DIRECTION_SYMBOLS", "KIND_WORDS", "NEEDS", "RAG_SYMBOLS", "REPORTS", "SECTIONS", "TABLES",
+    "USES", "area_card", "area_rows", "areas_without_data", "dated", "for_report", "paper_date", "scorecard",
+    "sentence", "superseded_rows",
+]
+
 #: section -> the report page (in the published pack) that explains it
 REPORTS = {
     "Savings delivery": "10_savings_tracker_variance.html",

@@ -20,6 +20,11 @@ from .. import numbers
 from .benchmarks import PublicData, spend, spend_summary
 from .measure_benchmarks import model_words
 
+__all__ = [
+    "MEASURES", "SpendView", "beside_placement_costs", "choose_spend_year", "spend_sentence", "spend_series",
+    "spend_view", "spend_years",
+]
+
 MEASURES = ("spend_per_child_gbp", "weekly_unit_cost_gbp")
 
 

@@ -16,6 +16,12 @@ import pandas as pd
 
 from ..schemas import needs
 
+__all__ = [
+    "DIRECTION_ORDER", "LINE", "MONEY", "QUARTERS", "RAG_ORDER", "by_committee", "by_direction", "by_rag",
+    "delivery_pct", "financial_year", "headline", "investment_vs_saving", "movement", "over_delivery",
+    "quarterly_phasing", "sign_doubt_note", "sign_doubts", "top_shortfalls", "waterfall_steps",
+]
+
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 #: the savings_tracker columns the totals read (money in whole pounds, negative = saving)
 MONEY = ("planned_total_gbp", "forecast_total_gbp", "variance_gbp")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from .. import paths
 
+__all__ = ["EXIT_INPUT"]
+
 EXIT_INPUT = 2
 _show = paths.shown
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from .. import paths
 from .common import _folder, _show
 
+__all__ = ["add_report_arguments"]
+
 
 def _notebooks(args: argparse.Namespace) -> int:
     from ..report.kernels import refresh

@@ -24,6 +24,12 @@ from ..reconcile import Checks
 from . import prose_claims
 from .text_tables import Line, financial_year, require_line
 
+__all__ = [
+    "CASE_WORDS", "ROUNDING_TOLERANCE_GBP", "Rounding", "TABLE_NAME", "action_plan_amounts",
+    "add_rounding_finding", "find_phrase", "fip_record", "prose_checks", "stated_rounding",
+    "truncation_evidence",
+]
+
 #: The paper says "The figures have also been rounded to the nearest £1k": half of that.
 ROUNDING_TOLERANCE_GBP = assumptions.PROSE_ROUNDING_TOLERANCE_GBP
 TABLE_NAME = "Financial Improvement Plan"

@@ -44,6 +44,11 @@ from ..money import format_gbp, parse_money
 from ..reconcile import Checks
 from .text_tables import Line, read_lines
 
+__all__ = [
+    "CASES", "KIND", "ProseClaim", "TABLE", "amounts", "check", "commentary_claims", "derivation", "run",
+    "section_claims", "sentence_claims", "sentences", "share_claims",
+]
+
 KIND = "prose"
 TABLE = "prose claims"
 CASES = {

@@ -33,6 +33,8 @@ from ..reconcile import Checks
 from . import prose_claims
 from .text_tables import Line, financial_year, read_lines
 
+__all__ = ["MIN_WORDS", "TABLE", "figures", "is_prose", "read_prose_figures"]
+
 TABLE = "prose_figures"
 MIN_WORDS = 5
 

@@ -11,6 +11,8 @@ from ..analyses import measure_benchmarks as engine
 from ..analyses.cost_drivers import fmt, when
 from . import charts
 
+__all__ = ["chart_measure", "chart_placement_mix", "chart_standing"]
+
 
 @charts.styled
 def chart_standing(table: pd.DataFrame, authority: str, labels: dict[str, str], *, source: str) -> Figure:

@@ -17,6 +17,11 @@ from .. import numbers
 from .questions import Question, _paper
 from .reconciliation import interval_words
 
+__all__ = [
+    "EXCEL_LABELS", "LABELS", "VERDICT_ORDER", "counts_sentence", "figure", "for_report", "ordered",
+    "published_questions",
+]
+
 VERDICT_ORDER = {"differs": 0, "not published": 1, "not computable": 2, "not in the releases read": 3,
                  "within rounding": 4, "agrees": 5}
 _MAX_QUESTIONS = 6

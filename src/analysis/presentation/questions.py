@@ -21,6 +21,8 @@ import pandas as pd
 
 from .. import numbers
 
+__all__ = ["Question", "questions_html", "reconciliation_questions", "superseded_questions"]
+
 _YEAR = re.compile(r"\b(\d{4}-\d{2})\b")
 _MAX_QUESTIONS = 8
 

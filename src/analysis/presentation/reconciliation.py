@@ -23,6 +23,11 @@ from .. import numbers
 from . import charts
 from ..numbers import MINUS, money_exact, true_minus
 
+__all__ = [
+    "PART_WORDS", "UNIT_WORDS", "chart_status", "for_download", "for_report", "interval_words", "is_saving",
+    "prose_sentence",
+]
+
 #: a processed table's name in members' words (report 90's "part of the paper" column)
 PART_WORDS = {
     "savings_tracker": "Savings tracker", "financial_improvement_plan": "Financial Improvement Plan",

@@ -14,3 +14,8 @@ import sys
 # grammar that costs about 0.9 s in every process that reads a notebook.  The notebook schema uses
 # no such format, so the report machinery declines that import (jsonschema skips the check).
 sys.modules.setdefault("rfc3987_syntax", None)
+
+# papermill loads its engines' entry points - this package's analysis.report.engine among them -
+# when it is first imported.  Imported here first, so that importing analysis.report.engine before
+# papermill does not find the module half-made (a circular import through the entry point).
+import papermill  # noqa: E402,F401

@@ -42,6 +42,11 @@ from IPython.core.error import StdinNotImplementedError, UsageError
 from jupyter_client.session import Session, extract_header
 from traitlets.config import Config
 
+__all__ = [
+    "ForkedShell", "IOPUB", "Kernel", "OutStream", "PipeSession", "SHELL", "SHELL_CONFIG",
+    "forget_other_shells", "serve", "shell",
+]
+
 IOPUB, SHELL = "iopub", "shell"
 #: as in the project's kernels (analysis.report.kernels.KERNEL_ARGUMENTS): a report's cells are not
 #: the user's history, and nothing is written to ~/.ipython

@@ -29,6 +29,8 @@ from papermill.exceptions import PapermillException
 
 from .notebooks import FORK_ENGINE, KERNEL_ENGINE
 
+__all__ = ["CouncilForkEngine", "CouncilKernelEngine"]
+
 
 class CouncilKernelEngine(NBClientEngine):
     """papermill's nbclient engine whose kernels are :class:`~analysis.report.kernels.CouncilKernelManager`'s."""

@@ -19,6 +19,10 @@ from .. import numbers
 from .plan import slug, year_period
 from .publish import ENGLAND_PREFIX, publishing_lock, write_reports_index
 
+__all__ = [
+    "check_measure", "direction_words", "england_rows", "measure_of", "measure_rows", "write_england_index",
+]
+
 
 def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[dict], str]:
     """Rows for the template (figures written by :mod:`analysis.numbers`) and the

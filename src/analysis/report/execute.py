@@ -18,6 +18,8 @@ import nbformat
 
 from .notebooks import CELL_TIMEOUT_S, FORK_ENGINE
 
+__all__ = ["Job", "JobResult", "STATUS_FAILED", "STATUS_NA", "STATUS_NOT_RUN", "STATUS_OK", "run_job"]
+
 STATUS_OK, STATUS_FAILED, STATUS_NA, STATUS_NOT_RUN = "ok", "failed", "not applicable", "not run"
 
 

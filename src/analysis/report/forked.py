@@ -35,6 +35,11 @@ from jupyter_client.session import Session, json_unpacker
 
 from .kernels import die_with_parent, prepare_die_with_parent
 
+__all__ = [
+    "Channel", "Child", "ForkKernelClient", "ForkKernelManager", "INLINE_BACKEND", "Inbox", "SHUTDOWN_WAIT_S",
+    "fork_child", "live_children", "shutdown_all",
+]
+
 _LIVE: dict[int, Child] = {}  # children this process forked and has not reaped yet
 SHUTDOWN_WAIT_S = 5.0  # an idle child asked to exit gets this long before SIGKILL
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # ipykernel's default matplotlib backend

@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+__all__ = ["PAUSE_ENV", "PAUSE_FILE_ENV", "critical", "handled", "keep_interrupts", "pause_point"]
+
 PAUSE_ENV, PAUSE_FILE_ENV = "ANALYSIS_REPORT_PAUSE", "ANALYSIS_REPORT_PAUSE_FILE"
 _state = {"depth": 0, "pending": False}
 

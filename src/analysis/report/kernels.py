@@ -25,6 +25,12 @@ import nbformat
 from .. import atomic, paths
 from .notebooks import CELL_TIMEOUT_S, KERNEL_NAME, TEMP_PREFIX, clean, read_notebook
 
+__all__ = [
+    "KERNEL_ARGUMENTS", "die_with_parent", "kernel_alive", "kernel_folder_base", "kernel_manager",
+    "kill_kernel", "kill_started_kernels", "prepare_die_with_parent", "refresh", "set_kernel_folder_base",
+    "start_kernel", "stop_kernel",
+]
+
 _PR_SET_PDEATHSIG = 1
 _SUN_PATH_MAX = 108  # bytes in a Unix socket address (Linux), the final NUL included
 _prctl = None

@@ -28,6 +28,12 @@ import nbformat
 from .. import paths
 from ..errors import ReportError
 
+__all__ = [
+    "CELL_TIMEOUT_S", "ENGINES", "FORK_ENGINE", "KERNEL_ENGINE", "KERNEL_NAME", "LITERAL_TYPES",
+    "NotebookSpec", "Parameter", "TEMP_PREFIX", "clean", "execute", "notebook_paths", "parameters",
+    "parameters_cell", "read_notebook", "read_spec",
+]
+
 KERNEL_NAME = "python3"
 FORK_ENGINE = "council-fork"  # papermill engine: a child forked from the calling process per notebook
 KERNEL_ENGINE = "council-kernel"  # papermill engine: a Jupyter kernel per notebook

@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = ["DOCUMENT", "Page", "TEMPLATES", "write_pack_document"]
+
 
 DOCUMENT = "pack.html"
 TEMPLATES = Path(__file__).parent / "templates"

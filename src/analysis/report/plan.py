@@ -39,6 +39,12 @@ from .notebooks import CELL_TIMEOUT_S, NotebookSpec, Parameter, notebook_paths, 
 from .years import check_as_of, hindsight_note, refuse_early_as_of, resolve_public_packs
 from .years import year_period as year_period  # re-exported (england.py)
 
+__all__ = [
+    "HINDSIGHT", "PACK_PARAMETERS", "PackPlan", "TableRows", "check_extra", "check_merge", "check_periods",
+    "coerce", "plan_pack", "plan_packs", "published_manifest", "read_sources", "resolve_packs",
+    "select_notebooks", "table_rows",
+]
+
 #: parameters the runner sets itself (from the pack), when a notebook declares them
 PACK_PARAMETERS = ("authority", "period", "documents", "processed_dir", "as_of")
 HINDSIGHT = "-as-of-"  # a hindsight pack's folder: reports/<authority>/<period>-as-of-<YYYY-MM>/

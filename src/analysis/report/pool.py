@@ -41,6 +41,8 @@ from .. import atomic
 from .kernels import die_with_parent, kill_started_kernels, set_kernel_folder_base
 from .notebooks import TEMP_PREFIX
 
+__all__ = ["PoolStopped", "WorkerDied", "WorkerPool", "dask_executor"]
+
 
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the fault tests
     raise SystemExit(128 + signum)

@@ -36,6 +36,10 @@ import re
 
 from nbconvert.preprocessors import Preprocessor
 
+__all__ = [
+    "BreakOpportunities", "KeepWithNext", "LONG_RUN", "LONG_TEXT", "UNBROKEN_RUN", "break_opportunities",
+]
+
 LONG_RUN = 16  # characters: a shorter run needs no break opportunity
 UNBROKEN_RUN = 30  # characters without a break: wrapped as a last resort
 LONG_TEXT = 80  # characters: a text cell this long is marked class="long" (a wider column in print)

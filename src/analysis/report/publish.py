@@ -47,6 +47,11 @@ from .notebooks import TEMP_PREFIX
 from .plan import PackPlan, published_manifest
 from .withdrawn import WITHDRAWN_DIR, index_rows, move_in, withdrawn_while_made
 
+__all__ = [
+    "ENGLAND_PREFIX", "FAILED_DIR", "PACKAGES", "STAGING_PREFIX", "clean_debris", "new_staging", "publish",
+    "published_packs", "publishing_lock", "run_metadata", "write_pack", "write_reports_index",
+]
+
 FAILED_DIR = "failed"
 ENGLAND_PREFIX = "england-"  # reports/england-YYYY.html: every authority ranked (analysis.report.england)
 STAGING_PREFIX = ".staging-"

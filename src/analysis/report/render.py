@@ -12,6 +12,12 @@ import nbformat
 from ..presentation.glossary import mark_page
 from .notebooks import clean
 
+__all__ = [
+    "ABOUT_OPENING", "HEADLINES_MIME", "HIDDEN_MIMES", "NOTHING_MIME", "TABLE_MIME", "TEMPLATES", "exporter",
+    "headlines", "normalise", "postprocess", "render_report", "render_template", "tables",
+    "without_empty_sections",
+]
+
 TEMPLATES = Path(__file__).parent / "templates"
 HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
 TABLE_MIME = "application/vnd.council-analysis.table+json"

@@ -43,6 +43,8 @@ from .notebooks import CELL_TIMEOUT_S, FORK_ENGINE, TEMP_PREFIX
 from .plan import PackPlan, check_periods, plan_packs, published_manifest, select_notebooks
 from .publish import clean_debris, new_staging, publish, run_metadata
 
+__all__ = ["RunOutcome", "new_run_id", "run_packs", "run_report"]
+
 #: errors that mean "the machinery running this report died", not "the code has a bug"
 _LOST = ("WorkerDied", "PoolStopped", "KilledWorker", "CancelledError")
 

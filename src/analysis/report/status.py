@@ -44,6 +44,8 @@ from .plan import slug as slug_of
 from .publish import FAILED_DIR, published_packs
 from .withdrawn import withdrawn_packs
 
+__all__ = ["FORMAT", "UNITS", "WIDTH", "collect", "text"]
+
 FORMAT = "council-analysis status 1"
 UNITS = {"gbp": "£", "gbp_thousands": "£000", "gbp_millions": "£m"}
 WIDTH = 100

@@ -23,6 +23,11 @@ from collections.abc import Iterable
 
 from .forked import INLINE_BACKEND
 
+__all__ = [
+    "import_quietly", "is_template", "load_public", "notebook_modules", "warm_for", "warm_template",
+    "warm_worker",
+]
+
 def warm_template(notebooks: Iterable = ()) -> None:
     """Make this process a warm template: IPython's shell made (with matplotlib's inline backend
     the default, as ipykernel sets it), the modules ``notebooks`` import imported

@@ -23,6 +23,8 @@ from ..manifest import PERIOD_RE
 from .publish import publishing_lock, published_packs, write_reports_index
 from .withdrawn import move_in, record_inputs
 
+__all__ = ["find_authority", "unpublish", "unpublish_made_from"]
+
 
 def unpublish_made_from(reports_dir: Path, file: str | Path, sha256: str, reason: str = "") -> list[Path]:
     """Take down every published pack made from ``file`` as it was when its sha256 was

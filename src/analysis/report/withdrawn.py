@@ -23,6 +23,11 @@ from pathlib import Path
 
 from .. import atomic
 
+__all__ = [
+    "LEDGER", "RECORD", "WITHDRAWN_DIR", "index_rows", "move_in", "record_inputs", "withdrawn_packs",
+    "withdrawn_while_made",
+]
+
 WITHDRAWN_DIR = "withdrawn"
 RECORD = "withdrawal.json"
 LEDGER = "inputs.json"

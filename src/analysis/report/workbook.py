@@ -27,6 +27,8 @@ import pandas as pd
 from ..spreadsheet import write_xlsx
 from .workbook_cells import PageTable, column_cells, keeps_text, page_columns, page_tables
 
+__all__ = ["RESERVED", "SHEET_CHARS", "sheet_names", "write_workbook"]
+
 SHEET_CHARS = 31  # Excel's limit for a sheet name
 RESERVED = ("About", "Sources", "History")  # History: Excel keeps the name for itself
 _BAD = re.compile(r"[\[\]:*?/\\]")

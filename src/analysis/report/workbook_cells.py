@@ -31,6 +31,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 
+__all__ = [
+    "Figure", "LINEAGE", "MINUS", "MONEY_FORMAT", "PageTable", "SIGNED_MONEY_FORMAT", "column_cells",
+    "figure", "figure_format", "keeps_text", "number_format", "page_columns", "page_tables",
+]
+
 MINUS = "\u2212"
 _FIGURE = re.compile(r"^(?P<sign>[+\-\u2212])?(?P<cur>£)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<dec>\.[0-9]+)?"
                      r"(?P<scale>[km])?(?P<pct>%)?(?P<unit> [a-z]+| per 10,000)?$")

@@ -35,6 +35,12 @@ from ..errors import InputError, ReportError
 from ..manifest import PERIOD_RE
 from ..names import match, slug
 
+__all__ = [
+    "check_as_of", "local_authorities", "missing_figure", "not_yet_published", "public_packs",
+    "refuse_early_as_of", "release_name", "resolve_public_packs", "year_month_sentence", "year_period",
+    "year_without_rates", "years_text",
+]
+
 
 def year_period(year: int) -> str:
     """The pack period of a public-statistics year: the month the figures at 31 March of the year

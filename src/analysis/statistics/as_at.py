@@ -28,6 +28,11 @@ from ..errors import InputError
 from .release_calendar import calendar, check_month, date_words, published_by
 from .sources import round_half_up
 
+__all__ = [
+    "PUBLISHED", "hindsight_note", "neighbours_as_at", "rates_as_at", "revisions_as_at", "spend_as_at",
+    "view_month", "withheld",
+]
+
 PUBLISHED = "published by then"
 
 

@@ -23,6 +23,10 @@ import pandas as pd
 from ..names import clean_name as clean_name  # re-exported: the readers import it from here
 from ..names import name_key
 
+__all__ = [
+    "AuthorityIndex", "ENGLAND_CODE", "REORGANISATIONS", "Reorganisation", "existed", "reorganisation_of",
+]
+
 ENGLAND_CODE = "E92000001"
 
 

@@ -22,6 +22,8 @@ from .rates import OBSERVATION_COLUMNS, choose, dated, rate_rows, resolve, revis
 from .release_calendar import entry, paper_date
 from .sources import PATTERNS, find
 
+__all__ = ["PRODUCER", "PublicStatsResult", "build", "run_public_stats", "write_public_tables"]
+
 PRODUCER = "public-stats"
 
 

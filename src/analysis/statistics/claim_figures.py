@@ -9,6 +9,8 @@ import pandas as pd
 
 from .release_calendar import date_words
 
+__all__ = ["ENGLAND_CODE", "Found", "Paper", "cla", "latest_year", "show"]
+
 ENGLAND_CODE = "E92000001"
 
 

@@ -15,6 +15,8 @@ from .claim_figures import ENGLAND_CODE, Found, Paper, cla, latest_year
 from .claim_rules import AUTHORITY, ENGLAND, NEIGHBOURS, Claim
 from .release_calendar import date_words
 
+__all__ = ["WHO", "prose_found"]
+
 WHO = {AUTHORITY: "", NEIGHBOURS: "statistical neighbours' mean: ", ENGLAND: "England: "}
 
 

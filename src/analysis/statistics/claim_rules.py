@@ -28,6 +28,11 @@ import pandas as pd
 
 from ..errors import InputError
 
+__all__ = [
+    "AUTHORITY", "CONTINUES_LINES", "Claim", "ENGLAND", "NEIGHBOURS", "Rule", "STATISTICS", "VOCABULARY",
+    "claims", "parse", "period_of", "subjects", "vocabulary",
+]
+
 VOCABULARY = "claim_measures.toml"
 STATISTICS = ("placement_share", "placement_count", "cla_growth", "cla_number", "share_of_cla", "not_read")
 CONTINUES_LINES = 3

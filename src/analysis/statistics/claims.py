@@ -35,6 +35,8 @@ from .claim_prose import prose_found
 from .claim_rules import Claim, claims
 from .release_calendar import date_words, published_by
 
+__all__ = ["INGEST_TABLES", "KIND", "TABLE", "VERDICTS", "statistics_checks"]
+
 TABLE = "published statistics"
 KIND = "published"
 VERDICTS = {OK: "agrees", WITHIN_ROUNDING: "within rounding", MISMATCH: "differs"}

@@ -33,6 +33,11 @@ from ..errors import AnalysisError
 from .releases import ReleaseFile, registry
 from .sources import PATTERNS
 
+__all__ = [
+    "DownloadError", "DownloadResult", "MIRROR_ENV", "SINGLE", "STAGING", "TIMEOUT_S", "download", "plan",
+    "sha256_file",
+]
+
 #: environment variable naming a mirror (a base URL laid out like the source folder)
 MIRROR_ENV = "ANALYSIS_PUBLIC_MIRROR"
 STAGING = ".public-stats-download"

@@ -19,6 +19,8 @@ from ..errors import InputError
 from .authorities import ENGLAND_CODE
 from .sources import Text, join_flags, marker_flag, parse_figure, read_csv, require_columns
 
+__all__ = ["COUNT_COLUMNS", "LEVELS", "TYPE_COLUMNS", "read_release"]
+
 LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local authority"}
 TYPE_COLUMNS = ("population_type", "population_count")
 COUNT_COLUMNS = ("children_count", "number")

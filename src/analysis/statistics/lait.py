@@ -22,6 +22,11 @@ from ..errors import InputError
 from .authorities import ENGLAND_CODE, clean_name
 from .sources import join_flags, marker_flag, parse_figure
 
+__all__ = [
+    "COLUMNS", "ENGLAND_NUMBER", "FINANCE", "MEASURES", "NUMBER", "RATE", "cla_observations", "finance_rows",
+    "read_bds",
+]
+
 RATE, NUMBER = "LAC", "LACnum"
 #: LAIT measure -> (cla_spend measure, unit)
 FINANCE = {

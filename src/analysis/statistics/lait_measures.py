@@ -42,6 +42,12 @@ from .authorities import ENGLAND_CODE, AuthorityIndex, existed
 from .release_calendar import calendar, entry
 from .sources import financial_year, read_csv, require_columns
 
+__all__ = [
+    "DICTIONARY_COLUMNS", "ENGLAND_NUMBER", "LAIT_UPDATE", "NO_FIGURE", "PERIOD_TYPES", "STATISTICS",
+    "VALUE_COLUMNS", "definition_change", "lait_update", "parse_period", "read_dictionary", "read_values",
+    "statistic_of", "unit_of",
+]
+
 ENGLAND_NUMBER = 970
 DICTIONARY_COLUMNS = ["Measure_short", "Measure", "Topic", "Polarity", "y_axis_name", "dps", "Year_Type",
                       "Description", "Methodology", "Table_status", "Data Owner (DO) /Supplier and Contact Details"]

@@ -26,6 +26,8 @@ from ..errors import InputError
 from .authorities import AuthorityIndex, clean_name
 from .sources import read_csv
 
+__all__ = ["SHEET", "model_name", "paper_models", "read_csv_model", "read_workbook", "with_names"]
+
 SHEET = "LA SN Groups"
 _YEAR = re.compile(r"(20\d{2})")
 

@@ -18,6 +18,8 @@ from ..errors import InputError
 from .authorities import ENGLAND_CODE
 from .sources import parse_figure, read_csv, require_columns
 
+__all__ = ["AGE_GROUP", "LEVELS", "mid_year_for", "read_population"]
+
 LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local authority"}
 AGE_GROUP = "0 to 17"
 

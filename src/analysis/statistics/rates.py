@@ -35,6 +35,10 @@ from .authorities import AuthorityIndex, existed, reorganisation_of
 from .population import mid_year_for
 from .sources import NOT_APPLICABLE, financial_year, join_flags, round_half_up
 
+__all__ = [
+    "OBSERVATION_COLUMNS", "ONS_SOURCE", "choose", "dated", "rate_range", "rate_rows", "resolve", "revisions",
+]
+
 OBSERVATION_COLUMNS = [
     "level", "old_la_code", "new_la_code", "name", "region_code", "region_name", "year", "number", "number_marker",
     "population", "population_marker", "population_mid_year", "population_source", "rate", "rate_marker",

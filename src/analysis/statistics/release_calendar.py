@@ -31,6 +31,11 @@ from importlib import resources
 
 from ..errors import InputError
 
+__all__ = [
+    "BASES", "CALENDAR_NAME", "Entry", "calendar", "check_month", "date_words", "entry", "month_of",
+    "paper_date", "parse", "published_by", "release_entry",
+]
+
 CALENDAR_NAME = "release_calendar.toml"
 BASES = ("release date", "public by")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")

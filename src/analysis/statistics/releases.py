@@ -31,6 +31,8 @@ from urllib.parse import quote
 from ..errors import InputError
 from .sources import PATTERNS
 
+__all__ = ["NOT_CONFIRMED", "REGISTRY_NAME", "ReleaseFile", "parse", "registry"]
+
 REGISTRY_NAME = "releases.toml"
 NOT_CONFIRMED = "not confirmed"
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")

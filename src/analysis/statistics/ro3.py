@@ -20,6 +20,8 @@ from ..errors import InputError
 from .authorities import ENGLAND_CODE
 from .sources import join_flags, marker_flag, parse_figure, round_half_up
 
+__all__ = ["COLUMNS", "read_ro3"]
+
 #: cla_spend measure -> pattern of the column header (after dashes are normalised)
 COLUMNS: dict[str, str] = {
     "cla_gross_expenditure": r"children looked after - total expenditure",

@@ -23,6 +23,8 @@ import pandas as pd
 from ..errors import InputError
 from .sources import join_flags, marker_flag, parse_figure, read_csv
 
+__all__ = ["LINES", "NET", "normalise_description", "read_outturn"]
+
 #: meaning -> description (normalised) it is printed as
 LINES: dict[str, str] = {
     "cla_gross_expenditure": "total children looked after",

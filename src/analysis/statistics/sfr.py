@@ -18,6 +18,8 @@ from ..errors import InputError
 from .authorities import ENGLAND_CODE
 from .sources import join_flags, marker_flag, parse_figure, read_csv, require_columns
 
+__all__ = ["LEVELS", "is_sfr", "read_sfr"]
+
 LEVELS = {"national": "national", "region": "regional", "gor": "regional", "la": "local authority"}
 _COUNT = re.compile(r"^(?:CLA_Mar|MarTotal_)(\d{4})$")
 _POP = re.compile(r"^Mid(\d{4})Pop0-17$")

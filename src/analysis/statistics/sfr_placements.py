@@ -33,6 +33,8 @@ from .authorities import ENGLAND_CODE
 from .sfr import LEVELS
 from .sources import join_flags, marker_flag, parse_figure, read_csv, require_columns
 
+__all__ = ["PLACEMENTS", "RESIDENTIAL", "align_2010", "placements", "read_placements"]
+
 #: placement type -> (label, the 2011-2017 column, the 2010 codes summed into it)
 PLACEMENTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "foster": ("Foster placements", "CLA_Fost", ("Q1", "Q2")),

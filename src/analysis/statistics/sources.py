@@ -23,6 +23,11 @@ import pandas as pd
 
 from ..errors import InputError
 
+__all__ = [
+    "MARKERS", "NOT_APPLICABLE", "PATTERNS", "Text", "financial_year", "find", "join_flags", "marker_flag",
+    "parse_figure", "read_csv", "require_columns", "round_half_up",
+]
+
 #: what a cell that is not a figure means (GSS symbols as DfE, ONS and MHCLG print them)
 MARKERS: dict[str, str] = {
     "x": "not available",
