@@ -22,10 +22,10 @@ LIMIT_BYTES = 5 * 1024 * 1024
 def build(lines: int, processed: Path) -> None:
     """The bundled tables plus the synthetic tracker and its checks, written as ingest writes."""
     import pandas as pd
+    from tests.fixtures import long_tracker as lt
 
     from analysis.ingest import ingest
     from analysis.ingest.writer import write_tables
-    from tests.fixtures import long_tracker as lt
 
     tables = dict(ingest(ROOT / "data" / "raw").tables)
     tracker = lt.tracker(lines)
@@ -37,9 +37,10 @@ def build(lines: int, processed: Path) -> None:
 
 def page(name: str, processed: Path, work: Path) -> tuple[float, float, int]:
     """(seconds to execute, seconds to render, page bytes) of one report on the long tracker."""
+    from tests.fixtures import long_tracker as lt
+
     from analysis.report.notebooks import execute
     from analysis.report.render import render_report
-    from tests.fixtures import long_tracker as lt
 
     t = time.perf_counter()
     nb = execute(ROOT / "notebooks" / f"{name}.ipynb", work / f"{name}.ipynb",

@@ -66,7 +66,7 @@ def processed_problem(processed: Path, raw: Path = RAW) -> str | None:
         if pq.read_schema(path).names != list(table.columns):
             return f"{path.name} has other columns than its schema"
     sources = pd.read_parquet(processed / "sources.parquet")
-    if dict(zip(sources.file, sources.sha256)) != {d.file: d.sha256 for d in read_manifest(raw)}:
+    if dict(zip(sources.file, sources.sha256, strict=True)) != {d.file: d.sha256 for d in read_manifest(raw)}:
         return "it was made from other raw files"
     package = Path(paths.__file__).parent
     code = [p for name in PRODUCERS for p in ((package / name).rglob("*.py") if (package / name).is_dir()
@@ -170,9 +170,9 @@ def _skip_public_notebooks(items: list) -> None:
     notebooks are skipped, with the reason."""
     if public_present():
         return
-    from analysis.statistics.build import PRODUCER
     from analysis.report.notebooks import read_spec
     from analysis.schemas import tables_of
+    from analysis.statistics.build import PRODUCER
 
     public = set(tables_of(PRODUCER))
     reason = (f"public statistics not present at {PUBLIC}: the committed outputs of this notebook were made with "

@@ -66,8 +66,8 @@ def public_charts(tables: dict, processed_dir: Path) -> list[Drawn]:
     its series, its plans against what was published, spend and the paper's comparator
     reproduced."""
     from analysis import data
-    from analysis.presentation import benchmark_charts as bc
     from analysis.analyses import benchmarks, outcomes
+    from analysis.presentation import benchmark_charts as bc
 
     pub = benchmarks.PublicData(tables["cla_rates"], tables["statistical_neighbours"], tables["cla_spend"],
                                 tables["public_measures"])

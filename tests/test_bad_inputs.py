@@ -29,9 +29,22 @@ from analysis.ingest import ingest
 from analysis.manifest import register
 
 from .conftest import ROOT
-from .fixtures.trackers import (COL, HEADER, LINES, MONEY_HEADERS, SIGNED_HEADERS, as_numbers,
-                                csv_text, encrypted_workbook, ingest_file, legacy_xls, rows, thousands, totals_row,
-                                write_xlsx)
+from .fixtures.trackers import (
+    COL,
+    HEADER,
+    LINES,
+    MONEY_HEADERS,
+    SIGNED_HEADERS,
+    as_numbers,
+    csv_text,
+    encrypted_workbook,
+    ingest_file,
+    legacy_xls,
+    rows,
+    thousands,
+    totals_row,
+    write_xlsx,
+)
 
 BASE = rows(12)  # 003 lines 8-19: A/R.6.001 ... A/R.6.121
 MONEY_COLUMNS = ["investment_gbp", *[f"planned_q{q}_gbp" for q in range(1, 5)], "planned_total_gbp",
@@ -159,8 +172,9 @@ def _(tmp):
                  period="2017-10", saving_sign="negative")
     assert "october.csv" in str(info.value) and "withdraw" in str(info.value)
     # and a manifest edited by hand to list both is refused naming both files
+    first_row = (raw / "manifest.csv").read_text(encoding="utf-8").splitlines()[1]
     with open(raw / "manifest.csv", "a", encoding="utf-8") as handle:
-        handle.write(open(raw / "manifest.csv", encoding="utf-8").read().splitlines()[1]
+        handle.write(first_row
                      .replace("october.csv", "october_again.csv").replace(",000,", ",001,") + "\n")
     with pytest.raises(InputError) as info:
         ingest(raw)
@@ -446,7 +460,7 @@ def _(tmp):
     hostile = ['=HYPERLINK("http://example.invalid","x")', "@SUM(1+1)*cmd|' /C calc'!A0", "+SUM(1,2)",
                "-2+3+cmd|' /C calc'!A0"]
     body = [list(r) for r in BASE]
-    for r, text in zip(body, hostile):
+    for r, text in zip(body, hostile, strict=True):
         r[COL["Title"]] = text
     result = ingest_file(tmp, "t.csv", csv_text(HEADER, body, total=False))
     table = result.tables["savings_tracker"].set_index("reference")

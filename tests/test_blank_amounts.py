@@ -99,9 +99,9 @@ def test_line_lists_hold_the_printed_shortfalls_and_over_deliveries(months):
     october = months[1]
     printed_variance = {r[0]: thousands(r[COL["Variance from Plan £000"]]) * 1000 for r in rows()}
     short = variance.top_shortfalls(october, n=100)
-    assert dict(zip(short.reference, short.shortfall_gbp)) == {k: v for k, v in printed_variance.items() if v > 0}
+    assert dict(zip(short.reference, short.shortfall_gbp, strict=True)) == {k: v for k, v in printed_variance.items() if v > 0}
     over = variance.over_delivery(october)
-    assert dict(zip(over.reference, over.over_delivery_gbp)) == {k: -v for k, v in printed_variance.items() if v < 0}
+    assert dict(zip(over.reference, over.over_delivery_gbp, strict=True)) == {k: -v for k, v in printed_variance.items() if v < 0}
     invested = {r[0] for r in rows() if thousands(r[COL["Investment 17-18 £000"]]) > 0}
     assert set(variance.investment_vs_saving(october).reference) == invested
 

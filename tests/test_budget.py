@@ -13,11 +13,10 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from analysis.analyses import budget
 from analysis import numbers
-from analysis.presentation import charts
+from analysis.analyses import budget
 from analysis.errors import InputError
-from analysis.presentation import budget_charts
+from analysis.presentation import budget_charts, charts
 
 from .conftest import BUSINESS_PLAN, raw_lines
 
@@ -62,18 +61,18 @@ def tables(bundled) -> dict[str, pd.DataFrame]:
 def test_residual_recomputed_from_the_printed_lines(tables):
     gap = budget.savings_gap(tables["savings_requirement"])
     assert list(gap.year) == YEARS
-    residual = [(r + s + i) * 1000 for r, s, i in zip(REQUIREMENT, SAVINGS, INCOME)]
+    residual = [(r + s + i) * 1000 for r, s, i in zip(REQUIREMENT, SAVINGS, INCOME, strict=True)]
     assert list(gap.residual_computed_gbp) == residual
     assert list(gap.residual_stated_gbp) == [v * 1000 for v in RESIDUAL_PRINTED]
-    assert list(gap.difference_gbp) == [(p * 1000) - c for p, c in zip(RESIDUAL_PRINTED, residual)] == [0] * 5
+    assert list(gap.difference_gbp) == [(p * 1000) - c for p, c in zip(RESIDUAL_PRINTED, residual, strict=True)] == [0] * 5
     assert list(gap.requirement_gbp) == [v * 1000 for v in REQUIREMENT]
     assert list(gap.identified_savings_gbp) == [v * 1000 for v in SAVINGS]  # the paper's sign: negative
-    assert list(gap.identified_gbp) == [-(s + i) * 1000 for s, i in zip(SAVINGS, INCOME)]
+    assert list(gap.identified_gbp) == [-(s + i) * 1000 for s, i in zip(SAVINGS, INCOME, strict=True)]
 
 
 def test_cumulative_over_the_five_years(tables):
     gap = budget.savings_gap(tables["savings_requirement"])
-    residual = [(r + s + i) * 1000 for r, s, i in zip(REQUIREMENT, SAVINGS, INCOME)]
+    residual = [(r + s + i) * 1000 for r, s, i in zip(REQUIREMENT, SAVINGS, INCOME, strict=True)]
     assert list(gap.cumulative_residual_gbp) == list(accumulate(residual))
     assert list(gap.cumulative_requirement_gbp) == list(accumulate(v * 1000 for v in REQUIREMENT))
     totals = budget.savings_totals(gap)
@@ -90,7 +89,7 @@ def test_later_first_year_drops_earlier_years(tables):
     later = budget.years_from(tables["savings_requirement"], "2020-21")
     gap = budget.savings_gap(later)
     assert list(gap.year) == YEARS[2:]
-    residual = [(r + s + i) * 1000 for r, s, i in zip(REQUIREMENT[2:], SAVINGS[2:], INCOME[2:])]
+    residual = [(r + s + i) * 1000 for r, s, i in zip(REQUIREMENT[2:], SAVINGS[2:], INCOME[2:], strict=True)]
     assert list(gap.cumulative_residual_gbp) == list(accumulate(residual))
     assert budget.savings_totals(gap).years == "2020-21 to 2022-23"
 
@@ -108,15 +107,15 @@ def test_first_year_is_validated(tables):
 def test_block_share_of_inflation_and_demand(tables):
     share = budget.block_share(tables["inflation"], tables["demand_pressures"], PC)
     pc_inflation = _row(79)[1]  # §2.4 table, line 79 'People and Communities (P&C)'
-    all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)))]  # lines 79-84
+    all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)), strict=True)]  # lines 79-84
     pc_demand, ete_demand = _row(90)[1], _row(91)[1]  # §2.5 table, lines 90-91
     per_year = share.iloc[:5]
     assert list(per_year.year) == YEARS
     assert list(per_year.block_inflation_share_pct) == pytest.approx(
-        [100 * p / t for p, t in zip(pc_inflation, all_inflation)])
+        [100 * p / t for p, t in zip(pc_inflation, all_inflation, strict=True)])
     assert per_year.block_inflation_share_pct.iloc[0] == pytest.approx(100 * 2197 / 4506)  # 48.8%
     assert list(per_year.block_demand_share_pct) == pytest.approx(
-        [100 * p / (p + e) for p, e in zip(pc_demand, ete_demand)])
+        [100 * p / (p + e) for p, e in zip(pc_demand, ete_demand, strict=True)])
     overall = share.iloc[-1]
     assert overall.block_inflation_share_pct == pytest.approx(100 * sum(pc_inflation) / sum(all_inflation))
     assert overall.block_demand_gbp == sum(pc_demand) * 1000
@@ -137,10 +136,10 @@ def test_the_highlighted_block_is_the_papers_largest_unless_named(tables):
 def test_block_table_keeps_the_printed_total_beside_the_recomputed_one(tables):
     table = budget.block_table(tables["inflation"]).set_index("service_block")
     printed = _row(85)[1]  # line 85 'Total'
-    lines = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)))]
+    lines = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)), strict=True)]
     assert list(table.loc["Total as printed"]) == [v * 1000 for v in printed]
     assert list(table.loc["Total recomputed"]) == [v * 1000 for v in lines]
-    assert list(table.loc["Difference (printed - recomputed)"]) == [(p - c) * 1000 for p, c in zip(printed, lines)]
+    assert list(table.loc["Difference (printed - recomputed)"]) == [(p - c) * 1000 for p, c in zip(printed, lines, strict=True)]
     assert list(table.columns) == [f"{y}_gbp" for y in YEARS]
     assert table.index[0] == "People and Communities (P&C)"
 
@@ -156,16 +155,16 @@ def test_cost_pressures_new_and_brought_forward_by_year(tables):
     by_year = budget.cost_pressures_by_year(tables["cost_pressures"])
     new, forward = _cost_lines()
     assert len(new) == 12 and len(forward) == 10
-    new_sum = [sum(v or 0 for v in col) * 1000 for col in zip(*new)]
-    forward_sum = [sum(v or 0 for v in col) * 1000 for col in zip(*forward)]
+    new_sum = [sum(v or 0 for v in col) * 1000 for col in zip(*new, strict=True)]
+    forward_sum = [sum(v or 0 for v in col) * 1000 for col in zip(*forward, strict=True)]
     assert list(by_year.new_gbp) == new_sum
     assert list(by_year.brought_forward_gbp) == forward_sum
-    assert list(by_year.computed_total_gbp) == [a + b for a, b in zip(new_sum, forward_sum)]
+    assert list(by_year.computed_total_gbp) == [a + b for a, b in zip(new_sum, forward_sum, strict=True)]
     # line 123: 'Total  -  -  -  -  -'
     assert LINES[122].split("\t")[1:] == ["-"] * 5
     assert list(by_year.total_as_printed) == ["-"] * 5
     # line 116: MST prints no 2019-20 figure
-    blanks = [sum(v is None for v in col) for col in zip(*(new + forward))]
+    blanks = [sum(v is None for v in col) for col in zip(*(new + forward), strict=True)]
     assert list(by_year.blank_cells) == blanks == [0, 1, 0, 0, 0]
 
 
@@ -180,7 +179,7 @@ def test_demand_funding_by_area(tables):
     funding = budget.demand_funding(tables["demand_funding"])
     printed = {"Home to School Special Transport": 315, "Looked After Children": 1460,  # lines 162-163
                "Special Guardianship Orders Adoption": 350}  # line 166
-    assert dict(zip(funding.demand_area, funding.amount_gbp)) == {k: v * 1000 for k, v in printed.items()}
+    assert dict(zip(funding.demand_area, funding.amount_gbp, strict=True)) == {k: v * 1000 for k, v in printed.items()}
     assert funding.demand_area.iloc[0] == "Looked After Children"
     assert funding.share_pct.iloc[0] == pytest.approx(100 * 1460 / (315 + 1460 + 350))
 
@@ -227,7 +226,7 @@ def test_savings_gap_chart_stacks_identified_and_residual_to_the_requirement(tab
     fig = budget_charts.chart_savings_gap(gap, source=SOURCE)
     ax = fig.axes[0]
     found, resid = ax.containers
-    identified = [-(s + i) * 1000 for s, i in zip(SAVINGS, INCOME)]
+    identified = [-(s + i) * 1000 for s, i in zip(SAVINGS, INCOME, strict=True)]
     assert [b.get_height() for b in found] == identified
     assert [b.get_y() for b in resid] == identified
     assert [b.get_y() + b.get_height() for b in resid] == [v * 1000 for v in REQUIREMENT]  # stack = requirement
@@ -255,15 +254,15 @@ def test_pressures_chart_highlights_pc_in_each_panel(tables):
     fig = budget_charts.chart_pressures_by_block(tables["inflation"], tables["demand_pressures"], source=SOURCE, block=PC)
     inflation_ax, demand_ax = fig.axes
     pc_inflation, pc_demand = _row(79)[1], _row(90)[1]
-    all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)))]
+    all_inflation = [sum(col) for col in zip(*(_row(n)[1] for n in range(79, 85)), strict=True)]
     for ax, pc, total in ((inflation_ax, pc_inflation, all_inflation),
-                          (demand_ax, pc_demand, [a + b for a, b in zip(pc_demand, _row(91)[1])])):
+                          (demand_ax, pc_demand, [a + b for a, b in zip(pc_demand, _row(91)[1], strict=True)])):
         focus, rest = ax.containers
         assert [b.get_height() for b in focus] == [v * 1000 for v in pc]
         assert [b.get_y() + b.get_height() for b in rest] == [v * 1000 for v in total]
         assert {to_hex(b.get_facecolor()) for b in focus} == {charts.FOCUS.lower()}
         assert {to_hex(b.get_facecolor()) for b in rest} == {charts.OTHER.lower()}
-        assert [t.get_text() for t in ax.texts] == [f"P&C {100 * p / t:.0f}%" for p, t in zip(pc, total)]
+        assert [t.get_text() for t in ax.texts] == [f"P&C {100 * p / t:.0f}%" for p, t in zip(pc, total, strict=True)]
     assert [t.get_text() for t in demand_ax.get_xticklabels()] == YEARS  # the panels share the years
     share = 100 * sum(pc_inflation) / sum(all_inflation)
     assert f"P&C carries {share:.0f}% of forecast inflation" in _flat(fig.texts[0].get_text())
@@ -274,8 +273,8 @@ def test_cost_pressures_chart_bars(tables):
     fig = budget_charts.chart_cost_pressures(by_year, source=SOURCE)
     ax = fig.axes[0]
     new, forward = _cost_lines()
-    new_sum = [sum(v or 0 for v in col) * 1000 for col in zip(*new)]
+    new_sum = [sum(v or 0 for v in col) * 1000 for col in zip(*new, strict=True)]
     heights = [b.get_height() for b in ax.containers[0]]
     assert heights == new_sum
-    assert np.argmax([a + sum(v or 0 for v in col) * 1000 for a, col in zip(new_sum, zip(*forward))]) == 0
+    assert np.argmax([a + sum(v or 0 for v in col) * 1000 for a, col in zip(new_sum, zip(*forward, strict=True), strict=True)]) == 0
     assert "(the printed total row reads “-”)" in _flat(fig.texts[0].get_text())  # 004 line 123 prints dashes

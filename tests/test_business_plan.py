@@ -54,7 +54,7 @@ def test_inflation_indices_twenty_percentages(bundled):
     expected = set()
     for n in range(71, 75):
         cells = _cells(n)
-        for year, raw in zip(YEARS, cells[1:]):
+        for year, raw in zip(YEARS, cells[1:], strict=True):
             assert raw.endswith("%")
             expected.add((n, cells[0], year, float(raw[:-1]), raw))
     assert len(expected) == 20
@@ -80,7 +80,7 @@ def test_grid_lines_and_total_in_whole_pounds(bundled, name, header, first, tota
     for n in range(first, total + 1):
         cells = _cells(n)
         kind = "stated_total" if n == total else "line"
-        for year, raw in zip(YEARS, cells[1:]):
+        for year, raw in zip(YEARS, cells[1:], strict=True):
             expected.add((n, cells[0], year, _k(raw), raw, kind))
     got = {(int(r.source_line), r.service_block, r.year, int(r.amount_gbp), r.amount_raw, r.row_type)
            for r in t.itertuples()}
@@ -138,7 +138,7 @@ def test_cost_pressures_every_cell_as_printed(bundled):
     expected = {}
     for n in list(NEW) + BROUGHT_FORWARD:
         cells = (_cells(n) + [""] * 6)[:6]
-        for year, raw in zip(YEARS, cells[1:]):
+        for year, raw in zip(YEARS, cells[1:], strict=True):
             expected[(n, year)] = (cells[0], _k(raw) if raw else None, raw or None)
     got = {(int(r.source_line), r.year): (r.pressure, _v(r.amount_gbp), _v(r.amount_raw))
            for r in t[t.row_type == "line"].itertuples()}
@@ -175,7 +175,7 @@ def test_cost_pressures_blank_cell_kept_empty_and_flagged(bundled):
     assert mst[mst.year != "2019-20"].cleaning_flags.isna().all()
     # no other line cell of the table is empty
     lines = t[t.row_type == "line"]
-    assert set(zip(lines[lines.amount_gbp.isna()].source_line.astype(int), lines[lines.amount_gbp.isna()].year)) == {
+    assert set(zip(lines[lines.amount_gbp.isna()].source_line.astype(int), lines[lines.amount_gbp.isna()].year, strict=True)) == {
         (116, "2019-20")}
 
 
@@ -206,7 +206,7 @@ def test_savings_requirement_as_printed(bundled):
     expected = set()
     for n, key in SAVINGS_KEYS.items():
         cells = _cells(n)
-        for year, raw in zip(YEARS, cells[1:]):
+        for year, raw in zip(YEARS, cells[1:], strict=True):
             expected.add((n, cells[0], key, year, _k(raw), raw, "stated_total" if key == "residual_gap" else "line"))
     got = {(int(r.source_line), r.line, r.line_key, r.year, int(r.amount_gbp), r.amount_raw, r.row_type)
            for r in t.itertuples()}

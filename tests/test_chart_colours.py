@@ -12,8 +12,7 @@ import pytest
 
 from analysis.analyses import variance
 from analysis.presentation import chart_checks as cc
-from analysis.presentation import charts
-from analysis.presentation import savings_charts
+from analysis.presentation import charts, savings_charts
 
 GRAPHICS = {
     **{f"RAG {k}": v for k, v in charts.RAG_COLOURS.items()},

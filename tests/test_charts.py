@@ -11,8 +11,7 @@ import matplotlib
 import pytest
 
 from analysis.analyses import variance
-from analysis.presentation import charts
-from analysis.presentation import savings_charts
+from analysis.presentation import charts, savings_charts
 
 _IMPORT_CHECK = """
 import sys, matplotlib

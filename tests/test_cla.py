@@ -14,9 +14,8 @@ from matplotlib.colors import to_hex
 
 from analysis import data
 from analysis.analyses import cla
-from analysis.presentation import charts
 from analysis.errors import InputError
-from analysis.presentation import trajectory_charts
+from analysis.presentation import charts, trajectory_charts
 
 from .conftest import MTFS, raw_lines
 

@@ -11,9 +11,8 @@ from matplotlib.colors import to_hex
 
 from analysis import data
 from analysis.analyses import comparators
-from analysis.presentation import charts
 from analysis.errors import InputError
-from analysis.presentation import comparator_charts
+from analysis.presentation import charts, comparator_charts
 
 from .conftest import FIVE_YEAR_PLAN, raw_lines
 
@@ -55,7 +54,7 @@ def test_comparator_table_has_the_subject_and_ten_neighbours_highest_first(table
     assert len(table) == 11
     assert list(table.rate_per_10k) == sorted(table.rate_per_10k, reverse=True)
     neighbours = table[~table.is_subject]
-    assert dict(zip(neighbours.authority, neighbours.rate_per_10k)) == NEIGHBOURS
+    assert dict(zip(neighbours.authority, neighbours.rate_per_10k, strict=True)) == NEIGHBOURS
     torbay = table[table.is_subject].iloc[0]
     assert (torbay.authority, torbay.rate_per_10k) == ("Torbay", TORBAY_RATE)
     assert torbay["rank"] == 2  # only Blackpool (166) is higher
@@ -145,7 +144,7 @@ def _chart(table, **kwargs):
 
 def _bars(ax):
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    return dict(zip(labels, ax.patches))
+    return dict(zip(labels, ax.patches, strict=True))
 
 
 def test_chart_has_one_bar_per_authority_with_the_subject_highlighted(table):

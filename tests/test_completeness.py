@@ -51,9 +51,7 @@ def _tracker_lines() -> set[int]:
         if "\t" not in text:
             continue
         cells = [c.strip() for c in text.split("\t")]
-        if re.fullmatch(r"[A-Z]/R\.\d\.\d{3}", cells[0]):
-            out.add(n)
-        elif not cells[0] and any(re.fullmatch(r"-?\d{1,3}(,\d{3})*", c) for c in cells):
+        if re.fullmatch(r"[A-Z]/R\.\d\.\d{3}", cells[0]) or not cells[0] and any(re.fullmatch(r"-?\d{1,3}(,\d{3})*", c) for c in cells):
             out.add(n)
     return out
 
@@ -286,7 +284,7 @@ def test_token_reading_finds_the_damaged_figures():
 def test_every_table_line_is_referenced(bundled, file):
     referenced = set()
     mentioned = set()
-    for name, table in bundled.tables.items():
+    for _name, table in bundled.tables.items():
         if "source_line" not in table.columns or "source_file" not in table.columns:
             continue
         mine = table[table.source_file == file]

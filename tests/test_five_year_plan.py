@@ -101,7 +101,7 @@ def test_table3_every_authority_as_printed(comparators):
 
 
 def test_table3_italic_tags_removed_and_flagged(comparators):
-    for n, raw_name, clean, _ in _table3_authorities():
+    for n, raw_name, _clean, _ in _table3_authorities():
         row = comparators[(comparators.source_line == n) & (comparators.year == "2012-13")].iloc[0]
         flags = _flag_items(row.cleaning_flags)
         if raw_name.startswith("<i>"):
@@ -125,7 +125,7 @@ def test_table3_torbay_cell_gives_two_years(comparators):
     # 002 line 17: 'Torbay | 121 (134 for 2013/14)'
     assert _cells(17) == ["Torbay", "121 (134 for 2013/14)"]
     torbay = comparators[(comparators.authority == "Torbay")]
-    assert sorted(zip(torbay.year, torbay.rate_per_10k.astype(float))) == [("2012-13", 121.0), ("2013-14", 134.0)]
+    assert sorted(zip(torbay.year, torbay.rate_per_10k.astype(float), strict=True)) == [("2012-13", 121.0), ("2013-14", 134.0)]
     assert set(torbay.source_line.astype(int)) == {17}
     assert set(torbay.row_type) == {"authority"}
     assert torbay.is_subject.all()
@@ -223,7 +223,7 @@ def test_table6_rate_checks_flag_only_2013_14(rec):
     population = statistics.median(num * 10_000 / rate for _, num, rate, _ in rows)
     assert population == pytest.approx(25_000)
     expected_mismatch = set()
-    for fy, num, rate, n in rows:
+    for _fy, num, rate, n in rows:
         computed = num / population * 10_000
         if abs(rate - computed) > 1.0 + 1e-9:  # rates printed as whole numbers: allow 1
             expected_mismatch.add(n)
@@ -246,7 +246,7 @@ def test_table6_rate_checks_flag_only_2013_14(rec):
 def test_table3_and_table6_torbay_rates_agree(rec):
     checks = rec[(rec.table == "comparator_rates") & (rec["check"] == "repeated")]
     assert len(checks) == 2
-    assert sorted(zip(checks.stated, checks.computed)) == [(121.0, 121.0), (134.0, 134.0)]
+    assert sorted(zip(checks.stated, checks.computed, strict=True)) == [(121.0, 121.0), (134.0, 134.0)]
     assert set(checks.status) == {"ok"}
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.presentation import charts
 from analysis.analyses import improvement_plan as ip
-from analysis.presentation import plan_charts
+from analysis.presentation import charts, plan_charts
 
 from .conftest import MTFS, raw_lines
 
@@ -81,7 +80,7 @@ def test_yearly_totals_recomputed_from_the_printed_cells(fip, plan_rows):
 def test_yearly_totals_keep_the_printed_total_row(fip):
     # 001 line 264: TOTAL 1.578m | 1.314m – 1.864m | 1,769m – 2,319m | 247k – 797k | 4.908m – 6.558m
     y = ip.yearly_totals(fip)
-    assert list(zip(y.year, y.printed_low_gbp, y.printed_high_gbp)) == [
+    assert list(zip(y.year, y.printed_low_gbp, y.printed_high_gbp, strict=True)) == [
         ("2017-18", 1_578_000, 1_578_000), ("2018-19", 1_314_000, 1_864_000), ("2019-20", 1_769_000, 2_319_000),
         ("2020-21", 247_000, 797_000), ("all years", 4_908_000, 6_558_000)]
     assert list(y.difference_low_gbp) == [0] * 5 and list(y.difference_high_gbp) == [0] * 5
@@ -107,7 +106,7 @@ def test_whole_plan_range(fip):
 def test_by_opportunity_rows_and_totals(fip, plan_rows):
     o = ip.by_opportunity(fip)
     assert list(o.opportunity) == [r[0].rstrip("*") for r in plan_rows]
-    for row, r in zip(o.itertuples(), plan_rows):
+    for row, r in zip(o.itertuples(), plan_rows, strict=True):
         assert (row.total_low_gbp, row.total_high_gbp) == _sums([r], [1, 2, 3, 4]), r[0]
     cla = o[o.opportunity == "Reduction in CLA population and associated costs"].iloc[0]
     assert (cla.total_low_gbp, cla.total_high_gbp) == (150_000, 1_800_000)  # printed 150k-1.8m (line 262)
@@ -165,7 +164,7 @@ def test_prose_disagreements_beyond_rounding(fip):
     assert "2018/19: £51k (2 staff)" in _prose(236)
     d = ip.prose_disagreements(fip, rounding_tolerance_gbp=500)
     got = {(o[:30], y, p, t, diff) for o, y, p, t, diff in
-           zip(d.opportunity, d.year, d.prose_gbp, d.table_gbp, d.difference_gbp)}
+           zip(d.opportunity, d.year, d.prose_gbp, d.table_gbp, d.difference_gbp, strict=True)}
     assert got == {
         ("Acceleration of Adoption in or", "2017-18", 174_000, 173_000, 1_000),
         ("Develop usage of external esco", "2017-18", 20_520, 20_000, 520),
@@ -228,7 +227,7 @@ def test_chart_opportunities_highlights_the_starred_items(fip, plan_rows):
     labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
     starred = {r[0].rstrip("*") for r in plan_rows if r[0].endswith("*")}
     names = list(o.opportunity)
-    for label, bar in zip(labels, solid):  # a long name is cut with an ellipsis on the chart
+    for label, bar in zip(labels, solid, strict=True):  # a long name is cut with an ellipsis on the chart
         name = next(n for n in names if n.startswith(label.removesuffix("…")))
         expected = charts.FOCUS if name in starred else charts.OTHER
         assert bar.get_facecolor()[:3] == pytest.approx(_rgb(expected)), label

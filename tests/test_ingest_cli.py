@@ -93,7 +93,7 @@ def test_writes_one_parquet_and_one_csv_per_table_and_the_dictionary(good_output
 
 def test_data_dictionary_lists_every_column_of_every_table(good_output):
     dictionary = pd.read_csv(good_output / "data_dictionary.csv")
-    listed = list(zip(dictionary["table"], dictionary["column"]))
+    listed = list(zip(dictionary["table"], dictionary["column"], strict=True))
     declared = [(t, c) for t, table in schemas.TABLES.items() for c in table.columns]
     assert listed == declared
     assert dictionary["description"].notna().all()

@@ -150,7 +150,7 @@ def test_placement_types_sum_to_the_release_total_or_the_difference_is_flagged(p
             assert check == "sums to the total", (r.geog_n, check)
         else:
             assert check.startswith(f"differs by {total - printed:,}"), (r.geog_n, check)
-        for column, value in zip(PLACEMENT_COLUMNS, cells):  # a suppressed cell is never a zero
+        for column, value in zip(PLACEMENT_COLUMNS, cells, strict=True):  # a suppressed cell is never a zero
             hit = row[row["columns"] == column]
             if len(hit):
                 assert hit.number.isna().iloc[0] if not value.isdigit() else int(hit.number.iloc[0]) == int(value)

@@ -14,9 +14,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import assumptions
+from analysis import assumptions, numbers
 from analysis.ingest.writer import write_tables
-from analysis import numbers
 from analysis.presentation import display as d
 from analysis.report.notebooks import execute
 from analysis.report.render import render_report

@@ -94,7 +94,7 @@ def test_a_lait_measure_with_polarity_low_ranks_the_lowest_first(public_dir, md)
     Low) against its 2021 neighbours (New_Statistical_Neighbour_Groupings_April_2021.csv)."""
     rows = lait_year(public_dir, "Work_Force_Agecy_Rate", "2022")
     las = rows[rows["LA Number"] < 970]
-    by_code = {f"{int(n):03d}": float(v) for n, v in zip(las["LA Number"], las.Values) if v != "-"}
+    by_code = {f"{int(n):03d}": float(v) for n, v in zip(las["LA Number"], las.Values, strict=True) if v != "-"}
     england = float(rows[rows["LA Number"] == 970].Values.iloc[0])
     mine = by_code["880"]
     have = [by_code[c] for c in neighbours(public_dir, SN_2021, "880") if c in by_code]
@@ -116,7 +116,7 @@ def test_a_polarity_high_band_counts_from_the_highest(public_dir, md):
     year = max(y for (c, y) in mv.values if c == "880")
     period = next(p for p in lait_year(public_dir, "CareLeaverEET", str(year)).Years.unique())
     rows = lait_year(public_dir, "CareLeaverEET", period)
-    by_code = {f"{int(n):03d}": float(v) for n, v in zip(rows["LA Number"], rows.Values)
+    by_code = {f"{int(n):03d}": float(v) for n, v in zip(rows["LA Number"], rows.Values, strict=True)
                if n < 970 and v != "-"}
     s = measure_benchmarks.standing(mv, md.pub, "880", year, "2021")
     q = np.quantile(sorted(by_code.values()), [0.25, 0.5, 0.75])

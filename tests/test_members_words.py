@@ -211,7 +211,7 @@ def _tracker_totals() -> dict[str, int]:
     lines = raw_lines(TRACKER)
     header, totals = lines[6].split("\t"), lines[5].split("\t")
     out = {}
-    for name, cell in zip(header, totals):
+    for name, cell in zip(header, totals, strict=True):
         cell = cell.strip().replace(",", "")
         if name and re.fullmatch(r"-?\d+", cell):  # 'Original Saving 17-18': the item is 'Original Saving'
             out[re.sub(r"\s+\d{2}-\d{2}$", "", name.strip())] = int(cell)

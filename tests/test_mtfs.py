@@ -74,7 +74,7 @@ def test_table1_rows(cla):
     assert len(table1) == 4
     expected = [("actual", "2016-17", "2016-11-30", 279, 111.0)] + [
         ("plan_2014_restated", _fy(label), f"{int(label[:4]) + 1}-03-31", int(n), float(r))
-        for label, n, r in zip(labels[1:], numbers[1:], rates[1:])]
+        for label, n, r in zip(labels[1:], numbers[1:], rates[1:], strict=True)]
     got = sorted((r.series, r.year, r.as_at, int(r.number), float(r.rate_per_10k)) for r in table1.itertuples())
     assert got == sorted(expected)
     assert set(table1.figure_basis) == {"printed"}
@@ -223,7 +223,7 @@ def _printed_fip() -> dict[tuple[int, str], tuple[str, str, int | None, int | No
     for n in FIP_ROWS:
         cells = (_cells(n) + [""] * 6)[:6]
         label = cells[0]
-        for year, text in zip(YEARS, cells[1:]):
+        for year, text in zip(YEARS, cells[1:], strict=True):
             out[(n, year)] = (label.rstrip("*").strip(), *_cell(text), label.endswith("*"))
     return out
 
@@ -361,9 +361,9 @@ def test_fip_reconciliation_all_ok(rec):
         stated_low, computed_low = sums[(n, "all years", "low")]
         stated_high, computed_high = sums[(n, "all years", "high")]
         if stated_low == stated_high:
-            assert sorted(zip(mine.stated, mine.computed)) == [(stated_low, computed_low)], n
+            assert sorted(zip(mine.stated, mine.computed, strict=True)) == [(stated_low, computed_low)], n
         else:
-            assert sorted(zip(mine.stated, mine.computed)) == sorted(
+            assert sorted(zip(mine.stated, mine.computed, strict=True)) == sorted(
                 [(stated_low, computed_low), (stated_high, computed_high)]), n
     total_checks = checks[checks.source_line == 264]
     expected = set()
@@ -483,7 +483,7 @@ def test_prose_checks_cite_the_line_of_the_stated_amount(rec):
     stated figure is the prose amount."""
     checks = rec[(rec.table == "financial_improvement_plan") & (rec["check"] == "repeated")]
     expected = {}
-    for o, y, amount, line, _ in PROSE:
+    for o, y, _amount, line, _ in PROSE:
         expected.setdefault((o, y), line)
     wrong = set()
     for c in checks.itertuples():
@@ -500,7 +500,7 @@ def _prose_vs_table() -> tuple[set, set, set]:
     £k) is read to the nearest £1k (±£500) or truncated (the figure to +£1,000), as 001 line 205
     against line 255 shows (£57,500 printed 57k).  Returns (equal, within rounding, disagreeing)."""
     table = {}
-    for (n, year), (label, status, low, _, _, _) in PRINTED.items():
+    for (_n, year), (label, status, low, _, _, _) in PRINTED.items():
         if status == "value" and year != "all years":
             table[(label, year)] = low
     ok, within, bad = set(), set(), set()

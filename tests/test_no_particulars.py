@@ -33,9 +33,9 @@ def _strings(tree: ast.AST) -> list[tuple[int, str]]:
                 docstrings.add(id(first.value))
     out = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and id(node) not in docstrings and isinstance(node.value, (str, int)):
-            if not isinstance(node.value, bool):
-                out.append((node.lineno, str(node.value)))
+        if isinstance(node, ast.Constant) and id(node) not in docstrings and isinstance(node.value, (str, int)) \
+                and not isinstance(node.value, bool):
+            out.append((node.lineno, str(node.value)))
     return out
 
 

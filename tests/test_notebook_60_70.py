@@ -12,8 +12,7 @@ import re
 import nbformat
 import pytest
 
-from analysis import paths
-from analysis import numbers
+from analysis import numbers, paths
 from analysis.report.notebooks import execute, parameters
 
 from .conftest import BUSINESS_PLAN, RECOVERY_PLAN, raw_lines
@@ -99,7 +98,7 @@ def test_notebook_70_from_2020_21(tmp_path):
     lines = raw_lines(BUSINESS_PLAN)
     figures = [[int(c.replace(",", "")) for c in lines[n - 1].split("\t")[1:6]] for n in (130, 131, 132, 133)]
     requirement, savings, income, _ = (row[2:] for row in figures)  # 2020-21 to 2022-23
-    residual = sum(r + s + i for r, s, i in zip(requirement, savings, income)) * 1000
+    residual = sum(r + s + i for r, s, i in zip(requirement, savings, income, strict=True)) * 1000
     outputs = [_plain(t) for t in _texts(nb)]
     first = next(t for t in outputs if t.startswith("Over "))  # after the headline box
     assert first.startswith(f"Over 2020-21 to 2022-23, Cambridgeshire needs {numbers.money(sum(requirement) * 1000)}")

@@ -224,7 +224,7 @@ def test_every_page_fits_1280_px_and_a4(packs, browser):
         if m["noAlt"]:
             problems.append(f"{where}: {m['noAlt']} images without alt text")
         levels = m["headings"]
-        if levels[:1] != [1] or any(b - a > 1 for a, b in zip(levels, levels[1:])):
+        if levels[:1] != [1] or any(b - a > 1 for a, b in zip(levels, levels[1:], strict=True)):
             problems.append(f"{where}: headings jump {levels}")
         if m["smallText"] or m["thWithoutScope"]:
             problems.append(f"{where}: {m['smallText']} table cells under 14 px, {m['thWithoutScope']} th without scope")

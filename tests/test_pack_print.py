@@ -344,7 +344,7 @@ def _check_figures(path: Path, book) -> int:
     sheets = [s for s in book.worksheets if s.title not in ("About", "Sources")]
     assert len(sheets) == len(tables), (path.name, [s.title for s in sheets], len(tables))  # a sheet per table
     checked = 0
-    for table, sheet in zip(tables, sheets):
+    for table, sheet in zip(tables, sheets, strict=True):
         have = [_key(str(c.value)) for c in sheet[1]]
         rows = list(sheet.iter_rows(min_row=2))
         for j, label in enumerate(table["labels"]):
@@ -401,7 +401,7 @@ def test_no_figure_is_stored_as_text(packs):
                 continue
             labels = [str(c.value) for c in sheet[1]]
             for row in sheet.iter_rows(min_row=2, values_only=True):
-                for label, value in zip(labels, row):
+                for label, value in zip(labels, row, strict=True):
                     if isinstance(value, str) and not TEXT_COLUMN.search(label) and \
                             _figure(value.removeprefix("'")) is not None:
                         found.append((xlsx.name, sheet.title, label, value))
@@ -449,7 +449,7 @@ def _sheet_rows(book, starts: str) -> list[dict]:
     names = [n for n in book.sheetnames if n.startswith(starts)]
     assert len(names) == 1, (starts, book.sheetnames)
     rows = list(book[names[0]].iter_rows(values_only=True))
-    return [dict(zip(rows[0], r)) for r in rows[1:]]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
 def test_report_10_workbook_has_the_month_on_month_tables(november):

@@ -21,7 +21,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-
 pytestmark = pytest.mark.notebooks
 
 #: pack -> the latest 31 March whose figures were published by the pack's month

@@ -85,7 +85,7 @@ def test_a_page_is_the_document_nbconvert_writes(notebook, show_code):
     theirs = _nbconverts_own(nbformat.from_dict(nb), show_code)
     assert ours != theirs  # the serialisation differs: the comparison below is of the documents
     mine, expected = _events(ours), _events(theirs)
-    for i, (a, b) in enumerate(zip(mine, expected)):
+    for i, (a, b) in enumerate(zip(mine, expected, strict=True)):
         assert a == b, f"event {i}: {a!r} here, {b!r} from nbconvert"
     assert len(mine) == len(expected)
 

@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.analyses import placements
-from analysis.presentation import charts
-from analysis.presentation import placement_charts
+from analysis.presentation import charts, placement_charts
 
 from .conftest import FIVE_YEAR_PLAN, MTFS, raw_lines
 
@@ -72,7 +71,7 @@ def test_cost_trajectory_is_table7_as_printed(costs, table7):
     assert list(t.year) == [_fy(r[0]) for r in table7]
     assert list(t.total_placement_cost_gbp) == [_millions(r[1]) for r in table7]
     assert list(t.total_placement_cost_raw) == [r[1] for r in table7]
-    expected_falls = [_millions(a[1]) - _millions(b[1]) for a, b in zip(table7, table7[1:])]
+    expected_falls = [_millions(a[1]) - _millions(b[1]) for a, b in zip(table7, table7[1:], strict=True)]
     assert pd.isna(t.fall_on_previous_year_gbp.iloc[0])
     assert list(t.fall_on_previous_year_gbp.iloc[1:]) == expected_falls
 

@@ -6,8 +6,8 @@ terminal (what a terminal window gives) or a pipe (what cron and scripts give)."
 from __future__ import annotations
 
 import os
-import re
 import pty
+import re
 import select
 import subprocess
 import sys

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.ingest.prose_figures import figures
 
-from .conftest import FIVE_YEAR_PLAN, MTFS, RECOVERY_PLAN, BUSINESS_PLAN, raw_lines
+from .conftest import BUSINESS_PLAN, FIVE_YEAR_PLAN, MTFS, RECOVERY_PLAN, raw_lines
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import statistics
 import pandas as pd
 import pytest
 
-from analysis.report.render import NOTHING_MIME
 from analysis.report.notebooks import execute
+from analysis.report.render import NOTHING_MIME
 
 from .conftest import FIVE_YEAR_PLAN, raw_lines
 from .test_notebook_20_30 import NB20, NB30, NEIGHBOUR_RATES, _assert_clean, _plain, _texts
@@ -90,7 +90,7 @@ def test_20_reproduces_the_papers_comparator(public_dir, with_public_dir, tmp_pa
     releases give exactly as printed, those that differ, and those no population reproduces."""
     expected = sfr_2013_and_ons_mid_2012(public_dir)
     codes = ["890", "894", "837", "851", "879", "921", "882", "836", "813", "908"]  # 002 Table 3 order
-    exact = sum(expected.get(c) == printed for c, printed in zip(codes, NEIGHBOUR_RATES)) + (expected["880"] == 121)
+    exact = sum(expected.get(c) == printed for c, printed in zip(codes, NEIGHBOUR_RATES, strict=True)) + (expected["880"] == 121)
     lost = sum(c not in expected for c in codes)
     nb = execute(NB20, tmp_path / "20.ipynb", {"year": "2013"})
     _assert_clean(nb)

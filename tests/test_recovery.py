@@ -17,11 +17,10 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from analysis.analyses import recovery
 from analysis import numbers
-from analysis.presentation import charts
+from analysis.analyses import recovery
 from analysis.errors import InputError
-from analysis.presentation import recovery_charts
+from analysis.presentation import charts, recovery_charts
 
 from .conftest import RECOVERY_PLAN, raw_lines
 
@@ -211,7 +210,7 @@ def test_repeated_budgets_across_themes(actions):
 def test_deadlines_by_month_match_the_when_column(actions):
     expected = Counter(_month(r["when"]) for r in RAW if _month(r["when"]))
     table = recovery.deadlines_by_month(actions, as_of="2019-11-12")
-    assert dict(zip(table.due_month, table.actions)) == {m: expected.get(m, 0) for m in table.due_month}
+    assert dict(zip(table.due_month, table.actions, strict=True)) == {m: expected.get(m, 0) for m in table.due_month}
     assert sum(table.actions) == sum(expected.values())
     assert table.due_month.iloc[0] == min(expected) and table.due_month.iloc[-1] == max(expected)
     assert len(table) == 12  # May 2019 (CSC34, line 163) to April 2020, every month shown

@@ -61,7 +61,7 @@ class Run:
                "ANALYSIS_REPORT_PAUSE_FILE": str(self.pausefile)}
         if sleep:
             env["COUNCIL_TEST_PIDFILE"] = str(self.pidfile)
-        self.log = open(base / f"{name}.log", "w+")
+        self.log = open(base / f"{name}.log", "w+")  # noqa: SIM115 - open for the life of the process it logs
         self.process = subprocess.Popen(
             [sys.executable, "-m", "analysis", "report", "--authority", "Cambridgeshire", "--period", period,
              "--notebooks", str(notebooks), "--out", str(base / "reports"), *extra],

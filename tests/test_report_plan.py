@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
-from analysis import numbers
+from analysis import numbers, paths
 from analysis.cli import main
 from analysis.errors import ReportError
 from analysis.manifest import register

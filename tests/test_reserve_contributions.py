@@ -65,7 +65,7 @@ def test_direction_not_printed_is_flagged_and_not_fixed(costs):
 
 
 def test_flag_says_001_reads_it_as_an_overspend_where_001_prints_it(costs):
-    for year, amount in _reserves().items():
+    for year, _amount in _reserves().items():
         flag = costs.loc[year].cleaning_flags
         assert "document 001 line 7" in flag and "overspend met from reserves" in flag, year
     assert "001" not in costs.loc["2014-15"].cleaning_flags  # 001 prints no contribution for 2014-15

@@ -75,11 +75,11 @@ def test_every_headline_has_its_date_and_authority(cambridgeshire, torbay):
         assert (card.authority == who).all()
         papers = card[card.area.map(lambda a: bool(scorecard.NEEDS.get(a)))]  # a paper's figure, not a published one
         assert set(papers.as_at) <= own[who], list(papers.as_at)
-    as_at = dict(zip(torbay[0].measure, torbay[0].as_at))
+    as_at = dict(zip(torbay[0].measure, torbay[0].as_at, strict=True))
     # 002 Table 7 (costs) is dated 2015 only - never "December 2015"; the slippage is 001's Table 2
     assert as_at["Printed cost reductions that disagree"] == "2015"
     assert as_at["Cost of slipped placement moves"] == "11 January 2017"
-    assert dict(zip(cambridgeshire[0].measure, cambridgeshire[0].as_at))["Savings still to find"] == "10 October 2017"
+    assert dict(zip(cambridgeshire[0].measure, cambridgeshire[0].as_at, strict=True))["Savings still to find"] == "10 October 2017"
 
 
 def test_rag_and_direction_are_symbols_with_words(cambridgeshire):

@@ -20,8 +20,8 @@ import shutil
 
 import pytest
 
-from analysis.ingest import run_ingest
 from analysis import numbers
+from analysis.ingest import run_ingest
 from analysis.report.notebooks import execute, notebook_paths
 
 from .conftest import RAW

@@ -15,7 +15,6 @@ import pytest
 from analysis import spreadsheet
 from analysis.ingest import run_ingest
 
-
 HOSTILE = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "@SUM(1+1)", "+SUM(1,2)", "-2+3+cmd|' /C calc'!A0",
            "\tleading tab", "\rleading CR"]
 
@@ -99,6 +98,7 @@ def test_processed_csv_of_a_hostile_tracker_is_neutralised(tmp_path, raw_copy):
     run_ingest(raw_copy, out)
     table = pd.read_parquet(out / "savings_tracker.parquet")
     assert body[0][1] in set(table.title)
-    titles = {r["title"] for r in csv.DictReader(open(out / "savings_tracker.csv", encoding="utf-8", newline=""))}
+    with open(out / "savings_tracker.csv", encoding="utf-8", newline="") as handle:
+        titles = {r["title"] for r in csv.DictReader(handle)}
     assert "'" + body[0][1] in titles and body[0][1] not in titles
     shutil.rmtree(out)

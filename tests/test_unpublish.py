@@ -36,7 +36,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _today_in_words() -> str:
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     return f"{today.day} {today:%B %Y}"
 
 

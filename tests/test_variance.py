@@ -8,8 +8,7 @@ import matplotlib.colors as mcolors
 import pytest
 
 from analysis.analyses import variance
-from analysis.presentation import charts
-from analysis.presentation import savings_charts
+from analysis.presentation import charts, savings_charts
 
 from .conftest import TRACKER, raw_lines
 
@@ -128,7 +127,7 @@ def test_charts_show_what_a_reader_checks(tracker):
     rag = variance.by_rag(tracker)
     fig = savings_charts.chart_by_rag(rag, source="003")
     colours = [mcolors.to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
-    assert colours == [charts.RAG_COLOURS[r] if r in charts.RAG_COLOURS else charts.OTHER for r in rag.rag]
+    assert colours == [charts.RAG_COLOURS.get(r, charts.OTHER) for r in rag.rag]
     steps = variance.waterfall_steps(tracker, top_n=4)
     fig = savings_charts.chart_waterfall(steps, source="003")
     assert len(fig.axes[0].patches) == len(steps) + 2

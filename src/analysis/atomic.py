@@ -110,11 +110,10 @@ def rename_new(source: Path, target: Path) -> None:
 def current_umask() -> int:
     """The process's umask, read without changing it where Linux shows it
     (``/proc/self/status``), else by setting and restoring it."""
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

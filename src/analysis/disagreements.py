@@ -84,8 +84,8 @@ def replace_in(readme: str, reconciliation: pd.DataFrame) -> str:
 
 
 def main() -> None:  # pragma: no cover - a maintenance command: python -m analysis.disagreements
-    from .paths import project_root
     from . import data
+    from .paths import project_root
 
     root = project_root()
     readme = root / "docs" / "disagreements.md"

@@ -23,7 +23,6 @@ note says why.
 
 from __future__ import annotations
 
-
 import math
 from dataclasses import dataclass, field
 

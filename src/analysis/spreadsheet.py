@@ -152,7 +152,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike[str],
             values = [_cell_value(v, full_text_in) for v in row]
             if any(formats):
                 values = [_formatted(sheet, v, f if f is None or isinstance(f, str) else f[i])
-                          for v, f in zip(values, formats)]
+                          for v, f in zip(values, formats, strict=True)]
             sheet.append(values)
     if not sheets:
         workbook.create_sheet("empty")

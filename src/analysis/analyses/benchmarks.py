@@ -23,7 +23,6 @@ Units and signs:
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
@@ -110,7 +109,7 @@ def comparator(pub: PublicData, authority: str, year: int, model: str) -> pd.Dat
     group = table[table.role.isin(["authority", "neighbour"]) & table.rate_per_10k.notna()]
     values = list(group.rate_per_10k.astype(float))
     table["rank_in_group"] = [(_rank_highest_first(float(v), values) if role in ("authority", "neighbour")
-                               and not pd.isna(v) else None) for role, v in zip(table.role, table.rate_per_10k)]
+                               and not pd.isna(v) else None) for role, v in zip(table.role, table.rate_per_10k, strict=True)]
     return table
 
 

@@ -59,7 +59,7 @@ def implied_populations(cla_trajectories: pd.DataFrame, authority: str) -> pd.Da
     out = printed[["document", "table_name", "year", "series", "number", "rate_per_10k", "source_line"]].copy()
     out["number"] = out["number"].astype(int)
     out["rate_per_10k"] = out["rate_per_10k"].astype(float)
-    out["population"] = [comparators.implied_population(n, r) for n, r in zip(out.number, out.rate_per_10k)]
+    out["population"] = [comparators.implied_population(n, r) for n, r in zip(out.number, out.rate_per_10k, strict=True)]
     return out.sort_values(["document", "year", "series"]).reset_index(drop=True)
 
 
@@ -122,7 +122,7 @@ def series_info(traj: pd.DataFrame) -> pd.DataFrame:
         ordered = group.sort_values(["published", "first", "document", "series"])
         info.loc[ordered.index[1:], "restates"] = ordered.series.iloc[0]
     info["_k"] = [(0, "", "", "", "") if k == ACTUAL else (1, m or "9999", p, f, d)
-                  for k, m, p, f, d in zip(info.series_kind, info.plan_made, info.published, info.first, info.document)]
+                  for k, m, p, f, d in zip(info.series_kind, info.plan_made, info.published, info.first, info.document, strict=True)]
     info = info.sort_values("_k", kind="stable").drop(columns=["_k", "first", "document"]).reset_index(drop=True)
     return info
 
@@ -149,9 +149,9 @@ def trajectories(cla_trajectories: pd.DataFrame, authority: str, population: flo
     printed = rows["rate_per_10k"].notna()
     rows["rate_basis"] = np.where(printed, "printed", "derived")
     rows["rate_per_10k"] = [float(r) if p else float(n) * 10_000 / population
-                            for r, n, p in zip(rows["rate_per_10k"], rows["number"], printed)]
+                            for r, n, p in zip(rows["rate_per_10k"], rows["number"], printed, strict=True)]
     rows["number"] = rows["number"].astype(int)
-    dates = dict(zip(sources.document, sources.date)) if sources is not None else {}
+    dates = dict(zip(sources.document, sources.date, strict=True)) if sources is not None else {}
     rows["published"] = [str(dates.get(d, "") or "") for d in rows["document"]]
     rows["series_name"] = rows["label"]
     order = {s: i for i, s in enumerate(series_info(rows).series)}
@@ -239,7 +239,7 @@ def distances(traj: pd.DataFrame, measure: str = "number", baseline_series: str 
     base = baseline_series or baseline(traj)
     if base is None:
         return pd.DataFrame(columns=columns)
-    labels = dict(zip(info.series, info.label))
+    labels = dict(zip(info.series, info.label, strict=True))
     plan = traj[(traj.series == base) & (traj.bound == "central")].set_index("year")
     skip = {base} | set(info[info.restates == base].series)
     rows = []
@@ -265,7 +265,7 @@ def distance_to_target(traj: pd.DataFrame, goal: pd.Series, measure: str = "numb
     col = value_column(measure)
     tgt = float(goal.number if measure == "number" else goal.rate_per_10k)
     rows = []
-    for series, label in zip(*series_info(traj)[["series", "label"]].T.values):
+    for series, label in zip(*series_info(traj)[["series", "label"]].T.values, strict=True):
         part = traj[traj.series == series]
         last = part[part.as_at == part.as_at.max()]
         low, high = float(last[col].min()), float(last[col].max())
@@ -284,7 +284,7 @@ def restatement_differences(traj: pd.DataFrame) -> pd.DataFrame:
     columns = ["restated", "original", "year", "original_number", "restated_number", "original_per_10k",
                "restated_per_10k", "number_difference", "difference_per_10k"]
     info = series_info(traj)
-    labels = dict(zip(info.series, info.label))
+    labels = dict(zip(info.series, info.label, strict=True))
     parts = []
     for r in info[info.restates.notna()].itertuples():
         a = traj[(traj.series == r.restates) & (traj.bound == "central")].set_index("year")
@@ -318,7 +318,7 @@ def describe_plans(traj: pd.DataFrame) -> pd.DataFrame:
             return f"{lo:,}" if lo == hi else f"{lo:,} to {hi:,}"
 
         kind = ("band (low and high ends)" if r.band else
-                f"restatement of the {dict(zip(traj.series, traj.label))[r.restates]}" if r.restates else "plan")
+                f"restatement of the {dict(zip(traj.series, traj.label, strict=True))[r.restates]}" if r.restates else "plan")
         printed = "; ".join(f"{t}, document {d}" for t, d in
                             part[["table_name", "document"]].drop_duplicates().itertuples(index=False))
         rows.append({"plan": r.label, "made": when(f"{r.plan_made}-01") if r.plan_made and len(r.plan_made) == 7

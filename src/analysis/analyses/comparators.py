@@ -108,7 +108,7 @@ def stated_averages(comparator_rates: pd.DataFrame, subject: str, year: str) -> 
     computed), ``source_line``."""
     table = comparator_table(comparator_rates, subject, year)
     neighbours = table[~table.is_subject]
-    rates = dict(zip(neighbours.authority, neighbours.rate_per_10k))
+    rates = dict(zip(neighbours.authority, neighbours.rate_per_10k, strict=True))
     stated = comparator_rates[(comparator_rates["subject_authority"] == subject)
                               & (comparator_rates["row_type"] == "stated_average")
                               & (comparator_rates["year"] == year)]

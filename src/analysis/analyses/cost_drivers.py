@@ -21,9 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import assumptions
+from .. import assumptions, numbers
 from ..errors import InputError
-from .. import numbers
 from . import measure_benchmarks as engine
 from .measures import MeasureData
 
@@ -312,7 +311,7 @@ def placement_mix(md: MeasureData, code: str) -> pd.DataFrame:
 def mix_change_sentence(mix: pd.DataFrame, authority: str) -> str:
     """How the authority's foster and residential shares changed within each source's years."""
     parts = []
-    for (placement, source), group in mix[mix.area == "authority"].groupby(["placement", "source"], sort=False):
+    for (placement, _source), group in mix[mix.area == "authority"].groupby(["placement", "source"], sort=False):
         if placement not in ("Foster placements", "Residential settings") or len(group) < 2:
             continue
         g = group.sort_values("year")

@@ -20,8 +20,7 @@ import re
 
 import pandas as pd
 
-from .. import assumptions
-from .. import numbers
+from .. import assumptions, numbers
 from ..numbers import year as printed_year
 
 __all__ = [
@@ -290,8 +289,8 @@ def table_figures_not_in_prose(fip: pd.DataFrame) -> pd.DataFrame:
     c = cells(fip)
     c = c[c.amount_status.isin(_AMOUNT)]
     prose = fip[fip.stated_in == PROSE]
-    stated = set(zip(prose.opportunity, prose.year))
-    missing = c[[(o, y) not in stated for o, y in zip(c.opportunity, c.year)]]
+    stated = set(zip(prose.opportunity, prose.year, strict=True))
+    missing = c[[(o, y) not in stated for o, y in zip(c.opportunity, c.year, strict=True)]]
     return missing[["opportunity", "year", "low_gbp", "high_gbp", "amount_raw"]].reset_index(drop=True)
 
 

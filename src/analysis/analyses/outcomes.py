@@ -66,7 +66,7 @@ def plan_vs_outcome(cla_trajectories: pd.DataFrame, pub: PublicData, authority: 
 def plan_sentences(frame: pd.DataFrame, authority: str) -> list[str]:
     """Per plan, where it ended up: its last year's planned figure against the published one."""
     out = []
-    for series, group in frame.groupby("series", sort=False):
+    for _series, group in frame.groupby("series", sort=False):
         last = group[group.year_end == group.year_end.max()]
         label, year = last.series_label.iloc[0], int(last.year_end.iloc[0])
         low, high = int(last.plan_number.min()), int(last.plan_number.max())

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import data, tableset
+from .. import data, numbers, tableset
 from ..errors import InputError, TableSetError
 from ..names import match
-from .. import numbers
 from ..statistics.as_at import hindsight_note as hindsight_note  # re-exported: the notebooks call it from here
 from ..statistics.as_at import view_month as view_month
 from ..statistics.public_data import PAPER_MODEL_PREFIX as PAPER_MODEL_PREFIX  # re-exported

@@ -36,7 +36,7 @@ def plan_published(tables: dict[str, pd.DataFrame], pub, authority: str, paper_r
     latest = both[both.year_end == both.year_end.max()]
     # the plan made last (a plan restated in a later paper keeps the month it was made), the paper's date next
     sources = tables.get("sources")
-    dated = {d: str(v) for d, v in zip(sources.document, sources.date)} if sources is not None else {}
+    dated = {d: str(v) for d, v in zip(sources.document, sources.date, strict=True)} if sources is not None else {}
     made = {r.series: (str(r.plan_made), dated.get(r.document, ""), r.document)
             for r in rows[rows.series_kind == "plan"].itertuples() if not pd.isna(r.plan_made)}
     order = sorted(set(latest.series), key=lambda sr: (made.get(sr, ("", "", "")), sr))

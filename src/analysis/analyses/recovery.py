@@ -153,7 +153,7 @@ def spend_by_theme(actions: pd.DataFrame) -> pd.DataFrame:
             "theme_number": int(number), "theme": theme, "actions": len(group),
             "actions_with_budget": int(basis.get(ANNUAL, 0)),
             "distinct_budgets": len(mine),
-            "budgets_in_scope": "; ".join(f"{format_gbp(b)} ×{n}" for b, n in zip(mine.budget_gbp, mine.actions)),
+            "budgets_in_scope": "; ".join(f"{format_gbp(b)} ×{n}" for b, n in zip(mine.budget_gbp, mine.actions, strict=True)),
             "largest_budget_gbp": int(mine.budget_gbp.max()) if len(mine) else pd.NA,
             "income_in_brackets": int(basis.get("income (shown in brackets)", 0)),
             "per_quarter": int(basis.get("per quarter", 0)),

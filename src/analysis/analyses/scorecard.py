@@ -110,7 +110,7 @@ def _plan(t: dict) -> list[Row]:
     if dist.empty:
         return []
     last = dist.iloc[-1]  # the latest year with both an actual and the plan
-    labels = dict(zip(traj.series, traj.label))
+    labels = dict(zip(traj.series, traj.label, strict=True))
     return [{"measure": "Children looked after against plan", "value": f"{signed_count(last.distance_low)} children",
              "context": f"actual against the {labels[dist.attrs['baseline']]}", "as_at": year(last.year),
              "year_end": int(str(last.year)[:4]) + 1}]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import InputError
 from .. import numbers
+from ..errors import InputError
 from .benchmarks import PublicData, spend, spend_summary
 from .measure_benchmarks import model_words
 
@@ -96,7 +96,7 @@ def beside_placement_costs(costs: pd.DataFrame, series: pd.DataFrame) -> pd.Data
     ``paper_placement_cost_gbp``, ``published_gross_gbp``, ``published_minus_paper_gbp``,
     ``document``, ``source_line``.  The two measure different things (the published gross
     includes more than placements); the table sets them side by side, it does not reconcile them."""
-    published = dict(zip(series.financial_year, series.gross_gbp)) if len(series) else {}
+    published = dict(zip(series.financial_year, series.gross_gbp, strict=True)) if len(series) else {}
     rows = []
     for r in costs.sort_values("year").itertuples():
         gross = published.get(numbers.year(r.year))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-
 from ..schemas import needs
 
 __all__ = [
@@ -103,7 +102,7 @@ def _group(s: pd.DataFrame, key: str, order: list[str] | None = None) -> pd.Data
     for c in ("planned_saving_gbp", "forecast_saving_gbp", "shortfall_gbp"):
         grouped[c] = grouped[c].astype("int64")
     grouped["delivery_pct"] = [delivery_pct(f, p) for f, p in zip(grouped.forecast_saving_gbp,
-                                                                  grouped.planned_saving_gbp)]
+                                                                  grouped.planned_saving_gbp, strict=True)]
     if order:
         grouped[key] = pd.Categorical(grouped[key], categories=order, ordered=True)
         grouped = grouped.sort_values(key).reset_index(drop=True)

@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 from ..errors import AnalysisError, problem_lines
 from .common import EXIT_INPUT
@@ -175,9 +175,8 @@ def apply_settings(args: argparse.Namespace) -> argparse.Namespace:
     councils = settings.get("authority")
     if councils and args.command == "report" and not args.authority and not args.all_authorities:
         args.authority = list(councils)
-    if councils and args.command == "register" and not args.authority and args.replace is None:
-        if len(councils) == 1:
-            args.authority = councils[0]
+    if councils and args.command == "register" and not args.authority and args.replace is None and len(councils) == 1:
+        args.authority = councils[0]
     if args.command == "report":
         args.jobs = args.jobs or os.cpu_count() or 1
         args.timeout = args.timeout or 300

@@ -10,7 +10,6 @@ from .. import paths
 from ..errors import AnalysisError, problem_lines
 from .common import EXIT_INPUT, _folder, _show
 
-
 _SAME_FILE = object()  # ``register FILE --replace`` with no value: FILE's own registration
 
 

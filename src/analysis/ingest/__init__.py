@@ -21,16 +21,16 @@ from ..errors import InputError, InputErrors
 from ..manifest import SourceDocument, read_manifest, register_hint, unregistered_files
 from ..progress import Bar
 from ..reconcile import Checks
+from ..tableset import pause_point
+from . import prose_claims
 from .business_plan import read_business_plan
 from .cross_document import reserve_contribution_checks
 from .five_year_plan import read_five_year_plan
 from .mtfs import read_mtfs
 from .prose_figures import read_prose_figures
 from .recovery_actions import read_recovery_actions
-from . import prose_claims
 from .savings_tracker import read_savings_tracker
 from .tracker_months import month_checks
-from ..tableset import pause_point
 from .writer import write_tables
 
 Reader = Callable[[SourceDocument, Checks], "pd.DataFrame | dict[str, pd.DataFrame]"]

@@ -110,7 +110,7 @@ def _indices(doc: SourceDocument, lines: list[Line], h: int, rows: list[Line]) -
     records = []
     for line in rows:
         cells = line.cells
-        for year, raw in zip(years, cells[1:]):
+        for year, raw in zip(years, cells[1:], strict=True):
             value = parse_number(raw)
             if value is None or not raw.strip().endswith("%"):
                 raise InputError(doc.path, line=line.number, column=year, expected="a percentage such as 2.2%",
@@ -128,7 +128,7 @@ def _grid(doc: SourceDocument, lines: list[Line], h: int, rows: list[Line], tabl
     for line in rows:
         cells = (line.cells + [""] * len(years))[: len(years) + 1]
         is_total = cells[0].lower() == "total"
-        for year, raw in zip(years, cells[1:]):
+        for year, raw in zip(years, cells[1:], strict=True):
             value, flags = _amount(doc, line, year, raw, allow_dash=is_total)
             if unit_flag and value is not None:
                 flags = [*flags, unit_flag]
@@ -186,7 +186,7 @@ def _cost_pressures(doc: SourceDocument, lines: list[Line], h: int, rows: list[L
                              found=label)
         prefix = re.match(r"^([A-Z&]{2,4}):\s*", label)
         cells = (cells + [""] * len(years))[: len(years) + 1]
-        for year, raw in zip(years, cells[1:]):
+        for year, raw in zip(years, cells[1:], strict=True):
             value, flags = _amount(doc, line, year, raw, allow_dash=is_total)
             records.append(dict(pressure=label, service_block=prefix.group(1) if prefix else None,
                                 category="total" if is_total else category, year=year, amount_gbp=value,
@@ -207,7 +207,7 @@ def _savings(doc: SourceDocument, lines: list[Line], h: int, rows: list[Line], c
             raise InputError(doc.path, line=line.number, column="Service Block",
                              expected="Total Saving Requirement, Identified Savings, Identified additional Income "
                              "Generation or Residual Savings to be identified", found=label)
-        for year, raw in zip(years, line.cells[1:]):
+        for year, raw in zip(years, line.cells[1:], strict=True):
             value, flags = _amount(doc, line, year, raw)
             records.append(dict(line=label, line_key=key, year=year, amount_gbp=value, amount_raw=raw,
                                 row_type="stated_total" if key == "residual_gap" else "line",

@@ -22,9 +22,9 @@ import statistics
 import pandas as pd
 
 from .. import assumptions
+from .. import precision as pr
 from ..errors import InputError
 from ..manifest import SourceDocument
-from .. import precision as pr
 from ..money import format_gbp, parse_money, parse_number
 from ..reconcile import Checks
 from .text_tables import Line, financial_year, fy_start, month_number, read_lines, require_line, strip_tags
@@ -110,7 +110,7 @@ def _table3(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
             how = f"mean of the {len(parts)} neighbours printed (subject excluded)"
         else:
             names = [n.strip() for n in re.split(r"[/,&]|\band\b", avg.average_of) if n.strip()]
-            parts = members[members.authority.apply(lambda a: any(a.lower().startswith(n.lower()) for n in names))]
+            parts = members[members.authority.apply(lambda a, names=names: any(a.lower().startswith(n.lower()) for n in names))]
             how = "mean of " + ", ".join(parts.authority)
             if len(parts) != len(names):
                 how += f" (only {len(parts)} of {len(names)} names found)"

@@ -18,12 +18,12 @@ import re
 
 import pandas as pd
 
+from .. import precision as pr
 from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import parse_money
 from ..reconcile import Checks
 from .five_year_plan import add_rate_checks, month_label, plan_made
-from .. import precision as pr
 from .mtfs_derivations import derivation_checks
 from .mtfs_prose import action_plan_amounts, find_phrase, fip_record, prose_checks
 from .text_tables import Line, financial_year, fy_label, fy_start, month_number, read_lines, require_line
@@ -78,7 +78,7 @@ def _table1(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
     made = plan_made(lines, r"agreed by (?:full )?Council in ([A-Z][a-z]+) (\d{4})")
     published = month_label(doc.date[:7]) if len(doc.date) >= 7 else doc.date
     records: list[dict[str, object]] = []
-    for label, number, rate in zip(labels, numbers, rates):
+    for label, number, rate in zip(labels, numbers, rates, strict=True):
         flags = "year: column labels split out of a header merged into one cell" if merged else None
         fy = financial_year(label)
         if fy:  # a plan year: number at the end of the year
@@ -241,7 +241,7 @@ def _fip_rows(doc: SourceDocument, lines: list[Line], header: list[str],
         is_adjustment = bool(re.match(r"budget adjustment", label, re.I))
         row_type = ("stated_total" if label.upper() == "TOTAL" else
                     "stated_adjustment" if is_adjustment else "opportunity")
-        for year, raw in zip(years + ["all years"], cells[1:]):
+        for year, raw in zip(years + ["all years"], cells[1:], strict=True):
             money = parse_money(raw, doc.unit)
             if money.status not in ("value", "range", "to_be_confirmed", "blank"):
                 raise InputError(doc.path, line=line.number, column=year, expected="an amount, a range or TBC",

@@ -104,8 +104,7 @@ def fip_record(name: str, year: str, money: Money, starred: bool, row_type: str,
 
 # --------------------------------------------------------------------------------------------- action plan prose
 
-_STOP = set("a an and the of to in on for as at by with from within into or be is are this that will more less "
-            "its their our than through result".split())
+_STOP = set(["a", "an", "and", "the", "of", "to", "in", "on", "for", "as", "at", "by", "with", "from", "within", "into", "or", "be", "is", "are", "this", "that", "will", "more", "less", "its", "their", "our", "than", "through", "result"])
 _YEAR_AMOUNT = re.compile(r"(?P<fy>20\d\d/\d\d)\s*:\s*(?P<amount>£\s*\d(?:[\d.,]*\d)?(?:\s?[kKmM]\b)?)"
                           r"(?:\s*\((?P<note>[^)]*)\))?")
 _AMOUNT_OF_SAVINGS = re.compile(r"(?P<amount>£\s*\d[\d.,]*\s*[kKmM]?)\s+of\s+savings?\s+in\s+(?P<fy>20\d\d/\d\d)")

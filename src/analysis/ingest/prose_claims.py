@@ -127,7 +127,7 @@ def sentences(text: str) -> list[str]:
 
 def _interval(parts: list[tuple[str, float, float]], sign: tuple[int, ...]) -> pr.Interval:
     out = pr.point(0)
-    for (_, value, step), s in zip(parts, sign):
+    for (_, value, step), s in zip(parts, sign, strict=True):
         iv = pr.printed(value, step)
         out = out + iv if s > 0 else out - iv
     return out

@@ -38,8 +38,16 @@ from ..reconcile import Checks
 from . import tracker_checks, tracker_messages, tracker_units
 from .text_tables import month_number
 from .tracker_cells import FIELDS, parse_chunk
-from .tracker_header import (FIELD_LABELS, REFERENCE_HEADER, classify, compose, header_mapping, is_note, missing,
-                             sheet_month)
+from .tracker_header import (
+    FIELD_LABELS,
+    REFERENCE_HEADER,
+    classify,
+    compose,
+    header_mapping,
+    is_note,
+    missing,
+    sheet_month,
+)
 from .tracker_rows import EXCEL_ERRORS, Row, ends_with_line_break, formulas_at, rows_of
 
 __all__ = ["CHUNK", "MAX_ERRORS", "MAX_PROBLEMS", "financial_year_of", "read_savings_tracker"]
@@ -123,7 +131,7 @@ class _Parser:
             cells = row.cells
             if len(cells) >= fast[2]:
                 ref = cells[fast[0]]
-                if (ref and cells[fast[1]] and not ref[:5].lower() == "total"
+                if (ref and cells[fast[1]] and ref[:5].lower() != "total"
                         and REFERENCE_HEADER.fullmatch(ref) is None):  # a saving line: the common case
                     self._line(row)
                     self.last = ("line", row)

@@ -86,9 +86,9 @@ class _Chunk:
 
     def __init__(self, doc: SourceDocument, records: Sequence[tuple], offset: int) -> None:
         self.doc, self.offset, self.n = doc, offset, len(records)
-        columns = list(zip(*records)) if self.n else [()] * (len(FIELDS) + 2)
+        columns = list(zip(*records, strict=True)) if self.n else [()] * (len(FIELDS) + 2)
         self.lines, self.sheets = columns[-2], columns[-1]
-        self.by_field = dict(zip(FIELDS, columns))
+        self.by_field = dict(zip(FIELDS, columns, strict=True))
         self.flags: dict[int, list[str]] = {}
         self.errors: list[InputError] = []
         self.blanks: list[tuple[int, str, str | None, int]] = []

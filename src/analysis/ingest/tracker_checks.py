@@ -50,7 +50,7 @@ def totals_values(doc: SourceDocument, row: Row, mapping: dict[str, int],
         return {f: value(f, cells[mapping[f]] if mapping[f] < len(cells) else "") for f in money_fields}, False
     figures = [c for c in cells if c and parse_money(c).status == "value"]
     if len(figures) == len(money_fields):
-        return {f: value(f, c) for f, c in zip(money_fields, figures)}, True
+        return {f: value(f, c) for f, c in zip(money_fields, figures, strict=True)}, True
     raise InputError(doc.path, line=row.line, sheet=row.sheet, column="totals row",
                      expected=f"{len(money_fields)} figures ({', '.join(FIELD_LABELS.get(f, f) for f in money_fields)})"
                      " or figures under the money columns",

@@ -28,7 +28,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, documents: list
         inputs = {d.file: d.sha256.lower() for d in documents}
     else:
         sources = checked.get("sources", pd.DataFrame({"file": [], "sha256": []}))
-        inputs = dict(zip(sources["file"], sources["sha256"]))
+        inputs = dict(zip(sources["file"], sources["sha256"], strict=True))
     made_from = {name: sorted(set(frame["source_file"].dropna().unique()) & set(inputs))
                  if "source_file" in frame.columns else sorted(inputs) for name, frame in checked.items()}
     return tableset.publish(Path(out_dir), producer=PRODUCER, tables=checked, inputs=inputs,

@@ -9,9 +9,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import numbers
-from . import charts
 from ..analyses.measure_benchmarks import model_words
 from ..numbers import rate as rate_text
+from . import charts
 
 __all__ = [
     "RATE_LABEL", "chart_comparator", "chart_paper_reproduction", "chart_plan_vs_outcome", "chart_series",
@@ -87,7 +87,7 @@ def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority:
     plan_col, actual_col = (("plan_number", "number") if measure == "number"
                             else ("plan_rate_per_10k", "rate_per_10k"))
     fig, ax = charts.new_figure(height=5.4)
-    for i, (series, group) in enumerate(plans.groupby("series", sort=False)):
+    for i, (_series, group) in enumerate(plans.groupby("series", sort=False)):
         colour = charts.SERIES[(i + 1) % len(charts.SERIES)]
         label = group.series_label.iloc[0]
         if set(group.bound) >= {"low", "high"}:
@@ -155,7 +155,7 @@ def chart_paper_reproduction(table: pd.DataFrame, *, subject: str, source: str) 
     labels = list(rows["item"])
     groups = {"Printed in the paper": [float(v) for v in rows.printed],
               "Reproduced from the releases": [0.0 if pd.isna(v) else float(v) for v in rows.reproduced]}
-    missing = [i for i, v in zip(rows["item"], rows.reproduced) if pd.isna(v)]
+    missing = [i for i, v in zip(rows["item"], rows.reproduced, strict=True) if pd.isna(v)]
     subtitle = "Rate per 10,000 children aged 0-17" + (f"; not reproducible (shown as 0): {', '.join(missing)}"
                                                        if missing else "")
     same = int((rows.difference == 0).sum())

@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
 from .. import numbers
-from . import charts
 from ..analyses.budget import block_share, printed_total_words, savings_totals, short_name
+from . import charts
 
 __all__ = ["chart_cost_pressures", "chart_pressures_by_block", "chart_savings_gap"]
 
@@ -35,7 +36,7 @@ def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
     ax.axhline(0, color=charts.AXIS, linewidth=0.8)
     top = float(gap.requirement_gbp.max())
     ax.set_ylim(min(0.0, float(gap.identified_gbp.min()) * 1.2), top * 1.12)
-    for xi, req in zip(x, gap.requirement_gbp):
+    for xi, req in zip(x, gap.requirement_gbp, strict=True):
         ax.annotate(f"{numbers.money(req)} needed", (xi, max(float(req), 0.0)), xytext=(0, 3), textcoords="offset points",
                     ha="center", va="bottom", fontsize=charts.LABEL_FONT, color=charts.TEXT, fontweight="bold")
     _label_segments(ax, x, width, [(found, found_v, charts.FOCUS), (resid, resid_v, charts.RAG_COLOURS["Red"])])
@@ -73,7 +74,7 @@ def _label_segments(ax, x, width: float, parts) -> None:
             placed = charts.spread(pixels, need * 0.8)
             floor = ax.transData.transform((xi, 0.0))[1] + need * 0.5  # clear of the zero line
             placed = [p + max(0.0, floor - min(placed)) for p in placed]
-            for (text, middle, colour), have, want in zip(outside, pixels, placed):
+            for (text, middle, colour), have, want in zip(outside, pixels, placed, strict=True):
                 ax.annotate(text, (xi + width / 2, middle), xytext=(3, (want - have) * 72 / fig.dpi),
                             textcoords="offset points", ha="left", va="center", fontsize=charts.LABEL_FONT,
                             color=colour)
@@ -97,7 +98,7 @@ def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, s
         rest = per_year[total_col].to_numpy(dtype=float) - mine
         ax.bar(years, mine, color=charts.FOCUS, width=0.6, label=block)
         top = ax.bar(years, rest, bottom=mine, color=charts.OTHER, width=0.6, label="All other service blocks")
-        charts.label_bars(ax, [_whole(b, m) for b, m in zip(top, mine)],
+        charts.label_bars(ax, [_whole(b, m) for b, m in zip(top, mine, strict=True)],
                           [f"{short} {numbers.pct(p)}" for p in per_year[pct_col]], horizontal=False)
         ax.set_ylabel(f"{name} (£)")
         charts.money_axis(ax.yaxis)

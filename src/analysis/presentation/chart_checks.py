@@ -27,9 +27,8 @@ Nothing here is used while a report runs; it is for tests (and for anyone drawin
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from unittest import mock
 
 import numpy as np
@@ -43,7 +42,14 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, BboxBase
 
 from .colour_science import (  # noqa: F401 - the colour checks' science, re-exported
-    MACHADO_2009, cielab, colour_difference, contrast_ratio, linear_rgb, relative_luminance, simulate)
+    MACHADO_2009,
+    cielab,
+    colour_difference,
+    contrast_ratio,
+    linear_rgb,
+    relative_luminance,
+    simulate,
+)
 
 __all__ = [
     "GRAPHIC_CONTRAST", "LARGE_TEXT_CONTRAST", "TEXT_CONTRAST", "colour_problems", "fig_dpi",
@@ -78,9 +84,8 @@ def _recording() -> Iterator[list[Text]]:
 def _render(fig: Figure) -> tuple[list[Text], RendererAgg]:
     from . import chart_style as charts
 
-    with charts.style():
-        with _recording() as drawn:
-            fig.canvas.draw()
+    with charts.style(), _recording() as drawn:
+        fig.canvas.draw()
     seen, unique = set(), []
     for t in drawn:
         if id(t) not in seen:

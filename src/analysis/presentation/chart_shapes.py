@@ -12,8 +12,23 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from .. import numbers
-from .chart_style import (AXIS, FOCUS, LABEL_FONT, OTHER, RAG_COLOURS, SECONDARY_TEXT, TEXT, finish, label_bars,
-                          legend_above, money_axis, new_figure, styled, text_width, wrap_chars)
+from .chart_style import (
+    AXIS,
+    FOCUS,
+    LABEL_FONT,
+    OTHER,
+    RAG_COLOURS,
+    SECONDARY_TEXT,
+    TEXT,
+    finish,
+    label_bars,
+    legend_above,
+    money_axis,
+    new_figure,
+    styled,
+    text_width,
+    wrap_chars,
+)
 
 __all__ = ["grouped_bars", "range_bars", "ranked_bars", "waterfall"]
 
@@ -38,7 +53,7 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Se
     fig, ax = new_figure(height=height or max(3.0, 0.3 * rows + 1.9))
     bars = ax.barh(range(len(labels)), values, color=cols, height=0.7)
     ax.set_yticks(range(len(labels)), labels)
-    for tick, lab in zip(ax.get_yticklabels(), labels):
+    for tick, lab in zip(ax.get_yticklabels(), labels, strict=True):
         if lab in highlight:
             tick.set_fontweight("bold")
     top = len(labels) - 0.4 + 0.55 * len(lines)
@@ -52,7 +67,7 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Se
         ax.plot([value, value], [-0.6, row], color=colour, linestyle=(0, (4, 3)), linewidth=1.4, label=label)
         ax.text(value, row + 0.05, label, color=colour, fontsize=LABEL_FONT, va="bottom", ha="left")
     per_px = right / ax.get_window_extent().width  # the plot's width before the layout: no drawing needed
-    for bar, value in zip(bars, values):
+    for bar, value in zip(bars, values, strict=True):
         text = value_format(value)
         start, width = value, (text_width(fig, text, LABEL_FONT) + 8) * per_px
         for line_value, _, _ in sorted(lines, key=lambda r: float(r[0])):  # left to right: past each in turn
@@ -77,7 +92,7 @@ def grouped_bars(categories: Sequence[str], groups: Mapping[str, Sequence[float]
     fig, ax = new_figure(height=max(3.4, 0.22 * n * len(categories) + 2.2) if horizontal else 4.2)
     fmt = value_format or (numbers.money if money else numbers.count)
     drawn = []
-    for i, ((name, vals), colour) in enumerate(zip(groups.items(), colours)):
+    for i, ((name, vals), colour) in enumerate(zip(groups.items(), colours, strict=True)):
         offsets = x - 0.4 + width * (i + 0.5)
         vals = [float(v) for v in vals]
         bars = (ax.barh(offsets, vals, height=width * 0.92, color=colour, label=name) if horizontal
@@ -190,11 +205,11 @@ def range_bars(labels: Sequence[str], low: Sequence[float], high: Sequence[float
     ax.barh(y, high_v - low_v, left=low_v, color="white", edgecolor=colours, hatch="///", height=0.66, linewidth=0.8)
     fmt = value_format or numbers.money
     marks = list(marks) or [()] * len(labels)
-    for yi, row in zip(y, marks):
+    for yi, row in zip(y, marks, strict=True):
         if len(row):
             ax.scatter([float(v) for v in row], [yi] * len(row), marker="|", s=300, color=TEXT, linewidths=2,
                        zorder=3)
-    for yi, lo, hi, row in zip(y, low_v, high_v, marks):
+    for yi, lo, hi, row in zip(y, low_v, high_v, marks, strict=True):
         text = fmt(lo) if fmt(lo) == fmt(hi) else f"{fmt(lo)} to {fmt(hi)}"
         ax.annotate(text, (max([hi] + [float(v) for v in row]), yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=LABEL_FONT,
                     color=TEXT)

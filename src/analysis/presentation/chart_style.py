@@ -257,7 +257,7 @@ def label_bars(ax: Axes, bars, labels: Sequence[str], *, horizontal: bool, insid
     lay_out(fig)  # positions are final only once drawn
     colours = [colour] * len(labels) if isinstance(colour, str) else list(colour)
     out = []
-    for bar, label, col in zip(bars, labels, colours):
+    for bar, label, col in zip(bars, labels, colours, strict=True):
         if not label:
             continue
         x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()

@@ -39,10 +39,40 @@ from matplotlib.figure import Figure
 
 from .chart_checks import colour_problems, contrast_ratio, layout_problems  # noqa: F401 - the checks
 from .chart_shapes import grouped_bars, range_bars, ranked_bars, waterfall  # noqa: F401 - the shapes
-from .chart_style import (AVERAGE, AXIS, DIRECTION_COLOURS, FOCUS, FORECAST, GRID, LABEL_FONT,  # noqa: F401
-                          MIN_FONT, NATIONAL, OTHER, PLANNED, RAG_COLOURS, RAG_HATCHES, SECONDARY_TEXT, SERIES,
-                          STYLE, TEXT, WIDTH, finish, gbp_formatter, gbp_unit_for, label_bars, legend_above,
-                          money_axis, new_figure, on_colour, spread, style, styled, text_width, wrap, wrap_chars)
+from .chart_style import (  # noqa: F401
+    AVERAGE,
+    AXIS,
+    DIRECTION_COLOURS,
+    FOCUS,
+    FORECAST,
+    GRID,
+    LABEL_FONT,
+    MIN_FONT,
+    NATIONAL,
+    OTHER,
+    PLANNED,
+    RAG_COLOURS,
+    RAG_HATCHES,
+    SECONDARY_TEXT,
+    SERIES,
+    STYLE,
+    TEXT,
+    WIDTH,
+    finish,
+    gbp_formatter,
+    gbp_unit_for,
+    label_bars,
+    legend_above,
+    money_axis,
+    new_figure,
+    on_colour,
+    spread,
+    style,
+    styled,
+    text_width,
+    wrap,
+    wrap_chars,
+)
 
 __all__ = ["alt_text", "headline", "show", "svg"]
 

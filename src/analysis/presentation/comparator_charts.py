@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+
 from .. import assumptions
-from . import charts
-from ..numbers import rate as rate_text
 from ..analyses.comparators import check_average
+from ..numbers import rate as rate_text
+from . import charts
 
 __all__ = ["chart_comparators"]
 

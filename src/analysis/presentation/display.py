@@ -16,8 +16,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from .. import assumptions
-from .. import numbers
+from .. import assumptions, numbers
 
 __all__ = [
     "ACRONYMS", "EXCEL_MAX_ROWS", "HEADLINES_MIME", "ILLEGIBLE", "LINEAGE_COLUMNS", "NOTHING_MIME",
@@ -248,7 +247,7 @@ def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None =
     rows = []
     for i, record in enumerate(shown.itertuples(index=False)):
         cells = []
-        for col, value in zip(shown.columns, record):
+        for col, value in zip(shown.columns, record, strict=True):
             text = formats[col](value) if col in formats else _cell_text(value)
             body = f'<a href="{esc(hrefs[col][i])}">{esc(text)}</a>' if col in hrefs and hrefs[col][i] else esc(text)
             cells.append(f"<td{num if col in numeric else ''}>{body}</td>")

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+
 from .. import numbers
-from . import charts
 from ..analyses.placements import reduction_summary
+from . import charts
 
 __all__ = ["chart_costs", "chart_slippage"]
 

@@ -6,9 +6,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+
 from .. import numbers
-from . import charts
 from ..analyses.improvement_plan import ALL_YEARS, _year_columns
+from . import charts
 
 __all__ = ["chart_opportunities", "chart_yearly_totals"]
 

@@ -56,10 +56,10 @@ def for_report(checks: pd.DataFrame, papers: Mapping[str, str] | None = None) ->
     out = pd.DataFrame({
         "verdict": rows.verdict.values,
         "where": [f"{names.get(d, 'paper ' + str(d))}, line {int(line)}" if pd.notna(line) else names.get(d, str(d))
-                  for d, line in zip(rows.document, rows.source_line)],
+                  for d, line in zip(rows.document, rows.source_line, strict=True)],
         "item": [numbers.true_minus(str(i)) for i in rows["item"]],
-        "printed": [figure(v, u) for v, u in zip(rows.stated, rows.unit)],
-        "published": [figure(v, u) for v, u in zip(rows.computed, rows.unit)],
+        "printed": [figure(v, u) for v, u in zip(rows.stated, rows.unit, strict=True)],
+        "published": [figure(v, u) for v, u in zip(rows.computed, rows.unit, strict=True)],
         "release": [r if isinstance(r, str) else numbers.MISSING for r in rows.release],
         "note": [interval_words(str(n)) for n in rows.note]})
     return out.reset_index(drop=True)

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, STATUSES, WITHIN_ROUNDING, summarise
 from .. import numbers
-from . import charts
 from ..numbers import MINUS, money_exact, true_minus
+from ..reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, STATUSES, WITHIN_ROUNDING, summarise
+from . import charts
 
 __all__ = [
     "PART_WORDS", "UNIT_WORDS", "chart_status", "for_download", "for_report", "interval_words", "is_saving",
@@ -80,7 +80,7 @@ def _signs(rec: pd.DataFrame, saving_signs: Mapping[str, str] | None) -> tuple[l
     """Per check: the factor that shows a saving positive (-1 for a tracker's saving, else 1) and
     what the paper printed: ``saving printed negative`` / ``saving printed positive`` / empty."""
     factors, words = [], []
-    for doc, table, item in zip(rec.document, rec["table"], rec["item"]):
+    for doc, table, item in zip(rec.document, rec["table"], rec["item"], strict=True):
         if is_saving(str(table), str(item)):
             printed = (saving_signs or {}).get(doc, "negative")
             factors.append(-1)
@@ -140,12 +140,12 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
     out["item"] = [true_minus(str(i)) for i in rec["item"]]
     out["check"] = rec["check"].values
     for col in ("stated", "computed", "difference"):
-        out[col] = [fmt(v, u, k) for v, u, k in zip(rec[col], rec.unit, factors)]
+        out[col] = [fmt(v, u, k) for v, u, k in zip(rec[col], rec.unit, factors, strict=True)]
     out["paper_sign"] = words
     out["unit"] = rec.unit.values
     names = papers or {}
     out["where"] = [(f"{names.get(d, 'paper ' + str(d))}, line {int(line)}" if pd.notna(line) else names.get(d, str(d)))
-                    for d, line in zip(rec.document, rec.source_line)]
+                    for d, line in zip(rec.document, rec.source_line, strict=True)]
     out["rounding"] = [interval_words(str(r)) for r in (rec["rounding"].fillna("") if "rounding" in rec else [""] * len(rec))]
     out["note"] = [interval_words(str(n)) if isinstance(n, str) else "" for n in rec.note]
     return out.reset_index(drop=True)
@@ -181,8 +181,8 @@ def chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[s
         values = [int(v) for v in counts[status]]
         colour, hatch = looks[status]
         ax.barh(rows, values, left=left, color=colour, hatch=hatch, edgecolor="white", linewidth=0, height=0.6)
-        left = [a + b for a, b in zip(left, values)]
-    for row, total in zip(rows, left):
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for row, total in zip(rows, left, strict=True):
         words = [f"{numbers.count(counts.loc[row, c])} {w}" for c, w in
                  ((OK, "agree"), (WITHIN_ROUNDING, "within rounding"), (MISMATCH, "mismatch"),
                   (NOT_COMPUTABLE, "not computable"))

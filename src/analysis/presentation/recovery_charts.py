@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+
 from .. import numbers
-from . import charts
 from ..analyses.recovery import PRIORITY_COLUMNS, PRIORITY_NAMES, month_label
+from . import charts
 
 __all__ = ["chart_budgets", "chart_deadlines", "chart_theme_priority"]
 
@@ -27,13 +28,13 @@ def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
                 vmin=0, annot_kws={"fontsize": 9.5})
     ax.grid(False)
     mesh = ax.collections[0]
-    for text, face in zip(ax.texts, mesh.get_facecolors()):  # white or black, whichever reads on the cell
+    for text, face in zip(ax.texts, mesh.get_facecolors(), strict=True):  # white or black, whichever reads on the cell
         text.set_color(charts.on_colour(face[:3]))
     ax.set_ylabel("")
     ax.tick_params(axis="both", length=0)
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
-    ax.set_yticklabels([f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme)], rotation=0)
+    ax.set_yticklabels([f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme, strict=True)], rotation=0)
     high = themes.sort_values(["high", "theme_number"], ascending=[False, True]).iloc[0]
     total = table[table.theme_number.isna()].iloc[0]
     return charts.finish(
@@ -71,7 +72,7 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
     ax.set_xticks(ticks, [numbers.money(t) for t in ticks])
     ax.minorticks_off()
     ax.set_xlim(low / 1.8, high * 1.8)
-    ax.set_yticks(range(len(themes)), [f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme)])
+    ax.set_yticks(range(len(themes)), [f"{n}. {t}" for n, t in zip(themes.theme_number, themes.theme, strict=True)])
     ax.set_ylim(len(themes) - 0.4, -0.6)
     ax.grid(axis="y", visible=False)
     return charts.finish(

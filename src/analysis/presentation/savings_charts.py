@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+
 from .. import numbers
 from . import charts
 
@@ -52,7 +53,7 @@ def chart_by_rag(table: pd.DataFrame, *, source: str) -> Figure:
         ax.grid(axis="y", visible=False)
         if ax is left:
             charts.label_bars(ax, bars, [numbers.count(v) for v in values], horizontal=True)
-    for row, value in zip(rows, right_values := [float(v) for v in table.shortfall_gbp]):
+    for row, value in zip(rows, right_values := [float(v) for v in table.shortfall_gbp], strict=True):
         right.annotate(_shortfall_words(value), (max(value, 0.0), row), xytext=(4, 0), textcoords="offset points",
                        va="center", fontsize=charts.LABEL_FONT, color=charts.TEXT)  # right of zero, clear of ticks
     right.set_xlim(min(min(right_values), 0.0) * 1.15, max(max(right_values), 1.0))
@@ -84,7 +85,7 @@ def chart_phasing(table: pd.DataFrame, *, source: str, financial_year: str) -> F
     ends = [float(values.iloc[-1]) for _, values, _ in series]
     pixels = [ax.transData.transform((x[-1], v))[1] for v in ends]
     placed = charts.spread(pixels, 16)
-    for (name, values, colour), end, want, have in zip(series, ends, placed, pixels):
+    for (name, _values, colour), end, want, have in zip(series, ends, placed, pixels, strict=True):
         ax.annotate(f"{name} {numbers.money(end)}", (x[-1], end), xytext=(8, (want - have) * 72 / fig.dpi),
                     textcoords="offset points", va="center", fontsize=charts.LABEL_FONT + 0.5, color=colour,
                     fontweight="bold")

@@ -8,9 +8,9 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts
+from ..analyses.cla import ACTUAL, baseline, restatement_differences, series_info, value_column, when
 from ..numbers import rate as rate_text
-from ..analyses.cla import ACTUAL, value_column, baseline, restatement_differences, series_info, when
+from . import charts
 
 __all__ = ["chart_title", "chart_trajectories"]
 
@@ -29,7 +29,7 @@ def chart_title(traj: pd.DataFrame, dist: pd.DataFrame, measure: str, authority:
     """The finding: the latest actual against the baseline plan, and the latest band against it."""
     unit = " children" if measure == "number" else " per 10,000"
     info = series_info(traj)
-    labels = dict(zip(info.series, info.label))
+    labels = dict(zip(info.series, info.label, strict=True))
     base = dist.attrs.get("baseline") or baseline(traj)
     parts = []
     actual = dist[dist.series == ACTUAL]
@@ -130,7 +130,7 @@ def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.Data
     derived = info[info.band].label
     subtitle = (f"Children looked after {'(number)' if measure == 'number' else 'per 10,000 children aged 0-17'}: "
                 f"actual and every plan ({plans})"
-                + (f"; arrows: distance from the {dict(zip(info.series, info.label))[base]}" if base else "")
+                + (f"; arrows: distance from the {dict(zip(info.series, info.label, strict=True))[base]}" if base else "")
                 + (f"; rates of {', '.join(derived)} derived from the implied child population"
                    if measure == "rate" and len(derived) else ""))
     return charts.finish(fig, ax, title=chart_title(traj, dist, measure, authority), subtitle=subtitle,

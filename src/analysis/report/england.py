@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import InputError
 from .. import numbers
+from ..errors import InputError
 from .plan import slug, year_period
 from .publish import ENGLAND_PREFIX, publishing_lock, write_reports_index
 

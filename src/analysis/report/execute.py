@@ -85,7 +85,7 @@ def run_job(job: Job) -> JobResult:
     staging = Path(job.staging)
     executed = staging / "executed" / f"{job.name}.ipynb"
     executed.parent.mkdir(exist_ok=True)  # not parents: a staging folder removed by a stopped run stays removed
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     status, error = STATUS_OK, None
     try:

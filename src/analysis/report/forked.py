@@ -190,7 +190,7 @@ class Inbox:
                 raise Empty
             try:
                 await asyncio.wait_for(asyncio.shield(self._readable(loop)), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._drain()
                 if self.queues[channel]:  # came as the time ran out
                     return self.queues[channel].popleft()

@@ -102,7 +102,7 @@ def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, wher
     texts = [(folder / p.html).read_text(encoding="utf-8") for p in pages]
     names = {p.name for p in pages}
     reports = [{"name": p.name, "title": p.title, "body": _content(text, p.name, names)}
-               for p, text in zip(pages, texts)]
+               for p, text in zip(pages, texts, strict=True)]
     html = _template().render(title=title, where=" · ".join(x for x in where if x), money_note=money_note,
                               view_note=view_note, styles=_head_styles(texts[0]), reports=reports,
                               css=(TEMPLATES / "pack" / "pack.css").read_text(encoding="utf-8"))

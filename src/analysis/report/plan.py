@@ -108,7 +108,7 @@ def read_sources(processed_dir: Path, raw_dir: Path):
     documents = read_manifest(raw_dir)
     sources = read_table("sources", processed_dir)
     current = {d.file: d.sha256 for d in documents}
-    made_from = dict(zip(sources.file, sources.sha256))
+    made_from = dict(zip(sources.file, sources.sha256, strict=True))
     if current != made_from:
         changed = sorted(set(current.items()) ^ set(made_from.items()))
         names = ", ".join(sorted({f for f, _ in changed}))
@@ -386,8 +386,8 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
 def _not_applicable(missing: list[str], authority: str, period: str) -> str:
     """Why a report is not in a pack, in words: ``no savings tracker in Torbay's papers up to
     November 2019``."""
-    from ..presentation.display import column_label
     from ..numbers import month
+    from ..presentation.display import column_label
 
     names = ", ".join(column_label(name).lower() for name in missing)
     return f"no {names} in {authority}'s papers up to {month(period)}"

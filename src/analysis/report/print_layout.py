@@ -46,7 +46,7 @@ LONG_TEXT = 80  # characters: a text cell this long is marked class="long" (a wi
 
 _CELL = re.compile(r"(<td\b[^>]*>)(.*?)(</td>)", re.S)
 _TAG = re.compile(r"(<[^>]*>)")
-_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 # a signed amount: a line may break between its sign and its £ (both "prefix" characters)
 _SIGNED_MONEY = re.compile(r"(?<![\w£])[+\-\u2212]£[0-9][0-9,]*(?:\.[0-9]+)?[km]?(?![\w])")
 

@@ -184,7 +184,7 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
                                         encoding="utf-8")
     manifest = {
         "run_id": run_id, "authority": plan.authority, "slug": plan.slug, "period": plan.period,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "status": "ok" if not failed else "failed", "partial": plan.partial,
         **(metadata or run_metadata()), "processed_dir": str(processed_dir),
         "as_of": plan.as_of or plan.period, "fingerprint": plan.fingerprint, "documents": plan.documents,
@@ -250,7 +250,7 @@ def write_reports_index(out_dir: Path) -> None:
     from .render import render_template
 
     authorities: dict[str, dict] = {}
-    for folder, data in _packs(out_dir):
+    for _folder, data in _packs(out_dir):
         ok = sum(r["status"] == STATUS_OK for r in data["reports"])
         entry = authorities.setdefault(data["slug"], {"name": data["authority"], "slug": data["slug"], "periods": []})
         entry["periods"].append({"period": data["period"], "month": month(data["period"]), "href": f"{data['slug']}/{data['period']}/index.html",

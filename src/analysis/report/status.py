@@ -217,7 +217,7 @@ def _withdrawn_files(raw_dir: Path) -> list[dict]:
     for path in sorted(p for p in aside.iterdir() if p.is_file() and not p.name.startswith(".")):
         info = path.stat()
         out.append({"file": path.name, "delivered_as": withdrawn_original(path.name), "bytes": info.st_size,
-                    "modified": dt.datetime.fromtimestamp(info.st_mtime, dt.timezone.utc).isoformat(timespec="seconds")})
+                    "modified": dt.datetime.fromtimestamp(info.st_mtime, dt.UTC).isoformat(timespec="seconds")})
     return out
 
 
@@ -368,6 +368,6 @@ def _wrap(line: str, indent: str, more: str = "  ") -> list[str]:
 def _table(rows: list[list[str]], *, indent: int, widths: list[int]) -> list[str]:
     """Columns at most ``widths`` wide (a longer cell is cut with an ellipsis), as wide as
     their widest cell otherwise."""
-    cut = [[c if len(c) <= w else c[:w - 1] + "…" for c, w in zip(row, widths)] for row in rows]
+    cut = [[c if len(c) <= w else c[:w - 1] + "…" for c, w in zip(row, widths, strict=True)] for row in rows]
     sizes = [max(len(row[i]) for row in cut) for i in range(len(widths))]
-    return [(" " * indent + "  ".join(c.ljust(s) for c, s in zip(row, sizes))).rstrip() for row in cut]
+    return [(" " * indent + "  ".join(c.ljust(s) for c, s in zip(row, sizes, strict=True))).rstrip() for row in cut]

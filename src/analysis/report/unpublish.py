@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import paths
 from ..errors import ReportError
 from ..manifest import PERIOD_RE
-from .publish import publishing_lock, published_packs, write_reports_index
+from .publish import published_packs, publishing_lock, write_reports_index
 from .withdrawn import move_in, record_inputs
 
 __all__ = ["find_authority", "unpublish", "unpublish_made_from"]

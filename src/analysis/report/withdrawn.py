@@ -50,7 +50,7 @@ def move_in(out_dir: Path, folder: Path, base: str, *, reason: str, made_from: l
             n += 1
     atomic.fsync_dir(folder.parent)
     (where / atomic.LOCK_NAME).unlink(missing_ok=True)
-    record = {"withdrawn_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "reason": reason,
+    record = {"withdrawn_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "reason": reason,
               "made_from": made_from, "command": command, "was": f"{folder.parent.name}/{folder.name}"}
     _write_json(where / RECORD, record)
     atomic.fsync_dir(aside)
@@ -101,7 +101,7 @@ def record_inputs(out_dir: Path, file: str, sha256: str) -> None:
     aside.mkdir(exist_ok=True)
     entries = _ledger(out_dir)
     entries.append({"file": file, "sha256": sha256.lower(), "at": time.time(),
-                    "withdrawn_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+                    "withdrawn_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     _write_json(aside / LEDGER, entries)
 
 

@@ -104,7 +104,7 @@ def _sheet(data: dict) -> tuple[pd.DataFrame, dict[str, list]]:
     units = [r[data["columns"].index("unit")] for r in rows] if "unit" in data["columns"] else None
     columns: dict[str, list] = {}
     formats: dict[str, list] = {}
-    for j, (label, column) in enumerate(zip(labels, data["columns"])):
+    for j, (label, column) in enumerate(zip(labels, data["columns"], strict=True)):
         texts = [r[where[j]] if where[j] < len(r) else "" for r in page.rows] if page and where[j] is not None else None
         # a table with a ``unit`` column (report 90): its figures are in their row's unit
         mixed = units if not keeps_text(column) and not column.endswith(("_gbp", "_pct", "_per_10k")) else None
@@ -125,7 +125,7 @@ def write_workbook(tables: list[tuple[str, dict]], path: Path, *, title: str, au
             sources = pd.DataFrame(data["rows"] or None, columns=_unique(data["labels"]))
             continue
         found.append((data.get("caption") or section or title or "Table", data))
-    for name, (_, data) in zip(sheet_names([t for t, _ in found]), found):
+    for name, (_, data) in zip(sheet_names([t for t, _ in found]), found, strict=True):
         sheets[name], formats[name] = _sheet(data)
     sheets["About"] = pd.DataFrame({"report": [title], "authority": [authority], "period": [period],
                                     "money": ["whole pounds; savings are positive amounts"]})

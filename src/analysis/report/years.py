@@ -30,10 +30,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..statistics.as_at import hindsight_note as hindsight_note  # re-exported for plan and publish
 from ..errors import InputError, ReportError
 from ..manifest import PERIOD_RE
 from ..names import match, slug
+from ..statistics.as_at import hindsight_note as hindsight_note  # re-exported for plan and publish
 
 __all__ = [
     "check_as_of", "local_authorities", "missing_figure", "not_yet_published", "public_packs",
@@ -220,9 +220,8 @@ def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None,
     late = [why for y in dict.fromkeys(int(v) for v in years) if as_of and (why := not_yet_published(y, as_of))]
     if late:
         raise ReportError("\n".join(late))
-    from ..data import authority_periods
+    from ..data import authority_periods, read_table
     from ..tableset import read_manifest
-    from ..data import read_table
 
     if "cla_rates.parquet" not in read_manifest(Path(processed_dir))["files"]:
         raise ReportError(f"--year needs the public statistics in {processed_dir}: run "

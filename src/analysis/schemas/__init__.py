@@ -22,7 +22,15 @@ import pandas as pd
 
 from ..errors import InputError, InputErrors, SchemaError
 from .columns import (  # noqa: F401  (re-exported: the schema vocabulary)
-    AUTHORITY, FY, MONTH, ROW_TYPE, ROW_TYPE_NOTE, Col, Table, _lineage, _service_block_grid,
+    AUTHORITY,
+    FY,
+    MONTH,
+    ROW_TYPE,
+    ROW_TYPE_NOTE,
+    Col,
+    Table,
+    _lineage,
+    _service_block_grid,
 )
 from .ingest import INGEST_TABLES
 from .prose import tables as _prose_tables

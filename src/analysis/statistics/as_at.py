@@ -69,7 +69,7 @@ def rates_as_at(rates: pd.DataFrame, revisions: pd.DataFrame | None, month: str)
         if published_by(r.published, month):
             earlier.setdefault(_key(r), {}).setdefault(r.release, []).append(r)
     notes = []
-    for i, r in zip(known.index, known.itertuples()):
+    for i, r in zip(known.index, known.itertuples(), strict=True):
         if published_by(r.value_published, month):
             notes.append(PUBLISHED)
             continue
@@ -135,21 +135,21 @@ def spend_as_at(spend: pd.DataFrame, month: str) -> pd.DataFrame:
 def revisions_as_at(revisions: pd.DataFrame, month: str) -> pd.DataFrame:
     """The revisions both of whose figures were published by the end of ``month``."""
     return revisions[[published_by(a, month) and published_by(b, month)
-                      for a, b in zip(revisions.published, revisions.latest_published)]]
+                      for a, b in zip(revisions.published, revisions.latest_published, strict=True)]]
 
 
 def withheld(rates: pd.DataFrame, neighbours: pd.DataFrame, spend: pd.DataFrame, month: str) -> list[str]:
     """What a view as at ``month`` leaves out, in sentences (for a page's "About this report")."""
     out = []
-    later_years = sorted({int(y) for y, d in zip(rates.year, rates.first_published) if not published_by(d, month)})
+    later_years = sorted({int(y) for y, d in zip(rates.year, rates.first_published, strict=True) if not published_by(d, month)})
     if later_years:
         out.append(f"Children looked after at 31 March {later_years[0]}"
                    + (f"-{later_years[-1]}" if len(later_years) > 1 else "")
                    + f": not yet published at the end of {date_words(month)}.")
-    models = sorted({m for m, d in zip(neighbours.model, neighbours.published) if not published_by(d, month)})
+    models = sorted({m for m, d in zip(neighbours.model, neighbours.published, strict=True) if not published_by(d, month)})
     if models:
         out.append(f"Statistical-neighbour models {', '.join(models)}: published after {date_words(month)}.")
-    years = sorted({fy for fy, d in zip(spend.financial_year, spend.published) if not published_by(d, month)})
+    years = sorted({fy for fy, d in zip(spend.financial_year, spend.published, strict=True) if not published_by(d, month)})
     if years:
         out.append(f"Spending outturn {', '.join(years)}: not published (or no publication by then confirmed) at "
                    f"the end of {date_words(month)}.")

@@ -67,7 +67,7 @@ def _paper_comparators(processed: Path | None) -> pd.DataFrame | None:
         return None
     rates = pd.read_parquet(path)
     sources = pd.read_parquet(Path(processed) / "sources.parquet", columns=["document", "date"])
-    dates = {d: t for d, t in zip(sources.document, sources.date) if isinstance(t, str) and t.strip()}
+    dates = {d: t for d, t in zip(sources.document, sources.date, strict=True) if isinstance(t, str) and t.strip()}
     undated = sorted(set(rates.document) - set(dates))
     if undated:
         raise InputError(Path(processed) / "sources.parquet", column="date",
@@ -174,7 +174,7 @@ def _neighbours(files: dict[str, list[Path]], index: AuthorityIndex, papers: pd.
         return pd.DataFrame()
     models = pd.concat(parts, ignore_index=True)
     models["published"] = [entry("sn_model", m).published if not m.startswith("paper_") else p
-                           for m, p in zip(models.model, models.get("published", pd.Series([None] * len(models))))]
+                           for m, p in zip(models.model, models.get("published", pd.Series([None] * len(models))), strict=True)]
     dupes = models[models.duplicated(["model", "old_la_code", "rank"], keep=False)]
     if len(dupes):
         r = dupes.iloc[1]
@@ -194,8 +194,8 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
         return pd.DataFrame()
     rows = pd.concat(parts, ignore_index=True)
     lookup = index.lookup()
-    by_new = {n: o for o, n in zip(index.frame.old_la_code, index.frame.new_la_code) if isinstance(n, str)}
-    regions = dict(zip(index.regions.region_code, index.regions.region_name))
+    by_new = {n: o for o, n in zip(index.frame.old_la_code, index.frame.new_la_code, strict=True) if isinstance(n, str)}
+    regions = dict(zip(index.regions.region_code, index.regions.region_name, strict=True))
     out = []
     for r in rows.to_dict("records"):
         level = r["level"]
@@ -225,7 +225,7 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
     frame["amount_gbp"] = [None if v is None or pd.isna(v) else round(float(v)) for v in frame.amount_gbp]
     frame["amount_raw"] = frame.amount_raw.astype(str)
     frame["published"] = [entry("ro3_outturn" if src == "RO3" else "s251_outturn", fy).published
-                          for src, fy in zip(frame.source, frame.financial_year)]
+                          for src, fy in zip(frame.source, frame.financial_year, strict=True)]
     return frame
 
 

@@ -49,8 +49,8 @@ def statistics_checks(tables: dict[str, pd.DataFrame], processed: Path | None) -
     ingest = _ingest_tables(processed)
     if ingest is None or "cla_rates" not in tables or tables["cla_rates"] is None or not len(tables["cla_rates"]):
         return pd.DataFrame()
-    from .public_data import PublicData
     from ..data import document_period
+    from .public_data import PublicData
 
     pub = PublicData(tables["cla_rates"], tables.get("statistical_neighbours", pd.DataFrame(
         columns=["model", "old_la_code", "rank", "neighbour_old_la_code", "published"])),

@@ -56,7 +56,7 @@ def read_release(path: Path) -> pd.DataFrame:
     vintage, first = int(years.max()), int(years.min())
     release = f"EES {vintage} release ({first}-{vintage})"
     out = []
-    for idx, r in zip(rows.index, rows.to_dict("records")):
+    for idx, r in zip(rows.index, rows.to_dict("records"), strict=True):
         line = int(idx) + 2
         number, n_mark = parse_figure(r[count], path=path, line=line, column=count)
         population, p_mark = parse_figure(r["population_estimate"], path=path, line=line, column="population_estimate")

@@ -239,7 +239,7 @@ def read_values(path: Path, measures: pd.DataFrame, index: AuthorityIndex) -> pd
 def _areas(frame: pd.DataFrame, index: AuthorityIndex, path: Path) -> dict[str, dict]:
     """LA number -> level, old code, new code, name (the releases' spelling)."""
     lookup = index.lookup()
-    regions = dict(zip(index.regions.region_code, index.regions.region_name))
+    regions = dict(zip(index.regions.region_code, index.regions.region_name, strict=True))
     out: dict[str, dict] = {"level": {}, "old": {}, "new": {}, "name": {}}
     pairs = frame[["LA Number", "LA and Regions", "source_line"]].drop_duplicates("LA Number")
     for number, name, line in pairs.itertuples(index=False):
@@ -283,7 +283,7 @@ def _published(values: pd.DataFrame, meta: pd.DataFrame) -> tuple[pd.Series, pd.
             why = ("no release date for this statistic" if s == LAIT_UPDATE
                    else f"no release calendar entry for {s} {period}")
             dates[(s, y)] = (lait.published, f"dated by the LAIT data update read ({why}): public by")
-    pairs = list(zip(statistic, values.year))
+    pairs = list(zip(statistic, values.year, strict=True))
     return (pd.Series([dates[p][0] for p in pairs], index=values.index, dtype="string"),
             pd.Series([dates[p][1] for p in pairs], index=values.index))
 
@@ -316,7 +316,7 @@ def _flags(values: pd.DataFrame, dating: pd.Series, change: pd.Series) -> pd.Ser
              pd.Series(np.where(values.definition_break, "first period of a new definition", ""),
                        index=values.index)]
     gone = [bool(level == "local authority" and not pd.isna(y) and not existed(str(code), int(y)))
-            for level, code, y in zip(values.geographic_level, values.old_la_code, values.year)]
+            for level, code, y in zip(values.geographic_level, values.old_la_code, values.year, strict=True)]
     parts.append(pd.Series(np.where(gone, "authority did not exist then (reorganisation)", ""), index=values.index))
     joined = parts[0].astype(str).to_numpy()
     for p in parts[1:]:

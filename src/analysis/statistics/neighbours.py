@@ -47,7 +47,7 @@ def _closeness(text: object) -> str | None:
 def _long(frame: pd.DataFrame, model: str, path: Path, lines: list[int], code_col: str, name_col: str,
           pairs: list[tuple[str, str]]) -> pd.DataFrame:
     out = []
-    for (_, r), line in zip(frame.iterrows(), lines):
+    for (_, r), line in zip(frame.iterrows(), lines, strict=True):
         code = str(r[code_col]).strip()
         if not code or code.lower() == "nan":
             continue
@@ -135,7 +135,7 @@ def paper_models(comparator_rates: pd.DataFrame, index: AuthorityIndex) -> pd.Da
 
 def with_names(models: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
     """Add ``neighbour`` (canonical name) and canonical ``authority`` names from ``index``."""
-    names = dict(zip(index.frame.old_la_code, index.frame.name))
+    names = dict(zip(index.frame.old_la_code, index.frame.name, strict=True))
     models = models.copy()
     models["neighbour"] = models.neighbour_old_la_code.map(names)
     unknown = models[models.neighbour.isna()]
@@ -143,5 +143,5 @@ def with_names(models: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
         r = unknown.iloc[0]
         raise InputError(r.source_file, line=int(r.source_line), column="neighbour",
                          expected="an LA code known to the releases", found=r.neighbour_old_la_code)
-    models["authority"] = [names.get(c, a) for c, a in zip(models.old_la_code, models.authority)]
+    models["authority"] = [names.get(c, a) for c, a in zip(models.old_la_code, models.authority, strict=True)]
     return models

@@ -44,7 +44,7 @@ def read_population(path: Path) -> pd.DataFrame:
                              found=", ".join(sorted(ages)))
     out = []
     rows = frame[frame.geographic_level.isin(list(LEVELS))]
-    for idx, r in zip(rows.index, rows.to_dict("records")):
+    for idx, r in zip(rows.index, rows.to_dict("records"), strict=True):
         line = int(idx) + 2
         value, marker = parse_figure(r["population_estimate"], path=path, line=line, column="population_estimate")
         level = LEVELS[r["geographic_level"]]

@@ -50,7 +50,7 @@ def resolve(obs: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
     """Fill codes, canonical names and regions from ``index``; drop rows of authorities in years
     they did not exist and rows marked not applicable.  Unknown areas are an InputError."""
     lookup = index.lookup()
-    region_names = dict(zip(index.regions.region_code, index.regions.region_name))
+    region_names = dict(zip(index.regions.region_code, index.regions.region_name, strict=True))
     keep = []
     for r in obs.to_dict("records"):
         r = {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in r.items()}
@@ -120,7 +120,7 @@ def _borrow_population(chosen: pd.DataFrame, others: pd.DataFrame) -> pd.DataFra
     printed = printed[~printed.duplicated(["level", "new_la_code", "year"])]
     by_key = {(r.level, r.new_la_code, r.year): r for r in printed.itertuples()}
     chosen = chosen.copy()
-    for i, r in zip(chosen.index, chosen.itertuples()):
+    for i, r in zip(chosen.index, chosen.itertuples(), strict=True):
         if r.population is not None and not pd.isna(r.population):
             continue
         donor = by_key.get((r.level, r.new_la_code, r.year))

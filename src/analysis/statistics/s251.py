@@ -80,7 +80,7 @@ def read_outturn(path: Path) -> pd.DataFrame:
     excludes_adoption = positions.get("adoption services", -1) > positions.get("total children looked after", 1e9)
     out = []
     rows = frame[frame._meaning.isin(list(wanted))]
-    for idx, r in zip(rows.index, rows.to_dict("records")):
+    for idx, r in zip(rows.index, rows.to_dict("records"), strict=True):
         line = int(idx) + 2
         code = str(r[code_col]).strip()
         if not code.isdigit():
