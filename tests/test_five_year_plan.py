@@ -223,7 +223,7 @@ def test_table6_rate_checks_flag_only_2013_14(rec):
     population = statistics.median(num * 10_000 / rate for _, num, rate, _ in rows)
     assert population == pytest.approx(25_000)
     expected_mismatch = set()
-    for _fy, num, rate, n in rows:
+    for _year, num, rate, n in rows:
         computed = num / population * 10_000
         if abs(rate - computed) > 1.0 + 1e-9:  # rates printed as whole numbers: allow 1
             expected_mismatch.add(n)

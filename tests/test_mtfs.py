@@ -483,7 +483,7 @@ def test_prose_checks_cite_the_line_of_the_stated_amount(rec):
     stated figure is the prose amount."""
     checks = rec[(rec.table == "financial_improvement_plan") & (rec["check"] == "repeated")]
     expected = {}
-    for o, y, _amount, line, _ in PROSE:
+    for o, y, _stated, line, _ in PROSE:
         expected.setdefault((o, y), line)
     wrong = set()
     for c in checks.itertuples():

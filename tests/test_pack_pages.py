@@ -19,6 +19,7 @@ Skipped, with the reason, only where Chromium or playwright cannot be had.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from pathlib import Path
 
@@ -224,7 +225,7 @@ def test_every_page_fits_1280_px_and_a4(packs, browser):
         if m["noAlt"]:
             problems.append(f"{where}: {m['noAlt']} images without alt text")
         levels = m["headings"]
-        if levels[:1] != [1] or any(b - a > 1 for a, b in zip(levels, levels[1:], strict=True)):
+        if levels[:1] != [1] or any(b - a > 1 for a, b in itertools.pairwise(levels)):
             problems.append(f"{where}: headings jump {levels}")
         if m["smallText"] or m["thWithoutScope"]:
             problems.append(f"{where}: {m['smallText']} table cells under 14 px, {m['thWithoutScope']} th without scope")

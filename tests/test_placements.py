@@ -6,6 +6,7 @@ Expected values are read from data/raw with plain ``split('\\t')`` - 002 lines 4
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pandas as pd
@@ -71,7 +72,7 @@ def test_cost_trajectory_is_table7_as_printed(costs, table7):
     assert list(t.year) == [_fy(r[0]) for r in table7]
     assert list(t.total_placement_cost_gbp) == [_millions(r[1]) for r in table7]
     assert list(t.total_placement_cost_raw) == [r[1] for r in table7]
-    expected_falls = [_millions(a[1]) - _millions(b[1]) for a, b in zip(table7, table7[1:], strict=True)]
+    expected_falls = [_millions(a[1]) - _millions(b[1]) for a, b in itertools.pairwise(table7)]
     assert pd.isna(t.fall_on_previous_year_gbp.iloc[0])
     assert list(t.fall_on_previous_year_gbp.iloc[1:]) == expected_falls
 

@@ -88,7 +88,7 @@ class _Chunk:
         self.doc, self.offset, self.n = doc, offset, len(records)
         columns = list(zip(*records, strict=True)) if self.n else [()] * (len(FIELDS) + 2)
         self.lines, self.sheets = columns[-2], columns[-1]
-        self.by_field = dict(zip(FIELDS, columns, strict=True))
+        self.by_field = dict(zip(FIELDS, columns[:-2], strict=True))
         self.flags: dict[int, list[str]] = {}
         self.errors: list[InputError] = []
         self.blanks: list[tuple[int, str, str | None, int]] = []
