@@ -38,11 +38,28 @@ def _commands_in(code: str) -> list[str]:
     found = []
     for line in code.splitlines():
         line = re.split(r" #|\s{2,}\(|`", line.removeprefix("$ "))[0]  # a comment, a note in a diagram
-        for segment in re.split(r"&&|;|\|", line):
+        for segment in _shell_segments(line):
             m = COMMAND.search(segment)
             if m:
                 found.append(m.group(1).strip())
     return found
+
+
+def _shell_segments(line: str) -> list[str]:
+    """The simple commands of a shell line (split at ``&&``, ``;`` and ``|`` outside quotes)."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    segments, words = [], []
+    try:
+        for token in lexer:
+            if token and set(token) <= set(";&|"):
+                segments.append(shlex.join(words))
+                words = []
+            else:
+                words.append(token)
+    except ValueError:  # an unfinished quote: the line as it is
+        return [line]
+    return [*segments, shlex.join(words)]
 
 
 def documented_commands() -> list[tuple[str, str]]:

@@ -101,10 +101,10 @@ def everything(nb) -> str:
 
 
 def test_only_the_reports_its_papers_fill_are_applicable(fenmoor):
-    raw, processed = fenmoor  # ingested without the public statistics: 20, 25 and 30 have nothing to show
+    raw, processed = fenmoor  # ingested without the public statistics: 20, 25, 30 and 35 have nothing to show
     assert applicable(raw, processed, sc.AUTHORITY, sc.NOVEMBER) == {
         "00_scorecard": True, "10_savings_tracker_variance": True, "20_cla_comparators": False,
-        "25_cla_spend_benchmarks": False,
+        "25_cla_spend_benchmarks": False, "35_cost_drivers": False,
         "30_cla_trajectories": False, "40_placement_costs_and_slippage": False,
         "50_financial_improvement_plan": False, "60_recovery_actions": False, "70_business_plan_pressures": False,
         "90_reconciliation": True}
@@ -168,8 +168,8 @@ def test_the_scorecard_shows_what_fenmoor_has(pages):
     # ingested without the published statistics: no published measure on the card either
     assert (f"nothing for {sc.AUTHORITY} in its papers in force or the statistics published by "
             f"{numbers.month(sc.NOVEMBER)}: Children looked after against neighbours; Spend on children looked "
-            "after; Children looked after against plan; Placement costs; Financial Improvement Plan; Recovery "
-            "actions; Budget gap") in words
+            "after; Children looked after against plan; Cost drivers; Placement costs; Financial Improvement Plan; "
+            "Recovery actions; Budget gap") in words
 
 
 def test_the_reconciliation_covers_the_pack_months_tracker_only(pages):

@@ -293,8 +293,8 @@ def placement_mix(md: MeasureData, code: str) -> pd.DataFrame:
     children's homes and hostels together, LAIT separates semi-independent living)."""
     rows = []
     for label, sfr, lait in PLACEMENT_SERIES:
-        sources = [("SFR placement types (2010-2017)", sfr)] if sfr else []
-        sources.append(("LAIT placement shares (2020 on)", lait))
+        sources = [("SFR placement types", sfr)] if sfr else []
+        sources.append(("LAIT placement shares", lait))
         for source, name in sources:
             parts = [md.measure(n) for n in name.split("+")] if name.startswith("LAC_") else [md.measure(name)]
             for area, who in ((code, "authority"), (engine.ENGLAND, "England")):
@@ -321,8 +321,18 @@ def mix_change_sentence(mix: pd.DataFrame, authority: str) -> str:
     if not parts:
         return f"The releases read give too few years of {authority}'s placements to show a change."
     return (f"{authority}'s placement mix at 31 March: " + "; ".join(parts)
-            + ". The 2010-2017 releases and LAIT's shares from 2020 group placements differently, so the two are "
-              "shown apart, not as one series.")
+            + f". {_spans(mix)} group placements differently, so the two are shown apart, not as one series.")
+
+
+def _spans(mix: pd.DataFrame) -> str:
+    """``The statistical first releases (2010 to 2017) and LAIT's shares (2020 to 2024)``: the
+    years each source of the mix covers, from the data."""
+    def years(source: str) -> str:
+        ys = sorted(set(mix[mix.source == source].year.astype(int)))
+        return f" ({ys[0]} to {ys[-1]})" if ys else ""
+
+    return (f"The statistical first releases{years('SFR placement types')} and LAIT's shares"
+            f"{years('LAIT placement shares')}")
 
 
 def check_measures(md: MeasureData, choices: list[Choice]) -> None:

@@ -313,7 +313,7 @@ def from_placements(placements: pd.DataFrame, types: tuple[str, ...], label: str
     the types' numbers over the release's total; empty where one of them is suppressed."""
     rows = placements[placements.placement.isin(types)]
     mv = MeasureValues("+".join(types), label, "pct", None, 1,
-                       "DfE, Children looked after in England (SFR27/2010-SFR50/2017)",
+                       "DfE, Children looked after in England (statistical first releases)",
                        of_children_looked_after=True)
     for (level, old, new, year), part in rows.groupby(["geographic_level", "old_la_code", "new_la_code", "year"],
                                                       dropna=False):

@@ -116,7 +116,7 @@ def _axis_label(mv: engine.MeasureValues) -> str:
 @charts.styled
 def chart_placement_mix(mix: pd.DataFrame, authority: str, *, source: str) -> Figure:
     """Foster and residential shares (%) of children looked after at 31 March, the authority (solid)
-    and England (dashed); the 2010-2017 releases and LAIT's shares from 2020 drawn apart."""
+    and England (dashed); the statistical first releases and LAIT's later shares drawn apart."""
     fig, ax = charts.new_figure(height=5.0)
     colours = {"Foster placements": charts.SERIES[1], "Residential settings": charts.SERIES[2]}
     shown = mix[mix.placement.isin(list(colours))]
@@ -137,6 +137,6 @@ def chart_placement_mix(mix: pd.DataFrame, authority: str, *, source: str) -> Fi
              f"placements at 31 March {int(mine.year.iloc[-1])}" if len(mine)
              else f"{authority}: where children looked after were placed")
     return charts.finish(fig, ax, title=title, subtitle="Share of children looked after at 31 March by placement, "
-                         f"{authority} (solid) and England (dashed); the 2010-2017 releases and LAIT's shares from "
-                         "2020 group placements differently and are not joined", source=source,
+                         f"{authority} (solid) and England (dashed); the statistical first releases and LAIT's later "
+                         "shares group placements differently and are not joined", source=source,
                          xlabel="Year (31 March)", ylabel="Per cent of children looked after")

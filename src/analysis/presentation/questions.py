@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import numbers
 
-__all__ = ["Question", "questions_html", "reconciliation_questions", "superseded_questions"]
+__all__ = ["SCORECARD_QUESTIONS", "Question", "questions_html", "reconciliation_questions", "superseded_questions"]
 
 _YEAR = re.compile(r"\b(\d{4}-\d{2})\b")
 _MAX_QUESTIONS = 8
@@ -134,11 +134,22 @@ def superseded_questions(rows: list[dict]) -> list[Question]:
     return out
 
 
-def questions_html(asked: list[Question]) -> str:
+#: questions the scorecard shows, so that it prints on one A4 page; the rest are counted and
+#: their checks are in report 90
+SCORECARD_QUESTIONS = 5
+
+
+def questions_html(asked: list[Question], limit: int | None = None) -> str:
     """The questions as a numbered list, each with where its figures are (escaped: paper text is
-    untrusted)."""
+    untrusted).  With ``limit``, the first ``limit`` (in the order asked: the papers' own
+    figures, then the statistics of their time, then superseded figures) and a line counting the
+    others, whose checks report 90 lists."""
     import html
 
+    shown = asked if limit is None else asked[:limit]
     items = "".join(f'<li>{html.escape(q.text)} <span class="where">({html.escape(q.where)})</span></li>'
-                    for q in asked)
-    return f'<ol class="questions">{items}</ol>'
+                    for q in shown)
+    more = len(asked) - len(shown)
+    rest = (f'<p class="note">{more} more question{"s" if more > 1 else ""} of the same kind: report 90 '
+            "(Reconciliation) lists every check they come from, with its arithmetic.</p>") if more else ""
+    return f'<ol class="questions">{items}</ol>{rest}'
