@@ -233,3 +233,30 @@ def test_a_pack_shows_no_year_published_after_its_month(with_public_dir, tmp_pat
     tables = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if "text/html" in o.get("data", {})]
     assert not any(re.search(rf"\b{latest + 1}-{(latest + 2) % 100:02d}\b", t) for t in tables if "financial" in t)
+
+
+def _ees_rate(public_dir, file: str, code: str, year: int) -> tuple[float, int]:
+    """The rate per 10,000 and population a release file prints for children looked after at 31
+    March ``year`` (the releases name the measure's column and words differently:
+    ``population_count`` or ``population_type``, 'at' or 'on' 31 March)."""
+    with open(public_dir / "dfe_ees_cla_rates" / file, newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            measure = row.get("population_count") or row.get("population_type") or ""
+            if row["old_la_code"] == code and row["time_period"] == str(year) and \
+                    re.match(r"Children looked after (at|on) 31 March", measure):
+                return float(row["rate_per_10000"]), int(row["population_estimate"])
+    raise AssertionError(f"{file}: no rate for {code} in {year}")
+
+
+def test_a_rate_revised_by_a_later_population_estimate_is_as_first_printed_before_it(pub, public_dir):
+    """Middlesbrough 2024: 513 children in both releases, but the 2025 release's new population
+    estimate makes the rate 146 where the 2024 release printed 147.  A view as at November 2024
+    shows 147 (and that release's population); a view after November 2025 shows 146."""
+    code = pub.code("Middlesbrough")
+    first = _ees_rate(public_dir, "cla_number_and_rate_per_10k_children_2020_2024.csv", code, 2024)
+    revised = _ees_rate(public_dir, "cla_number_and_rate_per_10k_children_2021_2025.csv", code, 2024)
+    assert first != revised  # the case this test is about
+    then, later = pub.as_at("2024-11").row(code, 2024), pub.as_at("2025-12").row(code, 2024)
+    assert (then["rate_per_10k"], then["population"]) == first
+    assert (later["rate_per_10k"], later["population"]) == revised
+    assert "revised later" in then["as_at_value"]

@@ -70,10 +70,10 @@ def rates_as_at(rates: pd.DataFrame, revisions: pd.DataFrame | None, month: str)
             earlier.setdefault(_key(r), {}).setdefault(r.release, []).append(r)
     notes = []
     for i, r in zip(known.index, known.itertuples(), strict=True):
-        if published_by(r.value_published, month):
-            notes.append(PUBLISHED)
-            continue
         by_release = earlier.get(_key(r), {})
+        if published_by(r.value_published, month):
+            notes.append(_rate_as_at(known, i, r, by_release, month))
+            continue
         dated = sorted((rows[0].published, name) for name, rows in by_release.items()
                        if any(x.measure == "number" for x in rows))
         stale = _unread_between(dated[-1][0], month, read) if dated else []
@@ -84,6 +84,24 @@ def rates_as_at(rates: pd.DataFrame, revisions: pd.DataFrame | None, month: str)
     known["as_at"] = month
     known["as_at_value"] = notes
     return known
+
+
+def _rate_as_at(frame: pd.DataFrame, i, r, by_release: dict[str, list], month: str) -> str:
+    """A number published by ``month`` whose rate or population a release after ``month`` revised
+    (a new population estimate): the rate and population as the latest release published by then
+    printed them, so a view never shows a rate from after its month."""
+    later = [(x.published, name, x) for name, rows in by_release.items() for x in rows
+             if x.measure in ("rate_per_10k", "population") and not published_by(x.latest_published, month)]
+    if not later:
+        return PUBLISHED
+    release = max(later, key=lambda t: (t[0], t[1]))[1]
+    values = {x.measure: x.value for published, name, x in later if name == release}
+    if "population" in values and not pd.isna(values["population"]):
+        frame.loc[i, "population"] = int(values["population"])
+    if "rate_per_10k" in values and not pd.isna(values["rate_per_10k"]):
+        frame.loc[i, ["rate_per_10k", "rate_status"]] = [float(values["rate_per_10k"]), "published"]
+    return (f"{PUBLISHED}: the rate as {release} printed it; revised later to {r.rate_per_10k:g} by "
+            f"{r.release} with a new population estimate")
 
 
 def _later(r, stale: list) -> str:
