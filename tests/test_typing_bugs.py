@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from analysis.analyses import improvement_plan as ip
 from analysis.errors import InputError
+from analysis.ingest.mtfs import read_mtfs
+from analysis.reconcile import Checks
 from analysis.statistics import neighbours
+
+from .conftest import MTFS
+from .test_mtfs_bad_labels import _edited
 
 
 def _sn_csv(tmp_path, row: str):
@@ -40,3 +47,12 @@ def test_a_table_cell_with_no_high_end_is_a_single_figure():
                         _fip_row(ip.PROSE, 150_000, 150_000, 40)])
     row = ip.prose_comparison(fip, rounding_tolerance_gbp=500).iloc[0]
     assert (row.table_gbp, row.difference_gbp, row.status) == (120_000, 150_000 - 120_000, ip.DISAGREES)
+
+
+def test_an_action_plan_year_that_is_no_financial_year_is_refused_naming_its_line(tmp_path):
+    # 001's action plan (line 199) prints "2017/18: £25,000"; "2017/19" matches the reader's pattern
+    # but is no financial year: once a row with no year, now one error naming the line
+    doc = _edited(tmp_path, 199, "2017/18: £25,000", "2017/19: £25,000")
+    with pytest.raises(InputError) as info:
+        read_mtfs(doc, Checks())
+    assert (Path(info.value.file).name, info.value.line, info.value.found) == (MTFS, 199, "2017/19")
