@@ -284,7 +284,7 @@ def pack_table(name: str, authority: str, period: str, processed_dir: str | Path
     return Pack(authority, period, processed_dir).table(name, required=False)
 
 
-def read_table(name: str, processed_dir: Path):
+def read_table(name: str, processed_dir: Path) -> pd.DataFrame:
     """A processed table; a :class:`ReportError` naming the file when it cannot be read."""
     import pyarrow
 

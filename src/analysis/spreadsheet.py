@@ -31,7 +31,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -115,7 +115,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike[str], *,
                column_width: int | None = None,
-               number_formats: Mapping[str, Mapping[str, str]] | None = None,
+               number_formats: Mapping[str, Mapping[str, str | Sequence[str | None]]] | None = None,
                full_text_in: str = FULL_TEXT_IN) -> Path:
     """Write each frame to its own worksheet (names cut to Excel's 31 characters, ``[]:*?/\\``
     replaced), the header bold and frozen, text cells neutralised, then cut to Excel's cell

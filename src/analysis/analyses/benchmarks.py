@@ -157,6 +157,7 @@ def series(pub: PublicData, authority: str, model: str, years: list[int] | None 
     rows = []
     for r in frame.itertuples(index=False):
         me = pub.row(code, r.year)
+        assert me is not None  # only years with a row are wanted
         rows.append({"year": int(r.year), "financial_year": me["financial_year"], "number": me["number"],
                      "rate_per_10k": _num(me["rate_per_10k"]), "rate_status": me["rate_status"],
                      "neighbours_mean_per_10k": _num(r.neighbours_mean),

@@ -79,7 +79,7 @@ def labels(choices: list[Choice], md: MeasureData) -> dict[str, str]:
     return {c.name: c.label or md.measure(c.name).label for c in choices}
 
 
-def fmt(value: object, mv: engine.MeasureValues, *, signed: bool = False) -> str:
+def fmt(value: float | None, mv: engine.MeasureValues, *, signed: bool = False) -> str:
     """A value in the measure's unit, as the pack writes figures (:mod:`analysis.numbers`)."""
     if value is None or pd.isna(value):
         return numbers.MISSING
@@ -300,8 +300,8 @@ def placement_mix(md: MeasureData, code: str) -> pd.DataFrame:
             for area, who in ((code, "authority"), (engine.ENGLAND, "England")):
                 years = sorted({y for mv in parts for (c, y) in mv.values if c == area})
                 for year in years:
-                    values = [mv.value(area, year) for mv in parts]
-                    if any(v is None for v in values):
+                    values = [v for mv in parts if (v := mv.value(area, year)) is not None]
+                    if len(values) != len(parts):
                         continue
                     rows.append({"placement": label, "source": source, "area": who, "year": int(year),
                                  "share_pct": float(sum(values))})

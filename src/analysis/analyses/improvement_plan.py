@@ -36,7 +36,7 @@ AGREES, WITHIN_ROUNDING, DISAGREES, NO_TABLE_FIGURE = "agrees", "within rounding
 _AMOUNT = ("value", "range")
 
 
-def amount_text(low: object, high: object, status: str | None = None) -> str:
+def amount_text(low: float | None, high: float | None, status: str | None = None) -> str:
     """A cell for a reader in £000, as the table's other money columns: ``129``, ``50–600``,
     ``TBC``, or empty for a blank cell (the column's heading says £000)."""
     if status == "to_be_confirmed":
@@ -252,10 +252,11 @@ def prose_comparison(fip: pd.DataFrame, rounding_tolerance_gbp: int = assumption
         key = (p.opportunity, p.year)
         t = table.loc[key] if key in table.index else None
         t_low = None if t is None or pd.isna(t.low_gbp) else int(t.low_gbp)
-        t_high = None if t is None or pd.isna(t.high_gbp) else int(t.high_gbp)
         if t_low is None:
             diff, status = None, NO_TABLE_FIGURE
         else:
+            assert t is not None  # t_low is read from it
+            t_high = t_low if pd.isna(t.high_gbp) else int(t.high_gbp)  # no high end: a single figure
             diffs = [int(p.low_gbp) - t_low, int(p.high_gbp) - t_high]
             diff = max(diffs, key=abs)
             status = AGREES if diff == 0 else (WITHIN_ROUNDING if abs(diff) <= rounding_tolerance_gbp else DISAGREES)

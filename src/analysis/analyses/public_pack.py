@@ -73,7 +73,7 @@ def papers(authority: str, period: str, processed_dir: str | Path | None = None)
     or ``None`` when it has none (an authority known only from the public statistics)."""
     sources = data.load("sources", processed_dir)
     found = match(authority, sorted(set(sources.authority.dropna())))
-    if not found.found or not data.documents_in_force(sources, found.name, period):
+    if found.name is None or not data.documents_in_force(sources, found.name, period):
         return None
     return data.Pack(found.name, period, processed_dir)
 
@@ -87,11 +87,13 @@ def authority_name(authority: str, pub: PublicData | None, processed_dir: str | 
     if text.isdigit() or text.startswith("E0"):
         return text
     papers = sorted(set(data.load("sources", processed_dir).authority.dropna()))
-    local = pub.rates.geographic_level == "local authority" if pub is not None else None
-    las = sorted(set(pub.rates.authority[local])) if pub is not None else []
-    others = sorted(set(pub.rates.authority[~local])) if pub is not None else []
+    las: list[str] = []
+    others: list[str] = []
+    if pub is not None:
+        local = pub.rates.geographic_level == "local authority"
+        las, others = sorted(set(pub.rates.authority[local])), sorted(set(pub.rates.authority[~local]))
     found = match(text, papers, las, others=others)
-    if found.found:
+    if found.name is not None:
         return found.name
     hint = "" if found.candidates else found.did_you_mean()
     why = (found.ambiguity() if found.candidates else found.not_authority() if found.other else
@@ -119,7 +121,7 @@ def choose_year(pub: PublicData, authority: str, year: str, period: str) -> int:
     code = pub.code(authority)
     limit = int(str(period)[:4])
     have = [y for y in pub.years() if y <= limit and pub.row(code, y)]
-    rated = [y for y in have if not pd.isna(pub.row(code, y)["rate_per_10k"])]
+    rated = [y for y in have if (row := pub.row(code, y)) is not None and not pd.isna(row["rate_per_10k"])]
     if not (rated or have):
         raise InputError("cla_rates", column="year", expected=f"a figure for {authority} on or before {period}",
                          found="none")

@@ -56,7 +56,7 @@ def plan_published(tables: dict[str, pd.DataFrame], pub, authority: str, paper_r
            "report": "30_cla_trajectories.html"}
     old = paper_rows[0] if paper_rows else None
     if old is not None and old.get("year_end", 0) < y:
-        out["context"] += f"; superseded: {old['source']} gives {old['value']} {at(old['as_at'])}"
+        out["context"] = f"{context}; superseded: {old['source']} gives {old['value']} {at(old['as_at'])}"
         out["superseded"] = old
     return [out]
 

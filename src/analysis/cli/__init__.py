@@ -173,6 +173,7 @@ def apply_settings(args: argparse.Namespace) -> argparse.Namespace:
         if getattr(args, option, None) is None and settings.get(key) is not None:
             setattr(args, option, settings.get(key))
     councils = settings.get("authority")
+    assert councils is None or isinstance(councils, list)  # load() makes a single name a list
     if councils and args.command == "report" and not args.authority and not args.all_authorities:
         args.authority = list(councils)
     if councils and args.command == "register" and not args.authority and args.replace is None and len(councils) == 1:

@@ -42,7 +42,7 @@ def _register(args: argparse.Namespace) -> int:
                                     f"replaced by {doc.file}")
     doc, moved = register_delivery(raw, found)
     print(f"Registered {doc.file} as document {doc.document} in {_show(raw / 'manifest.csv')}"
-          + (f", replacing {found.replacing['file']} (moved to {_show(moved)})" if moved else
+          + (f", replacing {found.replacing['file']} (moved to {_show(moved)})" if moved and found.replacing else
              ", replacing its earlier registration" if found.replacing else "") + ".")
     if found.replacing:
         _say_taken_down(taken, reports, f"made from the replaced {found.replacing['file']}")

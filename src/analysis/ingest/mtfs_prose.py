@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import assumptions
 from .. import precision as pr
+from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import Money, format_gbp, parse_money
 from ..reconcile import Checks
@@ -207,6 +208,8 @@ def action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFram
         name = assigned.get(i)
         for fy_text, amount_text, whole, line_no in st.amounts:
             fy = financial_year(fy_text)
+            if fy is None:  # the pattern allows 2017/19, which is no financial year
+                raise InputError(doc.file, "a financial year such as 2017/18", found=fy_text, line=line_no)
             money = parse_money(amount_text, "gbp")
             if name is None:
                 checks.add(document=doc.document, table="financial_improvement_plan",
@@ -265,8 +268,11 @@ def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, chec
     rule = rule or stated_rounding(lines)
     text = [(ln, ln.text.replace("**", "")) for ln in lines]
 
-    def money(m: re.Match, group: str) -> int | None:
-        return parse_money(m.group(group)).value_gbp
+    def money(m: re.Match, group: str) -> int:
+        value = parse_money(m.group(group)).value_gbp
+        if value is None:  # the patterns allow a bare "£.m"
+            raise InputError(doc.file, "a sum of money", found=m.group(group))
+        return value
 
     def add(item, kind, stated, computed, line: Line | int | None, note="", stated_text="", allowed=None):
         how = f"{CASE_WORDS[kind]}{'; ' + note if note else ''}"

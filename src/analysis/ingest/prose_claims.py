@@ -198,7 +198,8 @@ def section_claims(doc: SourceDocument, lines: list[Line]) -> list[ProseClaim]:
 
 
 def _sections(lines: list[Line]) -> list[tuple[Line, re.Match, list[Line]]]:
-    out, current = [], None
+    out: list[tuple[Line, re.Match, list[Line]]] = []
+    current: tuple[Line, re.Match, list[Line]] | None = None
     for line in lines:
         m = _HEADING.match(line.text.replace("**", ""))
         starts = re.match(r"^\s*(?:-\s*)?\**\d+\.\d+", line.text)
@@ -219,7 +220,7 @@ _MORE = re.compile(r"\b(?:exceed\w*|over\w*|ahead|above|more|additional)\b", re.
 def commentary_claims(tracker: pd.DataFrame) -> list[ProseClaim]:
     """Case *commentary against its row*: a commentary saying the saving is exceeded (or short) "by
     £X" against the row's variance (forecast total - planned total, as the tracker prints it)."""
-    out = []
+    out: list[ProseClaim] = []
     if tracker is None or tracker.empty or "commentary" not in tracker:
         return out
     for r in tracker[tracker.commentary.notna() & tracker.variance_gbp.notna()].itertuples():
@@ -251,7 +252,7 @@ def _month(period: object) -> str:
         return str(period)
 
 
-def _k(value: object) -> str:
+def _k(value: float | None) -> str:
     return "none" if value is None or pd.isna(value) else f"{float(value) / 1000:,.0f}"
 
 

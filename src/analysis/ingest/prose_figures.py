@@ -115,8 +115,9 @@ def _row(text: str, start: int, end: int, raw: str, value: float, unit: str, pre
     s_start, s_end = _sentence(text, start, end)
     before = text[s_start:start]
     after = text[end:s_end]
-    if _APPROX.search(before):
-        flags = [*flags, f"approximate ('{_APPROX.search(before).group(0).strip()}')"]
+    approx = _APPROX.search(before)
+    if approx:
+        flags = [*flags, f"approximate ('{approx.group(0).strip()}')"]
     per = _PER.match(after)
     if per:
         flags = [*flags, f"per {per.group(1).lower()}"]
@@ -143,8 +144,7 @@ def _period(sentence: str, at: int, end: int) -> str | None:
     (``2017/18: £129k (5 placements)``) that label; else a year printed just after it (``£42m in
     2019/20``); else the nearest year before it; for ``years A and B ... respectively X and Y``
     the year in the same position."""
-    years = [(m, financial_year(re.sub(r"\s", "", m.group(0)))) for m in _FY.finditer(sentence)]
-    years = [(m, fy) for m, fy in years if fy]
+    years = [(m, fy) for m in _FY.finditer(sentence) if (fy := financial_year(re.sub(r"\s", "", m.group(0))))]
     if not years:
         return None
     resp = re.search(r"\brespectively\b", sentence)
@@ -160,8 +160,8 @@ def _period(sentence: str, at: int, end: int) -> str | None:
     after = [(m.start() - end, fy) for m, fy in years if m.start() >= end and m.start() - end <= 30]
     if after:
         return min(after)[1]
-    before = [(at - m.end(), fy) for m, fy in years if m.end() <= at]
-    return min(before)[1] if before else None
+    preceding = [(at - m.end(), fy) for m, fy in years if m.end() <= at]
+    return min(preceding)[1] if preceding else None
 
 
 # --------------------------------------------------------------------------------------------- derivations
@@ -176,15 +176,15 @@ def _admitted_modes(doc: SourceDocument, checks: Checks) -> tuple[str, ...]:
 def _derivations(doc: SourceDocument, line: Line, text: str, found: list[dict], modes: tuple[str, ...],
                  checks: Checks) -> None:
     for m in _EQUATION.finditer(text):
-        a, b, c = (parse_money(m.group(k)) for k in "abc")
-        if None in (a.value_gbp, b.value_gbp, c.value_gbp):
+        a, b, c = (parse_money(m.group(k)).value_gbp for k in "abc")
+        if a is None or b is None or c is None:
             continue
-        pa, pb = pr.precision_of(m.group("a"), a.value_gbp), pr.precision_of(m.group("b"), b.value_gbp)
-        allowed = {f"parts {pr.describe(pr.NEAREST, max(pa, pb))}": pr.printed(a.value_gbp, pa) - pr.printed(b.value_gbp, pb)}
+        pa, pb = pr.precision_of(m.group("a"), a), pr.precision_of(m.group("b"), b)
+        allowed = {f"parts {pr.describe(pr.NEAREST, max(pa, pb))}": pr.printed(a, pa) - pr.printed(b, pb)}
         prose_claims.check([prose_claims.ProseClaim(
-            doc.document, doc.file, line.number, f"written sum: {m.group(0)}", c.value_gbp, a.value_gbp - b.value_gbp,
+            doc.document, doc.file, line.number, f"written sum: {m.group(0)}", c, a - b,
             "gbp", f"{m.group('a')} - {m.group('b')}", "written derivation", table=TABLE,
-            stated_precision=pr.precision_of(m.group("c"), c.value_gbp), computed_intervals=allowed)], checks)
+            stated_precision=pr.precision_of(m.group("c"), c), computed_intervals=allowed)], checks)
     units = [f for f in found if f["unit"] == "gbp" and f["precision"] <= 1 and f["value"] >= 100
              and _per_annum(f["_sentence"], f["raw"])]
     if len(units) != 1:

@@ -27,7 +27,7 @@ VERDICT_ORDER = {"differs": 0, "not published": 1, "not computable": 2, "not in 
 _MAX_QUESTIONS = 6
 
 
-def figure(value: object, unit: str) -> str:
+def figure(value: float | None, unit: str) -> str:
     """A figure with its unit in words: ``121 per 10,000``, ``12%``, ``305``."""
     if value is None or pd.isna(value):
         return numbers.MISSING

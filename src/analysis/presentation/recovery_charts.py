@@ -28,7 +28,7 @@ def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
                 vmin=0, annot_kws={"fontsize": 9.5})
     ax.grid(False)
     mesh = ax.collections[0]
-    for text, face in zip(ax.texts, mesh.get_facecolors(), strict=True):  # white or black, whichever reads on the cell
+    for text, face in zip(ax.texts, mesh.get_facecolors(), strict=True):  # type: ignore[attr-defined]  # an alias matplotlib's stubs omit; white or black, whichever reads on the cell
         text.set_color(charts.on_colour(face[:3]))
     ax.set_ylabel("")
     ax.tick_params(axis="both", length=0)

@@ -13,7 +13,7 @@ import sys
 # jsonschema imports rfc3987_syntax, when it is installed, to check IRI formats; importing it builds a
 # grammar that costs about 0.9 s in every process that reads a notebook.  The notebook schema uses
 # no such format, so the report machinery declines that import (jsonschema skips the check).
-sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None blocks an import (Python's documented rule); typeshed allows only modules
 
 # papermill loads its engines' entry points - this package's analysis.report.engine among them -
 # when it is first imported.  Imported here first, so that importing analysis.report.engine before

@@ -270,7 +270,10 @@ class ForkKernelManager(KernelManager):
         self.child = fork_child()
         self.child.send({"cwd": str(cwd)})
 
-    def client(self, **kwargs: Any) -> ForkKernelClient:
+    # jupyter_client annotates client() as BlockingKernelClient, though it returns its configurable
+    # client_factory's class (AsyncKernelManager's returns an AsyncKernelClient); nbclient uses the
+    # channels and methods ForkKernelClient has
+    def client(self, **kwargs: Any) -> ForkKernelClient:  # type: ignore[override]
         assert self.child is not None, "start_kernel first"
         return ForkKernelClient(self.child)
 

@@ -23,11 +23,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 __all__ = ["PAUSE_ENV", "PAUSE_FILE_ENV", "critical", "handled", "keep_interrupts", "pause_point"]
 
 PAUSE_ENV, PAUSE_FILE_ENV = "ANALYSIS_REPORT_PAUSE", "ANALYSIS_REPORT_PAUSE_FILE"
-_state = {"depth": 0, "pending": False}
+_state: dict[str, Any] = {"depth": 0, "pending": False}  # and previous_hook
 
 
 def _handler(signum, frame):

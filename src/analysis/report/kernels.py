@@ -108,7 +108,8 @@ def _kernel_manager_class():
                 _WORKER.setdefault("kernels", {})[id(self)] = self
                 return await super().start_kernel(**kw)
 
-            async def cleanup_resources(self, restart: bool = False) -> None:
+            # jupyter_client annotates KernelManager.cleanup_resources as sync; AsyncKernelManager's is async
+            async def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
                 await super().cleanup_resources(restart=restart)
                 if not restart:
                     _WORKER.get("kernels", {}).pop(id(self), None)
@@ -140,11 +141,13 @@ def start_kernel(folder: Path, cwd: Path, kernel_name: str = KERNEL_NAME):
 def kill_kernel(km) -> None:
     """SIGKILL to the kernel's process group (it runs in its own session), without talking to it."""
     pgid = getattr(km.provisioner, "pgid", None) or getattr(km.provisioner, "pid", None)
-    with contextlib.suppress(OSError, TypeError):
-        os.killpg(pgid, signal.SIGKILL)
+    if pgid is not None:
+        with contextlib.suppress(OSError, TypeError):
+            os.killpg(pgid, signal.SIGKILL)
     process = getattr(km.provisioner, "process", None)
-    with contextlib.suppress(Exception):  # reaped here: a long-lived process keeps no zombie
-        process.wait(timeout=5)
+    if process is not None:
+        with contextlib.suppress(Exception):  # reaped here: a long-lived process keeps no zombie
+            process.wait(timeout=5)
 
 
 def stop_kernel(km) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -123,7 +123,7 @@ def _authority(requested: str, known: Sequence[str], releases: Sequence[str] = (
     :class:`ReportError` saying why not: several names, an authority with published statistics
     but no papers (use ``--year``), a region, a near miss."""
     found = match(requested, known)
-    if found.found:
+    if found.name is not None:
         return found.name
     if found.candidates:
         raise ReportError(f"authority {found.ambiguity()}")
@@ -275,8 +275,8 @@ def _no_rows():
     return pd.DataFrame({"document": pd.Series([], dtype="string")})
 
 
-def _parameters(spec: NotebookSpec, values: dict[str, object], extra: dict[str, object]) -> dict[str, object]:
-    out = {}
+def _parameters(spec: NotebookSpec, values: Mapping[str, object], extra: Mapping[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
     for name, value in values.items():
         if name in spec.parameters:
             if not isinstance(value, spec.parameters[name].type):
@@ -357,7 +357,8 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
     """Validate everything that can be validated without a kernel and return the packs to build
     (module docstring).  ``periods=None``: each authority's latest period; ``years``: the packs of
     :func:`resolve_public_packs` instead; ``as_of``: a hindsight view (:mod:`.years`)."""
-    check_periods(periods or ()) or check_as_of(as_of)
+    check_periods(periods or ())
+    check_as_of(as_of)
     specs, chosen = select_notebooks(notebooks_dir, only)
     values = check_extra(dict(extra or {}), specs)
     verify_tables(None, processed_dir)  # one complete table set (_tables.json), before any kernel starts

@@ -295,6 +295,7 @@ class WorkerPool:
         self._receive(worker)  # a result sent just before dying still counts
         worker.process.join(0.5)
         if worker.task is not None:
+            assert worker.process.pid is not None  # it was started
             worker.task.future.set_exception(WorkerDied(worker.process.pid, worker.process.exitcode))
             worker.task = None
         worker.conn.close()

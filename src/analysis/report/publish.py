@@ -109,7 +109,7 @@ def _git() -> dict:
 def _versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"python": platform.python_version(), "council-finance-analysis": __version__}
+    out: dict[str, str | None] = {"python": platform.python_version(), "council-finance-analysis": __version__}
     for name in PACKAGES:
         try:
             out[name] = version(name)
@@ -128,6 +128,8 @@ def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
     """The reports of the published pack that this partial run did not make, copied into the
     staging folder (called under the publishing lock)."""
     made = {r.name for r in results} | {r.name for r in plan.skipped}
+    staging = plan.staging
+    assert staging is not None  # write_pack runs after run.py has made the staging folder
     published = published_manifest(plan.target) or {}
     if published.get("fingerprint") != plan.fingerprint:
         published = {}
@@ -137,8 +139,8 @@ def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
             continue
         for name in (report.get("html"), f"executed/{report['name']}.ipynb", f"{report['name']}.xlsx"):
             if name and report["status"] != STATUS_NA and (plan.target / name).is_file():
-                (plan.staging / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(plan.target / name, plan.staging / name)
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(plan.target / name, staging / name)
         merged.append(JobResult(**{k: v for k, v in report.items() if k in JobResult.__dataclass_fields__}))
     names = made | {r.name for r in merged}
     merged += [JobResult(name, title, plan.authority, STATUS_NOT_RUN, {}, error="not run (--only)")
@@ -154,6 +156,7 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
     from .render import render_template
 
     staging = plan.staging
+    assert staging is not None  # made by run.py before any report runs
     results = [r if r.run_id else JobResult(**{**asdict(r), "run_id": run_id}) for r in results]
     ordered = sorted(results + plan.skipped, key=lambda r: r.name)
     if plan.partial:
@@ -200,26 +203,28 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
     """Write the pack and switch it in (or file it under ``failed/``, or under ``withdrawn/`` when
     a file it was made from was withdrawn while the run made it); rewrite the indexes.
     Returns where the pack is and whether it was published as the period's pack."""
+    staging = plan.staging
+    assert staging is not None  # made by run.py before any report runs
     with publishing_lock(plan.out_dir):
         ok = write_pack(plan, results, run_id, processed_dir, metadata)
         pause_point("staged")
         gone = withdrawn_while_made(plan.out_dir, plan.inputs, processed_dir)
         with critical():
             if gone:
-                where = move_in(plan.out_dir, plan.staging, f"{plan.slug}-{plan.period}-{run_id}", made_from=gone,
+                where = move_in(plan.out_dir, staging, f"{plan.slug}-{plan.period}-{run_id}", made_from=gone,
                                 reason="withdrawn while this run was making the pack", command="report")
-                atomic.discard(plan.staging)  # releases the lock (the folder has moved)
+                atomic.discard(staging)  # releases the lock (the folder has moved)
                 ok = False
             elif ok:
-                atomic.switch_in(plan.staging, plan.target)
+                atomic.switch_in(staging, plan.target)
                 (plan.target / atomic.LOCK_NAME).unlink(missing_ok=True)
                 where = plan.target
             else:
                 where = plan.out_dir / FAILED_DIR / f"{plan.slug}-{plan.period}-{run_id}"
                 where.parent.mkdir(parents=True, exist_ok=True)
-                atomic.publish_modes(plan.staging)
-                os.rename(plan.staging, where)
-                atomic.discard(plan.staging)  # releases the lock (the folder has moved)
+                atomic.publish_modes(staging)
+                os.rename(staging, where)
+                atomic.discard(staging)  # releases the lock (the folder has moved)
                 (where / atomic.LOCK_NAME).unlink(missing_ok=True)
             write_reports_index(plan.out_dir)
     return where, ok

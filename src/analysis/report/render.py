@@ -152,7 +152,8 @@ def without_empty_sections(cells: list) -> list:
     this authority and month).  A section of text only (no code cell) is kept."""
     about = next((i for i, c in enumerate(cells) if _is_about(c)), len(cells))  # the appendix ends every section
     headings = [(i, h) for i, c in enumerate(cells[:about]) if (h := _heading(c)) is not None]
-    dropped, left_out = set(), []
+    dropped: set[int] = set()
+    left_out: list[tuple[str, str]] = []
     for n, (start, (level, title)) in enumerate(headings):
         if start in dropped:
             continue

@@ -122,7 +122,7 @@ def _documents(raw_dir: Path, rows: list[dict[str, str]], problems: list[str]) -
 def _processed(processed_dir: Path, rows: list[dict[str, str]], problems: list[str]) -> dict:
     from ..tableset import TABLES_JSON
 
-    out = {"tables": 0, "up_to_date": None, "command": None}
+    out: dict[str, int | bool | str | None] = {"tables": 0, "up_to_date": None, "command": None}
     if not processed_dir.is_dir():
         return out
     try:

@@ -105,7 +105,8 @@ def _sheet(data: dict) -> tuple[pd.DataFrame, dict[str, list]]:
     columns: dict[str, list] = {}
     formats: dict[str, list] = {}
     for j, (label, column) in enumerate(zip(labels, data["columns"], strict=True)):
-        texts = [r[where[j]] if where[j] < len(r) else "" for r in page.rows] if page and where[j] is not None else None
+        at = where[j]
+        texts = [r[at] if at < len(r) else "" for r in page.rows] if page and at is not None else None
         # a table with a ``unit`` column (report 90): its figures are in their row's unit
         mixed = units if not keeps_text(column) and not column.endswith(("_gbp", "_pct", "_per_10k")) else None
         columns[label], formats[label] = column_cells(column, [r[j] for r in rows], texts, mixed)

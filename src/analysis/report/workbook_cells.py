@@ -246,7 +246,7 @@ def column_cells(column: str, values: list, texts: list[str] | None, units: list
             cells.append(_text_cell(column, v))
         elif money or (here.prefix == "£" if here is not None else (unit == "gbp" or money_on_page and not units)):
             pounds = here is not None and here.prefix == "£" and not here.scale and _agrees(float(v), here)
-            cells.append((here.value if pounds else _rounded(v),  # every pound as the page shows it
+            cells.append((here.value if pounds and here is not None else _rounded(v),  # every pound as the page shows it
                           SIGNED_MONEY_FORMAT if (here.signed if here else signed) else MONEY_FORMAT))
         elif here is not None and (here.scale or not _agrees(float(v), here)):
             cells.append((v, None))  # the page writes it in another unit: the value as it is

@@ -169,7 +169,7 @@ def release_name(wanted: str, rates: pd.DataFrame, papers: Mapping[str, Sequence
         hint = f" ({found.did_you_mean()})" if found.suggestions else ""
         return None, f"{flag}: {found.not_authority()}{hint}"
     own = match(wanted, sorted(papers))
-    if own.found:
+    if own.name is not None:
         return None, (f"{flag}: {own.name} has papers (periods {', '.join(papers[own.name])}) but no published "
                       "statistics: the releases name no such English authority")
     hint = match(wanted, sorted(papers), sorted(set(las.authority.dropna())), others=others).did_you_mean()
@@ -200,7 +200,9 @@ def public_packs(rates: pd.DataFrame, authorities: Sequence[str] | None, years: 
             packs += [(a, year_period(year)) for a in sorted(set(rated.authority))]
             continue
         if las[las.year == year].empty:  # no release covers the year: one line, not one per name
-            problems.append(year_without_rates(rates, year))
+            problem = year_without_rates(rates, year)
+            assert problem is not None  # no row that year, so no rate
+            problems.append(problem)
             continue
         for name in dict.fromkeys(chosen):
             why = missing_figure(las, name, year)

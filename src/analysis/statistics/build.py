@@ -62,8 +62,10 @@ def _one(files: dict[str, list[Path]], key: str) -> Path | None:
 def _paper_comparators(processed: Path | None) -> pd.DataFrame | None:
     """The papers' neighbour tables (``comparator_rates``) with each paper's date
     (``paper_date``, from ``sources``: when the paper was public), or None."""
-    path = Path(processed) / "comparator_rates.parquet" if processed else None
-    if path is None or not path.is_file():
+    if processed is None:
+        return None
+    path = Path(processed) / "comparator_rates.parquet"
+    if not path.is_file():
         return None
     rates = pd.read_parquet(path)
     sources = pd.read_parquet(Path(processed) / "sources.parquet", columns=["document", "date"])
@@ -97,6 +99,7 @@ def build(source: Path, processed: Path | None = None, *, validate: bool = True,
         progress.step(path.name)
         parts.append(reader(path))
     if bds is not None:
+        assert bds_path is not None  # bds is read from it
         parts.append(lait.cla_observations(bds, bds_path))
     progress.step("population estimates")
     pop_path = _one(files, "ons_population")
@@ -187,6 +190,7 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
            index: AuthorityIndex, notes: list[str]) -> pd.DataFrame:
     parts = [s251.read_outturn(p) for p in files["s251"]]
     if bds is not None:
+        assert bds_path is not None  # bds is read from it
         parts.append(lait.finance_rows(bds, bds_path))
     parts += [ro3.read_ro3(p) for p in files["ro3"]]
     parts = [p for p in parts if len(p)]
@@ -203,9 +207,9 @@ def _spend(files: dict[str, list[Path]], bds: pd.DataFrame | None, bds_path: Pat
             old = r.get("old_la_code") if isinstance(r.get("old_la_code"), str) else by_new.get(r.get("new_la_code"))
             if old is None:
                 continue  # an RO3 body that is not a children's services authority (district, police, fire)
-            if old not in lookup and reorganisation_of(old) is not None:
+            if old not in lookup and (reorganisation := reorganisation_of(old)) is not None:
                 notes.append(f"{r['source_file']}: {r['name']} ({old}) skipped: abolished before the first CLA "
-                             f"release, so the releases give it no code ({reorganisation_of(old).note})")
+                             f"release, so the releases give it no code ({reorganisation.note})")
                 continue
             if old not in lookup:
                 raise InputError(r["source_file"], line=int(r["source_line"]), column="LA code",

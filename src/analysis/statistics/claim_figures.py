@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .release_calendar import date_words
+
+if TYPE_CHECKING:
+    from .public_data import PublicData
 
 __all__ = ["ENGLAND_CODE", "Found", "Paper", "cla", "latest_year", "show"]
 
@@ -23,7 +27,7 @@ class Paper:
     authority: str
     code: str
     month: str
-    pub: object  # PublicData as at the month
+    pub: PublicData  # as at the month
     placements: pd.DataFrame
 
 
@@ -53,7 +57,7 @@ def cla(paper: Paper, code: str, year: int, what: str) -> Found:
     release, when = row.get("value_release") or row.get("release"), row.get("value_published") or ""
     if value is None or pd.isna(value):
         why = row.get("not_computable_reason") or row.get("rate_status") or "no figure"
-        return Found(None, release, when, f"{release} prints no {what.replace('_per_10k', '')} for {name} at 31 March "
+        return Found(None, release or "", when, f"{release} prints no {what.replace('_per_10k', '')} for {name} at 31 March "
                                           f"{year} ({why})", verdict="not computable")
     note = f"{name} at 31 March {year}: {show(value, what)} in {release} (published {date_words(str(when)[:10])})"
     tolerance = 0.0

@@ -8,6 +8,7 @@ published by the paper's month (only for a measure that changes slowly: a share)
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
@@ -63,7 +64,7 @@ def _latest_placement_year(paper: Paper) -> int | None:
     return int(rows.year.max()) if len(rows) else None
 
 
-def _placement_number(paper: Paper, code: str, year: int, types: tuple[str, ...]) -> tuple[float | None, object, str]:
+def _placement_number(paper: Paper, code: str, year: int, types: tuple[str, ...]) -> tuple[float | None, Any, str]:
     """(children in ``types``, the release's total, the release) for one area; None where a type is suppressed."""
     key = "old_la_code" if code[:1].isdigit() else "new_la_code"
     rows = paper.placements[(paper.placements[key] == code) & (paper.placements.year == year)

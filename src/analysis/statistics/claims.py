@@ -57,6 +57,7 @@ def statistics_checks(tables: dict[str, pd.DataFrame], processed: Path | None) -
         tables.get("cla_spend", pd.DataFrame(columns=["published"])),
         tables.get("public_measures", pd.DataFrame(columns=["measure", "polarity"])), tables.get("release_revisions"))
     placements = tables.get("cla_placements", pd.DataFrame(columns=["first_published"]))
+    views: dict[str, PublicData]
     checks, extras, views = Checks(), [], {}
     for s in ingest["sources"].itertuples():
         month = document_period(s)

@@ -44,22 +44,23 @@ def _closeness(text: object) -> str | None:
     return value[:1].upper() + value[1:].lower() if value and value != "-" else None
 
 
-def _long(frame: pd.DataFrame, model: str, path: Path, lines: list[int], code_col: str, name_col: str,
-          pairs: list[tuple[str, str]]) -> pd.DataFrame:
+def _long(frame: pd.DataFrame, model: str, path: Path, lines: list[int], code_col: int, name_col: int,
+          pairs: list[tuple[int, int]], headers: list[str]) -> pd.DataFrame:
+    """``frame``'s columns are positions; ``headers`` their names as printed (for messages)."""
     out = []
     for (_, r), line in zip(frame.iterrows(), lines, strict=True):
         code = str(r[code_col]).strip()
         if not code or code.lower() == "nan":
             continue
         if not code.isdigit():
-            raise InputError(path, line=line, column=code_col, expected="a 3-digit LA code", found=code)
+            raise InputError(path, line=line, column=headers[code_col], expected="a 3-digit LA code", found=code)
         name = str(r[name_col])
         for rank, (sn_col, p_col) in enumerate(pairs, start=1):
             neighbour = str(r[sn_col]).strip()
             if neighbour in ("-", "", "nan"):
                 continue
             if not neighbour.isdigit():
-                raise InputError(path, line=line, column=sn_col, expected="a 3-digit LA code or -", found=neighbour)
+                raise InputError(path, line=line, column=headers[sn_col], expected="a 3-digit LA code or -", found=neighbour)
             out.append({"model": model, "old_la_code": code, "authority": clean_name(name), "rank": rank,
                         "neighbour_old_la_code": neighbour, "closeness": _closeness(r[p_col]),
                         "source_file": path.name, "source_line": line,
@@ -87,7 +88,7 @@ def read_workbook(path: Path) -> pd.DataFrame:
         raise InputError(path, sheet=SHEET, line=h + 1, expected="columns LA Name, SN1, SNP, ... SN10, SNP",
                          found=", ".join(cols[:8]))
     lines = [h + 2 + i for i in range(len(body))]
-    return _long(body, model_name(path), path, lines, 0, cols.index("LA Name"), pairs)
+    return _long(body, model_name(path), path, lines, 0, cols.index("LA Name"), pairs, cols)
 
 
 def read_csv_model(path: Path) -> pd.DataFrame:
@@ -105,7 +106,8 @@ def read_csv_model(path: Path) -> pd.DataFrame:
     else:
         raise InputError(path, line=1, expected="a statistical neighbour CSV (LA num, SN1 ... or old_la_code, "
                                                 "SN_1 ...)", found=", ".join(cols[:6]))
-    return _long(frame, model_name(path), path, [i + 2 for i in range(len(frame))], code, name, pairs)
+    return _long(frame, model_name(path), path, [i + 2 for i in range(len(frame))], code, name, pairs,
+                 [str(c) for c in cols])
 
 
 def paper_models(comparator_rates: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:

@@ -111,7 +111,7 @@ def align_2010(frame: pd.DataFrame, columns: list[str], reference: pd.DataFrame 
     alphabetical order - whichever gives England a mix nearer ``reference`` (another year's
     ``cla_placements`` rows; without one, the header's order)."""
     year = int(frame.year.iloc[0])
-    header = [_CODE_2010.match(c).group(1) for c in columns]
+    header = [m.group(1) for c in columns if (m := _CODE_2010.match(c))]  # all match (read_placements)
     readings = {"header": header, "alphabetical": sorted(header)}
     expanded = {}
     for how, codes in readings.items():
@@ -122,7 +122,7 @@ def align_2010(frame: pd.DataFrame, columns: list[str], reference: pd.DataFrame 
     chosen = "header"
     if reference is not None and len(reference):
         distances = {how: _distance(rows, reference) for how, rows in expanded.items()}
-        chosen = min(distances, key=distances.get)
+        chosen = min(distances, key=distances.__getitem__)
     out = expanded[chosen]
     if chosen != "header":
         eng = expanded["header"]
@@ -159,12 +159,12 @@ def _expand(frame: pd.DataFrame, groups: dict[str, tuple[str, ...]], reading: st
             per_type[key] = (None if markers else sum(int(v) for v, _ in values),
                              markers[0] if markers else None, "+".join(c.replace("YYYY", str(r["year"])) for c in cols))
         check, difference = _sum_check(r, per_type)
-        for key, (number, marker, cols) in per_type.items():
+        for key, (number, marker, joined) in per_type.items():
             out.append({
                 "geographic_level": r["level"], "code": r["code"], "authority": r["name"],
                 "new_la_code": r["new_la_code"], "year": r["year"], "placement": key,
                 "placement_label": PLACEMENTS[key][0], "number": number, "number_marker": marker,
-                "columns": cols, "total": r["total"], "sum_check": check, "sum_difference": difference,
+                "columns": joined, "total": r["total"], "sum_check": check, "sum_difference": difference,
                 "release": r["release"], "source_file": r["source_file"], "source_line": r["source_line"],
                 "flags": join_flags(r["encoding_flags"], marker_flag("number", marker)),
             })
@@ -191,11 +191,14 @@ def _sum_check(r: dict, per_type: dict) -> tuple[str, int | None]:
 def placements(files: list[Path]) -> pd.DataFrame:
     """``cla_placements`` rows (before codes are resolved) from every SFR file; the 2010 layout
     is read against the nearest other year's England mix (:func:`align_2010`)."""
-    done, pending = [], []
+    parts: list[pd.DataFrame] = []
+    pending: list[tuple[pd.DataFrame, list[str]]] = []
     for path in files:
         frame, columns = read_placements(path)
-        (pending if columns is not None else done).append((frame, columns))
-    parts = [f for f, _ in done]
+        if columns is None:
+            parts.append(frame)
+        else:
+            pending.append((frame, columns))
     for frame, columns in pending:
         year = int(frame.year.iloc[0])
         others = sorted(parts, key=lambda f: abs(int(f.year.iloc[0]) - year)) if parts else []

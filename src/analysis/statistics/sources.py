@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -147,7 +148,7 @@ def marker_flag(column: str, marker: str | None) -> str | None:
     return f"{column}: {marker or 'blank'} = {meaning}"
 
 
-def join_flags(*parts: object) -> str | None:
+def join_flags(*parts: str | Iterable[str] | None) -> str | None:
     items: list[str] = []
     for part in parts:
         if part is None:
