@@ -79,7 +79,8 @@ def _one(rows: pd.DataFrame, sources: pd.DataFrame) -> Question:
 
 def _group(rows: pd.DataFrame, sources: pd.DataFrame, pattern: str) -> Question:
     first = rows.iloc[0]
-    years = [_YEAR.search(str(i)).group(1) for i in rows["item"]]
+    # the rows were grouped by a pattern made where _YEAR matched: every item holds a year
+    years = [m.group(1) for i in rows["item"] if (m := _YEAR.search(str(i)))]
     lows, highs = rows.difference.abs().min(), rows.difference.abs().max()
     direction = "higher" if (rows.difference > 0).all() else "lower" if (rows.difference < 0).all() else "different"
     span = (_difference(lows, first.unit) if lows == highs
