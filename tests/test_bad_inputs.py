@@ -460,7 +460,7 @@ def _(tmp):
     hostile = ['=HYPERLINK("http://example.invalid","x")', "@SUM(1+1)*cmd|' /C calc'!A0", "+SUM(1,2)",
                "-2+3+cmd|' /C calc'!A0"]
     body = [list(r) for r in BASE]
-    for r, text in zip(body, hostile, strict=True):
+    for r, text in zip(body[:4], hostile, strict=True):
         r[COL["Title"]] = text
     result = ingest_file(tmp, "t.csv", csv_text(HEADER, body, total=False))
     table = result.tables["savings_tracker"].set_index("reference")

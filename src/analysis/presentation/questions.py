@@ -137,7 +137,7 @@ def superseded_questions(rows: list[dict]) -> list[Question]:
 
 #: questions the scorecard shows, so that it prints on one A4 page; the rest are counted and
 #: their checks are in report 90
-SCORECARD_QUESTIONS = 5
+SCORECARD_QUESTIONS = 3
 
 
 def questions_html(asked: list[Question], limit: int | None = None) -> str:
