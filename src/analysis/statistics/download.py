@@ -20,7 +20,6 @@ release page to download it from by hand; files that did arrive are kept.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -30,12 +29,12 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from ..errors import AnalysisError
+from ..manifest import sha256_of
 from .releases import ReleaseFile, registry
 from .sources import PATTERNS
 
 __all__ = [
     "DownloadError", "DownloadResult", "MIRROR_ENV", "SINGLE", "STAGING", "TIMEOUT_S", "download", "plan",
-    "sha256_file",
 ]
 
 #: environment variable naming a mirror (a base URL laid out like the source folder)
@@ -69,14 +68,6 @@ class DownloadResult:
         return sum(f.size for f in self.fetched)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _found(source: Path) -> list[Path]:
     """Every file under ``source`` except the staging folder and hidden files."""
     staging = source / STAGING
@@ -91,7 +82,7 @@ def plan(source: Path, files: Iterable[ReleaseFile]) -> tuple[list[ReleaseFile],
 
     def sha(path: Path) -> str:
         if path not in hashes:
-            hashes[path] = sha256_file(path)
+            hashes[path] = sha256_of(path)
         return hashes[path]
 
     result, missing = DownloadResult(), []

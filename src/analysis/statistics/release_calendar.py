@@ -32,13 +32,14 @@ from importlib import resources
 from ..errors import InputError
 
 __all__ = [
-    "BASES", "CALENDAR_NAME", "Entry", "calendar", "check_month", "date_words", "entry", "month_of",
+    "BASES", "CALENDAR_NAME", "DATE", "Entry", "calendar", "check_month", "date_words", "entry", "month_of",
     "paper_date", "parse", "published_by", "release_entry",
 ]
 
 CALENDAR_NAME = "release_calendar.toml"
 BASES = ("release date", "public by")
-_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+#: a date as the registries write it: YYYY-MM-DD, or YYYY-MM where only the month is known
+DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _SFR = re.compile(r"^SFR\d+/(\d{4})$")
 _EES = re.compile(r"^EES (\d{4}) release")
@@ -78,7 +79,7 @@ def parse(text: str, origin: str = CALENDAR_NAME) -> dict[tuple[str, str], Entry
             raise InputError(origin, column=where, expected=f"the fields {', '.join(names)}",
                              found=(", ".join(missing) + " missing") if missing else ", ".join(unknown) + " unknown")
         entry = Entry(**{k: str(v) for k, v in raw.items()})
-        if not _DATE.match(entry.published):
+        if not DATE.match(entry.published):
             raise InputError(origin, column=where, expected="published as YYYY-MM-DD or YYYY-MM", found=entry.published)
         if entry.basis not in BASES:
             raise InputError(origin, column=where, expected=f"basis {' or '.join(BASES)}", found=entry.basis)
@@ -165,6 +166,6 @@ def paper_date(date: str) -> str:
     text = str(date).strip()
     if re.fullmatch(r"\d{4}", text):
         return f"{text}-12"
-    if _DATE.match(text):
+    if DATE.match(text):
         return text
     raise InputError("sources", column="date", expected="a paper date YYYY, YYYY-MM or YYYY-MM-DD", found=text)

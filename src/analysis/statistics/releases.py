@@ -29,13 +29,13 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from ..errors import InputError
+from .release_calendar import DATE as _DATE
 from .sources import PATTERNS
 
 __all__ = ["NOT_CONFIRMED", "REGISTRY_NAME", "ReleaseFile", "parse", "registry"]
 
 REGISTRY_NAME = "releases.toml"
 NOT_CONFIRMED = "not confirmed"
-_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -1,0 +1,56 @@
+"""Report 35's sections on the page: a section's table (or the reason it shows nothing), a
+measure's chart year by year, and its alt text.  The figures come from
+:mod:`analysis.analyses.cost_drivers` and :mod:`analysis.analyses.measure_benchmarks`; the chart
+from :mod:`analysis.presentation.driver_charts`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..analyses import cost_drivers, measure_benchmarks
+from . import display as d
+from .driver_charts import chart_measure
+
+__all__ = ["NOT_LOADED", "section", "series_alt", "series_chart"]
+
+NOT_LOADED = "the published statistics (LAIT's measures) have not been loaded for this pack"
+
+
+def section(table: pd.DataFrame | None, md: Any, name: str) -> pd.DataFrame | None:
+    """Show section ``name`` of the drivers ``table`` (its page table, the whole rows for the
+    Excel download) and return its rows; ``None``, with the reason shown, when the statistics are
+    not loaded or no measure of the section was chosen."""
+    from IPython.display import display
+
+    if md is None or table is None:
+        d.nothing(NOT_LOADED)
+        return None
+    rows = table[table.section == name]
+    if rows.empty:
+        d.nothing("no measure of this section was chosen for this pack")
+        return None
+    display(d.table(cost_drivers.view_table(table, md, name), labels=cost_drivers.LABELS,
+                    excel=rows.drop(columns=["section"]), excel_labels=cost_drivers.EXCEL_LABELS,
+                    caption=cost_drivers.SECTIONS[name]))
+    return rows
+
+
+def series_chart(md: Any, pub: Any, code: str, model: str, authority: str, name: str,
+                 plans: pd.DataFrame | None = None) -> Figure | None:
+    """Measure ``name`` year by year against the neighbours' mean and England (with the papers'
+    ``plans`` when given); ``None`` with fewer than two years."""
+    mv = md.measure(name)
+    frame = measure_benchmarks.series(mv, pub, code, model)
+    if frame.value.notna().sum() < 2:
+        return None
+    return chart_measure(frame, mv, authority, model, plans=plans, source=mv.source)
+
+
+def series_alt(names: Mapping[str, str], name: str, authority: str) -> str:
+    """The alt text of :func:`series_chart`'s chart."""
+    return (f"Line chart of {names.get(name, name)} for {authority} each year against its neighbours' mean and "
+            "England")
