@@ -5,9 +5,8 @@ finished chart leaves no layout engine for ``savefig`` to run again."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from analysis.analyses import variance
@@ -26,36 +25,43 @@ VALUES = [141.0, 103.0, 197.0, 127.0, 71.0, 88.0]
 
 
 def test_a_chart_is_the_same_bytes_with_the_shared_cache_empty_full_or_off(monkeypatch):
-    chart_text._cache.clear()
+    chart_text.ChartRenderer.forget()
     cold = charts.svg(_bars(NAMES, VALUES), "alt")  # every text measured afresh, then kept
     charts.svg(_bars(NAMES[::-1], VALUES[::-1]), "alt")
+    assert chart_text.ChartRenderer.cached() > 0
     warm = charts.svg(_bars(NAMES, VALUES), "alt")  # from the cache
-    assert len(chart_text._cache) > 0
-    for module in (chart_text, chart_style):  # matplotlib's own measuring, one renderer at a time
-        monkeypatch.setattr(module, "shared_metrics", contextlib.nullcontext)
-    off = charts.svg(_bars(NAMES, VALUES), "alt")
-    assert cold == warm == off
+    # matplotlib's own Agg canvas: its measuring, one renderer at a time
+    monkeypatch.setattr(chart_style, "ChartCanvas", FigureCanvasAgg)
+    plain = _bars(NAMES, VALUES)
+    assert type(plain.canvas) is FigureCanvasAgg
+    assert cold == warm == charts.svg(plain, "alt")
 
 
 def test_the_cache_keeps_apart_what_changes_a_measurement():
-    fig = Figure()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """Each measurement from the cache equals matplotlib's own (a plain Agg renderer's), whatever
+    was measured before it: size, weight, text and resolution each change the key."""
+    chart_text.ChartRenderer.forget()
+    cases = [("Children looked after", 9, "normal"), ("Children looked after", 12, "normal"),
+             ("Children looked after", 9, "bold"), ("Children looked after!", 9, "normal")]
+    for dpi in (100, 200):
+        cached_fig, plain_fig = Figure(dpi=dpi), Figure(dpi=dpi)
+        chart_text.ChartCanvas(cached_fig)
+        FigureCanvasAgg(plain_fig)
+        for text, size, weight in cases + cases:  # the second round answers from the cache
+            assert (chart_text.text_width(cached_fig, text, size, weight)
+                    == chart_text.text_width(plain_fig, text, size, weight)), (dpi, text, size, weight)
+    widths = {c: chart_text.text_width(cached_fig, *c) for c in cases}
+    assert len(set(widths.values())) == len(cases)
+    assert chart_text.ChartRenderer.cached() == 2 * len(cases)  # four texts at two resolutions, each kept once
 
-    FigureCanvasAgg(fig)
-    plain = chart_text.text_width(fig, "Children looked after", 9)
-    assert chart_text.text_width(fig, "Children looked after", 12) > plain
-    assert chart_text.text_width(fig, "Children looked after", 9, weight="bold") > plain
-    assert chart_text.text_width(fig, "Children looked after!", 9) > plain
-    fig.set_dpi(200)
-    assert chart_text.text_width(fig, "Children looked after", 9) > plain * 1.9
 
-
-def test_matplotlibs_measuring_is_back_in_place_after_a_chart():
-    import matplotlib.text as mtext
-
-    before = mtext._get_text_metrics_with_cache
-    _bars(NAMES, VALUES)
-    assert mtext._get_text_metrics_with_cache is before
+def test_a_chart_canvas_keeps_its_renderer_until_the_figure_changes_size():
+    fig = Figure(figsize=(4, 3), dpi=100)
+    canvas = chart_text.ChartCanvas(fig)
+    first = canvas.get_renderer()
+    assert isinstance(first, chart_text.ChartRenderer) and canvas.get_renderer() is first
+    fig.set_size_inches(5, 3)
+    assert canvas.get_renderer() is not first and canvas.get_renderer().width == 500
 
 
 @pytest.fixture(scope="module")

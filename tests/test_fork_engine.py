@@ -80,6 +80,27 @@ def test_an_error_is_recorded_with_its_traceback_as_a_kernel_records_it(tmp_path
     assert _outputs(fork) == _outputs(kernel)  # the traceback's lines included
 
 
+BAD_REPR = ("class Bad:\n    def _repr_html_(self):\n        raise ValueError('a broken repr')\n"
+            "    def __repr__(self):\n        return 'Bad'\n")
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("cell, stops", [
+    # the display hook formatting a cell's result: the cell fails, the notebook stops there
+    (BAD_REPR + "Bad()", True),
+    # ``display`` formatting an object: the traceback is shown, the next cell runs
+    (BAD_REPR + "from IPython.display import display\ndisplay(Bad())", False),
+])
+def test_an_error_while_formatting_a_result_is_judged_as_a_kernel_judges_it(tmp_path, cell, stops):
+    notebook = _notebook(tmp_path / "repr.ipynb", [cell, "y = 2"])
+    fork, kernel = tmp_path / "fork.ipynb", tmp_path / "kernel.ipynb"
+    for engine, out in (("council-fork", fork), ("council-kernel", kernel)):
+        done = _papermill(engine, notebook, out)
+        assert done.returncode != 0 and "a broken repr" in done.stderr, (engine, done.stderr)  # an error output
+        assert _outputs(out)[-1][0] == (None if stops else 2), engine  # the last cell's execution count
+    assert _outputs(fork) == _outputs(kernel)
+
+
 def _children_of(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import numbers
-from .chart_text import lay_out, shared_metrics, text_width, tight_layout  # noqa: F401 - text_width: part of the style's helpers
+from .chart_text import ChartCanvas, lay_out, text_width, tight_layout  # noqa: F401 - text_width: part of the style's helpers
 
 __all__ = [
     "AVERAGE", "AXIS", "DIRECTION_COLOURS", "FOCUS", "FORECAST", "GRID", "LABEL_FONT", "MIN_FONT", "NATIONAL",
@@ -98,9 +98,8 @@ R = TypeVar("R")
 @contextmanager
 def style() -> Iterator[None]:
     """The project's chart style as a context: matplotlib's defaults plus :data:`STYLE`, undone
-    on exit (nothing global is changed), with texts measured through the process's shared
-    cache (:func:`~analysis.presentation.chart_text.shared_metrics`)."""
-    with matplotlib.style.context(["default", STYLE]), shared_metrics():
+    on exit (nothing global is changed)."""
+    with matplotlib.style.context(["default", STYLE]):
         yield
 
 
@@ -120,15 +119,14 @@ def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]: ..
 
 
 def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]:
-    """A :data:`WIDTH`-wide figure with the Agg canvas, not registered with pyplot: nothing
+    """A :data:`WIDTH`-wide figure on a :class:`~analysis.presentation.chart_text.ChartCanvas` (Agg,
+    texts measured once per process), not registered with pyplot: nothing
     accumulates in a long session or test run, and a notebook shows it only through ``show``.
     Call it from a :func:`styled` chart function so its axes take the project style.  Returns the
     figure and its one :class:`~matplotlib.axes.Axes`, or what ``Figure.subplots(**subplot_kw)``
     gives (an array of them for ``nrows``/``ncols``)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     fig = Figure(figsize=(WIDTH, height))
-    FigureCanvasAgg(fig)
+    ChartCanvas(fig)
     ax = fig.subplots(**subplot_kw)
     return fig, ax
 

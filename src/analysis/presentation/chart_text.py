@@ -1,114 +1,173 @@
 """Text measurement shared by every chart a process draws, and layout without pixels.
 
 Laying a chart out measures its texts many times: each label for the plot's position, again for
-the legend, the title's wrapping word by word, and once more when the SVG is written.
-matplotlib caches a measurement only per renderer, and every figure - and every SVG export - has
-a renderer of its own, so a kernel that draws report after report measured the same tick labels,
-axis labels and legend entries again for each chart (FreeType's ``set_text`` takes about a
-millisecond a string in matplotlib 3.11).  :func:`shared_metrics` keeps the measurements of the
-Agg and SVG renderers in one cache for the process while a chart is drawn; a measurement is the
-same number however often it is taken, so the charts are the same bytes.
+the legend, the title's wrapping word by word.  matplotlib caches a measurement only per
+renderer, and every figure has a renderer of its own, so a kernel that draws report after report
+measured the same tick labels, axis labels and legend entries again for each chart (FreeType's
+``set_text`` takes about a millisecond a string in matplotlib 3.11).
 
-The cache key holds everything the measurement depends on: the renderer's class and resolution,
-the text, its font properties (family, style, weight, size ...), whether it is math text, the
-figure's dpi, and the ``rcParams`` the renderers read when measuring (hinting, kerning).
-Measurements of any other renderer go to matplotlib's own per-renderer cache unchanged.
+The project's charts are drawn on a :class:`ChartCanvas`, an Agg canvas whose renderer is a
+:class:`ChartRenderer`: matplotlib's Agg renderer with ``get_text_width_height_descent`` - the
+public method through which matplotlib measures every text - answering from one cache for the
+process.  A measurement is the same number however often it is taken, so the charts are the same
+bytes (``tests/test_chart_text.py``); matplotlib is extended by subclassing its backend classes,
+nothing private is replaced.  Writing a chart's SVG measures its texts once more, on the SVG
+renderer, with matplotlib's own per-renderer cache.
+
+The cache key holds everything the measurement depends on: the renderer's resolution, the text,
+its font properties (family, style, weight, size ...), whether it is math text, and the
+``rcParams`` the renderer reads when measuring (hinting, kerning).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import matplotlib
-import matplotlib.text as mtext
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import TightLayoutEngine
 
-__all__ = ["lay_out", "shared_metrics", "text_width", "tight_layout"]
+__all__ = ["ChartCanvas", "ChartRenderer", "lay_out", "text_width", "tight_layout"]
 
 if TYPE_CHECKING:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.typing import RcKeyType
 
-#: rcParams that the Agg and SVG renderers read when measuring a text
+#: rcParams that the Agg renderer reads when measuring a text
 _MEASURING_PARAMS: tuple[RcKeyType, ...] = ("text.hinting", "text.hinting_factor", "text.kerning_factor",
                                              "text.language")
-_LIMIT = 50_000  # entries (a chart adds a few hundred at most; reports share most of them)
-
-_cache: dict[tuple, tuple[float, float, float]] = {}
-_lock = threading.RLock()
-_depth = 0
-_original: Callable[..., tuple[float, float, float]] | None = None  # matplotlib's, while ours is in place
 
 
-def _measuring(renderer):
-    """The renderer that measures for ``renderer`` if it is an Agg or SVG one (an SVG export
-    wraps its renderer in a ``MixedModeRenderer``, which passes measuring on), else ``None``."""
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.backends.backend_mixed import MixedModeRenderer
-    from matplotlib.backends.backend_svg import RendererSVG
+class ChartRenderer(RendererAgg):
+    """matplotlib's Agg renderer, measuring texts through one cache for the process.
 
-    inner = renderer._renderer if type(renderer) is MixedModeRenderer else renderer
-    return inner if type(inner) in (RendererAgg, RendererSVG) else None
+    Parameters
+    ----------
+    width, height : float
+        The canvas in pixels (as :class:`~matplotlib.backends.backend_agg.RendererAgg`).
+    dpi : float
+        Dots per inch.
+    """
+
+    LIMIT: ClassVar[int] = 50_000  # entries (a chart adds a few hundred at most; reports share most of them)
+    _measured: ClassVar[dict[tuple, tuple[float, float, float]]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        """Width, height and descent of ``s`` in pixels (Agg's measure), from the process's cache.
+
+        Parameters
+        ----------
+        s : str
+            The text.
+        prop : matplotlib.font_manager.FontProperties
+            Its font.
+        ismath : bool or str
+            Whether ``s`` is math text (``"TeX"``: measured by TeX, not cached).
+
+        Returns
+        -------
+        tuple of float
+            ``(width, height, descent)`` in pixels.
+        """
+        if ismath == "TeX":
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (self.dpi, s, prop.copy(), ismath, tuple(matplotlib.rcParams[p] for p in _MEASURING_PARAMS))
+        found = self._measured.get(key)
+        if found is None:
+            found = super().get_text_width_height_descent(s, prop, ismath)
+            with self._lock:
+                if len(self._measured) >= self.LIMIT:
+                    self._measured.clear()
+                self._measured[key] = found
+        return found
+
+    @classmethod
+    def forget(cls) -> None:
+        """Empty the process's cache (tests measure afresh with it)."""
+        with cls._lock:
+            cls._measured.clear()
+
+    @classmethod
+    def cached(cls) -> int:
+        """How many measurements the process's cache holds.
+
+        Returns
+        -------
+        int
+            The number of cached measurements.
+        """
+        return len(cls._measured)
 
 
-def _measure(renderer, text, fontprop, ismath, dpi):
-    """``renderer.get_text_width_height_descent`` (pixels: width, height, descent), from the
-    process's cache when the renderer is an Agg or SVG one."""
-    inner = _measuring(renderer)
-    if inner is None or ismath == "TeX":
-        assert _original is not None  # _measure is in place only while _original is kept
-        return _original(renderer, text, fontprop, ismath, dpi)
-    key = (type(inner), getattr(inner, "dpi", None), text, fontprop.copy(), ismath, dpi,
-           tuple(matplotlib.rcParams[p] for p in _MEASURING_PARAMS))
-    found = _cache.get(key)
-    if found is None:
-        found = inner.get_text_width_height_descent(text, fontprop, ismath)
-        if len(_cache) >= _LIMIT:
-            _cache.clear()
-        _cache[key] = found
-    return found
+class ChartCanvas(FigureCanvasAgg):
+    """An Agg canvas drawing on a :class:`ChartRenderer` (the project's charts are made on it).
 
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure the canvas draws.
+    """
 
-@contextmanager
-def shared_metrics() -> Iterator[None]:
-    """Inside: matplotlib measures texts through the process's shared cache (module docstring).
-    Re-entrant; matplotlib's own function is back in place when the outermost context ends."""
-    global _depth, _original
-    with _lock:
-        if _depth == 0:
-            _original = mtext._get_text_metrics_with_cache  # type: ignore[attr-defined]  # private: not in the stubs
-            mtext._get_text_metrics_with_cache = _measure  # type: ignore[attr-defined]
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                mtext._get_text_metrics_with_cache = _original  # type: ignore[attr-defined]
+    def __init__(self, figure: Figure | None = None) -> None:
+        super().__init__(figure)
+        self._chart_renderer: tuple[tuple[float, float, float], ChartRenderer] | None = None
+
+    def get_renderer(self) -> ChartRenderer:
+        """The canvas's renderer, made again only when the figure's size or resolution changes.
+
+        Returns
+        -------
+        ChartRenderer
+            The renderer (as :meth:`FigureCanvasAgg.get_renderer`, of the measuring kind).
+        """
+        w, h = self.get_width_height(physical=True)
+        key = (w, h, self.figure.dpi)
+        if self._chart_renderer is None or self._chart_renderer[0] != key:
+            self._chart_renderer = (key, ChartRenderer(w, h, self.figure.dpi))
+        self.renderer = self._chart_renderer[1]
+        return self._chart_renderer[1]
 
 
 def text_width(fig: Figure | SubFigure, text: str, size: float, weight: str = "normal") -> float:
-    """Width in pixels of ``text`` drawn at ``size`` points on ``fig`` (Agg's measure)."""
-    from matplotlib.font_manager import FontProperties
+    """Width of a text as drawn on a figure.
 
-    with shared_metrics():
-        width, _, _ = mtext._get_text_metrics_with_cache(  # type: ignore[attr-defined]  # private: not in the stubs
-            cast("FigureCanvasAgg", fig.canvas).get_renderer(), text, FontProperties(size=size, weight=weight), False,
-            fig.dpi)
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure or matplotlib.figure.SubFigure
+        The figure (on an Agg canvas: a :class:`ChartCanvas` answers from the process's cache).
+    text : str
+        The text, on one line.
+    size : float
+        Font size in points.
+    weight : str
+        Font weight (``"normal"``, ``"bold"`` ...).
+
+    Returns
+    -------
+    float
+        The width in pixels at the figure's resolution.
+    """
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # the charts' canvases are Agg ones
+    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), False)
     return width
 
 
 def lay_out(fig: Figure | SubFigure) -> None:
-    """Draw ``fig`` on its canvas's renderer without painting pixels: every artist's position
-    and size is final afterwards (as after ``fig.canvas.draw()``), at a fraction of the cost."""
-    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # the charts' canvases are Agg ones
-    with shared_metrics(), renderer._draw_disabled():
-        fig.draw(renderer)
+    """Draw a figure without painting pixels (matplotlib's ``draw_without_rendering``).
+
+    Every artist's position and size is final afterwards (as after ``fig.canvas.draw()``), at a
+    fraction of the cost.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure or matplotlib.figure.SubFigure
+        The figure to lay out (a subfigure: the figure holding it).
+    """
+    root = fig if isinstance(fig, Figure) else fig.get_figure(root=True)
+    root.draw_without_rendering()
 
 
 def tight_layout(fig: Figure, *, rect: tuple[float, float, float, float], pad: float) -> None:
@@ -131,9 +190,8 @@ def tight_layout(fig: Figure, *, rect: tuple[float, float, float, float], pad: f
     axes = list(fig.axes)
     for ax in axes:
         ax.get_tightbbox = measure_once(ax, ax.get_tightbbox)  # type: ignore[method-assign]  # removed below
-    try:
-        with shared_metrics():  # the engine, not ``fig.tight_layout``, which leaves a placeholder engine
-            TightLayoutEngine(rect=rect, pad=pad).execute(fig)  # behind: savefig would lay the figure out again
+    try:  # the engine, not ``fig.tight_layout``, which leaves a placeholder engine behind: savefig would
+        TightLayoutEngine(rect=rect, pad=pad).execute(fig)  # lay the figure out again
     finally:
         for ax in axes:
             del ax.get_tightbbox

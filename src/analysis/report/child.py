@@ -55,16 +55,32 @@ SHELL_CONFIG = {"HistoryManager": {"enabled": False}}
 
 class PipeSession(Session):
     """A session whose ``send`` writes the message to a pipe: ``(channel, header, parent_header,
-    metadata, content)`` with the content serialised as :meth:`Session.pack` does for the wire."""
+    metadata, content)`` with the content serialised as :meth:`Session.pack` does for the wire.
+
+    It keeps the last ``error`` message it sent (:attr:`last_error`) and whether the shell's display
+    hook was formatting a result when it was sent (:attr:`error_in_displayhook`): what a kernel's
+    ``execute_reply`` reports, read here from the messages themselves rather than from the shell's
+    private ``_last_traceback`` attributes."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.conn = None
+        self.displayhook: Any = None  # the shell's display hook, set by the Kernel
+        self.last_error: dict | None = None
+        self.error_in_displayhook = False
+
+    def forget_errors(self) -> None:
+        """Before a cell: no error sent yet."""
+        self.last_error, self.error_in_displayhook = None, False
 
     def send(self, stream, msg_or_type, content=None, parent=None, ident=None, buffers=None, track=False,
              header=None, metadata=None):
         msg = msg_or_type if isinstance(msg_or_type, dict) else self.msg(
             msg_or_type, content=content, parent=parent, header=header, metadata=metadata)
+        if msg["header"]["msg_type"] == "error":
+            self.last_error = msg["content"]
+            # as ipykernel: an error raised while the display hook formats a cell's result fails the cell
+            self.error_in_displayhook |= getattr(self.displayhook, "msg", None) is not None
         if self.conn is not None:
             self.conn.send((stream, msg["header"], msg["parent_header"], msg["metadata"],
                             self.pack(msg["content"])))
@@ -133,8 +149,9 @@ def forget_other_shells() -> None:
     process's shell is untouched: this is the child's copy of it."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    current = getattr(InteractiveShell, "_instance", None)  # ``initialized()`` is true for a sibling too
-    if current is not None and not isinstance(current, ForkedShell):
+    # ``ForkedShell.initialized()`` is true for a sibling too; ``InteractiveShell.instance()`` returns
+    # whichever kind was made
+    if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), ForkedShell):
         InteractiveShell.clear_instance()
 
 
@@ -162,6 +179,7 @@ class Kernel:
         for part in (self.shell.displayhook, self.shell.display_pub):
             part.session, part.pub_socket = self.session, IOPUB
         self.shell.displayhook.topic = b"execute_result"
+        self.session.displayhook = self.shell.displayhook
         sys.stdout, sys.stderr = OutStream("stdout", self.session), OutStream("stderr", self.session)
         builtins.input, getpass.getpass = _no_input, _no_getpass  # a report has no one to ask
         self.execution_count = 0
@@ -200,6 +218,7 @@ class Kernel:
             self.session.send(IOPUB, "execute_input", {"code": code, "execution_count": self.execution_count},
                               request)
         cell_id = (request.get("metadata") or {}).get("cellId")
+        self.session.forget_errors()
         result = shell.run_cell(code, store_history=store_history, silent=silent, cell_id=cell_id)
         reply = self._reply(result, content.get("user_expressions") or {})
         sys.stdout.flush()
@@ -210,10 +229,11 @@ class Kernel:
         shell = self.shell
         err = result.error_before_exec if result.error_before_exec is not None else result.error_in_exec
         reply: dict[str, Any] = {}
-        if result.success and not getattr(shell, "_last_traceback_during_displayhook", False):
+        if result.success and not self.session.error_in_displayhook:
             reply["status"] = "ok"
         else:
-            reply.update(status="error", traceback=shell._last_traceback or [], ename=str(type(err).__name__),
+            error = self.session.last_error or {}
+            reply.update(status="error", traceback=error.get("traceback") or [], ename=str(type(err).__name__),
                          evalue=str(err), engine_info={"engine_uuid": self.ident, "engine_id": -1,
                                                        "method": "execute"})
         reply["execution_count"] = shell.execution_count - 1
