@@ -110,8 +110,7 @@ def public_areas(pub, authority: str, period: str, only: str | None = None) -> d
             "measure": "Children looked after per 10,000 against statistical neighbours", "value": value,
             "context": context, "as_at": f"31 March {y}", "source": release_words(row), "year_end": y}]
     if spend_benchmarks.spend_years(pub, who, "s251"):
-        view = spend_benchmarks.spend_view(pub, who, "", period, "", "s251")
-        sp = view.summary
+        financial_year, sp = spend_benchmarks.spend_summary_at(pub, who, period, "s251")
         if sp.spend_per_child_gbp is not None:
             mean = sp.neighbours_mean_spend_per_child_gbp
             out["Spend on children looked after"] = [{
@@ -120,8 +119,8 @@ def public_areas(pub, authority: str, period: str, only: str | None = None) -> d
                 + (f" against a neighbours' mean of {money_exact_round(mean)}" if mean is not None else ""),
                 "context": f"England {money_exact_round(sp.england_spend_per_child_gbp)}"
                            if sp.england_spend_per_child_gbp is not None else "",
-                "as_at": year(view.financial_year), "source": spend_words(pub, who, view.financial_year),
-                "year_end": int(view.financial_year[:4]) + 1}]
+                "as_at": year(financial_year), "source": spend_words(pub, who, financial_year),
+                "year_end": int(financial_year[:4]) + 1}]
     if only in (None, "Cost drivers"):
         from .cost_drivers import headline
 

@@ -22,7 +22,7 @@ from .measure_benchmarks import model_words
 
 __all__ = [
     "MEASURES", "SpendView", "beside_placement_costs", "choose_spend_year", "spend_sentence", "spend_series",
-    "spend_view", "spend_years",
+    "spend_summary_at", "spend_view", "spend_years",
 ]
 
 MEASURES = ("spend_per_child_gbp", "weekly_unit_cost_gbp")
@@ -129,3 +129,32 @@ def spend_view(pub: PublicData, authority: str, year: str, period: str, model: s
     table = spend(pub, authority, fy, m, source)
     label = f"{', '.join(sorted(set(table.gross_source.dropna())))} outturn; DfE, children looked after at 31 March; neighbours: {model_words(m)}"
     return SpendView(fy, m, table, spend_summary(table), spend_series(pub, authority, m, source), label)
+
+
+def spend_summary_at(pub: PublicData, authority: str, period: str, source: str = "s251") -> tuple[str, pd.Series]:
+    """The authority's latest spend against its neighbours as at a pack's month, without the
+    year-by-year history :func:`spend_view` also computes (a scorecard's headline needs one year).
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics as at the pack's month.
+    authority : str
+        The authority's code in the releases (``old_la_code``).
+    period : str
+        The pack's month, ``YYYY-MM``: the latest financial year ending by then.
+    source : str
+        The spend series, ``"s251"`` (DfE's section 251 outturn).
+
+    Returns
+    -------
+    tuple of (str, pandas.Series)
+        The financial year (``YYYY-YY``) and :func:`~analysis.analyses.benchmarks.spend_summary` of
+        it (pounds: spend per child looked after and weekly unit cost, the neighbours' mean and
+        England's), the neighbours those of DfE's model nearest the year - as in :func:`spend_view`.
+    """
+    from .public_pack import choose_model
+
+    fy = choose_spend_year(pub, authority, "", period, source)
+    m = choose_model(pub, authority, "", int(fy[:4]) + 1)
+    return fy, spend_summary(spend(pub, authority, fy, m, source))
