@@ -171,12 +171,23 @@ def lay_out(fig: Figure | SubFigure) -> None:
 
 
 def tight_layout(fig: Figure, *, rect: tuple[float, float, float, float], pad: float) -> None:
-    """``fig.tight_layout(rect=rect, pad=pad)``, measuring each plot once, and leaving no layout
-    engine on the figure (``fig.tight_layout`` leaves a placeholder for which ``savefig`` lays
-    the whole figure out once more before drawing it).  Given a ``rect``,
-    matplotlib measures every plot's extent twice (for the margins, then again inside the
-    rect) with nothing changed in between; here the second measurement is the first one's
-    result, so the layout is the same and costs half."""
+    """``fig.tight_layout(rect=rect, pad=pad)``, measuring each plot once, leaving no layout engine.
+
+    ``fig.tight_layout`` leaves a placeholder engine on the figure, for which ``savefig`` lays the
+    whole figure out once more before drawing it; this runs matplotlib's ``TightLayoutEngine``
+    once and leaves none.  Given a ``rect``, matplotlib measures every plot's extent twice (for
+    the margins, then again inside the rect) with nothing changed in between; here the second
+    measurement is the first one's result, so the layout is the same and costs half.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, laid out in place.
+    rect : tuple of float
+        ``(left, bottom, right, top)`` of the area the plots fill, in figure fractions (0-1).
+    pad : float
+        Padding around the plots, as a fraction of the font size.
+    """
     measured: dict[tuple, object] = {}
 
     def measure_once(ax, original):

@@ -135,8 +135,16 @@ class OutStream(io.TextIOBase):
 
 
 def shell() -> ForkedShell:
-    """This process's shell, made once (a worker makes it while it warms up, so that every child
-    it forks starts with the shell made and an empty user namespace)."""
+    """This process's shell, made once.
+
+    A worker makes it while it warms up, so that every child it forks starts with the shell made
+    and an empty user namespace.
+
+    Returns
+    -------
+    ForkedShell
+        The process's shell (IPython's singleton).
+    """
     if ForkedShell.initialized():
         return ForkedShell.instance()
     return ForkedShell.instance(config=Config(SHELL_CONFIG), compiler_class=XCachingCompiler)
@@ -244,7 +252,13 @@ class Kernel:
 
 
 def serve(conn) -> None:
-    """Answer requests from ``conn`` until a shutdown request or the end of the pipe."""
+    """Answer requests until a shutdown request or the end of the pipe.
+
+    Parameters
+    ----------
+    conn : multiprocessing.connection.Connection
+        The child's end of the pipe: Jupyter messages (dicts) in, :class:`PipeSession` tuples out.
+    """
     kernel = Kernel(conn)
     while True:
         try:
