@@ -465,7 +465,7 @@ def finish(fig: Figure, ax: Axes, *, title: str, subtitle: str = "", source: str
     subtitle : str, default ""
         What is plotted, with units.
     source : str, default ""
-        The source line (``Source: `` is added).
+        The source line (written after ``Source:``).
     xlabel, ylabel : str, optional
         Axis labels with units; ``None`` leaves the axis's label as it is.
 
