@@ -29,6 +29,15 @@ __all__ = ["EXIT_INPUT", "add_report_arguments", "apply_settings", "build_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: ``python -m analysis COMMAND ...``, one subcommand per command.
+
+    The reference's page of commands is generated from it.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser.
+    """
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", metavar="FILE", help="settings file (default: council.toml at the project "
@@ -164,8 +173,21 @@ SETTINGS_OPTIONS: dict[str, dict[str, str]] = {
 
 
 def apply_settings(args: argparse.Namespace) -> argparse.Namespace:
-    """Fill the options the command line left unset from the settings file (analysis.settings):
-    the command line always wins."""
+    """Fill the options the command line left unset from the settings file (:mod:`analysis.settings`).
+
+    The command line always wins.  ``report`` also gets its defaults for ``--jobs`` (the CPUs) and
+    ``--timeout`` (300 seconds a cell).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    argparse.Namespace
+        ``args``, filled in.
+    """
     from ..settings import load
 
     settings = load(getattr(args, "config", None))
@@ -185,6 +207,22 @@ def apply_settings(args: argparse.Namespace) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` and return its exit status.
+
+    A bad input or a report problem (:class:`~analysis.errors.AnalysisError`) is printed as
+    ``error: ...`` lines, never a traceback.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments; ``None`` = ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, :data:`~analysis.cli.common.EXIT_INPUT` (2) for an error, 130 when interrupted,
+        or the command's own status.
+    """
     args = build_parser().parse_args(argv)
     try:
         args = apply_settings(args)

@@ -28,6 +28,16 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the ``report`` command's options to its parser.
+
+    ``--period``/``--latest``/``--year`` (one of them required), ``--measure``, ``--authority`` and
+    the rest.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The ``report`` subcommand's parser.
+    """
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--period", action="append", metavar="YYYY-MM",
                       help="month of the pack (repeat for a batch); without --authority: every authority "

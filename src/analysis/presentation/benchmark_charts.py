@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from .. import numbers
 from ..analyses.measure_benchmarks import model_words
 from ..numbers import rate as rate_text
+from ..schemas import needs
 from . import charts
 
 __all__ = [
@@ -21,10 +22,32 @@ __all__ = [
 RATE_LABEL = "Children looked after per 10,000 children aged 0-17"
 
 
+@needs(table=("role", "authority", "rate_per_10k"))
 @charts.styled
 def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) -> Figure:
-    """Bars for the authority (highlighted) and each neighbour with a rate; dashed lines for the
-    neighbours' mean, the region and England.  Neighbours without a rate are named in the subtitle."""
+    """Bars for the authority (highlighted) and each neighbour with a rate.
+
+    Dashed lines for the neighbours' mean, the region and England.  Neighbours without a rate are
+    named in the subtitle.  Rates are children looked after per 10,000 children aged 0-17.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The comparator (:func:`analysis.analyses.benchmarks.comparator`): ``role``
+        (``authority``, ``neighbour`` ...), ``authority`` and ``rate_per_10k``.
+    summary : pandas.Series
+        Its summary: ``authority``, ``year`` (31 March), ``model``, ``region``, the rates
+        ``neighbours_mean_per_10k``, ``england_per_10k``, ``region_per_10k`` and ``gap_per_10k``
+        (``None`` when unknown), ``gap_children``, ``neighbours``, ``neighbours_with_rate`` and
+        ``neighbours_missing`` (``"; "``-separated).
+    source : str
+        The source line under the chart (the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     group = table[table.role.isin(["authority", "neighbour"]) & table.rate_per_10k.notna()]
     lines = []
     if summary.neighbours_mean_per_10k is not None:
@@ -51,9 +74,28 @@ def chart_comparator(table: pd.DataFrame, summary: pd.Series, *, source: str) ->
                               title=title, subtitle=subtitle, xlabel=RATE_LABEL, source=source)
 
 
+@needs(frame=("year", "rate_per_10k", "neighbours_mean_per_10k", "england_per_10k", "region_per_10k"))
 @charts.styled
 def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str) -> Figure:
-    """The authority's rate year by year against its neighbours' mean, its region and England."""
+    """The authority's rate year by year against its neighbours' mean, its region and England.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row a year: ``year`` (31 March), and the rates per 10,000 children aged 0-17
+        ``rate_per_10k``, ``neighbours_mean_per_10k``, ``england_per_10k`` and ``region_per_10k``.
+    authority : str
+        The authority's name (the focus line's label).
+    model : str
+        The statistical-neighbour model (named in the legend).
+    source : str
+        The source line under the chart (the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, ax = charts.new_figure(height=5.0)
     x = frame.year.astype(int)
     ax.plot(x, frame.rate_per_10k.astype(float), color=charts.FOCUS, marker="o", linewidth=2.2, label=authority)
@@ -79,11 +121,35 @@ def chart_series(frame: pd.DataFrame, authority: str, model: str, *, source: str
                          ylabel=RATE_LABEL)
 
 
+@needs(plans=("series", "series_label", "bound", "year_end"), actuals=("year",))
 @charts.styled
 def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority: str, *, measure: str = "number",
                           source: str) -> Figure:
-    """Each plan (a line, or a shaded band between its low and high bounds) against the published
-    figures (blue markers) at 31 March; ``measure`` number or rate."""
+    """Each plan against the published figures at 31 March.
+
+    A plan is a line, or a shaded band between its low and high bounds; the published figures are
+    blue markers.
+
+    Parameters
+    ----------
+    plans : pandas.DataFrame
+        The plans: ``series``, ``series_label``, ``bound`` (``low``/``high`` for a band),
+        ``year_end`` (31 March of the year), and ``plan_number`` and ``actual_number`` (``measure``
+        number) or ``plan_rate_per_10k`` and ``actual_rate_per_10k`` (rate).
+    actuals : pandas.DataFrame
+        The published figures: ``year`` and ``number`` or ``rate_per_10k``.
+    authority : str
+        The authority's name.
+    measure : {"number", "rate"}, default "number"
+        Children looked after as a number, or per 10,000 children aged 0-17.
+    source : str
+        The source line under the chart (the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     plan_col, actual_col = (("plan_number", "number") if measure == "number"
                             else ("plan_rate_per_10k", "rate_per_10k"))
     fig, ax = charts.new_figure(height=5.4)
@@ -126,10 +192,31 @@ def chart_plan_vs_outcome(plans: pd.DataFrame, actuals: pd.DataFrame, authority:
                          xlabel="Year (31 March)", ylabel=ylabel)
 
 
+@needs(table=("role", "authority"))
 @charts.styled
 def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_year: str, source: str) -> Figure:
-    """Bars of ``spend_per_child_gbp`` or ``weekly_unit_cost_gbp`` for the authority, its
-    neighbours and England (England dashed)."""
+    """Bars of spend per child or weekly unit cost for the authority, its neighbours and England.
+
+    England is a dashed line; figures are shown to the pound.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``role`` (``authority``, ``neighbour``, ``England``), ``authority`` and ``column``.
+    column : {"spend_per_child_gbp", "weekly_unit_cost_gbp"}
+        Gross spend per child looked after (pounds a year) or the weekly unit cost (pounds a week).
+    authority : str
+        The authority's name (highlighted).
+    financial_year : str
+        The year of the figures (``2013-14``).
+    source : str
+        The source line under the chart (the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     what = {"spend_per_child_gbp": "gross spend per child looked after (£ a year)",
             "weekly_unit_cost_gbp": "weekly unit cost per child looked after (£ a week)"}[column]
     money = numbers.money_exact  # every pound: £1,115 a week (not £1k), £58,254 against £57,698 (not £58k twice)
@@ -148,9 +235,27 @@ def chart_spend(table: pd.DataFrame, column: str, *, authority: str, financial_y
                               xlabel=what.capitalize(), source=source)
 
 
+@needs(table=("kind", "item", "printed", "reproduced", "difference"))
 @charts.styled
 def chart_paper_reproduction(table: pd.DataFrame, *, subject: str, source: str) -> Figure:
-    """Printed against reproduced rate for each authority and average of a paper's comparator."""
+    """Printed against reproduced rate for each authority and average of a paper's comparator.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The reproduction: ``kind`` (``rate``/``average`` rows are drawn), ``item``, ``printed``,
+        ``reproduced`` (NaN = not reproducible) and ``difference`` (rates per 10,000 children
+        aged 0-17).
+    subject : str
+        The authority whose paper printed the comparator.
+    source : str
+        The source line under the chart (the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     rows = table[table.kind.isin(["rate", "average"])]
     labels = list(rows["item"])
     groups = {"Printed in the paper": [float(v) for v in rows.printed],

@@ -10,18 +10,37 @@ from matplotlib.figure import Figure
 
 from .. import numbers
 from ..analyses.budget import block_share, printed_total_words, savings_totals, short_name
+from ..schemas import needs
 from . import charts
 
 __all__ = ["chart_cost_pressures", "chart_pressures_by_block", "chart_savings_gap"]
 
 
+@needs(gap=("year", "requirement_gbp", "identified_gbp", "identified_savings_gbp", "identified_income_gbp",
+           "residual_stated_gbp", "residual_computed_gbp", "difference_gbp"))
 @charts.styled
 def chart_savings_gap(gap: pd.DataFrame, *, source: str) -> Figure:
-    """Per year one bar as tall as the savings requirement: the savings and income identified
-    (blue) and the residual gap still to be found (red, hatched) stacked on it, the requirement
-    written above.  Each part is labelled inside when the label fits, otherwise beside the bar.
-    ``gap`` is :func:`savings_gap`'s output (identified positive = found); the residual is the
-    recomputed one."""
+    """Per year one bar as tall as the savings requirement, split into what is identified and the gap.
+
+    The savings and income identified (blue) and the residual gap still to be found (red, hatched)
+    are stacked on it, the requirement written above.  Each part is labelled inside when the label
+    fits, otherwise beside the bar.  The residual is the recomputed one.
+
+    Parameters
+    ----------
+    gap : pandas.DataFrame
+        :func:`analysis.analyses.budget.savings_gap`'s output, money in pounds (identified positive =
+        found): ``year``, ``requirement_gbp``, ``identified_gbp``, ``identified_savings_gbp``,
+        ``identified_income_gbp``, ``residual_stated_gbp``, ``residual_computed_gbp`` and
+        ``difference_gbp``.
+    source : str
+        The source line under the chart (the paper the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, ax = charts.new_figure(height=4.4)
     x = np.arange(len(gap))
     width = 0.5
@@ -80,11 +99,31 @@ def _label_segments(ax, x, width: float, parts) -> None:
                             color=colour)
 
 
+@needs(inflation=("service_block", "row_type", "year", "amount_gbp"),
+       demand=("service_block", "row_type", "year", "amount_gbp"))
 @charts.styled
 def chart_pressures_by_block(inflation: pd.DataFrame, demand: pd.DataFrame, *, source: str, block: str) -> Figure:
-    """Two panels, one above the other - forecast inflation and demand pressures per year - each
-    bar split into ``block`` (FOCUS blue) and all other service blocks (grey), labelled with
-    ``block``'s share."""
+    """Two panels, forecast inflation above demand pressures per year, split into ``block`` and the rest.
+
+    Each bar is split into ``block`` (FOCUS blue) and all other service blocks (grey), labelled with
+    ``block``'s share (:func:`analysis.analyses.budget.block_share`).
+
+    Parameters
+    ----------
+    inflation, demand : pandas.DataFrame
+        The paper's inflation and demand pressure lines, money in pounds: ``service_block``,
+        ``row_type`` (``line`` rows are counted), ``year`` and ``amount_gbp``.
+    source : str
+        The source line under the chart (the paper the figures come from).
+    block : str
+        The service block highlighted, as printed; an :class:`~analysis.errors.InputError` names the
+        printed blocks when it is not one of them.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     share = block_share(inflation, demand, block)
     per_year = share.iloc[:-1]
     overall = share.iloc[-1]
@@ -123,10 +162,26 @@ def _whole(top_bar, below: float):
                      transform=top_bar.get_transform(), figure=top_bar.get_figure())
 
 
+@needs(by_year=("year", "new_gbp", "brought_forward_gbp", "computed_total_gbp", "total_as_printed"))
 @charts.styled
 def chart_cost_pressures(by_year: pd.DataFrame, *, source: str) -> Figure:
-    """New vs brought-forward cost pressures per year (grouped bars; a negative figure is a
-    pressure released)."""
+    """New vs brought-forward cost pressures per year (grouped bars).
+
+    A negative figure is a pressure released.
+
+    Parameters
+    ----------
+    by_year : pandas.DataFrame
+        Cost pressures by year, money in pounds: ``year``, ``new_gbp``, ``brought_forward_gbp``,
+        ``computed_total_gbp`` and ``total_as_printed`` (the Total row's text).
+    source : str
+        The source line under the chart (the paper the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     biggest = by_year.sort_values("computed_total_gbp", ascending=False).iloc[0]
     words = printed_total_words(by_year)
     return charts.grouped_bars(

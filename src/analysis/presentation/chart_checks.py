@@ -181,6 +181,18 @@ def _hits(artist, box: Bbox, renderer) -> bool:
 
 
 def fig_dpi(artist) -> float:
+    """The dots per inch of the figure an artist is drawn on (its root figure).
+
+    Parameters
+    ----------
+    artist : matplotlib.artist.Artist
+        A text, line or patch on a figure.
+
+    Returns
+    -------
+    float
+        The root figure's dpi.
+    """
     return artist.get_figure(root=True).dpi
 
 
@@ -188,9 +200,21 @@ def fig_dpi(artist) -> float:
 
 
 def layout_problems(fig: Figure) -> list[str]:
-    """Every text of ``fig`` that a reader could lose, in words (empty when the chart is clean):
-    texts overlapping or outside the figure, texts or data under a legend, data labels outside
-    their plot frame, lines crossing texts, and text without enough contrast."""
+    """Every text of ``fig`` that a reader could lose, in words (empty when the chart is clean).
+
+    Texts overlapping or outside the figure, texts or data under a legend, data labels outside
+    their plot frame, lines crossing texts, and text without enough contrast.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A finished chart (drawn here in the project style).
+
+    Returns
+    -------
+    list of str
+        One sentence per problem.
+    """
     texts, renderer = _render(fig)
     boxes = {id(t): t.get_window_extent(renderer) for t in texts}
     return (_overlap_problems(fig, texts, boxes) + _legend_problems(fig, texts, boxes, renderer)
@@ -269,9 +293,21 @@ def _contrast_problems(fig: Figure, texts: list[Text], boxes: dict[int, Bbox]) -
 
 def colour_problems(fig: Figure) -> list[str]:
     """Bars, lines and markers of ``fig`` drawn with less than 3:1 contrast against white.
+
     Translucent area fills (bands and gaps whose edges are drawn as lines), white fills with a
-    coloured edge (judged by the edge) and heat-map cells (each carries its number as text) are
-    not graphics on their own."""
+    coloured edge (judged by the edge) and heat-map cells (each carries its number as text) are not
+    graphics on their own.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A finished chart.
+
+    Returns
+    -------
+    list of str
+        One sentence per colour too light (empty when every graphic has 3:1).
+    """
     problems = []
     for ax in fig.axes:
         for artist in [*ax.patches, *ax.lines, *ax.collections]:

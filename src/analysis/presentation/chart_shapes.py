@@ -38,11 +38,46 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, highlight: Se
                 colours: Sequence[str] | None = None, reference_lines: Sequence[tuple[float, str, str]] = (),
                 value_format: Callable[[float], str] = numbers.count, axis_format: Callable[[float], str] | None = None,
                 title: str, subtitle: str = "", xlabel: str, source: str, height: float | None = None) -> Figure:
-    """Horizontal bars, largest at the top; ``highlight`` labels in FOCUS and bold; ``axis_format``
-    writes the value axis's ticks (e.g. money, ``£20,000``; default plain numbers); reference
-    lines as ``(value, label, colour)``, dashed, each labelled in a row of its own above the bars
-    and stopping below its label, the rightmost line's label lowest, so no line crosses a label.
-    A bar's value label that a reference line would cross is moved just past the line."""
+    """Horizontal bars, largest at the top, with labelled reference lines.
+
+    ``highlight`` labels in FOCUS and bold; ``axis_format`` writes the value axis's ticks (e.g.
+    money, ``£20,000``; default plain numbers); reference lines dashed, each labelled in a row of
+    its own above the bars and stopping below its label, the rightmost line's label lowest, so no
+    line crosses a label.  A bar's value label that a reference line would cross is moved just
+    past the line.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        One label per bar (authority names, measures).
+    values : sequence of float
+        One value per bar, in the chart's unit (a rate per 10,000, pounds ...).
+    highlight : sequence of str, default ()
+        Labels drawn in FOCUS blue and bold (the authority the report is about).
+    colours : sequence of str, optional
+        One colour per bar, instead of ``highlight``'s.
+    reference_lines : sequence of (float, str, str), default ()
+        ``(value, label, colour)`` of each dashed line (a mean, England).
+    value_format : callable, default :func:`analysis.numbers.count`
+        Writes each bar's value label.
+    axis_format : callable, optional
+        Writes the value axis's ticks; ``None`` = plain numbers.
+    title : str
+        The finding, in a sentence (:func:`~analysis.presentation.chart_style.finish`).
+    subtitle : str, default ""
+        What is plotted, with units.
+    xlabel : str
+        The value axis's label, with its unit.
+    source : str
+        The source line.
+    height : float, optional
+        The figure's height in inches; ``None`` = from the number of bars.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     order = np.argsort(np.asarray(values, dtype=float), kind="stable")
     labels = [labels[i] for i in order]
     values = [float(values[i]) for i in order]
@@ -84,8 +119,41 @@ def grouped_bars(categories: Sequence[str], groups: Mapping[str, Sequence[float]
                  title: str, subtitle: str = "", ylabel: str, source: str, money: bool = True,
                  horizontal: bool = False, value_labels: bool = False,
                  value_format: Callable[[float], str] | None = None) -> Figure:
-    """Bars for several series side by side per category (e.g. planned vs forecast by quarter),
-    the series named in a legend above the plot, each bar labelled with its value."""
+    """Bars for several series side by side per category (e.g. planned vs forecast by quarter).
+
+    The series are named in a legend above the plot; with ``value_labels`` each bar is labelled with
+    its value.
+
+    Parameters
+    ----------
+    categories : sequence of str
+        The categories (quarters, committees, years).
+    groups : mapping of str to sequence of float
+        Series name -> one value per category (pounds when ``money``).
+    colours : sequence of str
+        One colour per series.
+    title : str
+        The finding, in a sentence (:func:`~analysis.presentation.chart_style.finish`).
+    subtitle : str, default ""
+        What is plotted, with units.
+    ylabel : str
+        The value axis's label, with its unit.
+    source : str
+        The source line.
+    money : bool, default True
+        Values are whole pounds: money ticks and labels (else counts).
+    horizontal : bool, default False
+        Horizontal bars, categories down the side.
+    value_labels : bool, default False
+        Label each bar with its value.
+    value_format : callable, optional
+        Writes the value labels; ``None`` = money or count as ``money`` says.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     n = len(groups)
     x = np.arange(len(categories))
     width = 0.8 / max(n, 1)
@@ -124,12 +192,40 @@ def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end:
               title: str, subtitle: str = "", xlabel: str, source: str,
               up_colour: str = RAG_COLOURS["Green"], down_colour: str = RAG_COLOURS["Red"],
               up_word: str = "more", down_word: str = "less") -> Figure:
-    """From a starting total through steps to an end total (pounds), read top to bottom.  A step
-    that raises the running figure is drawn in ``up_colour`` and labelled "£x ``up_word``"; one
-    that lowers it in ``down_colour``, hatched, labelled "£x ``down_word``" - amounts positive,
-    the word saying which way.  When the smallest running total is over half the largest, the
-    axis starts near it and is broken: a break mark on the axis and across the total bars, and
-    the subtitle says where the axis starts."""
+    """From a starting total through steps to an end total (pounds), read top to bottom.
+
+    A step that raises the running figure is drawn in ``up_colour`` and labelled "£x ``up_word``";
+    one that lowers it in ``down_colour``, hatched, labelled "£x ``down_word``" - amounts positive,
+    the word saying which way.  When the smallest running total is over half the largest, the axis
+    starts near it and is broken: a break mark on the axis and across the total bars, and the
+    subtitle says where the axis starts.
+
+    Parameters
+    ----------
+    start : (str, float)
+        The starting total's label and amount in pounds.
+    steps : sequence of (str, float)
+        Each step's label and change in pounds (positive raises the running figure).
+    end : (str, float)
+        The end total's label and amount in pounds.
+    title : str
+        The finding, in a sentence (:func:`~analysis.presentation.chart_style.finish`).
+    subtitle : str, default ""
+        What is plotted, with units.
+    xlabel : str
+        The money axis's label.
+    source : str
+        The source line.
+    up_colour, down_colour : str
+        Colours of steps that raise and lower the running figure (RAG green and red).
+    up_word, down_word : str
+        The words after a raising and a lowering step's amount (``more``, ``less``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     labels = [start[0]] + [s[0] for s in steps] + [end[0]]
     fig, ax = new_figure(height=max(4.0, 0.36 * len(labels) + 2.1))
     running, lefts, widths, colours, hatches = float(start[1]), [0.0], [float(start[1])], [FOCUS], [""]
@@ -192,11 +288,40 @@ def range_bars(labels: Sequence[str], low: Sequence[float], high: Sequence[float
                title: str, subtitle: str = "", xlabel: str, source: str,
                value_format: Callable[[float], str] | None = None, legend: Sequence = (),
                marks: Sequence[Sequence[float]] = ()) -> Figure:
-    """Horizontal bars from 0 to ``low`` (solid) extended to ``high`` (hatched, white with the
-    bar's colour as edge) where they differ; each labelled "low to high"; ``legend`` handles
-    are shown above the plot (with the hatch's meaning added).  ``marks`` (one sequence of
-    values per bar, may be empty) are drawn as black ticks on the bar; the label starts past
-    them."""
+    """Horizontal bars from 0 to ``low`` (solid) extended to ``high`` (hatched) where they differ.
+
+    The extension is white with the bar's colour as edge; each bar is labelled "low to high";
+    ``legend`` handles are shown above the plot (with the hatch's meaning added).  ``marks`` are
+    drawn as black ticks on the bar; the label starts past them.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        One label per bar.
+    low, high : sequence of float
+        Each bar's low and high estimate, in pounds unless ``value_format`` says otherwise.
+    colours : sequence of str
+        One colour per bar.
+    title : str
+        The finding, in a sentence (:func:`~analysis.presentation.chart_style.finish`).
+    subtitle : str, default ""
+        What is plotted, with units.
+    xlabel : str
+        The value axis's label, with its unit.
+    source : str
+        The source line.
+    value_format : callable, optional
+        Writes the labels; ``None`` = :func:`analysis.numbers.money`.
+    legend : sequence of matplotlib.artist.Artist, default ()
+        Legend handles shown above the plot.
+    marks : sequence of sequence of float, default ()
+        One sequence of values per bar (may be empty), drawn as ticks.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, ax = new_figure(height=max(2.8, 0.36 * len(labels) + 2.0))
     y = np.arange(len(labels))
     low_v = np.asarray(low, dtype=float)

@@ -104,7 +104,18 @@ def style() -> Iterator[None]:
 
 
 def styled(function: Callable[P, R]) -> Callable[P, R]:
-    """Run a chart function inside :func:`style` (every artist is made with the project style)."""
+    """Run a chart function inside :func:`style` (every artist is made with the project style).
+
+    Parameters
+    ----------
+    function : callable
+        A chart function (returns a Figure).
+
+    Returns
+    -------
+    callable
+        The function, with the same signature, run inside :func:`style`.
+    """
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with style():
@@ -119,12 +130,27 @@ def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]: ..
 
 
 def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]:
-    """A :data:`WIDTH`-wide figure on a :class:`~analysis.presentation.chart_text.ChartCanvas` (Agg,
-    texts measured once per process), not registered with pyplot: nothing
-    accumulates in a long session or test run, and a notebook shows it only through ``show``.
-    Call it from a :func:`styled` chart function so its axes take the project style.  Returns the
-    figure and its one :class:`~matplotlib.axes.Axes`, or what ``Figure.subplots(**subplot_kw)``
-    gives (an array of them for ``nrows``/``ncols``)."""
+    """A :data:`WIDTH`-wide figure on a ChartCanvas, not registered with pyplot.
+
+    The canvas is :class:`~analysis.presentation.chart_text.ChartCanvas`, Agg's measuring texts
+    once per process.  Nothing accumulates in a long session or test run, and a notebook shows it only through
+    ``show``.  Call it from a :func:`styled` chart function so its axes take the project style.
+
+    Parameters
+    ----------
+    height : float, default 4.2
+        The figure's height in inches.
+    **subplot_kw
+        Passed to ``Figure.subplots`` (``nrows``, ``ncols``, ``sharex``, ``gridspec_kw`` ...).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure.
+    ax : matplotlib.axes.Axes or numpy.ndarray
+        Its one :class:`~matplotlib.axes.Axes`, or what ``Figure.subplots(**subplot_kw)`` gives
+        (an array of them for ``nrows``/``ncols``).
+    """
     fig = Figure(figsize=(WIDTH, height))
     ChartCanvas(fig)
     ax = fig.subplots(**subplot_kw)
@@ -135,13 +161,35 @@ def new_figure(height: float = 4.2, **subplot_kw: Any) -> tuple[Figure, Any]:
 
 
 def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "normal", max_lines: int = 0) -> str:
-    """``text`` broken into lines no wider than ``width_px``; at most ``max_lines`` lines (0: no
-    limit), the last ending in an ellipsis when cut.  A line is measured whole when the sum of its
-    words' and spaces' widths is within 10% of ``width_px``; further from it, that sum decides.
-    With matplotlib's Agg measure the sum is the line's width (a width adds up the characters'
-    advances; ``test_chart_text`` checks the breaks against measuring every line), and the 10%
-    band guards a font where it would not.  Measuring a new text costs about a millisecond; the
-    words recur from chart to chart."""
+    """``text`` broken into lines no wider than ``width_px``.
+
+    At most ``max_lines`` lines (0: no limit), the last ending in an ellipsis when cut.  A line is
+    measured whole when the sum of its words' and spaces' widths is within 10% of ``width_px``;
+    further from it, that sum decides.  With matplotlib's Agg measure the sum is the line's width
+    (a width adds up the characters' advances; ``test_chart_text`` checks the breaks against
+    measuring every line), and the 10% band guards a font where it would not.  Measuring a new text
+    costs about a millisecond; the words recur from chart to chart.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure the text is measured on (its dpi).
+    text : str
+        The text.
+    size : float
+        Font size in points.
+    width_px : float
+        The widest a line may be, in pixels (display units of ``fig``).
+    weight : str, default "normal"
+        Font weight (``"bold"`` for titles).
+    max_lines : int, default 0
+        The most lines kept (0: no limit).
+
+    Returns
+    -------
+    str
+        The lines joined by newlines.
+    """
     lines: list[str] = []
     estimate = 0.0  # of the last line's width: its words' widths and the spaces between them
     space = text_width(fig, "x x", size, weight) - 2 * text_width(fig, "x", size, weight)
@@ -167,8 +215,24 @@ def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "no
 
 
 def wrap_chars(text: str, width: int, max_lines: int = 2) -> str:
-    """``text`` in lines of at most ``width`` characters (at most ``max_lines``, cut with an
-    ellipsis): for tick labels, before a figure exists to measure on."""
+    """``text`` in lines of at most ``width`` characters, for tick labels before a figure exists.
+
+    At most ``max_lines`` lines, cut with an ellipsis.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    width : int
+        The most characters a line may hold.
+    max_lines : int, default 2
+        The most lines kept.
+
+    Returns
+    -------
+    str
+        The lines joined by newlines.
+    """
     import textwrap
 
     lines = textwrap.wrap(str(text), width) or [""]
@@ -179,7 +243,18 @@ def wrap_chars(text: str, width: int, max_lines: int = 2) -> str:
 
 
 def on_colour(face) -> str:
-    """The text colour (white or :data:`TEXT`) that reads best on a fill of colour ``face``."""
+    """The text colour (white or :data:`TEXT`) that reads best on a fill of colour ``face``.
+
+    Parameters
+    ----------
+    face : colour
+        The fill, as anything matplotlib takes as a colour (``"#1d70b8"``, an RGB(A) tuple).
+
+    Returns
+    -------
+    str
+        ``"white"`` or :data:`TEXT`, whichever has the higher WCAG contrast ratio on ``face``.
+    """
     from .colour_science import contrast_ratio
 
     return "white" if contrast_ratio("white", face) >= contrast_ratio(TEXT, face) else TEXT
@@ -189,25 +264,69 @@ def on_colour(face) -> str:
 
 
 def money_axis(axis, values: Sequence[float] = ()) -> None:
-    """Money ticks on ``axis`` (``ax.xaxis``/``ax.yaxis``), in the pack's text style (``£2.0m``,
-    ``£500k``, ``−£400k``), at round steps so that no tick is rounded into another value."""
+    """Money ticks on ``axis`` in the pack's text style, at round steps.
+
+    ``£2.0m``, ``£500k``, ``−£400k``, at steps chosen so that no tick is rounded into another
+    value.  The axis's values are whole pounds.
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        ``ax.xaxis`` or ``ax.yaxis``.
+    values : sequence of float, default ()
+        Kept for callers; the ticks do not depend on it.
+    """
     axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos=None: numbers.money(0 if abs(v) < 1e-6 else v)))
 
 
 def gbp_formatter(unit: str = "m") -> FuncFormatter:
-    """Money ticks in the pack's text style (``unit`` is kept for callers; the style chooses)."""
+    """Money ticks in the pack's text style (``£2.0m``, ``£500k``; values in whole pounds).
+
+    Parameters
+    ----------
+    unit : str, default "m"
+        Kept for callers; the style chooses the unit.
+
+    Returns
+    -------
+    matplotlib.ticker.FuncFormatter
+        The formatter.
+    """
     return FuncFormatter(lambda v, _pos=None: numbers.money(0 if abs(v) < 1e-6 else v))
 
 
 def gbp_unit_for(values: Sequence[float]) -> str:
+    """The unit money ticks of ``values`` would be written in: ``m`` from £1m, else ``k``.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Amounts in whole pounds (NaN ignored).
+
+    Returns
+    -------
+    str
+        ``"m"`` or ``"k"``.
+    """
     biggest = max((abs(v) for v in values if v == v), default=0)
     return "m" if biggest >= 1e6 else "k"
 
 
 def legend_above(ax: Axes, handles: Sequence | None = None, labels: Sequence[str] | None = None) -> None:
-    """A legend in a row (or rows) above the plot frame, right-aligned with it (long tick labels
-    on the left cannot push it off the figure), never on the data."""
+    """A legend in a row (or rows) above the plot frame, right-aligned with it, never on the data.
+
+    Long tick labels on the left cannot push it off the figure.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The plot.
+    handles : sequence of matplotlib.artist.Artist, optional
+        The legend's entries; ``None`` = the axes' labelled artists.
+    labels : sequence of str, optional
+        Their labels; ``None`` = each handle's own label.
+    """
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
     elif labels is None:
@@ -226,8 +345,22 @@ def legend_above(ax: Axes, handles: Sequence | None = None, labels: Sequence[str
 
 
 def spread(positions: Sequence[float], gap: float) -> list[float]:
-    """Positions (e.g. label centres in pixels) moved apart as little as possible so that
-    neighbours are at least ``gap`` apart, keeping their order."""
+    """Positions moved apart as little as possible so that neighbours are at least ``gap`` apart.
+
+    Their order is kept.
+
+    Parameters
+    ----------
+    positions : sequence of float
+        Positions on one axis (e.g. label centres in pixels).
+    gap : float
+        The least distance between neighbours, in the same unit.
+
+    Returns
+    -------
+    list of float
+        The new positions, in the order given.
+    """
     order = np.argsort(positions, kind="stable")
     placed = [float(positions[i]) for i in order]
     for _ in range(50):
@@ -248,9 +381,36 @@ def spread(positions: Sequence[float], gap: float) -> list[float]:
 
 def label_bars(ax: Axes, bars, labels: Sequence[str], *, horizontal: bool, inside: bool = False,
                colour: str | Sequence[str] = TEXT, size: float = LABEL_FONT, weight: str = "normal") -> list:
-    """A label at the end of each bar: outside it (beyond its end, on the side its sign points
-    to) in ``colour``, or - with ``inside`` - inside its end in white or black, whichever reads
-    on the bar, when the label fits, and outside otherwise."""
+    """A label at the end of each bar.
+
+    Outside it (beyond its end, on the side its sign points to) in ``colour``, or - with ``inside`` -
+    inside its end in white or black, whichever reads on the bar, when the label fits, and outside
+    otherwise.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The plot holding the bars.
+    bars : sequence of matplotlib.patches.Rectangle
+        The bars (a ``BarContainer``).
+    labels : sequence of str
+        One label per bar (an empty one is skipped).
+    horizontal : bool
+        Whether the bars are horizontal (``barh``).
+    inside : bool, default False
+        Put a label inside its bar's end when it fits.
+    colour : str or sequence of str, default :data:`TEXT`
+        The colour of labels outside their bars (one, or one per bar).
+    size : float, default :data:`LABEL_FONT`
+        Font size in points.
+    weight : str, default "normal"
+        Font weight.
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        The labels drawn.
+    """
     fig = ax.figure
     lay_out(fig)  # positions are final only once drawn
     colours = [colour] * len(labels) if isinstance(colour, str) else list(colour)
@@ -285,10 +445,33 @@ def label_bars(ax: Axes, bars, labels: Sequence[str], *, horizontal: bool, insid
 
 def finish(fig: Figure, ax: Axes, *, title: str, subtitle: str = "", source: str = "",
            xlabel: str | None = None, ylabel: str | None = None) -> Figure:
-    """Title (the finding) and subtitle (what is plotted) across the top of the figure, axis
-    labels with units, and the source line at the bottom; the plot is laid out between them,
-    and each plot's limits are widened until every data label lies inside its frame.  The title
-    and subtitle are kept (``fig.texts[0]``, ``fig.texts[1]``) for the chart's alt text."""
+    """Title, subtitle, axis labels and source line, with the plot laid out between them.
+
+    Title (the finding) and subtitle (what is plotted) across the top of the figure, axis labels
+    with units, and the source line at the bottom; each plot's limits are widened until every data
+    label lies inside its frame.  The title and subtitle are kept (``fig.texts[0]``,
+    ``fig.texts[1]``) for the chart's alt text.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart (made by :func:`new_figure`).
+    ax : matplotlib.axes.Axes
+        The plot the axis labels go on.
+    title : str
+        The finding, in a sentence.
+    subtitle : str, default ""
+        What is plotted, with units.
+    source : str, default ""
+        The source line (written after ``Source:``).
+    xlabel, ylabel : str, optional
+        Axis labels with units; ``None`` leaves the axis's label as it is.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig``, finished.
+    """
     if xlabel is not None:
         ax.set_xlabel(xlabel)
     if ylabel is not None:

@@ -81,23 +81,65 @@ __all__ = ["alt_text", "headline", "show", "svg"]
 
 
 def headline(fig: Figure) -> str:
-    """The chart's title (its finding) and subtitle (what is plotted) as one sentence pair."""
+    """The chart's title (its finding) and subtitle (what is plotted) as one sentence pair.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart finished by :func:`~analysis.presentation.chart_style.finish` (its title and
+        subtitle are kept on it).
+
+    Returns
+    -------
+    str
+        Title and subtitle, each ending in a full stop.
+    """
     parts = [t.get_text().replace("\n", " ").strip() for t in fig.texts
              if t.get_label() in ("chart title", "chart subtitle") and t.get_text().strip()]
     return " ".join(p if p.endswith((".", "?", "!")) else p + "." for p in parts)
 
 
 def alt_text(fig: Figure, alt: str = "") -> str:
-    """The accessible name of a chart: its finding and what is plotted (:func:`headline`), then
-    ``alt`` - the notebook's description of the chart's form - when given."""
+    """The accessible name of a chart: its finding and what is plotted, then ``alt``.
+
+    Finding and what is plotted come from :func:`headline`; ``alt`` is the notebook's description of
+    the chart's form.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart finished by :func:`~analysis.presentation.chart_style.finish` (its title and
+        subtitle are kept on it).
+    alt : str, default ""
+        The chart's form in words (``"Bar chart of ..."``); empty = none.
+
+    Returns
+    -------
+    str
+        The alt text.
+    """
     extra = alt.strip()
     return " ".join(p for p in (headline(fig), extra if not extra or extra.endswith(".") else extra + ".") if p)
 
 
 def svg(fig: Figure, alt: str) -> str:
-    """The figure as deterministic SVG with ``alt`` as its accessible name (``<title>``,
-    aria-label).  The SVG keeps matplotlib's ``viewBox`` and its size in points (its natural
-    size); a page scales it down to fit with ``max-width: 100%``."""
+    """The figure as deterministic SVG with ``alt`` as its accessible name (``<title>``, aria-label).
+
+    The SVG keeps matplotlib's ``viewBox`` and its size in points (its natural size); a page scales
+    it down to fit with ``max-width: 100%``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart.
+    alt : str
+        Its accessible name (XML-escaped here).
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element, without XML declaration or DOCTYPE (inline in HTML).
+    """
     buffer = io.StringIO()
     with style():  # the hash salt and text handling apply when saving
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -110,9 +152,19 @@ def svg(fig: Figure, alt: str) -> str:
 
 
 def show(fig: Figure, alt: str = "") -> None:
-    """Display ``fig`` in a notebook as SVG whose alt text is :func:`alt_text` (the chart's
-    finding, what is plotted, then ``alt``).  No figure repr is output; the figure was never
-    registered with pyplot, so nothing is left open."""
+    """Display ``fig`` in a notebook as SVG whose alt text is :func:`alt_text`.
+
+    The alt text is the chart's finding, what is plotted, then ``alt``.  No figure repr is output;
+    the figure was never registered with pyplot, so nothing is left open.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart finished by :func:`~analysis.presentation.chart_style.finish` (its title and
+        subtitle are kept on it).
+    alt : str, default ""
+        The chart's form in words.
+    """
     from IPython.display import display
 
     name = alt_text(fig, alt)  # raw: the SVG text as made (IPython's SVG object would parse and re-write it)

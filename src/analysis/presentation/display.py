@@ -17,6 +17,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import assumptions, numbers
+from ..schemas import needs
 
 __all__ = [
     "ACRONYMS", "EXCEL_MAX_ROWS", "HEADLINES_MIME", "ILLEGIBLE", "LINEAGE_COLUMNS", "NOTHING_MIME",
@@ -30,82 +31,259 @@ Formatter = Callable[[object], str]
 
 
 def esc(value: object) -> str:
-    """HTML-escape any value (``None``/NA -> empty)."""
+    """HTML-escape any value (``None``/NA -> empty).
+
+    Parameters
+    ----------
+    value : object
+        Any value; untrusted text (a tracker cell, a paper's words) included.
+
+    Returns
+    -------
+    str
+        The value's text with ``&``, ``<``, ``>`` and quotes escaped; ``""`` for ``None`` or NA.
+    """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return html.escape(str(value), quote=True)
 
 
 def gbp(value: object) -> str:
-    """Money in the text and headlines, in the pack's one style (:func:`analysis.numbers.money`):
-    ``£16.7m``, ``£443k``.  Savings are passed as positive amounts."""
+    """Money in the text and headlines, in the pack's one style: ``£16.7m``, ``£443k``.
+
+    Uses :func:`analysis.numbers.money`.  Savings are passed as positive amounts.
+
+    Parameters
+    ----------
+    value : object
+        An amount in whole pounds (GBP).
+
+    Returns
+    -------
+    str
+        The amount rounded to the pack's style (``£16.7m``, ``£443k``).
+    """
     return numbers.money(value)
 
 
 def signed_gbp(value: object) -> str:
-    """A change or difference in money with its sign: ``+£1.2m``, ``−£443k`` (typographic minus)."""
+    """A change or difference in money with its sign: ``+£1.2m``, ``−£443k`` (typographic minus).
+
+    Parameters
+    ----------
+    value : object
+        A change in whole pounds (GBP); positive, negative or zero.
+
+    Returns
+    -------
+    str
+        The change in the pack's money style with ``+`` or ``−`` in front.
+    """
     return numbers.signed_money(value)
 
 
 def exact_gbp(value: object) -> str:
-    """Every pound, for a figure quoted to check it against another: ``£1,007,221``."""
+    """Every pound, for a figure quoted to check it against another: ``£1,007,221``.
+
+    Parameters
+    ----------
+    value : object
+        An amount in whole pounds (GBP).
+
+    Returns
+    -------
+    str
+        The amount to the pound with thousands separators.
+    """
     return numbers.money_exact(value)
 
 
 def signed_exact_gbp(value: object) -> str:
-    """Every pound with its sign, for the difference between two checked figures: ``+£500``."""
+    """Every pound with its sign, for the difference between two checked figures: ``+£500``.
+
+    Parameters
+    ----------
+    value : object
+        A difference in whole pounds (GBP).
+
+    Returns
+    -------
+    str
+        The difference to the pound with ``+`` or ``−`` in front.
+    """
     return numbers.money_exact(value, signed=True)
 
 
 def pct(value: object, digits: int = 0) -> str:
-    """A percentage in the pack's one style: ``81%``."""
+    """A percentage in the pack's one style: ``81%``.
+
+    Parameters
+    ----------
+    value : object
+        A percentage (``81`` for 81 %, not a fraction).
+    digits : int, default 0
+        Decimal places shown.
+
+    Returns
+    -------
+    str
+        The percentage followed by ``%``.
+    """
     return numbers.pct(value, digits)
 
 
 def rate(value: object) -> str:
-    """A rate per 10,000: whole numbers as printed (``121``), others to one decimal (``74.7``)."""
+    """A rate per 10,000: whole numbers as printed (``121``), others to one decimal (``74.7``).
+
+    Parameters
+    ----------
+    value : object
+        A rate per 10,000 children aged 0-17.
+
+    Returns
+    -------
+    str
+        The rate as text (no unit: the heading or sentence says "per 10,000").
+    """
     return numbers.rate(value)
 
 
 def span(low: object, high: object, digits: int = 0) -> str:
-    """``234 to 249``, or one figure when both ends are equal."""
+    """``234 to 249``, or one figure when both ends are equal.
+
+    Parameters
+    ----------
+    low, high : object
+        The ends of the range, in the same unit (a count or measure; formatted by :func:`number`).
+    digits : int, default 0
+        Decimal places shown.
+
+    Returns
+    -------
+    str
+        ``"low to high"``, or the one figure when both ends read the same.
+    """
     a, b = number(low, digits), number(high, digits)
     return a if a == b else f"{a} to {b}"
 
 
 def month(period: object) -> str:
-    """``2016-07`` -> ``July 2016``."""
+    """``2016-07`` -> ``July 2016``.
+
+    Parameters
+    ----------
+    period : object
+        A month as ``'YYYY-MM'``.
+
+    Returns
+    -------
+    str
+        The month in words.
+    """
     return numbers.month(period)
 
 
 def date(value: object) -> str:
-    """A date in words: ``2019-11-12`` -> ``12 November 2019``."""
+    """A date in words: ``2019-11-12`` -> ``12 November 2019``.
+
+    Parameters
+    ----------
+    value : object
+        An ISO 8601 date (``'YYYY-MM-DD'``), a date or a timestamp.
+
+    Returns
+    -------
+    str
+        The date in words.
+    """
     return numbers.date(value)
 
 
 def paper_date(value: object) -> str:
-    """A paper's own date, no more precise than it prints it: ``11 January 2017``, ``2015``."""
+    """A paper's own date, no more precise than it prints it: ``11 January 2017``, ``2015``.
+
+    Parameters
+    ----------
+    value : object
+        The paper's date as the manifest holds it (``'YYYY-MM-DD'``, ``'YYYY-MM'`` or ``'YYYY'``).
+
+    Returns
+    -------
+    str
+        The date in words, to the precision given.
+    """
     return numbers.paper_date(value)
 
 
 def printed_year(fy: object) -> str:
-    """A financial year in the pack's one style: ``2013-14`` (whatever the paper printed)."""
+    """A financial year in the pack's one style: ``2013-14`` (whatever the paper printed).
+
+    Parameters
+    ----------
+    fy : object
+        A financial year as printed (``2013/14``, ``2013-2014``, ``2013-14`` ...).
+
+    Returns
+    -------
+    str
+        The year as ``YYYY-YY``.
+    """
     return numbers.year(fy)
 
 
 def number(value: object, digits: int = 0) -> str:
-    """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``."""
+    """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``.
+
+    Parameters
+    ----------
+    value : object
+        A count or measure (no unit).
+    digits : int, default 0
+        Decimal places shown.
+
+    Returns
+    -------
+    str
+        The number with thousands separators.
+    """
     return numbers.number(value, digits)
 
 
+@needs(sources=("document", "date"))
 def paper_labels(sources: pd.DataFrame) -> dict[str, str]:
-    """``document -> "the 11 January 2017 paper"``: a paper named by its own date (as precise as
-    it prints it: ``the 2015 paper``), for a reader who has no use for its file name."""
+    """``document -> "the 11 January 2017 paper"``: a paper named by its own date.
+
+    As precise as the paper prints its date (``the 2015 paper``), for a reader who has no use for its
+    file name.
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        The pack's sources (:attr:`analysis.data.Pack.sources`); reads ``document`` and ``date``.
+
+    Returns
+    -------
+    dict of str to str
+        Each document's name -> the words naming it.
+    """
     return {str(r.document): f"the {numbers.paper_date(r.date)} paper" for r in sources.itertuples()}
 
 
+@needs(sources=())
 def saving_signs(sources: pd.DataFrame) -> dict[str, str]:
-    """``document -> "negative"``: the sign its savings are printed with, where the manifest says."""
+    """``document -> "negative"``: the sign its savings are printed with, where the manifest says.
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        The pack's sources (:attr:`analysis.data.Pack.sources`); reads ``document`` and
+        ``saving_sign`` when it has a ``saving_sign`` column (none = no sign recorded).
+
+    Returns
+    -------
+    dict of str to str
+        Document -> the sign its savings are printed with, for the documents that record one.
+    """
     if "saving_sign" not in sources.columns:
         return {}
     return {str(r.document): str(r.saving_sign) for r in sources.itertuples()
@@ -113,16 +291,56 @@ def saving_signs(sources: pd.DataFrame) -> dict[str, str]:
 
 
 def sentence_html(template: str, **values: object) -> str:
-    """``template`` is written by the notebook author (trusted); ``values`` are escaped."""
+    """A paragraph from a trusted template and escaped values.
+
+    Parameters
+    ----------
+    template : str
+        Written by the notebook author (trusted), with ``{name}`` fields for ``values``.
+    **values : object
+        The values to fill in; each is HTML-escaped (:func:`esc`).
+
+    Returns
+    -------
+    str
+        ``<p>...</p>`` HTML.
+    """
     return "<p>" + template.format(**{k: esc(v) for k, v in values.items()}) + "</p>"
 
 
 def say(template: str, **values: object) -> HTML:
-    """A sentence for the reader: ``say("Forecast {f} against a plan of {p}.", f=..., p=...)``."""
+    """A sentence for the reader: ``say("Forecast {f} against a plan of {p}.", f=..., p=...)``.
+
+    Parameters
+    ----------
+    template : str
+        Written by the notebook author (trusted), with ``{name}`` fields for ``values``.
+    **values : object
+        The values to fill in; each is HTML-escaped.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The paragraph as a notebook output.
+    """
     return HTML(sentence_html(template, **values))
 
 
 def heading(text: str, level: int = 3) -> HTML:
+    """A heading for a section of a page, its text escaped.
+
+    Parameters
+    ----------
+    text : str
+        The heading's words.
+    level : int, default 3
+        The HTML heading level (``<h3>``).
+
+    Returns
+    -------
+    IPython.display.HTML
+        The heading as a notebook output.
+    """
     return HTML(f"<h{level}>{esc(text)}</h{level}>")
 
 
@@ -143,8 +361,23 @@ ILLEGIBLE = "illegible in the paper"
 
 
 def column_label(name: object, *, money_unit: str = " (£)") -> str:
-    """``planned_saving_gbp`` -> ``Planned saving (£)`` (``money_unit`` for tables in £000);
-    ``rate_per_10k`` -> ``Rate per 10,000``; ``action_id_raw`` -> ``Action ID as printed``."""
+    """A column's name in words, with its unit.
+
+    ``planned_saving_gbp`` -> ``Planned saving (£)`` (``money_unit`` for tables in £000);
+    ``rate_per_10k`` -> ``Rate per 10,000``; ``action_id_raw`` -> ``Action ID as printed``.
+
+    Parameters
+    ----------
+    name : object
+        A column name (snake_case, unit in the suffix: ``_gbp``, ``_pct``, ``_per_10k``).
+    money_unit : str, default " (£)"
+        What a ``_gbp`` column's label ends with (``" (£000)"`` for a table shown in thousands).
+
+    Returns
+    -------
+    str
+        The label, first letter capitalised, acronyms as members write them (:data:`ACRONYMS`).
+    """
     text = str(name)
     unit = ""
     for suffix, label in (("_gbp", money_unit), ("_pct", " (%)"), ("_per_10k", " per 10,000")):
@@ -155,7 +388,18 @@ def column_label(name: object, *, money_unit: str = " (£)") -> str:
 
 
 def or_illegible(value: object) -> str:
-    """A cell the paper's text lost (empty after cleaning) shown as :data:`ILLEGIBLE`."""
+    """A cell the paper's text lost (empty after cleaning) shown as :data:`ILLEGIBLE`.
+
+    Parameters
+    ----------
+    value : object
+        A cleaned cell (``None``/NA or blank when the paper's text was unreadable).
+
+    Returns
+    -------
+    str
+        The cell's text, or :data:`ILLEGIBLE` when it is empty.
+    """
     text = _cell_text(value)
     return text if text.strip() else ILLEGIBLE
 
@@ -166,7 +410,23 @@ EXCEL_MAX_ROWS = 10_000
 
 
 def more_rows_note(shown: int, total: int, full: str | None = None) -> str:
-    """The sentence under a cut table: how many rows are not shown and where they all are."""
+    """The sentence under a cut table: how many rows are not shown and where they all are.
+
+    Parameters
+    ----------
+    shown : int
+        Rows shown on the page.
+    total : int
+        Rows in the table.
+    full : str, optional
+        The processed table the rows come from; when given and the table is longer than
+        :data:`EXCEL_MAX_ROWS`, the note points to the pack's data tables.
+
+    Returns
+    -------
+    str
+        ``<p class="note">`` HTML.
+    """
     rest = total - shown
     if total <= EXCEL_MAX_ROWS:
         where = " They are all in this report's Excel download."
@@ -202,24 +462,53 @@ def _is_date_column(name: object) -> bool:
     return any(text == key or text.endswith("_" + key) for key in ("date", "as_at", "period"))
 
 
+@needs(frame=())
 def table_html(frame: pd.DataFrame, *, formats: Mapping[str, Formatter] | None = None,
                caption: str | None = None, index: bool = False, max_rows: int | None = assumptions.TABLE_MAX_ROWS,
                align_right: Sequence[str] = (), labels: Mapping[str, str] | None = None,
                links: Mapping[str, str] | None = None, full: str | None = None,
                download_only: Sequence[str] = ()) -> str:
-    """An escaped HTML table for members; ``formats`` maps column -> function giving the cell text.
+    """An escaped HTML table for members.
 
-    Money columns (``_gbp``, formatted by :func:`gbp`/:func:`signed_gbp` or not at all) are shown
-    in £000 (:func:`analysis.numbers.money_000`) with ``(£000)`` in the heading;
+    Money columns (``_gbp``, whole pounds, formatted by :func:`gbp`/:func:`signed_gbp` or not at
+    all) are shown in £000 (:func:`analysis.numbers.money_000`) with ``(£000)`` in the heading;
     other headings are made readable by :func:`column_label` unless ``labels`` names them; date and
-    month columns (:func:`_is_date_column`) are written in words (``12 November 2019``).
-    Lineage columns (:data:`LINEAGE_COLUMNS`) are left out (they are in the Excel download).
-    ``links`` maps a column to the column holding the address its cells link to (both escaped;
-    the address column itself is not shown).  A table longer than ``max_rows``
-    (:data:`analysis.assumptions.TABLE_MAX_ROWS`; ``None`` or 0 = no limit) shows its first
-    ``max_rows`` rows and a sentence saying how many more exist (``full``: the processed table
-    they come from, all in the Excel download).  ``download_only`` columns (a paper's damaged text
-    as extracted, say) are left off the page and kept in the Excel download."""
+    month columns (``date``, ``as_at``, ``period``, or ending in ``_date`` ...) are written in words
+    (``12 November 2019``).  Lineage columns (:data:`LINEAGE_COLUMNS`) are left out (they are in the
+    Excel download).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to show; any columns (those named in ``links`` must be there).
+    formats : mapping of str to callable, optional
+        Column -> function giving the cell text.
+    caption : str, optional
+        The table's caption.
+    index : bool, default False
+        Show the index as a first column.
+    max_rows : int or None, default :data:`analysis.assumptions.TABLE_MAX_ROWS`
+        A longer table shows its first ``max_rows`` rows and a sentence saying how many more
+        exist (:func:`more_rows_note`); ``None`` or 0 = no limit.
+    align_right : sequence of str, default ()
+        Columns aligned as numbers besides the numeric and formatted ones.
+    labels : mapping of str to str, optional
+        Column -> heading, instead of :func:`column_label`.
+    links : mapping of str to str, optional
+        Column -> the column holding the address its cells link to (both escaped; the address
+        column itself is not shown).
+    full : str, optional
+        The processed table the rows come from (all of them in the Excel download), named in the
+        note under a cut table.
+    download_only : sequence of str, default ()
+        Columns left off the page and kept in the Excel download (a paper's damaged text as
+        extracted, say).
+
+    Returns
+    -------
+    str
+        The table's HTML (and the note under it when cut).
+    """
     formats = dict(formats or {})
     links = dict(links or {})
     shown_frame = frame.head(max_rows) if max_rows else frame
@@ -268,10 +557,30 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
+@needs(frame=())
 def table_data(frame: pd.DataFrame, *, caption: str | None = None,
                labels: Mapping[str, str] | None = None, index: bool = False) -> dict:
-    """A table for the report's Excel download: every row (up to :data:`EXCEL_MAX_ROWS`) and
-    every column, lineage included, values as numbers (money in whole pounds) with readable headings."""
+    """A table for the report's Excel download.
+
+    Every row (up to :data:`EXCEL_MAX_ROWS`) and every column, lineage included, values as numbers
+    (money in whole pounds) with readable headings.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; any columns.
+    caption : str, optional
+        The table's caption (the worksheet's title).
+    labels : mapping of str to str, optional
+        Column -> heading, instead of :func:`column_label`.
+    index : bool, default False
+        Carry the index as a first column.
+
+    Returns
+    -------
+    dict
+        ``caption``, ``columns`` (names), ``labels`` (headings) and ``rows`` (JSON values).
+    """
     data = (frame.reset_index() if index else frame).head(EXCEL_MAX_ROWS)
     labels = dict(labels or {})
     return {"caption": caption or "", "columns": [str(c) for c in data.columns],
@@ -292,13 +601,32 @@ class Table(HTML):
         return {"text/html": self.data, TABLE_MIME: self.table_data}
 
 
+@needs(frame=(), excel=())
 def table(frame: pd.DataFrame, *, collapsed: str | None = None, excel: pd.DataFrame | None = None,
           excel_labels: Mapping[str, str] | None = None, **kwargs) -> Table:
     """:func:`table_html` for a notebook output, carrying the whole table for the Excel download.
-    With ``collapsed`` (the words of the summary line) the table is folded away in a
-    ``<details>`` element the reader opens.  ``excel`` (with its ``excel_labels``) is the table for
-    the download when the page shows the same rows as words (report 90: a figure with its unit in
-    the cell on the page, a number in the workbook)."""
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table shown; any columns (see :func:`table_html`).
+    collapsed : str, optional
+        The words of the summary line: the table is folded away in a ``<details>`` element the
+        reader opens.
+    excel : pandas.DataFrame, optional
+        The table for the download when the page shows the same rows as words (report 90: a figure
+        with its unit in the cell on the page, a number in the workbook); any columns.
+    excel_labels : mapping of str to str, optional
+        Headings of ``excel``'s columns.
+    **kwargs
+        Passed to :func:`table_html` (``caption``, ``labels`` and ``index`` also to
+        :func:`table_data`).
+
+    Returns
+    -------
+    Table
+        The output: members' HTML and the table as data.
+    """
     if excel is not None:
         data = table_data(excel, caption=kwargs.get("caption"), labels=excel_labels, index=kwargs.get("index", False))
     else:
@@ -318,11 +646,27 @@ def _parameter_text(value: object) -> str:
     return str(value)
 
 
+@needs(sources=("document", "authority", "paper", "date", "period", "file", "sha256"))
 def run_details(parameters: Mapping[str, object], sources: pd.DataFrame) -> Table:
-    """The collapsed "About this report" appendix at the end of a page: the settings the report
-    ran with and the papers it read (file, period, sha256).  Source lines and cleaning flags of
-    every row are in the Excel download; run id, code version and timings in the pack's
-    manifest.json."""
+    """The collapsed "About this report" appendix at the end of a page.
+
+    The settings the report ran with and the papers it read (file, period, sha256).  Source lines
+    and cleaning flags of every row are in the Excel download; run id, code version and timings in
+    the pack's manifest.json.
+
+    Parameters
+    ----------
+    parameters : mapping of str to object
+        The notebook's parameters (name -> value; empty or ``None`` = the default applies).
+    sources : pandas.DataFrame
+        The papers and published tables read: ``document``, ``authority``, ``paper``, ``date``,
+        ``period`` (``'YYYY-MM'``), ``file`` and ``sha256``.
+
+    Returns
+    -------
+    Table
+        The appendix's HTML, and the sources as data for the Excel download.
+    """
     params = pd.DataFrame({"setting": [column_label(k) for k in parameters],
                            "value": [_parameter_text(v) for v in parameters.values()]})
     docs = sources[["paper", "date", "period", "file", "sha256"]].rename(columns={"date": "paper date"})
@@ -340,10 +684,27 @@ def run_details(parameters: Mapping[str, object], sources: pd.DataFrame) -> Tabl
 HEADLINES_MIME = "application/vnd.council-analysis.headlines+json"
 
 
+@needs(card=("measure", "as_at", "value", "sentence"))
 def headline_box(card: pd.DataFrame, title: str = "Headline figures (as on the scorecard)") -> HTML:
-    """The report's headline figures at its top - each the one sentence the pack's scorecard and
-    index print too (:func:`analysis.analyses.scorecard.sentence`: measure and date, value,
-    context, source), the value in bold - and published for the pack index (:func:`headlines`)."""
+    """The report's headline figures at its top, published for the pack index (:func:`headlines`).
+
+    Each is the one sentence the pack's scorecard and index print too
+    (:func:`analysis.analyses.scorecard.sentence`: measure and date, value, context, source), the
+    value in bold.
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        Scorecard rows (:data:`analysis.analyses.scorecard.COLUMNS`); reads ``measure``, ``as_at``,
+        ``value`` and ``sentence``.  Empty = nothing to headline (an empty output).
+    title : str, default "Headline figures (as on the scorecard)"
+        The box's title.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The box (empty for an empty card).
+    """
     if card.empty:  # nothing to headline for this pack (e.g. no published figure by its month)
         return HTML("")
     items, rests = {}, {}
@@ -362,9 +723,25 @@ def _published(items: Mapping[str, object], contexts: Mapping[str, str]) -> list
 
 def headline_list(items: Mapping[str, object], title: str = "Headline figures",
                   contexts: Mapping[str, str] | None = None) -> HTML:
-    """A box of headline figures (label -> value, with the rest of each sentence after its value)
-    shown at the top of a report and published, in the same words, for the pack index
-    (:func:`headlines`)."""
+    """A box of headline figures shown at the top of a report.
+
+    Label -> value, with the rest of each sentence after its value; published, in the same words,
+    for the pack index (:func:`headlines`).
+
+    Parameters
+    ----------
+    items : mapping of str to object
+        Label -> value (already formatted: money as :func:`gbp` ...).
+    title : str, default "Headline figures"
+        The box's title.
+    contexts : mapping of str to str, optional
+        Label -> the rest of its sentence after the value.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The box.
+    """
     contexts = contexts or {}
     headlines(items, contexts)
     body = "".join(f'<li><span class="measure">{esc(k)}:</span> <strong>{esc(v)}</strong>'
@@ -374,9 +751,18 @@ def headline_list(items: Mapping[str, object], title: str = "Headline figures",
 
 
 def headlines(items: Mapping[str, object], contexts: Mapping[str, str] | None = None) -> None:
-    """Publish a report's two or three headline figures for the pack index (label -> text, with
-    its context where given: the index prints the same words as the report's box).  Displayed as
-    data only the report runner reads; nothing shows in the report itself."""
+    """Publish a report's two or three headline figures for the pack index.
+
+    Label -> text, with its context where given: the index prints the same words as the report's
+    box.  Displayed as data only the report runner reads; nothing shows in the report itself.
+
+    Parameters
+    ----------
+    items : mapping of str to object
+        Label -> value (already formatted).
+    contexts : mapping of str to str, optional
+        Label -> the rest of its sentence after the value.
+    """
     from IPython.display import display
 
     display({HEADLINES_MIME: _published(items, contexts or {})}, raw=True)
@@ -386,10 +772,17 @@ NOTHING_MIME = "application/vnd.council-analysis.nothing+json"
 
 
 def nothing(reason: str) -> None:
-    """Say, for the page, why a section has nothing to show for this pack (e.g. "no tracker for
-    August 2019 was delivered").  Nothing shows in the notebook; on the published page a section
-    whose cells show nothing is left out and "About this report" names it with this reason
-    (:func:`analysis.report.render.without_empty_sections`)."""
+    """Say, for the page, why a section has nothing to show for this pack.
+
+    E.g. "no tracker for August 2019 was delivered".  Nothing shows in the notebook; on the
+    published page a section whose cells show nothing is left out and "About this report" names it
+    with this reason (:func:`analysis.report.render.without_empty_sections`).
+
+    Parameters
+    ----------
+    reason : str
+        Why the section is empty, as a clause for the reader.
+    """
     from IPython.display import display
 
     display({NOTHING_MIME: str(reason)}, raw=True)

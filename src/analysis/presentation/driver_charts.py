@@ -9,15 +9,36 @@ from matplotlib.figure import Figure
 from .. import numbers
 from ..analyses import measure_benchmarks as engine
 from ..analyses.cost_drivers import fmt, when
+from ..schemas import needs
 from . import charts
 
 __all__ = ["chart_measure", "chart_placement_mix", "chart_standing"]
 
 
+@needs(table=("measure", "apart_pct", "set_apart"))
 @charts.styled
 def chart_standing(table: pd.DataFrame, authority: str, labels: dict[str, str], *, source: str) -> Figure:
-    """One bar per measure with both figures: the authority's value as a percentage of its
-    neighbours' mean (100 = the mean), measures that set it apart in blue."""
+    """One bar per measure: the authority's value as a percentage of its neighbours' mean.
+
+    100 = the mean; measures that set the authority apart (20 % or more above or below) in blue.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.analyses.cost_drivers.drivers`'s output: ``measure``, ``apart_pct`` (percent
+        above (+) or below (-) the neighbours' mean; NaN = not compared) and ``set_apart``.
+    authority : str
+        The authority's name.
+    labels : dict of str to str
+        Measure -> its label in words.
+    source : str
+        The source line under the chart (LAIT, the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     shown = table[table.apart_pct.notna()].copy()
     shown["index"] = 100 + shown.apart_pct.astype(float)
     names = [charts.wrap_chars(labels.get(m, m), 40) for m in shown.measure]
@@ -49,12 +70,37 @@ def _segments(frame: pd.DataFrame, column: str) -> list[pd.DataFrame]:
     return [s.assign(**{column: s[column].astype(float)}) for s in out if len(s) and s[column].notna().any()]
 
 
+@needs(frame=("year", "value", "neighbours_mean", "england_value", "definition_break"), plans=())
 @charts.styled
 def chart_measure(frame: pd.DataFrame, mv: engine.MeasureValues, authority: str, model: str, *,
                   plans: pd.DataFrame | None = None, source: str) -> Figure:
-    """The authority's value year by year against its neighbours' mean and England, a line broken
-    where the definition changed; the papers' plans (``plans``: year, series, label, bound,
-    value) dashed, a band between a plan's low and high bounds."""
+    """The authority's value year by year against its neighbours' mean and England.
+
+    The line is broken where the definition changed; the papers' plans are dashed, a band between a
+    plan's low and high bounds.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`analysis.analyses.measure_benchmarks.series`'s output, in the measure's unit:
+        ``year``, ``value``, ``neighbours_mean``, ``england_value`` and ``definition_break``.
+    mv : analysis.analyses.measure_benchmarks.MeasureValues
+        The measure (its label, unit and how its values are written).
+    authority : str
+        The authority's name.
+    model : str
+        The statistical-neighbour model (named in the legend).
+    plans : pandas.DataFrame, optional
+        The papers' plans, in the measure's unit: ``year``, ``series``, ``label``, ``bound``
+        (``low``/``high`` for a band) and ``value``; ``None`` or empty = none drawn.
+    source : str
+        The source line under the chart (LAIT, the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, ax = charts.new_figure(height=5.0)
     first = True
     for part in _segments(frame, "value"):
@@ -113,10 +159,29 @@ def _axis_label(mv: engine.MeasureValues) -> str:
             "count": "Number", "gbp": "£"}.get(mv.unit, mv.label)
 
 
+@needs(mix=("placement", "source", "area", "year", "share_pct"))
 @charts.styled
 def chart_placement_mix(mix: pd.DataFrame, authority: str, *, source: str) -> Figure:
-    """Foster and residential shares (%) of children looked after at 31 March, the authority (solid)
-    and England (dashed); the statistical first releases and LAIT's later shares drawn apart."""
+    """Foster and residential shares (%) of children looked after at 31 March.
+
+    The authority solid and England dashed; the statistical first releases and LAIT's later shares
+    drawn apart.
+
+    Parameters
+    ----------
+    mix : pandas.DataFrame
+        :func:`analysis.analyses.cost_drivers.placement_mix`'s output: ``placement``, ``source``,
+        ``area`` (``authority`` or England), ``year`` (31 March) and ``share_pct``.
+    authority : str
+        The authority's name.
+    source : str
+        The source line under the chart (LAIT, the releases or papers the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, ax = charts.new_figure(height=5.0)
     colours = {"Foster placements": charts.SERIES[1], "Residential settings": charts.SERIES[2]}
     shown = mix[mix.placement.isin(list(colours))]

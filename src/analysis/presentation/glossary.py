@@ -78,7 +78,18 @@ GLOSSARY_CLASS = "glossary"
 
 
 def terms_in(text: str) -> list[str]:
-    """The abbreviations of :func:`terms` in ``text``, in the order first used."""
+    """The abbreviations of :func:`terms` in ``text``, in the order first used.
+
+    Parameters
+    ----------
+    text : str
+        Plain text.
+
+    Returns
+    -------
+    list of str
+        Each abbreviation as written, once.
+    """
     seen: list[str] = []
     for m in _any().finditer(text):
         if m.group(0) not in seen:
@@ -93,8 +104,20 @@ def _term(match: re.Match[str]) -> Term:
 
 
 def spell_out(text: str) -> str:
-    """Plain text (a chart's description) with each abbreviation spelt out where first used:
-    ``MTFS (Jan 2017)`` -> ``Medium Term Financial Strategy (MTFS) (Jan 2017)``; minus signs true."""
+    """Plain text (a chart's description) with each abbreviation spelt out where first used.
+
+    ``MTFS (Jan 2017)`` -> ``Medium Term Financial Strategy (MTFS) (Jan 2017)``; minus signs true.
+
+    Parameters
+    ----------
+    text : str
+        Plain text (not HTML).
+
+    Returns
+    -------
+    str
+        The text with the first use of each abbreviation spelt out.
+    """
     seen: set[str] = set()
 
     def one(m: re.Match) -> str:
@@ -140,15 +163,40 @@ def _mark_alt(tag: str) -> str:
 
 
 def glossary_html(used: list[str]) -> str:
-    """The page's short glossary: each abbreviation it uses, in the order met."""
+    """The page's short glossary: each abbreviation it uses, in the order met.
+
+    Parameters
+    ----------
+    used : list of str
+        The abbreviations' short forms (as :func:`terms` holds them), in the order met.
+
+    Returns
+    -------
+    str
+        A ``<section class="glossary">`` with a definition list.
+    """
     items = "".join(f"<dt>{html.escape(s)}</dt><dd>{html.escape({t.short: t for t in terms()}[s].long)}</dd>" for s in used)
     return (f'<section class="{GLOSSARY_CLASS}" aria-labelledby="glossary-title"><h2 id="glossary-title">'
             f"Abbreviations on this page</h2><dl>{items}</dl></section>")
 
 
 def mark_page(page: str) -> str:
-    """The page with its abbreviations explained (see the module's description) and its glossary
-    added; a page that uses none is returned with only its minus signs made true."""
+    """The page with its abbreviations explained and its glossary added.
+
+    See the module's description: the first use of each abbreviation in visible text is wrapped in
+    ``<abbr>``, alt texts spell them out, and the glossary goes before "About this report" (else at
+    the end).  A page that uses none is returned with only its minus signs made true.
+
+    Parameters
+    ----------
+    page : str
+        A whole HTML page.
+
+    Returns
+    -------
+    str
+        The page, marked.
+    """
     used: list[str] = []
     out: list[str] = []
     skip = 0

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import numbers
 from ..analyses.placements import reduction_summary
+from ..schemas import needs
 from . import charts
 
 __all__ = ["chart_costs", "chart_slippage"]
@@ -18,10 +19,31 @@ def _year_ticks(ax, years) -> None:
     ax.set_xticks(range(len(years)), [numbers.year(y) for y in years])
 
 
+@needs(trajectory=("year", "total_placement_cost_gbp"),
+       reduction_table=("year", "reduction_printed_gbp", "reduction_recomputed_gbp", "difference_gbp", "status"))
 @charts.styled
 def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, source: str) -> Figure:
-    """Top: total placement cost by year (bars).  Bottom: the reduction against the baseline
-    year, as printed and as recomputed from the costs, side by side for each later year."""
+    """Total placement cost by year, and the reduction against the baseline year.
+
+    Top: total placement cost by year (bars).  Bottom: the reduction against the baseline year, as
+    printed and as recomputed from the costs, side by side for each later year.  Money in pounds.
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        Cost by year: ``year`` and ``total_placement_cost_gbp``.
+    reduction_table : pandas.DataFrame
+        :func:`analysis.analyses.placements.reductions`'s output (its ``attrs`` name the baseline
+        year): ``year``, ``reduction_printed_gbp`` (NaN = not printed), ``reduction_recomputed_gbp``,
+        ``difference_gbp`` and ``status``.
+    source : str
+        The source line under the chart (the paper the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     summary = reduction_summary(reduction_table)
     base = numbers.year(summary.baseline_year)
     fig, (top, bottom) = charts.new_figure(height=6.6, nrows=2)
@@ -61,10 +83,26 @@ def chart_costs(trajectory: pd.DataFrame, reduction_table: pd.DataFrame, *, sour
                                   f"against {base} as printed and as recomputed (£)", source=source)
 
 
+@needs(monthly=("month", "increase_gbp", "cumulative_gbp"))
 @charts.styled
 def chart_slippage(monthly: pd.DataFrame, *, source: str) -> Figure:
-    """Top: the cumulative cost (a line ending at the sum of the months).  Bottom: the monthly
-    increase in budget pressure (bars), each month labelled."""
+    """The cost of slipped placement moves, cumulative and month by month.
+
+    Top: the cumulative cost (a line ending at the sum of the months).  Bottom: the monthly increase
+    in budget pressure (bars), each month labelled.  Money in pounds.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        One row a month: ``month`` (``'YYYY-MM'``), ``increase_gbp`` and ``cumulative_gbp``.
+    source : str
+        The source line under the chart (the paper the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, (top, ax) = charts.new_figure(height=5.6, nrows=2, sharex=True, gridspec_kw={"height_ratios": [1, 1.2]})
     x = list(range(len(monthly)))
     cumulative = [float(v) for v in monthly.cumulative_gbp]

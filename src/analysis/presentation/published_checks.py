@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .. import numbers
+from ..schemas import needs
 from .questions import Question, _paper
 from .reconciliation import interval_words
 
@@ -28,7 +29,21 @@ _MAX_QUESTIONS = 6
 
 
 def figure(value: float | None, unit: str) -> str:
-    """A figure with its unit in words: ``121 per 10,000``, ``12%``, ``305``."""
+    """A figure with its unit in words: ``121 per 10,000``, ``12%``, ``305``.
+
+    Parameters
+    ----------
+    value : float or None
+        The figure (``None``/NaN = missing, shown as :data:`analysis.numbers.MISSING`).
+    unit : str
+        ``per_10k`` (per 10,000 children aged 0-17), ``pct`` (percent) or anything else (a count
+        or measure).
+
+    Returns
+    -------
+    str
+        The figure in words.
+    """
     if value is None or pd.isna(value):
         return numbers.MISSING
     v = float(value)
@@ -39,16 +54,46 @@ def figure(value: float | None, unit: str) -> str:
     return numbers.count(v) if v.is_integer() else f"{v:,.1f}"
 
 
+@needs(checks=("verdict", "document", "source_line"))
 def ordered(checks: pd.DataFrame) -> pd.DataFrame:
-    """The checks in the page's order: those that differ first, then by paper and line (the
-    workbook's rows follow the page's)."""
+    """The checks in the page's order: those that differ first, then by paper and line.
+
+    The workbook's rows follow the page's.
+
+    Parameters
+    ----------
+    checks : pandas.DataFrame
+        ``statistics_checks`` rows: ``verdict``, ``document`` and ``source_line``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows and columns, sorted by :data:`VERDICT_ORDER`, paper and line.
+    """
     rows = checks.assign(_order=checks.verdict.map(VERDICT_ORDER).fillna(9))
     return rows.sort_values(["_order", "document", "source_line"], kind="stable").drop(columns="_order")
 
 
+@needs(checks=("verdict", "document", "source_line", "item", "stated", "computed", "unit", "release", "note"))
 def for_report(checks: pd.DataFrame, papers: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The checks, those that differ first, in members' words: ``verdict``, ``where`` (the paper's
-    date and line), ``item``, ``printed``, ``published``, ``release`` and ``note``."""
+    """The checks, those that differ first, in members' words.
+
+    Parameters
+    ----------
+    checks : pandas.DataFrame or None
+        ``statistics_checks`` rows of the pack's papers in force
+        (:func:`analysis.analyses.public_pack.statistics_checks`): ``verdict``, ``document``,
+        ``source_line``, ``item``, ``stated`` and ``computed`` (in ``unit``), ``unit``, ``release``
+        and ``note``.  ``None`` or empty = no checks.
+    papers : mapping of str to str, optional
+        Document -> the words naming the paper (:func:`analysis.presentation.display.paper_labels`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``verdict``, ``where`` (the paper's date and line), ``item``, ``printed``, ``published``,
+        ``release`` and ``note``, all text.
+    """
     if checks is None or checks.empty:
         return pd.DataFrame(columns=["verdict", "where", "item", "printed", "published", "release", "note"])
     rows = ordered(checks)
@@ -72,8 +117,21 @@ EXCEL_LABELS = {"verdict": "Verdict", "item": "Figure", "stated": "Printed", "co
                 "release": "Release", "note": "How it was checked"}
 
 
+@needs(checks=("verdict",))
 def counts_sentence(checks: pd.DataFrame) -> str:
-    """``12 figures the papers print of a published measure: 5 agree, 2 within rounding, ...``."""
+    """``12 figures the papers print of a published measure: 5 agree, 2 within rounding, ...``.
+
+    Parameters
+    ----------
+    checks : pandas.DataFrame or None
+        ``statistics_checks`` rows of the pack's papers in force
+        (:func:`analysis.analyses.public_pack.statistics_checks`): ``verdict``.  ``None`` or empty = no checks.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     if checks is None or checks.empty:
         return "The papers in force print no figure of a published measure that could be checked."
     counts = checks.verdict.value_counts()
@@ -83,9 +141,28 @@ def counts_sentence(checks: pd.DataFrame) -> str:
             f"of the paper's month: " + ", ".join(parts) + ".")
 
 
+@needs(checks=("verdict", "document", "source_line", "item", "stated", "computed", "unit", "release"),
+       sources=("document", "paper", "date"))
 def published_questions(checks: pd.DataFrame, sources: pd.DataFrame) -> list[Question]:
-    """Each figure that differs from the statistics of the paper's month, as a question (at most
-    :data:`_MAX_QUESTIONS`, in the order the papers print them)."""
+    """Each figure that differs from the statistics of the paper's month, as a question.
+
+    At most six (``_MAX_QUESTIONS``), in the order the papers print them.
+
+    Parameters
+    ----------
+    checks : pandas.DataFrame or None
+        ``statistics_checks`` rows of the pack's papers in force
+        (:func:`analysis.analyses.public_pack.statistics_checks`): ``verdict``, ``document``,
+        ``source_line``, ``item``, ``stated``, ``computed``, ``unit`` and ``release``.  ``None`` or
+        empty = no questions.
+    sources : pandas.DataFrame
+        The pack's sources: ``document``, ``paper`` and ``date`` (naming the paper).
+
+    Returns
+    -------
+    list of analysis.presentation.questions.Question
+        The questions.
+    """
     if checks is None or checks.empty:
         return []
     out = []

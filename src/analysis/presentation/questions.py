@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import numbers
+from ..schemas import needs
 
 __all__ = ["SCORECARD_QUESTIONS", "Question", "questions_html", "reconciliation_questions", "superseded_questions"]
 
@@ -94,9 +95,30 @@ def _group(rows: pd.DataFrame, sources: pd.DataFrame, pattern: str) -> Question:
     return Question(text, f"{_paper(first.document, sources)}, lines {lines}")
 
 
+@needs(rec=("status", "check", "item", "document", "source_line", "stated", "computed", "difference",
+            "unit", "note"),
+       sources=("document", "paper", "date"))
 def reconciliation_questions(rec: pd.DataFrame, sources: pd.DataFrame) -> list[Question]:
-    """The pack's mismatches as questions (module docstring), in the order the papers print them;
-    at most :data:`_MAX_QUESTIONS` (report 90 lists every check)."""
+    """The pack's mismatches as questions, in the order the papers print them.
+
+    See the module's docstring; at most eight (``_MAX_QUESTIONS``): report 90 lists every check.
+    Checks of a kind that stops the pack (:data:`analysis.reconcile.STOP_KINDS`) and rounding rules
+    are not asked.
+
+    Parameters
+    ----------
+    rec : pandas.DataFrame
+        The pack's ``reconciliation`` rows: ``status``, ``check``, ``item``, ``document``,
+        ``source_line``, ``stated``, ``computed`` and ``difference`` (in ``unit``: ``gbp`` is whole
+        pounds, ``per_10k`` per 10,000 children aged 0-17, ``pct`` percent), ``unit`` and ``note``.
+    sources : pandas.DataFrame
+        The pack's sources: ``document``, ``paper`` and ``date`` (naming the paper).
+
+    Returns
+    -------
+    list of Question
+        The questions.
+    """
     from ..reconcile import STOP_KINDS
 
     skip = (*STOP_KINDS, "rounding rule")  # a paper's rounding rule is a finding of report 90, not a question
@@ -123,8 +145,19 @@ def reconciliation_questions(rec: pd.DataFrame, sources: pd.DataFrame) -> list[Q
 
 
 def superseded_questions(rows: list[dict]) -> list[Question]:
-    """Each paper figure a later publication supersedes on the scorecard
-    (:func:`analysis.analyses.scorecard.superseded_rows`), as a question."""
+    """Each paper figure a later publication supersedes on the scorecard, as a question.
+
+    Parameters
+    ----------
+    rows : list of dict
+        :func:`analysis.analyses.scorecard.superseded_rows`'s output: each with ``paper`` and
+        ``published`` scorecard rows (``measure``, ``value``, ``as_at``, ``source``).
+
+    Returns
+    -------
+    list of Question
+        The questions.
+    """
     out = []
     for r in rows:
         paper, published = r["paper"], r["published"]
@@ -141,10 +174,23 @@ SCORECARD_QUESTIONS = 3
 
 
 def questions_html(asked: list[Question], limit: int | None = None) -> str:
-    """The questions as a numbered list, each with where its figures are (escaped: paper text is
-    untrusted).  With ``limit``, the first ``limit`` (in the order asked: the papers' own
-    figures, then the statistics of their time, then superseded figures) and a line counting the
-    others, whose checks report 90 lists."""
+    """The questions as a numbered list, each with where its figures are.
+
+    Escaped: paper text is untrusted.
+
+    Parameters
+    ----------
+    asked : list of Question
+        The questions, in the order asked: the papers' own figures, then the statistics of their
+        time, then superseded figures.
+    limit : int, optional
+        Show the first ``limit`` and a line counting the others, whose checks report 90 lists.
+
+    Returns
+    -------
+    str
+        ``<ol class="questions">`` HTML (and the note).
+    """
     import html
 
     shown = asked if limit is None else asked[:limit]

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from .. import numbers
 from ..numbers import MINUS, money_exact, true_minus
 from ..reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, STATUSES, WITHIN_ROUNDING, summarise
+from ..schemas import needs
 from . import charts
 
 __all__ = [
@@ -49,14 +50,39 @@ _INTERVAL = re.compile(rf"([\[(])({_FIGURE}), ({_FIGURE})([\])])")
 
 
 def is_saving(table: str, item: str) -> bool:
-    """Whether a check's figures are a saving the tracker stores negative (processed sign)."""
+    """Whether a check's figures are a saving the tracker stores negative (processed sign).
+
+    Parameters
+    ----------
+    table : str
+        The processed table the check is on (only ``savings_tracker`` holds such savings).
+    item : str
+        The check's item (a planned, forecast or phasing saving; not investment or variance).
+
+    Returns
+    -------
+    bool
+        ``True`` for a savings tracker's saving.
+    """
     return table == "savings_tracker" and bool(_SAVING_ITEM.search(item)) and not _NOT_SAVING_ITEM.search(item)
 
 
 def interval_words(note: str) -> str:
-    """An arithmetic note with its interval notation in words and true minus signs:
+    """An arithmetic note with its interval notation in words and true minus signs.
+
     ``[£19,500, £20,500)`` -> ``£19,500 up to £20,500``; ``[£21,520, £21,520]`` -> ``£21,520``;
-    ``(£2.9m, £3.1m)`` -> ``between £2.9m and £3.1m``."""
+    ``(£2.9m, £3.1m)`` -> ``between £2.9m and £3.1m``.
+
+    Parameters
+    ----------
+    note : str
+        A check's note (its arithmetic).
+
+    Returns
+    -------
+    str
+        The note in words.
+    """
     def one(m: re.Match) -> str:
         left, a, b, right = m.groups()
         if a == b:
@@ -91,12 +117,37 @@ def _signs(rec: pd.DataFrame, saving_signs: Mapping[str, str] | None) -> tuple[l
     return factors, words
 
 
+@needs(reconciliation=("status", "document", "source_line", "table", "item", "check", "stated", "computed", "difference", "unit", "note",
+                       "source_file"))
 def for_download(reconciliation: pd.DataFrame, documents: list[str] | None = None,
                  saving_signs: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Every check as numbers for the Excel download, in :func:`for_report`'s order and sign:
-    savings positive (``paper_sign`` says what the paper printed), ``stated``, ``computed`` and
+    """Every check as numbers for the Excel download, in :func:`for_report`'s order and sign.
+
+    Savings positive (``paper_sign`` says what the paper printed), ``stated``, ``computed`` and
     ``difference`` in the check's ``unit`` (``gbp`` whole pounds, ``per_10k``, ``count``), and the
-    file and line of the printed figure."""
+    file and line of the printed figure.
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        The pack's ``reconciliation`` rows (:mod:`analysis.reconcile`): ``status``, ``document``,
+        ``source_line``, ``table``, ``item``, ``check``, ``stated``, ``computed`` and ``difference``
+        (in ``unit``: ``gbp`` whole pounds, ``per_10k`` per 10,000 children aged 0-17, ``pct``
+        percent, ``count``), ``unit``, ``note``, ``source_file``, and ``rounding`` where present.
+    documents : list of str, optional
+        Only the checks of these documents (the papers in force); ``None`` = every check.
+    saving_signs : mapping of str to str, optional
+        Document -> the sign its savings are printed with
+        (:func:`analysis.presentation.display.saving_signs`); a tracker with none is taken as
+        ``negative``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``status``, ``document``, ``table``, ``item``, ``check``, ``stated``, ``computed``,
+        ``difference``, ``unit``, ``paper_sign``, ``source_file``, ``source_line``, ``rounding`` and
+        ``note``.
+    """
     rec = _ordered(reconciliation, documents)
     factors, words = _signs(rec, saving_signs)
     f = pd.Series(factors, index=rec.index, dtype="float64")
@@ -112,15 +163,40 @@ def for_download(reconciliation: pd.DataFrame, documents: list[str] | None = Non
     return out.reset_index(drop=True)
 
 
+@needs(reconciliation=("status", "document", "source_line", "table", "item", "check", "stated", "computed", "difference", "unit", "note"))
 def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
                papers: Mapping[str, str] | None = None, saving_signs: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Every check, mismatches first, then not computable, then within rounding, then ok; by
-    document and source line, in members' words: the part of the paper (:data:`PART_WORDS`),
-    figures with their unit in the cell (£ to the pound, rates to two decimals, children), a
-    saving shown positive as everywhere in the pack with ``paper_sign`` saying the paper printed
-    it negative, ``where`` as the paper's date and line (``papers``: document -> the paper's own
-    date in words) and the note's arithmetic without interval notation.  ``rounding`` says which
-    rounding lets a check agree within rounding.  :func:`for_download` is the same as numbers."""
+    """Every check in members' words, mismatches first.
+
+    Then not computable, then within rounding, then ok; by document and source line: the part of the
+    paper (:data:`PART_WORDS`), figures with their unit in the cell (£ to the pound, rates to two
+    decimals, children), a saving shown positive as everywhere in the pack with ``paper_sign``
+    saying the paper printed it negative, ``where`` as the paper's date and line and the note's
+    arithmetic without interval notation.  ``rounding`` says which rounding lets a check agree
+    within rounding.  :func:`for_download` is the same as numbers.
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        The pack's ``reconciliation`` rows (:mod:`analysis.reconcile`): ``status``, ``document``,
+        ``source_line``, ``table``, ``item``, ``check``, ``stated``, ``computed`` and ``difference``
+        (in ``unit``: ``gbp`` whole pounds, ``per_10k`` per 10,000 children aged 0-17, ``pct``
+        percent, ``count``), ``unit``, ``note``, and ``rounding`` where present.
+    documents : list of str, optional
+        Only the checks of these documents (the papers in force); ``None`` = every check.
+    papers : mapping of str to str, optional
+        Document -> the paper's own date in words (:func:`analysis.presentation.display.paper_labels`).
+    saving_signs : mapping of str to str, optional
+        Document -> the sign its savings are printed with
+        (:func:`analysis.presentation.display.saving_signs`); a tracker with none is taken as
+        ``negative``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``status``, ``part_of_the_paper``, ``item``, ``check``, ``stated``, ``computed``,
+        ``difference``, ``paper_sign``, ``unit``, ``where``, ``rounding`` and ``note``, as text.
+    """
     rec = _ordered(reconciliation, documents)
     factors, words = _signs(rec, saving_signs)
 
@@ -151,9 +227,22 @@ def for_report(reconciliation: pd.DataFrame, documents: list[str] | None = None,
     return out.reset_index(drop=True)
 
 
+@needs(words=("status",))
 def prose_sentence(words: pd.DataFrame) -> str:
-    """``9 figures in the papers' words ...: 2 disagree, 7 agree`` for the checks of kind ``prose``
-    (:mod:`analysis.ingest.prose_claims`)."""
+    """``9 figures in the papers' words ...: 2 disagree, 7 agree`` for the checks of kind ``prose``.
+
+    See :mod:`analysis.ingest.prose_claims`.
+
+    Parameters
+    ----------
+    words : pandas.DataFrame or None
+        The ``reconciliation`` rows of check ``prose``: ``status``.  ``None`` or empty = no claim.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     if words is None or words.empty:
         return "The papers in force make no claim in their words that their own figures could check."
     counts = words.status.value_counts()
@@ -165,10 +254,25 @@ def prose_sentence(words: pd.DataFrame) -> str:
             "sentence's other figures, a total the paper prints): " + ", ".join(parts) + ".")
 
 
+@needs(reconciliation=("document", "status"))
 @charts.styled
 def chart_status(reconciliation: pd.DataFrame, *, source: str, papers: Mapping[str, str] | None = None) -> Figure:
-    """Stacked bars: checks by paper and status; ``papers`` names each document for the reader
-    (``the 11 January 2017 paper``)."""
+    """Stacked bars: checks by paper and status.
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        The pack's ``reconciliation`` rows: ``document`` and ``status``.
+    source : str
+        The source line under the chart.
+    papers : mapping of str to str, optional
+        Document -> words naming it for the reader (``the 11 January 2017 paper``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     from matplotlib.patches import Patch
 
     counts = summarise(reconciliation)

@@ -8,15 +8,33 @@ from matplotlib.figure import Figure
 
 from .. import numbers
 from ..analyses.recovery import PRIORITY_COLUMNS, PRIORITY_NAMES, month_label
+from ..schemas import needs
 from . import charts
 
 __all__ = ["chart_budgets", "chart_deadlines", "chart_theme_priority"]
 
 
+@needs(table=("theme", "theme_number", "actions", "high"))
 @charts.styled
 def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
-    """Heatmap of actions by theme (rows) and priority (columns), counts written in each cell,
-    one sequential blue scale.  ``table`` is :func:`theme_priority`'s output."""
+    """Heatmap of actions by theme (rows) and priority (columns), counts written in each cell.
+
+    One sequential blue scale.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.analyses.recovery.theme_priority`'s output: ``theme``, ``theme_number``
+        (NaN on the total row), ``actions``, and a count column per priority (``high``, and
+        ``medium``, ``low``, ``not_readable``, ``not_printed`` where present).
+    source : str
+        The source line under the chart (the recovery plan the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     import seaborn as sns
 
     themes = table[table.theme_number.notna()]
@@ -44,11 +62,26 @@ def chart_theme_priority(table: pd.DataFrame, *, source: str) -> Figure:
         xlabel="Priority (count of actions)", source=source)
 
 
+@needs(budgets=("theme_number", "theme", "budget_gbp", "actions"))
 @charts.styled
 def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
-    """Each theme's distinct annual budgets in scope as dots on a log scale, each labelled with
-    the budget and the number of actions naming it (never summed).  ``budgets`` is
-    :func:`budgets_in_scope`'s output."""
+    """Each theme's distinct annual budgets in scope as dots on a log scale.
+
+    Each dot is labelled with the budget and the number of actions naming it (never summed).
+
+    Parameters
+    ----------
+    budgets : pandas.DataFrame
+        :func:`analysis.analyses.recovery.budgets_in_scope`'s output: ``theme_number``, ``theme``,
+        ``budget_gbp`` (pounds a year) and ``actions``.
+    source : str
+        The source line under the chart (the recovery plan the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     themes = budgets.drop_duplicates("theme_number").sort_values("theme_number")
     fig, ax = charts.new_figure(height=max(4.0, 0.5 * len(themes) + 2.0))
     y_of = {n: i for i, n in enumerate(themes.theme_number)}
@@ -83,10 +116,30 @@ def chart_budgets(budgets: pd.DataFrame, *, source: str) -> Figure:
         xlabel="Budget in scope (£, log scale)", source=source)
 
 
+@needs(table=("due_month", "month", "actions"))
 @charts.styled
 def chart_deadlines(table: pd.DataFrame, *, as_of: str, source: str, undated_actions: int = 0) -> Figure:
-    """Bars of actions due per month; months already over at ``as_of`` (YYYY-MM) in FOCUS blue,
-    later ones grey, a dashed line at ``as_of``.  ``table`` is :func:`deadlines_by_month`'s output."""
+    """Bars of actions due per month.
+
+    Months already over at ``as_of`` in FOCUS blue, later ones grey, a dashed line at ``as_of``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.analyses.recovery.deadlines_by_month`'s output: ``due_month``
+        (``'YYYY-MM'``), ``month`` (in words) and ``actions``.
+    as_of : str
+        The paper's date (``'YYYY-MM'`` or ``'YYYY-MM-DD'``: its month is used).
+    source : str
+        The source line under the chart (the recovery plan the figures come from).
+    undated_actions : int, default 0
+        Ongoing actions with no date (said in the subtitle, not drawn).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, ax = charts.new_figure(height=4.4)
     passed = table.due_month < as_of[:7]
     colours = [charts.FOCUS if p else charts.OTHER for p in passed]

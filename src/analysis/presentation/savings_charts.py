@@ -8,15 +8,34 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import numbers
+from ..schemas import needs
 from . import charts
 
 __all__ = ["chart_by_committee", "chart_by_rag", "chart_phasing", "chart_waterfall"]
 
 
+@needs(table=("committee", "planned_saving_gbp", "forecast_saving_gbp", "delivery_pct"))
 @charts.styled
 def chart_by_committee(table: pd.DataFrame, *, source: str, financial_year: str) -> Figure:
-    """Planned beside forecast saving per committee (savings positive); the title names the
-    committee furthest behind its plan."""
+    """Planned beside forecast saving per committee (savings positive, pounds).
+
+    The title names the committee furthest behind its plan.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.analyses.variance.by_committee`'s output: ``committee``,
+        ``planned_saving_gbp``, ``forecast_saving_gbp`` and ``delivery_pct``.
+    source : str
+        The source line under the chart (the tracker the figures come from).
+    financial_year : str
+        The tracker's financial year (``2019-20``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     worst = table.sort_values("delivery_pct").iloc[0]
     return charts.grouped_bars(
         list(table.committee), {"Planned saving": list(table.planned_saving_gbp),
@@ -34,11 +53,26 @@ def _shortfall_words(value: float) -> str:
     return f"{numbers.money(abs(value))} {'shortfall' if value > 0 else 'over-delivered'}"
 
 
+@needs(table=("rag", "lines", "shortfall_gbp"))
 @charts.styled
 def chart_by_rag(table: pd.DataFrame, *, source: str) -> Figure:
-    """Saving lines (left) and shortfall against plan (right) by RAG status; the status is
-    written on every row and hatched (Red, Amber) as well as coloured.  Shortfalls are positive,
-    over-delivery is drawn left of zero and labelled in words."""
+    """Saving lines (left) and shortfall against plan (right) by RAG status.
+
+    The status is written on every row and hatched (Red, Amber) as well as coloured.  Shortfalls are
+    positive pounds, over-delivery is drawn left of zero and labelled in words.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.analyses.variance.by_rag`'s output: ``rag``, ``lines`` and ``shortfall_gbp``.
+    source : str
+        The source line under the chart (the tracker the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     red = table[table.rag == "Red"]
     red_lines = int(red.lines.sum()) if len(red) else 0
     red_short = int(red.shortfall_gbp.sum()) if len(red) else 0
@@ -66,10 +100,27 @@ def chart_by_rag(table: pd.DataFrame, *, source: str) -> Figure:
                                   "left of zero", source=source)
 
 
+@needs(table=("quarter", "cumulative_planned_gbp", "cumulative_forecast_gbp", "cumulative_gap_gbp"))
 @charts.styled
 def chart_phasing(table: pd.DataFrame, *, source: str, financial_year: str) -> Figure:
-    """Cumulative planned and forecast saving by quarter of ``financial_year``, the gap shaded,
-    each line named at its end."""
+    """Cumulative planned and forecast saving by quarter, the gap shaded, each line named at its end.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.analyses.variance.quarterly_phasing`'s output, savings positive in pounds:
+        ``quarter``, ``cumulative_planned_gbp``, ``cumulative_forecast_gbp`` and
+        ``cumulative_gap_gbp``.
+    source : str
+        The source line under the chart (the tracker the figures come from).
+    financial_year : str
+        The tracker's financial year (``2019-20``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     fig, ax = charts.new_figure()
     x = list(range(len(table)))
     series = (("Planned", table.cumulative_planned_gbp, charts.PLANNED),
@@ -97,10 +148,27 @@ def chart_phasing(table: pd.DataFrame, *, source: str, financial_year: str) -> F
                          source=source)
 
 
+@needs(steps=("step", "change_gbp"))
 @charts.styled
 def chart_waterfall(steps: pd.DataFrame, *, source: str) -> Figure:
-    """Planned saving to forecast saving through the lines that moved most: each step a line's
-    shortfall (red, hatched) or over-delivery (green), labelled as a positive amount in words."""
+    """Planned saving to forecast saving through the lines that moved most.
+
+    Each step is a line's shortfall (red, hatched) or over-delivery (green), labelled as a positive
+    amount in words.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        :func:`analysis.analyses.variance.waterfall_steps`'s output: ``step`` and ``change_gbp``
+        (pounds), with ``attrs`` ``planned_saving_gbp`` and ``forecast_saving_gbp``.
+    source : str
+        The source line under the chart (the tracker the figures come from).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     planned, forecast = steps.attrs["planned_saving_gbp"], steps.attrs["forecast_saving_gbp"]
     return charts.waterfall(
         ("Planned saving", planned), [(r.step, r.change_gbp) for r in steps.itertuples()],

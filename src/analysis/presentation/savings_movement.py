@@ -5,16 +5,35 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..analyses.variance import movement
+from ..analyses.variance import LINE, MONEY, movement
+from ..schemas import needs
 from . import display as d
 
 __all__ = ["movement_report"]
 
 
+@needs(current=("period", *LINE, "rag", "direction", *MONEY),
+       previous=("period", *LINE, "rag", "direction", *MONEY))
 def movement_report(current: pd.DataFrame, previous: pd.DataFrame):
-    """The month-on-month section as HTML: totals, RAG changes, drift, added/dropped lines, and
-    where the printed direction of travel disagrees with the two months' figures.  Its tables go
-    to the report's Excel download too (every row: a list of table data under the table type)."""
+    """The month-on-month section as HTML.
+
+    Totals, RAG changes, drift, added/dropped lines, and where the printed direction of travel
+    disagrees with the two months' figures (:func:`analysis.analyses.variance.movement`).  Its tables
+    go to the report's Excel download too (every row: a list of table data under the table type).
+    Money in whole pounds, savings positive.
+
+    Parameters
+    ----------
+    current, previous : pandas.DataFrame
+        This month's and the month before's ``savings_tracker`` rows: ``period`` (``'YYYY-MM'``),
+        ``reference``, ``title``, ``rag``, ``direction``, and ``planned_total_gbp``,
+        ``forecast_total_gbp`` and ``variance_gbp`` (pounds, negative = saving).
+
+    Returns
+    -------
+    analysis.presentation.display.Table
+        The section's HTML and its tables' data.
+    """
     m = movement(current, previous)
     t = m["total"]
     money = {c: d.gbp for c in ("forecast_saving_gbp_previous", "forecast_saving_gbp_current")}

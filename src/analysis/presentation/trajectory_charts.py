@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from ..analyses.cla import ACTUAL, baseline, restatement_differences, series_info, value_column, when
 from ..numbers import rate as rate_text
+from ..schemas import needs
 from . import charts
 
 __all__ = ["chart_title", "chart_trajectories"]
@@ -25,8 +26,31 @@ def _span(low: float, high: float, measure: str, signed: bool = True) -> str:
     return sign(a) if math.isclose(a, b) else f"{sign(a)} to {sign(b)}"
 
 
+@needs(traj=("series", "label", "series_kind", "plan_made", "bound", "as_at", "document"),
+       dist=("series", "year", "low", "distance_low", "distance_high"))
 def chart_title(traj: pd.DataFrame, dist: pd.DataFrame, measure: str, authority: str) -> str:
-    """The finding: the latest actual against the baseline plan, and the latest band against it."""
+    """The chart's title: the latest actual against the baseline plan, and the latest band against it.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`analysis.analyses.cla.trajectories`'s output: ``year``, ``as_at``, ``series``,
+        ``label``, ``series_kind``, ``plan_made``, ``bound``, ``document`` (read by
+        :func:`analysis.analyses.cla.series_info`) and ``number`` or ``rate_per_10k``.
+    dist : pandas.DataFrame
+        The distances from the baseline plan (``attrs["baseline"]`` names it, else
+        :func:`analysis.analyses.cla.baseline`): ``series``, ``year``, ``low`` and
+        ``distance_low``/``distance_high`` (children, or per 10,000 children aged 0-17).
+    measure : {"number", "rate"}
+        Children looked after as a number, or per 10,000 children aged 0-17.
+    authority : str
+        The authority's name.
+
+    Returns
+    -------
+    str
+        The finding in one sentence.
+    """
     unit = " children" if measure == "number" else " per 10,000"
     info = series_info(traj)
     labels = dict(zip(info.series, info.label, strict=True))
@@ -67,12 +91,40 @@ def _line_styles(info: pd.DataFrame) -> dict[str, dict]:
     return styles
 
 
+@needs(traj=("series", "label", "series_kind", "plan_made", "bound", "as_at", "document", "year"),
+       dist=("series", "year", "low", "high", "plan", "distance_low", "distance_high"))
 @charts.styled
 def chart_trajectories(traj: pd.DataFrame, goal: pd.Series | None, dist: pd.DataFrame, *, measure: str = "number",
                        authority: str = "", source: str) -> Figure:
-    """A line for each plan (restatements dotted, "- same figures" when they restate unchanged),
-    each band as a shaded low-high area, actual figures as markers (FOCUS), the target as a
-    dashed line and the distance from the baseline plan annotated at each year of ``dist``."""
+    """Children looked after against every plan.
+
+    A line for each plan (restatements dotted, "- same figures" when they restate unchanged), each
+    band as a shaded low-high area, actual figures as markers (FOCUS), the target as a dashed line
+    and the distance from the baseline plan annotated at each year of ``dist``.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`analysis.analyses.cla.trajectories`'s output: ``year``, ``as_at``, ``series``,
+        ``label``, ``series_kind``, ``plan_made``, ``bound``, ``document`` (read by
+        :func:`analysis.analyses.cla.series_info`) and ``number`` or ``rate_per_10k``.
+    goal : pandas.Series or None
+        The target (``number`` and ``rate_per_10k``: the neighbours' average); ``None`` = no line.
+    dist : pandas.DataFrame
+        The distances from the baseline plan (see :func:`chart_title`), each row also with
+        ``high`` and ``plan``.
+    measure : {"number", "rate"}, default "number"
+        Children looked after as a number, or per 10,000 children aged 0-17.
+    authority : str, default ""
+        The authority's name.
+    source : str
+        The source line under the chart.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     col = value_column(measure)
     info = series_info(traj)
     styles = _line_styles(info)

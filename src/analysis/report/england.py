@@ -25,8 +25,26 @@ __all__ = [
 
 
 def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[dict], str]:
-    """Rows for the template (figures written by :mod:`analysis.numbers`) and the
-    summary sentence."""
+    """Rows for the England page's template and its summary sentence.
+
+    Figures are written by :mod:`analysis.numbers` (rates per 10,000 children aged 0-17).
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed tables (``cla_rates`` and the published measures).
+    year : int
+        The ``--year``: figures at 31 March of it, as published by its pack's month.
+    out_dir : pathlib.Path
+        The reports folder (packs are linked relative to it).
+
+    Returns
+    -------
+    rows : list of dict
+        One row per authority, for the template.
+    summary : str
+        The summary sentence.
+    """
     from ..analyses import public_pack
 
     pub = public_pack.public_data(processed_dir, year_period(year))  # as at the month the year's figures came out
@@ -64,8 +82,31 @@ def england_rows(processed_dir: Path, year: int, out_dir: Path) -> tuple[list[di
 
 
 def measure_of(processed_dir: Path, year: int, measure: str):
-    """``(public statistics as at the year's month, measure data, the measure)``; an
-    :class:`InputError` naming near measures when ``measure`` is not one."""
+    """The public statistics as at the year's month, the measure data and the measure.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed tables (``cla_rates`` and the published measures).
+    year : int
+        The ``--year``: figures at 31 March of it, as published by its pack's month.
+    measure : str
+        A published measure's name (``--measure``).
+
+    Returns
+    -------
+    pub : analysis.statistics.public_data.PublicData
+        The statistics as at the year's pack month.
+    md : analysis.analyses.measures.MeasureData
+        The published measures.
+    mv : analysis.analyses.measure_benchmarks.MeasureValues
+        The measure.
+
+    Raises
+    ------
+    InputError
+        When the measures have not been loaded, or (naming near measures) when ``measure`` is not one.
+    """
     from ..analyses import measures, public_pack
 
     pub = public_pack.public_data(processed_dir, year_period(year))
@@ -77,8 +118,24 @@ def measure_of(processed_dir: Path, year: int, measure: str):
 
 
 def check_measure(processed_dir: Path, years, measure: str) -> None:
-    """Refuse ``--measure`` without ``--year``, or a name no measure has (naming the near ones),
-    before a run starts."""
+    """Refuse ``--measure`` without ``--year``, or a name no measure has, before a run starts.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed tables (``cla_rates`` and the published measures).
+    years : sequence of int or None
+        The ``--year`` values.
+    measure : str
+        A published measure's name (``--measure``).
+
+    Raises
+    ------
+    ReportError
+        When no ``--year`` is given.
+    InputError
+        When the measure is unknown (naming the near ones) or the measures are not loaded.
+    """
     from ..errors import ReportError
 
     if not years:
@@ -87,9 +144,31 @@ def check_measure(processed_dir: Path, years, measure: str) -> None:
 
 
 def measure_rows(processed_dir: Path, year: int, measure: str, out_dir: Path) -> tuple[list[dict], str, dict]:
-    """Rows for the measure page (best first by the measure's polarity), the summary sentence and
-    the measure's words (label, direction), for the latest year up to ``year`` that the releases had
-    published by the month of ``year``'s pack."""
+    """Rows for the measure page, its summary sentence and the measure's words.
+
+    Best first by the measure's polarity, for the latest year up to ``year`` that the releases had
+    published by the month of ``year``'s pack.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed tables (``cla_rates`` and the published measures).
+    year : int
+        The ``--year``: figures at 31 March of it, as published by its pack's month.
+    measure : str
+        A published measure's name (``--measure``).
+    out_dir : pathlib.Path
+        The reports folder (packs are linked relative to it).
+
+    Returns
+    -------
+    rows : list of dict
+        One row per authority, for the template.
+    summary : str
+        The summary sentence.
+    words : dict
+        The measure's label and direction.
+    """
     from ..analyses import cost_drivers, public_pack
     from ..analyses import measure_benchmarks as engine
 
@@ -126,7 +205,20 @@ def measure_rows(processed_dir: Path, year: int, measure: str, out_dir: Path) ->
 
 
 def direction_words(polarity: str | None) -> tuple[str, str]:
-    """How a ranking by a measure of this polarity runs: ``(caption words, sentence)``."""
+    """How a ranking by a measure of this polarity runs.
+
+    Parameters
+    ----------
+    polarity : str or None
+        LAIT's polarity of the measure: ``Low`` or ``High`` (that value is good); else none.
+
+    Returns
+    -------
+    caption : str
+        Words for the table's caption.
+    sentence : str
+        Words for the summary sentence.
+    """
     if polarity == "Low":
         return "1 = the lowest value", "LAIT says a low value is good: 1 is the lowest."
     if polarity == "High":
@@ -135,8 +227,26 @@ def direction_words(polarity: str | None) -> tuple[str, str]:
 
 
 def write_england_index(out_dir: Path, year: int, processed_dir: Path, measure: str = "") -> Path:
-    """Write ``reports/england-YYYY.html`` (with ``measure``: ``england-YYYY-NAME.html``) and relink
-    ``reports/index.html``; returns the page."""
+    """Write ``reports/england-YYYY.html`` and relink ``reports/index.html``.
+
+    With ``measure`` the page is ``england-YYYY-NAME.html``.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (packs are linked relative to it).
+    year : int
+        The ``--year``: figures at 31 March of it, as published by its pack's month.
+    processed_dir : pathlib.Path
+        The processed tables (``cla_rates`` and the published measures).
+    measure : str, default ""
+        A published measure's name; empty = the rate of children looked after.
+
+    Returns
+    -------
+    pathlib.Path
+        The page written.
+    """
     from .render import render_template
 
     name = str(measure or "").strip()

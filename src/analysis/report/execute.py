@@ -74,8 +74,20 @@ def _not_run(path: str) -> nbformat.NotebookNode:
 
 
 def run_job(job: Job) -> JobResult:
-    """Execute and render one notebook into the job's staging folder.  Never raises for a
-    notebook's own failure: the result says ``failed`` and carries the error."""
+    """Execute and render one notebook into the job's staging folder.
+
+    Never raises for a notebook's own failure: the result says ``failed`` and carries the error.
+
+    Parameters
+    ----------
+    job : Job
+        The report to make: its notebook, parameters, staging folder and timeout.
+
+    Returns
+    -------
+    JobResult
+        Its status, error (if any), timings and outputs.
+    """
     from papermill.exceptions import PapermillExecutionError
 
     from ..numbers import MONEY_NOTE, month

@@ -300,8 +300,15 @@ class ForkKernelManager(KernelManager):
 
 
 def fork_child() -> Child:
-    """Fork a child that will serve one notebook (:func:`analysis.report.child.serve`) once it has
-    received its working directory."""
+    """Fork a child that will serve one notebook once it has received its working directory.
+
+    The child runs :func:`analysis.report.child.serve`.
+
+    Returns
+    -------
+    Child
+        The child's pid and the parent's end of its pipe.
+    """
     prepare_die_with_parent()
     ours, theirs = multiprocessing.Pipe(duplex=True)
     parent = os.getpid()
@@ -368,4 +375,11 @@ def shutdown_all() -> None:
 
 
 def live_children() -> list[int]:
+    """The process ids of the children this process forked and has not reaped yet.
+
+    Returns
+    -------
+    list of int
+        Their pids.
+    """
     return list(_LIVE)

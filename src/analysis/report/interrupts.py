@@ -95,7 +95,13 @@ def critical() -> Iterator[None]:
 
 
 def pause_point(name: str) -> None:
-    """Wait here when the fault tests ask for it (module docstring); otherwise return at once."""
+    """Wait here when the fault tests ask for it (module docstring); otherwise return at once.
+
+    Parameters
+    ----------
+    name : str
+        The point's name (``staged`` ...), matched against the tests' environment variable.
+    """
     if os.environ.get(PAUSE_ENV) != name or not os.environ.get(PAUSE_FILE_ENV):
         return
     marker = Path(os.environ[PAUSE_FILE_ENV])

@@ -45,8 +45,13 @@ def prepare_die_with_parent() -> None:
 
 
 def die_with_parent(parent_pid: int | None = None) -> None:
-    """Ask Linux to SIGKILL this process when the thread that created it dies.  With
-    ``parent_pid``, exit at once if that parent is already gone (it died before the request)."""
+    """Ask Linux to SIGKILL this process when the thread that created it dies.
+
+    Parameters
+    ----------
+    parent_pid : int, optional
+        Exit at once if that parent is already gone (it died before the request).
+    """
     prepare_die_with_parent()
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
@@ -124,13 +129,29 @@ CouncilKernelManager = None  # the class, once :func:`_kernel_manager_class` has
 
 
 def start_kernel(folder: Path, cwd: Path, kernel_name: str = KERNEL_NAME):
-    """A started kernel whose sockets and connection file live in ``folder`` (see
-    :class:`CouncilKernelManager`): no kernel outlives a killed worker or run, no TCP ports to race
+    """A started kernel whose sockets and connection file live in ``folder``.
+
+    See :class:`CouncilKernelManager`: no kernel outlives a killed worker or run, no TCP ports to race
     for, no 'running over TCP without encryption' warning.
 
     The manager is jupyter_client's *asynchronous* one (driven here with ``run_sync``): with it,
     nbclient waits for output without blocking its event loop, so a kernel that dies in the middle
-    of a notebook (the out-of-memory killer) is noticed and reported instead of waited for."""
+    of a notebook (the out-of-memory killer) is noticed and reported instead of waited for.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Where the kernel's sockets and connection file go.
+    cwd : pathlib.Path
+        The kernel's working directory.
+    kernel_name : str, default :data:`KERNEL_NAME`
+        The Jupyter kernel.
+
+    Returns
+    -------
+    CouncilKernelManager
+        The manager of the started kernel.
+    """
     from jupyter_core.utils import run_sync
 
     km = _kernel_manager_class()(folder=folder, kernel_name=kernel_name)
@@ -139,7 +160,13 @@ def start_kernel(folder: Path, cwd: Path, kernel_name: str = KERNEL_NAME):
 
 
 def kill_kernel(km) -> None:
-    """SIGKILL to the kernel's process group (it runs in its own session), without talking to it."""
+    """SIGKILL to the kernel's process group (it runs in its own session), without talking to it.
+
+    Parameters
+    ----------
+    km : CouncilKernelManager
+        A kernel's manager (:func:`start_kernel`).
+    """
     pgid = getattr(km.provisioner, "pgid", None) or getattr(km.provisioner, "pid", None)
     if pgid is not None:
         with contextlib.suppress(OSError, TypeError):
@@ -151,7 +178,13 @@ def kill_kernel(km) -> None:
 
 
 def stop_kernel(km) -> None:
-    """Shut a healthy kernel down (it is asked to exit, then killed)."""
+    """Shut a healthy kernel down (it is asked to exit, then killed).
+
+    Parameters
+    ----------
+    km : CouncilKernelManager
+        A kernel's manager (:func:`start_kernel`).
+    """
     from jupyter_core.utils import run_sync
 
     try:
@@ -161,6 +194,18 @@ def stop_kernel(km) -> None:
 
 
 def kernel_alive(km) -> bool:
+    """Whether the manager has a kernel and it is alive.
+
+    Parameters
+    ----------
+    km : CouncilKernelManager
+        A kernel's manager (:func:`start_kernel`).
+
+    Returns
+    -------
+    bool
+        True while the kernel runs.
+    """
     from jupyter_core.utils import run_sync
 
     return bool(km.has_kernel and run_sync(km.is_alive)())
@@ -168,9 +213,23 @@ def kernel_alive(km) -> bool:
 
 @contextlib.contextmanager
 def kernel_manager(kernel_name: str = KERNEL_NAME, cwd: Path | None = None):
-    """A started kernel (see :func:`start_kernel`) in a locked temporary folder named
-    ``council-report-kernel-…``; the kernel is shut down and the folder removed on exit, and a
-    run killed before that leaves a folder that the next run removes."""
+    """A started kernel in a locked temporary folder named ``council-report-kernel-…``.
+
+    See :func:`start_kernel`.  The kernel is shut down and the folder removed on exit, and a run
+    killed before that leaves a folder that the next run removes.
+
+    Parameters
+    ----------
+    kernel_name : str, default :data:`KERNEL_NAME`
+        The Jupyter kernel.
+    cwd : pathlib.Path, optional
+        The kernel's working directory; ``None`` = the current one.
+
+    Yields
+    ------
+    CouncilKernelManager
+        The kernel's manager.
+    """
     folder = atomic.staging_dir(Path(tempfile.gettempdir()), TEMP_PREFIX + "kernel-")
     km = None
     try:
@@ -188,12 +247,26 @@ _WORKER: dict = {}  # this worker process's folder for kernels' sockets, and the
 
 
 def set_kernel_folder_base(base: str) -> None:
-    """Where this worker makes its kernels' folders (beside its own temporary folder, not inside
-    it: a Unix socket path must stay under 108 bytes)."""
+    """Where this worker makes its kernels' folders.
+
+    Beside its own temporary folder, not inside it: a Unix socket path must stay under 108 bytes.
+
+    Parameters
+    ----------
+    base : str
+        The folder.
+    """
     _WORKER["temp"] = base
 
 
 def kernel_folder_base() -> Path:
+    """Where this worker makes its kernels' folders (:func:`set_kernel_folder_base`).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder set, else the system's temporary folder.
+    """
     return Path(_WORKER.get("temp") or tempfile.gettempdir())
 
 
@@ -209,8 +282,18 @@ def kill_started_kernels() -> None:
 
 
 def refresh(path: Path, *, timeout: int = CELL_TIMEOUT_S) -> None:
-    """Re-execute a notebook in place with its default parameters (the committed outputs nbval
-    compares against) and drop execution metadata that changes on every run."""
+    """Re-execute a notebook in place with its default parameters.
+
+    The committed outputs nbval compares against; execution metadata that changes on every run is
+    dropped.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The notebook.
+    timeout : int, default :data:`CELL_TIMEOUT_S`
+        Per-cell timeout in seconds.
+    """
     from nbclient import NotebookClient
 
     nb = read_notebook(path)

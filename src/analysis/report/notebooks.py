@@ -70,13 +70,40 @@ class NotebookSpec:
 
 
 def notebook_paths(folder: Path | None = None) -> list[Path]:
-    """The report notebooks, in report order (their number prefix)."""
+    """The report notebooks, in report order (their number prefix).
+
+    Parameters
+    ----------
+    folder : pathlib.Path, optional
+        Where they are; ``None`` = the project's ``notebooks/``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Each ``NN_*.ipynb`` (checkpoints left out).
+    """
     folder = folder or paths.notebooks_dir()
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook at ``path``; a :class:`ReportError` naming it when it is not a notebook."""
+    """The notebook at ``path``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A notebook file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook (nbformat 4).
+
+    Raises
+    ------
+    ReportError
+        Naming it when it is not a readable, valid notebook.
+    """
     from nbformat.reader import NotJSONError
 
     try:
@@ -88,6 +115,23 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook's one cell tagged ``parameters``.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A report notebook.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The cell.
+
+    Raises
+    ------
+    ValueError
+        When not exactly one cell is tagged ``parameters``.
+    """
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
         raise ValueError(f"expected exactly one cell tagged 'parameters', found {len(tagged)}")
@@ -125,8 +169,21 @@ def _parameters(nb: nbformat.NotebookNode, path: Path) -> dict[str, Parameter]:
 
 
 def parameters(path: Path) -> dict[str, Parameter]:
-    """Name -> :class:`Parameter` from the notebook's ``parameters`` cell, which must hold only
-    assignments of literals (``name = "text"``, ``top_n = 8``) - validated here."""
+    """Name -> :class:`Parameter` from the notebook's ``parameters`` cell.
+
+    The cell must hold only assignments of literals (``name = "text"``, ``top_n = 8``) - validated
+    here.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A report notebook.
+
+    Returns
+    -------
+    dict of str to Parameter
+        Each parameter's name, type and default.
+    """
     return _parameters(read_notebook(path), path)
 
 
@@ -165,7 +222,23 @@ def _tables(nb: nbformat.NotebookNode, path: Path) -> tuple[tuple[str, ...], tup
 
 
 def read_spec(path: Path) -> NotebookSpec:
-    """Check the notebook contract (module docstring) and return what the runner needs."""
+    """Check the notebook contract (module docstring) and return what the runner needs.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A report notebook.
+
+    Returns
+    -------
+    NotebookSpec
+        Its path, title, parameters and the tables it reads.
+
+    Raises
+    ------
+    ReportError
+        Naming the notebook and what of the contract it breaks.
+    """
     path = Path(path)
     nb = read_notebook(path)
     title = _title(nb, path)
@@ -175,7 +248,18 @@ def read_spec(path: Path) -> NotebookSpec:
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove volatile metadata (timings, papermill bookkeeping) and renumber executions 1..n."""
+    """Remove volatile metadata (timings, papermill bookkeeping) and renumber executions 1..n.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A report notebook.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, cleaned.
+    """
     nb.metadata.pop("papermill", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL_NAME}
     count = 0
@@ -193,13 +277,39 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute(path: Path, output: Path | None, parameters: dict | None = None, *,
             timeout: int = CELL_TIMEOUT_S, cwd: Path | None = None, engine: str = FORK_ENGINE) -> nbformat.NotebookNode:
-    """Execute ``path`` with papermill (parameters injected after the ``parameters`` cell) through
-    ``engine`` (:mod:`analysis.report.engine`: by default a child forked from this process; or
-    :data:`KERNEL_ENGINE`, a Jupyter kernel), kernel name, working directory (default: the
-    notebook's folder) and per-cell timeout (seconds) always explicit; returns the executed
-    notebook, written to ``output`` when given - once, at the end.  A failing cell raises
-    :class:`papermill.PapermillExecutionError`; the partial notebook is written first.  The one
-    path a report job (:func:`analysis.report.execute.run_job`) and the tests run notebooks by."""
+    """Execute ``path`` with papermill, parameters injected after the ``parameters`` cell.
+
+    Through ``engine`` (:mod:`analysis.report.engine`: by default a child forked from this process;
+    or :data:`KERNEL_ENGINE`, a Jupyter kernel), kernel name, working directory and per-cell timeout
+    always explicit.  The executed notebook is written to ``output`` when given - once, at the end.
+    The one path a report job (:func:`analysis.report.execute.run_job`) and the tests run notebooks
+    by.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The report notebook.
+    output : pathlib.Path or None
+        Where the executed notebook is written; ``None`` = not written.
+    parameters : dict, optional
+        Name -> value of the notebook's parameters.
+    timeout : int, default :data:`CELL_TIMEOUT_S`
+        Per-cell timeout in seconds.
+    cwd : pathlib.Path, optional
+        The working directory; ``None`` = the notebook's folder.
+    engine : str, default :data:`FORK_ENGINE`
+        The papermill engine's name.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook.
+
+    Raises
+    ------
+    papermill.PapermillExecutionError
+        When a cell fails; the partial notebook is written first.
+    """
     import papermill
 
     path = Path(path)

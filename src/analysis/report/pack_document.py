@@ -92,10 +92,29 @@ def _template():
 
 def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, where: Sequence[str],
                         money_note: str, view_note: str = "") -> Path | None:
-    """Write ``folder/pack.html`` from the report pages in ``folder`` (``pages``, in report
-    order); returns its path, or None (nothing written) when the pack has no report page.
-    ``where``: what the running header says before the report (council, month and, for a
-    hindsight view, which); ``view_note``: the hindsight view's sentence for the contents page."""
+    """Write ``folder/pack.html`` from the report pages in ``folder``: the whole pack to print.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The pack's (staging) folder holding the report pages.
+    pages : sequence of Page
+        The report pages, in report order (those not written are left out).
+    title : str
+        The pack's title.
+    where : sequence of str
+        What the running header says before the report (council, month and, for a hindsight view,
+        which).
+    money_note : str
+        The sentence saying how money is written (:data:`analysis.numbers.MONEY_NOTE`).
+    view_note : str, default ""
+        The hindsight view's sentence for the contents page.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The page written; ``None`` (nothing written) when the pack has no report page.
+    """
     pages = [p for p in pages if (folder / p.html).is_file()]
     if not pages:
         return None

@@ -98,13 +98,43 @@ class PackPlan:
 
 
 def check_periods(periods: Sequence[str]) -> None:
+    """Every ``--period`` is a month written ``YYYY-MM``.
+
+    Parameters
+    ----------
+    periods : sequence of str
+        The periods asked for.
+
+    Raises
+    ------
+    ReportError
+        One line per period that is not.
+    """
     problems = [f"period {p!r}: expected YYYY-MM (e.g. 2017-10)" for p in periods if not PERIOD_RE.match(p)]
     if problems:
         raise ReportError("\n".join(problems))
 
 
 def read_sources(processed_dir: Path, raw_dir: Path):
-    """The ``sources`` table, after checking it was made from the raw files as they are now."""
+    """The ``sources`` table, after checking it was made from the raw files as they are now.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed tables.
+    raw_dir : pathlib.Path
+        The raw files and their manifest.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``sources`` table.
+
+    Raises
+    ------
+    ReportError
+        Naming the files that changed since ingest.
+    """
     documents = read_manifest(raw_dir)
     sources = read_table("sources", processed_dir)
     current = {d.file: d.sha256 for d in documents}
@@ -154,9 +184,30 @@ def _one_spelling(names: Sequence[str], chosen: Sequence[str]) -> None:
 
 def resolve_packs(sources, authorities: Sequence[str] | None, periods: Sequence[str] | None,
                   releases: tuple[Sequence[str], Sequence[str]] = ((), ())) -> list[tuple[str, str]]:
-    """The (authority, period) packs asked for.  ``periods=None`` means each authority's latest;
-    ``authorities=None`` means every authority (with ``periods``: every one that has them).
-    ``releases``: the names ``cla_rates`` gives (authorities, other areas), for the messages."""
+    """The (authority, period) packs asked for.
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        The ``sources`` table.
+    authorities : sequence of str or None
+        The ``--authority`` names; ``None`` = every authority (with ``periods``: every one that has
+        them).
+    periods : sequence of str or None
+        The ``--period`` months (``'YYYY-MM'``); ``None`` = each authority's latest.
+    releases : (sequence of str, sequence of str), default ((), ())
+        The names ``cla_rates`` gives (authorities, other areas), for the messages.
+
+    Returns
+    -------
+    list of (str, str)
+        (authority, period) of each pack.
+
+    Raises
+    ------
+    ReportError
+        An unknown authority, or a period without documents (every such period, one line each).
+    """
     from ..data import authority_periods
 
     known = authority_periods(sources)
@@ -188,7 +239,22 @@ def _matches(path: Path, wanted: str) -> bool:
 
 
 def select_notebooks(folder: Path | None, only: Sequence[str] = ()) -> tuple[list[NotebookSpec], set[str]]:
-    """Every report notebook's spec (each checked against the contract) and the names to run."""
+    """Every report notebook's spec (each checked against the contract) and the names to run.
+
+    Parameters
+    ----------
+    folder : pathlib.Path or None
+        The notebooks' folder; ``None`` = the project's ``notebooks/``.
+    only : sequence of str, default ()
+        The ``--only`` names (empty = every report).
+
+    Returns
+    -------
+    specs : list of analysis.report.notebooks.NotebookSpec
+        Every notebook's spec.
+    chosen : set of str
+        The names of those to run.
+    """
     folder = folder or paths.notebooks_dir()
     found = notebook_paths(folder)
     if not found:
@@ -203,7 +269,29 @@ def select_notebooks(folder: Path | None, only: Sequence[str] = ()) -> tuple[lis
 
 
 def coerce(name: str, text: str, param: Parameter, notebook: str) -> object:
-    """A ``--param`` value as the notebook's parameter type (its default's type)."""
+    """A ``--param`` value as the notebook's parameter type (its default's type).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name.
+    text : str
+        The value as given on the command line.
+    param : analysis.report.notebooks.Parameter
+        The notebook's parameter.
+    notebook : str
+        The notebook's name (for the message).
+
+    Returns
+    -------
+    object
+        The value converted.
+
+    Raises
+    ------
+    ReportError
+        When the text is not a value of the parameter's type.
+    """
     kind = param.type
     try:
         if kind is bool:
@@ -217,7 +305,25 @@ def coerce(name: str, text: str, param: Parameter, notebook: str) -> object:
 
 
 def check_extra(extra: dict[str, str], specs: Sequence[NotebookSpec]) -> dict[str, dict[str, object]]:
-    """Notebook name -> the ``--param`` values it declares, converted to their types."""
+    """Notebook name -> the ``--param`` values it declares, converted to their types.
+
+    Parameters
+    ----------
+    extra : dict of str to str
+        The ``--param NAME=VALUE`` pairs.
+    specs : sequence of analysis.report.notebooks.NotebookSpec
+        The report notebooks.
+
+    Returns
+    -------
+    dict of str to dict
+        Notebook name -> parameter name -> value.
+
+    Raises
+    ------
+    ReportError
+        A parameter the run sets itself or no notebook declares, or a value of the wrong type.
+    """
     reserved = [n for n in extra if n in PACK_PARAMETERS]
     if reserved:
         raise ReportError(f"parameter(s) {', '.join(reserved)} are set by the run itself "
@@ -230,9 +336,23 @@ def check_extra(extra: dict[str, str], specs: Sequence[NotebookSpec]) -> dict[st
 
 
 def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, TableRows]:
-    """Table -> its rows by ``document`` or ``authority`` (whichever it has), grouped once for
-    every pack the run plans.  A table its producer has not written into the set
-    (``public-stats`` not run) is left out: it has no rows."""
+    """Table -> its rows by ``document`` or ``authority``, grouped once for every pack the run plans.
+
+    Whichever of the two the table has.  A table its producer has not written into the set
+    (``public-stats`` not run) is left out: it has no rows.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The processed tables the notebooks read.
+    processed_dir : pathlib.Path
+        The processed tables.
+
+    Returns
+    -------
+    dict of str to TableRows
+        The tables present.
+    """
     from ..tableset import read_manifest
 
     present = read_manifest(Path(processed_dir))["files"]
@@ -290,8 +410,43 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
               *, out_dir: Path, processed_dir: Path, extra: dict[str, dict[str, object]],
               timeout: int = CELL_TIMEOUT_S,
               stops: dict[str, list[str]] | None = None, as_of: str = "") -> PackPlan:
-    """The jobs of one pack (module docstring, step 6); a pack whose papers in force carry a stopping
-    check (:func:`analysis.reconcile.stops_by_document`) gets its ``stops`` and no jobs."""
+    """The jobs of one pack (module docstring, step 6).
+
+    A pack whose papers in force carry a stopping check (:func:`analysis.reconcile.stops_by_document`)
+    gets its ``stops`` and no jobs.
+
+    Parameters
+    ----------
+    authority : str
+        The authority.
+    period : str
+        The pack's month, ``'YYYY-MM'``.
+    specs : sequence of analysis.report.notebooks.NotebookSpec
+        Every report notebook.
+    chosen : set of str
+        The names of the notebooks to run (others are only checked for applicability).
+    sources : pandas.DataFrame
+        The ``sources`` table.
+    tables : dict of str to TableRows
+        :func:`table_rows`'s output.
+    out_dir : pathlib.Path
+        The reports folder.
+    processed_dir : pathlib.Path
+        The processed tables.
+    extra : dict of str to dict
+        :func:`check_extra`'s output.
+    timeout : int, default :data:`CELL_TIMEOUT_S`
+        Per-cell timeout in seconds.
+    stops : dict of str to list of str, optional
+        Document -> the reasons its stopping checks give.
+    as_of : str, default ""
+        A hindsight view's month (``'YYYY-MM'``, empty = none).
+
+    Returns
+    -------
+    PackPlan
+        The pack's jobs, the reports not applicable and its inputs.
+    """
     from ..data import pack_documents
 
     documents, comparison = pack_documents(sources, authority, period)
@@ -332,7 +487,18 @@ def plan_pack(authority: str, period: str, specs: Sequence[NotebookSpec], chosen
 
 
 def published_manifest(target: Path) -> dict | None:
-    """The manifest of the pack published at ``target`` (None when there is none)."""
+    """The manifest of the pack published at ``target``.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        A pack's folder (``reports/<slug>/<period>/``).
+
+    Returns
+    -------
+    dict or None
+        Its ``manifest.json``; ``None`` when there is none.
+    """
     try:
         return json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -342,8 +508,20 @@ def published_manifest(target: Path) -> dict | None:
 
 
 def check_merge(plan: PackPlan) -> None:
-    """With ``--only``: the published pack (if any) must come from the same inputs, or the
-    merged pack would mix reports of two data sets."""
+    """With ``--only``: the published pack (if any) must come from the same inputs.
+
+    Otherwise the merged pack would mix reports of two data sets.
+
+    Parameters
+    ----------
+    plan : PackPlan
+        The pack planned.
+
+    Raises
+    ------
+    ReportError
+        When the published pack was made from other inputs.
+    """
     published = published_manifest(plan.target)
     if published is not None and published.get("fingerprint") != plan.fingerprint:
         raise ReportError(f"--only: the published pack {plan.target} was made from other inputs than the "
@@ -354,9 +532,45 @@ def plan_packs(authorities: Sequence[str] | None, periods: Sequence[str] | None,
                processed_dir: Path, raw_dir: Path, only: Sequence[str] = (), extra: dict[str, str] | None = None,
                timeout: int = CELL_TIMEOUT_S,
                notebooks_dir: Path | None = None, years: Sequence[int] | None = None, as_of: str = "") -> list[PackPlan]:
-    """Validate everything that can be validated without a kernel and return the packs to build
-    (module docstring).  ``periods=None``: each authority's latest period; ``years``: the packs of
-    :func:`resolve_public_packs` instead; ``as_of``: a hindsight view (:mod:`.years`)."""
+    """Validate everything that can be validated without a kernel and return the packs to build.
+
+    See the module docstring.
+
+    Parameters
+    ----------
+    authorities : sequence of str or None
+        The ``--authority`` names; ``None`` = every authority.
+    periods : sequence of str or None
+        The ``--period`` months (``'YYYY-MM'``); ``None`` = each authority's latest.
+    out_dir : pathlib.Path
+        The reports folder.
+    processed_dir : pathlib.Path
+        The processed tables.
+    raw_dir : pathlib.Path
+        The raw files (checked against the ``sources`` table).
+    only : sequence of str, default ()
+        The ``--only`` report names (empty = all).
+    extra : dict of str to str, optional
+        The ``--param NAME=VALUE`` pairs.
+    timeout : int, default :data:`CELL_TIMEOUT_S`
+        Per-cell timeout in seconds.
+    notebooks_dir : pathlib.Path, optional
+        The notebooks' folder; ``None`` = the project's.
+    years : sequence of int, optional
+        ``--year``: the packs of :func:`analysis.report.years.resolve_public_packs` instead.
+    as_of : str, default ""
+        ``--as-of``: a hindsight view's month (:mod:`analysis.report.years`).
+
+    Returns
+    -------
+    list of PackPlan
+        The packs to build.
+
+    Raises
+    ------
+    ReportError
+        Whatever cannot be built, every problem named.
+    """
     check_periods(periods or ())
     check_as_of(as_of)
     specs, chosen = select_notebooks(notebooks_dir, only)

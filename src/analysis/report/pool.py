@@ -353,9 +353,31 @@ def _dask_worker_teardown() -> None:
 
 @contextlib.contextmanager
 def dask_executor(scheduler: str | None, local: int | None, template: bool = True) -> Iterator[cf.Executor]:
-    """A ``concurrent.futures`` executor backed by Dask (a scheduler address or a LocalCluster of
-    ``local`` single-threaded worker processes, which exit when this process dies).  Each Dask
-    worker is a warm template for the run's notebooks (``template``), as a pool worker is."""
+    """A ``concurrent.futures`` executor backed by Dask.
+
+    A scheduler address or a LocalCluster of ``local`` single-threaded worker processes, which exit
+    when this process dies.  Each Dask worker is a warm template for the run's notebooks
+    (``template``), as a pool worker is.
+
+    Parameters
+    ----------
+    scheduler : str or None
+        A Dask scheduler's address.
+    local : int or None
+        Workers of a local cluster (when no ``scheduler``).
+    template : bool, default True
+        Make each worker a warm template.
+
+    Yields
+    ------
+    concurrent.futures.Executor
+        The executor; the cluster and client are closed on exit.
+
+    Raises
+    ------
+    ReportError
+        When Dask is not installed.
+    """
     from ..errors import ReportError
 
     try:

@@ -78,8 +78,20 @@ def _cell(match: re.Match) -> str:
 
 
 def break_opportunities(html: str) -> str:
-    """``html`` with break opportunities in its table cells' long runs of characters (module
-    docstring); unchanged when it has none."""
+    """``html`` with break opportunities in its table cells' long runs of characters.
+
+    See the module docstring; unchanged when it has none.
+
+    Parameters
+    ----------
+    html : str
+        A report page's HTML.
+
+    Returns
+    -------
+    str
+        The page.
+    """
     return _CELL.sub(_cell, html) if "<td" in html else html
 
 

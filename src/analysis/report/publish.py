@@ -61,7 +61,18 @@ PACKAGES = ("pandas", "pyarrow", "pandera", "matplotlib", "seaborn", "papermill"
 
 @contextlib.contextmanager
 def publishing_lock(out_dir: Path) -> Iterator[None]:
-    """``reports/.lock``, held while a run switches packs in and rewrites the indexes."""
+    """``reports/.lock``, held while a run switches packs in and rewrites the indexes.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+
+    Yields
+    ------
+    None
+        While the lock is held.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / ".lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -72,8 +83,18 @@ def publishing_lock(out_dir: Path) -> Iterator[None]:
 
 
 def clean_debris(out_dir: Path) -> list[Path]:
-    """Remove what runs that died left behind (module docstring); returns what was removed or
-    put back."""
+    """Remove what runs that died left behind (module docstring).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        What was removed or put back.
+    """
     done: list[Path] = atomic.remove_stale(Path(tempfile.gettempdir()), TEMP_PREFIX)
     if not out_dir.is_dir():
         return done
@@ -91,6 +112,18 @@ def clean_debris(out_dir: Path) -> list[Path]:
 
 
 def new_staging(plan: PackPlan) -> Path:
+    """A new locked staging folder beside the pack's target (``reports/<slug>/.staging-<period>-…``).
+
+    Parameters
+    ----------
+    plan : analysis.report.plan.PackPlan
+        The pack.
+
+    Returns
+    -------
+    pathlib.Path
+        The staging folder.
+    """
     return atomic.staging_dir(plan.out_dir / plan.slug, f"{STAGING_PREFIX}{plan.period}-")
 
 
@@ -119,8 +152,15 @@ def _versions() -> dict:
 
 
 def run_metadata() -> dict:
-    """What every pack's manifest says about the code that made it: git commit and dirty flag,
-    package versions."""
+    """What every pack's manifest says about the code that made it.
+
+    Git commit and dirty flag, package versions.
+
+    Returns
+    -------
+    dict
+        The manifest's code fields.
+    """
     return {"git": _git(), "versions": _versions()}
 
 
@@ -150,9 +190,29 @@ def _merge(plan: PackPlan, results: list[JobResult]) -> list[JobResult]:
 
 def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
                metadata: dict | None = None) -> bool:
-    """``index.html``, ``pack.html`` (the whole pack to print: :mod:`analysis.report.pack_document`),
-    ``timings.js`` and ``manifest.json`` into the staging folder; True when every report succeeded
-    or was not applicable."""
+    """Write the pack's own files into the staging folder.
+
+    ``index.html``, ``pack.html`` (the whole pack to print: :mod:`analysis.report.pack_document`),
+    ``timings.js`` and ``manifest.json``.
+
+    Parameters
+    ----------
+    plan : analysis.report.plan.PackPlan
+        The pack (its staging folder made before any report ran).
+    results : list of analysis.report.execute.JobResult
+        Each report's result.
+    run_id : str
+        The run's id (given to results that have none).
+    processed_dir : pathlib.Path
+        The processed tables the pack was made from (named in its manifest).
+    metadata : dict, optional
+        What the manifest says about the code; ``None`` = :func:`run_metadata`.
+
+    Returns
+    -------
+    bool
+        True when every report succeeded or was not applicable.
+    """
     from .render import render_template
 
     staging = plan.staging
@@ -200,9 +260,31 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
 
 def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
             metadata: dict | None = None) -> tuple[Path, bool]:
-    """Write the pack and switch it in (or file it under ``failed/``, or under ``withdrawn/`` when
-    a file it was made from was withdrawn while the run made it); rewrite the indexes.
-    Returns where the pack is and whether it was published as the period's pack."""
+    """Write the pack and switch it in; rewrite the indexes.
+
+    Or file it under ``failed/``, or under ``withdrawn/`` when a file it was made from was withdrawn
+    while the run made it.
+
+    Parameters
+    ----------
+    plan : analysis.report.plan.PackPlan
+        The pack (its staging folder made before any report ran).
+    results : list of analysis.report.execute.JobResult
+        Each report's result.
+    run_id : str
+        The run's id (given to results that have none).
+    processed_dir : pathlib.Path
+        The processed tables the pack was made from (named in its manifest).
+    metadata : dict, optional
+        What the manifest says about the code; ``None`` = :func:`run_metadata`.
+
+    Returns
+    -------
+    where : pathlib.Path
+        Where the pack is.
+    published : bool
+        Whether it was published as the period's pack.
+    """
     staging = plan.staging
     assert staging is not None  # made by run.py before any report runs
     with publishing_lock(plan.out_dir):
@@ -231,8 +313,20 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
 
 
 def published_packs(out_dir: Path) -> list[tuple[Path, dict]]:
-    """Every published pack under ``out_dir``: its folder and its ``manifest.json`` (packs whose
-    manifest is missing or unreadable are left out)."""
+    """Every published pack under ``out_dir`` and its manifest.
+
+    Packs whose manifest is missing or unreadable are left out.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+
+    Returns
+    -------
+    list of (pathlib.Path, dict)
+        Each pack's folder and its ``manifest.json``.
+    """
     return list(_packs(Path(out_dir)))
 
 
@@ -249,8 +343,15 @@ def _packs(out_dir: Path) -> Iterator[tuple[Path, dict]]:
 
 
 def write_reports_index(out_dir: Path) -> None:
-    """``reports/index.html``: every authority and its published periods, newest first, the packs
-    withdrawn (what, when, why) and the runs with failed reports (kept for diagnosis)."""
+    """``reports/index.html``: every authority and its published periods, newest first.
+
+    With the packs withdrawn (what, when, why) and the runs with failed reports (kept for diagnosis).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+    """
     from ..numbers import month
     from .render import render_template
 

@@ -32,8 +32,20 @@ def _css() -> str:
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Make an executed notebook render to the same bytes every run: fixed cell ids, executions
-    numbered 1..n, papermill's timings removed."""
+    """Make an executed notebook render to the same bytes every run.
+
+    Fixed cell ids, executions numbered 1..n, papermill's timings removed.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed report notebook.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, normalised.
+    """
     clean(nb)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
@@ -79,9 +91,22 @@ def _exporter_class():
 
 
 def postprocess(html: str) -> str:
-    """The pack's step after nbconvert: every input and output area keyboard-focusable (what
-    ``HTMLExporter``'s BeautifulSoup pass adds), abbreviations explained and true minus signs
-    (:func:`analysis.presentation.glossary.mark_page`)."""
+    """The pack's step after nbconvert.
+
+    Every input and output area keyboard-focusable (what ``HTMLExporter``'s BeautifulSoup pass
+    adds), abbreviations explained and true minus signs
+    (:func:`analysis.presentation.glossary.mark_page`).
+
+    Parameters
+    ----------
+    html : str
+        The page as nbconvert wrote it.
+
+    Returns
+    -------
+    str
+        The page as published.
+    """
     return mark_page(_FOCUSABLE.sub(r'\1 tabindex="0"', html))
 
 
@@ -104,14 +129,30 @@ def exporter(show_code: bool):
 
 
 def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> str:
-    """One report page.  ``pack`` carries what the template shows around the notebook: the pack
-    title, this report's status and error, its parameters and its inputs.  A section with
-    nothing to show for this pack is left off the page and named in "About this report"
-    (:func:`without_empty_sections`; not for a failed report, which shows everything).
+    """One report page.
+
+    A section with nothing to show for this pack is left off the page and named in "About this
+    report" (:func:`without_empty_sections`; not for a failed report, which shows everything).
 
     ``nb`` (the executed notebook, which the run keeps) gets the page title and the headlines in
     its metadata and is normalised as the page is (:func:`normalise`), so that it too is the same
-    bytes every run."""
+    bytes every run.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed report notebook.
+    show_code : bool
+        Show the notebook's code cells on the page.
+    pack : dict
+        What the template shows around the notebook: the pack title, this report's status and
+        error, its parameters and its inputs.
+
+    Returns
+    -------
+    str
+        The page's HTML.
+    """
     nb.metadata["title"] = pack.get("page_title") or nb.metadata.get("title", "")
     body, resources = exporter(show_code).from_notebook_node(nb, resources={"pack": {**pack, "css": _css()}})
     normalise(nb)
@@ -145,11 +186,24 @@ def _reasons(cells) -> list[str]:
 
 
 def without_empty_sections(cells: list) -> list:
-    """``cells`` less every section (a ``##`` heading to the next heading of its level or
-    higher) whose code cells show nothing - with its heading and explanation - and with a line
-    in "About this report" naming each section left out and why (the reasons the section's
-    cells gave with :func:`analysis.presentation.display.nothing`, else that it has nothing for
-    this authority and month).  A section of text only (no code cell) is kept."""
+    """``cells`` less every section whose code cells show nothing.
+
+    A section is a ``##`` heading to the next heading of its level or higher; it goes with its
+    heading and explanation, and a line in "About this report" names each section left out and why
+    (the reasons the section's cells gave with :func:`analysis.presentation.display.nothing`, else
+    that it has nothing for this authority and month).  A section of text only (no code cell) is
+    kept.
+
+    Parameters
+    ----------
+    cells : list
+        The executed notebook's cells.
+
+    Returns
+    -------
+    list
+        The cells kept, "About this report" noting the sections left out.
+    """
     about = next((i for i, c in enumerate(cells) if _is_about(c)), len(cells))  # the appendix ends every section
     headings = [(i, h) for i, c in enumerate(cells[:about]) if (h := _heading(c)) is not None]
     dropped: set[int] = set()
@@ -199,7 +253,18 @@ def _with_not_shown(cell, left_out: list[str]):
 
 
 def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
-    """The headline figures a notebook published with :func:`analysis.presentation.display.headlines`."""
+    """The headline figures a notebook published with :func:`analysis.presentation.display.headlines`.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed report notebook.
+
+    Returns
+    -------
+    list of list of str
+        Each headline as label, value and (where given) the rest of its sentence.
+    """
     found: list[list[str]] = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -212,11 +277,23 @@ def headlines(nb: nbformat.NotebookNode) -> list[list[str]]:
 
 
 def tables(nb: nbformat.NotebookNode) -> list[tuple[str, dict]]:
-    """The tables a notebook showed with :func:`analysis.presentation.display.table`, in order,
-    each with the name of the section (``##`` heading) it sits in: ``(section, table data)``.
-    An output may carry a list of tables (several tables in one piece of HTML).  Each table's
-    data carries ``page``: the output's HTML and the table's place among its tables, so that the
-    workbook writes each figure as the page shows it (:mod:`analysis.report.workbook`)."""
+    """The tables a notebook showed with :func:`analysis.presentation.display.table`, in order.
+
+    Each with the name of the section (``##`` heading) it sits in.  An output may carry a list of
+    tables (several tables in one piece of HTML).  Each table's data carries ``page``: the output's
+    HTML and the table's place among its tables, so that the workbook writes each figure as the page
+    shows it (:mod:`analysis.report.workbook`).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed report notebook.
+
+    Returns
+    -------
+    list of (str, dict)
+        ``(section, table data)`` per table.
+    """
     found: list[tuple[str, dict]] = []
     section = ""
     for cell in nb.cells:
@@ -236,6 +313,20 @@ def tables(nb: nbformat.NotebookNode) -> list[tuple[str, dict]]:
 
 
 def render_template(name: str, **context) -> str:
+    """A page from one of the pack's Jinja templates, its abbreviations explained.
+
+    Parameters
+    ----------
+    name : str
+        The template's file name in ``report/templates``.
+    **context
+        The template's variables (the pack's CSS is given as ``css``).
+
+    Returns
+    -------
+    str
+        The page, through :func:`analysis.presentation.glossary.mark_page`.
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),

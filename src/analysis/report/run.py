@@ -65,6 +65,13 @@ class RunOutcome:
 
 
 def new_run_id() -> str:
+    """A new run's id: the UTC time and six random hex digits (``20261207T223000Z-1a2b3c``).
+
+    Returns
+    -------
+    str
+        The id.
+    """
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
@@ -85,10 +92,33 @@ def _longest_first(plans: Sequence[PackPlan]) -> list[tuple[PackPlan, Job]]:
 def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, jobs: int | None = None,
               processed_dir: Path, progress: Callable[[str], None] | None = None,
               bar: Bar | None = None, engine: str = FORK_ENGINE) -> RunOutcome:
-    """Execute every job of every plan over ``executor`` (default: a :class:`WorkerPool` of
-    ``jobs`` workers) with papermill engine ``engine`` (:mod:`analysis.report.engine`), then
-    publish each pack.  Interrupted runs leave no staging behind.  ``progress`` receives a line
-    per report done; ``bar`` (an :class:`analysis.progress.Bar`) advances a step a report."""
+    """Execute every job of every plan, then publish each pack.
+
+    Over ``executor`` (default: a :class:`WorkerPool` of ``jobs`` workers) with papermill engine
+    ``engine`` (:mod:`analysis.report.engine`).  Interrupted runs leave no staging behind.
+
+    Parameters
+    ----------
+    plans : list of PackPlan
+        The packs (:func:`analysis.report.plan.plan_packs`).
+    executor : concurrent.futures.Executor, optional
+        Where the jobs run; ``None`` = a :class:`WorkerPool`.
+    jobs : int, optional
+        Workers of the default pool; ``None`` = its default.
+    processed_dir : pathlib.Path
+        The processed tables.
+    progress : callable, optional
+        Receives a line per report done.
+    bar : analysis.progress.Bar, optional
+        Advances a step a report.
+    engine : str, default :data:`FORK_ENGINE`
+        The papermill engine's name.
+
+    Returns
+    -------
+    RunOutcome
+        The run's id and, per pack, its plan, results, where it went and whether it was published.
+    """
     bar = bar or Bar(0, "", show=False)
     from .pool import WorkerPool
 
@@ -212,16 +242,57 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
                progress: Callable[[str], None] | None = None, years: Sequence[int] | None = None,
                bar: Bar | None = None, as_of: str = "", measure: str = "",
                engine: str = FORK_ENGINE) -> RunOutcome:
-    """What ``python -m analysis report`` does (module docstring).  ``periods=None``: each
-    authority's latest; ``authorities=None``: every authority (with ``periods``: every one that
-    has documents for them).  ``years``: public-statistics packs (dated when the year was published) for every English
-    authority with a figure (or those named), and ``reports/england-YYYY.html`` ranking them.
-    ``as_of`` (``YYYY-MM``): a hindsight view - the packs asked for, with the statistics published
-    up to that month (:mod:`analysis.report.plan`).  ``measure``: the England page ranks by that
-    published measure instead (:func:`analysis.report.england.write_england_index`); checked
-    before any pack is made.
-    ``engine``: the papermill engine that runs each notebook (:mod:`analysis.report.engine`: a child
-    forked from a warm worker, or a Jupyter kernel)."""
+    """What ``python -m analysis report`` does (module docstring).
+
+    Parameters
+    ----------
+    authorities : sequence of str or None
+        The ``--authority`` names; ``None`` = every authority (with ``periods``: every one that has
+        documents for them).
+    periods : sequence of str or None
+        The ``--period`` months (``'YYYY-MM'``); ``None`` = each authority's latest.
+    out_dir : pathlib.Path
+        The reports folder.
+    processed_dir : pathlib.Path
+        The processed tables.
+    raw_dir : pathlib.Path
+        The raw files.
+    notebooks_dir : pathlib.Path, optional
+        The notebooks' folder; ``None`` = the project's.
+    only : sequence of str, default ()
+        The ``--only`` report names (empty = all).
+    extra : dict of str to str, optional
+        The ``--param NAME=VALUE`` pairs.
+    jobs : int, optional
+        Workers; ``None`` = the default.
+    timeout : int, default :data:`CELL_TIMEOUT_S`
+        Per-cell timeout in seconds.
+    dask_scheduler : str, optional
+        A Dask scheduler's address to run the jobs on.
+    dask_local : int, optional
+        Workers of a local Dask cluster to run the jobs on.
+    progress : callable, optional
+        Receives a line per report done.
+    years : sequence of int, optional
+        Public-statistics packs (dated when the year was published) for every English authority
+        with a figure (or those named), and ``reports/england-YYYY.html`` ranking them.
+    bar : analysis.progress.Bar, optional
+        Advances a step a report.
+    as_of : str, default ""
+        ``YYYY-MM``: a hindsight view - the packs asked for, with the statistics published up to
+        that month (:mod:`analysis.report.plan`).
+    measure : str, default ""
+        The England page ranks by that published measure instead
+        (:func:`analysis.report.england.write_england_index`); checked before any pack is made.
+    engine : str, default :data:`FORK_ENGINE`
+        The papermill engine that runs each notebook (:mod:`analysis.report.engine`: a child forked
+        from a warm worker, or a Jupyter kernel).
+
+    Returns
+    -------
+    RunOutcome
+        The run's id and its packs.
+    """
     say = progress or (lambda message: None)
     jobs = jobs or os.cpu_count() or 1
     use_dask = bool(dask_scheduler or dask_local)

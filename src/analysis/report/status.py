@@ -52,7 +52,22 @@ WIDTH = 100
 
 
 def collect(raw_dir: Path, processed_dir: Path, reports_dir: Path) -> dict:
-    """The status of the three folders (module docstring); reads only."""
+    """The status of the three folders (module docstring); reads only.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw files.
+    processed_dir : pathlib.Path
+        The processed tables.
+    reports_dir : pathlib.Path
+        The reports folder.
+
+    Returns
+    -------
+    dict
+        The status, as :func:`text` writes it and ``status --json`` prints it.
+    """
     raw_dir, processed_dir, reports_dir = Path(raw_dir), Path(processed_dir), Path(reports_dir)
     out: dict = {"format": FORMAT, "folders": {}, "problems": [], "processed": {}, "authorities": [], "stale": [],
                  "withdrawn_files": [], "withdrawn_packs": [], "failed_runs": [], "unregistered": []}
@@ -256,7 +271,18 @@ def _unregistered(raw_dir: Path, rows: list[dict[str, str]]) -> list[dict]:
 
 
 def text(status: dict) -> str:
-    """The status for people: aligned, within 100 columns (commands on lines of their own)."""
+    """The status for people: aligned, within 100 columns (commands on lines of their own).
+
+    Parameters
+    ----------
+    status : dict
+        :func:`collect`'s output.
+
+    Returns
+    -------
+    str
+        The lines.
+    """
     folders, proc = status["folders"], status["processed"]
     docs = sum(len(a["documents"]) for a in status["authorities"])
     packs = sum(len(a["packs"]) for a in status["authorities"])

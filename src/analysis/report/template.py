@@ -29,11 +29,19 @@ __all__ = [
 ]
 
 def warm_template(notebooks: Iterable = ()) -> None:
-    """Make this process a warm template: IPython's shell made (with matplotlib's inline backend
-    the default, as ipykernel sets it), the modules ``notebooks`` import imported
-    (:func:`notebook_modules`), the fonts measured (a chart drawn), then the objects made so far
-    moved out of the garbage collector's sight (``gc.freeze``), so that a child's collections do
-    not touch - and copy - every page it shares with the template."""
+    """Make this process a warm template.
+
+    IPython's shell made (with matplotlib's inline backend the default, as ipykernel sets it), the
+    modules ``notebooks`` import imported (:func:`notebook_modules`), the fonts measured (a chart
+    drawn), then the objects made so far moved out of the garbage collector's sight
+    (``gc.freeze``), so that a child's collections do not touch - and copy - every page it shares
+    with the template.
+
+    Parameters
+    ----------
+    notebooks : iterable of nbformat.NotebookNode, default ()
+        The notebooks whose imports are made.
+    """
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     from .child import shell
@@ -58,9 +66,17 @@ def _draw_a_chart() -> None:
 
 
 def warm_worker(*, template: bool = True) -> None:
-    """A report worker's warm-up: papermill, nbconvert and the page template loaded (a one-cell
-    notebook rendered); with ``template``, the worker made a warm template for the
-    ``council-fork`` engine (:func:`warm_template`, with the bundled report notebooks' imports)."""
+    """A report worker's warm-up.
+
+    Papermill, nbconvert and the page template loaded (a one-cell notebook rendered); with
+    ``template``, the worker made a warm template for the ``council-fork`` engine
+    (:func:`warm_template`, with the bundled report notebooks' imports).
+
+    Parameters
+    ----------
+    template : bool, default True
+        Make the worker a warm template too.
+    """
     import nbformat
     import papermill  # noqa: F401
 
@@ -83,14 +99,32 @@ _TEMPLATE: dict = {"warm": False, "imported": set(), "public": set()}
 
 
 def is_template() -> bool:
-    """Whether this process has been made a warm template (:func:`warm_template`)."""
+    """Whether this process has been made a warm template (:func:`warm_template`).
+
+    Returns
+    -------
+    bool
+        True in a warm template.
+    """
     return _TEMPLATE["warm"]
 
 
 def notebook_modules(nb) -> list[str]:
-    """The modules a notebook's code cells import (``import a.b``, ``from a import b``: ``a`` and,
-    when it is a module, ``a.b``), in order, without duplicates; cells that are not plain Python
-    (magics) are skipped."""
+    """The modules a notebook's code cells import, in order, without duplicates.
+
+    ``import a.b``, ``from a import b``: ``a`` and, when it is a module, ``a.b``; cells that are not
+    plain Python (magics) are skipped.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A report notebook.
+
+    Returns
+    -------
+    list of str
+        The modules' names.
+    """
     import ast
 
     names: list[str] = []
@@ -110,8 +144,15 @@ def notebook_modules(nb) -> list[str]:
 
 
 def import_quietly(names: Iterable[str]) -> None:
-    """Import each of ``names`` that is an importable module; anything else is left for the
-    notebook's own cell to report."""
+    """Import each of ``names`` that is an importable module.
+
+    Anything else is left for the notebook's own cell to report.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Module names.
+    """
     import importlib
     import importlib.util
 
@@ -127,9 +168,16 @@ def import_quietly(names: Iterable[str]) -> None:
 
 
 def warm_for(nb) -> None:
-    """In a warm template, before forking a notebook's child: import what the notebook imports
-    and load the published statistics it reads (:func:`load_public`), so that every later child
-    of this template finds them done."""
+    """In a warm template, before forking a notebook's child: import what the notebook imports.
+
+    And load the published statistics it reads (:func:`load_public`), so that every later child of
+    this template finds them done.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A report notebook.
+    """
     if is_template():
         import_quietly(notebook_modules(nb))
         with contextlib.suppress(Exception):  # anything wrong is the notebook's to report
@@ -147,10 +195,18 @@ def _parameters(nb) -> dict:
 
 
 def load_public(nb) -> None:
-    """When ``nb`` reads the published statistics (``metadata.analysis`` lists their tables): the
-    tables of its processed folder read, and indexed as at its month, once per template - the
-    reports' own look-ups (a headline for its authority) build the indexes they keep, so that a
-    child starts with them (:func:`analysis.analyses.public_pack.public_data` keeps them)."""
+    """When ``nb`` reads the published statistics, read and index them once per template.
+
+    ``metadata.analysis`` lists their tables: the tables of its processed folder are read, and
+    indexed as at its month - the reports' own look-ups (a headline for its authority) build the
+    indexes they keep, so that a child starts with them
+    (:func:`analysis.analyses.public_pack.public_data` keeps them).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A report notebook.
+    """
     from ..analyses import public_pack, published_headlines
 
     meta = nb.metadata.get("analysis", {})

@@ -27,10 +27,27 @@ __all__ = ["find_authority", "unpublish", "unpublish_made_from"]
 
 
 def unpublish_made_from(reports_dir: Path, file: str | Path, sha256: str, reason: str = "") -> list[Path]:
-    """Take down every published pack made from ``file`` as it was when its sha256 was
-    ``sha256`` (both must match an entry of the pack manifest's ``inputs``).  Returns where the
-    packs went (``reports/withdrawn/…``), oldest period first; nothing when none matched or the
-    reports folder does not exist."""
+    """Take down every published pack made from ``file`` as it was when its sha256 was ``sha256``.
+
+    Both must match an entry of the pack manifest's ``inputs``.
+
+    Parameters
+    ----------
+    reports_dir : pathlib.Path
+        The reports folder (``reports/``).
+    file : str or pathlib.Path
+        The delivered file (its name).
+    sha256 : str
+        Its sha256 when the packs were made.
+    reason : str, default ""
+        Why, recorded in each pack's ``withdrawal.json``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Where the packs went (``reports/withdrawn/…``), oldest period first; empty when none
+        matched or the reports folder does not exist.
+    """
     reports_dir, name, sha256 = Path(reports_dir), Path(file).name, sha256.lower()
     if not reports_dir.is_dir():
         return []
@@ -48,8 +65,29 @@ def unpublish_made_from(reports_dir: Path, file: str | Path, sha256: str, reason
 
 
 def unpublish(reports_dir: Path, authority: str, period: str, reason: str = "") -> Path:
-    """Take down the pack published for ``authority`` (its name or folder name) at ``period``.
-    Returns where it went; a :class:`ReportError` naming the published packs when there is none."""
+    """Take down the pack published for ``authority`` at ``period``.
+
+    Parameters
+    ----------
+    reports_dir : pathlib.Path
+        The reports folder (``reports/``).
+    authority : str
+        Its name or folder name.
+    period : str
+        The pack's month, ``'YYYY-MM'``.
+    reason : str, default ""
+        Why, recorded in its ``withdrawal.json``.
+
+    Returns
+    -------
+    pathlib.Path
+        Where it went (``reports/withdrawn/…``).
+
+    Raises
+    ------
+    ReportError
+        Naming the published packs when there is none.
+    """
     reports_dir = Path(reports_dir)
     if not PERIOD_RE.match(period):
         raise ReportError(f"period {period!r}: expected YYYY-MM (e.g. 2019-11)")
@@ -69,9 +107,29 @@ def unpublish(reports_dir: Path, authority: str, period: str, reason: str = "") 
 
 
 def find_authority(requested: str, packs: list[tuple[Path, dict]]) -> str:
-    """The folder name (slug) of the published authority ``requested`` names - its folder name, or
-    its name matched as everywhere else (:func:`analysis.names.match`: case, punctuation, "&"/"and",
-    "St"/"St.", designations); a :class:`ReportError` with "did you mean" otherwise."""
+    """The folder name (slug) of the published authority ``requested`` names.
+
+    Its folder name, or its name matched as everywhere else (:func:`analysis.names.match`: case,
+    punctuation, "&"/"and", "St"/"St.", designations).
+
+    Parameters
+    ----------
+    requested : str
+        The name given.
+    packs : list of (pathlib.Path, dict)
+        The published packs and their manifests
+        (:func:`analysis.report.publish.published_packs`).
+
+    Returns
+    -------
+    str
+        The slug.
+
+    Raises
+    ------
+    ReportError
+        With "did you mean" when no published authority matches.
+    """
     from ..names import match
 
     known = {m.get("slug", ""): m.get("authority", "") for _, m in packs}

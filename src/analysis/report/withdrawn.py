@@ -34,9 +34,31 @@ LEDGER = "inputs.json"
 
 
 def move_in(out_dir: Path, folder: Path, base: str, *, reason: str, made_from: list[str], command: str) -> Path:
-    """Move ``folder`` (a pack, or a staging folder) whole to ``reports/withdrawn/<base>`` (``-2``,
-    ``-3`` … if taken) in one rename, with published modes and its ``withdrawal.json``.  Returns
-    where it went."""
+    """Move ``folder`` whole to ``reports/withdrawn/<base>`` in one rename.
+
+    ``-2``, ``-3`` … are added if the name is taken; the folder gets published modes and its
+    ``withdrawal.json``.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+    folder : pathlib.Path
+        A pack, or a staging folder.
+    base : str
+        Its name under ``withdrawn/`` (``<slug>-<period>-<run id>``).
+    reason : str
+        Why it was withdrawn.
+    made_from : list of str
+        The withdrawn files it was made from.
+    command : str
+        The command that withdrew it (``unpublish``, ``report`` ...).
+
+    Returns
+    -------
+    pathlib.Path
+        Where it went.
+    """
     aside = Path(out_dir) / WITHDRAWN_DIR
     aside.mkdir(exist_ok=True)
     atomic.publish_modes(folder)
@@ -58,9 +80,22 @@ def move_in(out_dir: Path, folder: Path, base: str, *, reason: str, made_from: l
 
 
 def withdrawn_packs(out_dir: Path) -> list[dict]:
-    """The packs taken down, newest withdrawal first: each pack manifest's authority, slug,
-    period and run id, with its ``withdrawal.json`` (``withdrawn_at``, ``reason``, ``made_from``,
-    ``command``; blank where the record is missing) and ``folder`` (relative to ``out_dir``)."""
+    """The packs taken down, newest withdrawal first.
+
+    Each pack manifest's authority, slug, period and run id, with its ``withdrawal.json``
+    (``withdrawn_at``, ``reason``, ``made_from``, ``command``; blank where the record is missing)
+    and ``folder`` (relative to ``out_dir``).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+
+    Returns
+    -------
+    list of dict
+        One per withdrawn pack.
+    """
     out = []
     for folder in sorted(p for p in (Path(out_dir) / WITHDRAWN_DIR).glob("*") if p.is_dir()):
         if folder.name.startswith("."):
@@ -77,8 +112,20 @@ def withdrawn_packs(out_dir: Path) -> list[dict]:
 
 
 def index_rows(out_dir: Path) -> list[dict]:
-    """The reports index's section on withdrawn packs: what, why and when (not linked: nobody
-    should take figures from a withdrawn pack)."""
+    """The reports index's section on withdrawn packs: what, why and when.
+
+    Not linked: nobody should take figures from a withdrawn pack.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+
+    Returns
+    -------
+    list of dict
+        One row per withdrawn pack, for the template.
+    """
     from ..numbers import month
 
     rows = []
@@ -96,7 +143,17 @@ def index_rows(out_dir: Path) -> list[dict]:
 
 
 def record_inputs(out_dir: Path, file: str, sha256: str) -> None:
-    """Add a withdrawn delivery (file name, sha256, now) to ``reports/withdrawn/inputs.json``."""
+    """Add a withdrawn delivery (file name, sha256, now) to ``reports/withdrawn/inputs.json``.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+    file : str
+        The delivery's file name.
+    sha256 : str
+        Its sha256.
+    """
     aside = Path(out_dir) / WITHDRAWN_DIR
     aside.mkdir(exist_ok=True)
     entries = _ledger(out_dir)
@@ -106,11 +163,27 @@ def record_inputs(out_dir: Path, file: str, sha256: str) -> None:
 
 
 def withdrawn_while_made(out_dir: Path, inputs: list[dict], processed_dir: Path) -> list[str]:
-    """The files among a pack's ``inputs`` (file and sha256) withdrawn after the run that made
-    it had planned it.  A run plans only from processed tables made from the raw files as they
-    are (:func:`analysis.report.plan.read_sources`), so a withdrawal later than the processed set
-    (``_tables.json``'s time) came after the planning; one earlier means the delivery was
-    registered and ingested again since, and the pack may be published."""
+    """The files among a pack's ``inputs`` withdrawn after the run that made it had planned it.
+
+    A run plans only from processed tables made from the raw files as they are
+    (:func:`analysis.report.plan.read_sources`), so a withdrawal later than the processed set
+    (``_tables.json``'s time) came after the planning; one earlier means the delivery was registered
+    and ingested again since, and the pack may be published.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+    inputs : list of dict
+        The pack's inputs (``file`` and ``sha256`` each).
+    processed_dir : pathlib.Path
+        The processed tables the run planned from.
+
+    Returns
+    -------
+    list of str
+        The files withdrawn since.
+    """
     entries = _ledger(out_dir)
     if not entries:
         return []

@@ -71,8 +71,20 @@ def _words(text: str, room: int) -> str:
 
 
 def sheet_names(titles: list[str]) -> list[str]:
-    """A valid, unique, deterministic sheet name for each title (module docstring); the names
-    in :data:`RESERVED` are kept for the workbook's own sheets."""
+    """A valid, unique, deterministic sheet name for each title (module docstring).
+
+    The names in :data:`RESERVED` are kept for the workbook's own sheets.
+
+    Parameters
+    ----------
+    titles : list of str
+        The tables' titles.
+
+    Returns
+    -------
+    list of str
+        One sheet name per title.
+    """
     used = {name.lower() for name in RESERVED}
     out = []
     for title in titles:
@@ -114,9 +126,29 @@ def _sheet(data: dict) -> tuple[pd.DataFrame, dict[str, list]]:
 
 
 def write_workbook(tables: list[tuple[str, dict]], path: Path, *, title: str, authority: str, period: str) -> Path:
-    """``tables``: ``(section, data)`` pairs from :func:`analysis.report.render.tables`; the one
-    whose caption is ``Sources`` (the page's "About this report") becomes the last sheet, with a
-    line naming the report, authority and period."""
+    """Write a report's Excel download.
+
+    The table whose caption is ``Sources`` (the page's "About this report") becomes the last sheet,
+    with a line naming the report, authority and period.
+
+    Parameters
+    ----------
+    tables : list of (str, dict)
+        ``(section, data)`` pairs from :func:`analysis.report.render.tables`.
+    path : pathlib.Path
+        The workbook to write.
+    title : str
+        The report's title.
+    authority : str
+        The authority.
+    period : str
+        The pack's month, ``'YYYY-MM'``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     sheets: dict[str, pd.DataFrame] = {}
     formats: dict[str, dict[str, list]] = {}
     sources = None

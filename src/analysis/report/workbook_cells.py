@@ -59,9 +59,21 @@ class Figure:
 
 
 def figure(text: object) -> Figure | None:
-    """The figure a text cell shows when the whole text is one figure in the pack's styles
-    (``1,595``, ``−0.33``, ``£21,520``, ``+£1.2m``, ``81%``, ``+37 children``); else None.  An
-    integer written with a leading zero (``001``) is an identifier, not a figure."""
+    """The figure a text cell shows when the whole text is one figure in the pack's styles.
+
+    ``1,595``, ``−0.33``, ``£21,520``, ``+£1.2m``, ``81%``, ``+37 children``.  An integer written with
+    a leading zero (``001``) is an identifier, not a figure.
+
+    Parameters
+    ----------
+    text : object
+        A cell's text as the page shows it.
+
+    Returns
+    -------
+    Figure or None
+        The number and how it was written; ``None`` when the text is not one figure.
+    """
     if not isinstance(text, str):
         return None
     m = _FIGURE.match(text.strip())
@@ -80,9 +92,28 @@ def figure(text: object) -> Figure | None:
 
 def number_format(decimals: int = 0, *, grouping: bool = True, signed: bool = False, prefix: str = "",
                   suffix: str = "", scale: str = "") -> str:
-    """An Excel number format showing a number as the page does: positive (with ``+`` when
-    ``signed``), negative with the typographic minus, zero bare; ``prefix``/``suffix`` around it,
-    ``scale`` ``k``/``m`` dividing by a thousand/million (Excel's trailing commas)."""
+    """An Excel number format showing a number as the page does.
+
+    Positive (with ``+`` when ``signed``), negative with the typographic minus, zero bare.
+
+    Parameters
+    ----------
+    decimals : int, default 0
+        Decimal places.
+    grouping : bool, default True
+        Thousands separators.
+    signed : bool, default False
+        A ``+`` on a positive number.
+    prefix, suffix : str, default ""
+        Text around the number (``£``, ``%``, `` children``).
+    scale : {"", "k", "m"}, default ""
+        Divide by a thousand or a million (Excel's trailing commas).
+
+    Returns
+    -------
+    str
+        The number format.
+    """
     body = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
     body += {"": "", "k": ",", "m": ",,"}[scale]
     tail = _quoted(scale + suffix)
@@ -100,12 +131,35 @@ SIGNED_MONEY_FORMAT = number_format(prefix="£", signed=True)
 
 
 def figure_format(f: Figure) -> str:
+    """The Excel number format that writes ``f``'s value as its text was written.
+
+    Parameters
+    ----------
+    f : Figure
+        A figure read by :func:`figure`.
+
+    Returns
+    -------
+    str
+        The number format (:func:`number_format`).
+    """
     return number_format(f.decimals, grouping=f.grouping, signed=f.signed, prefix=f.prefix, suffix=f.suffix,
                          scale=f.scale)
 
 
 def keeps_text(column: str) -> bool:
-    """A column of identifiers or of text as printed in a paper: its text is never read as a figure."""
+    """A column of identifiers or of text as printed in a paper: its text is never read as a figure.
+
+    Parameters
+    ----------
+    column : str
+        The column's name.
+
+    Returns
+    -------
+    bool
+        True for such a column.
+    """
     return column in LINEAGE or bool(_KEEP_TEXT.search(column.lower()))
 
 
@@ -167,7 +221,18 @@ class _Tables(HTMLParser):
 
 
 def page_tables(html: str) -> list[PageTable]:
-    """The data tables of a page's HTML, in order."""
+    """The data tables of a page's HTML, in order.
+
+    Parameters
+    ----------
+    html : str
+        An output's HTML.
+
+    Returns
+    -------
+    list of PageTable
+        Each ``<table class="data">``: headings, which are figure columns, rows' texts.
+    """
     parser = _Tables()
     parser.feed(html or "")
     parser.close()
@@ -180,9 +245,23 @@ def _label_key(label: str) -> str:
 
 
 def page_columns(labels: list[str], page: PageTable | None) -> list[int | None]:
-    """For each data column (by its heading), the index of the page's column showing it, or None:
-    the same heading, or else a page heading that starts with the data's words (the page may say
-    ``Computed from its parts`` where the download says ``Computed``)."""
+    """For each data column (by its heading), the index of the page's column showing it.
+
+    The same heading, or else a page heading that starts with the data's words (the page may say
+    ``Computed from its parts`` where the download says ``Computed``).
+
+    Parameters
+    ----------
+    labels : list of str
+        The data's column headings.
+    page : PageTable or None
+        The table as the page shows it; ``None`` = not shown.
+
+    Returns
+    -------
+    list of int or None
+        The page's column index per data column; ``None`` where the page does not show it.
+    """
     if page is None:
         return [None] * len(labels)
     free = list(range(len(page.labels)))
@@ -223,10 +302,27 @@ def _agrees(value: float, shown: Figure) -> bool:
 
 def column_cells(column: str, values: list, texts: list[str] | None, units: list | None = None
                  ) -> tuple[list, list[str | None]]:
-    """The values and number formats of one workbook column (module docstring).  ``texts``: the
-    page's text of the column's first rows (None when the page does not show the column);
-    ``units``: each row's unit where the table has a ``unit`` column (``gbp``, ``per_10k``,
-    ``count``: a table whose figures differ in unit from row to row)."""
+    """The values and number formats of one workbook column (module docstring).
+
+    Parameters
+    ----------
+    column : str
+        The column's name.
+    values : list
+        Its values (money in whole pounds).
+    texts : list of str or None
+        The page's text of the column's first rows; ``None`` when the page does not show the column.
+    units : list, optional
+        Each row's unit where the table has a ``unit`` column (``gbp``, ``per_10k``, ``count``: a
+        table whose figures differ in unit from row to row).
+
+    Returns
+    -------
+    values : list
+        The cells' values.
+    formats : list of str or None
+        Each cell's number format (``None`` = Excel's default).
+    """
     texts = texts or []
     shown = [figure(t) for t in texts]
     read = [f for f in shown if f is not None]

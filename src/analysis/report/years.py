@@ -33,6 +33,7 @@ import pandas as pd
 from ..errors import InputError, ReportError
 from ..manifest import PERIOD_RE
 from ..names import match, slug
+from ..schemas import needs
 from ..statistics.as_at import hindsight_note as hindsight_note  # re-exported for plan and publish
 
 __all__ = [
@@ -43,9 +44,26 @@ __all__ = [
 
 
 def year_period(year: int) -> str:
-    """The pack period of a public-statistics year: the month the figures at 31 March of the year
-    were first published (the release calendar's date; ``public by`` where the day is not
-    confirmed).  A :class:`ReportError` when the calendar does not date the year."""
+    """The pack period of a public-statistics year.
+
+    The month the figures at 31 March of the year were first published (the release calendar's
+    date; ``public by`` where the day is not confirmed).
+
+    Parameters
+    ----------
+    year : int
+        The year of the figures at 31 March.
+
+    Returns
+    -------
+    str
+        The pack's period, ``'YYYY-MM'``.
+
+    Raises
+    ------
+    ReportError
+        When the calendar does not date the year.
+    """
     from ..statistics.release_calendar import entry, month_of
 
     try:
@@ -55,7 +73,18 @@ def year_period(year: int) -> str:
 
 
 def year_month_sentence(year: int) -> str:
-    """What the command says about a ``--year``: which month its packs are dated and why."""
+    """What the command says about a ``--year``: which month its packs are dated and why.
+
+    Parameters
+    ----------
+    year : int
+        The year of the figures at 31 March.
+
+    Returns
+    -------
+    str
+        One line.
+    """
     from ..statistics.release_calendar import date_words, entry
 
     e = entry("cla_31_march", str(int(year)))
@@ -64,13 +93,37 @@ def year_month_sentence(year: int) -> str:
 
 
 def check_as_of(as_of: str) -> None:
-    """``--as-of`` is empty or ``YYYY-MM``."""
+    """``--as-of`` is empty or ``YYYY-MM``.
+
+    Parameters
+    ----------
+    as_of : str
+        The ``--as-of`` value (empty = not given).
+
+    Raises
+    ------
+    ReportError
+        When it is not a month written ``YYYY-MM``.
+    """
     if as_of and not PERIOD_RE.match(as_of):
         raise ReportError(f"--as-of {as_of!r}: expected a month written YYYY-MM (e.g. 2026-03)")
 
 
 def refuse_early_as_of(packs: Sequence[tuple[str, str]], as_of: str) -> None:
-    """One error line when ``--as-of`` is earlier than the month of a pack asked for."""
+    """One error line when ``--as-of`` is earlier than the month of a pack asked for.
+
+    Parameters
+    ----------
+    packs : sequence of (str, str)
+        The packs asked for: (authority, period ``'YYYY-MM'``).
+    as_of : str
+        The ``--as-of`` month, ``'YYYY-MM'`` (empty = not given).
+
+    Raises
+    ------
+    ReportError
+        Naming the first pack dated after ``as_of`` and how many more there are.
+    """
     early = [(a, p) for a, p in packs if as_of and as_of < p]
     if early:
         a, p = early[0]
@@ -80,8 +133,21 @@ def refuse_early_as_of(packs: Sequence[tuple[str, str]], as_of: str) -> None:
 
 
 def not_yet_published(year: int, month: str) -> str | None:
-    """Why the figures at 31 March ``year`` cannot be shown as at ``month`` (not yet published
-    then), in one line; ``None`` when they were published by its end."""
+    """Why the figures at 31 March ``year`` cannot be shown as at ``month``, in one line.
+
+    Parameters
+    ----------
+    year : int
+        The year of the figures at 31 March.
+    month : str
+        The month they are to be shown as at, ``'YYYY-MM'``.
+
+    Returns
+    -------
+    str or None
+        The reason (not yet published then, with the release and its source); ``None`` when they
+        were published by the month's end.
+    """
     from ..statistics.release_calendar import entry, published_by
 
     e = entry("cla_31_march", str(int(year)))
@@ -91,13 +157,36 @@ def not_yet_published(year: int, month: str) -> str | None:
             f"{e.release}; source {e.source})")
 
 
+@needs(rates=("geographic_level",))
 def local_authorities(rates: pd.DataFrame) -> pd.DataFrame:
-    """The authorities' rows of ``cla_rates`` (not regions or England)."""
+    """The authorities' rows of ``cla_rates`` (not regions or England).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``cla_rates`` table: ``geographic_level``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows whose ``geographic_level`` is ``local authority``.
+    """
     return rates[rates.geographic_level == "local authority"]
 
 
 def years_text(years: Sequence[int]) -> str:
-    """``[2010, 2013, 2014, 2015]`` -> ``'2010, 2013-2015'``."""
+    """``[2010, 2013, 2014, 2015]`` -> ``'2010, 2013-2015'``.
+
+    Parameters
+    ----------
+    years : sequence of int
+        Years, in any order, repeats allowed.
+
+    Returns
+    -------
+    str
+        Runs of consecutive years joined; ``'none'`` for no year.
+    """
     runs: list[list[int]] = []
     for y in sorted(set(int(v) for v in years)):
         if runs and y == runs[-1][-1] + 1:
@@ -107,9 +196,26 @@ def years_text(years: Sequence[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs) or "none"
 
 
+@needs(las=("authority", "year", "rate_per_10k"))
 def missing_figure(las: pd.DataFrame, authority: str, year: int) -> str | None:
-    """Why ``authority`` (the releases' spelling) has no rate at 31 March ``year`` in ``las``
-    (:func:`local_authorities`), in one sentence; ``None`` when it has one."""
+    """Why ``authority`` has no rate at 31 March ``year`` in ``las``, in one sentence.
+
+    Parameters
+    ----------
+    las : pandas.DataFrame
+        The authorities' rows of ``cla_rates`` (:func:`local_authorities`): ``authority``, ``year``
+        and ``rate_per_10k``; and ``rate_status``, ``not_computable_reason`` and ``number`` when
+        the authority has a row that year, ``old_la_code`` when it has none.
+    authority : str
+        The authority, as the releases spell it.
+    year : int
+        The year of the figures at 31 March.
+
+    Returns
+    -------
+    str or None
+        The reason; ``None`` when it has a rate.
+    """
     mine = las[las.authority == authority]
     rows = mine[mine.year == year]
     if rows.rate_per_10k.notna().any():
@@ -133,8 +239,23 @@ def _reorganised(mine: pd.DataFrame) -> str:
     return f" ({'; '.join(sorted(notes))})" if notes else ""
 
 
+@needs(rates=("geographic_level", "year", "rate_per_10k"))
 def year_without_rates(rates: pd.DataFrame, year: int) -> str | None:
-    """Why no authority has a rate at 31 March ``year`` (``None`` when some has one)."""
+    """Why no authority has a rate at 31 March ``year``.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``cla_rates`` table (children looked after per 10,000 children aged 0-17 at 31 March):
+        ``geographic_level``, ``authority``, ``year`` and ``rate_per_10k``; ``number``, ``not_computable_reason`` when no authority has one.
+    year : int
+        The year of the figures at 31 March.
+
+    Returns
+    -------
+    str or None
+        The reason, as a ``--year`` error line; ``None`` when some authority has a rate.
+    """
     las = local_authorities(rates)
     if las[(las.year == year) & las.rate_per_10k.notna()].shape[0]:
         return None
@@ -153,10 +274,33 @@ def year_without_rates(rates: pd.DataFrame, year: int) -> str | None:
             f"{years_text(las[las.rate_per_10k.notna()].year)}")
 
 
+@needs(rates=("geographic_level", "authority"))
 def release_name(wanted: str, rates: pd.DataFrame, papers: Mapping[str, Sequence[str]],
                  years: Sequence[int]) -> tuple[str | None, str | None]:
-    """(the releases' spelling of ``wanted``, None) or (None, why not, one line): a name only the
-    papers know, a region, several names, or none (with "did you mean" from both)."""
+    """The releases' spelling of ``wanted``, or why there is none.
+
+    Why not, in one line: a name only the papers know, a region, several names, or none (with "did
+    you mean" from both).
+
+    Parameters
+    ----------
+    wanted : str
+        The name asked for (``--authority``).
+    rates : pandas.DataFrame
+        The ``cla_rates`` table (children looked after per 10,000 children aged 0-17 at 31 March):
+        ``geographic_level``, ``authority``, ``year`` and ``rate_per_10k``.
+    papers : mapping of str to sequence of str
+        Authority -> its papers' periods (:func:`analysis.data.authority_periods`).
+    years : sequence of int
+        The ``--year`` values (31 March of each).
+
+    Returns
+    -------
+    name : str or None
+        The releases' spelling; ``None`` when not found.
+    problem : str or None
+        Why not, one line; ``None`` when found.
+    """
     las = local_authorities(rates)
     others = sorted(set(rates[rates.geographic_level != "local authority"].authority.dropna()))
     found = match(wanted, sorted(set(las.authority.dropna())), others=others)
@@ -178,11 +322,34 @@ def release_name(wanted: str, rates: pd.DataFrame, papers: Mapping[str, Sequence
                   + (f" ({hint})" if hint else ""))
 
 
+@needs(rates=("geographic_level", "authority", "year", "rate_per_10k"))
 def public_packs(rates: pd.DataFrame, authorities: Sequence[str] | None, years: Sequence[int],
                  papers: Mapping[str, Sequence[str]]) -> tuple[list[tuple[str, str]], list[str]]:
-    """(packs, problems): a pack dated :func:`year_period` for each authority named (default: every one with
-    a rate that year) and each year; ``papers``: authority -> its papers' periods
-    (:func:`analysis.data.authority_periods`), to tell a name only the papers know."""
+    """The packs a ``--year`` asks for, and the problems with it.
+
+    A pack dated :func:`year_period` for each authority named (default: every one with a rate that
+    year) and each year.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``cla_rates`` table (children looked after per 10,000 children aged 0-17 at 31 March):
+        ``geographic_level``, ``authority``, ``year`` and ``rate_per_10k`` (and what :func:`missing_figure` and :func:`year_without_rates` read).
+    authorities : sequence of str or None
+        The ``--authority`` names; ``None`` or empty = every authority with a rate.
+    years : sequence of int
+        The ``--year`` values (31 March of each).
+    papers : mapping of str to sequence of str
+        Authority -> its papers' periods (:func:`analysis.data.authority_periods`), to tell a name
+        only the papers know.
+
+    Returns
+    -------
+    packs : list of (str, str)
+        (authority as the releases spell it, period ``'YYYY-MM'``).
+    problems : list of str
+        One line per problem.
+    """
     years = list(dict.fromkeys(int(y) for y in years))
     las = local_authorities(rates)
     problems: list[str] = []
@@ -215,10 +382,37 @@ def public_packs(rates: pd.DataFrame, authorities: Sequence[str] | None, years: 
 
 def resolve_public_packs(processed_dir: Path, authorities: Sequence[str] | None, years: Sequence[int],
                          sources=None, as_of: str = "") -> list[tuple[str, str]]:
-    """``--year``: a pack dated :func:`year_period` for each authority (default: every English
-    authority) with a rate at 31 March of the year in ``cla_rates``, papers or not; with
-    ``as_of``, a year not yet published at that month is refused.  Every problem is a line of
-    one :class:`ReportError`, and nothing is published."""
+    """``--year``: the packs to make, or one error naming every problem.
+
+    A pack dated :func:`year_period` for each authority (default: every English authority) with a
+    rate at 31 March of the year in ``cla_rates``, papers or not; with ``as_of``, a year not yet
+    published at that month is refused.  Nothing is published.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed tables (``cla_rates`` is read from them).
+    authorities : sequence of str or None
+        The ``--authority`` names; ``None`` = every authority with a rate.
+    years : sequence of int
+        The ``--year`` values (31 March of each).
+    sources : pandas.DataFrame, optional
+        The papers' sources (:func:`analysis.data.authority_periods` reads them); ``None`` = no
+        papers.
+    as_of : str, default ""
+        The ``--as-of`` month, ``'YYYY-MM'`` (empty = not given).
+
+    Returns
+    -------
+    list of (str, str)
+        (authority, period ``'YYYY-MM'``) of each pack.
+
+    Raises
+    ------
+    ReportError
+        Every problem as a line: a year not yet published at ``as_of``, no ``cla_rates``, an
+        authority without a rate or unknown, two authorities sharing a folder.
+    """
     late = [why for y in dict.fromkeys(int(v) for v in years) if as_of and (why := not_yet_published(y, as_of))]
     if late:
         raise ReportError("\n".join(late))
