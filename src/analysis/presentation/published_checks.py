@@ -75,7 +75,7 @@ def ordered(checks: pd.DataFrame) -> pd.DataFrame:
 
 
 @needs(checks=("verdict", "document", "source_line", "item", "stated", "computed", "unit", "release", "note"))
-def for_report(checks: pd.DataFrame, papers: Mapping[str, str] | None = None) -> pd.DataFrame:
+def for_report(checks: pd.DataFrame | None, papers: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The checks, those that differ first, in members' words.
 
     Parameters
@@ -118,7 +118,7 @@ EXCEL_LABELS = {"verdict": "Verdict", "item": "Figure", "stated": "Printed", "co
 
 
 @needs(checks=("verdict",))
-def counts_sentence(checks: pd.DataFrame) -> str:
+def counts_sentence(checks: pd.DataFrame | None) -> str:
     """``12 figures the papers print of a published measure: 5 agree, 2 within rounding, ...``.
 
     Parameters
@@ -143,7 +143,7 @@ def counts_sentence(checks: pd.DataFrame) -> str:
 
 @needs(checks=("verdict", "document", "source_line", "item", "stated", "computed", "unit", "release"),
        sources=("document", "paper", "date"))
-def published_questions(checks: pd.DataFrame, sources: pd.DataFrame) -> list[Question]:
+def published_questions(checks: pd.DataFrame | None, sources: pd.DataFrame | None) -> list[Question]:
     """Each figure that differs from the statistics of the paper's month, as a question.
 
     At most six (``_MAX_QUESTIONS``), in the order the papers print them.
