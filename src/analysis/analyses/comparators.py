@@ -27,15 +27,15 @@ from ..errors import InputError
 from ..schemas import needs
 
 __all__ = [
-    "AVERAGES", "RATE_UNIT", "check_average", "children_gap", "comparator_table", "gap_table",
+    "AVERAGES", "COMPARATOR_COLUMNS", "RATE_UNIT", "check_average", "children_gap", "comparator_table", "gap_table",
     "implied_population", "latest_year", "neighbour_average", "printed_neighbour_average", "stated_averages",
     "subject_population", "summary", "summary_sentences",
 ]
 
 AVERAGES = ("mean", "median")
 RATE_UNIT = "children looked after per 10,000 children aged 0-17"
-#: the comparator_rates columns :func:`comparator_table` reads
-_RATES = ("subject_authority", "row_type", "year", "authority", "rate_per_10k", "is_subject", "document",
+#: the comparator_rates columns :func:`comparator_table` reads (and what calls it)
+COMPARATOR_COLUMNS = ("subject_authority", "row_type", "year", "authority", "rate_per_10k", "is_subject", "document",
           "table_name", "source_line")
 
 
@@ -56,7 +56,7 @@ def check_average(how: str) -> None:
         raise ValueError(f"average must be one of {', '.join(AVERAGES)}; got {how!r}")
 
 
-@needs(comparator_rates=_RATES)
+@needs(comparator_rates=COMPARATOR_COLUMNS)
 def comparator_table(comparator_rates: pd.DataFrame, subject: str, year: str) -> pd.DataFrame:
     """The subject and its statistical neighbours for ``year``, one row per authority, highest
     rate first.  Printed averages are not rows here (see :func:`stated_averages`).
@@ -170,7 +170,7 @@ def _members(average_of: str, neighbours: list[str]) -> list[str]:
     return out
 
 
-@needs(comparator_rates=_RATES)
+@needs(comparator_rates=COMPARATOR_COLUMNS)
 def stated_averages(comparator_rates: pd.DataFrame, subject: str, year: str) -> pd.DataFrame:
     """Each average the paper prints for ``year`` beside the mean recomputed from the printed
     rates of the authorities it names.
@@ -209,7 +209,7 @@ def stated_averages(comparator_rates: pd.DataFrame, subject: str, year: str) -> 
                                        "computed_mean_per_10k", "difference_per_10k", "source_line"])
 
 
-@needs(comparator_rates=_RATES)
+@needs(comparator_rates=COMPARATOR_COLUMNS)
 def printed_neighbour_average(comparator_rates: pd.DataFrame, subject: str, year: str) -> float | None:
     """The paper's own statistical-neighbour average for ``year``.
 

@@ -140,7 +140,7 @@ def reductions(costs: pd.DataFrame, *, baseline_year: str | None = None,
     return out
 
 
-@needs(table=("year", "difference_gbp", "status"))
+@needs(table=("year", "difference_gbp", "status", "total_placement_cost_gbp"))
 def reduction_summary(table: pd.DataFrame) -> pd.Series:
     """Counts over :func:`reductions`: years compared, years whose printed reduction differs from
     the recomputed one at all, years beyond the rounding tolerance, and the largest difference
@@ -149,8 +149,9 @@ def reduction_summary(table: pd.DataFrame) -> pd.Series:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`reductions`' table; reads ``year``, ``difference_gbp``, ``status``, and (when it
-        has rows) ``total_placement_cost_gbp``, and its ``attrs``.
+        :func:`reductions`' table; reads ``year``, ``difference_gbp``, ``status``,
+        ``total_placement_cost_gbp`` (pounds) and its ``attrs`` (``baseline_year``,
+        ``baseline_cost_gbp``).
 
     Returns
     -------
@@ -179,7 +180,7 @@ def reduction_summary(table: pd.DataFrame) -> pd.Series:
     })
 
 
-@needs(table=("year", "difference_gbp", "status"))
+@needs(table=("year", "difference_gbp", "status", "total_placement_cost_gbp"))
 def reduction_sentence(table: pd.DataFrame, *, rounding_tolerance_gbp: int) -> str:
     """What :func:`reductions` found, in one sentence whose count is the headline's and the
     chart's.
