@@ -464,8 +464,7 @@ def from_cla_rates(pub) -> MeasureValues:
     return mv
 
 
-@needs(values=("measure", "year", "period_note", "new_la_code", "old_la_code", "geographic_level", "value",
-               "value_raw", "definition_break"),
+@needs(values=("measure", "year", "period_note", "new_la_code"),
        measures=("measure", "label", "unit", "polarity", "decimal_places", "period_type", "unit_label"))
 def from_lait(values: pd.DataFrame, measures: pd.DataFrame, measure: str) -> MeasureValues:
     """Any LAIT measure.  A period LAIT prints twice for a year (``2025`` and ``2025 (prov)``)
@@ -474,8 +473,9 @@ def from_lait(values: pd.DataFrame, measures: pd.DataFrame, measure: str) -> Mea
     Parameters
     ----------
     values : pandas.DataFrame
-        ``lait_values`` rows; reads ``measure``, ``year``, ``period_note``, ``new_la_code``,
-        ``old_la_code``, ``geographic_level``, ``value``, ``value_raw`` and ``definition_break``.
+        ``lait_values`` rows; reads ``measure``, ``year``, ``period_note``, ``new_la_code`` and,
+        for the measure's rows, ``old_la_code``, ``geographic_level``, ``value``, ``value_raw``
+        and ``definition_break``.
     measures : pandas.DataFrame
         ``public_measures``; reads ``measure``, ``label``, ``unit``, ``polarity``,
         ``decimal_places``, ``period_type`` and ``unit_label``.
@@ -525,7 +525,7 @@ def _of_children_looked_after(m: pd.Series) -> bool:
     return str(m.unit) == "gbp_per_week" and label.startswith("looked after children")
 
 
-@needs(placements=("placement", "geographic_level", "old_la_code", "new_la_code", "year", "total", "number"))
+@needs(placements=("placement", "geographic_level", "old_la_code", "new_la_code", "year"))
 def from_placements(placements: pd.DataFrame, types: tuple[str, ...], label: str) -> MeasureValues:
     """The share (%) of children looked after at 31 March placed in ``types``: the types' numbers
     over the release's total; empty (marker ``x``) where one of them is suppressed.
@@ -534,7 +534,7 @@ def from_placements(placements: pd.DataFrame, types: tuple[str, ...], label: str
     ----------
     placements : pandas.DataFrame
         ``cla_placements`` rows; reads ``placement``, ``geographic_level``, ``old_la_code``,
-        ``new_la_code``, ``year``, ``total`` and ``number`` (children).
+        ``new_la_code``, ``year`` and, for the types' rows, ``total`` and ``number`` (children).
     types : tuple of str
         Placement types (``cla_placements.placement``).
     label : str

@@ -134,7 +134,7 @@ def plan_sentences(frame: pd.DataFrame, authority: str) -> list[str]:
 
 @needs(comparator_rates=("subject_authority", "year", "row_type", "source_line", "authority", "rate_per_10k",
                          "is_subject"),
-       cla_trajectories=("authority", "year", "series", "number", "table_name", "source_line"))
+       cla_trajectories=("authority", "year", "series"))
 def reproduce_paper(comparator_rates: pd.DataFrame, pub: PublicData, subject: str, year: str,
                     cla_trajectories: pd.DataFrame | None = None) -> pd.DataFrame:
     """A paper's comparator table beside the same figures reproduced from the public releases,
@@ -154,7 +154,8 @@ def reproduce_paper(comparator_rates: pd.DataFrame, pub: PublicData, subject: st
         Financial year of the table, e.g. ``2018-19`` (compared with 31 March 2019).
     cla_trajectories : pandas.DataFrame, optional
         When given, the paper's own count of children looked after is reproduced too; reads
-        ``authority``, ``year``, ``series``, ``number``, ``table_name`` and ``source_line``.
+        ``authority``, ``year``, ``series`` and, for the subject's actual rows that year,
+        ``number``, ``table_name`` and ``source_line``.
 
     Returns
     -------
