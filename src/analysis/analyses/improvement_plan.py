@@ -25,7 +25,8 @@ from ..numbers import year as printed_year
 from ..schemas import needs
 
 __all__ = [
-    "AGREES", "ALL_YEARS", "CELL_COLUMNS", "DISAGREES", "NO_TABLE_FIGURE", "PROSE", "TABLE", "WITHIN_ROUNDING", "amount_text",
+    "AGREES", "ALL_YEARS", "CELL_COLUMNS", "DISAGREES", "NO_TABLE_FIGURE", "PROSE", "TABLE", "WITHIN_ROUNDING",
+    "amount_text",
     "by_opportunity", "cells", "in_year_adjustment", "prose_comparison", "prose_disagreements",
     "revenue_budget_items", "revenue_budget_split", "revenue_budget_year", "span",
     "table_figures_not_in_prose", "whole_plan", "year_labels", "yearly_totals", "years",
