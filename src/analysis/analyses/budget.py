@@ -513,7 +513,7 @@ def printed_total_words(by_year: pd.DataFrame) -> str:
     Returns
     -------
     str
-        The distinct wordings, joined with `` / ``.
+        The distinct wordings, separated by slashes.
     """
     texts = sorted({t for t in by_year.total_as_printed if t and not re.search(r"\d", t)})
     return " / ".join(texts)
