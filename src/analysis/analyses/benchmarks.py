@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 from ..statistics.public_data import RATE_MEASURE as RATE_MEASURE  # re-exported
 from ..statistics.public_data import PublicData as PublicData  # re-exported: notebooks and analyses use it from here
 from ..statistics.public_data import load as load  # re-exported
@@ -41,8 +42,28 @@ AVERAGES = ("mean", "median")
 
 
 def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:
-    """The model's neighbours of ``authority`` in rank order (``statistical_neighbours`` rows);
-    none for model ``""`` (no model in force: :func:`analysis.analyses.public_pack.choose_model`)."""
+    """The model's neighbours of ``authority`` in rank order.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    model : str
+        A statistical-neighbour model (``statistical_neighbours.model``); ``""`` for none in
+        force (:func:`analysis.analyses.public_pack.choose_model`).
+
+    Returns
+    -------
+    list of dict
+        ``statistical_neighbours`` rows, rank order; none for model ``""``.
+
+    Raises
+    ------
+    InputError
+        When the model lists no neighbours of ``authority``.
+    """
     if not str(model).strip():
         return []
     code = pub.code(authority)
@@ -56,7 +77,22 @@ def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:
 
 
 def band(value: float, all_values: np.ndarray, polarity: str | None) -> tuple[int | None, str]:
-    """``(quartile, band)``: :func:`analysis.analyses.measure_benchmarks.band` (kept here for callers)."""
+    """``(quartile, band)``: :func:`analysis.analyses.measure_benchmarks.band` (kept here for callers).
+
+    Parameters
+    ----------
+    value : float
+        The authority's figure.
+    all_values : numpy.ndarray
+        Every authority's figure that year.
+    polarity : str or None
+        LAIT's polarity (``Low``, ``High``) or None.
+
+    Returns
+    -------
+    tuple of (int or None, str)
+        The quartile (1-4) and LAIT band (A-D, or "Not applicable").
+    """
     from .measure_benchmarks import band as engine_band
 
     return engine_band(value, all_values, polarity)
@@ -67,8 +103,19 @@ def _rank_highest_first(value: float, values: list[float]) -> int:
 
 
 def cla_measure(pub: PublicData):
-    """The CLA rate as a measure of the benchmarking engine
-    (:func:`analysis.analyses.measure_benchmarks.from_cla_rates`), built once per ``pub``."""
+    """The CLA rate as a measure of the benchmarking engine, built once per ``pub``.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+
+    Returns
+    -------
+    MeasureValues
+        :func:`analysis.analyses.measure_benchmarks.from_cla_rates` of ``pub`` (children looked
+        after per 10,000 children aged 0-17).
+    """
     from .measure_benchmarks import from_cla_rates
 
     if "LAC" not in pub._measures:
@@ -88,10 +135,32 @@ def _area(pub: PublicData, code: str, year: int, role: str, rank: int | None = N
 
 
 def comparator(pub: PublicData, authority: str, year: int, model: str) -> pd.DataFrame:
-    """The authority, its ``model`` neighbours, its region and England at 31 March ``year``:
-    ``role`` (authority / neighbour / region / England), ``authority``, ``neighbour_rank``,
-    ``closeness``, ``number``, ``population``, ``rate_per_10k``, ``rate_status``, ``why_no_rate``,
-    ``release``, and ``rank_in_group`` (1 = highest rate among the authority and its neighbours)."""
+    """The authority, its ``model`` neighbours, its region and England at 31 March ``year``.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    year : int
+        Year of the 31 March (``2013`` = 31 March 2013).
+    model : str
+        Statistical-neighbour model; ``""`` for none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``role`` (authority / neighbour / region / England), ``old_la_code``, ``authority``,
+        ``neighbour_rank``, ``closeness``, ``number``, ``population``, ``rate_per_10k`` (per
+        10,000 children aged 0-17), ``rate_status``, ``why_no_rate``, ``release``, and
+        ``rank_in_group`` (1 = highest rate among the authority and its neighbours).
+
+    Raises
+    ------
+    InputError
+        When the releases hold no figure for the authority that year.
+    """
     code = pub.code(authority)
     me = pub.row(code, year)
     if me is None:
@@ -113,12 +182,35 @@ def comparator(pub: PublicData, authority: str, year: int, model: str) -> pd.Dat
     return table
 
 
+@needs(table=("role", "rate_per_10k", "authority", "old_la_code", "population", "rate_status", "number"))
 def summary(pub: PublicData, table: pd.DataFrame, year: int, model: str) -> pd.Series:
     """The comparison in one row: the authority's rate, the neighbours' mean and median (of the
     neighbours with a rate; ``neighbours_missing`` names the others and why), region and England,
     ranks, quartile and LAIT band, and the gap to the neighbours' mean per 10,000 and in children.
+
     The figures are the benchmarking engine's (:func:`analysis.analyses.measure_benchmarks.standing`
-    with the CLA rate as its measure); the table adds the number, population and status."""
+    with the CLA rate as its measure); the table adds the number, population and status.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    table : pandas.DataFrame
+        :func:`comparator`'s table; reads ``role``, ``rate_per_10k``, ``authority``,
+        ``old_la_code``, ``population``, ``rate_status``, ``number`` and, for neighbours without
+        a rate, ``why_no_rate``.
+    year : int
+        Year of the 31 March.
+    model : str
+        Statistical-neighbour model; ``""`` for none.
+
+    Returns
+    -------
+    pandas.Series
+        Rates per 10,000 children aged 0-17 (``rate_per_10k``, ``neighbours_mean_per_10k``,
+        ``neighbours_median_per_10k``, ``region_per_10k``, ``england_per_10k``, ``gap_per_10k``),
+        ``gap_children`` (children), counts, ranks, ``quartile``, ``lait_band`` and ``polarity``.
+    """
     from .measure_benchmarks import standing
 
     me = table[table.role == "authority"].iloc[0]
@@ -146,9 +238,31 @@ def _num(value) -> float | None:
 
 def series(pub: PublicData, authority: str, model: str, years: list[int] | None = None) -> pd.DataFrame:
     """Year by year: the authority's rate, its neighbours' mean and median (neighbours with a rate
-    that year; ``neighbours_with_rate`` says how many), its region's and England's rate - the
-    benchmarking engine's series (:func:`analysis.analyses.measure_benchmarks.series`) of the CLA rate,
-    with the number and status of each year's figure."""
+    that year; ``neighbours_with_rate`` says how many), its region's and England's rate.
+
+    The benchmarking engine's series (:func:`analysis.analyses.measure_benchmarks.series`) of the
+    CLA rate, with the number and status of each year's figure.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    model : str
+        Statistical-neighbour model; ``""`` for none.
+    years : list of int, optional
+        Years of the 31 March; default every year of the releases (years without a figure for the
+        authority are left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``financial_year``, ``number``, ``rate_per_10k``, ``rate_status``,
+        ``neighbours_mean_per_10k``, ``neighbours_median_per_10k``, ``neighbours_with_rate``,
+        ``neighbours``, ``region_per_10k``, ``england_per_10k`` (rates per 10,000 children aged
+        0-17).
+    """
     from .measure_benchmarks import series as engine_series
 
     code = pub.code(authority)
@@ -194,11 +308,39 @@ def _spend_index(pub: PublicData) -> dict:
 
 def spend(pub: PublicData, authority: str, financial_year: str, model: str, source: str = "s251") -> pd.DataFrame:
     """Spending on children looked after in ``financial_year`` for the authority, its neighbours
-    and England: ``gross_gbp`` (gross CLA expenditure, £), ``number`` (children looked after at the
-    31 March ending the year), ``spend_per_child_gbp`` = gross / number (£ a year), and LAIT's
-    ``weekly_unit_cost_gbp`` (£ per child per week, s251 years from 2016-17).  ``source``:
-    ``s251`` (s251 outturn and LAIT) or ``RO3``.  England's gross is its own row where the
-    source prints one, else the sum of the authorities (``gross_source`` says so)."""
+    and England.
+
+    England's gross is its own row where the source prints one, else the sum of the authorities
+    (``gross_source`` says so).
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    financial_year : str
+        ``YYYY-YY``, e.g. ``2018-19`` (children counted at 31 March 2019).
+    model : str
+        Statistical-neighbour model; ``""`` for none.
+    source : str, default "s251"
+        ``s251`` (s251 outturn and LAIT) or ``RO3``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``role``, ``authority``, ``neighbour_rank``, ``gross_gbp`` (gross CLA expenditure, whole
+        pounds), ``gross_source``, ``number`` (children looked after at the 31 March ending the
+        year), ``spend_per_child_gbp`` = gross / number (£ a year), and LAIT's
+        ``weekly_unit_cost_gbp`` (£ per child per week, s251 years from 2016-17).
+
+    Raises
+    ------
+    ValueError
+        When ``source`` is neither ``s251`` nor ``RO3``.
+    InputError
+        When the source has no spend for the authority that year.
+    """
     if source not in SPEND_SOURCES:
         raise ValueError(f"source must be one of {', '.join(SPEND_SOURCES)}; got {source!r}")
     index = _spend_index(pub)
@@ -226,9 +368,23 @@ def spend(pub: PublicData, authority: str, financial_year: str, model: str, sour
     return table
 
 
+@needs(table=("role", "authority", "spend_per_child_gbp", "weekly_unit_cost_gbp"))
 def spend_summary(table: pd.DataFrame) -> pd.Series:
     """The authority's spend per child and weekly unit cost against the neighbours' mean and
-    England (differences = authority - comparison, £)."""
+    England (differences = authority - comparison, £).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`spend`'s table; reads ``role``, ``authority``, ``spend_per_child_gbp`` (£ a year)
+        and ``weekly_unit_cost_gbp`` (£ a week).
+
+    Returns
+    -------
+    pandas.Series
+        ``authority``; for each of the two measures its value, ``neighbours_mean_*``,
+        ``england_*`` (pounds) and ``neighbours_with_*`` (count).
+    """
     me = table[table.role == "authority"].iloc[0]
     nb = table[table.role == "neighbour"]
     eng = table[table.role == "England"].iloc[0]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 
 __all__ = [
     "LINE_KEYS", "block_share", "block_table", "check_first_year", "cost_pressure_lines",
@@ -34,9 +35,27 @@ LINE_KEYS = ["requirement", "identified_savings", "identified_income", "residual
 # --------------------------------------------------------------------------------------------- years
 
 
+@needs(frame=())
 def years_from(frame: pd.DataFrame, first_year: str) -> pd.DataFrame:
-    """Rows of ``frame`` for ``first_year`` (YYYY-YY) and later (every row when ``first_year`` is
-    empty); rows with no year are kept."""
+    """Rows of ``frame`` for ``first_year`` and later; rows with no year are kept.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A ``budget_*`` table; reads ``year`` (YYYY-YY) when ``first_year`` is given.
+    first_year : str
+        ``YYYY-YY``; empty for every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept.
+
+    Raises
+    ------
+    InputError
+        When ``first_year`` is not written ``YYYY-YY``.
+    """
     if not first_year:
         return frame
     if not re.fullmatch(r"\d{4}-\d{2}", first_year):
@@ -46,8 +65,23 @@ def years_from(frame: pd.DataFrame, first_year: str) -> pd.DataFrame:
     return frame[year.isna() | (year >= first_year)]
 
 
+@needs(frame=("year",))
 def check_first_year(frame: pd.DataFrame, first_year: str) -> None:
-    """A clear error when ``first_year`` is past every year of ``frame`` (the savings table)."""
+    """A clear error when ``first_year`` is past every year of ``frame`` (the savings table).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The ``budget_savings_requirement`` rows; reads ``year``.
+    first_year : str
+        ``YYYY-YY``, or empty for every year.
+
+    Raises
+    ------
+    InputError
+        When no row is for ``first_year`` or later (naming the years there are), or
+        ``first_year`` is not written ``YYYY-YY``.
+    """
     kept = years_from(frame, first_year)
     if kept["year"].dropna().empty:
         known = ", ".join(sorted(frame["year"].dropna().unique()))
@@ -55,6 +89,18 @@ def check_first_year(frame: pd.DataFrame, first_year: str) -> None:
 
 
 def year_span(years) -> str:
+    """The first and last of some financial years in words.
+
+    Parameters
+    ----------
+    years : iterable of str
+        Financial years ``YYYY-YY`` (at least one).
+
+    Returns
+    -------
+    str
+        ``2019-20``, or ``2019-20 to 2023-24``.
+    """
     years = sorted(set(years))
     return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
 
@@ -62,12 +108,28 @@ def year_span(years) -> str:
 # --------------------------------------------------------------------------------------------- savings requirement
 
 
+@needs(requirement=("line_key", "year", "amount_gbp"))
 def savings_gap(requirement: pd.DataFrame) -> pd.DataFrame:
-    """One row per year: the savings requirement, identified savings and identified income (the
-    paper's signs: negative = saving/income found), their sum as identified (``identified_gbp``,
-    positive = found), the residual gap as printed, recomputed (requirement + savings + income)
-    and the difference, the share of the requirement identified, and cumulative requirement,
-    identified and residual from the first year shown."""
+    """One row per year: the savings requirement against what is identified, and the gap.
+
+    Parameters
+    ----------
+    requirement : pandas.DataFrame
+        ``budget_savings_requirement`` rows; reads ``line_key`` (:data:`LINE_KEYS`), ``year``
+        and ``amount_gbp`` (whole pounds, the paper's signs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``requirement_gbp``, ``identified_savings_gbp`` and ``identified_income_gbp``
+        (the paper's signs: negative = saving/income found), their sum as identified
+        (``identified_gbp``, positive = found), the residual gap as printed
+        (``residual_stated_gbp``), recomputed (``residual_computed_gbp`` = requirement + savings
+        + income) and the ``difference_gbp``, the share of the requirement identified
+        (``identified_pct``), and ``cumulative_requirement_gbp``,
+        ``cumulative_identified_gbp`` and ``cumulative_residual_gbp`` from the first year shown;
+        money in whole pounds.
+    """
     lines = requirement[requirement.line_key.isin(LINE_KEYS)]
     wide = lines.pivot_table(index="year", columns="line_key", values="amount_gbp", aggfunc="sum").reindex(
         columns=LINE_KEYS)
@@ -90,9 +152,25 @@ def savings_gap(requirement: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(gap=("year", "requirement_gbp", "identified_savings_gbp", "identified_income_gbp", "identified_gbp",
+            "residual_stated_gbp", "residual_computed_gbp", "difference_gbp"))
 def savings_totals(gap: pd.DataFrame) -> pd.Series:
-    """Totals over the years of :func:`savings_gap`: requirement, identified (savings, income,
-    both), residual stated and recomputed, share identified, years with income falling away."""
+    """Totals over the years of :func:`savings_gap`.
+
+    Parameters
+    ----------
+    gap : pandas.DataFrame
+        :func:`savings_gap`; reads ``year``, ``requirement_gbp``, ``identified_savings_gbp``,
+        ``identified_income_gbp``, ``identified_gbp``, ``residual_stated_gbp``,
+        ``residual_computed_gbp`` and ``difference_gbp``.
+
+    Returns
+    -------
+    pandas.Series
+        ``years``, the requirement, identified (savings, income, both), residual stated and
+        recomputed (whole pounds), ``years_residual_differs``, ``income_falls_years`` (years
+        with income falling away) and ``identified_pct`` (per cent).
+    """
     totals = pd.Series({
         "years": year_span(gap.year),
         "requirement_gbp": int(gap.requirement_gbp.sum()),
@@ -112,9 +190,23 @@ def savings_totals(gap: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------------------------- pressures by block
 
 
+@needs(pressures=("row_type", "service_block", "year", "amount_gbp"))
 def block_table(pressures: pd.DataFrame) -> pd.DataFrame:
-    """Service blocks (rows, as printed) by year (columns ``<year>_gbp``), then the printed
-    Total row, the total recomputed from the lines and the difference (printed - recomputed)."""
+    """Service blocks (rows, as printed) by year, then the printed Total row, the total
+    recomputed from the lines and the difference.
+
+    Parameters
+    ----------
+    pressures : pandas.DataFrame
+        ``budget_inflation`` or ``budget_demand_pressures`` rows; reads ``row_type``,
+        ``service_block``, ``year`` and ``amount_gbp`` (whole pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``service_block`` and one ``<year>_gbp`` column per year (whole pounds); the last three
+        rows are the total as printed, recomputed, and the difference (printed - recomputed).
+    """
     lines = pressures[pressures.row_type == "line"]
     order = list(dict.fromkeys(lines.service_block))
     years = sorted(pressures.year.unique())
@@ -135,31 +227,92 @@ def block_table(pressures: pd.DataFrame) -> pd.DataFrame:
 
 
 def short_name(block: str) -> str:
-    """A service block's short name: the abbreviation it prints in brackets, else the name."""
+    """A service block's short name: the abbreviation it prints in brackets, else the name.
+
+    Parameters
+    ----------
+    block : str
+        The service block as printed.
+
+    Returns
+    -------
+    str
+        The short name.
+    """
     return re.sub(r".*\((.+)\)$", r"\1", block)
 
 
 def share_labels(block: str) -> dict[str, str]:
-    """Column headings for :func:`block_share`, with the block's short name."""
+    """Column headings for :func:`block_share`, with the block's short name.
+
+    Parameters
+    ----------
+    block : str
+        The service block as printed.
+
+    Returns
+    -------
+    dict of str to str
+        Column -> heading (saying £ or %).
+    """
     b = short_name(block)
     return {"block_inflation_gbp": f"{b} inflation (£)", "total_inflation_gbp": "All blocks' inflation (£)",
             "block_inflation_share_pct": f"{b} share of inflation (%)", "block_demand_gbp": f"{b} demand (£)",
             "total_demand_gbp": "All blocks' demand (£)", "block_demand_share_pct": f"{b} share of demand (%)"}
 
 
+@needs(inflation=("row_type", "service_block", "amount_gbp"), demand=("row_type", "service_block", "amount_gbp"))
 def largest_block(inflation: pd.DataFrame, demand: pd.DataFrame) -> str:
     """The service block with the largest inflation and demand pressures together (the printed
-    lines), the one a report highlights unless told otherwise."""
+    lines), the one a report highlights unless told otherwise.
+
+    Parameters
+    ----------
+    inflation : pandas.DataFrame
+        ``budget_inflation`` rows; reads ``row_type``, ``service_block`` and ``amount_gbp``
+        (whole pounds).
+    demand : pandas.DataFrame
+        ``budget_demand_pressures`` rows; the same columns.
+
+    Returns
+    -------
+    str
+        The service block as printed.
+    """
     lines = pd.concat([inflation, demand])
     lines = lines[lines.row_type == "line"]
     totals = lines.groupby("service_block", sort=True).amount_gbp.sum()
     return str(totals.sort_values(ascending=False, kind="stable").index[0])
 
 
+@needs(inflation=("row_type", "service_block", "year", "amount_gbp"),
+       demand=("row_type", "service_block", "year", "amount_gbp"))
 def block_share(inflation: pd.DataFrame, demand: pd.DataFrame, block: str) -> pd.DataFrame:
-    """Per year and over all years shown: ``block``'s inflation and demand pressures, the
-    totals of the printed lines, and the block's share of each (percent).  An
-    :class:`InputError` names the blocks printed when ``block`` is not one of them."""
+    """Per year and over all years shown: ``block``'s inflation and demand pressures, the totals
+    of the printed lines, and the block's share of each.
+
+    Parameters
+    ----------
+    inflation : pandas.DataFrame
+        ``budget_inflation`` rows; reads ``row_type``, ``service_block``, ``year`` and
+        ``amount_gbp`` (whole pounds).
+    demand : pandas.DataFrame
+        ``budget_demand_pressures`` rows; the same columns.
+    block : str
+        A service block as printed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year`` (the last row: all years), ``block_inflation_gbp``, ``total_inflation_gbp``,
+        ``block_inflation_share_pct``, ``block_demand_gbp``, ``total_demand_gbp``,
+        ``block_demand_share_pct`` (pounds; shares in per cent).
+
+    Raises
+    ------
+    InputError
+        Naming the blocks printed, when ``block`` is not one of them.
+    """
     printed = sorted(set(inflation.service_block) | set(demand.service_block))
     if block not in printed:
         raise InputError("service_block", expected=f"a service block the paper prints ({', '.join(printed)})",
@@ -186,10 +339,23 @@ def block_share(inflation: pd.DataFrame, demand: pd.DataFrame, block: str) -> pd
 # --------------------------------------------------------------------------------------------- cost pressures
 
 
+@needs(cost=("row_type", "year", "amount_raw", "category", "amount_gbp"))
 def cost_pressures_by_year(cost: pd.DataFrame) -> pd.DataFrame:
-    """Per year: new pressures, existing pressures brought forward, their recomputed total, the
-    Total row as printed (text: a paper may print dashes) and how many cells in the year were
-    blank (counted as nothing)."""
+    """Per year: new pressures, existing pressures brought forward and their totals.
+
+    Parameters
+    ----------
+    cost : pandas.DataFrame
+        ``budget_cost_pressures`` rows; reads ``row_type``, ``year``, ``amount_raw``,
+        ``category`` and ``amount_gbp`` (whole pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``new_gbp``, ``brought_forward_gbp``, ``computed_total_gbp`` (whole pounds),
+        ``total_as_printed`` (the Total row as text: a paper may print dashes) and
+        ``blank_cells`` (cells in the year left blank, counted as nothing).
+    """
     lines = cost[cost.row_type == "line"]
     stated = cost[cost.row_type == "stated_total"].set_index("year").amount_raw
     rows = []
@@ -204,9 +370,23 @@ def cost_pressures_by_year(cost: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@needs(cost=("row_type", "year", "pressure", "amount_gbp", "category"))
 def cost_pressure_lines(cost: pd.DataFrame) -> pd.DataFrame:
-    """Each printed pressure line (category, service prefix) by year (``<year>_gbp``), blank
-    cells left empty, with its total over the years shown."""
+    """Each printed pressure line by year, blank cells left empty, with its total over the years
+    shown.
+
+    Parameters
+    ----------
+    cost : pandas.DataFrame
+        ``budget_cost_pressures`` rows; reads ``row_type``, ``year``, ``pressure``,
+        ``amount_gbp`` (whole pounds) and ``category``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pressure``, ``category``, one ``<year>_gbp`` column per year and ``total_gbp`` (whole
+        pounds).
+    """
     lines = cost[cost.row_type == "line"]
     years = sorted(lines.year.unique())
     order = list(dict.fromkeys(lines.pressure))
@@ -222,8 +402,21 @@ def cost_pressure_lines(cost: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- funding, proposals
 
 
+@needs(funding=("demand_area", "year", "amount_gbp"))
 def demand_funding(funding: pd.DataFrame) -> pd.DataFrame:
-    """Demand funding by area (largest first): amount and share of the total."""
+    """Demand funding by area (largest first): amount and share of the total.
+
+    Parameters
+    ----------
+    funding : pandas.DataFrame
+        ``budget_demand_funding`` rows; reads ``demand_area``, ``year`` and ``amount_gbp``
+        (whole pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``demand_area``, ``year``, ``amount_gbp`` (whole pounds) and ``share_pct`` (per cent).
+    """
     out = funding[["demand_area", "year", "amount_gbp"]].copy()
     out["amount_gbp"] = out.amount_gbp.astype("int64")
     total = out.amount_gbp.sum()
@@ -231,17 +424,42 @@ def demand_funding(funding: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["amount_gbp", "demand_area"], ascending=[False, True]).reset_index(drop=True)
 
 
+@needs(props=("paragraph", "reference", "title", "heading", "scope", "amount_raw", "amount_gbp", "year"))
 def proposals(props: pd.DataFrame) -> pd.DataFrame:
-    """The proposals in paper order: paragraph, reference, title, scope, the amount as printed
-    and in pounds (negative = saving) and its year."""
+    """The proposals in paper order.
+
+    Parameters
+    ----------
+    props : pandas.DataFrame
+        ``budget_proposals`` rows; reads ``paragraph`` (``N.N``), ``reference``, ``title``,
+        ``heading``, ``scope``, ``amount_raw``, ``amount_gbp`` and ``year``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those columns: the amount as printed and in whole pounds (negative = saving).
+    """
     out = props[["paragraph", "reference", "title", "heading", "scope", "amount_raw", "amount_gbp", "year"]].copy()
     key = out.paragraph.str.split(".", expand=True).astype(int)
     return out.assign(_a=key[0], _b=key[1]).sort_values(["_a", "_b"]).drop(columns=["_a", "_b"]).reset_index(drop=True)
 
 
+@needs(props=("scope", "amount_gbp"))
 def proposal_totals(props: pd.DataFrame) -> pd.DataFrame:
-    """Per scope (committee, cross-cutting) and for all: proposals, how many state an amount and
-    how many do not, the sum of the amounts stated (negative = saving) and their years."""
+    """Per scope (committee, cross-cutting) and for all proposals.
+
+    Parameters
+    ----------
+    props : pandas.DataFrame
+        ``budget_proposals`` rows; reads ``scope``, ``amount_gbp`` (whole pounds) and, where
+        amounts are stated, ``year``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scope``, ``proposals``, ``with_amount``, ``without_amount``, ``amount_gbp`` (the sum of
+        the amounts stated, whole pounds, negative = saving) and ``years``.
+    """
     rows = []
     for scope, group in list(props.groupby("scope", sort=False)) + [("all proposals", props)]:
         stated = group[group.amount_gbp.notna()]
@@ -252,9 +470,22 @@ def proposal_totals(props: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scope", "proposals", "with_amount", "without_amount", "amount_gbp", "years"])
 
 
+@needs(props=("scope", "amount_gbp", "year"))
 def proposal_headline(props: pd.DataFrame) -> pd.Series:
-    """The committee's proposals (count, saving stated as a positive amount, its years, how many
-    state no amount) and the cross-cutting ones (count, saving)."""
+    """The committee's proposals and the cross-cutting ones.
+
+    Parameters
+    ----------
+    props : pandas.DataFrame
+        ``budget_proposals`` rows; reads ``scope``, ``amount_gbp`` (whole pounds) and ``year``.
+
+    Returns
+    -------
+    pandas.Series
+        ``committee_proposals``, ``committee_saving_gbp`` (a positive amount, pounds),
+        ``committee_years``, ``committee_without_amount``, ``cross_cutting_proposals`` and
+        ``cross_cutting_saving_gbp``.
+    """
     committee = props[props.scope == "committee"]
     cross = props[props.scope == "cross-cutting"]
     return pd.Series({
@@ -270,7 +501,19 @@ def proposal_headline(props: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------------------------- charts
 
 
+@needs(by_year=("total_as_printed",))
 def printed_total_words(by_year: pd.DataFrame) -> str:
-    """What the paper's Total row prints where it gives no figure (e.g. '-'), else ''."""
+    """What the paper's Total row prints where it gives no figure (e.g. '-'), else ''.
+
+    Parameters
+    ----------
+    by_year : pandas.DataFrame
+        :func:`cost_pressures_by_year`; reads ``total_as_printed``.
+
+    Returns
+    -------
+    str
+        The distinct wordings, separated by slashes.
+    """
     texts = sorted({t for t in by_year.total_as_printed if t and not re.search(r"\d", t)})
     return " / ".join(texts)

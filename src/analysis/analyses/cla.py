@@ -30,7 +30,9 @@ import pandas as pd
 from .. import assumptions
 from ..data import for_authority
 from ..errors import InputError
+from ..schemas import needs
 from . import comparators
+from .comparators import COMPARATOR_COLUMNS
 
 __all__ = [
     "ACTUAL", "BOUND_ORDER", "MEASURES", "PlansInForce", "TARGETS", "baseline", "derivation_population",
@@ -43,6 +45,10 @@ MEASURES = ("number", "rate")
 TARGETS = ("printed", "mean", "median")
 BOUND_ORDER = {"central": 0, "low": 1, "high": 2}
 ACTUAL = "actual"
+#: the cla_trajectories columns the population functions read
+_PRINTED = ("authority", "rate_per_10k", "number", "document", "table_name", "year", "series", "source_line")
+#: the columns :func:`series_info` reads of a trajectory
+_SERIES = ("series", "label", "series_kind", "plan_made", "bound", "as_at", "document")
 
 
 def _check_measure(measure: str) -> None:
@@ -50,10 +56,31 @@ def _check_measure(measure: str) -> None:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}")
 
 
+@needs(cla_trajectories=_PRINTED)
 def implied_populations(cla_trajectories: pd.DataFrame, authority: str) -> pd.DataFrame:
     """Every row with a printed number and rate, with the child population they imply
-    (number × 10,000 ÷ rate): ``document``, ``table_name``, ``year``, ``series``, ``number``,
-    ``rate_per_10k``, ``population``, ``source_line``."""
+    (number × 10,000 ÷ rate).
+
+    Parameters
+    ----------
+    cla_trajectories : pandas.DataFrame
+        Plans and actuals as printed; reads ``authority``, ``rate_per_10k`` (per 10,000
+        children aged 0-17), ``number`` (children), ``document``, ``table_name``, ``year``,
+        ``series`` and ``source_line``.
+    authority : str
+        The council (matched as :func:`analysis.data.for_authority` matches names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``document``, ``table_name``, ``year``, ``series``, ``number``, ``rate_per_10k``,
+        ``source_line``, ``population`` (children aged 0-17).
+
+    Raises
+    ------
+    InputError
+        When no row is for ``authority`` (naming those that are).
+    """
     rows = for_authority(cla_trajectories, authority, "cla_trajectories")
     printed = rows[rows["rate_per_10k"].notna() & rows["number"].notna()]
     out = printed[["document", "table_name", "year", "series", "number", "rate_per_10k", "source_line"]].copy()
@@ -63,9 +90,26 @@ def implied_populations(cla_trajectories: pd.DataFrame, authority: str) -> pd.Da
     return out.sort_values(["document", "year", "series"]).reset_index(drop=True)
 
 
+@needs(cla_trajectories=_PRINTED)
 def document_populations(cla_trajectories: pd.DataFrame, authority: str) -> pd.DataFrame:
     """Per document: how many rows imply a population, the smallest, largest and median
-    implied population (the median is what derived rates use)."""
+    implied population (the median is what derived rates use).
+
+    Parameters
+    ----------
+    cla_trajectories : pandas.DataFrame
+        Plans and actuals as printed; reads ``authority``, ``rate_per_10k`` (per 10,000
+        children aged 0-17), ``number`` (children), ``document``, ``table_name``, ``year``,
+        ``series`` and ``source_line``.
+    authority : str
+        The council (matched as :func:`analysis.data.for_authority` matches names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``document``, ``table_name``, ``rows``, ``smallest_population``,
+        ``largest_population``, ``median_population`` (children aged 0-17).
+    """
     pops = implied_populations(cla_trajectories, authority)
     return (pops.groupby(["document", "table_name"], sort=True)
             .agg(rows=("population", "size"), smallest_population=("population", "min"),
@@ -74,10 +118,32 @@ def document_populations(cla_trajectories: pd.DataFrame, authority: str) -> pd.D
             .reset_index())
 
 
+@needs(cla_trajectories=_PRINTED)
 def derivation_population(cla_trajectories: pd.DataFrame, authority: str) -> pd.Series:
     """The population used to derive rates the papers do not print: the median implied by the
-    printed rows of the document the unprinted rows come from (``document``, ``population``,
-    ``rows``).  When every rate is printed, the most recent document's median is returned."""
+    printed rows of the document the unprinted rows come from.  When every rate is printed, the
+    most recent document's median is returned.
+
+    Parameters
+    ----------
+    cla_trajectories : pandas.DataFrame
+        Plans and actuals as printed; reads ``authority``, ``rate_per_10k`` (per 10,000
+        children aged 0-17), ``number`` (children), ``document``, ``table_name``, ``year``,
+        ``series`` and ``source_line``.
+    authority : str
+        The council (matched as :func:`analysis.data.for_authority` matches names).
+
+    Returns
+    -------
+    pandas.Series
+        ``document`` (``all`` when that paper prints no rate), ``population`` (children aged
+        0-17) and ``rows`` (how many printed rows imply it).
+
+    Raises
+    ------
+    InputError
+        When no row of ``authority`` prints a rate.
+    """
     rows = for_authority(cla_trajectories, authority, "cla_trajectories")
     pops = document_populations(cla_trajectories, authority)
     if pops.empty:
@@ -98,13 +164,27 @@ def derivation_population(cla_trajectories: pd.DataFrame, authority: str) -> pd.
 # --------------------------------------------------------------------------------------------- series
 
 
+@needs(traj=_SERIES)
 def series_info(traj: pd.DataFrame) -> pd.DataFrame:
     """One row per series of :func:`trajectories` (or of ``cla_trajectories`` rows), in the order
     reports show them: actual first, then plans by when they were made, a restatement after the
-    plan it restates.  Columns: ``series``, ``label``, ``series_kind``, ``plan_made``, ``band``
-    (the series has low/high bounds), ``restates`` (for a restatement, the series first printed
-    with the same ``plan_made`` - by the date of its paper, or without dates the one starting
-    earlier; else empty), ``published`` (the date of its paper, when known)."""
+    plan it restates.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories` (or ``cla_trajectories`` rows); reads ``series``, ``label``,
+        ``series_kind``, ``plan_made``, ``bound``, ``as_at``, ``document`` and, when present,
+        ``published``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``series``, ``label``, ``series_kind``, ``plan_made``, ``band`` (the series has low/high
+        bounds), ``published`` (the date of its paper, when known) and ``restates`` (for a
+        restatement, the series first printed with the same ``plan_made`` - by the date of its
+        paper, or without dates the one starting earlier; else empty).
+    """
     published = traj["published"] if "published" in traj.columns else pd.Series("", index=traj.index)
     rows = []
     for series, group in traj.assign(_published=published.fillna("")).groupby("series", sort=False):
@@ -127,22 +207,58 @@ def series_info(traj: pd.DataFrame) -> pd.DataFrame:
     return info
 
 
+@needs(traj=_SERIES)
 def baseline(traj: pd.DataFrame) -> str | None:
     """The plan distances are measured from: the earliest made that is neither a band nor a
-    restatement (``None`` when there is no such plan)."""
+    restatement.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories` (or ``cla_trajectories`` rows); reads ``series``, ``label``,
+        ``series_kind``, ``plan_made``, ``bound``, ``as_at``, ``document`` and, when present,
+        ``published``.
+
+    Returns
+    -------
+    str or None
+        Its ``series`` id; ``None`` when there is no such plan.
+    """
     info = series_info(traj)
     plans = info[(info.series_kind != ACTUAL) & ~info.band & info.restates.isna()]
     return plans.series.iloc[0] if len(plans) else None
 
 
+@needs(cla_trajectories=(*_PRINTED, "label", "series_kind", "plan_made", "bound", "as_at", "figure_basis"),
+       sources=("document", "date"))
 def trajectories(cla_trajectories: pd.DataFrame, authority: str, population: float | None = None,
                  sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every series for ``authority`` in one long frame: ``year``, ``as_at``, ``series``,
-    ``series_name`` (its label), ``series_kind``, ``plan_made``, ``bound``, ``number``,
-    ``number_basis`` (printed / derived from prose), ``rate_per_10k`` and ``rate_basis``
-    (printed, or derived with ``population`` - by default :func:`derivation_population`),
-    ``document``, ``published`` (the paper's date from ``sources``, which orders a plan before
-    its restatements), ``table_name``, ``source_line``."""
+    """Every series for ``authority`` in one long frame.
+
+    Parameters
+    ----------
+    cla_trajectories : pandas.DataFrame
+        Plans and actuals as printed; reads ``authority``, ``year``, ``as_at``, ``series``,
+        ``label``, ``series_kind``, ``plan_made``, ``bound``, ``number`` (children),
+        ``figure_basis``, ``rate_per_10k`` (per 10,000 children aged 0-17), ``document``,
+        ``table_name`` and ``source_line``.
+    authority : str
+        The council (matched as :func:`analysis.data.for_authority` matches names).
+    population : float, optional
+        Children aged 0-17 to derive unprinted rates with; default
+        :func:`derivation_population`.
+    sources : pandas.DataFrame, optional
+        The ``sources`` table; reads ``document`` and ``date`` (the paper's date, which orders a
+        plan before its restatements).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``as_at``, ``series``, ``series_name`` (its label), ``label``,
+        ``series_kind``, ``plan_made``, ``bound``, ``number``, ``number_basis`` (printed /
+        derived from prose), ``rate_per_10k`` and ``rate_basis`` (printed, or derived with
+        ``population``), ``document``, ``published``, ``table_name``, ``source_line``.
+    """
     rows = for_authority(cla_trajectories, authority, "cla_trajectories").copy()
     if population is None:
         population = float(derivation_population(cla_trajectories, authority).population)
@@ -164,13 +280,43 @@ def trajectories(cla_trajectories: pd.DataFrame, authority: str, population: flo
 
 
 def value_column(measure: str) -> str:
-    """The column a measure reads: ``number`` or ``rate_per_10k``."""
+    """The column a measure reads.
+
+    Parameters
+    ----------
+    measure : str
+        ``number`` or ``rate``.
+
+    Returns
+    -------
+    str
+        ``number`` or ``rate_per_10k``.
+
+    Raises
+    ------
+    ValueError
+        For any other measure.
+    """
     _check_measure(measure)
     return "number" if measure == "number" else "rate_per_10k"
 
 
+@needs(traj=_SERIES)
 def wide_labels(traj: pd.DataFrame) -> dict[str, str]:
-    """Column headings for :func:`wide`: each series' label (a band's ends as '…, low end')."""
+    """Column headings for :func:`wide`: each series' label (a band's ends as '…, low end').
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories` (or ``cla_trajectories`` rows); reads ``series``, ``label``,
+        ``series_kind``, ``plan_made``, ``bound``, ``as_at``, ``document`` and, when present,
+        ``published``.
+
+    Returns
+    -------
+    dict of str to str
+        Column -> heading.
+    """
     out = {"year": "Year", "actual_as_at": "Actual as at"}
     for r in series_info(traj).itertuples():
         out[r.series] = r.label
@@ -178,10 +324,25 @@ def wide_labels(traj: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+@needs(traj=(*_SERIES, "year"))
 def wide(traj: pd.DataFrame, measure: str = "number") -> pd.DataFrame:
-    """One row per year, one column per series (a band as ``<series>_low`` and
-    ``<series>_high``), values in the measure's unit; a year's actual that is not at year end
-    (e.g. a month's position) keeps its date in ``actual_as_at``.  Headings: :func:`wide_labels`."""
+    """One row per year, one column per series.  Headings: :func:`wide_labels`.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories`; reads what :func:`series_info` reads, ``year``, and the measure's
+        column (``number`` or ``rate_per_10k``).
+    measure : str, default "number"
+        ``number`` (children) or ``rate`` (per 10,000 children aged 0-17).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``actual_as_at`` (the date of a year's actual that is not at year end, e.g. a
+        month's position) and one column per series (a band as ``<series>_low`` and
+        ``<series>_high``), values in the measure's unit.
+    """
     col = value_column(measure)
     t = traj.copy()
     t["column"] = np.where(t.bound == "central", t.series, t.series + "_" + t.bound)
@@ -194,12 +355,40 @@ def wide(traj: pd.DataFrame, measure: str = "number") -> pd.DataFrame:
     return table
 
 
+@needs(comparator_rates=COMPARATOR_COLUMNS)
 def target(comparator_rates: pd.DataFrame, authority: str, how: str = assumptions.CLA_TARGET, *, population: float,
            year: str | None = None) -> pd.Series:
-    """The neighbours' average as a target: the paper's printed average (``how="printed"``) or
-    the mean or median of the neighbours' printed rates, for the latest comparator year (or
-    ``year``), converted to children with ``population``: ``how``, ``label``, ``year``,
-    ``rate_per_10k``, ``number``, ``population``, ``document``."""
+    """The neighbours' average as a target, converted to children with ``population``.
+
+    Parameters
+    ----------
+    comparator_rates : pandas.DataFrame
+        The papers' neighbour tables; reads
+        :data:`analysis.analyses.comparators.COMPARATOR_COLUMNS` and, for stated averages,
+        ``average_of``.
+    authority : str
+        The council compared.
+    how : str, default ``assumptions.CLA_TARGET``
+        ``printed`` (the paper's printed average), ``mean`` or ``median`` (of the neighbours'
+        printed rates).
+    population : float
+        Children aged 0-17 (:func:`derivation_population`).
+    year : str, optional
+        Financial year ``YYYY-YY``; default the latest comparator year.
+
+    Returns
+    -------
+    pandas.Series
+        ``how``, ``label``, ``year``, ``rate_per_10k`` (per 10,000 children aged 0-17),
+        ``number`` (children), ``population``, ``document``.
+
+    Raises
+    ------
+    ValueError
+        When ``how`` is not one of :data:`TARGETS`.
+    InputError
+        When ``how="printed"`` and the paper prints no statistical-neighbour average.
+    """
     if how not in TARGETS:
         raise ValueError(f"target must be one of {', '.join(TARGETS)}; got {how!r}")
     if year is None:
@@ -221,17 +410,46 @@ def target(comparator_rates: pd.DataFrame, authority: str, how: str = assumption
 
 
 def when(as_at: str) -> str:
-    """``2016-11-30`` -> ``Nov 2016``; a year end (31 March) -> ``March 2017``."""
+    """``2016-11-30`` -> ``Nov 2016``; a year end (31 March) -> ``March 2017``.
+
+    Parameters
+    ----------
+    as_at : str
+        A date, ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    str
+        The month in words.
+    """
     stamp = pd.Timestamp(as_at)
     return stamp.strftime("%b %Y") if (stamp.month, stamp.day) != (3, 31) else f"March {stamp.year}"
 
 
+@needs(traj=_SERIES)
 def distances(traj: pd.DataFrame, measure: str = "number", baseline_series: str | None = None) -> pd.DataFrame:
-    """At each year where a series (other than the baseline plan - :func:`baseline` unless
-    ``baseline_series`` is given - and its restatements) meets the baseline: ``year``,
-    ``series``, ``comparison``, ``low``/``high`` (the series' figure; equal for a single
-    figure), ``plan`` and ``distance_low``/``distance_high`` (figure − plan), all in the
-    measure's unit (``unit``), and ``basis``: whether the figures compared are printed or derived."""
+    """At each year where a series (other than the baseline plan and its restatements) meets the
+    baseline, the distance between them.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories`; reads what :func:`series_info` reads and, when there is a baseline,
+        ``year``, the measure's column (``number`` or ``rate_per_10k``) and its basis
+        (``number_basis`` or ``rate_basis``).
+    measure : str, default "number"
+        ``number`` (children) or ``rate`` (per 10,000 children aged 0-17).
+    baseline_series : str, optional
+        The plan measured from; default :func:`baseline`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``series``, ``comparison``, ``low``/``high`` (the series' figure; equal for a
+        single figure), ``plan`` and ``distance_low``/``distance_high`` (figure − plan), all in
+        the measure's unit (``unit``), and ``basis``: whether the figures compared are printed or
+        derived.  No rows without a baseline; ``attrs["baseline"]`` names it.
+    """
     col = value_column(measure)
     basis = "number_basis" if measure == "number" else "rate_basis"
     columns = ["year", "series", "comparison", "low", "high", "plan", "distance_low", "distance_high", "unit", "basis"]
@@ -258,10 +476,26 @@ def distances(traj: pd.DataFrame, measure: str = "number", baseline_series: str 
     return out
 
 
+@needs(traj=(*_SERIES, "year"))
 def distance_to_target(traj: pd.DataFrame, goal: pd.Series, measure: str = "number") -> pd.DataFrame:
-    """Each series' last figure against the target: ``series``, ``series_name``, ``year``,
-    ``as_at``, ``low``, ``high``, ``target``, ``distance_low``, ``distance_high`` (figure −
-    target) in the measure's unit."""
+    """Each series' last figure against the target.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories`; reads what :func:`series_info` reads, ``year`` and the measure's
+        column (``number`` or ``rate_per_10k``).
+    goal : pandas.Series
+        :func:`target` (its ``number`` or ``rate_per_10k``).
+    measure : str, default "number"
+        ``number`` (children) or ``rate`` (per 10,000 children aged 0-17).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``series``, ``series_name``, ``year``, ``as_at``, ``low``, ``high``, ``target``,
+        ``distance_low``, ``distance_high`` (figure − target) in the measure's unit (``unit``).
+    """
     col = value_column(measure)
     tgt = float(goal.number if measure == "number" else goal.rate_per_10k)
     rows = []
@@ -276,11 +510,24 @@ def distance_to_target(traj: pd.DataFrame, goal: pd.Series, measure: str = "numb
     return pd.DataFrame(rows)
 
 
+@needs(traj=_SERIES)
 def restatement_differences(traj: pd.DataFrame) -> pd.DataFrame:
-    """Each restated plan against the plan it restates, year by year: ``restated`` and
-    ``original`` (labels), ``year``, ``original_number``, ``restated_number``,
-    ``number_difference`` and the same for rates (``*_per_10k``); differences are restated −
-    original."""
+    """Each restated plan against the plan it restates, year by year.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories`; reads what :func:`series_info` reads and, when a plan is restated,
+        ``year``, ``number`` and ``rate_per_10k``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``restated`` and ``original`` (labels), ``year``, ``original_number``,
+        ``restated_number`` (children), ``original_per_10k``, ``restated_per_10k`` (per 10,000
+        children aged 0-17), ``number_difference`` and ``difference_per_10k`` (restated −
+        original).
+    """
     columns = ["restated", "original", "year", "original_number", "restated_number", "original_per_10k",
                "restated_per_10k", "number_difference", "difference_per_10k"]
     info = series_info(traj)
@@ -302,10 +549,23 @@ def restatement_differences(traj: pd.DataFrame) -> pd.DataFrame:
     return out[columns]
 
 
+@needs(traj=_SERIES)
 def describe_plans(traj: pd.DataFrame) -> pd.DataFrame:
-    """One row per plan, as the papers give it: ``plan`` (label), ``made`` (when), ``kind``
-    (plan, restatement of another, or a band), ``printed_in`` (table and document), ``years``
-    and ``figures`` (the first and last year's figure, a band as low to high), in children."""
+    """One row per plan, as the papers give it.
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories`; reads what :func:`series_info` reads and, for each plan, ``year``,
+        ``number`` and ``table_name``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plan`` (label), ``made`` (when), ``kind`` (plan, restatement of another, or a band),
+        ``printed_in`` (table and document), ``years`` and ``figures`` (the first and last
+        year's figure, a band as low to high), in children.
+    """
     rows = []
     for r in series_info(traj).itertuples():
         if r.series_kind == ACTUAL:
@@ -328,9 +588,23 @@ def describe_plans(traj: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["plan", "made", "kind", "printed_in", "years", "figures"])
 
 
+@needs(traj=_SERIES, to_goal=("series", "as_at"))
 def plan_end(traj: pd.DataFrame, to_goal: pd.DataFrame) -> pd.Series:
     """The row of :func:`distance_to_target` for the plan that reaches furthest ahead (a band
-    before a single line when both end in the same year)."""
+    before a single line when both end in the same year).
+
+    Parameters
+    ----------
+    traj : pandas.DataFrame
+        :func:`trajectories`; reads what :func:`series_info` reads.
+    to_goal : pandas.DataFrame
+        :func:`distance_to_target`; reads ``series`` and ``as_at``.
+
+    Returns
+    -------
+    pandas.Series
+        That row of ``to_goal``.
+    """
     info = series_info(traj).set_index("series")
     plans = to_goal[to_goal.series != ACTUAL].copy()
     plans["_band"] = plans.series.map(info.band)
@@ -351,11 +625,35 @@ class PlansInForce:
     documents: list[str]  # the papers these figures come from
 
 
+@needs(cla_trajectories=(*_PRINTED, "label", "series_kind", "plan_made", "bound", "as_at", "figure_basis"),
+       comparator_rates=COMPARATOR_COLUMNS, sources=("document", "date"))
 def plans_in_force(cla_trajectories: pd.DataFrame, comparator_rates: pd.DataFrame, authority: str, *,
                    target_how: str = assumptions.CLA_TARGET, measure: str = "number",
                    sources: pd.DataFrame | None = None) -> PlansInForce:
     """The authority's plans against its actual figures and the neighbours' target, in ``measure``,
-    from the papers in force (their ``cla_trajectories`` and ``comparator_rates`` rows)."""
+    from the papers in force.
+
+    Parameters
+    ----------
+    cla_trajectories : pandas.DataFrame
+        The papers' ``cla_trajectories`` rows; reads what :func:`trajectories` reads.
+    comparator_rates : pandas.DataFrame
+        The papers' ``comparator_rates`` rows; reads what :func:`target` reads.
+    authority : str
+        The council.
+    target_how : str, default ``assumptions.CLA_TARGET``
+        ``printed``, ``mean`` or ``median`` (:func:`target`).
+    measure : str, default "number"
+        ``number`` (children) or ``rate`` (per 10,000 children aged 0-17).
+    sources : pandas.DataFrame, optional
+        The ``sources`` table (``document``, ``date``).
+
+    Returns
+    -------
+    PlansInForce
+        The population, trajectories, target, distances, distances to target, plans, the plan
+        reaching furthest and the documents used.
+    """
     pop = derivation_population(cla_trajectories, authority)
     traj = trajectories(cla_trajectories, authority, pop.population, sources=sources)
     goal = target(comparator_rates, authority, target_how, population=pop.population)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import assumptions, numbers
 from ..errors import InputError
+from ..schemas import needs
 from . import measure_benchmarks as engine
 from .measures import MeasureData
 
@@ -46,9 +47,20 @@ class Choice:
 
 
 def choose(measures: str = "") -> list[Choice]:
-    """The report's measures: ``measures`` (``section: name = label; ...``; a name without a section
-    goes under its section in the default list, else "other"; without a label it keeps the default
-    list's, else LAIT's), or the default list."""
+    """The report's measures, or the default list (:data:`analysis.assumptions.COST_DRIVER_MEASURES`).
+
+    Parameters
+    ----------
+    measures : str, default ""
+        ``section: name = label; ...``: a name without a section goes under its section in the
+        default list, else "other"; without a label it keeps the default list's, else LAIT's.
+        Empty: the default list.
+
+    Returns
+    -------
+    list of Choice
+        The measures in the order given.
+    """
     default = [_choice(line) for line in assumptions.COST_DRIVER_MEASURES]
     text = str(measures).strip()
     if not text:
@@ -75,12 +87,40 @@ def _choice(line: str) -> Choice:
 
 
 def labels(choices: list[Choice], md: MeasureData) -> dict[str, str]:
-    """Measure name -> the words the page uses for it."""
+    """Measure name -> the words the page uses for it.
+
+    Parameters
+    ----------
+    choices : list of Choice
+        The report's measures (:func:`choose`).
+    md : MeasureData
+        The measures' tables (:func:`analysis.analyses.measures.measure_data`).
+
+    Returns
+    -------
+    dict of str to str
+        The choice's label, else the measure's own.
+    """
     return {c.name: c.label or md.measure(c.name).label for c in choices}
 
 
 def fmt(value: float | None, mv: engine.MeasureValues, *, signed: bool = False) -> str:
-    """A value in the measure's unit, as the pack writes figures (:mod:`analysis.numbers`)."""
+    """A value in the measure's unit, as the pack writes figures (:mod:`analysis.numbers`).
+
+    Parameters
+    ----------
+    value : float or None
+        The value, in the measure's unit (rates per 10,000 etc., per cent, pounds).
+    mv : MeasureValues
+        The measure (:class:`analysis.analyses.measure_benchmarks.MeasureValues`).
+    signed : bool, default False
+        Write a sign (a gap); a percentage's gap is in points.
+
+    Returns
+    -------
+    str
+        The value in words; :data:`analysis.numbers.MISSING` for none.
+    """
     if value is None or pd.isna(value):
         return numbers.MISSING
     v = float(value)
@@ -105,7 +145,20 @@ def fmt(value: float | None, mv: engine.MeasureValues, *, signed: bool = False) 
 
 
 def when(mv: engine.MeasureValues, year: int) -> str:
-    """The period a value is at, in words: ``31 March 2019``, ``2018-19``, ``30 September 2019``."""
+    """The period a value is at, in words: ``31 March 2019``, ``2018-19``, ``30 September 2019``.
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure (:class:`analysis.analyses.measure_benchmarks.MeasureValues`).
+    year : int
+        The year the period ends in.
+
+    Returns
+    -------
+    str
+        The period in words, by the measure's ``period_type``.
+    """
     kind = mv.period_type
     if kind == "31 March":
         return f"31 March {year}"
@@ -117,7 +170,20 @@ def when(mv: engine.MeasureValues, year: int) -> str:
 
 
 def latest_year(mv: engine.MeasureValues, code: str) -> int | None:
-    """The latest year with a value (else a marker) for the authority with 3-digit ``code``."""
+    """The latest year with a value (else a marker) for the authority with 3-digit ``code``.
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure (:class:`analysis.analyses.measure_benchmarks.MeasureValues`).
+    code : str
+        The authority's 3-digit old LA code.
+
+    Returns
+    -------
+    int or None
+        The year; None when the measure has nothing for the authority.
+    """
     valued = [y for (c, y) in mv.values if c == code]
     marked = [y for (c, y) in mv.markers if c == code]
     return max(valued or marked) if (valued or marked) else None
@@ -130,14 +196,47 @@ def _segment_start(mv: engine.MeasureValues, code: str, year: int) -> int:
 
 
 def trend(mv: engine.MeasureValues, code: str, year: int) -> tuple[int | None, float | None]:
-    """``(first year, its value)`` of the authority's series up to ``year`` on one definition."""
+    """``(first year, its value)`` of the authority's series up to ``year`` on one definition.
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure (:class:`analysis.analyses.measure_benchmarks.MeasureValues`).
+    code : str
+        The authority's 3-digit old LA code.
+    year : int
+        The latest year (not itself counted).
+
+    Returns
+    -------
+    tuple of (int or None, float or None)
+        The first year since the last definition break and its value; ``(None, None)`` when
+        there is none.
+    """
     start = _segment_start(mv, code, year)
     years = sorted(y for (c, y) in mv.values if c == code and start <= y < year)
     return (years[0], mv.values[(code, years[0])]) if years else (None, None)
 
 
 def trend_words(mv: engine.MeasureValues, first_year: int | None, first: float | None, value: float | None) -> str:
-    """``up from 110 per 10,000 (31 March 2016)``, ``down from ...``, ``unchanged since ...`` or ``–``."""
+    """``up from 110 per 10,000 (31 March 2016)``, ``down from ...``, ``unchanged since ...`` or ``–``.
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure (:class:`analysis.analyses.measure_benchmarks.MeasureValues`).
+    first_year : int or None
+        The year the trend starts (:func:`trend`).
+    first : float or None
+        Its value, in the measure's unit.
+    value : float or None
+        The latest value, same unit.
+
+    Returns
+    -------
+    str
+        The trend in words (unchanged when both are written the same).
+    """
     if first_year is None or first is None or value is None:
         return numbers.MISSING
     then = f"{fmt(first, mv)} ({when(mv, first_year)})"
@@ -147,9 +246,30 @@ def trend_words(mv: engine.MeasureValues, first_year: int | None, first: float |
 
 
 def drivers(md: MeasureData, code: str, model: str, choices: list[Choice]) -> pd.DataFrame:
-    """One row per measure: its latest value and standing (:func:`analysis.analyses.measure_benchmarks.standing`),
-    trend and whether it sets the authority apart.  A measure with no figure for the authority
-    in the view is kept, with ``note`` saying so."""
+    """One row per measure: its latest value and standing, trend and whether it sets the
+    authority apart.  A measure with no figure for the authority in the view is kept, with
+    ``note`` saying so.
+
+    Parameters
+    ----------
+    md : MeasureData
+        The measures' tables (:func:`analysis.analyses.measures.measure_data`).
+    code : str
+        The authority's 3-digit old LA code.
+    model : str
+        A statistical-neighbour model; ``""`` for none.
+    choices : list of Choice
+        The report's measures (:func:`choose`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``section``, ``measure``, ``label``, ``unit``, ``year``, ``when``, the values of
+        :func:`analysis.analyses.measure_benchmarks.standing` (in the measure's unit; ``gap``
+        = value - neighbours' mean, ``gap_amount`` in children or pounds a year),
+        ``apart_pct`` (per cent), ``set_apart``, ranks, ``first_year``, ``first_value``,
+        ``trend`` and ``note``.
+    """
     rows = []
     for choice in choices:
         mv = md.measure(choice.name)
@@ -186,7 +306,20 @@ def _apart(shown: pd.DataFrame) -> pd.DataFrame:
 
 
 def side(apart: float, polarity: str | None) -> str:
-    """``higher``/``lower``, with ``(better)``/``(worse)`` where LAIT gives the measure a polarity."""
+    """``higher``/``lower``, with ``(better)``/``(worse)`` where LAIT gives the measure a polarity.
+
+    Parameters
+    ----------
+    apart : float
+        ``apart_pct``: (value / neighbours' mean - 1) x 100.
+    polarity : str or None
+        ``High``, ``Low`` or None.
+
+    Returns
+    -------
+    str
+        e.g. ``higher (worse)``.
+    """
     word = "higher" if apart > 0 else "lower"
     if polarity in ("High", "Low"):
         good = (apart > 0) == (polarity == "High")
@@ -194,8 +327,25 @@ def side(apart: float, polarity: str | None) -> str:
     return word
 
 
+@needs(table=("apart_pct",))
 def set_apart_sentence(table: pd.DataFrame, md: MeasureData, authority: str) -> str:
-    """The plain sentence: which measures set the authority apart from its neighbours, largest first."""
+    """The plain sentence: which measures set the authority apart from its neighbours, largest first.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`drivers`; reads ``apart_pct`` and, when some measure has one, ``set_apart``,
+        ``measure``, ``label``, ``value``, ``neighbours_mean``, ``polarity`` and ``when``.
+    md : MeasureData
+        The measures' tables (:func:`analysis.analyses.measures.measure_data`).
+    authority : str
+        The council's name as the sentence prints it.
+
+    Returns
+    -------
+    str
+        One or two sentences.
+    """
     shown = table[table.apart_pct.notna()]
     if shown.empty:
         return f"No measure shown has both a figure for {authority} and its neighbours' mean."
@@ -219,8 +369,27 @@ def _short(label: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+@needs(table=("section",))
 def view_table(table: pd.DataFrame, md: MeasureData, section: str) -> pd.DataFrame:
-    """A section's rows as the page shows them: every figure in its unit, in words."""
+    """A section's rows as the page shows them: every figure in its unit, in words.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`drivers`; reads ``section`` and, for the section's rows, ``measure``, ``year``,
+        ``label``, ``note``, ``when``, ``value``, ``neighbours_mean``, ``england``, ``gap``,
+        ``gap_amount``, ``gap_amount_unit``, ``national_rank``, ``authorities_ranked``,
+        ``band`` and ``trend``.
+    md : MeasureData
+        The measures' tables (:func:`analysis.analyses.measures.measure_data`).
+    section : str
+        A key of :data:`SECTIONS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`LABELS`, every figure as text.
+    """
     rows = []
     for r in table[table.section == section].itertuples():
         mv = md.measure(r.measure)
@@ -256,11 +425,29 @@ EXCEL_LABELS = {"label": "Measure", "when": "At", "value": "Authority", "neighbo
 # --------------------------------------------------------------------------------------------- forecasts
 
 
+@needs(cla_trajectories=())
 def plan_rates(cla_trajectories: pd.DataFrame, pub, authority: str) -> pd.DataFrame:
-    """The papers' plans for children looked after in force (``cla_trajectories`` rows of the
-    pack), as rates per 10,000 at each 31 March: printed, or the planned number over the child
-    population the releases give that year (the view's).  ``series``, ``label``, ``bound``,
-    ``year``, ``rate_per_10k``, ``basis``."""
+    """The papers' plans for children looked after in force, as rates per 10,000 at each 31 March:
+    printed, or the planned number over the child population the releases give that year (the
+    view's).
+
+    Parameters
+    ----------
+    cla_trajectories : pandas.DataFrame
+        The pack's ``cla_trajectories`` rows; None or an empty frame gives no plans.  Otherwise
+        reads ``series_kind`` and, when there are plans, what
+        :func:`analysis.analyses.outcomes.plan_vs_outcome` reads.
+    pub : PublicData
+        The public statistics as at the pack's month.
+    authority : str
+        The council.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``series``, ``label``, ``bound``, ``year`` (of the 31 March), ``rate_per_10k`` (per
+        10,000 children aged 0-17) and ``basis``.
+    """
     if cla_trajectories is None or cla_trajectories.empty:
         return pd.DataFrame(columns=["series", "label", "bound", "year", "rate_per_10k", "basis"])
     from .outcomes import plan_vs_outcome
@@ -288,9 +475,23 @@ PLACEMENT_SERIES = (
 
 def placement_mix(md: MeasureData, code: str) -> pd.DataFrame:
     """The authority's and England's placement shares (%) at 31 March year by year: the SFR
-    types 2010-2017 and LAIT's shares 2020 on, never joined as one series (``source`` and
-    ``definition`` say which; the categories changed between them: the SFRs count secure units,
-    children's homes and hostels together, LAIT separates semi-independent living)."""
+    types 2010-2017 and LAIT's shares 2020 on, never joined as one series (the categories changed
+    between them: the SFRs count secure units, children's homes and hostels together, LAIT
+    separates semi-independent living).
+
+    Parameters
+    ----------
+    md : MeasureData
+        The measures' tables (:func:`analysis.analyses.measures.measure_data`).
+    code : str
+        The authority's 3-digit old LA code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``placement``, ``source`` (which series), ``area`` (authority / England), ``year`` and
+        ``share_pct`` (per cent of children looked after).
+    """
     rows = []
     for label, sfr, lait in PLACEMENT_SERIES:
         sources = [("SFR placement types", sfr)] if sfr else []
@@ -308,8 +509,23 @@ def placement_mix(md: MeasureData, code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["placement", "source", "area", "year", "share_pct"])
 
 
+@needs(mix=("area", "placement", "source"))
 def mix_change_sentence(mix: pd.DataFrame, authority: str) -> str:
-    """How the authority's foster and residential shares changed within each source's years."""
+    """How the authority's foster and residential shares changed within each source's years.
+
+    Parameters
+    ----------
+    mix : pandas.DataFrame
+        :func:`placement_mix`; reads ``area``, ``placement``, ``source`` and, for a placement
+        with two years or more, ``year`` and ``share_pct`` (per cent).
+    authority : str
+        The council's name as the sentence prints it.
+
+    Returns
+    -------
+    str
+        The change in words, or that the releases give too few years.
+    """
     parts = []
     for (placement, _source), group in mix[mix.area == "authority"].groupby(["placement", "source"], sort=False):
         if placement not in ("Foster placements", "Residential settings") or len(group) < 2:
@@ -336,7 +552,20 @@ def _spans(mix: pd.DataFrame) -> str:
 
 
 def check_measures(md: MeasureData, choices: list[Choice]) -> None:
-    """Every chosen measure exists (an :class:`InputError` naming the first that does not)."""
+    """Every chosen measure exists.
+
+    Parameters
+    ----------
+    md : MeasureData
+        The measures' tables (:func:`analysis.analyses.measures.measure_data`).
+    choices : list of Choice
+        The report's measures (:func:`choose`).
+
+    Raises
+    ------
+    InputError
+        Naming the first measure that does not exist.
+    """
     for c in choices:
         try:
             md.measure(c.name)
@@ -349,8 +578,26 @@ def check_measures(md: MeasureData, choices: list[Choice]) -> None:
 
 
 def headline(pub, code: str, year: int, period: str) -> dict | None:
-    """The scorecard's row for the cost drivers (None without the measures' tables): how many of
-    the default measures set the authority apart from its neighbours, the largest named."""
+    """The scorecard's row for the cost drivers: how many of the default measures set the
+    authority apart from its neighbours, the largest named.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics as at the pack's month.
+    code : str
+        The authority's 3-digit old LA code.
+    year : int
+        Year of the 31 March the neighbour model is chosen for.
+    period : str
+        The pack's month, ``YYYY-MM`` (when ``pub`` is not a view as at a month).
+
+    Returns
+    -------
+    dict or None
+        ``measure``, ``value``, ``context``, ``as_at``, ``source``; None without the measures'
+        tables or without a measure that has both a figure and a neighbours' mean.
+    """
     from . import public_pack
     from .measures import measure_data
 

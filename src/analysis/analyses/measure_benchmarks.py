@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 
 __all__ = [
     "ENGLAND", "MeasureValues", "NOT_APPLICABLE", "WEEKS_A_YEAR", "amount_gap", "area_name", "band",
@@ -81,8 +82,23 @@ class MeasureValues:
 
 
 def band(value: float | None, all_values: np.ndarray, polarity: str | None) -> tuple[int | None, str]:
-    """``(quartile, band)``: quartile 1-4 counted from the lowest value, and LAIT's band A-D
-    (``Low`` polarity: A = lowest quarter; ``High``: A = highest; otherwise Not applicable)."""
+    """``(quartile, band)``: quartile 1-4 counted from the lowest value, and LAIT's band A-D.
+
+    Parameters
+    ----------
+    value : float or None
+        The authority's value, in the measure's unit.
+    all_values : numpy.ndarray
+        Every authority's value that year (the quartile cut points: numpy's ``linear`` quantiles).
+    polarity : str or None
+        ``Low`` (A = lowest quarter), ``High`` (A = highest) or None.
+
+    Returns
+    -------
+    tuple of (int or None, str)
+        The quartile (None without a value) and the band (``Not applicable`` without a polarity
+        or a value).
+    """
     if value is None or pd.isna(value) or not len(all_values):
         return None, NOT_APPLICABLE
     q25, q50, q75 = np.quantile(all_values, [0.25, 0.5, 0.75])
@@ -95,12 +111,40 @@ def band(value: float | None, all_values: np.ndarray, polarity: str | None) -> t
 
 
 def rank_highest_first(value: float, values) -> int:
-    """1 + how many of ``values`` are higher than ``value``."""
+    """1 + how many of ``values`` are higher than ``value``.
+
+    Parameters
+    ----------
+    value : float
+        The value ranked.
+    values : iterable of float
+        The values it is ranked among.
+
+    Returns
+    -------
+    int
+        The rank, 1 = highest.
+    """
     return 1 + sum(1 for v in values if v > value)
 
 
 def best_rank(value: float, values, polarity: str | None) -> int | None:
-    """1 = the best by ``polarity`` (``High``: highest; ``Low``: lowest); None without one."""
+    """1 = the best by ``polarity`` (``High``: highest; ``Low``: lowest); None without one.
+
+    Parameters
+    ----------
+    value : float
+        The value ranked.
+    values : iterable of float
+        The values it is ranked among.
+    polarity : str or None
+        ``High``, ``Low`` or None.
+
+    Returns
+    -------
+    int or None
+        The rank, or None without a polarity.
+    """
     if polarity == "High":
         return rank_highest_first(value, values)
     if polarity == "Low":
@@ -113,9 +157,20 @@ def _num(value) -> float | None:
 
 
 def model_words(model: object) -> str:
-    """A neighbour model as the pages name it: DfE's models ``model 2021``, ``model 2025``; the
-    list an authority's own paper prints (``paper_2013``: its neighbours' table for 2012-13) "the
-    neighbours named in the authority's paper for 2012-13"; none: "no neighbour model"."""
+    """A neighbour model as the pages name it.
+
+    Parameters
+    ----------
+    model : object
+        A model name: DfE's (``2021``), the list an authority's own paper prints
+        (``paper_2013``: its neighbours' table for 2012-13), or empty/None.
+
+    Returns
+    -------
+    str
+        ``model 2021``; "the neighbours named in the authority's paper for 2012-13"; "no
+        neighbour model".
+    """
     text = str(model or "").strip()
     if not text:
         return "no neighbour model"
@@ -126,8 +181,27 @@ def model_words(model: object) -> str:
 
 
 def neighbour_codes(pub, code: str, model: str) -> list[dict]:
-    """The model's neighbours of the authority with 3-digit ``code``, in rank order; none for
-    model ``""``."""
+    """The model's neighbours of the authority with 3-digit ``code``, in rank order.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+    code : str
+        The authority's 3-digit old LA code.
+    model : str
+        A statistical-neighbour model; ``""`` for none.
+
+    Returns
+    -------
+    list of dict
+        ``statistical_neighbours`` rows; none for model ``""``.
+
+    Raises
+    ------
+    InputError
+        When the model lists no neighbours of the authority.
+    """
     if not str(model).strip():
         return []
     group = pub._groups.get((model, code))
@@ -140,7 +214,22 @@ def neighbour_codes(pub, code: str, model: str) -> list[dict]:
 
 
 def region_of(pub, code: str, year: int) -> str | None:
-    """The region code ``cla_rates`` gives the authority at ``year`` (else at its latest year)."""
+    """The region code ``cla_rates`` gives the authority at ``year`` (else at its latest year).
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+    code : str
+        The authority's 3-digit old LA code.
+    year : int
+        Year of the 31 March.
+
+    Returns
+    -------
+    str or None
+        The region's 9-character code, or None when the releases hold no row for the authority.
+    """
     row = pub.row(code, year)
     if row is None:
         held = [y for y in pub.years() if pub.row(code, y)]
@@ -149,13 +238,48 @@ def region_of(pub, code: str, year: int) -> str | None:
 
 
 def area_name(pub, code: str, year: int) -> str:
-    """An area's name as ``cla_rates`` prints it that year (a region's too), else its latest."""
+    """An area's name as ``cla_rates`` prints it that year (a region's too), else its latest.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+    code : str
+        An authority's 3-digit code, or a region's or England's 9-character code.
+    year : int
+        Year of the 31 March.
+
+    Returns
+    -------
+    str
+        The name.
+    """
     row = pub.row(code, year)
     return row["authority"] if row else pub.name(code)
 
 
 def amount_gap(mv: MeasureValues, pub, code: str, year: int, gap: float | None) -> tuple[float | None, str | None]:
-    """The gap in children or pounds where it makes sense (module docstring), and its unit."""
+    """The gap in children or pounds where it makes sense (module docstring), and its unit.
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure.
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+    code : str
+        The authority's 3-digit old LA code.
+    year : int
+        Year of the 31 March (its child population and number looked after are used).
+    gap : float or None
+        Value - the neighbours' mean, in the measure's unit.
+
+    Returns
+    -------
+    tuple of (float or None, str or None)
+        The amount and ``children`` or ``gbp a year`` (pounds a year); ``(None, None)`` where it
+        makes no sense.
+    """
     if gap is None:
         return None, None
     row = pub.row(code, year) or {}
@@ -174,8 +298,27 @@ def amount_gap(mv: MeasureValues, pub, code: str, year: int, gap: float | None) 
 
 
 def standing(mv: MeasureValues, pub, code: str, year: int, model: str) -> pd.Series:
-    """The authority (3-digit ``code``) at ``year`` against its ``model`` neighbours, region and
-    England (module docstring for every field)."""
+    """The authority at ``year`` against its ``model`` neighbours, region and England.
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure.
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+    code : str
+        The authority's 3-digit old LA code.
+    year : int
+        Year of the 31 March (or the year the measure's period ends).
+    model : str
+        A statistical-neighbour model; ``""`` for none.
+
+    Returns
+    -------
+    pandas.Series
+        Every field the module docstring describes (values in the measure's unit, ranks 1 =
+        highest, ``gap_amount`` in children or pounds a year).
+    """
     year = int(year)
     value = _num(mv.value(code, year))
     group = neighbour_codes(pub, code, model)
@@ -217,8 +360,30 @@ def standing(mv: MeasureValues, pub, code: str, year: int, model: str) -> pd.Ser
 
 def series(mv: MeasureValues, pub, code: str, model: str, years: list[int] | None = None) -> pd.DataFrame:
     """Year by year: the authority's value, its neighbours' mean and median (of those with a value
-    that year), its region's and England's value, and ``definition_break`` on the first year of a
-    new definition (a chart starts a new line there)."""
+    that year), its region's and England's value.
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure.
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+    code : str
+        The authority's 3-digit old LA code.
+    model : str
+        A statistical-neighbour model; ``""`` for none.
+    years : list of int, optional
+        Default every year of the measure; years with neither a value nor a marker for the
+        authority are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``value``, ``marker``, ``neighbours_mean``, ``neighbours_median``,
+        ``neighbours_with_value``, ``neighbours``, ``region_value``, ``england_value`` (the
+        measure's unit) and ``definition_break`` on the first year of a new definition (a chart
+        starts a new line there).
+    """
     group = [n["neighbour_old_la_code"] for n in neighbour_codes(pub, code, model)]
     rows = []
     for year in years or mv.years():
@@ -241,7 +406,22 @@ def series(mv: MeasureValues, pub, code: str, model: str, years: list[int] | Non
 
 def ranking(mv: MeasureValues, pub, year: int) -> pd.DataFrame:
     """Every authority with a value at ``year``, best first by the measure's polarity (highest
-    first without one): ``rank``, ``authority``, ``old_la_code``, ``value``."""
+    first without one).
+
+    Parameters
+    ----------
+    mv : MeasureValues
+        The measure.
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+    year : int
+        Year of the 31 March.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank``, ``authority``, ``old_la_code``, ``value`` (the measure's unit).
+    """
     rows = [{"authority": pub.name(c), "old_la_code": c, "value": v} for (c, y), v in mv.values.items()
             if y == int(year) and c[:1].isdigit()]
     frame = pd.DataFrame(rows, columns=["authority", "old_la_code", "value"])
@@ -260,7 +440,19 @@ def ranking(mv: MeasureValues, pub, year: int) -> pd.DataFrame:
 
 def from_cla_rates(pub) -> MeasureValues:
     """Children looked after per 10,000 children aged 0-17 at 31 March, from ``cla_rates``
-    (published, or computed with DfE's rounding); LAIT's polarity for ``LAC``."""
+    (published, or computed with DfE's rounding); LAIT's polarity for ``LAC``.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:class:`analysis.analyses.benchmarks.PublicData`).
+
+    Returns
+    -------
+    MeasureValues
+        Measure ``LAC``, unit ``per_10k``; a year without a rate carries its ``rate_status``
+        as the marker.
+    """
     mv = MeasureValues("LAC", "Children looked after per 10,000 children aged 0-17", "per_10k",
                        pub.polarity("LAC"), 0, "DfE, Children looked after in England; ONS mid-year estimates")
     for (code, year), r in pub._rate.items():
@@ -272,9 +464,34 @@ def from_cla_rates(pub) -> MeasureValues:
     return mv
 
 
+@needs(values=("measure", "year", "period_note", "new_la_code"),
+       measures=("measure", "label", "unit", "polarity", "decimal_places", "period_type", "unit_label"))
 def from_lait(values: pd.DataFrame, measures: pd.DataFrame, measure: str) -> MeasureValues:
-    """Any LAIT measure (its ``lait_values`` rows and ``public_measures`` row).  A period LAIT
-    prints twice for a year (``2025`` and ``2025 (prov)``) keeps the one not provisional."""
+    """Any LAIT measure.  A period LAIT prints twice for a year (``2025`` and ``2025 (prov)``)
+    keeps the one not provisional.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        ``lait_values`` rows; reads ``measure``, ``year``, ``period_note``, ``new_la_code`` and,
+        for the measure's rows, ``old_la_code``, ``geographic_level``, ``value``, ``value_raw``
+        and ``definition_break``.
+    measures : pandas.DataFrame
+        ``public_measures``; reads ``measure``, ``label``, ``unit``, ``polarity``,
+        ``decimal_places``, ``period_type`` and ``unit_label``.
+    measure : str
+        The LAIT code (e.g. ``CIN``).
+
+    Returns
+    -------
+    MeasureValues
+        The measure in LAIT's unit (``public_measures.unit``).
+
+    Raises
+    ------
+    InputError
+        When ``public_measures`` has no such code.
+    """
     meta = measures[measures.measure == measure]
     if meta.empty:
         raise InputError("public_measures", column="measure", expected="a LAIT measure code (e.g. CIN, "
@@ -308,9 +525,26 @@ def _of_children_looked_after(m: pd.Series) -> bool:
     return str(m.unit) == "gbp_per_week" and label.startswith("looked after children")
 
 
+@needs(placements=("placement", "geographic_level", "old_la_code", "new_la_code", "year"))
 def from_placements(placements: pd.DataFrame, types: tuple[str, ...], label: str) -> MeasureValues:
-    """The share (%) of children looked after at 31 March placed in ``types`` (``cla_placements``):
-    the types' numbers over the release's total; empty where one of them is suppressed."""
+    """The share (%) of children looked after at 31 March placed in ``types``: the types' numbers
+    over the release's total; empty (marker ``x``) where one of them is suppressed.
+
+    Parameters
+    ----------
+    placements : pandas.DataFrame
+        ``cla_placements`` rows; reads ``placement``, ``geographic_level``, ``old_la_code``,
+        ``new_la_code``, ``year`` and, for the types' rows, ``total`` and ``number`` (children).
+    types : tuple of str
+        Placement types (``cla_placements.placement``).
+    label : str
+        The measure's label.
+
+    Returns
+    -------
+    MeasureValues
+        Unit ``pct`` (per cent of children looked after).
+    """
     rows = placements[placements.placement.isin(types)]
     mv = MeasureValues("+".join(types), label, "pct", None, 1,
                        "DfE, Children looked after in England (statistical first releases)",

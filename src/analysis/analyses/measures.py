@@ -123,9 +123,24 @@ class MeasureData:
 
 
 def measure_data(pub: PublicData | None, processed_dir: str | Path | None = None) -> MeasureData | None:
-    """The measures' tables for the public statistics ``pub`` (as at its month), or ``None`` when
-    ``public-stats`` has not written them.  ``processed_dir``: default the folder ``pub`` was read
-    from.  A warm kernel reads a table set's files once."""
+    """The measures' tables for the public statistics ``pub`` (as at its month).
+
+    A warm kernel reads a table set's files once.
+
+    Parameters
+    ----------
+    pub : PublicData or None
+        The public statistics (a view as at a month leaves out later releases); ``None`` gives
+        ``None``.
+    processed_dir : str or Path, optional
+        Folder of the processed tables; default the folder ``pub`` was read from.
+
+    Returns
+    -------
+    MeasureData or None
+        The ``lait_values``, ``public_measures`` and ``cla_placements`` tables, or ``None`` when
+        ``public-stats`` has not written them.
+    """
     if pub is None:
         return None
     folder = data.processed(processed_dir or pub.folder or None)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..numbers import rate as rate_text
+from ..schemas import needs
 from .benchmarks import PublicData
 
 __all__ = ["plan_sentences", "plan_vs_outcome", "reproduce_paper"]
@@ -27,11 +28,37 @@ def _year_end(financial_year: str) -> int:
     return int(str(financial_year)[:4]) + 1
 
 
+@needs(cla_trajectories=("authority", "series_kind", "series", "label", "year", "bound", "number", "rate_per_10k",
+                         "document", "source_line"))
 def plan_vs_outcome(cla_trajectories: pd.DataFrame, pub: PublicData, authority: str) -> pd.DataFrame:
     """One row per plan figure (series, year, bound) with the published figure for the 31 March
-    ending that year: ``plan_number``, ``plan_rate_per_10k`` (``plan_rate_basis``: printed or
-    derived), ``actual_number``, ``actual_rate_per_10k``, ``actual_release``,
-    ``distance_children``, ``distance_per_10k`` (published - plan)."""
+    ending that year.
+
+    Parameters
+    ----------
+    cla_trajectories : pandas.DataFrame
+        Plans and actuals as the papers print them; reads ``authority``, ``series_kind``,
+        ``series``, ``label``, ``year`` (financial year, e.g. ``2018-19``), ``bound``, ``number``
+        (children), ``rate_per_10k`` (per 10,000 children aged 0-17), ``document`` and
+        ``source_line``.
+    pub : PublicData
+        The published CLA figures and child populations.
+    authority : str
+        The council whose plans to compare (short name, e.g. ``Torbay``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``series``, ``series_label``, ``year``, ``year_end``, ``bound``, ``plan_number``,
+        ``plan_rate_per_10k`` (``plan_rate_basis``: printed or derived), ``actual_number``,
+        ``actual_rate_per_10k``, ``actual_release``, ``distance_children``, ``distance_per_10k``
+        (published - plan; rates per 10,000 children aged 0-17), ``document``, ``source_line``.
+
+    Raises
+    ------
+    InputError
+        When ``cla_trajectories`` holds no plan for ``authority``.
+    """
     plans = cla_trajectories[(cla_trajectories.authority == authority) & (cla_trajectories.series_kind == "plan")]
     if plans.empty:
         known = sorted(cla_trajectories[cla_trajectories.series_kind == "plan"].authority.unique())
@@ -63,8 +90,25 @@ def plan_vs_outcome(cla_trajectories: pd.DataFrame, pub: PublicData, authority: 
     return pd.DataFrame(rows)
 
 
+@needs(frame=("series", "year_end", "series_label", "plan_number", "actual_number"))
 def plan_sentences(frame: pd.DataFrame, authority: str) -> list[str]:
-    """Per plan, where it ended up: its last year's planned figure against the published one."""
+    """Per plan, where it ended up: its last year's planned figure against the published one.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`plan_vs_outcome`'s table; reads ``series``, ``year_end``, ``series_label``,
+        ``plan_number``, ``actual_number`` and, where a published figure exists,
+        ``actual_rate_per_10k`` and ``actual_release``.
+    authority : str
+        The council's name as the sentences print it.
+
+    Returns
+    -------
+    list of str
+        One sentence per plan series (children looked after at 31 March, rate per 10,000 children
+        aged 0-17).
+    """
     out = []
     for _series, group in frame.groupby("series", sort=False):
         last = group[group.year_end == group.year_end.max()]
@@ -88,12 +132,42 @@ def plan_sentences(frame: pd.DataFrame, authority: str) -> list[str]:
     return out
 
 
+@needs(comparator_rates=("subject_authority", "year", "row_type", "source_line", "authority", "rate_per_10k",
+                         "is_subject"),
+       cla_trajectories=("authority", "year", "series"))
 def reproduce_paper(comparator_rates: pd.DataFrame, pub: PublicData, subject: str, year: str,
                     cla_trajectories: pd.DataFrame | None = None) -> pd.DataFrame:
-    """A paper's comparator table (``comparator_rates`` for ``subject`` and financial ``year``)
-    beside the same figures reproduced from the public releases, with the reason for every
-    difference: ``item``, ``kind`` (rate / average / number), ``printed``, ``reproduced``,
-    ``difference`` (printed - reproduced), ``reproduced_from``, ``reason``, ``source_line``."""
+    """A paper's comparator table beside the same figures reproduced from the public releases,
+    with the reason for every difference.
+
+    Parameters
+    ----------
+    comparator_rates : pandas.DataFrame
+        The papers' neighbour tables; reads ``subject_authority``, ``year``, ``row_type``,
+        ``source_line``, ``authority``, ``rate_per_10k`` (per 10,000 children aged 0-17),
+        ``is_subject`` and, for stated averages, ``average_of``.
+    pub : PublicData
+        The published CLA figures and child populations.
+    subject : str
+        The council whose paper it is (``comparator_rates.subject_authority``).
+    year : str
+        Financial year of the table, e.g. ``2018-19`` (compared with 31 March 2019).
+    cla_trajectories : pandas.DataFrame, optional
+        When given, the paper's own count of children looked after is reproduced too; reads
+        ``authority``, ``year``, ``series`` and, for the subject's actual rows that year,
+        ``number``, ``table_name`` and ``source_line``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``item``, ``kind`` (rate / average / number), ``printed``, ``reproduced``, ``difference``
+        (printed - reproduced), ``reproduced_from``, ``reason``, ``source_line``.
+
+    Raises
+    ------
+    InputError
+        When ``comparator_rates`` has no table for ``subject`` and ``year``.
+    """
     table = comparator_rates[(comparator_rates.subject_authority == subject) & (comparator_rates.year == year)]
     if table.empty:
         raise InputError("comparator_rates", column="year", expected=f"a comparator table for {subject}", found=year)

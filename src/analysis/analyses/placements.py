@@ -22,6 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import numbers
+from ..schemas import needs
 
 __all__ = [
     "AGREES", "DISAGREES", "WITHIN_ROUNDING", "baseline_of", "cost_trajectory", "forecast_variance",
@@ -35,34 +36,80 @@ AGREES, WITHIN_ROUNDING, DISAGREES = "agrees", "within rounding", "disagrees"
 # --------------------------------------------------------------------------------------------- costs
 
 
+@needs(costs=("year", "total_placement_cost_gbp", "total_placement_cost_raw"))
 def cost_trajectory(costs: pd.DataFrame) -> pd.DataFrame:
     """Total placement cost by year as printed, with the change on the previous year.
 
-    Columns: ``year``, ``total_placement_cost_gbp``, ``total_placement_cost_raw`` and
-    ``fall_on_previous_year_gbp`` (previous year's cost minus this year's: positive = cost fell;
-    empty for the first year)."""
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        ``placement_costs`` rows; reads ``year``, ``total_placement_cost_gbp`` (whole pounds)
+        and ``total_placement_cost_raw``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``total_placement_cost_gbp``, ``total_placement_cost_raw`` and
+        ``fall_on_previous_year_gbp`` (pounds, previous year's cost minus this year's: positive =
+        cost fell; empty for the first year).
+    """
     out = costs.sort_values("year")[["year", "total_placement_cost_gbp", "total_placement_cost_raw"]]
     out = out.reset_index(drop=True).copy()
     out["fall_on_previous_year_gbp"] = (-out.total_placement_cost_gbp.diff()).astype("Int64")
     return out
 
 
+@needs(costs=("reduction_baseline_year",))
 def baseline_of(costs: pd.DataFrame) -> str:
     """The year the printed reductions are measured against (the table header's, as ingested);
-    the first year of the table when the header names none."""
+    the first year of the table when the header names none.
+
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        ``placement_costs`` rows; reads ``reduction_baseline_year`` and, when that is empty,
+        ``year``.
+
+    Returns
+    -------
+    str
+        Financial year ``YYYY-YY``.
+    """
     named = costs["reduction_baseline_year"].dropna().unique()
     return str(named[0]) if len(named) else str(costs["year"].min())
 
 
+@needs(costs=("year", "total_placement_cost_gbp", "reduction_gbp", "reduction_raw"))
 def reductions(costs: pd.DataFrame, *, baseline_year: str | None = None,
                rounding_tolerance_gbp: int = 0) -> pd.DataFrame:
-    """The reduction against ``baseline_year`` (default: :func:`baseline_of`) as printed
-    and as recomputed, for every later year.
+    """The reduction against ``baseline_year`` as printed and as recomputed, for every later year.
 
-    Columns: ``year``, ``total_placement_cost_gbp``, ``reduction_printed_gbp`` (as printed),
-    ``reduction_printed_raw``, ``reduction_recomputed_gbp`` (baseline cost minus the year's cost),
-    ``difference_gbp`` (printed minus recomputed) and ``status``: ``agrees`` (no difference),
-    ``within rounding`` (``|difference| <= rounding_tolerance_gbp``) or ``disagrees``."""
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        ``placement_costs`` rows; reads ``year``, ``total_placement_cost_gbp``, ``reduction_gbp``
+        (whole pounds), ``reduction_raw`` and, without ``baseline_year``,
+        ``reduction_baseline_year``.
+    baseline_year : str, optional
+        Financial year ``YYYY-YY``; default :func:`baseline_of`.
+    rounding_tolerance_gbp : int, default 0
+        Pounds a printed reduction may differ by and still be ``within rounding``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``total_placement_cost_gbp``, ``reduction_printed_gbp`` (as printed),
+        ``reduction_printed_raw``, ``reduction_recomputed_gbp`` (baseline cost minus the year's
+        cost), ``difference_gbp`` (printed minus recomputed; all pounds) and ``status``:
+        ``agrees`` (no difference), ``within rounding`` (``|difference| <=
+        rounding_tolerance_gbp``), ``disagrees`` or ``not printed``.  ``attrs`` holds
+        ``baseline_year`` and ``baseline_cost_gbp``.
+
+    Raises
+    ------
+    ValueError
+        When the table has no cost for the baseline year.
+    """
     baseline_year_ = baseline_year or baseline_of(costs)
     ordered = costs.sort_values("year").reset_index(drop=True)
     base = ordered[ordered.year == baseline_year_]
@@ -93,10 +140,26 @@ def reductions(costs: pd.DataFrame, *, baseline_year: str | None = None,
     return out
 
 
+@needs(table=("year", "difference_gbp", "status", "total_placement_cost_gbp"))
 def reduction_summary(table: pd.DataFrame) -> pd.Series:
     """Counts over :func:`reductions`: years compared, years whose printed reduction differs from
     the recomputed one at all, years beyond the rounding tolerance, and the largest difference
-    (its year and size, printed minus recomputed)."""
+    (its year and size, printed minus recomputed).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`reductions`' table; reads ``year``, ``difference_gbp``, ``status``,
+        ``total_placement_cost_gbp`` (pounds) and its ``attrs`` (``baseline_year``,
+        ``baseline_cost_gbp``).
+
+    Returns
+    -------
+    pandas.Series
+        ``baseline_year``, ``baseline_cost_gbp``, ``years_compared``, ``years_differ``,
+        ``years_disagree``, ``years_within_rounding``, ``largest_difference_year``,
+        ``largest_difference_gbp`` (pounds), ``first_year``, ``last_year``, ``last_cost_gbp``.
+    """
     compared = table[table.difference_gbp.notna()]
     differ = compared[compared.difference_gbp != 0]
     largest = (compared.assign(size=compared.difference_gbp.abs()).sort_values(["size", "year"],
@@ -117,11 +180,26 @@ def reduction_summary(table: pd.DataFrame) -> pd.Series:
     })
 
 
+@needs(table=("year", "difference_gbp", "status", "total_placement_cost_gbp"))
 def reduction_sentence(table: pd.DataFrame, *, rounding_tolerance_gbp: int) -> str:
     """What :func:`reductions` found, in one sentence whose count is the headline's and the
-    chart's: ``the printed reduction against 2013-14 disagrees with the paper's own costs in 3 of
-    5 years, by £1.4m to £1.5m; 1 more year differs by £100k, within the rounding of the printed
-    figures`` (a year that differs by no more than ``rounding_tolerance_gbp`` is within rounding)."""
+    chart's.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`reductions`' table; reads what :func:`reduction_summary` reads.
+    rounding_tolerance_gbp : int
+        Pounds: a year that differs by no more is within rounding (as given to
+        :func:`reductions`).
+
+    Returns
+    -------
+    str
+        e.g. ``the printed reduction against 2013-14 disagrees with the paper's own costs in 3 of
+        5 years, by £1.4m to £1.5m; 1 more year differs by £100k, within the rounding of the
+        printed figures``.
+    """
     summary = reduction_summary(table)
     base = numbers.year(summary.baseline_year)
     bad = table[table.status == DISAGREES].difference_gbp.abs()
@@ -140,10 +218,23 @@ def reduction_sentence(table: pd.DataFrame, *, rounding_tolerance_gbp: int) -> s
     return text
 
 
+@needs(costs=("year", "forecast_variance_gbp", "forecast_variance_direction", "forecast_variance_raw"))
 def forecast_variance(costs: pd.DataFrame) -> pd.DataFrame:
-    """The forecast under/overspend a year as printed: ``forecast_variance_gbp`` (the printed
-    magnitude), ``direction`` (``underspend``/``overspend`` where the cell says so, ``not stated``
-    where it gives only an amount) and the cell as printed.  Years with an empty cell are left out."""
+    """The forecast under/overspend a year as printed.  Years with an empty cell are left out.
+
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        ``placement_costs`` rows; reads ``year``, ``forecast_variance_gbp`` (whole pounds),
+        ``forecast_variance_direction`` and ``forecast_variance_raw``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``forecast_variance_gbp`` (the printed magnitude, pounds), ``direction``
+        (``underspend``/``overspend`` where the cell says so, ``not stated`` where it gives only
+        an amount) and ``forecast_variance_raw`` (the cell as printed).
+    """
     rows = costs.sort_values("year")
     rows = rows[rows.forecast_variance_raw.notna()]
     out = rows[["year", "forecast_variance_gbp", "forecast_variance_direction", "forecast_variance_raw"]]
@@ -153,11 +244,22 @@ def forecast_variance(costs: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- slippage
 
 
+@needs(slippage=("row_type", "month", "month_label", "increase_gbp"))
 def slippage_by_month(slippage: pd.DataFrame) -> pd.DataFrame:
     """The monthly increases (printed ``line`` rows, in month order) and their running sum.
 
-    Columns: ``month`` (YYYY-MM), ``month_label`` as printed, ``increase_gbp`` and
-    ``cumulative_gbp``."""
+    Parameters
+    ----------
+    slippage : pandas.DataFrame
+        ``placement_slippage`` rows; reads ``row_type``, ``month``, ``month_label`` and
+        ``increase_gbp`` (whole pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month`` (YYYY-MM), ``month_label`` as printed, ``increase_gbp`` and ``cumulative_gbp``
+        (pounds).
+    """
     lines = slippage[slippage.row_type == "line"].sort_values("month")
     out = lines[["month", "month_label", "increase_gbp"]].reset_index(drop=True).copy()
     out["increase_gbp"] = out.increase_gbp.astype("int64")
@@ -165,9 +267,22 @@ def slippage_by_month(slippage: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(slippage=("row_type", "increase_gbp"))
 def slippage_reconciliation(slippage: pd.DataFrame) -> pd.DataFrame:
-    """The printed total against the sum of the printed months: one row with ``item``,
-    ``stated_gbp``, ``computed_gbp``, ``difference_gbp`` (stated minus computed) and ``months``."""
+    """The printed total against the sum of the printed months.
+
+    Parameters
+    ----------
+    slippage : pandas.DataFrame
+        ``placement_slippage`` rows; reads ``row_type`` (``line`` / ``stated_total``) and
+        ``increase_gbp`` (whole pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``item``, ``months``, ``stated_gbp``, ``computed_gbp`` and ``difference_gbp``
+        (stated minus computed; pounds).
+    """
     lines = slippage[slippage.row_type == "line"]
     stated = slippage[slippage.row_type == "stated_total"]
     stated_value = int(stated.increase_gbp.iloc[0]) if len(stated) else None

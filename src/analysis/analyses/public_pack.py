@@ -18,6 +18,7 @@ import pandas as pd
 from .. import data, numbers, tableset
 from ..errors import InputError, TableSetError
 from ..names import match
+from ..schemas import needs
 from ..statistics.as_at import hindsight_note as hindsight_note  # re-exported: the notebooks call it from here
 from ..statistics.as_at import view_month as view_month
 from ..statistics.public_data import PAPER_MODEL_PREFIX as PAPER_MODEL_PREFIX  # re-exported
@@ -39,14 +40,28 @@ _LOADED: dict[tuple, PublicData] = {}  # (folder, the tables' sha256) -> indexed
 
 
 def public_data(processed_dir: str | Path | None = None, as_of: str = "") -> PublicData | None:
-    """The public tables, indexed (:func:`analysis.analyses.benchmarks.load`), or ``None`` when
-    ``public-stats`` has not written them into the table set (or wrote no rates).  ``as_of``
-    (``YYYY-MM``): the statistics as they stood at the end of that month
-    (:meth:`~analysis.analyses.benchmarks.PublicData.as_at`) - a report passes its pack's period,
-    or the later month of a hindsight view; empty: every figure held, as last revised.  A kernel
-    that runs report after report (the runner's warm workers) indexes one table set once: the
-    cache is keyed by the folder, the sha256 of each table in ``_tables.json`` and the month, and
-    every table is still checked against it when first read."""
+    """The public tables, indexed (:func:`analysis.analyses.benchmarks.load`).
+
+    A kernel that runs report after report (the runner's warm workers) indexes one table set
+    once: the cache is keyed by the folder, the sha256 of each table in ``_tables.json`` and the
+    month, and every table is still checked against it when first read.
+
+    Parameters
+    ----------
+    processed_dir : str or Path, optional
+        The table set's folder; default the project's ``data/processed``.
+    as_of : str, default ""
+        ``YYYY-MM``: the statistics as they stood at the end of that month
+        (:meth:`~analysis.analyses.benchmarks.PublicData.as_at`) - a report passes its pack's
+        period, or the later month of a hindsight view; empty: every figure held, as last
+        revised.
+
+    Returns
+    -------
+    PublicData or None
+        ``None`` when ``public-stats`` has not written the tables into the table set (or wrote
+        no rates).
+    """
     folder = data.processed(processed_dir)
     try:
         files = tableset.read_manifest(folder)["files"]
@@ -68,9 +83,23 @@ def public_data(processed_dir: str | Path | None = None, as_of: str = "") -> Pub
 
 
 def papers(authority: str, period: str, processed_dir: str | Path | None = None) -> data.Pack | None:
-    """The authority's papers in force at ``period`` (:class:`analysis.data.Pack`, whose
-    ``authority`` is the papers' spelling of the name, matched by :func:`analysis.names.match`),
-    or ``None`` when it has none (an authority known only from the public statistics)."""
+    """The authority's papers in force at ``period``.
+
+    Parameters
+    ----------
+    authority : str
+        The council, matched by :func:`analysis.names.match` against the papers' names.
+    period : str
+        The pack's month, ``YYYY-MM``.
+    processed_dir : str or Path, optional
+        The table set's folder; default the project's ``data/processed``.
+
+    Returns
+    -------
+    analysis.data.Pack or None
+        The pack (its ``authority`` is the papers' spelling of the name), or ``None`` when the
+        authority has no papers in force (known only from the public statistics).
+    """
     sources = data.load("sources", processed_dir)
     found = match(authority, sorted(set(sources.authority.dropna())))
     if found.name is None or not data.documents_in_force(sources, found.name, period):
@@ -79,10 +108,29 @@ def papers(authority: str, period: str, processed_dir: str | Path | None = None)
 
 
 def authority_name(authority: str, pub: PublicData | None, processed_dir: str | Path | None = None) -> str:
-    """The spelling a report uses for ``authority``: the papers' (:func:`analysis.names.match`),
-    else the releases' (``Bristol`` -> ``Bristol, City of``); a 3-digit or 9-character code is
-    kept as it is (:func:`code_for` reads it).  An :class:`InputError` when neither knows it,
-    with any near miss ("did you mean …?") from both."""
+    """The spelling a report uses for ``authority``.
+
+    Parameters
+    ----------
+    authority : str
+        A council's name, or a 3-digit or 9-character code.
+    pub : PublicData or None
+        The public statistics, when loaded.
+    processed_dir : str or Path, optional
+        The table set's folder; default the project's ``data/processed``.
+
+    Returns
+    -------
+    str
+        The papers' spelling (:func:`analysis.names.match`), else the releases' (``Bristol`` ->
+        ``Bristol, City of``); a code is kept as it is (:func:`code_for` reads it).
+
+    Raises
+    ------
+    InputError
+        When neither the papers nor the releases know it, with any near miss ("did you mean
+        …?") from both.
+    """
     text = str(authority).strip()
     if text.isdigit() or text.startswith("E0"):
         return text
@@ -104,7 +152,23 @@ def authority_name(authority: str, pub: PublicData | None, processed_dir: str | 
 
 
 def year_end(year: str) -> int:
-    """``"2013"`` or the financial year ``"2012-13"`` -> 2013 (31 March 2013)."""
+    """``"2013"`` or the financial year ``"2012-13"`` -> 2013 (31 March 2013).
+
+    Parameters
+    ----------
+    year : str
+        ``YYYY`` (its 31 March) or a financial year ``YYYY-YY``.
+
+    Returns
+    -------
+    int
+        The year of the 31 March.
+
+    Raises
+    ------
+    InputError
+        For anything else.
+    """
     text = str(year).strip()
     if text.isdigit() and len(text) == 4:
         return int(text)
@@ -114,8 +178,30 @@ def year_end(year: str) -> int:
 
 
 def choose_year(pub: PublicData, authority: str, year: str, period: str) -> int:
-    """``year`` as a 31 March year; empty: the latest year with a rate (else a number) for the
-    authority at or before the pack's period."""
+    """The 31 March year a report shows.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:func:`public_data`).
+    authority : str
+        Council name or code.
+    year : str
+        ``YYYY`` or ``YYYY-YY`` (:func:`year_end`); empty: the latest year with a rate (else a
+        number) for the authority at or before the pack's period.
+    period : str
+        The pack's month, ``YYYY-MM``.
+
+    Returns
+    -------
+    int
+        The year of the 31 March.
+
+    Raises
+    ------
+    InputError
+        When ``year`` is empty and the releases hold no figure for the authority by then.
+    """
     if str(year).strip():
         return year_end(year)
     code = pub.code(authority)
@@ -130,7 +216,20 @@ def choose_year(pub: PublicData, authority: str, year: str, period: str) -> int:
 
 def model_note(pub: PublicData, model: str) -> str:
     """Why the comparison uses no neighbours, or the paper's own list: DfE's models read were
-    published after the view's month.  Empty when a DfE model is used."""
+    published after the view's month.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:func:`public_data`).
+    model : str
+        The model shown (:func:`choose_model`).
+
+    Returns
+    -------
+    str
+        The note; empty when a DfE model is used.
+    """
     if model and model.isdigit():
         return ""
     later = [m for m in pub.withheld if m.startswith("Statistical-neighbour models")]
@@ -141,7 +240,22 @@ def model_note(pub: PublicData, model: str) -> str:
 
 
 def paper_model(pub: PublicData, authority: str, financial_year: str) -> str | None:
-    """The model built from the paper's own neighbour list for ``financial_year``, if any."""
+    """The model built from the paper's own neighbour list for ``financial_year``, if any.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:func:`public_data`).
+    authority : str
+        Council name or code.
+    financial_year : str
+        ``YYYY-YY`` (or ``YYYY``).
+
+    Returns
+    -------
+    str or None
+        The model's name (``paper_YYYY``), or None.
+    """
     name = f"{PAPER_MODEL_PREFIX}{year_end(financial_year)}"
     return name if (name, pub.code(authority)) in pub._groups else None
 
@@ -151,7 +265,18 @@ def _rate(value: object) -> str:
 
 
 def comparator_sentence(s: pd.Series) -> str:
-    """The comparison in one sentence, from :func:`analysis.analyses.benchmarks.summary`."""
+    """The comparison in one sentence, from :func:`analysis.analyses.benchmarks.summary`.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        :func:`analysis.analyses.benchmarks.summary` (rates per 10,000 children aged 0-17).
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     if s.rate_per_10k is None:
         return (f"At 31 March {s.year} the releases give {s.authority} no rate ({s.rate_status}); "
                 f"{s.neighbours_with_rate} of its {s.neighbours} neighbours have one.")
@@ -169,7 +294,18 @@ def comparator_sentence(s: pd.Series) -> str:
 
 
 def standing_sentence(s: pd.Series) -> str:
-    """England, region, rank and quartile band in one sentence."""
+    """England, region, rank and quartile band in one sentence.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        :func:`analysis.analyses.benchmarks.summary` (rates per 10,000 children aged 0-17).
+
+    Returns
+    -------
+    str
+        The sentence (England and region only, when the authority has no rate).
+    """
     parts = []
     if s.england_per_10k is not None:
         parts.append(f"England's rate was {_rate(s.england_per_10k)}")
@@ -189,7 +325,18 @@ def standing_sentence(s: pd.Series) -> str:
 
 
 def standing_table(s: pd.Series) -> pd.DataFrame:
-    """The summary as rows of (measure, value) for a report table."""
+    """The summary as rows of (measure, value) for a report table.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        :func:`analysis.analyses.benchmarks.summary` (rates per 10,000 children aged 0-17).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure`` and ``value`` (text).
+    """
     rows = [("Rate per 10,000", _rate(s.rate_per_10k)), ("Children looked after", numbers.count(s.number)),
             ("Child population 0-17", numbers.count(s.population)),
             (f"Neighbours' mean ({model_words(s.model)})", _rate(s.neighbours_mean_per_10k)),
@@ -209,10 +356,31 @@ def standing_table(s: pd.Series) -> pd.DataFrame:
 
 
 def england_ranking(pub: PublicData, year: int, model_for=None) -> pd.DataFrame:
-    """Every English authority with a rate at 31 March ``year``, highest first: ``rank``,
-    ``authority``, ``old_la_code``, ``number``, ``rate_per_10k``, ``rate_status``, and - when
-    ``model_for(code)`` names a model - the neighbours' mean and the gap (per 10,000 and in
-    children, positive = more than the neighbours' mean)."""
+    """Every English authority with a rate at 31 March ``year``, highest first.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:func:`public_data`).
+    year : int
+        Year of the 31 March.
+    model_for : callable, optional
+        ``model_for(code)`` -> the neighbour model for the authority with that 3-digit code, or
+        None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank``, ``authority``, ``old_la_code``, ``number``, ``rate_per_10k`` (per 10,000
+        children aged 0-17), ``rate_status``, ``model``, and - where a model is named - the
+        ``neighbours_mean_per_10k`` and the gap (``gap_per_10k``, ``gap_children``; positive =
+        more than the neighbours' mean).
+
+    Raises
+    ------
+    InputError
+        When the releases hold no authority figures for ``year``.
+    """
     from .benchmarks import comparator, summary
 
     las = pub.rates[(pub.rates.geographic_level == "local authority") & (pub.rates.year == year)]
@@ -240,9 +408,26 @@ def england_ranking(pub: PublicData, year: int, model_for=None) -> pd.DataFrame:
     return frame[["rank"] + [c for c in frame.columns if c != "rank"]].reset_index(drop=True)
 
 
+@needs(comparator_rates=("subject_authority", "row_type", "year"))
 def paper_year(comparator_rates: pd.DataFrame, authority: str, year: str) -> str:
-    """The financial year of the paper's comparator to show: the one ending at 31 March of
-    ``year`` when the paper has it, else the latest the paper gives neighbours' rates for."""
+    """The financial year of the paper's comparator to show.
+
+    Parameters
+    ----------
+    comparator_rates : pandas.DataFrame
+        The pack's ``comparator_rates``; reads ``subject_authority``, ``row_type``, ``year`` and,
+        for the latest year, ``is_subject``.
+    authority : str
+        The council compared.
+    year : str
+        ``YYYY`` or ``YYYY-YY``; empty for the latest.
+
+    Returns
+    -------
+    str
+        Financial year ``YYYY-YY``: the one ending at 31 March of ``year`` when the paper has it,
+        else the latest the paper gives neighbours' rates for.
+    """
     from .comparators import latest_year
 
     mine = comparator_rates[(comparator_rates.subject_authority == authority) & (comparator_rates.row_type == "authority")]
@@ -255,9 +440,22 @@ def paper_year(comparator_rates: pd.DataFrame, authority: str, year: str) -> str
 
 
 def england_rate(pub: PublicData | None, year: int) -> float:
-    """England's rate per 10,000 at 31 March ``year`` (0.0 when not known): as published, or -
-    where no release read prints one - computed from England's number and population, unrounded
-    (:func:`england_rate_label` says which)."""
+    """England's rate at 31 March ``year``: as published, or - where no release read prints one -
+    computed from England's number and population, unrounded (:func:`england_rate_label` says
+    which).
+
+    Parameters
+    ----------
+    pub : PublicData or None
+        The public statistics, when loaded.
+    year : int
+        Year of the 31 March.
+
+    Returns
+    -------
+    float
+        Children looked after per 10,000 children aged 0-17; 0.0 when not known.
+    """
     row = pub.row("E92000001", year) if pub is not None else None
     if row is None:
         return 0.0
@@ -268,16 +466,43 @@ def england_rate(pub: PublicData | None, year: int) -> float:
 
 
 def england_rate_label(pub: PublicData | None, year: int) -> str:
-    """``England, published`` or ``England, computed (number x 10,000 / population)``: how the
-    rate :func:`england_rate` gives came about."""
+    """How the rate :func:`england_rate` gives came about.
+
+    Parameters
+    ----------
+    pub : PublicData or None
+        The public statistics, when loaded.
+    year : int
+        Year of the 31 March.
+
+    Returns
+    -------
+    str
+        ``England, published`` or ``England, computed (DfE's number × 10,000 ÷ ONS's child
+        population)``.
+    """
     row = pub.row("E92000001", year) if pub is not None else None
     if row is not None and row.get("rate_status") == "computed":
         return "England, computed (DfE's number × 10,000 ÷ ONS's child population)"
     return "England, published"
 
 
+@needs(table=())
 def source_label(table: pd.DataFrame, model: str | None = None) -> str:
-    """A chart's source line from the releases a comparator table's rows come from."""
+    """A chart's source line from the releases a comparator table's rows come from.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.analyses.benchmarks.comparator`; reads ``release`` when present.
+    model : str, optional
+        The neighbour model, named in the line when given.
+
+    Returns
+    -------
+    str
+        The source line.
+    """
     releases = sorted(set(table.release.dropna())) if "release" in table.columns else []
     text = "DfE, Children looked after in England" + (f" ({', '.join(releases)})" if releases else "")
     text += "; ONS mid-year estimates, children aged 0-17"
@@ -285,17 +510,39 @@ def source_label(table: pd.DataFrame, model: str | None = None) -> str:
 
 
 def no_documents() -> pd.DataFrame:
-    """An empty ``sources`` selection, for the run details of a report that read no paper."""
+    """An empty ``sources`` selection, for the run details of a report that read no paper.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; ``document``, ``file``, ``authority``, ``paper``, ``date``, ``period``,
+        ``sha256``.
+    """
     return pd.DataFrame(columns=["document", "file", "authority", "paper", "date", "period", "sha256"])
 
 
+@needs(papers=())
 def sources_read(papers: pd.DataFrame | None, processed_dir: str | Path | None = None,
                  extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The papers a report read (``papers``: :meth:`analysis.data.Pack.sources_read`, or None)
-    followed by one row per published-statistics table it read, in the same columns, for the
-    page's "About this report" and the Excel download's Sources sheet: ``document`` = the
-    table, ``paper`` = what it holds, ``file`` = the downloads it was made from, ``sha256`` = the
-    table's.  ``extra``: further public tables the report read (report 35: ``lait_values``, ...)."""
+    """The papers a report read followed by one row per published-statistics table it read, in
+    the same columns, for the page's "About this report" and the Excel download's Sources sheet.
+
+    Parameters
+    ----------
+    papers : pandas.DataFrame or None
+        :meth:`analysis.data.Pack.sources_read`, or None; its rows are kept as they are (no
+        column is read).
+    processed_dir : str or Path, optional
+        The table set's folder; default the project's ``data/processed``.
+    extra : tuple of str, default ()
+        Further public tables the report read (report 35: ``lait_values``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`no_documents`; for a table: ``document`` = the table, ``paper`` =
+        what it holds, ``file`` = the downloads it was made from, ``sha256`` = the table's.
+    """
     rows = [{"document": r.table, "file": r.made_from, "authority": "every English authority",
              "paper": f"Published statistics ({r.table.replace('_', ' ')})", "date": "", "period": "",
              "sha256": r.sha256} for r in public_inputs(processed_dir, extra).itertuples()]
@@ -305,8 +552,20 @@ def sources_read(papers: pd.DataFrame | None, processed_dir: str | Path | None =
 
 
 def public_inputs(processed_dir: str | Path | None = None, extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The public tables a report read (:data:`PUBLIC_TABLES` and ``extra``) and the downloads
-    they were made from (``_tables.json``): ``table``, ``sha256``, ``made_from``."""
+    """The public tables a report read and the downloads they were made from (``_tables.json``).
+
+    Parameters
+    ----------
+    processed_dir : str or Path, optional
+        The table set's folder; default the project's ``data/processed``.
+    extra : tuple of str, default ()
+        Tables read besides :data:`PUBLIC_TABLES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table``, ``sha256``, ``made_from``, for those in the table set.
+    """
     files = tableset.read_manifest(data.processed(processed_dir))["files"]
     rows = [{"table": name, "sha256": files[f"{name}.parquet"]["sha256"],
              "made_from": ", ".join(files[f"{name}.parquet"].get("inputs", []))}
@@ -315,8 +574,21 @@ def public_inputs(processed_dir: str | Path | None = None, extra: tuple[str, ...
 
 
 def statistics_checks(pack: data.Pack | None, processed_dir: str | Path | None = None) -> pd.DataFrame | None:
-    """The pack's papers' claims against the statistics of their time (``statistics_checks`` rows of
-    its papers in force), or ``None`` when ``public-stats`` has not written the table."""
+    """The pack's papers' claims against the statistics of their time.
+
+    Parameters
+    ----------
+    pack : analysis.data.Pack or None
+        The papers in force; None gives None.
+    processed_dir : str or Path, optional
+        The table set's folder; default the project's ``data/processed``.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``statistics_checks`` rows of the pack's papers, or ``None`` when ``public-stats`` has
+        not written the table.
+    """
     if pack is None:
         return None
     try:
@@ -329,9 +601,25 @@ def statistics_checks(pack: data.Pack | None, processed_dir: str | Path | None =
 
 
 def code_for(pub: PublicData, authority: str, period: str) -> str:
-    """The 3-digit code the releases give ``authority`` at the pack's period.  A name two
-    councils have borne (a county replaced by a unitary council of the same name) means the one
-    with the latest figure at or before the period, else the current one."""
+    """The 3-digit code the releases give ``authority`` at the pack's period.
+
+    A name two councils have borne (a county replaced by a unitary council of the same name)
+    means the one with the latest figure at or before the period, else the current one.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (:func:`public_data`).
+    authority : str
+        Council name, or a code (kept).
+    period : str
+        The pack's month, ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        The old LA code.
+    """
     from ..statistics.authorities import name_key
 
     if authority.isdigit() or authority.startswith("E0"):
@@ -365,9 +653,31 @@ class PaperComparison:
 
 def paper_comparison(pack: data.Pack, authority: str, year: str, average: str, national_rate_per_10k: float,
                      pub: PublicData | None) -> PaperComparison:
-    """The comparator of the authority's paper in force for ``year`` (empty: the latest it gives),
-    the neighbours' ``average`` computed from the printed rates, and a national rate: the one
-    given, else England's published rate for that year when the public statistics are loaded."""
+    """The comparator of the authority's paper in force, the neighbours' average computed from the
+    printed rates, and a national rate.
+
+    Parameters
+    ----------
+    pack : analysis.data.Pack
+        The papers in force (their ``comparator_rates`` and ``cla_trajectories``).
+    authority : str
+        The council compared.
+    year : str
+        ``YYYY`` or ``YYYY-YY``; empty: the latest the paper gives.
+    average : str
+        ``mean`` or ``median``.
+    national_rate_per_10k : float
+        The national rate to draw (per 10,000 children aged 0-17); 0 for England's published
+        rate for that year when the public statistics are loaded.
+    pub : PublicData or None
+        The public statistics, when loaded.
+
+    Returns
+    -------
+    PaperComparison
+        The year, tables, printed average, population, summary, national rate and its label,
+        documents and the chart's source line.
+    """
     from . import comparators
 
     rates, cla_rows = pack.table("comparator_rates"), pack.table("cla_trajectories")

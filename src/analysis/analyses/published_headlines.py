@@ -13,16 +13,40 @@ from __future__ import annotations
 import pandas as pd
 
 from ..numbers import count, date, month, rate, signed_count, year
+from ..schemas import needs
 
 __all__ = ["at", "money_exact_round", "plan_published", "public_areas", "release_words", "spend_words"]
 
 Row = dict
 
 
+@needs(tables=())
 def plan_published(tables: dict[str, pd.DataFrame], pub, authority: str, paper_rows: list[dict]) -> list[dict]:
     """Children looked after against plan at the latest 31 March with both a published figure (as
     at the pack's month) and a plan: against the plan made last, the first plan's distance beside
-    it.  The paper's own actual-against-plan is named as superseded when older."""
+    it.  The paper's own actual-against-plan is named as superseded when older.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The processed tables by name; reads ``cla_trajectories`` (the columns
+        :func:`analysis.analyses.outcomes.plan_vs_outcome` needs, and ``plan_made``) and, when
+        present, ``sources`` (``document``, ``date``).
+    pub : PublicData
+        The public statistics as at the pack's month.
+    authority : str
+        The council (short name).
+    paper_rows : list of dict
+        The scorecard's rows for this area from the papers (the first is the paper's own
+        actual-against-plan); may be empty.
+
+    Returns
+    -------
+    list of dict
+        One scorecard row (``area``, ``measure``, ``value`` in children, ``context``, ``as_at``,
+        ``year_end``, ``source``, ``authority``, ``report``), or none when the releases do not
+        know the authority or no year has both a plan and a published figure.
+    """
     from . import outcomes, public_pack
 
     rows = tables["cla_trajectories"]
@@ -62,14 +86,38 @@ def plan_published(tables: dict[str, pd.DataFrame], pub, authority: str, paper_r
 
 
 def at(when: str) -> str:
-    """``at 31 March 2013``, ``for 2016-17``."""
+    """``at 31 March 2013``, ``for 2016-17``.
+
+    Parameters
+    ----------
+    when : str
+        A date in words (``31 March 2013``) or a financial year ``YYYY-YY``.
+
+    Returns
+    -------
+    str
+        ``for`` before a financial year, ``at`` before anything else.
+    """
     import re
 
     return f"for {when}" if re.fullmatch(r"\d{4}-\d{2}", str(when)) else f"at {when}"
 
 
 def release_words(row: dict | None) -> str:
-    """The DfE release a children-looked-after figure comes from, with its first publication."""
+    """The DfE release a children-looked-after figure comes from, with its first publication.
+
+    Parameters
+    ----------
+    row : dict or None
+        A ``cla_rates`` row (``PublicData.row``): ``year``, and ``first_published``,
+        ``value_published`` and ``value_release`` where known.
+
+    Returns
+    -------
+    str
+        e.g. ``DfE children looked after statistics (31 March 2019, first published 12 December
+        2019)``.
+    """
     if not row:
         return "DfE children looked after statistics"
     published = row.get("first_published")
@@ -84,7 +132,26 @@ def release_words(row: dict | None) -> str:
 def public_areas(pub, authority: str, period: str, only: str | None = None) -> dict[str, list[Row]]:
     """The areas whose headline is a published figure for ``authority`` as at ``pub``'s month:
     children looked after against neighbours (report 20), spend (report 25) and the cost drivers
-    that set it apart (report 35; computed only for the whole card or when ``only`` names it)."""
+    that set it apart (report 35).
+
+    Parameters
+    ----------
+    pub : PublicData or None
+        The public statistics as at the pack's month; None gives no areas.
+    authority : str
+        The council (short name).
+    period : str
+        The pack's month, ``YYYY-MM``.
+    only : str, optional
+        The one area wanted; the cost drivers are computed only when it is None or
+        ``Cost drivers``.
+
+    Returns
+    -------
+    dict of str to list of dict
+        Area name -> its scorecard rows (``measure``, ``value``, ``context``, ``as_at``,
+        ``source``, ``year_end``); rates per 10,000 children aged 0-17, money whole pounds.
+    """
     from . import benchmarks, public_pack, spend_benchmarks
 
     if pub is None or not authority:
@@ -132,7 +199,23 @@ def public_areas(pub, authority: str, period: str, only: str | None = None) -> d
 
 def spend_words(pub, code: str, financial_year: str) -> str:
     """The release a spend figure comes from: DfE's section 251 outturn of the year, with the date
-    it was published (as the public tables record it)."""
+    it was published (as the public tables record it).
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    code : str
+        The authority's old LA code.
+    financial_year : str
+        ``YYYY-YY``.
+
+    Returns
+    -------
+    str
+        The source line, e.g. ``DfE section 251 outturn 2018-19, published ...; children looked
+        after at 31 March``.
+    """
     rows = pub.spend[(pub.spend.old_la_code == code) & (pub.spend.financial_year == financial_year)]
     when = ""
     if "published" in rows and rows.published.notna().any():
@@ -142,7 +225,18 @@ def spend_words(pub, code: str, financial_year: str) -> str:
 
 
 def money_exact_round(value: float | None) -> str:
-    """Spend per child to the pound (``£47,929``)."""
+    """Spend per child to the pound (``£47,929``).
+
+    Parameters
+    ----------
+    value : float or None
+        Pounds.
+
+    Returns
+    -------
+    str
+        The amount rounded to the pound, as :func:`analysis.numbers.money_exact` writes it.
+    """
     from ..numbers import money_exact
 
     return money_exact(None if value is None else round(value))

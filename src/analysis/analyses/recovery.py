@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..money import format_gbp
+from ..schemas import needs
 
 __all__ = [
     "ANNUAL", "ILLEGIBLE", "LOST_ID", "NOT_PRINTED", "NOT_READABLE", "OTHER_BASES", "PRIORITIES",
@@ -45,9 +46,21 @@ LOST_ID = "(ID illegible in the paper)"
 # --------------------------------------------------------------------------------------------- helpers
 
 
+@needs(actions=("priority", "priority_raw"))
 def priority_label(actions: pd.DataFrame) -> pd.Series:
-    """H, M or L; 'not readable' where a priority was printed but is not H/M/L; 'not printed'
-    where the cell is empty."""
+    """Each action's priority for a reader.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``priority``, ``priority_raw``.
+
+    Returns
+    -------
+    pandas.Series
+        H, M or L; 'not readable' where a priority was printed but is not H/M/L; 'not printed'
+        where the cell is empty.
+    """
     label = actions["priority"].astype("object")
     raw = actions["priority_raw"].astype("object")
     out = label.where(label.notna(), np.where(raw.notna(), NOT_READABLE, NOT_PRINTED))
@@ -59,13 +72,44 @@ def _present(labels: pd.Series) -> list[str]:
     return PRIORITIES + [p for p in (NOT_READABLE, NOT_PRINTED) if p in set(labels)]
 
 
+@needs(actions=("action_id",))
 def shown_id(actions: pd.DataFrame) -> pd.Series:
-    """The action ID, or :data:`LOST_ID` where page-number debris replaced it."""
+    """The action ID, or :data:`LOST_ID` where page-number debris replaced it.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``action_id``.
+
+    Returns
+    -------
+    pandas.Series
+        One string per action.
+    """
     return actions["action_id"].astype("object").where(actions["action_id"].notna(), LOST_ID).astype(str)
 
 
+@needs(actions=())
 def filter_priority(actions: pd.DataFrame, priority_filter: str = "") -> pd.DataFrame:
-    """The actions of one priority ('H', 'M', 'L' or 'not readable'); all of them for ''."""
+    """The actions of one priority; all of them for ''.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; with a filter, reads ``priority`` and ``priority_raw``.
+    priority_filter : str, default ""
+        'H', 'M', 'L' or 'not readable' (case ignored); empty for all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``actions`` with that priority.
+
+    Raises
+    ------
+    InputError
+        For any other filter.
+    """
     wanted = (priority_filter or "").strip()
     if not wanted:
         return actions
@@ -77,17 +121,40 @@ def filter_priority(actions: pd.DataFrame, priority_filter: str = "") -> pd.Data
 
 
 def month_label(month: str) -> str:
-    """``2019-06`` -> ``Jun 2019``."""
+    """``2019-06`` -> ``Jun 2019``.
+
+    Parameters
+    ----------
+    month : str
+        ``YYYY-MM``.
+
+    Returns
+    -------
+    str
+        The month in words.
+    """
     return pd.Timestamp(f"{month}-01").strftime("%b %Y")
 
 
 # --------------------------------------------------------------------------------------------- priorities
 
 
+@needs(actions=("priority", "priority_raw", "theme_number", "theme"))
 def theme_priority(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions by theme (rows, in the plan's order) and priority (columns ``high``, ``medium``,
-    ``low`` and ``not_readable`` when any), with ``actions`` per theme and a last row
-    'All themes' (``theme_number`` empty)."""
+    """Actions by theme (rows, in the plan's order) and priority.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``priority``, ``priority_raw``, ``theme_number``, ``theme``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme_number``, ``theme``, counts in ``high``, ``medium``, ``low`` (and
+        ``not_readable``/``not_printed`` when any) and ``actions`` per theme, and a last row
+        'All themes' (``theme_number`` empty).
+    """
     frame = actions.assign(_priority=priority_label(actions))
     present = _present(frame._priority)
     counts = (pd.crosstab([frame.theme_number, frame.theme], frame._priority)
@@ -106,17 +173,41 @@ def theme_priority(actions: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(actions=("priority", "priority_raw"))
 def priority_totals(actions: pd.DataFrame) -> pd.Series:
-    """Number of actions per priority label (H, M, L, then any unreadable), and ``actions``."""
+    """Number of actions per priority label (H, M, L, then any unreadable), and ``actions``.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``priority``, ``priority_raw``.
+
+    Returns
+    -------
+    pandas.Series
+        Counts indexed by :func:`priority_label`'s labels, and ``actions`` (all of them).
+    """
     labels = priority_label(actions)
     counts = labels.value_counts().reindex(_present(labels), fill_value=0).astype(int)
     counts["actions"] = len(actions)
     return counts
 
 
+@needs(actions=("priority", "priority_raw", "action_id", "theme", "source_line"))
 def unreadable_priorities(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions whose priority cell is printed but is not H, M or L: ``priority`` for the page
-    (:data:`ILLEGIBLE`) and ``priority_raw``, the cell as extracted (for the download)."""
+    """Actions whose priority cell is printed but is not H, M or L.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``priority``, ``priority_raw``, ``action_id``, ``theme``, ``source_line``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``action``, ``theme``, ``priority`` for the page (:data:`ILLEGIBLE`), ``priority_raw``
+        (the cell as extracted, for the download) and ``source_line``.
+    """
     rows = actions[priority_label(actions) == NOT_READABLE]
     return pd.DataFrame({"action": shown_id(rows), "theme": rows.theme, "priority": ILLEGIBLE,
                          "priority_raw": rows.priority_raw, "source_line": rows.source_line}).reset_index(drop=True)
@@ -125,11 +216,23 @@ def unreadable_priorities(actions: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- spend in scope
 
 
+@needs(actions=("spend_basis", "spend_gbp", "action_id", "theme_number", "theme"))
 def budgets_in_scope(actions: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct annual budget named within a theme: ``budget_gbp``, how many of the
-    theme's actions name it (``actions``) and which (``action_ids``).  Largest budget first
-    within each theme; themes in the plan's order.  Income, per-quarter and non-amounts are
-    not here (see :func:`other_amounts`)."""
+    """One row per distinct annual budget named within a theme.  Largest budget first within each
+    theme; themes in the plan's order.  Income, per-quarter and non-amounts are not here (see
+    :func:`other_amounts`).
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``spend_basis``, ``spend_gbp``, ``action_id``, ``theme_number``, ``theme`` (whole pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme_number``, ``theme``, ``budget_gbp`` (whole pounds), how many of the theme's
+        actions name it (``actions``) and which (``action_ids``).
+    """
     annual = actions[(actions.spend_basis == ANNUAL) & actions.spend_gbp.notna()].assign(_id=shown_id(actions))
     rows = []
     for (number, theme, budget), group in annual.groupby(["theme_number", "theme", "spend_gbp"], sort=False):
@@ -139,11 +242,24 @@ def budgets_in_scope(actions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["theme_number", "budget_gbp"], ascending=[True, False]).reset_index(drop=True)
 
 
+@needs(actions=("spend_basis", "spend_gbp", "action_id", "theme_number", "theme"))
 def spend_by_theme(actions: pd.DataFrame) -> pd.DataFrame:
-    """Per theme: actions, actions naming an annual budget, the distinct budgets in words
-    (``£8.5m ×4; £1.2m ×1``), their number and the largest (never a sum: budgets repeat and
-    overlap), then the count of actions whose spend cell is income in brackets, a per-quarter
-    amount, unreadable, 'n/a' or blank."""
+    """Per theme: the budgets its actions address (never a sum: budgets repeat and overlap).
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``spend_basis``, ``spend_gbp``, ``action_id``, ``theme_number``, ``theme`` (whole pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme_number``, ``theme``, ``actions``, ``actions_with_budget`` (naming an annual
+        budget), ``distinct_budgets``, ``budgets_in_scope`` in words (``£8.5m ×4; £1.2m ×1``),
+        ``largest_budget_gbp`` (whole pounds), then the count of actions whose spend cell is
+        income in brackets (``income_in_brackets``), a per-quarter amount (``per_quarter``),
+        ``unreadable``, 'n/a' (``not_applicable``) or ``blank``.
+    """
     budgets = budgets_in_scope(actions)
     rows = []
     for (number, theme), group in actions.groupby(["theme_number", "theme"], sort=True):
@@ -166,10 +282,23 @@ def spend_by_theme(actions: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(actions=("spend_basis", "spend_gbp"))
 def repeated_budgets(actions: pd.DataFrame) -> pd.DataFrame:
-    """Budget amounts named by more than one action: the amount, how many actions and themes
-    name it and which themes.  (Equal amounts in different themes may or may not be the same
-    budget; the paper does not say - another reason not to add them up.)"""
+    """Budget amounts named by more than one action.  (Equal amounts in different themes may or
+    may not be the same budget; the paper does not say - another reason not to add them up.)
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``spend_basis``, ``spend_gbp`` (whole pounds) and, for
+        a repeated amount, ``theme_number`` and ``theme``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``budget_gbp`` (whole pounds), how many ``actions`` and ``themes`` name it and which
+        (``theme_names``).
+    """
     annual = actions[(actions.spend_basis == ANNUAL) & actions.spend_gbp.notna()]
     rows = []
     for budget, group in annual.groupby("spend_gbp"):
@@ -181,10 +310,23 @@ def repeated_budgets(actions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["actions", "budget_gbp"], ascending=[False, False]).reset_index(drop=True)
 
 
+@needs(actions=("spend_basis", "spend_raw", "action_id", "theme", "spend_gbp", "proposal"))
 def other_amounts(actions: pd.DataFrame) -> pd.DataFrame:
     """Actions whose spend cell holds something other than an annual budget or 'n/a'/blank:
-    income in brackets, per-quarter amounts and unreadable cells: ``spend`` for the page (the cell
-    as printed, :data:`ILLEGIBLE` where it cannot be read) and ``spend_raw`` as extracted."""
+    income in brackets, per-quarter amounts and unreadable cells.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``spend_basis``, ``spend_raw``, ``action_id``, ``theme``, ``spend_gbp``, ``proposal``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``action``, ``theme``, ``spend`` for the page (the cell as printed, :data:`ILLEGIBLE`
+        where it cannot be read), ``spend_raw`` as extracted, ``spend_basis``, ``amount_gbp``
+        (whole pounds) and ``proposal``.
+    """
     keep = actions[actions.spend_basis.isin(["income (shown in brackets)", "per quarter", "unknown"])]
     spend = keep.spend_raw.astype("object").where(keep.spend_basis != "unknown", ILLEGIBLE)
     return pd.DataFrame({"action": shown_id(keep), "theme": keep.theme, "spend": spend, "spend_raw": keep.spend_raw,
@@ -195,11 +337,25 @@ def other_amounts(actions: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- deadlines
 
 
+@needs(actions=("due_month", "priority", "priority_raw"))
 def deadlines_by_month(actions: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
-    """Actions due each month (``due_month`` YYYY-MM, every month from the first to the last
-    deadline, months with none included), split by priority.  With ``as_of`` (YYYY-MM, e.g. the
-    month of the paper) ``passed`` says whether the month was already over by then.  Actions
-    with no deadline month (ongoing) are not here: see :func:`undated`."""
+    """Actions due each month, split by priority.  Actions with no deadline month (ongoing) are
+    not here: see :func:`undated`.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``due_month``, ``priority``, ``priority_raw``.
+    as_of : str, optional
+        ``YYYY-MM`` (e.g. the month of the paper): adds ``passed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``due_month`` (YYYY-MM, every month from the first to the last deadline, months with
+        none included), ``month`` (in words), ``actions``, one count per priority and, with
+        ``as_of``, ``passed`` (``yes`` when the month was already over by then).
+    """
     dated = actions[actions.due_month.notna()].assign(_priority=priority_label(actions))
     columns = ["due_month", "month", "actions"]
     if dated.empty:
@@ -216,18 +372,42 @@ def deadlines_by_month(actions: pd.DataFrame, as_of: str | None = None) -> pd.Da
     return out
 
 
+@needs(actions=("when", "due_month"))
 def when_wording(actions: pd.DataFrame) -> pd.DataFrame:
-    """Every wording of *When* with the deadline month read from it (empty = no date) and the
-    number of actions: shows, e.g., that most June 2019 deadlines are 'End June 19 to set up
-    process then ongoing'."""
+    """Every wording of *When* with the deadline month read from it: shows, e.g., that most June
+    2019 deadlines are 'End June 19 to set up process then ongoing'.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``when``, ``due_month``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``when`` (``(blank)`` for none), ``due_month`` (YYYY-MM; empty = no date) and
+        ``actions``, most common first.
+    """
     frame = pd.DataFrame({"when": actions["when"].astype("object").fillna("(blank)"),
                           "due_month": actions.due_month.astype("object")})
     out = frame.groupby(["when", "due_month"], dropna=False).size().reset_index(name="actions")
     return out.sort_values(["actions", "when"], ascending=[False, True]).reset_index(drop=True)
 
 
+@needs(actions=("due_month", "when"))
 def undated(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions with no deadline month, grouped by what *When* says (e.g. Ongoing)."""
+    """Actions with no deadline month, grouped by what *When* says (e.g. Ongoing).
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``due_month``, ``when``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``when`` and ``actions``, most common first.
+    """
     rows = actions[actions.due_month.isna()]
     when = rows["when"].astype("object").fillna("(blank)")
     return (when.value_counts().rename_axis("when").reset_index(name="actions")
@@ -237,10 +417,22 @@ def undated(actions: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- lost IDs
 
 
+@needs(actions=("action_id", "action_id_raw", "theme", "priority", "priority_raw", "proposal", "source_line"))
 def lost_ids(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions whose ID the extract lost to page-number debris: ``action_id`` for the page
-    (:data:`ILLEGIBLE`), the damaged cell as extracted (``action_id_raw``, for the download),
-    theme, priority, proposal and the source line to look it up."""
+    """Actions whose ID the extract lost to page-number debris.
+
+    Parameters
+    ----------
+    actions : pandas.DataFrame
+        ``recovery_actions`` rows; reads ``action_id``, ``action_id_raw``, ``theme``, ``priority``, ``priority_raw``, ``proposal``, ``source_line``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``action_id`` for the page (:data:`ILLEGIBLE`), the damaged cell as extracted
+        (``action_id_raw``, for the download), ``theme``, ``priority``, ``proposal`` and the
+        ``source_line`` to look it up.
+    """
     rows = actions[actions.action_id.isna()]
     return pd.DataFrame({"action_id": ILLEGIBLE, "action_id_raw": rows.action_id_raw, "theme": rows.theme,
                          "priority": priority_label(rows), "proposal": rows.proposal,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import assumptions
 from ..numbers import count, date, money, money_range, month, pct, rate, signed_count, year
+from ..schemas import needs
 from . import budget, cla, comparators, improvement_plan, placements, published_headlines, recovery, variance
 
 __all__ = [
@@ -189,9 +190,27 @@ def _has(tables: dict[str, pd.DataFrame], area: str) -> bool:
     return bool(NEEDS[area]) and all(name in tables and len(tables[name]) for name in NEEDS[area])
 
 
+@needs(tables=())
 def areas_without_data(tables: dict[str, pd.DataFrame], pub=None, authority: str = "", period: str = "") -> list[str]:
     """The areas neither the tables nor (for the published measures) the public statistics hold
-    anything for (left out of :func:`scorecard`)."""
+    anything for (left out of :func:`scorecard`).
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The papers' tables by name; only whether each table :data:`NEEDS` names has rows.
+    pub : PublicData, optional
+        The public statistics as at the pack's month.
+    authority : str, default ""
+        The council (short name).
+    period : str, default ""
+        The pack's month, ``YYYY-MM``.
+
+    Returns
+    -------
+    list of str
+        Area names, in :data:`SECTIONS` order.
+    """
     public = set(published_headlines.public_areas(pub, authority, period))
     return [area for area in SECTIONS if not _has(tables, area) and area not in public]
 
@@ -206,7 +225,18 @@ KIND_WORDS = {"savings_tracker": "savings tracker", "medium_term_financial_strat
 
 def paper_date(row) -> str:
     """A paper's own date in words: a tracker's month (``October 2017``), a dated paper's day
-    (``11 January 2017``), a paper dated by its year only as that year (``2015``)."""
+    (``11 January 2017``), a paper dated by its year only as that year (``2015``).
+
+    Parameters
+    ----------
+    row : namedtuple
+        A ``sources`` row (``itertuples``): ``kind``, ``period`` and ``date``.
+
+    Returns
+    -------
+    str
+        The date in words.
+    """
     from ..numbers import month
 
     if row.kind == "savings_tracker" and isinstance(row.period, str) and row.period:
@@ -223,9 +253,25 @@ def _papers(area: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return sources[sources.document.isin(documents)]
 
 
+@needs(tables=())
 def dated(tables: dict[str, pd.DataFrame], table: str) -> dict[str, str]:
     """``as_at`` and ``source`` of a headline taken from ``table``: its paper's own date and the
-    paper in words (the latest paper when several, e.g. a plan restated later)."""
+    paper in words (the latest paper when several, e.g. a plan restated later).
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The papers' tables by name; reads ``table``'s ``document`` (when present) and
+        ``sources`` (``document``, ``authority``, ``kind``, ``date``, ``period``).
+    table : str
+        The name of the table the headline comes from.
+
+    Returns
+    -------
+    dict of str to str
+        ``as_at`` and ``source``; empty when the table or ``sources`` is missing or names no
+        paper.
+    """
     frame = tables.get(table)
     sources = tables.get("sources")
     if frame is None or sources is None or "document" not in frame or not len(frame):
@@ -257,7 +303,26 @@ COLUMNS = ["area", "measure", "value", "context", "as_at", "source", "authority"
 
 def sentence(measure: str, value: str, context: str, as_at: str, source: str) -> str:
     """The one sentence a headline is printed as, everywhere (scorecard, pack index, the report's
-    box): measure and date, value, context, source."""
+    box): measure and date, value, context, source.
+
+    Parameters
+    ----------
+    measure : str
+        What the figure is.
+    value : str
+        The figure, formatted (money in the pack's style, rates per 10,000 children aged 0-17).
+    context : str
+        Words after the figure, in brackets; empty for none.
+    as_at : str
+        The date of the figure in words; empty for none.
+    source : str
+        Where the figure comes from; empty for none.
+
+    Returns
+    -------
+    str
+        ``measure, as_at: value (context). Source: source.``
+    """
     when = f", {as_at}" if as_at else ""
     return f"{measure}{when}: {value}" + (f" ({context})" if context else "") + (f". Source: {source}." if source
                                                                                   else ".")
@@ -286,12 +351,35 @@ def _superseded(area: str, paper_rows: list[Row], public_rows: list[Row]) -> lis
     return [out]
 
 
+@needs(tables=())
 def area_rows(area: str, tables: dict[str, pd.DataFrame], pub=None, authority: str = "",
               period: str = "", public: dict | None = None) -> list[dict]:
     """The headline rows of one area (the same for the scorecard, the pack index and the report
     that explains the area): from the papers in ``tables`` and, for a published measure, the
     public statistics ``pub`` as at the pack's month - the later figure is the headline.
-    ``public``: :func:`_public_areas` already computed for the pack."""
+
+    Parameters
+    ----------
+    area : str
+        A key of :data:`SECTIONS`.
+    tables : dict of str to pandas.DataFrame
+        The papers' tables by name (:meth:`analysis.data.Pack.tables`); an area reads the tables
+        :data:`USES` names, each with the columns its report's functions need, and ``sources``.
+    pub : PublicData, optional
+        The public statistics as at the pack's month.
+    authority : str, default ""
+        The council (short name).
+    period : str, default ""
+        The pack's month, ``YYYY-MM``.
+    public : dict, optional
+        :func:`analysis.analyses.published_headlines.public_areas` already computed for the pack.
+
+    Returns
+    -------
+    list of dict
+        The area's rows (``area``, ``measure``, ``value``, ``context``, ``as_at``, ``source``,
+        ``authority``, ``report``; ``superseded`` when a published figure replaces the paper's).
+    """
     rows: list[dict] = []
     if _has(tables, area):
         who, when, source = _paper_source(area, tables)
@@ -308,17 +396,58 @@ def area_rows(area: str, tables: dict[str, pd.DataFrame], pub=None, authority: s
     return _superseded(area, rows, found)
 
 
+@needs(tables=())
 def area_card(area: str, tables: dict[str, pd.DataFrame], pub=None, authority: str = "",
               period: str = "") -> pd.DataFrame:
-    """:func:`area_rows` as a frame of :data:`COLUMNS`."""
+    """:func:`area_rows` as a frame of :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    area : str
+        A key of :data:`SECTIONS`.
+    tables : dict of str to pandas.DataFrame
+        The papers' tables by name (:meth:`analysis.data.Pack.tables`); an area reads the tables
+        :data:`USES` names, each with the columns its report's functions need, and ``sources``.
+    pub : PublicData, optional
+        The public statistics as at the pack's month.
+    authority : str, default ""
+        The council (short name).
+    period : str, default ""
+        The pack's month, ``YYYY-MM``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COLUMNS`, one row per headline.
+    """
     return _frame(area_rows(area, tables, pub, authority, period))
 
 
+@needs(given=())
 def for_report(area: str, pack, *, pub=None, authority: str = "", period: str = "", **given: pd.DataFrame) -> pd.DataFrame:
-    """:func:`area_card` for the report that explains ``area``, reading its tables from ``pack``
-    (an :class:`analysis.data.Pack`, or ``None`` for an authority with no papers) unless
-    ``given`` (e.g. the tracker in force), and the published figures from ``pub`` (the public
-    statistics as at the pack's month)."""
+    """:func:`area_card` for the report that explains ``area``.
+
+    Parameters
+    ----------
+    area : str
+        A key of :data:`SECTIONS`.
+    pack : analysis.data.Pack or None
+        Where the area's tables are read from; ``None`` for an authority with no papers.
+    pub : PublicData, optional
+        The public statistics as at the pack's month.
+    authority : str, default ""
+        The council; default the pack's.
+    period : str, default ""
+        The pack's month, ``YYYY-MM``; default the pack's.
+    **given : pandas.DataFrame
+        Tables to use instead of the pack's, by name (e.g. the tracker in force), with the
+        columns the area's functions need.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COLUMNS`, one row per headline.
+    """
     tables = {name: given[name] if name in given else (pack.table(name, required=False) if pack else
                                                         pd.DataFrame()) for name in USES.get(area, ())}
     if pack is not None:
@@ -327,21 +456,59 @@ def for_report(area: str, pack, *, pub=None, authority: str = "", period: str = 
                      period or (pack.period if pack else ""))
 
 
+@needs(tables=())
 def scorecard(tables: dict[str, pd.DataFrame], pub=None, authority: str = "", period: str = "") -> pd.DataFrame:
-    """One row per headline (:data:`COLUMNS`: ``area``, ``measure``, ``value``, ``context``,
-    ``as_at`` - the date of the figure in words -, ``source``, ``authority``, ``report`` - the page
-    that explains it - and ``sentence``, the words every page prints), for each area the papers in
-    force (``tables``: :meth:`analysis.data.Pack.tables`) or the public statistics as at the pack's
-    month (``pub``) hold anything for.  Money in the pack's one style; savings positive amounts."""
+    """One row per headline, for each area the papers in force or the public statistics as at
+    the pack's month hold anything for.  Money in the pack's one style; savings positive amounts.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The papers' tables by name (:meth:`analysis.data.Pack.tables`); an area reads the tables
+        :data:`USES` names, each with the columns its report's functions need, and ``sources``.
+    pub : PublicData, optional
+        The public statistics as at the pack's month.
+    authority : str, default ""
+        The council (short name).
+    period : str, default ""
+        The pack's month, ``YYYY-MM``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COLUMNS`: ``area``, ``measure``, ``value``, ``context``, ``as_at`` (the date of
+        the figure in words), ``source``, ``authority``, ``report`` (the page that explains it)
+        and ``sentence`` (the words every page prints).
+    """
     public = published_headlines.public_areas(pub, authority, period)
     rows = [r for area in SECTIONS for r in area_rows(area, tables, pub, authority, period, public)]
     return _frame(rows)
 
 
+@needs(card=(), tables=())
 def superseded_rows(card: pd.DataFrame, tables: dict[str, pd.DataFrame], pub=None, authority: str = "",
                     period: str = "") -> list[dict]:
-    """For the questions for officers: each paper figure a published one supersedes on the card
-    (``paper`` and ``published`` row dicts)."""
+    """For the questions for officers: each paper figure a published one supersedes on the card.
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        The :func:`scorecard` (not read: the rows are computed again from ``tables``).
+    tables : dict of str to pandas.DataFrame
+        The papers' tables by name (:meth:`analysis.data.Pack.tables`); an area reads the tables
+        :data:`USES` names, each with the columns its report's functions need, and ``sources``.
+    pub : PublicData, optional
+        The public statistics as at the pack's month.
+    authority : str, default ""
+        The council (short name).
+    period : str, default ""
+        The pack's month, ``YYYY-MM``.
+
+    Returns
+    -------
+    list of dict
+        ``paper`` and ``published`` row dicts, one per superseded figure.
+    """
     out = []
     public = published_headlines.public_areas(pub, authority, period)
     for area in SECTIONS:

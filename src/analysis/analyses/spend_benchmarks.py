@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import numbers
 from ..errors import InputError
+from ..schemas import needs
 from .benchmarks import PublicData, spend, spend_summary
 from .measure_benchmarks import model_words
 
@@ -29,7 +30,22 @@ MEASURES = ("spend_per_child_gbp", "weekly_unit_cost_gbp")
 
 
 def spend_years(pub: PublicData, authority: str, source: str = "s251") -> list[str]:
-    """Financial years with the authority's gross CLA expenditure in ``source``, oldest first."""
+    """Financial years with the authority's gross CLA expenditure in ``source``, oldest first.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    source : str, default "s251"
+        ``s251`` or ``RO3``.
+
+    Returns
+    -------
+    list of str
+        Financial years ``YYYY-YY``.
+    """
     from .benchmarks import SPEND_SOURCES
 
     code = pub.code(authority)
@@ -39,8 +55,32 @@ def spend_years(pub: PublicData, authority: str, source: str = "s251") -> list[s
 
 
 def choose_spend_year(pub: PublicData, authority: str, year: str, period: str, source: str = "s251") -> str:
-    """``year`` as a financial year (``2018-19``, or ``2019`` = the year ending 31 March 2019);
-    empty: the latest with spend ending on or before the pack's period."""
+    """The financial year report 25 shows.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    year : str
+        ``2018-19``, or ``2019`` = the year ending 31 March 2019; empty: the latest with spend
+        ending on or before the pack's period.
+    period : str
+        The pack's month, ``YYYY-MM``.
+    source : str, default "s251"
+        ``s251`` or ``RO3``.
+
+    Returns
+    -------
+    str
+        Financial year ``YYYY-YY``.
+
+    Raises
+    ------
+    InputError
+        When ``year`` is empty and the source has no spend for the authority.
+    """
     have = spend_years(pub, authority, source)
     text = str(year).strip()
     if text:
@@ -56,7 +96,26 @@ def choose_spend_year(pub: PublicData, authority: str, year: str, period: str, s
 
 def spend_series(pub: PublicData, authority: str, model: str, source: str = "s251") -> pd.DataFrame:
     """Year by year: the authority's gross CLA spend, children at 31 March, spend per child and
-    weekly unit cost, with the neighbours' mean and England's of the last two."""
+    weekly unit cost, with the neighbours' mean and England's of the last two.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    model : str
+        Statistical-neighbour model; ``""`` for none.
+    source : str, default "s251"
+        ``s251`` or ``RO3``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``financial_year``, ``gross_gbp`` (pounds), ``number`` (children), and
+        :func:`analysis.analyses.benchmarks.spend_summary`'s figures (pounds); no rows (and no
+        columns) when the source has no year for the authority.
+    """
     rows = []
     for fy in spend_years(pub, authority, source):
         table = spend(pub, authority, fy, model, source)
@@ -67,8 +126,25 @@ def spend_series(pub: PublicData, authority: str, model: str, source: str = "s25
     return pd.DataFrame(rows)
 
 
+@needs(table=("role", "gross_gbp"))
 def spend_sentence(s: pd.Series, table: pd.DataFrame, financial_year: str) -> str:
-    """The authority's spend per child and unit cost against its neighbours and England."""
+    """The authority's spend per child and unit cost against its neighbours and England.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        :func:`analysis.analyses.benchmarks.spend_summary` of ``table``.
+    table : pandas.DataFrame
+        :func:`analysis.analyses.benchmarks.spend`'s table; reads ``role``, ``gross_gbp``
+        (pounds) and, when there is a spend per child, ``number``.
+    financial_year : str
+        ``YYYY-YY``, as the sentence prints it.
+
+    Returns
+    -------
+    str
+        One sentence, money in pounds.
+    """
     me = table[table.role == "authority"].iloc[0]
     text = (f"In {financial_year} {s.authority} spent {numbers.money(me.gross_gbp)} (gross) on children looked after")
     if s.spend_per_child_gbp is not None:
@@ -90,12 +166,29 @@ def _against(s: pd.Series, column: str) -> str:
     return (" (against " + " and ".join(parts) + ")") if parts else ""
 
 
+@needs(costs=("year", "total_placement_cost_gbp", "document", "source_line"), series=())
 def beside_placement_costs(costs: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     """The papers' total placement cost for each financial year they print beside the published
-    gross CLA expenditure of the same year (where published): ``year``,
-    ``paper_placement_cost_gbp``, ``published_gross_gbp``, ``published_minus_paper_gbp``,
-    ``document``, ``source_line``.  The two measure different things (the published gross
-    includes more than placements); the table sets them side by side, it does not reconcile them."""
+    gross CLA expenditure of the same year (where published).
+
+    The two measure different things (the published gross includes more than placements); the
+    table sets them side by side, it does not reconcile them.
+
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        ``placement_costs`` rows; reads ``year``, ``total_placement_cost_gbp`` (whole pounds),
+        ``document`` and ``source_line``.
+    series : pandas.DataFrame
+        :func:`spend_series`'s table; when it has rows, reads ``financial_year`` and
+        ``gross_gbp`` (pounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``paper_placement_cost_gbp``, ``published_gross_gbp``,
+        ``published_minus_paper_gbp`` (pounds), ``document``, ``source_line``.
+    """
     published = dict(zip(series.financial_year, series.gross_gbp, strict=True)) if len(series) else {}
     rows = []
     for r in costs.sort_values("year").itertuples():
@@ -120,8 +213,28 @@ class SpendView:
 
 
 def spend_view(pub: PublicData, authority: str, year: str, period: str, model: str, source: str = "s251") -> SpendView:
-    """The authority's spend in ``year`` (empty: the latest at or before ``period``) against the
-    neighbours of ``model`` (empty: DfE's model nearest that year), and year by year."""
+    """The authority's spend in a year against its neighbours, and year by year.
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics.
+    authority : str
+        Council name or old LA code.
+    year : str
+        Financial year (:func:`choose_spend_year`); empty: the latest at or before ``period``.
+    period : str
+        The pack's month, ``YYYY-MM``.
+    model : str
+        Statistical-neighbour model; empty: DfE's model nearest that year.
+    source : str, default "s251"
+        ``s251`` or ``RO3``.
+
+    Returns
+    -------
+    SpendView
+        The year, model, table, summary, history (money in pounds) and the charts' source line.
+    """
     from .public_pack import choose_model
 
     fy = choose_spend_year(pub, authority, year, period, source)

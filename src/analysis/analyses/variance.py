@@ -39,7 +39,23 @@ def _savings(tracker: pd.DataFrame) -> pd.DataFrame:
 
 @needs(tracker=("financial_year",))
 def financial_year(tracker: pd.DataFrame) -> str:
-    """The tracker's financial year (its ``financial_year`` column: one year per tracker)."""
+    """The tracker's financial year (its ``financial_year`` column: one year per tracker).
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines of one tracker; reads ``financial_year``.
+
+    Returns
+    -------
+    str
+        The financial year as the tracker prints it (e.g. ``'2024/25'``).
+
+    Raises
+    ------
+    ValueError
+        When the lines carry no financial year or more than one.
+    """
     years = sorted(tracker["financial_year"].dropna().unique())
     if len(years) != 1:
         raise ValueError(f"expected the lines of one tracker (one financial year); found {', '.join(years) or 'none'}")
@@ -47,13 +63,41 @@ def financial_year(tracker: pd.DataFrame) -> str:
 
 
 def delivery_pct(forecast_saving: float, planned_saving: float) -> float:
-    """Forecast saving as a percentage of the planned saving (NaN when nothing is planned)."""
+    """Forecast saving as a percentage of the planned saving (NaN when nothing is planned).
+
+    Parameters
+    ----------
+    forecast_saving : float
+        Forecast saving, pounds (GBP).
+    planned_saving : float
+        Planned saving, pounds (GBP), same sign convention as ``forecast_saving``.
+
+    Returns
+    -------
+    float
+        ``100 * forecast_saving / planned_saving`` (per cent), NaN when ``planned_saving`` is 0.
+    """
     return float("nan") if not planned_saving else 100.0 * float(forecast_saving) / float(planned_saving)
 
 
 @needs(tracker=(*MONEY, "investment_gbp", "complete"))
 def headline(tracker: pd.DataFrame) -> pd.Series:
-    """Totals across every line: planned and forecast saving, shortfall, % of plan forecast."""
+    """Totals across every line: planned and forecast saving, shortfall, % of plan forecast.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines (money in whole pounds, negative = saving); reads
+        ``planned_total_gbp``, ``forecast_total_gbp``, ``variance_gbp``, ``investment_gbp``,
+        ``complete`` and, when present, ``sign_doubt``.
+
+    Returns
+    -------
+    pandas.Series
+        ``lines``, ``planned_saving_gbp``, ``forecast_saving_gbp``, ``shortfall_gbp`` (pounds,
+        savings positive), ``delivery_pct`` (per cent), ``investment_gbp`` (pounds),
+        ``lines_complete`` and ``lines_sign_doubt`` (counts).
+    """
     s = _savings(tracker)
     planned, forecast = int(s.planned_saving_gbp.sum()), int(s.forecast_saving_gbp.sum())
     return pd.Series({
@@ -71,8 +115,20 @@ def headline(tracker: pd.DataFrame) -> pd.Series:
 @needs(tracker=(*LINE, *MONEY))
 def sign_doubts(tracker: pd.DataFrame) -> pd.DataFrame:
     """The lines whose sign looks wrong (the tracker's ``sign_doubt``: a minus lost, the totals
-    row or last month's tracker disagreeing), as savings: ``reference``, ``title``,
-    ``planned_saving_gbp``, ``forecast_saving_gbp`` and ``why`` (empty when there are none)."""
+    row or last month's tracker disagreeing), as savings.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``title``, ``planned_total_gbp``,
+        ``forecast_total_gbp``, ``variance_gbp`` and, when present, ``sign_doubt``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reference``, ``title``, ``planned_saving_gbp``, ``forecast_saving_gbp`` (pounds, savings
+        positive) and ``why``; no rows when no line is in doubt.
+    """
     s = _savings(tracker)
     if "sign_doubt" not in s:
         s["sign_doubt"] = pd.Series([None] * len(s), dtype="string")
@@ -84,7 +140,18 @@ def sign_doubts(tracker: pd.DataFrame) -> pd.DataFrame:
 @needs(tracker=(*LINE, *MONEY))
 def sign_doubt_note(tracker: pd.DataFrame) -> str:
     """The words every headline that adds up the tracker's lines carries when some of them look
-    wrongly signed: ``includes 1 line whose sign looks wrong (FEN/04: …)``; empty when none do."""
+    wrongly signed.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads the columns :func:`sign_doubts` reads.
+
+    Returns
+    -------
+    str
+        e.g. ``includes 1 line whose sign looks wrong (FEN/04: …)``; empty when none do.
+    """
     doubts = sign_doubts(tracker)
     if doubts.empty:
         return ""
@@ -112,7 +179,21 @@ def _group(s: pd.DataFrame, key: str, order: list[str] | None = None) -> pd.Data
 
 @needs(tracker=("reference", "committee", *MONEY))
 def by_committee(tracker: pd.DataFrame) -> pd.DataFrame:
-    """Savings by committee as printed (a line shared by two committees is its own group)."""
+    """Savings by committee as printed (a line shared by two committees is its own group).
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``committee``, ``planned_total_gbp``,
+        ``forecast_total_gbp`` and ``variance_gbp`` (pounds, negative = saving).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per committee (``(none)`` for lines without one), largest planned saving first:
+        ``lines``, ``planned_saving_gbp``, ``forecast_saving_gbp``, ``shortfall_gbp`` (pounds,
+        savings positive) and ``delivery_pct`` (per cent).
+    """
     s = _savings(tracker)
     s["committee"] = s["committee"].fillna("(none)")
     return _group(s, "committee").sort_values("planned_saving_gbp", ascending=False).reset_index(drop=True)
@@ -120,7 +201,20 @@ def by_committee(tracker: pd.DataFrame) -> pd.DataFrame:
 
 @needs(tracker=("reference", "rag", *MONEY))
 def by_rag(tracker: pd.DataFrame) -> pd.DataFrame:
-    """Lines and pounds by RAG status (lines without a colour as 'No RAG'), Red first."""
+    """Lines and pounds by RAG status (lines without a colour as 'No RAG'), Red first.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``rag``, ``planned_total_gbp``,
+        ``forecast_total_gbp`` and ``variance_gbp`` (pounds, negative = saving).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per RAG status present, in :data:`RAG_ORDER`: ``lines``, ``planned_saving_gbp``,
+        ``forecast_saving_gbp``, ``shortfall_gbp`` (pounds, savings positive), ``delivery_pct``.
+    """
     s = _savings(tracker)
     s["rag"] = s["rag"].fillna("No RAG")
     present = [r for r in RAG_ORDER if r in set(s.rag)]
@@ -129,7 +223,21 @@ def by_rag(tracker: pd.DataFrame) -> pd.DataFrame:
 
 @needs(tracker=("reference", "direction", *MONEY))
 def by_direction(tracker: pd.DataFrame) -> pd.DataFrame:
-    """Lines and pounds by direction of travel since last month."""
+    """Lines and pounds by direction of travel since last month.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``direction``, ``planned_total_gbp``,
+        ``forecast_total_gbp`` and ``variance_gbp`` (pounds, negative = saving).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per direction present (``not given`` for blanks), in :data:`DIRECTION_ORDER`:
+        ``lines``, ``planned_saving_gbp``, ``forecast_saving_gbp``, ``shortfall_gbp`` (pounds,
+        savings positive) and ``delivery_pct`` (per cent).
+    """
     s = _savings(tracker)
     s["direction"] = s["direction"].fillna("not given")
     present = [d for d in DIRECTION_ORDER if d in set(s.direction)]
@@ -138,7 +246,21 @@ def by_direction(tracker: pd.DataFrame) -> pd.DataFrame:
 
 @needs(tracker=tuple(f"{kind}_q{i}_gbp" for kind in ("planned", "forecast") for i in range(1, 5)))
 def quarterly_phasing(tracker: pd.DataFrame) -> pd.DataFrame:
-    """Planned and forecast saving by quarter, and cumulative through the year."""
+    """Planned and forecast saving by quarter, and cumulative through the year.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``planned_q1_gbp`` ... ``planned_q4_gbp`` and
+        ``forecast_q1_gbp`` ... ``forecast_q4_gbp`` (pounds, negative = saving; blanks count 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quarter: ``quarter``, ``planned_saving_gbp``, ``forecast_saving_gbp``,
+        ``cumulative_planned_gbp``, ``cumulative_forecast_gbp`` and ``cumulative_gap_gbp``
+        (pounds, savings positive).
+    """
     rows = []
     for i, q in enumerate(QUARTERS, start=1):
         rows.append({"quarter": q,
@@ -155,9 +277,26 @@ def quarterly_phasing(tracker: pd.DataFrame) -> pd.DataFrame:
 def waterfall_steps(tracker: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
     """Planned saving -> forecast saving through the ``top_n`` largest variances (either sign),
     one step for every other line, and one for the lines not yet forecast (their whole planned
-    saving, which the forecast total does not include).  Steps are changes in saving in pounds
-    (shortfall negative): forecast minus planned saving of each line, so the steps always walk
-    exactly from the planned total to the forecast total that :func:`headline` adds up."""
+    saving, which the forecast total does not include).
+
+    Steps are changes in saving in pounds (shortfall negative): forecast minus planned saving of
+    each line, so the steps always walk exactly from the planned total to the forecast total that
+    :func:`headline` adds up.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``title``, ``planned_total_gbp``,
+        ``forecast_total_gbp``, ``variance_gbp``, ``investment_gbp`` and ``complete``.
+    top_n : int, default 8
+        How many of the largest changes get a step of their own.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``step`` (label), ``reference`` (None for the grouped steps) and ``change_gbp`` (pounds);
+        ``attrs`` holds ``planned_saving_gbp`` and ``forecast_saving_gbp``, the two ends.
+    """
     s = _savings(tracker)
     s["change_gbp"] = s.forecast_saving_gbp.fillna(0) - s.planned_saving_gbp.fillna(0)
     waiting = s[s.forecast_saving_gbp.isna()]
@@ -182,7 +321,23 @@ def waterfall_steps(tracker: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
 
 @needs(tracker=(*LINE, "committee", "rag", "direction", *MONEY, "commentary"))
 def top_shortfalls(tracker: pd.DataFrame, n: int = 8) -> pd.DataFrame:
-    """The ``n`` lines with the largest shortfall against plan, with their commentary."""
+    """The ``n`` lines with the largest shortfall against plan, with their commentary.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``title``, ``committee``, ``rag``,
+        ``direction``, ``planned_total_gbp``, ``forecast_total_gbp``, ``variance_gbp`` and
+        ``commentary``.
+    n : int, default 8
+        How many lines at most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those columns with the money as ``planned_saving_gbp``, ``forecast_saving_gbp`` and
+        ``shortfall_gbp`` (pounds, savings positive), largest shortfall first.
+    """
     s = _savings(tracker)
     short = s[s.shortfall_gbp > 0].sort_values(["shortfall_gbp", "reference"], ascending=[False, True]).head(n)
     return short[["reference", "title", "committee", "rag", "direction", "planned_saving_gbp", "forecast_saving_gbp",
@@ -191,7 +346,20 @@ def top_shortfalls(tracker: pd.DataFrame, n: int = 8) -> pd.DataFrame:
 
 @needs(tracker=(*LINE, "committee", "rag", *MONEY, "commentary"))
 def over_delivery(tracker: pd.DataFrame) -> pd.DataFrame:
-    """Lines forecast to save more than planned (negative variance), largest first."""
+    """Lines forecast to save more than planned (negative variance), largest first.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``title``, ``committee``, ``rag``,
+        ``planned_total_gbp``, ``forecast_total_gbp``, ``variance_gbp`` and ``commentary``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reference``, ``title``, ``committee``, ``rag``, ``planned_saving_gbp``,
+        ``forecast_saving_gbp``, ``over_delivery_gbp`` (pounds, positive) and ``commentary``.
+    """
     s = _savings(tracker)
     over = s[s.shortfall_gbp < 0].sort_values(["shortfall_gbp", "reference"])
     out = over[["reference", "title", "committee", "rag", "planned_saving_gbp", "forecast_saving_gbp",
@@ -202,7 +370,21 @@ def over_delivery(tracker: pd.DataFrame) -> pd.DataFrame:
 
 @needs(tracker=(*LINE, *MONEY, "investment_gbp", "rag"))
 def investment_vs_saving(tracker: pd.DataFrame) -> pd.DataFrame:
-    """Lines with an investment: what was invested against the saving planned and forecast."""
+    """Lines with an investment: what was invested against the saving planned and forecast.
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame
+        ``savings_tracker`` lines; reads ``reference``, ``title``, ``planned_total_gbp``,
+        ``forecast_total_gbp``, ``variance_gbp``, ``investment_gbp`` and ``rag``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reference``, ``title``, ``investment_gbp``, ``planned_saving_gbp``,
+        ``forecast_saving_gbp`` (pounds, savings positive), ``forecast_saving_per_pound_invested``
+        and ``rag``, largest investment first.
+    """
     s = _savings(tracker)
     inv = s[s.investment_gbp.fillna(0) > 0].copy()
     inv["forecast_saving_per_pound_invested"] = inv.forecast_saving_gbp / inv.investment_gbp
@@ -220,11 +402,24 @@ _DIRECTION_FROM_CHANGE = {True: "improving", False: "worsening"}
 def movement(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.DataFrame | pd.Series]:
     """What moved since the previous month's tracker.
 
-    Returns ``lines`` (every reference in either month with both months' RAG and forecast saving,
-    the drift, the direction derived from the two months and the direction printed now),
-    ``rag_changes``, ``added``, ``dropped``, ``direction_disagrees`` and ``total`` (forecast
-    saving then, now, drift).  Derived direction: forecast saving up = improving, down =
-    worsening, equal = unchanged (RAG moving towards Green counts when the forecast is equal).
+    Derived direction: forecast saving up = improving, down = worsening, equal = unchanged (RAG
+    moving towards Green counts when the forecast is equal).
+
+    Parameters
+    ----------
+    current : pandas.DataFrame
+        This month's ``savings_tracker`` lines; reads ``reference``, ``title``, ``rag``,
+        ``direction``, ``planned_total_gbp``, ``forecast_total_gbp`` and ``variance_gbp``.
+    previous : pandas.DataFrame
+        The previous month's lines, same columns.
+
+    Returns
+    -------
+    dict
+        ``lines`` (every reference in either month with both months' RAG and forecast saving, the
+        drift in pounds, the direction derived from the two months and the direction printed
+        now), ``rag_changes``, ``added``, ``dropped``, ``direction_disagrees`` (DataFrames) and
+        ``total`` (a Series: forecast saving then, now and the drift, pounds).
     """
     cur, prev = _savings(current), _savings(previous)
     keep = ["reference", "title", "rag", "forecast_saving_gbp", "direction"]
