@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import InputError
 from ..numbers import count, date, month, rate, signed_count, year
 from ..schemas import needs
 
@@ -52,7 +53,7 @@ def plan_published(tables: dict[str, pd.DataFrame], pub, authority: str, paper_r
     rows = tables["cla_trajectories"]
     try:
         found = outcomes.plan_vs_outcome(rows, pub, authority)
-    except Exception:  # the releases do not know the authority
+    except InputError:  # the releases do not know the authority
         return []
     both = found[found.actual_number.notna() & found.plan_number.notna()]
     if both.empty:
@@ -159,7 +160,7 @@ def public_areas(pub, authority: str, period: str, only: str | None = None) -> d
     try:
         who = public_pack.code_for(pub, authority, period)
         y = public_pack.choose_year(pub, who, "", period)
-    except Exception:  # the releases do not know the authority, or hold no figure for it by then
+    except InputError:  # the releases do not know the authority, or hold no figure for it by then
         return {}
     out: dict[str, list[Row]] = {}
     row = pub.row(who, y)

@@ -277,7 +277,9 @@ def spend_by_theme(actions: pd.DataFrame) -> pd.DataFrame:
             "not_applicable": int(basis.get("not applicable", 0)),
             "blank": int(basis.get("not stated", 0)),
         })
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["theme_number", "theme", "actions", "actions_with_budget", "distinct_budgets",
+                                      "budgets_in_scope", "largest_budget_gbp", "income_in_brackets", "per_quarter",
+                                      "unreadable", "not_applicable", "blank"])  # the columns with no actions too
     out["largest_budget_gbp"] = out["largest_budget_gbp"].astype("Int64")
     return out
 
