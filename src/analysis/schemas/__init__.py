@@ -39,9 +39,9 @@ from .statistics import PUBLIC_TABLES
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
-    from pandera.pandas import DataFrameSchema
+    from pathlib import Path
 
-    from ..tableset import Writer
+    from pandera.pandas import DataFrameSchema
 
 TABLES: dict[str, Table] = {**INGEST_TABLES, **_prose_tables(), **PUBLIC_TABLES}
 
@@ -206,7 +206,7 @@ DICTIONARY_CSV = "data_dictionary.csv"
 DICTIONARY_MD = "data_dictionary.md"
 
 
-def dictionary_files() -> dict[str, Writer]:
+def dictionary_files() -> dict[str, Callable[[Path], None]]:
     """The data dictionary (every table of every producer) as the extra files a producer
     publishes with its tables (:func:`analysis.tableset.publish`); whichever producer ran last
     owns them."""
