@@ -2,22 +2,33 @@
 
 ``data/raw/manifest.csv`` has one row per delivered file:
 
-``file``            file name inside the raw folder (as delivered, never renamed)
-``document``        short id used in processed tables (e.g. ``003``)
-``kind``            which reader applies: ``savings_tracker`` (text extract, CSV or XLSX),
-                    ``recovery_action_plan``, ``medium_term_financial_strategy``,
-                    ``five_year_plan_review``, ``business_plan_review``
-``authority``       the council the document is about (short name, e.g. ``Torbay``)
-``paper``           title of the paper
-``date``            date of the paper, ISO 8601 (``2017-10-10``, or ``2015`` when only the year is known)
-``period_covered``  the financial years it covers (``2017-18``)
-``period``          for monthly trackers, the month reported (``YYYY-MM``); blank for one-off papers
-``unit``            what an unadorned number means: ``gbp``, ``gbp_thousands``
-``sha256``          checksum of the file as delivered; ingest refuses a file that has changed
-``saving_sign``     savings trackers only: the sign the tracker prints a saving with, ``negative``
-                    (a reduction in spend, as Cambridgeshire prints it) or ``positive``.  Ingest
-                    normalises every tracker to negative = saving; this is data, never guessed.
-                    (Older manifests without the column are read; a tracker row then needs it.)
+``file``
+    file name inside the raw folder (as delivered, never renamed)
+``document``
+    short id used in processed tables (e.g. ``003``)
+``kind``
+    which reader applies: ``savings_tracker`` (text extract, CSV or XLSX),
+    ``recovery_action_plan``, ``medium_term_financial_strategy``,
+    ``five_year_plan_review``, ``business_plan_review``
+``authority``
+    the council the document is about (short name, e.g. ``Torbay``)
+``paper``
+    title of the paper
+``date``
+    date of the paper, ISO 8601 (``2017-10-10``, or ``2015`` when only the year is known)
+``period_covered``
+    the financial years it covers (``2017-18``)
+``period``
+    for monthly trackers, the month reported (``YYYY-MM``); blank for one-off papers
+``unit``
+    what an unadorned number means: ``gbp``, ``gbp_thousands``
+``sha256``
+    checksum of the file as delivered; ingest refuses a file that has changed
+``saving_sign``
+    savings trackers only: the sign the tracker prints a saving with, ``negative``
+    (a reduction in spend, as Cambridgeshire prints it) or ``positive``.  Ingest
+    normalises every tracker to negative = saving; this is data, never guessed.
+    (Older manifests without the column are read; a tracker row then needs it.)
 
 Register a new delivery with ``python -m analysis register FILE --kind … --authority … --period …
 --saving-sign negative``; undo a registration with ``python -m analysis withdraw FILE``.  Both

@@ -50,7 +50,7 @@ DIRECTION_VALUES = {
     "↓": "worsening", "⬇": "worsening", "worsening": "worsening", "down": "worsening",
 }
 COMPLETE_VALUES = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
-#: (field, values, column as printed, expected, what it is - None: no *_raw column kept)
+#: (field, values, column as printed, expected, what it is - None: no ``*_raw`` column kept)
 CODED = (("rag", RAG_VALUES, "RAG", "Red, Amber, Green or blank", "a colour"),
          ("direction", DIRECTION_VALUES, "Direction of travel",
           "↑ (improving), ↔ (unchanged), ↓ (worsening) or blank", "an arrow"),

@@ -88,7 +88,7 @@ def sign_doubts(frame: pd.DataFrame, totals: list) -> pd.Series:
 
     From the line's own columns, its RAG status and the printed totals row - the slips of a line
     typed without its minus.  Values are the processed ones (negative = saving).  Reasons, joined by
-    ``; ``:
+    semicolons:
 
     * a total that is the negative of its quarters' sum (a minus lost from the total);
     * a variance printed planned - forecast on this line while the others print forecast - planned;

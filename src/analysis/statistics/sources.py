@@ -241,7 +241,7 @@ def marker_flag(column: str, marker: str | None) -> str | None:
 
 
 def join_flags(*parts: str | Iterable[str] | None) -> str | None:
-    """Flags joined by ``; ``, each once, in order; empty ones left out.
+    """Flags joined by semicolons, each once, in order; empty ones left out.
 
     Parameters
     ----------
