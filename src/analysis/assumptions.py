@@ -230,15 +230,33 @@ LOG: tuple[Assumption, ...] = (
 
 
 def financial_year(period: str) -> str:
-    """The financial year of a month: ``2017-10`` -> ``2017-18``, ``2018-02`` -> ``2017-18``
-    (:data:`FINANCIAL_YEAR_START_MONTH`)."""
+    """The financial year of a month: ``2017-10`` -> ``2017-18``, ``2018-02`` -> ``2017-18``.
+
+    Years start in the month :data:`FINANCIAL_YEAR_START_MONTH`.
+
+    Parameters
+    ----------
+    period : str
+        A month, 'YYYY-MM'.
+
+    Returns
+    -------
+    str
+        Its financial year, written ``2017-18``.
+    """
     year, month = int(period[:4]), int(period[5:7])
     start = year if month >= FINANCIAL_YEAR_START_MONTH else year - 1
     return f"{start}-{(start + 1) % 100:02d}"
 
 
 def log_markdown() -> str:
-    """The assumptions log (``docs/assumptions.md``), generated from :data:`LOG`."""
+    """The assumptions log (``docs/assumptions.md``), generated from :data:`LOG`.
+
+    Returns
+    -------
+    str
+        The page in Markdown.
+    """
     lines = ["# Assumptions log", "",
              "Generated from `src/analysis/assumptions.py` by `python -m analysis.assumptions`; do not edit by hand "
              "(a test fails when this file and the module disagree).", "",
@@ -253,6 +271,13 @@ def log_markdown() -> str:
 
 
 def log_path() -> Path:
+    """Where the assumptions log is written: ``docs/assumptions.md`` under the project root.
+
+    Returns
+    -------
+    pathlib.Path
+        The page's path.
+    """
     from . import paths
 
     return paths.project_root() / "docs" / "assumptions.md"

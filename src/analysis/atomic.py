@@ -87,14 +87,38 @@ def _rename2(a: Path, b: Path, flags: int) -> None:
 
 def exchange(a: Path, b: Path) -> None:
     """Swap two existing paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
-    Raises :class:`OSError` (``ENOSYS``/``EINVAL``) where the system cannot."""
+
+    Parameters
+    ----------
+    a, b : pathlib.Path
+        The two paths, on one file system.
+
+    Raises
+    ------
+    OSError
+        ``ENOSYS`` or ``EINVAL`` where the system cannot.
+    """
     _rename2(a, b, _RENAME_EXCHANGE)
 
 
 def rename_new(source: Path, target: Path) -> None:
-    """Rename ``source`` to ``target``, which must not exist (``FileExistsError`` otherwise; a
-    plain ``rename`` would silently replace an empty folder).  Atomic where ``renameat2`` with
-    ``RENAME_NOREPLACE`` is available, else checked just before the rename."""
+    """Rename ``source`` to ``target``, which must not exist.
+
+    A plain ``rename`` would silently replace an empty folder.  Atomic where ``renameat2`` with
+    ``RENAME_NOREPLACE`` is available, else checked just before the rename.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The path to rename.
+    target : pathlib.Path
+        Its new name, on the same file system.
+
+    Raises
+    ------
+    FileExistsError
+        When ``target`` exists.
+    """
     try:
         _rename2(Path(source), Path(target), _RENAME_NOREPLACE)
     except OSError as exc:
@@ -108,8 +132,16 @@ def rename_new(source: Path, target: Path) -> None:
 
 
 def current_umask() -> int:
-    """The process's umask, read without changing it where Linux shows it
-    (``/proc/self/status``), else by setting and restoring it."""
+    """The process's umask.
+
+    Read without changing it where Linux shows it (``/proc/self/status``), else by setting and
+    restoring it.
+
+    Returns
+    -------
+    int
+        The umask, e.g. ``0o022``.
+    """
     with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as handle:
         for line in handle:
             if line.startswith("Umask:"):
@@ -120,9 +152,18 @@ def current_umask() -> int:
 
 
 def publish_modes(path: Path, umask: int | None = None) -> None:
-    """Give ``path`` and everything under it the modes of a published folder: folders
-    ``0o777 & ~umask``, files ``0o666 & ~umask`` (``0o777 & ~umask`` for a file its owner may
-    execute).  Symbolic links are left alone (never followed)."""
+    """Give ``path`` and everything under it the modes of a published folder.
+
+    Folders ``0o777 & ~umask``, files ``0o666 & ~umask`` (``0o777 & ~umask`` for a file its owner
+    may execute).  Symbolic links are left alone (never followed).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The folder.
+    umask : int or None, optional
+        The umask to apply; default the process's (:func:`current_umask`).
+    """
     mask = current_umask() if umask is None else umask
     path = Path(path)
     _chmod(path, mask)
@@ -146,10 +187,18 @@ def _chmod(path: Path, mask: int) -> None:
 
 
 def switch_in(staging: Path, target: Path) -> None:
-    """Make the complete folder ``staging`` the new ``target`` in one step; the old target (if
-    any) is deleted afterwards.  ``staging`` and ``target`` must be on one file system.  The
-    folder is given the published modes first (:func:`publish_modes`) and its lock file is
-    removed once it is in place."""
+    """Make the complete folder ``staging`` the new ``target`` in one step.
+
+    The old target (if any) is deleted afterwards.  The folder is given the published modes first
+    (:func:`publish_modes`) and its lock file is removed once it is in place.
+
+    Parameters
+    ----------
+    staging : pathlib.Path
+        The complete new folder.
+    target : pathlib.Path
+        The published folder, on the same file system as ``staging``.
+    """
     staging, target = Path(staging), Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     publish_modes(staging)
@@ -181,8 +230,20 @@ def switch_in(staging: Path, target: Path) -> None:
 
 
 def recover(target: Path) -> bool:
-    """Undo a switch that died between its two renames (fallback path only): if ``target`` is
-    missing and its ``.previous-`` folder exists, put it back.  True when something was repaired."""
+    """Undo a switch that died between its two renames (fallback path only).
+
+    If ``target`` is missing and its ``.previous-`` folder exists, put it back.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The published folder.
+
+    Returns
+    -------
+    bool
+        True when something was repaired.
+    """
     target = Path(target)
     previous = target.parent / f"{PREVIOUS_PREFIX}{target.name}"
     if previous.is_dir() and not target.exists():
@@ -194,9 +255,23 @@ def recover(target: Path) -> bool:
 
 
 def staging_dir(parent: Path, prefix: str) -> Path:
-    """A new, locked, private (``0700``) staging folder ``parent/<prefix><random>``.  It is
-    locked before it gets that name (module docstring), and the lock is held until the folder is
-    switched in or this process ends; :func:`remove_stale` never touches it before."""
+    """A new, locked, private (``0700``) staging folder ``parent/<prefix><random>``.
+
+    It is locked before it gets that name (module docstring), and the lock is held until the folder
+    is switched in or this process ends; :func:`remove_stale` never touches it before.
+
+    Parameters
+    ----------
+    parent : pathlib.Path
+        The folder to make it in (that of the published folder).
+    prefix : str
+        Its name prefix.
+
+    Returns
+    -------
+    pathlib.Path
+        The new folder.
+    """
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
     while True:
@@ -229,7 +304,13 @@ def _release(folder: Path) -> None:
 
 
 def discard(folder: Path) -> None:
-    """Delete a staging folder this process created (after a failure or interruption)."""
+    """Delete a staging folder this process created (after a failure or interruption).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The staging folder.
+    """
     _release(Path(folder))
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -272,11 +353,27 @@ def _age_s(folder: Path) -> float:
 
 
 def remove_stale(parent: Path, prefix: str, *, grace_s: float = GRACE_S) -> list[Path]:
-    """Delete the staging folders under ``parent`` named ``<prefix>…`` whose owner has died:
-    their lock file is free, or they have none and are older than ``grace_s`` seconds; and the
-    pending ones (``.pending-<prefix>…``) older than :data:`PENDING_GRACE_S` whose creator died
-    before naming them.  A folder whose lock is held is never removed.  Returns what was
-    removed."""
+    """Delete the staging folders under ``parent`` whose owner has died.
+
+    Those named ``<prefix>…`` whose lock file is free, or that have none and are older than
+    ``grace_s`` seconds; and the pending ones (``.pending-<prefix>…``) older than
+    :data:`PENDING_GRACE_S` whose creator died before naming them.  A folder whose lock is held is
+    never removed.
+
+    Parameters
+    ----------
+    parent : pathlib.Path
+        The folder holding the staging folders.
+    prefix : str
+        Their name prefix.
+    grace_s : float, optional
+        Age in seconds after which an unlocked folder without a lock file counts as stale.
+
+    Returns
+    -------
+    list of pathlib.Path
+        What was removed.
+    """
     removed = []
     for folder in list(_stale(parent, prefix, grace_s)):
         shutil.rmtree(folder, ignore_errors=True)
@@ -285,7 +382,13 @@ def remove_stale(parent: Path, prefix: str, *, grace_s: float = GRACE_S) -> list
 
 
 def fsync_dir(path: Path) -> None:
-    """Make a folder's entries (a rename into or out of it) durable; errors are ignored."""
+    """Make a folder's entries (a rename into or out of it) durable; errors are ignored.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The folder.
+    """
     _fsync_dir(path)
 
 

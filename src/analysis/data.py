@@ -12,6 +12,7 @@ import pandas as pd
 from . import assumptions, paths, schemas, tableset
 from .errors import InputError, ReportError, TableSetError
 from .names import match
+from .schemas import needs
 
 __all__ = [
     "Pack", "authority_periods", "comparison_documents", "document_period", "documents_in_force",
@@ -22,37 +23,119 @@ __all__ = [
 
 
 def processed(processed_dir: str | Path | None = None) -> Path:
-    """The processed folder: ``processed_dir`` (absolute, or relative to the project root), else
-    the project's ``data/processed``."""
+    """The processed folder.
+
+    Parameters
+    ----------
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``processed_dir`` (absolute, or relative to the project root), else the project's
+        ``data/processed``.
+    """
     return paths.resolve(processed_dir, paths.processed_dir())
 
 
 def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """One processed table, as typed by its schema, checked against the table set it belongs to
-    (``_tables.json``): a missing, partial, mixed or edited set is a
-    :class:`~analysis.errors.TableSetError` saying to run ingest again."""
+    """One processed table, as typed by its schema, checked against its table set.
+
+    Parameters
+    ----------
+    name : str
+        The table's name (a key of :data:`analysis.schemas.TABLES`).
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table; money in whole pounds (columns ending ``_gbp``), as the data dictionary says.
+
+    Raises
+    ------
+    KeyError
+        When no table is called ``name``.
+    analysis.errors.TableSetError
+        When the set it belongs to (``_tables.json``) is missing, partial, mixed or edited: run
+        ingest again.
+    """
     if name not in schemas.TABLES:
         raise KeyError(f"no table {name!r}; tables are {', '.join(schemas.TABLES)}")
     return pd.read_parquet(io.BytesIO(verified_table_bytes(name, processed_dir)))
 
 
 def verified_table_bytes(name: str, processed_dir: str | Path | None = None) -> bytes:
-    """The bytes of table ``name``'s Parquet file, checked against ``_tables.json``."""
+    """The bytes of one table's Parquet file, checked against ``_tables.json``.
+
+    Parameters
+    ----------
+    name : str
+        The table's name.
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    bytes
+        The file's contents.
+    """
     return tableset.read_verified(processed(processed_dir), f"{name}.parquet")
 
 
 def verify_tables(names: list[str] | None = None, processed_dir: str | Path | None = None) -> str:
-    """For the report planner, before any kernel starts: check that the processed folder is one
-    complete table set and that the named tables (default: every file) match it.  Returns the
-    set's id (sha256 of its ``_tables.json``) to record with the run."""
+    """Check that the processed folder is one complete table set and the named tables match it.
+
+    For the report planner, before any kernel starts.
+
+    Parameters
+    ----------
+    names : list of str or None, optional
+        The tables to check; default every file of the set.
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    str
+        The set's id (sha256 of its ``_tables.json``) to record with the run.
+    """
     files = None if names is None else [f"{n}.parquet" for n in names]
     return tableset.verify(processed(processed_dir), files)
 
 
+@needs(frame=("authority",))
 def for_authority(frame: pd.DataFrame, authority: str, what: str) -> pd.DataFrame:
-    """Rows of ``frame`` for ``authority``, named as :func:`analysis.names.match` matches names
-    (``cambridgeshire``, ``St Helens`` for ``St. Helens``); a clear error naming the authorities
-    that do exist and any near miss."""
+    """Rows of ``frame`` for one authority, however it is spelled.
+
+    Names are matched as :func:`analysis.names.match` matches them (``cambridgeshire``,
+    ``St Helens`` for ``St. Helens``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table with an ``authority`` column.
+    authority : str
+        The authority's name as typed.
+    what : str
+        The table's name, for the error message.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of that authority.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When no row is for that authority, naming the authorities that do exist and any near miss.
+    """
     rows = frame[frame["authority"] == authority]
     if rows.empty:
         known = sorted(frame["authority"].dropna().unique())
@@ -66,7 +149,29 @@ def for_authority(frame: pd.DataFrame, authority: str, what: str) -> pd.DataFram
     return rows
 
 
+@needs(frame=("period",))
 def for_period(frame: pd.DataFrame, period: str, what: str) -> pd.DataFrame:
+    """Rows of ``frame`` for one period.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table with a ``period`` column ('YYYY-MM').
+    period : str
+        The month, 'YYYY-MM'.
+    what : str
+        The table's name, for the error message.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of that period.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When no row is for that period, naming the periods there are.
+    """
     rows = frame[frame["period"] == period]
     if rows.empty:
         known = ", ".join(sorted(frame["period"].dropna().unique())) or "none"
@@ -75,20 +180,61 @@ def for_period(frame: pd.DataFrame, period: str, what: str) -> pd.DataFrame:
 
 
 def sources_for(documents: list[str], processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """The ``sources`` rows (file, sha256, paper, date, period) for the documents a report used."""
+    """The ``sources`` rows (file, sha256, paper, date, period) for the documents a report used.
+
+    Parameters
+    ----------
+    documents : list of str
+        Document ids.
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those documents' rows of the ``sources`` table.
+    """
     sources = load("sources", processed_dir)
     return sources[sources.document.isin(documents)].reset_index(drop=True)
 
 
 def previous_period(period: str) -> str:
-    """``2017-10`` -> ``2017-09``; ``2018-01`` -> ``2017-12``."""
+    """The month before ``period``: ``2017-10`` -> ``2017-09``; ``2018-01`` -> ``2017-12``.
+
+    Parameters
+    ----------
+    period : str
+        A month, 'YYYY-MM'.
+
+    Returns
+    -------
+    str
+        The previous month, 'YYYY-MM'.
+    """
     year, month = int(period[:4]), int(period[5:7])
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
 def tracker(authority: str, period: str, processed_dir: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The savings tracker lines for ``authority`` and ``period``, and the previous month's lines
-    when that month's tracker has been delivered too (else ``None``)."""
+    """The savings tracker lines for one authority and period, and the previous month's.
+
+    Parameters
+    ----------
+    authority : str
+        The authority (matched as :func:`for_authority` does).
+    period : str
+        The tracker's period, 'YYYY-MM'.
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, pandas.DataFrame or None)
+        The ``savings_tracker`` rows of that period (money in whole pounds, savings negative), and
+        the previous month's rows when that month's tracker has been delivered too (else ``None``).
+    """
     rows = for_authority(load("savings_tracker", processed_dir), authority, "savings_tracker")
     current = for_period(rows, period, "savings_tracker").reset_index(drop=True)
     previous = rows[rows["period"] == previous_period(period)].reset_index(drop=True)
@@ -96,15 +242,43 @@ def tracker(authority: str, period: str, processed_dir: str | Path | None = None
 
 
 def source_label(documents: list[str], processed_dir: str | Path | None = None) -> str:
-    """A chart's source line: the papers' titles and dates, e.g. 'Cambridgeshire: Appendix 3 - … (2017-10)'."""
+    """A chart's source line: the papers' titles and dates.
+
+    Parameters
+    ----------
+    documents : list of str
+        Document ids.
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    str
+        For example 'Cambridgeshire: Appendix 3 - … (2017-10)'; papers separated by '; '.
+    """
     rows = sources_for(documents, processed_dir)
     return "; ".join(f"{r.authority}: {r.paper} ({r.date})" for r in rows.itertuples())
 
 
 def document_period(row: Any) -> str:
-    """The month a document speaks for: a tracker's reported period; otherwise the month of the
-    paper's date (a date given as a year only counts from that year's December, when the paper
-    had certainly been delivered: :data:`analysis.assumptions.YEAR_ONLY_PAPER_FROM_MONTH`)."""
+    """The month a document speaks for.
+
+    A tracker's reported period; otherwise the month of the paper's date (a date given as a year
+    only counts from that year's December, when the paper had certainly been delivered:
+    :data:`analysis.assumptions.YEAR_ONLY_PAPER_FROM_MONTH`).
+
+    Parameters
+    ----------
+    row : object
+        A row of the ``sources`` table (from ``itertuples``); its ``period`` and ``date`` are read
+        when present.
+
+    Returns
+    -------
+    str
+        The month, 'YYYY-MM', or ``""`` when the row has neither.
+    """
     period = getattr(row, "period", None)
     if isinstance(period, str) and period:
         return period
@@ -116,23 +290,79 @@ def document_period(row: Any) -> str:
     return ""
 
 
+@needs(sources=("authority", "kind", "document"))
 def documents_in_force(sources: pd.DataFrame, authority: str, period: str) -> list[str]:
-    """The papers in force for ``authority`` at ``period``: of each kind, the latest delivered
-    whose period (:func:`document_period`) is on or before ``period``.  Everything a pack counts,
-    reconciles and headlines comes from these papers only (see :func:`comparison_documents`)."""
+    """The papers in force for ``authority`` at ``period``.
+
+    Of each kind, the latest delivered whose period (:func:`document_period`) is on or before
+    ``period``.  Everything a pack counts, reconciles and headlines comes from these papers only
+    (see :func:`comparison_documents`).
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        The ``sources`` table (or some of its rows): reads ``authority``, ``kind`` and ``document``,
+        and each row's ``period`` and ``date`` when present.
+    authority : str
+        The authority, as the papers spell it.
+    period : str
+        The pack's month, 'YYYY-MM'.
+
+    Returns
+    -------
+    list of str
+        Document ids, sorted.
+    """
     return pack_documents(sources, authority, period)[0]
 
 
+@needs(sources=("authority", "kind", "document"))
 def comparison_documents(sources: pd.DataFrame, authority: str, period: str) -> list[str]:
-    """The previous month's savings tracker of the tracker in force (when it was delivered): a
-    pack reads it only to show the movement since last month - its figures, checks and flags are
-    not the pack's."""
+    """The previous month's savings tracker of the tracker in force, when it was delivered.
+
+    A pack reads it only to show the movement since last month - its figures, checks and flags are
+    not the pack's.
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        The ``sources`` table (or some of its rows): reads ``authority``, ``kind`` and ``document``,
+        and each row's ``period`` and ``date`` when present.
+    authority : str
+        The authority, as the papers spell it.
+    period : str
+        The pack's month, 'YYYY-MM'.
+
+    Returns
+    -------
+    list of str
+        Document ids (none or one).
+    """
     return pack_documents(sources, authority, period)[1]
 
 
+@needs(sources=("authority", "kind", "document"))
 def pack_documents(sources: pd.DataFrame, authority: str, period: str) -> tuple[list[str], list[str]]:
-    """``(in force, for comparison)``: :func:`documents_in_force` and :func:`comparison_documents`,
-    found in one pass.  A pack is made from both (its inputs, for staleness and withdrawal)."""
+    """The papers in force and those for comparison, found in one pass.
+
+    :func:`documents_in_force` and :func:`comparison_documents` at once.  A pack is made from both
+    (its inputs, for staleness and withdrawal).
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        The ``sources`` table (or some of its rows): reads ``authority``, ``kind`` and ``document``,
+        and each row's ``period`` and ``date`` when present.
+    authority : str
+        The authority, as the papers spell it.
+    period : str
+        The pack's month, 'YYYY-MM'.
+
+    Returns
+    -------
+    tuple of (list of str, list of str)
+        ``(in force, for comparison)``: document ids, each list sorted.
+    """
     rows = sources[sources["authority"] == authority]
     chosen: list[str] = []
     compared: list[str] = []
@@ -148,8 +378,21 @@ def pack_documents(sources: pd.DataFrame, authority: str, period: str) -> tuple[
     return sorted(chosen), sorted(compared)
 
 
+@needs(sources=("authority",))
 def authority_periods(sources: pd.DataFrame) -> dict[str, list[str]]:
-    """Authority -> the periods a pack can be made for (the periods of its documents), oldest first."""
+    """The periods a pack can be made for, by authority.
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        The ``sources`` table: reads ``authority``, and each row's ``period`` and ``date`` when
+        present.
+
+    Returns
+    -------
+    dict of str to list of str
+        Authority -> the periods of its documents ('YYYY-MM'), oldest first.
+    """
     out: dict[str, list[str]] = {}
     for row in sources.itertuples():
         p = document_period(row)
@@ -161,8 +404,20 @@ def authority_periods(sources: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def release_names(processed_dir: str | Path | None = None) -> tuple[list[str], list[str]]:
-    """The names ``cla_rates`` gives: (English authorities, other areas - regions and England),
-    sorted; both empty when ``public-stats`` has not written the table into the set."""
+    """The authority names the ``cla_rates`` table gives.
+
+    Parameters
+    ----------
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    tuple of (list of str, list of str)
+        (English authorities, other areas - regions and England), sorted; both empty when
+        ``public-stats`` has not written the table into the set.
+    """
     folder = processed(processed_dir)
     try:
         if "cla_rates.parquet" not in tableset.read_manifest(folder)["files"]:
@@ -174,11 +429,33 @@ def release_names(processed_dir: str | Path | None = None) -> tuple[list[str], l
     return sorted(set(rates.authority[local].dropna())), sorted(set(rates.authority[~local].dropna()))
 
 
+@needs(sources=("authority",))
 def papers_name(authority: str, sources: pd.DataFrame, processed_dir: str | Path | None = None) -> str:
-    """The spelling ``authority`` has in the papers (``sources``), matched as
-    :func:`analysis.names.match` does; an :class:`InputError` otherwise, saying why - several
-    names match, a near miss (from the papers' and the releases' names), an authority with
-    published statistics but no papers, or a region."""
+    """The spelling an authority has in the papers.
+
+    Matched as :func:`analysis.names.match` does.
+
+    Parameters
+    ----------
+    authority : str
+        The authority's name as typed.
+    sources : pandas.DataFrame
+        The ``sources`` table: reads ``authority``.
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    str
+        The name as the papers spell it.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        Saying why none matched: several names match, a near miss (from the papers' and the
+        releases' names), an authority with published statistics but no papers, or a region.
+    """
     papers = sorted(set(sources["authority"].dropna()))
     found = match(authority, papers)
     if found.name is not None:  # found
@@ -279,13 +556,50 @@ class Pack:
 
 
 def pack_table(name: str, authority: str, period: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """Rows of processed table ``name`` from ``authority``'s papers in force at ``period``
-    (see :class:`Pack`); empty when there are none."""
+    """Rows of one processed table from an authority's papers in force at a period.
+
+    See :class:`Pack`.
+
+    Parameters
+    ----------
+    name : str
+        The table's name.
+    authority : str
+        The authority (matched as :func:`analysis.names.match` does).
+    period : str
+        The pack's month, 'YYYY-MM'.
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder (absolute, or relative to the project root); default the project's
+        ``data/processed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows; empty when there are none.
+    """
     return Pack(authority, period, processed_dir).table(name, required=False)
 
 
 def read_table(name: str, processed_dir: Path) -> pd.DataFrame:
-    """A processed table; a :class:`ReportError` naming the file when it cannot be read."""
+    """A processed table, with a clear error when its file cannot be read.
+
+    Parameters
+    ----------
+    name : str
+        The table's name.
+    processed_dir : pathlib.Path
+        The processed folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table (see :func:`load`).
+
+    Raises
+    ------
+    analysis.errors.ReportError
+        Naming the file when it cannot be read.
+    """
     import pyarrow
 
     try:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .reconcile import MISMATCH, NOT_COMPUTABLE, OK, STATUS_ORDER, WITHIN_ROUNDING, format_figure
+from .schemas import needs
 
 __all__ = ["HEADING", "main", "readme_block", "readme_section", "replace_in"]
 
@@ -43,8 +44,22 @@ def _why(row: Any) -> str:
     return note
 
 
+@needs(reconciliation=("status", "document", "source_line", "item", "stated", "computed", "unit", "note"))
 def readme_section(reconciliation: pd.DataFrame) -> str:
-    """The README section (heading included, no trailing blank line)."""
+    """The page's section, generated from the reconciliation table.
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        The ``reconciliation`` table: reads ``status``, ``document``, ``source_line``, ``item``,
+        ``stated``, ``computed``, ``unit`` (``gbp`` for money in pounds) and ``note``, and
+        ``rounding`` for checks within rounding.
+
+    Returns
+    -------
+    str
+        The section in Markdown (heading included, no trailing blank line); money in pounds.
+    """
     rec = reconciliation
     counts = rec.status.value_counts()
     n = {s: int(counts.get(s, 0)) for s in (OK, WITHIN_ROUNDING, MISMATCH, NOT_COMPUTABLE)}
@@ -70,20 +85,51 @@ def readme_section(reconciliation: pd.DataFrame) -> str:
 
 
 def readme_block(readme: str) -> str:
-    """The section as it stands in ``readme`` (from its heading to the next heading)."""
+    """The section as it stands in ``readme`` (from its heading to the next heading).
+
+    Parameters
+    ----------
+    readme : str
+        The page's text.
+
+    Returns
+    -------
+    str
+        The section's text, heading included.
+    """
     start = readme.index(HEADING)
     end = readme.find("\n### ", start + len(HEADING))
     end = readme.find("\n## ", start + len(HEADING)) if end < 0 else end
     return readme[start:end].rstrip("\n")
 
 
+@needs(reconciliation=("status", "document", "source_line", "item", "stated", "computed", "unit", "note"))
 def replace_in(readme: str, reconciliation: pd.DataFrame) -> str:
-    """``readme`` with the section regenerated."""
+    """``readme`` with the section regenerated.
+
+    Parameters
+    ----------
+    readme : str
+        The page's text.
+    reconciliation : pandas.DataFrame
+        The ``reconciliation`` table: reads ``status``, ``document``, ``source_line``, ``item``,
+        ``stated``, ``computed``, ``unit`` (``gbp`` for money in pounds) and ``note``, and
+        ``rounding`` for checks within rounding.
+
+    Returns
+    -------
+    str
+        The page with :func:`readme_block` replaced by :func:`readme_section`.
+    """
     old = readme_block(readme)
     return readme.replace(old, readme_section(reconciliation))
 
 
 def main() -> None:  # pragma: no cover - a maintenance command: python -m analysis.disagreements
+    """Regenerate docs/disagreements.md from the processed ``reconciliation`` table.
+
+    A maintenance command: ``python -m analysis.disagreements``.
+    """
     from . import data
     from .paths import project_root
 

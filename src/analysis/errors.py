@@ -105,7 +105,18 @@ class ReportError(AnalysisError):
 
 
 def problems_of(exc: BaseException) -> list[str]:
-    """One line per problem of an error raised by this package (:func:`problem_lines` groups them)."""
+    """One line per problem of an error raised by this package (:func:`problem_lines` groups them).
+
+    Parameters
+    ----------
+    exc : BaseException
+        The error.
+
+    Returns
+    -------
+    list of str
+        One line per problem.
+    """
     if isinstance(exc, InputErrors):
         return [e.describe() for e in exc.errors]
     if isinstance(exc, InputError):
@@ -114,22 +125,61 @@ def problems_of(exc: BaseException) -> list[str]:
 
 
 def problem_lines(exc: BaseException) -> list[str]:
-    """What the command line prints for an error raised by this package: :func:`problems_of`,
-    with every :data:`GROUP_FROM` or more problems of one kind (:func:`problem_kind`) in one line
-    (:func:`describe_group`), placed where the first of them would have been."""
+    """What the command line prints for an error raised by this package.
+
+    :func:`problems_of`, with every :data:`GROUP_FROM` or more problems of one kind
+    (:func:`problem_kind`) in one line (:func:`describe_group`), placed where the first of them
+    would have been.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The error.
+
+    Returns
+    -------
+    list of str
+        The lines (without the ``error:`` prefix).
+    """
     if not isinstance(exc, InputErrors):
         return problems_of(exc)
     return [group[0].describe() if len(group) == 1 else describe_group(group) for group in grouped(exc.errors)]
 
 
 def problem_kind(error: InputError) -> tuple[str, str | None, str, str]:
-    """Problems of one kind: the same file, sheet, expected text and hint (any column, line, found)."""
+    """The kind of a problem: problems of one kind share the file, sheet, expected text and hint.
+
+    Any column, line and found text.
+
+    Parameters
+    ----------
+    error : InputError
+        One problem.
+
+    Returns
+    -------
+    tuple of (str, str or None, str, str)
+        File, sheet, expected text and hint.
+    """
     return str(error.file), error.sheet, error.expected, error.hint
 
 
 def grouped(errors: Sequence[InputError]) -> list[list[InputError]]:
-    """``errors`` in their order, those of a kind with :data:`GROUP_FROM` or more members gathered
-    into one list at the place of the first; every other problem alone."""
+    """Problems gathered by kind.
+
+    ``errors`` in their order, those of a kind with :data:`GROUP_FROM` or more members gathered into
+    one list at the place of the first; every other problem alone.
+
+    Parameters
+    ----------
+    errors : sequence of InputError
+        The problems.
+
+    Returns
+    -------
+    list of list of InputError
+        The groups, in order.
+    """
     kinds: dict[tuple[str, str | None, str, str], list[InputError]] = {}
     for error in errors:
         kinds.setdefault(problem_kind(error), []).append(error)
@@ -144,9 +194,22 @@ def grouped(errors: Sequence[InputError]) -> list[list[InputError]]:
 
 
 def describe_group(errors: Sequence[InputError]) -> str:
-    """One line for problems of one kind, e.g. ``t.csv: column 'Direction of travel': 40 cells
-    (lines 9-48): expected ..., found '?' (lines 9, 10, 11, …)``; across several columns
-    ``120 cells in columns 'A' (rows 2-41), 'B' (rows 2-41), ...``, each example naming its column."""
+    """One line for problems of one kind.
+
+    For example ``t.csv: column 'Direction of travel': 40 cells (lines 9-48): expected ..., found
+    '?' (lines 9, 10, 11, …)``; across several columns ``120 cells in columns 'A' (rows 2-41), 'B'
+    (rows 2-41), ...``, each example naming its column.
+
+    Parameters
+    ----------
+    errors : sequence of InputError
+        Problems of one kind (:func:`problem_kind`).
+
+    Returns
+    -------
+    str
+        The line.
+    """
     first = errors[0]
     where = str(first.file) + (f" [sheet {first.sheet!r}]" if first.sheet is not None else "")
     word = "row" if first.sheet is not None else "line"

@@ -2,22 +2,33 @@
 
 ``data/raw/manifest.csv`` has one row per delivered file:
 
-``file``            file name inside the raw folder (as delivered, never renamed)
-``document``        short id used in processed tables (e.g. ``003``)
-``kind``            which reader applies: ``savings_tracker`` (text extract, CSV or XLSX),
-                    ``recovery_action_plan``, ``medium_term_financial_strategy``,
-                    ``five_year_plan_review``, ``business_plan_review``
-``authority``       the council the document is about (short name, e.g. ``Torbay``)
-``paper``           title of the paper
-``date``            date of the paper, ISO 8601 (``2017-10-10``, or ``2015`` when only the year is known)
-``period_covered``  the financial years it covers (``2017-18``)
-``period``          for monthly trackers, the month reported (``YYYY-MM``); blank for one-off papers
-``unit``            what an unadorned number means: ``gbp``, ``gbp_thousands``
-``sha256``          checksum of the file as delivered; ingest refuses a file that has changed
-``saving_sign``     savings trackers only: the sign the tracker prints a saving with, ``negative``
-                    (a reduction in spend, as Cambridgeshire prints it) or ``positive``.  Ingest
-                    normalises every tracker to negative = saving; this is data, never guessed.
-                    (Older manifests without the column are read; a tracker row then needs it.)
+``file``
+    file name inside the raw folder (as delivered, never renamed)
+``document``
+    short id used in processed tables (e.g. ``003``)
+``kind``
+    which reader applies: ``savings_tracker`` (text extract, CSV or XLSX),
+    ``recovery_action_plan``, ``medium_term_financial_strategy``,
+    ``five_year_plan_review``, ``business_plan_review``
+``authority``
+    the council the document is about (short name, e.g. ``Torbay``)
+``paper``
+    title of the paper
+``date``
+    date of the paper, ISO 8601 (``2017-10-10``, or ``2015`` when only the year is known)
+``period_covered``
+    the financial years it covers (``2017-18``)
+``period``
+    for monthly trackers, the month reported (``YYYY-MM``); blank for one-off papers
+``unit``
+    what an unadorned number means: ``gbp``, ``gbp_thousands``
+``sha256``
+    checksum of the file as delivered; ingest refuses a file that has changed
+``saving_sign``
+    savings trackers only: the sign the tracker prints a saving with, ``negative``
+    (a reduction in spend, as Cambridgeshire prints it) or ``positive``.  Ingest
+    normalises every tracker to negative = saving; this is data, never guessed.
+    (Older manifests without the column are read; a tracker row then needs it.)
 
 Register a new delivery with ``python -m analysis register FILE --kind … --authority … --period …
 --saving-sign negative``; undo a registration with ``python -m analysis withdraw FILE``.  Both
@@ -89,6 +100,18 @@ class SourceDocument:
 
 
 def sha256_of(path: Path) -> str:
+    """The sha256 of a file's bytes, read a megabyte at a time.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        The digest in hex.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -99,9 +122,26 @@ def sha256_of(path: Path) -> str:
 def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]:
     """Read and check ``raw_dir/manifest.csv``.
 
-    Every listed file must exist with the recorded sha256 (when ``verify``) and every field must
-    be well formed; all problems are reported together as :class:`InputErrors`.  A file in the
-    folder that the manifest does not list is not an error (:func:`unregistered_files`).
+    Every listed file must exist with the recorded sha256 (when ``verify``) and every field must be
+    well formed; all problems are reported together as :class:`InputErrors`.  A file in the folder
+    that the manifest does not list is not an error (:func:`unregistered_files`).
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding the delivered files and ``manifest.csv``.
+    verify : bool, optional
+        Check each file's sha256 (default true).
+
+    Returns
+    -------
+    list of SourceDocument
+        One per row, in the manifest's order.
+
+    Raises
+    ------
+    analysis.errors.InputErrors
+        Every problem found, each naming the manifest's line and column.
     """
     raw_dir = Path(raw_dir)
     path = raw_dir / MANIFEST_NAME
@@ -162,10 +202,22 @@ def read_manifest(raw_dir: Path, *, verify: bool = True) -> list[SourceDocument]
 
 
 def unregistered_files(raw_dir: Path) -> list[Path]:
-    """Files lying in ``raw_dir`` that the manifest does not list: they are not read (a stray file
-    never stops the files that are registered); :func:`register_hint` says what to do with each.
-    The manifest itself, a README, hidden files and Excel's and LibreOffice's lock files
-    (``~$x.xlsx``, ``.~lock.x.xlsx#``) are not counted."""
+    """Files lying in ``raw_dir`` that the manifest does not list.
+
+    They are not read (a stray file never stops the files that are registered); :func:`register_hint`
+    says what to do with each.  The manifest itself, a README, hidden files and Excel's and
+    LibreOffice's lock files (``~$x.xlsx``, ``.~lock.x.xlsx#``) are not counted.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding the delivered files and ``manifest.csv``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The stray files.
+    """
     raw_dir = Path(raw_dir)
     _, rows = _read_rows(raw_dir / MANIFEST_NAME)
     listed = {r["file"] for r in rows}
@@ -175,7 +227,18 @@ def unregistered_files(raw_dir: Path) -> list[Path]:
 
 
 def register_hint(path: Path) -> str:
-    """One line for a stray file in the raw folder: the ``register`` command that would read it."""
+    """One line for a stray file in the raw folder: the ``register`` command that would read it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The stray file.
+
+    Returns
+    -------
+    str
+        The line.
+    """
     tracker = Path(path).suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm")
     how = ("--kind savings_tracker --authority NAME --period YYYY-MM" if tracker
            else f"--kind KIND --authority NAME --date YYYY-MM-DD (KIND: {', '.join(KINDS[1:])})")
@@ -211,13 +274,52 @@ def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
 def register(raw_dir: Path, file: Path, *, kind: str, authority: str, unit: str, period: str = "", paper: str = "",
              date: str = "", period_covered: str = "", document: str = "",
              saving_sign: str = "") -> SourceDocument:
-    """Add a row for ``file`` (already copied into ``raw_dir``) to the manifest.  The manifest is
-    rewritten atomically: earlier rows are kept byte for byte (a manifest from before the
-    ``saving_sign`` column is rewritten with it, its rows unchanged).
+    """Add a row for ``file`` (already copied into ``raw_dir``) to the manifest.
+
+    The manifest is rewritten atomically: earlier rows are kept byte for byte (a manifest from before
+    the ``saving_sign`` column is rewritten with it, its rows unchanged).
 
     This writes the row it is given and reads nothing in the file but its checksum: the
     ``register`` command checks the file first, reading its unit and sign
-    (:func:`analysis.ingest.delivery.inspect`)."""
+    (:func:`analysis.ingest.delivery.inspect`).
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding the delivered files and ``manifest.csv``.
+    file : pathlib.Path
+        The file (its name is what is registered).
+    kind : str
+        Its kind, one of :data:`KINDS`.
+    authority : str
+        The council the paper is from.
+    unit : str
+        The unit its money is printed in (a key of the unit multipliers, e.g. pounds or £000).
+    period : str, optional
+        The month a tracker reports, 'YYYY-MM'.
+    paper : str, optional
+        The paper's title; default the file's name without its extension.
+    date : str, optional
+        The paper's date; default ``period``.
+    period_covered : str, optional
+        The years the paper covers, as printed.
+    document : str, optional
+        Its document id; default the next free three-digit number.
+    saving_sign : str, optional
+        For a tracker, how it signs savings: one of :data:`SAVING_SIGNS`.
+
+    Returns
+    -------
+    SourceDocument
+        The row registered.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When the file is not in the raw folder or is registered already.
+    analysis.errors.InputErrors
+        Every badly formed field, and a second tracker for the same authority and period.
+    """
     raw_dir, file = Path(raw_dir), Path(file)
     target = raw_dir / file.name
     if not target.is_file():
@@ -253,9 +355,26 @@ def register(raw_dir: Path, file: Path, *, kind: str, authority: str, unit: str,
 
 
 def reregister(raw_dir: Path, file: Path, **fields: str) -> SourceDocument:
-    """Rewrite the row of a file already registered under the same name - its bytes corrected in
-    place, or its registration wrong - with the file's sha256 now and ``fields`` changed, in one
-    atomic rewrite of the manifest.  The document id and the row's place are kept."""
+    """Rewrite the row of a file already registered under the same name.
+
+    Its bytes corrected in place, or its registration wrong: the row gets the file's sha256 now and
+    ``fields`` changed, in one atomic rewrite of the manifest.  The document id and the row's place
+    are kept.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding the delivered files and ``manifest.csv``.
+    file : pathlib.Path
+        The registered file.
+    **fields : str
+        Manifest fields to change (as :func:`register` names them).
+
+    Returns
+    -------
+    SourceDocument
+        The row as rewritten.
+    """
     raw_dir, file = Path(raw_dir), Path(file)
     path = raw_dir / MANIFEST_NAME
     target = raw_dir / file.name
@@ -279,9 +398,28 @@ def reregister(raw_dir: Path, file: Path, **fields: str) -> SourceDocument:
 
 
 def withdrawal_sha256(raw_dir: Path, file: str | Path) -> str:
-    """The sha256 of the delivery :func:`withdraw` would withdraw: its manifest row's, else (a
-    withdrawal interrupted after the row went) the file's own.  An :class:`InputError` when
-    ``file`` is neither registered nor in the raw folder - what :func:`withdraw` would refuse."""
+    """The sha256 of the delivery :func:`withdraw` would withdraw.
+
+    Its manifest row's, else (a withdrawal interrupted after the row went) the file's own.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding the delivered files and ``manifest.csv``.
+    file : str or pathlib.Path
+        The file (its name).
+
+    Returns
+    -------
+    str
+        The digest in hex.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When ``file`` is neither registered nor in the raw folder - what :func:`withdraw` would
+        refuse.
+    """
     raw_dir = Path(raw_dir)
     name = Path(file).name
     path = raw_dir / MANIFEST_NAME
@@ -295,8 +433,23 @@ def withdrawal_sha256(raw_dir: Path, file: str | Path) -> str:
 
 
 def withdrawn_name(name: str, n: int) -> str:
-    """The name of the ``n``-th withdrawn copy of ``name``: ``tracker.xlsx``, then
-    ``tracker (2).xlsx``, ``tracker (3).xlsx`` … - the extension kept, so Excel still opens it."""
+    """The name of the ``n``-th withdrawn copy of ``name``.
+
+    ``tracker.xlsx``, then ``tracker (2).xlsx``, ``tracker (3).xlsx`` … - the extension kept, so Excel
+    still opens it.
+
+    Parameters
+    ----------
+    name : str
+        The delivered file's name.
+    n : int
+        Which copy (1 for the first).
+
+    Returns
+    -------
+    str
+        The copy's name.
+    """
     if n <= 1:
         return name
     stem, suffix = os.path.splitext(name)
@@ -304,18 +457,43 @@ def withdrawn_name(name: str, n: int) -> str:
 
 
 def withdrawn_original(name: str) -> str:
-    """The delivered name of a withdrawn copy (the inverse of :func:`withdrawn_name`)."""
+    """The delivered name of a withdrawn copy (the inverse of :func:`withdrawn_name`).
+
+    Parameters
+    ----------
+    name : str
+        The withdrawn copy's name.
+
+    Returns
+    -------
+    str
+        The name it was delivered under.
+    """
     stem, suffix = os.path.splitext(name)
     match = re.fullmatch(r"(.*) \(\d+\)", stem)
     return f"{match.group(1)}{suffix}" if match else name
 
 
 def withdraw(raw_dir: Path, file: str | Path) -> tuple[SourceDocument | None, Path | None]:
-    """Undo a registration: remove ``file``'s row from the manifest (rewritten atomically), then
-    move the file aside into ``raw_dir/withdrawn/`` (never deleted; a name already there gets a
-    ``(2)``, ``(3)`` … before its extension: :func:`withdrawn_name`).  Idempotent: run again after
-    an interruption it finishes the job.  Returns the withdrawn row (``None`` if it was no longer
-    listed) and where the file went."""
+    """Undo a registration.
+
+    Remove ``file``'s row from the manifest (rewritten atomically), then move the file aside into
+    ``raw_dir/withdrawn/`` (never deleted; a name already there gets a ``(2)``, ``(3)`` … before its
+    extension: :func:`withdrawn_name`).  Idempotent: run again after an interruption it finishes the
+    job.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding the delivered files and ``manifest.csv``.
+    file : str or pathlib.Path
+        The registered file (its name).
+
+    Returns
+    -------
+    tuple of (SourceDocument or None, pathlib.Path or None)
+        The withdrawn row (``None`` if it was no longer listed) and where the file went.
+    """
     raw_dir = Path(raw_dir)
     name = Path(file).name
     path = raw_dir / MANIFEST_NAME

@@ -117,7 +117,18 @@ class Money:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """A plain printed number (``1,007,221``, ``-3.5``, ``2.2%``) as a Decimal, else ``None``."""
+    """A plain printed number (``1,007,221``, ``-3.5``, ``2.2%``) as a Decimal.
+
+    Parameters
+    ----------
+    text : str
+        The printed number.
+
+    Returns
+    -------
+    decimal.Decimal or None
+        The number (a percentage as printed, ``2.2``), else ``None``.
+    """
     t = str(text).strip().translate(_DASHES).replace("%", "").strip()
     if not re.fullmatch(rf"[-+]?\s*(?:{_NUMBER})", t):
         return None
@@ -127,13 +138,24 @@ def parse_number(text: str) -> Decimal | None:
 def parse_money(text: object, unit: str = "gbp", *, brackets: str = assumptions.BRACKETS_MEAN) -> Money:
     """Parse one printed amount into whole pounds.
 
-    ``unit`` says what an unadorned number means: ``"gbp"`` (pounds), ``"gbp_thousands"`` (a
-    table headed £000) or ``"gbp_millions"``.  A ``k``/``m``/``bn`` suffix overrides it.
-    ``brackets`` says what ``(…)`` means: ``"negative"`` (accounting format, the default) or
-    ``"magnitude"`` (the printed figure; the caller reads ``Money.bracketed``).
-
     Never raises for any ``text``: what is not an amount comes back with a status saying so.
     Results are cached (a tracker repeats the same cells many times); ``Money`` is immutable.
+
+    Parameters
+    ----------
+    text : object
+        The printed amount (a cell's value or text).
+    unit : str, optional
+        What an unadorned number means: ``"gbp"`` (pounds, the default), ``"gbp_thousands"`` (a
+        table headed £000) or ``"gbp_millions"``.  A ``k``/``m``/``bn`` suffix overrides it.
+    brackets : str, optional
+        What ``(…)`` means: ``"negative"`` (accounting format, the default) or ``"magnitude"`` (the
+        printed figure; the caller reads ``Money.bracketed``).
+
+    Returns
+    -------
+    Money
+        The amount in whole pounds (``low_gbp``/``high_gbp``), its status and flags.
     """
     if unit not in UNIT_MULTIPLIERS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {sorted(UNIT_MULTIPLIERS)}")
@@ -289,10 +311,25 @@ def _to_pounds(number: str, suffix: str | None, unit: str, flags: list[str]) -> 
 
 
 def format_gbp(value: float | int | None, *, signed: bool = False) -> str:
-    """Pounds for a reader, never hiding a pound: ``£1.6m``, ``£20.538m``, ``£174k``, ``£20,520``,
-    ``£1,007,221``; ``–`` for no value.  Millions and thousands are used only when exact; whole
-    millions from a billion up are written ``£1.234bn`` (``£1,234m`` would read back as a damaged
-    ``£1.234m``).  What this prints, :func:`parse_money` reads back to the same pounds."""
+    """Pounds for a reader, never hiding a pound.
+
+    ``£1.6m``, ``£20.538m``, ``£174k``, ``£20,520``, ``£1,007,221``; ``–`` for no value.  Millions
+    and thousands are used only when exact; whole millions from a billion up are written
+    ``£1.234bn`` (``£1,234m`` would read back as a damaged ``£1.234m``).  What this prints,
+    :func:`parse_money` reads back to the same pounds.
+
+    Parameters
+    ----------
+    value : float, int or None
+        An amount in pounds (GBP).
+    signed : bool, optional
+        Write ``+`` before a positive amount.
+
+    Returns
+    -------
+    str
+        The amount as text.
+    """
     if value is None or type(value).__name__ in ("NAType", "NaTType") or value != value:  # None, pd.NA, NaN
         return "–"
     v = int(Decimal(str(value)).to_integral_value(rounding=ROUND_HALF_UP))

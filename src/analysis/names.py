@@ -49,7 +49,18 @@ _SAINT = {"saint": "st"}
 
 
 def clean_name(name: str) -> str:
-    """A name as printed without LAIT's ``(Pre LG)`` tag and surrounding spaces."""
+    """A name as printed without LAIT's ``(Pre LG)`` tag and surrounding spaces.
+
+    Parameters
+    ----------
+    name : str
+        The printed name.
+
+    Returns
+    -------
+    str
+        The cleaned name.
+    """
     return _PRE_LG.sub("", str(name)).strip()
 
 
@@ -78,8 +89,18 @@ def loose_key(name: str) -> str:
 
 
 def slug(name: str) -> str:
-    """A folder name: ``'Cambridgeshire'`` -> ``'cambridgeshire'``; ``'Brighton & Hove'`` ->
-    ``'brighton-hove'``."""
+    """A folder name: ``'Cambridgeshire'`` -> ``'cambridgeshire'``; ``'Brighton & Hove'`` -> ``'brighton-hove'``.
+
+    Parameters
+    ----------
+    name : str
+        An authority's name.
+
+    Returns
+    -------
+    str
+        Lower-case words joined by hyphens.
+    """
     out = "".join(c.lower() if c.isascii() and c.isalnum() else "-" for c in name)
     return "-".join(part for part in out.split("-") if part) or "authority"
 
@@ -124,9 +145,23 @@ _TIERS = ((EXACT, lambda n: n), (SPELLING, name_key), (DESIGNATION, loose_key))
 
 def match(requested: str, *groups: Iterable[str], others: Iterable[str] = ()) -> NameMatch:
     """``requested`` among the known names, in ``groups`` searched in order (module docstring).
-    ``others``: known names that are not authorities (the releases' regions and England): a name
-    spelled as one of them (tiers 1-2) is not matched to an authority by designation (``London``
-    is a region, not ``City of London``), and says so in :attr:`NameMatch.other`."""
+
+    Parameters
+    ----------
+    requested : str
+        The name as typed.
+    *groups : iterable of str
+        Known names, searched group by group.
+    others : iterable of str, optional
+        Known names that are not authorities (the releases' regions and England): a name spelled as
+        one of them (tiers 1-2) is not matched to an authority by designation (``London`` is a
+        region, not ``City of London``), and says so in :attr:`NameMatch.other`.
+
+    Returns
+    -------
+    NameMatch
+        The known spelling and how it matched, or several candidates, or near misses.
+    """
     wanted = str(requested).strip()
     pools = [_names(g) for g in groups]
     known = [n for pool in pools for n in pool]
@@ -150,8 +185,25 @@ def _names(group: Iterable[str]) -> list[str]:
 
 
 def suggest(requested: str, known: Sequence[str], limit: int = MAX_SUGGESTIONS) -> tuple[str, ...]:
-    """Known names close to ``requested``: those holding all its words first, then the nearest by
-    :mod:`difflib` on :func:`loose_key` (ratio at least :data:`NEAR`), at most ``limit``."""
+    """Known names close to ``requested``.
+
+    Those holding all its words first, then the nearest by :mod:`difflib` on :func:`loose_key`
+    (ratio at least :data:`NEAR`).
+
+    Parameters
+    ----------
+    requested : str
+        The name as typed.
+    known : sequence of str
+        The known names.
+    limit : int, optional
+        At most this many.
+
+    Returns
+    -------
+    tuple of str
+        The suggestions, best first.
+    """
     target = loose_key(requested)
     words = set(target.split())
     names = list(dict.fromkeys(known))
@@ -177,14 +229,33 @@ def check_new_authority(new: str, registered: Iterable[str], releases: Iterable[
                         manifest: str | Path = "manifest.csv") -> NewName:
     """The authority name a new delivery is registered under.
 
-    ``registered``: the authorities in the manifest; ``releases``: the English authorities in the
-    public tables (empty when ``public-stats`` has not been run).  A name that differs from a
-    known one only in spelling (case, punctuation, spacing: tier 2 of :func:`match`) is refused -
-    one authority must have one spelling, or its packs split and share a folder - as is a name
-    that could be several.  A name that differs only by a designation (``Bristol`` for the
-    releases' ``Bristol, City of``) is registered under the known spelling, with a note.  A new
-    name is accepted with notes: whether the releases know it, and any near miss.  Refusals are
-    :class:`~analysis.errors.InputError` naming ``manifest`` and the column ``authority``."""
+    A name that differs from a known one only in spelling (case, punctuation, spacing: tier 2 of
+    :func:`match`) is refused - one authority must have one spelling, or its packs split and share a
+    folder - as is a name that could be several.  A name that differs only by a designation
+    (``Bristol`` for the releases' ``Bristol, City of``) is registered under the known spelling, with
+    a note.  A new name is accepted with notes: whether the releases know it, and any near miss.
+
+    Parameters
+    ----------
+    new : str
+        The name as typed.
+    registered : iterable of str
+        The authorities in the manifest.
+    releases : iterable of str, optional
+        The English authorities in the public tables (empty when ``public-stats`` has not been run).
+    manifest : str or pathlib.Path, optional
+        The manifest, named in a refusal.
+
+    Returns
+    -------
+    NewName
+        The spelling to register and the notes for the user.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        A refusal, naming ``manifest`` and the column ``authority``.
+    """
     registered, releases = list(registered), list(releases)
     typed = str(new).strip()
     if not typed:

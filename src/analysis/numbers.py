@@ -58,8 +58,18 @@ def _missing(value: object) -> bool:
 
 
 def as_float(value: object) -> float:
-    """A figure that is not missing as a float: an int, float, Decimal or numpy number, or its
-    text (``float`` raises for anything else)."""
+    """A figure that is not missing as a float.
+
+    Parameters
+    ----------
+    value : object
+        An int, float, Decimal or numpy number, or its text.
+
+    Returns
+    -------
+    float
+        The figure (``float`` raises for anything else).
+    """
     return float(cast("SupportsFloat | SupportsIndex | str", value))
 
 
@@ -75,14 +85,39 @@ def _sign(value: Decimal, signed: bool) -> str:
 
 
 def true_minus(text: str) -> str:
-    """``text`` with every hyphen-minus that stands for a minus sign written as U+2212:
+    """``text`` with every hyphen-minus that stands for a minus sign written as U+2212.
+
     ``-£1.4m`` -> ``−£1.4m``, ``(-2000k in 2018/19)`` -> ``(−2000k in 2018/19)``; ``2018-19``,
-    ``0-17`` and ``50k-600k`` are left alone (a span, not a negative)."""
+    ``0-17`` and ``50k-600k`` are left alone (a span, not a negative).
+
+    Parameters
+    ----------
+    text : str
+        Text for a reader.
+
+    Returns
+    -------
+    str
+        The text with true minus signs.
+    """
     return _HYPHEN_MINUS.sub(MINUS, text)
 
 
 def money(value: object, *, signed: bool = False) -> str:
-    """Money for text and headlines: ``£16.7m``, ``£443k``, ``£540``; ``–`` for no value."""
+    """Money for text and headlines: ``£16.7m``, ``£443k``, ``£540``; ``–`` for no value.
+
+    Parameters
+    ----------
+    value : object
+        An amount in pounds (GBP).
+    signed : bool, optional
+        Write ``+`` before a positive amount.
+
+    Returns
+    -------
+    str
+        The amount as text.
+    """
     if _missing(value):
         return MISSING
     v = Decimal(str(as_float(value)))
@@ -98,12 +133,36 @@ def money(value: object, *, signed: bool = False) -> str:
 
 
 def signed_money(value: object) -> str:
-    """:func:`money` with an explicit sign (``+£1.2m``, ``−£443k``) for changes and differences."""
+    """:func:`money` with an explicit sign (``+£1.2m``, ``−£443k``) for changes and differences.
+
+    Parameters
+    ----------
+    value : object
+        An amount in pounds (GBP).
+
+    Returns
+    -------
+    str
+        The amount as text.
+    """
     return money(value, signed=True)
 
 
 def money_000(value: object, *, signed: bool = False) -> str:
-    """Money for a table cell, in £000 with separators: ``16,656``; ``–`` for no value."""
+    """Money for a table cell, in £000 with separators: ``16,656``; ``–`` for no value.
+
+    Parameters
+    ----------
+    value : object
+        An amount in pounds (GBP), written in thousands.
+    signed : bool, optional
+        Write ``+`` before a positive amount.
+
+    Returns
+    -------
+    str
+        The amount in £000.
+    """
     if _missing(value):
         return MISSING
     v = _round(Decimal(str(as_float(value))) / 1000)
@@ -111,7 +170,20 @@ def money_000(value: object, *, signed: bool = False) -> str:
 
 
 def money_exact(value: object, *, signed: bool = False) -> str:
-    """Every pound, for figures quoted in order to check them: ``£20,520``."""
+    """Every pound, for figures quoted in order to check them: ``£20,520``.
+
+    Parameters
+    ----------
+    value : object
+        An amount in pounds (GBP).
+    signed : bool, optional
+        Write ``+`` before a positive amount.
+
+    Returns
+    -------
+    str
+        The amount as text; ``–`` for no value.
+    """
     if _missing(value):
         return MISSING
     v = _round(as_float(value))
@@ -119,15 +191,41 @@ def money_exact(value: object, *, signed: bool = False) -> str:
 
 
 def money_range(low: object, high: object) -> str:
-    """``£4.9m to £6.6m``, or one figure when both ends are equal."""
+    """``£4.9m to £6.6m``, or one figure when both ends are equal.
+
+    Parameters
+    ----------
+    low, high : object
+        The range's ends in pounds (GBP).
+
+    Returns
+    -------
+    str
+        The range as text.
+    """
     a, b = money(low), money(high)
     return a if a == b else f"{a} to {b}"
 
 
 def rate(value: object, digits: int | None = None) -> str:
-    """A rate per 10,000 children: whole numbers as printed (``121``), others to one decimal; with
-    ``digits`` every value to that many decimals (one precision for a whole column: ``102.0``,
-    ``131.9``).  Negative with the true minus."""
+    """A rate per 10,000 children aged 0-17.
+
+    Whole numbers as printed (``121``), others to one decimal; with ``digits`` every value to that
+    many decimals (one precision for a whole column: ``102.0``, ``131.9``).  Negative with the true
+    minus.
+
+    Parameters
+    ----------
+    value : object
+        The rate per 10,000 children aged 0-17.
+    digits : int or None, optional
+        Decimals for every value.
+
+    Returns
+    -------
+    str
+        The text; ``–`` for no value.
+    """
     if _missing(value):
         return MISSING
     v = as_float(value)
@@ -138,7 +236,20 @@ def rate(value: object, digits: int | None = None) -> str:
 
 
 def number(value: object, digits: int = 0) -> str:
-    """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``."""
+    """A count or measure with separators, negative with the typographic minus: ``1,234``, ``−3.5``.
+
+    Parameters
+    ----------
+    value : object
+        The figure (a number, its text, or a missing value).
+    digits : int, optional
+        Decimals to show.
+
+    Returns
+    -------
+    str
+        The text; ``–`` for no value.
+    """
     if value is None or pd.isna(value):
         return MISSING
     text = f"{as_float(value):,.{digits}f}"
@@ -146,7 +257,20 @@ def number(value: object, digits: int = 0) -> str:
 
 
 def signed_number(value: object, digits: int = 0) -> str:
-    """A difference with its sign and ``digits`` decimals: ``+50.1``, ``−4.3``, ``0.0``."""
+    """A difference with its sign and ``digits`` decimals: ``+50.1``, ``−4.3``, ``0.0``.
+
+    Parameters
+    ----------
+    value : object
+        The figure (a number, its text, or a missing value).
+    digits : int, optional
+        Decimals to show.
+
+    Returns
+    -------
+    str
+        The text; ``–`` for no value.
+    """
     if _missing(value):
         return MISSING
     v = _round(as_float(value), digits)
@@ -154,20 +278,56 @@ def signed_number(value: object, digits: int = 0) -> str:
 
 
 def pct(value: object, digits: int = 0) -> str:
-    """A percentage: ``81%`` (``digits`` decimals)."""
+    """A percentage: ``81%``.
+
+    Parameters
+    ----------
+    value : object
+        The percentage (81 for 81%).
+    digits : int, optional
+        Decimals to show.
+
+    Returns
+    -------
+    str
+        The text; ``–`` for no value.
+    """
     if _missing(value):
         return MISSING
     return f"{_round(as_float(value), digits):.{digits}f}%"
 
 
 def count(value: object) -> str:
-    """A whole number with separators: ``1,234``."""
+    """A whole number with separators: ``1,234``.
+
+    Parameters
+    ----------
+    value : object
+        The figure (a number, its text, or a missing value).
+
+    Returns
+    -------
+    str
+        The text; ``–`` for no value.
+    """
     if _missing(value):
         return MISSING
     return f"{_round(as_float(value)):,.0f}"
 
 
 def signed_count(value: object) -> str:
+    """A change in a count with its sign: ``+12``, ``−3``, ``0``.
+
+    Parameters
+    ----------
+    value : object
+        The figure (a number, its text, or a missing value).
+
+    Returns
+    -------
+    str
+        The text; ``–`` for no value.
+    """
     if _missing(value):
         return MISSING
     v = _round(as_float(value))
@@ -175,7 +335,18 @@ def signed_count(value: object) -> str:
 
 
 def year(fy: object) -> str:
-    """A financial year as ``2017-18`` (accepts ``2017/18``, ``2017-2018``)."""
+    """A financial year as ``2017-18`` (accepts ``2017/18``, ``2017-2018``).
+
+    Parameters
+    ----------
+    fy : object
+        The financial year as written.
+
+    Returns
+    -------
+    str
+        The year, ``YYYY-YY``.
+    """
     if _missing(fy):
         return MISSING
     text = str(fy).strip().replace("/", "-")
@@ -186,7 +357,18 @@ def year(fy: object) -> str:
 
 
 def month(period: object) -> str:
-    """A month as words: ``2017-10`` -> ``October 2017``."""
+    """A month as words: ``2017-10`` -> ``October 2017``.
+
+    Parameters
+    ----------
+    period : object
+        A month, 'YYYY-MM'.
+
+    Returns
+    -------
+    str
+        The month in words.
+    """
     if _missing(period):
         return MISSING
     text = str(period)
@@ -197,13 +379,37 @@ def month(period: object) -> str:
 
 
 def paper_date(value: object) -> str:
-    """A paper's own date, as precise as the paper gives it: ``2017-01-11`` -> ``11 January 2017``,
-    ``2017-10`` -> ``October 2017``, ``2015`` -> ``2015`` (never a month the paper does not print)."""
+    """A paper's own date, as precise as the paper gives it.
+
+    ``2017-01-11`` -> ``11 January 2017``, ``2017-10`` -> ``October 2017``, ``2015`` -> ``2015``
+    (never a month the paper does not print).
+
+    Parameters
+    ----------
+    value : object
+        The paper's date, 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'.
+
+    Returns
+    -------
+    str
+        The date in words.
+    """
     return date(value)
 
 
 def date(value: object) -> str:
-    """A date as words: ``2019-11-12`` -> ``12 November 2019``; a month or year as given."""
+    """A date as words: ``2019-11-12`` -> ``12 November 2019``; a month or year as given.
+
+    Parameters
+    ----------
+    value : object
+        A date, 'YYYY-MM-DD' (or a month or year).
+
+    Returns
+    -------
+    str
+        The date in words.
+    """
     if _missing(value):
         return MISSING
     text = str(value)
@@ -219,6 +425,18 @@ def date(value: object) -> str:
 
 
 def yes_no(value: object) -> str:
+    """``Yes`` or ``No`` for a flag.
+
+    Parameters
+    ----------
+    value : object
+        The flag (any value, read as a boolean).
+
+    Returns
+    -------
+    str
+        ``Yes``, ``No``, or ``–`` for no value.
+    """
     if _missing(value):
         return MISSING
     return "Yes" if bool(value) else "No"

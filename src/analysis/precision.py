@@ -72,11 +72,38 @@ class Interval:
 
 
 def point(value: float) -> Interval:
+    """The interval holding exactly one value.
+
+    Parameters
+    ----------
+    value : float
+        The value.
+
+    Returns
+    -------
+    Interval
+        ``[value, value]``.
+    """
     return Interval(float(value), float(value))
 
 
 def printed(value: float, precision: float, mode: str = NEAREST) -> Interval:
-    """The true values a figure printed as ``value`` to ``precision`` under ``mode`` stands for."""
+    """The true values a figure printed as ``value`` to ``precision`` under ``mode`` stands for.
+
+    Parameters
+    ----------
+    value : float
+        The printed figure.
+    precision : float
+        The unit of its last printed digit (same unit as ``value``).
+    mode : str, optional
+        One of :data:`MODES` (default rounding to the nearest).
+
+    Returns
+    -------
+    Interval
+        The values it may stand for.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown rounding mode {mode!r}")
     if mode == EXACT or not precision:
@@ -89,6 +116,18 @@ def printed(value: float, precision: float, mode: str = NEAREST) -> Interval:
 
 
 def total(parts: list[Interval]) -> Interval:
+    """The interval of the sum of several intervals.
+
+    Parameters
+    ----------
+    parts : list of Interval
+        The parts.
+
+    Returns
+    -------
+    Interval
+        From the sum of their lows to the sum of their highs (``[0, 0]`` for none).
+    """
     out = point(0)
     for part in parts:
         out = out + part
@@ -101,11 +140,25 @@ _SUFFIX = {"k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
 def precision_of(text: str, value: float | None, multiplier: float = 1) -> float:
     """The unit of the last printed digit of ``text`` (in the unit of ``value``).
 
-    ``value`` is the figure as the project's parser read it (``parse_money``), so extraction
-    damage such as ``1,265m`` (read as 1.265m) or ``£20.520`` (read as £20,520) is decided once,
-    there: the precision is ``value`` divided by the printed digits read as one integer
-    (``£12.4m`` -> 12,400,000 / 124 = 100,000; ``57k`` -> 1,000; ``20,520`` -> 1).  A figure
-    whose digits are all zero takes its suffix (``£0k`` -> 1,000) or ``multiplier``.
+    ``value`` is the figure as the project's parser read it (``parse_money``), so extraction damage
+    such as ``1,265m`` (read as 1.265m) or ``£20.520`` (read as £20,520) is decided once, there: the
+    precision is ``value`` divided by the printed digits read as one integer (``£12.4m`` ->
+    12,400,000 / 124 = 100,000; ``57k`` -> 1,000; ``20,520`` -> 1).  A figure whose digits are all
+    zero takes its suffix (``£0k`` -> 1,000) or ``multiplier``.
+
+    Parameters
+    ----------
+    text : str
+        The figure as printed.
+    value : float or None
+        The figure as parsed (pounds for money).
+    multiplier : float, optional
+        The printed unit's size (1000 for a table in £000), for a figure of zeros without a suffix.
+
+    Returns
+    -------
+    float
+        The precision, in the unit of ``value``.
     """
     digits = re.sub(r"\D", "", text)
     suffix = re.search(r"\d\s*(k|m|bn)\b", text.lower())
@@ -119,7 +172,22 @@ def precision_of(text: str, value: float | None, multiplier: float = 1) -> float
 
 
 def describe(mode: str, precision: float, unit: str = "gbp") -> str:
-    """Words for a rounding: 'nearest £1k', 'truncated to £0.1m', 'exact'."""
+    """Words for a rounding: 'nearest £1k', 'truncated to £0.1m', 'exact'.
+
+    Parameters
+    ----------
+    mode : str
+        One of :data:`MODES`.
+    precision : float
+        The unit of the last printed digit (pounds when ``unit`` is ``"gbp"``).
+    unit : str, optional
+        ``"gbp"`` (pounds, the default) or any other unit, written plainly.
+
+    Returns
+    -------
+    str
+        The words.
+    """
     if mode == EXACT or not precision:
         return "exact"
     if unit == "gbp":

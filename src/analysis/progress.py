@@ -21,13 +21,32 @@ Step = Callable[[str], None]
 
 
 def wanted(quiet: bool = False, stream: TextIO | None = None) -> bool:
-    """A bar is shown only on a terminal, and never under ``--quiet``."""
+    """Whether to show a bar: only on a terminal, and never under ``--quiet``.
+
+    Parameters
+    ----------
+    quiet : bool, optional
+        ``--quiet`` was given.
+    stream : TextIO or None, optional
+        Where the bar would be drawn; default standard error.
+
+    Returns
+    -------
+    bool
+        True when a bar should be shown.
+    """
     stream = stream or sys.stderr
     return not quiet and bool(getattr(stream, "isatty", lambda: False)())
 
 
 def silent(_label: str = "") -> None:
-    """A step that shows nothing."""
+    """A step that shows nothing.
+
+    Parameters
+    ----------
+    _label : str, optional
+        What the step is (ignored).
+    """
 
 
 class Bar:
@@ -77,7 +96,22 @@ class Bar:
 
 @contextlib.contextmanager
 def bar(total: int, what: str, *, quiet: bool = False) -> Iterator[Bar]:
-    """A :class:`Bar` shown while the block runs (when :func:`wanted`), removed after."""
+    """A :class:`Bar` shown while the block runs (when :func:`wanted`), removed after.
+
+    Parameters
+    ----------
+    total : int
+        The number of steps.
+    what : str
+        What is being done, shown before the bar.
+    quiet : bool, optional
+        Show nothing (``--quiet``).
+
+    Yields
+    ------
+    Bar
+        The bar, to advance with :meth:`Bar.step`.
+    """
     shown = Bar(total, what, show=wanted(quiet))
     try:
         yield shown

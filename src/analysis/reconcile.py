@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import precision as pr
+from .schemas import needs
 
 __all__ = [
     "CHECK_KINDS", "Checks", "MISMATCH", "NOT_COMPUTABLE", "OK", "STATUSES", "STATUS_ORDER", "STOP_KINDS",
@@ -61,10 +62,23 @@ CHECK_KINDS = {
 STOP_KINDS = ("unit",)
 
 
+@needs(rec=("check", "status", "document", "source_file", "item", "note"))
 def stops_by_document(rec: pd.DataFrame) -> dict[str, list[str]]:
-    """Document -> why a pack made from it must not be published: each check of ``rec`` (the
-    reconciliation table) of a kind in :data:`STOP_KINDS` that mismatches - a tracker read in the
-    wrong unit - as ``file: item: note``."""
+    """Why a pack made from each document must not be published.
+
+    Each check of a kind in :data:`STOP_KINDS` that mismatches - a tracker read in the wrong unit.
+
+    Parameters
+    ----------
+    rec : pandas.DataFrame
+        The ``reconciliation`` table: reads ``check``, ``status``, ``document``, ``source_file``,
+        ``item`` and ``note``.
+
+    Returns
+    -------
+    dict of str to list of str
+        Document -> its stopping checks, each as ``file: item: note``.
+    """
     bad = rec[rec["check"].isin(STOP_KINDS) & (rec["status"] == "mismatch")]
     out: dict[str, list[str]] = {}
     for row in bad.itertuples():
@@ -192,8 +206,21 @@ _COLUMNS = ["document", "table", "item", "check", "stated", "computed", "differe
 
 
 def format_figure(value: float, unit: str) -> str:
-    """A checked figure as the reconciliation's notes write it: money (``unit`` ``"gbp"``) in
-    pounds with pence shown when there are any (never rounded away), other units plainly."""
+    """A checked figure as the reconciliation's notes write it.
+
+    Parameters
+    ----------
+    value : float
+        The figure.
+    unit : str
+        Its unit: ``"gbp"`` for money in pounds, anything else written plainly.
+
+    Returns
+    -------
+    str
+        Money in pounds with pence shown when there are any (never rounded away); other units
+        plainly.
+    """
     if unit == "gbp":
         from .money import format_gbp
         if abs(value - round(value)) > 1e-9:  # pence are shown, never rounded away
@@ -244,8 +271,20 @@ def _num(value: object) -> float | None:
     return None if math.isnan(f) else f
 
 
+@needs(reconciliation=("document", "status"))
 def summarise(reconciliation: pd.DataFrame) -> pd.DataFrame:
-    """Counts of checks by document and status (for a headline line)."""
+    """Counts of checks by document and status (for a headline line).
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        The ``reconciliation`` table: reads ``document`` and ``status``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document: ``document`` and a count column for each of :data:`STATUSES`.
+    """
     counts = (reconciliation.groupby(["document", "status"]).size().unstack("status", fill_value=0)
               .reindex(columns=list(STATUSES), fill_value=0))
     return counts.reset_index()

@@ -56,8 +56,21 @@ class Settings:
 
 
 def find(explicit: str | os.PathLike[str] | None = None) -> Path | None:
-    """The settings file: ``explicit`` (must exist), else ``$COUNCIL_ANALYSIS_CONFIG`` (must exist),
-    else ``council.toml`` at the project root when there is one."""
+    """The settings file.
+
+    ``explicit`` (must exist), else ``$COUNCIL_ANALYSIS_CONFIG`` (must exist), else
+    ``council.toml`` at the project root when there is one.
+
+    Parameters
+    ----------
+    explicit : str, os.PathLike or None, optional
+        A settings file named on the command line (``--config``).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file, or ``None`` when there is none.
+    """
     for given, what in ((explicit, "--config"), (os.environ.get(CONFIG_ENV), f"${CONFIG_ENV}")):
         if given:
             path = Path(given).expanduser().resolve()
@@ -69,7 +82,23 @@ def find(explicit: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 def load(explicit: str | os.PathLike[str] | None = None) -> Settings:
-    """The settings (empty when there is no file); an :class:`InputError` for a bad file."""
+    """The settings (empty when there is no file).
+
+    Parameters
+    ----------
+    explicit : str, os.PathLike or None, optional
+        A settings file named on the command line (``--config``).
+
+    Returns
+    -------
+    Settings
+        The settings read from :func:`find`'s file.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a bad file.
+    """
     path = find(explicit)
     if path is None:
         return Settings()

@@ -49,14 +49,41 @@ FULL_TEXT_IN = "data/processed (the Parquet and CSV tables)"
 
 
 def excel_length(text: str) -> int:
-    """The length of ``text`` as Excel counts it (UTF-16 units: a character beyond U+FFFF is 2)."""
+    """The length of ``text`` as Excel counts it (UTF-16 units: a character beyond U+FFFF is 2).
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    int
+        Its length in UTF-16 code units.
+    """
     return len(text.encode("utf-16-le")) // 2 if text and not text.isascii() else len(text)
 
 
 def fit_cell(text: str, full_text_in: str = FULL_TEXT_IN) -> str:
-    """``text`` unchanged when an Excel cell holds it; else its start, cut to fit with the note
-    ``… [cut: 100,000 characters; the full text is in …]`` at its end (at most :data:`EXCEL_CELL_CHARS`).
-    The length stated is the text's before :func:`neutralise` prefixed a ``'``."""
+    """``text`` cut, when need be, to fit one Excel cell.
+
+    Unchanged when an Excel cell holds it; else its start, cut to fit with the note
+    ``… [cut: 100,000 characters; the full text is in …]`` at its end (at most
+    :data:`EXCEL_CELL_CHARS`).  The length stated is the text's before :func:`neutralise` prefixed
+    a ``'``.
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+    full_text_in : str, optional
+        Where the reader finds the whole text (named in the note).
+
+    Returns
+    -------
+    str
+        The text, or its start and the note.
+    """
     length = excel_length(text)
     if length <= EXCEL_CELL_CHARS:
         return text
@@ -68,14 +95,39 @@ def fit_cell(text: str, full_text_in: str = FULL_TEXT_IN) -> str:
 
 
 def neutralise(value: object) -> object:
-    """``'`` + text for a text cell that a spreadsheet would run as a formula; anything else unchanged."""
+    """``'`` + text for a text cell that a spreadsheet would run as a formula; anything else unchanged.
+
+    Parameters
+    ----------
+    value : object
+        A cell's value.
+
+    Returns
+    -------
+    object
+        The value, text starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return prefixed
+        with ``'``.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text column neutralised (number, boolean and date columns unchanged)."""
+    """A copy of ``frame`` with every text column neutralised.
+
+    Number, boolean and date columns are unchanged.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table (no column is required).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy, text cells passed through :func:`neutralise`.
+    """
     out = frame.copy(deep=False)  # columns replaced below, never modified in place
     for column in out.columns:
         series = out[column]
@@ -93,11 +145,24 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``frame`` as CSV (no index), text cells neutralised.  Returns the path.
+    r"""Write ``frame`` as CSV (no index), text cells neutralised.
 
     Written by Arrow's CSV writer (about 30x faster than pandas' for a 200,000-line tracker):
     UTF-8, ``\n`` line ends, every text value in double quotes (so an empty text ``""`` differs
-    from a missing value, written as nothing), numbers bare, booleans ``true``/``false``."""
+    from a missing value, written as nothing), numbers bare, booleans ``true``/``false``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table (no column is required).
+    path : str or os.PathLike
+        The file to write (replaced atomically).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -117,14 +182,32 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike[str],
                column_width: int | None = None,
                number_formats: Mapping[str, Mapping[str, str | Sequence[str | None]]] | None = None,
                full_text_in: str = FULL_TEXT_IN) -> Path:
-    """Write each frame to its own worksheet (names cut to Excel's 31 characters, ``[]:*?/\\``
-    replaced), the header bold and frozen, text cells neutralised, then cut to Excel's cell
-    limit with a note naming ``full_text_in`` as where the whole text is (:func:`fit_cell`),
-    numbers as numbers.
-    ``column_width`` (characters) sets every column's width; by default widths follow the
-    header and the first 200 values, capped at 60.  ``number_formats`` maps a sheet's name to
-    {column: Excel number format} for its numeric cells (e.g. ``'#,##0'``), or to {column: a
-    format (or None) for each row} where a column's rows differ."""
+    r"""Write each frame to its own worksheet.
+
+    Sheet names are cut to Excel's 31 characters (``[]:*?/\`` replaced), the header is bold and
+    frozen, text cells are neutralised, then cut to Excel's cell limit with a note naming
+    ``full_text_in`` as where the whole text is (:func:`fit_cell`); numbers stay numbers.
+
+    Parameters
+    ----------
+    sheets : mapping of str to pandas.DataFrame
+        Sheet name -> its table (any columns).
+    path : str or os.PathLike
+        The workbook to write (replaced atomically).
+    column_width : int or None, optional
+        Every column's width in characters; by default widths follow the header and the first 200
+        values, capped at 60.
+    number_formats : mapping or None, optional
+        A sheet's name -> {column: Excel number format} for its numeric cells (e.g. ``'#,##0'``),
+        or -> {column: a format (or None) for each row} where a column's rows differ.
+    full_text_in : str, optional
+        Where the reader finds a cut text in full.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

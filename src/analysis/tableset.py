@@ -44,6 +44,7 @@ import pandas as pd
 
 from . import atomic
 from .errors import TableSetError
+from .schemas import needs
 
 __all__ = [
     "FORMAT", "KEEP", "PAUSE_ENV", "TABLES_JSON", "pause_point", "publish", "read_manifest", "read_verified",
@@ -58,16 +59,48 @@ Writer = Callable[[Path], None]
 
 
 def staging_prefix(target: Path) -> str:
+    """The name prefix of the staging folders made beside ``target``.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The processed folder.
+
+    Returns
+    -------
+    str
+        ``.<folder name>-``.
+    """
     return f".{Path(target).name}-"
 
 
+@needs(tables=())
 def publish(target: Path, *, producer: str, tables: Mapping[str, pd.DataFrame], inputs: Mapping[str, str],
             extra: Mapping[str, Writer] | None = None,
             table_inputs: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
-    """Replace the table set at ``target`` by this producer's new tables plus every other
-    producer's current files (see the module docstring).  ``inputs`` maps each input file name
-    to its sha256; ``table_inputs`` says which inputs each table came from (default: all);
-    ``extra`` maps further file names to functions writing them.  Returns the new manifest."""
+    """Replace the table set at ``target`` by this producer's new tables plus every other producer's
+    current files (see the module docstring).
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The processed folder.
+    producer : str
+        The command writing (``ingest`` or ``public-stats``).
+    tables : mapping of str to pandas.DataFrame
+        Table name -> its rows, already conformed to its schema (no column is read here).
+    inputs : mapping of str to str
+        Each input file name -> its sha256.
+    extra : mapping of str to callable, optional
+        Further file names -> functions writing them (given the path).
+    table_inputs : mapping of str to sequence of str, optional
+        Which inputs each table came from (default: all).
+
+    Returns
+    -------
+    dict
+        The new manifest (``_tables.json``).
+    """
     target = Path(target)
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +155,25 @@ def publish(target: Path, *, producer: str, tables: Mapping[str, pd.DataFrame], 
 
 
 def read_manifest(folder: Path, dir_fd: int | None = None) -> dict[str, Any]:
-    """The folder's ``_tables.json``; :class:`TableSetError` when it is missing or unreadable."""
+    """The folder's ``_tables.json``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The processed folder.
+    dir_fd : int or None, optional
+        An open handle on the folder to read through (default: open the path).
+
+    Returns
+    -------
+    dict
+        The manifest: ``format``, ``files`` and ``producers``.
+
+    Raises
+    ------
+    analysis.errors.TableSetError
+        When it is missing or unreadable.
+    """
     folder = Path(folder)
     try:
         with _open(folder, TABLES_JSON, dir_fd) as handle:
@@ -140,8 +191,22 @@ def read_manifest(folder: Path, dir_fd: int | None = None) -> dict[str, Any]:
 
 def read_verified(folder: Path, filename: str) -> bytes:
     """The bytes of ``filename`` in the set at ``folder``, checked against ``_tables.json``.
-    Both are read through one handle on the folder (a concurrent switch cannot mix two sets;
-    a file deleted under us is retried)."""
+
+    Both are read through one handle on the folder (a concurrent switch cannot mix two sets; a file
+    deleted under us is retried).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The processed folder.
+    filename : str
+        A file of the set, e.g. ``savings_tracker.parquet``.
+
+    Returns
+    -------
+    bytes
+        The file's contents.
+    """
     folder = Path(folder)
     for attempt in range(3):
         try:
@@ -175,9 +240,23 @@ def read_verified(folder: Path, filename: str) -> bytes:
 
 
 def verify(folder: Path, filenames: Sequence[str] | None = None) -> str:
-    """Check the named files (default: every file listed) against ``_tables.json``, and that the
-    folder holds no table file the manifest does not list.  Returns the set's id (the sha256 of
-    its ``_tables.json``), which a report can record as the data it read."""
+    """Check the named files against ``_tables.json``.
+
+    Also that the folder holds no table file the manifest does not list.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The processed folder.
+    filenames : sequence of str or None, optional
+        The files to check; default every file listed.
+
+    Returns
+    -------
+    str
+        The set's id (the sha256 of its ``_tables.json``), which a report can record as the data it
+        read.
+    """
     folder = Path(folder)
     manifest = read_manifest(folder)
     listed = set(manifest["files"])
@@ -192,9 +271,17 @@ def verify(folder: Path, filenames: Sequence[str] | None = None) -> str:
 
 
 def pause_point(name: str) -> None:
-    """Fault tests only: with ``$COUNCIL_ANALYSIS_PAUSE_AT=<name>:<file>`` the run creates
-    ``<file>`` (holding its pid) at this point and waits - to be killed there, or to go on when
-    the file is deleted (at most a minute)."""
+    """A point where a fault test may stop the run (fault tests only).
+
+    With ``$COUNCIL_ANALYSIS_PAUSE_AT=<name>:<file>`` the run creates ``<file>`` (holding its pid)
+    at this point and waits - to be killed there, or to go on when the file is deleted (at most a
+    minute).
+
+    Parameters
+    ----------
+    name : str
+        The point's name (``staged``, ``carried``, ``manifest``, ``switched``, ...).
+    """
     setting = os.environ.get(PAUSE_ENV, "")
     point, _, marker = setting.partition(":")
     if point != name or not marker:

@@ -43,6 +43,25 @@ _SAVINGS_LINES = [
 
 
 def read_business_plan(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:
+    """Read a business plan's budget tables.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The ``budget_*`` tables' rows (money in whole pounds; inflation rates and indices as printed).
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When a table the paper should print is not found.
+    """
     lines = read_lines(doc.path)
     found: dict[str, tuple[int, list[Line]]] = {}
     start = 0

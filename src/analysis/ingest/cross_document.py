@@ -27,6 +27,7 @@ from .. import precision as pr
 from ..manifest import SourceDocument
 from ..money import format_gbp
 from ..reconcile import MISMATCH, NOT_COMPUTABLE, Checks
+from ..schemas import needs
 
 __all__ = ["RESERVE_CONTRIBUTION", "reserve_contribution_checks"]
 
@@ -34,10 +35,24 @@ __all__ = ["RESERVE_CONTRIBUTION", "reserve_contribution_checks"]
 RESERVE_CONTRIBUTION = re.compile(r"\bcontributions?\b(?:\W+\w+){0,4}?\W+reserves?\b", re.I)
 
 
+@needs(tables=())
 def reserve_contribution_checks(tables: dict[str, pd.DataFrame], checks: Checks,
                                 documents: Sequence[SourceDocument] = ()) -> None:
-    """Each under/overspend printed with no direction against the one reserve contribution that
-    another paper of the same authority prints in prose for the same year; flags the row."""
+    """Undirected under/overspends checked against a reserve contribution printed elsewhere.
+
+    Each under/overspend printed with no direction against the one reserve contribution that another
+    paper of the same authority prints in prose for the same year; flags the row (its
+    ``cleaning_flags``, in place).
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The run's tables by name: reads ``placement_costs`` and ``prose_figures``.
+    checks : Checks
+        The run's reconciliation checks, added to.
+    documents : sequence of SourceDocument, optional
+        The run's manifest rows (their dates say which paper is the later).
+    """
     costs, prose = tables["placement_costs"], tables["prose_figures"]
     if costs.empty or prose.empty:
         return

@@ -211,12 +211,48 @@ def inspect(raw_dir: Path, file: Path | str, *, kind: str | None = None, authori
             period: str = "", paper: str = "", date: str = "", unit: str | None = None,
             saving_sign: str | None = None, replacing: str | None = None,
             processed_dir: Path | None = None) -> Inspection:
-    """Read ``file`` (in ``raw_dir``) as ingest will and return what it would be registered as;
-    an :class:`InputError` (or several) for anything ingest would refuse or the options contradict.
-    ``replacing``: the registered file this one corrects (its kind, authority, period and paper
-    are the defaults).  The authority's name is checked against those registered and those of the
-    public statistics in ``processed_dir`` (:func:`analysis.names.check_new_authority`).  Nothing
-    is written."""
+    """Read ``file`` (in ``raw_dir``) as ingest will and return what it would be registered as.
+
+    The authority's name is checked against those registered and those of the public statistics in
+    ``processed_dir`` (:func:`analysis.names.check_new_authority`).  Nothing is written.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding ``manifest.csv``.
+    file : pathlib.Path or str
+        The delivered file, already copied into ``raw_dir``.
+    kind : str or None, optional
+        Its kind (one of :data:`analysis.manifest.KINDS`).
+    authority : str or None, optional
+        The council the file is about.
+    period : str, optional
+        The month a tracker reports, 'YYYY-MM'.
+    paper : str, optional
+        The paper's title.
+    date : str, optional
+        The paper's date.
+    unit : str or None, optional
+        The unit its money is printed in (pounds, £000 ...); default what the file states.
+    saving_sign : str or None, optional
+        How a tracker signs savings; default what its lines show.
+    replacing : str or None, optional
+        The registered file this one corrects (its kind, authority, period and paper are the
+        defaults).
+    processed_dir : pathlib.Path or None, optional
+        The processed folder whose public statistics name the authorities.
+
+    Returns
+    -------
+    Inspection
+        What the file would be registered as.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For anything ingest would refuse or the options contradict (several as
+        :class:`~analysis.errors.InputErrors`).
+    """
     raw_dir = Path(raw_dir)
     path = raw_dir / Path(file).name
     rows = _rows(raw_dir)
@@ -258,9 +294,23 @@ def inspect(raw_dir: Path, file: Path | str, *, kind: str | None = None, authori
 
 
 def register_delivery(raw_dir: Path, inspection: Inspection) -> tuple[SourceDocument, Path | None]:
-    """Write what :func:`inspect` read into the manifest: a new row, or the replaced file's row
-    rewritten in place (same name) or its file moved aside into ``withdrawn/`` and the new row
-    given its document id (another name).  Returns the row and where an old file went."""
+    """Write what :func:`inspect` read into the manifest.
+
+    A new row, or the replaced file's row rewritten in place (same name) or its file moved aside
+    into ``withdrawn/`` and the new row given its document id (another name).
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder holding ``manifest.csv``.
+    inspection : Inspection
+        What :func:`inspect` returned.
+
+    Returns
+    -------
+    tuple of (SourceDocument, pathlib.Path or None)
+        The row written and where an old file went.
+    """
     doc, old = inspection.document, inspection.replacing
     fields = {"kind": doc.kind, "authority": doc.authority, "period": doc.period, "paper": doc.paper,
               "date": doc.date, "period_covered": doc.period_covered, "unit": doc.unit,
@@ -286,7 +336,18 @@ def _pounds(value: float | int | None) -> str:
 
 
 def screen(ins: Inspection) -> list[str]:
-    """The lines ``register`` prints (before and whether or not it registers)."""
+    """The lines ``register`` prints (before and whether or not it registers).
+
+    Parameters
+    ----------
+    ins : Inspection
+        What :func:`inspect` returned.
+
+    Returns
+    -------
+    list of str
+        The lines.
+    """
     doc = ins.document
     out = [f"{'Replacing ' + ins.replacing['file'] + ' with' if ins.replacing else 'Checked'} {doc.path}"]
     out.append(f"  authority  {doc.authority}")

@@ -27,6 +27,7 @@ from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import format_gbp, parse_money, parse_number
 from ..reconcile import Checks
+from ..schemas import needs
 from .text_tables import Line, financial_year, fy_start, month_number, read_lines, require_line, strip_tags
 
 __all__ = [
@@ -40,6 +41,21 @@ RATE_NOTE = ("population not printed: computed as number / P x 10,000 with P = {
 
 
 def read_five_year_plan(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:
+    """Read a five-year plan's tables 3, 6 and 7 and check the figures it repeats.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``comparator_rates``, ``cla_trajectories`` and ``placement_costs`` rows (money in whole
+        pounds, rates per 10,000 children aged 0-17).
+    """
     lines = read_lines(doc.path)
     comparators = _table3(doc, lines, checks)
     cla = _table6(doc, lines, checks)
@@ -153,8 +169,20 @@ def _table6(doc: SourceDocument, lines: list[Line], checks: Checks) -> pd.DataFr
 
 
 def plan_made(lines: list[Line], pattern: str) -> str | None:
-    """The month (YYYY-MM) a plan was made, from the first line matching ``pattern`` (groups:
-    month name, year); ``None`` when the paper does not say."""
+    """The month a plan was made, from the first line matching ``pattern``.
+
+    Parameters
+    ----------
+    lines : list of Line
+        The paper's lines.
+    pattern : str
+        A regular expression with two groups: month name, year.
+
+    Returns
+    -------
+    str or None
+        The month, 'YYYY-MM'; ``None`` when the paper does not say.
+    """
     for line in lines:
         m = re.search(pattern, line.text)
         if m and month_number(m.group(1)):
@@ -163,12 +191,39 @@ def plan_made(lines: list[Line], pattern: str) -> str | None:
 
 
 def month_label(month: str) -> str:
-    """``2014-10`` -> ``Oct 2014``."""
+    """``2014-10`` -> ``Oct 2014``.
+
+    Parameters
+    ----------
+    month : str
+        A month, 'YYYY-MM'.
+
+    Returns
+    -------
+    str
+        The month's short name and year.
+    """
     return pd.Timestamp(f"{month}-01").strftime("%b %Y")
 
 
+@needs(frame=("rate_per_10k", "number", "year", "label", "as_at", "rate_source_line"))
 def add_rate_checks(doc: SourceDocument, frame: pd.DataFrame, table: str, table_name: str, checks: Checks) -> None:
-    """Each printed rate against number / P x 10,000, P the population the table's rows imply."""
+    """Each printed rate against number / P x 10,000, P the population the table's rows imply.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    frame : pandas.DataFrame
+        The table's rows: reads ``rate_per_10k`` (per 10,000 children aged 0-17) and, for each row
+        with a rate, ``number``, ``year``, ``label``, ``as_at`` and ``rate_source_line``.
+    table : str
+        The processed table's name.
+    table_name : str
+        The paper's name for the table, for the check's item.
+    checks : Checks
+        The run's reconciliation checks, added to.
+    """
     rated = frame[frame.rate_per_10k.notna() & (frame.rate_per_10k > 0)]
     if rated.empty:
         return

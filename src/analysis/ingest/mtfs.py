@@ -33,6 +33,21 @@ __all__ = ["read_mtfs"]
 
 
 def read_mtfs(doc: SourceDocument, checks: Checks) -> dict[str, pd.DataFrame]:
+    """Read a medium-term financial strategy paper: its tables and the prose checked against them.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``cla_trajectories``, ``placement_slippage`` and ``financial_improvement_plan`` rows
+        (money in whole pounds, rates per 10,000 children aged 0-17).
+    """
     lines = read_lines(doc.path)
     cla = _table1(doc, lines, checks)
     cla = pd.concat([cla, _mtfs_plan(doc, lines, cla, checks)], ignore_index=True)

@@ -28,6 +28,7 @@ from .. import precision as pr
 from ..manifest import SourceDocument
 from ..money import format_gbp, parse_money
 from ..reconcile import Checks
+from ..schemas import needs
 from .mtfs_prose import Rounding, find_phrase
 from .text_tables import Line
 
@@ -46,9 +47,25 @@ _FULL_YEAR_A = r"(?P<v>£\d+[kK]) for the full year (?P<fy>20\d\d/\d\d)"
 _FULL_YEAR_B = r"full year value of around (?P<v>£\d+[kK]) for (?P<fy>20\d\d/\d\d)"
 
 
+@needs(fip=())
 def derivation_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, checks: Checks,
                       rule: Rounding) -> None:
-    """The derivations above, as checks on table ``prose_figures``."""
+    """The derivations above, as checks on table ``prose_figures``.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    lines : list of Line
+        The paper's lines.
+    fip : pandas.DataFrame
+        The ``financial_improvement_plan`` rows, read when the paper prints a unit cost or a cost
+        per head (see the module's derivations).
+    checks : Checks
+        The run's reconciliation checks, added to.
+    rule : Rounding
+        The rounding the paper's figures admit.
+    """
     text = [(ln, ln.text.replace("**", "")) for ln in lines]
     hours = find_phrase(text, _HOURS.pattern)
     if hours:

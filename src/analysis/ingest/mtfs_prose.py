@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import Money, format_gbp, parse_money
 from ..reconcile import Checks
+from ..schemas import needs
 from . import prose_claims
 from .text_tables import Line, financial_year, require_line
 
@@ -61,7 +62,18 @@ class Rounding:
 
 
 def stated_rounding(lines: list[Line]) -> Rounding:
-    """The rounding rule the paper states ("rounded to the nearest £1k"), if any."""
+    """The rounding rule the paper states ("rounded to the nearest £1k"), if any.
+
+    Parameters
+    ----------
+    lines : list of Line
+        The paper's lines.
+
+    Returns
+    -------
+    Rounding
+        The step (pounds) and line, or none.
+    """
     for line in lines:
         m = _RULE.search(line.text)
         if m:
@@ -70,8 +82,18 @@ def stated_rounding(lines: list[Line]) -> Rounding:
 
 
 def truncation_evidence(pairs: list[tuple[int, int, float, str]]) -> list[str]:
-    """Of (exact prose amount, table figure, table precision, where) pairs, the ones the table
-    figure follows only by truncation (not by rounding to the nearest)."""
+    """The pairs whose table figure follows only by truncation (not by rounding to the nearest).
+
+    Parameters
+    ----------
+    pairs : list of tuple of (int, int, float, str)
+        ``(exact prose amount, table figure, table precision, where)``, pounds.
+
+    Returns
+    -------
+    list of str
+        Where each such pair is.
+    """
     found = []
     for exact, table, step, where in pairs:
         if not step or step <= 1:
@@ -85,6 +107,20 @@ def truncation_evidence(pairs: list[tuple[int, int, float, str]]) -> list[str]:
 
 
 def find_phrase(text: list[tuple[Line, str]], pattern: str) -> tuple[Line, re.Match] | None:
+    """The first line whose text matches ``pattern``.
+
+    Parameters
+    ----------
+    text : list of tuple of (Line, str)
+        Each line with its text (emphasis marks removed).
+    pattern : str
+        A regular expression.
+
+    Returns
+    -------
+    tuple of (Line, re.Match) or None
+        The line and the match; ``None`` when no line matches.
+    """
     rx = re.compile(pattern)
     for line, t in text:
         m = rx.search(t)
@@ -95,6 +131,32 @@ def find_phrase(text: list[tuple[Line, str]], pattern: str) -> tuple[Line, re.Ma
 
 def fip_record(name: str, year: str, money: Money, starred: bool, row_type: str, line: int,
                 stated_in: str = "table", prose_text: str | None = None) -> dict:
+    """One row of the ``financial_improvement_plan`` table, as a dict.
+
+    Parameters
+    ----------
+    name : str
+        The opportunity.
+    year : str
+        The financial year, ``2017-18``.
+    money : Money
+        The amount as parsed (whole pounds).
+    starred : bool
+        Whether the opportunity is in the revenue budget.
+    row_type : str
+        ``opportunity`` or a total's type.
+    line : int
+        The line the amount is printed on.
+    stated_in : str, optional
+        ``table`` (the default) or where in the prose.
+    prose_text : str or None, optional
+        The prose's words for the opportunity.
+
+    Returns
+    -------
+    dict
+        The row's columns (money in whole pounds).
+    """
     flags = [f"amount: {f}" for f in money.flags]
     return dict(opportunity=name, year=year, low_gbp=money.low_gbp, high_gbp=money.high_gbp,
                 amount_status=money.status, amount_raw=money.raw or None, in_revenue_budget=starred,
@@ -194,10 +256,37 @@ def _match(statements: list[_Statement], opportunities: list[str]) -> dict[int, 
     return assigned
 
 
+@needs(fip=("row_type", "opportunity"))
 def action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame,
                         checks: Checks) -> tuple[pd.DataFrame, Rounding]:
-    """The action plan's per-year amounts as rows of the plan (``stated_in`` = action plan prose),
-    each checked against the table; and the rounding the paper's figures admit."""
+    """The action plan's per-year amounts as rows of the plan, each checked against the table.
+
+    Rows have ``stated_in`` = action plan prose.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    lines : list of Line
+        The paper's lines.
+    fip : pandas.DataFrame
+        The ``financial_improvement_plan`` rows read from the paper's table: reads ``row_type`` and
+        ``opportunity``, and for an opportunity the prose names ``in_revenue_budget``,
+        ``revenue_budget_year``, ``year``, ``amount_status``, ``low_gbp`` and ``amount_raw``
+        (pounds).
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, Rounding)
+        The prose rows (money in whole pounds), and the rounding the paper's figures admit.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a year that is no financial year (``2017/19``).
+    """
     ops = fip[fip.row_type == "opportunity"]
     opportunities = list(dict.fromkeys(ops.opportunity))
     statements = _statements(doc, lines)
@@ -246,8 +335,24 @@ def action_plan_amounts(doc: SourceDocument, lines: list[Line], fip: pd.DataFram
 
 
 def add_rounding_finding(doc: SourceDocument, rule: Rounding, pairs: list, checks: Checks) -> Rounding:
-    """One check saying whether the table follows the rounding the paper states; returns the
-    rounding the paper's figures admit (truncation added when its own arithmetic shows it)."""
+    """One check saying whether the table follows the rounding the paper states.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    rule : Rounding
+        The rounding the paper states (:func:`stated_rounding`).
+    pairs : list
+        ``(exact prose amount, table figure, table precision, where)`` pairs, pounds.
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    Rounding
+        The rounding the paper's figures admit (truncation added when its own arithmetic shows it).
+    """
     evidence = truncation_evidence(pairs)
     if not evidence:
         return rule
@@ -263,8 +368,35 @@ def add_rounding_finding(doc: SourceDocument, rule: Rounding, pairs: list, check
 # --------------------------------------------------------------------------------------------- other prose
 
 
+@needs(fip=())
 def prose_checks(doc: SourceDocument, lines: list[Line], fip: pd.DataFrame, checks: Checks,
                  rule: Rounding | None = None) -> None:
+    """The paper's statements checked against each other and against its table.
+
+    Reserves contributions against the investment to return; residential placements' number x
+    average cost against their total; the staffing saving's parts; the adoption saving against the
+    table.  A statement not found is a ``not computable`` check.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    lines : list of Line
+        The paper's lines.
+    fip : pandas.DataFrame
+        The ``financial_improvement_plan`` rows; when a statement needs the table's figure, reads
+        ``stated_in``, ``year``, ``opportunity``, ``low_gbp``, ``amount_status`` and
+        ``source_line``.
+    checks : Checks
+        The run's reconciliation checks, added to.
+    rule : Rounding or None, optional
+        The rounding the paper's figures admit; default the one it states.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a sum of money that cannot be read.
+    """
     rule = rule or stated_rounding(lines)
     text = [(ln, ln.text.replace("**", "")) for ln in lines]
 

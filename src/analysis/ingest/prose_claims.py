@@ -42,6 +42,7 @@ from .. import precision as pr
 from ..manifest import SourceDocument
 from ..money import format_gbp, parse_money
 from ..reconcile import Checks
+from ..schemas import needs
 from .text_tables import Line, read_lines
 
 __all__ = [
@@ -82,7 +83,20 @@ class ProseClaim:
 
 
 def check(claims: Iterable[ProseClaim], checks: Checks) -> int:
-    """One reconciliation check of kind ``prose`` per claim; returns how many were added."""
+    """One reconciliation check of kind ``prose`` per claim.
+
+    Parameters
+    ----------
+    claims : iterable of ProseClaim
+        The claims found.
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    int
+        How many checks were added.
+    """
     n = 0
     for c in claims:
         if c.case not in CASES:
@@ -108,8 +122,21 @@ _HEADING = re.compile(r"^\s*(?P<section>\d+\.\d+(?:\.\d+)?)\s+(?P<title>.*\((?P<
 
 
 def amounts(text: str) -> list[tuple[str, float, float]]:
-    """Every amount in ``text``: ``(as printed, pounds, precision in pounds)``; a bare ``-34K`` counts
-    (a suffix makes it money), a bare number does not.  ``£300k/year`` is read as ``£300k``."""
+    """Every amount in ``text``.
+
+    A bare ``-34K`` counts (a suffix makes it money), a bare number does not.  ``£300k/year`` is read
+    as ``£300k``.
+
+    Parameters
+    ----------
+    text : str
+        A sentence of prose.
+
+    Returns
+    -------
+    list of tuple of (str, float, float)
+        ``(as printed, pounds, precision in pounds)`` for each amount, in order.
+    """
     out = []
     for m in _AMOUNT.finditer(text):
         raw = m.group("raw").strip()
@@ -122,6 +149,18 @@ def amounts(text: str) -> list[tuple[str, float, float]]:
 
 
 def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph.
+
+    Parameters
+    ----------
+    text : str
+        A paragraph.
+
+    Returns
+    -------
+    list of str
+        Its sentences, stripped, empty ones left out.
+    """
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
@@ -134,8 +173,20 @@ def _interval(parts: list[tuple[str, float, float]], sign: tuple[int, ...]) -> p
 
 
 def derivation(sentence: str) -> tuple[tuple[str, float, float], float, str, pr.Interval] | None:
-    """A sentence deriving its third amount from the two before it: ``(the derived amount, what the
-    two give, how, the interval their printed rounding allows)``; ``None`` otherwise."""
+    """A sentence deriving its third amount from the two before it.
+
+    Parameters
+    ----------
+    sentence : str
+        One sentence of prose.
+
+    Returns
+    -------
+    tuple or None
+        ``(the derived amount, what the two give, how, the interval their printed rounding
+        allows)`` - the amount as :func:`amounts` gives it, the others in pounds; ``None`` when the
+        sentence derives nothing.
+    """
     found = amounts(sentence)
     if len(found) != 3 or not _DERIVED.search(sentence):
         return None
@@ -152,7 +203,20 @@ def derivation(sentence: str) -> tuple[tuple[str, float, float], float, str, pr.
 
 
 def sentence_claims(doc: SourceDocument, lines: list[Line]) -> list[ProseClaim]:
-    """Case *sentence derivation*: every sentence of the paper's paragraphs that derives a figure."""
+    """Case *sentence derivation*: every sentence of the paper's paragraphs that derives a figure.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    lines : list of Line
+        The paper's lines.
+
+    Returns
+    -------
+    list of ProseClaim
+        One claim per derivation (:func:`derivation`).
+    """
     out = []
     for line in lines:
         for s in sentences(line.text.replace("**", "")):
@@ -167,8 +231,22 @@ def sentence_claims(doc: SourceDocument, lines: list[Line]) -> list[ProseClaim]:
 
 
 def section_claims(doc: SourceDocument, lines: list[Line]) -> list[ProseClaim]:
-    """Case *section figure*: a numbered heading's saving against its paragraph's (the text up to
-    the next numbered heading or line starting with a section number)."""
+    """Case *section figure*: a numbered heading's saving against its paragraph's.
+
+    The paragraph is the text up to the next numbered heading or line starting with a section number.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    lines : list of Line
+        The paper's lines.
+
+    Returns
+    -------
+    list of ProseClaim
+        One claim per such heading.
+    """
     out = []
     blocks = _sections(lines)
     for heading, match, body in blocks:
@@ -217,9 +295,26 @@ _BY = re.compile(r"\bby\s+(?P<raw>£\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?)\b")
 _MORE = re.compile(r"\b(?:exceed\w*|over\w*|ahead|above|more|additional)\b", re.I)
 
 
+@needs(tracker=())
 def commentary_claims(tracker: pd.DataFrame) -> list[ProseClaim]:
-    """Case *commentary against its row*: a commentary saying the saving is exceeded (or short) "by
-    £X" against the row's variance (forecast total - planned total, as the tracker prints it)."""
+    """Case *commentary against its row*.
+
+    A commentary saying the saving is exceeded (or short) "by £X" against the row's variance
+    (forecast total - planned total, as the tracker prints it).
+
+    Parameters
+    ----------
+    tracker : pandas.DataFrame or None
+        The ``savings_tracker`` table (money in whole pounds).  When it has a ``commentary`` column,
+        reads it and ``variance_gbp``, and for a line whose commentary names one amount
+        ``forecast_total_gbp``, ``planned_total_gbp``, ``document``, ``source_file``,
+        ``source_line``, ``reference`` and ``period``; none when it has no ``commentary``.
+
+    Returns
+    -------
+    list of ProseClaim
+        One claim per such commentary.
+    """
     out: list[ProseClaim] = []
     if tracker is None or tracker.empty or "commentary" not in tracker:
         return out
@@ -260,9 +355,29 @@ _COUNTED = re.compile(r"\b(?P<n>\d+)\s+children\s+(?:currently\s+)?in\s+(?P<what
 _SHARE = re.compile(r"\bproportion\w*\s+(?:use\s+)?of\s+(?P<what>[a-z]+)\s+(?P<p>\d+(?:\.\d+)?)\s?%", re.I)
 
 
+@needs(trajectories=("document", "series_kind", "number", "as_at"))
 def share_claims(doc: SourceDocument, lines: list[Line], trajectories: pd.DataFrame) -> list[ProseClaim]:
-    """Case *share of the paper's own number*: "N children in X" and "proportionate use of X P%" in
-    one paragraph, against N / the number looked after the paper prints (its latest actual)."""
+    """Case *share of the paper's own number*.
+
+    "N children in X" and "proportionate use of X P%" in one paragraph, against N / the number
+    looked after the paper prints (its latest actual).
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    lines : list of Line
+        The paper's lines.
+    trajectories : pandas.DataFrame or None
+        The ``cla_trajectories`` table: when it has rows, reads ``document``, ``series_kind``,
+        ``number`` and ``as_at`` (and ``table_name``, ``source_line`` of the latest actual when a
+        share is found).
+
+    Returns
+    -------
+    list of ProseClaim
+        One claim per share; percentages (``pct``).
+    """
     own = trajectories[(trajectories.document == doc.document) & (trajectories.series_kind == "actual")
                        & trajectories.number.notna()] if trajectories is not None and len(trajectories) else None
     if own is None or own.empty:
@@ -290,9 +405,22 @@ def share_claims(doc: SourceDocument, lines: list[Line], trajectories: pd.DataFr
     return out
 
 
+@needs(tables=())
 def run(tables: dict[str, pd.DataFrame], documents: list[SourceDocument], checks: Checks) -> None:
-    """Every case this module recognises across the ingested papers (the derivations of
-    :mod:`.prose_figures` and :mod:`.mtfs_prose` are checked as they are read)."""
+    """Every case this module recognises across the ingested papers.
+
+    The derivations of :mod:`.prose_figures` and :mod:`.mtfs_prose` are checked as they are read.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The run's tables by name: its ``savings_tracker`` and ``cla_trajectories`` when present
+        (see :func:`commentary_claims` and :func:`share_claims` for their columns).
+    documents : list of SourceDocument
+        The run's manifest rows (papers other than trackers are read again for their prose).
+    checks : Checks
+        The run's reconciliation checks, added to.
+    """
     claims = commentary_claims(tables.get("savings_tracker"))
     for doc in documents:
         if doc.kind == "savings_tracker" or not doc.path.exists():

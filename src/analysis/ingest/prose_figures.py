@@ -55,12 +55,38 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)%])[.;:]\s+(?=[A-Z(])|\s-\s")
 
 
 def is_prose(cell: str) -> bool:
+    """Whether a cell is prose: at least :data:`MIN_WORDS` words.
+
+    Parameters
+    ----------
+    cell : str
+        A cell or line of text.
+
+    Returns
+    -------
+    bool
+        True for prose.
+    """
     return len(re.findall(r"[A-Za-z]{2,}", cell)) >= MIN_WORDS
 
 
 def read_prose_figures(doc: SourceDocument, checks: Checks) -> pd.DataFrame:
-    """Every figure in the prose of a text paper (see the module docstring), with the
-    derivations the prose prints added to ``checks``."""
+    """Every figure in the prose of a text paper (see the module docstring).
+
+    The derivations the prose prints are added to ``checks``.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``prose_figures`` rows: each value in its ``unit`` (money in pounds), with its precision.
+    """
     if doc.kind == "savings_tracker" or not doc.file.lower().endswith(".txt"):
         return pd.DataFrame()
     modes = _admitted_modes(doc, checks)
@@ -78,7 +104,18 @@ def read_prose_figures(doc: SourceDocument, checks: Checks) -> pd.DataFrame:
 
 
 def figures(text: str) -> list[dict]:
-    """The figures of one prose passage, in order, as rows of ``prose_figures`` (no lineage)."""
+    """The figures of one prose passage, in order, as rows of ``prose_figures`` (no lineage).
+
+    Parameters
+    ----------
+    text : str
+        The passage.
+
+    Returns
+    -------
+    list of dict
+        One row per figure: its value in its ``unit`` (money in pounds), precision and words.
+    """
     out: list[tuple[int, dict]] = []
     taken: list[tuple[int, int]] = []
     for m in _MONEY.finditer(text):

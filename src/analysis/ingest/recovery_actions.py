@@ -57,6 +57,25 @@ def _is_header(line: Line) -> bool:
 
 
 def read_recovery_actions(doc: SourceDocument, checks: Checks) -> pd.DataFrame:
+    """Read a recovery plan's action table.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The paper's manifest row.
+    checks : Checks
+        The run's reconciliation checks, added to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``recovery_actions`` rows (money in whole pounds).
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When the paper has no action table or its header lacks columns.
+    """
     lines = read_lines(doc.path)
     headers = [ln for ln in lines if _is_header(ln)]
     if not headers:
@@ -201,7 +220,21 @@ def _spend(money) -> tuple[int | None, str]:
 
 
 def due_month(when: str) -> str | None:
-    """``Nov-19`` / ``End June 19 to set up…`` / ``Sep-2019`` -> ``2019-11`` etc.; ``Ongoing`` -> ``None``."""
+    """The month an action is due.
+
+    ``Nov-19`` / ``End June 19 to set up…`` / ``Sep-2019`` -> ``2019-11`` etc.; ``Ongoing`` ->
+    ``None``.
+
+    Parameters
+    ----------
+    when : str
+        The due date as printed.
+
+    Returns
+    -------
+    str or None
+        The month, 'YYYY-MM'; ``None`` when the text gives none.
+    """
     m = re.search(r"\b([A-Za-z]{3,9})[\s\-]+(\d{4}|\d{2})\b", when or "")
     if not m or month_number(m.group(1)) is None:
         return None

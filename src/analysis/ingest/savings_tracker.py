@@ -59,10 +59,32 @@ _PAD = (None,)  # a header without an optional column: its cells read as None
 
 
 def read_savings_tracker(doc: SourceDocument, checks: Checks, *, signs: bool = True) -> pd.DataFrame:
-    """Read one tracker file into ``savings_tracker`` rows (lineage columns ``authority``,
-    ``document`` and ``source_file`` are added by the ingest) and add its reconciliation checks.
-    ``signs=False`` skips the refusal of a tracker whose signs contradict its ``saving_sign`` (for
-    ``register``, which reads the sign from the lines first: :mod:`.tracker_units`)."""
+    """Read one tracker file into ``savings_tracker`` rows and add its reconciliation checks.
+
+    Lineage columns ``authority``, ``document`` and ``source_file`` are added by the ingest.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row (its unit: pounds, £000 or £m).
+    checks : Checks
+        The run's reconciliation checks, added to.
+    signs : bool, optional
+        ``False`` skips the refusal of a tracker whose signs contradict its ``saving_sign`` (for
+        ``register``, which reads the sign from the lines first: :mod:`.tracker_units`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows: money in whole pounds, negative = saving.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a file without a tracker header or saving lines, or whose signs contradict the
+        manifest; every bad cell at once as :class:`~analysis.errors.InputErrors`, each naming
+        its line (or sheet and row) and column.
+    """
     parser = _Parser(doc)
     parser.signs = signs
     collecting = gc.isenabled()
@@ -404,5 +426,16 @@ def _where(row: Row) -> str:
 
 
 def financial_year_of(period: str) -> str:
-    """``2017-10`` -> ``2017-18`` (the financial-year rule of :mod:`analysis.assumptions`)."""
+    """``2017-10`` -> ``2017-18`` (the financial-year rule of :mod:`analysis.assumptions`).
+
+    Parameters
+    ----------
+    period : str
+        A month, 'YYYY-MM'.
+
+    Returns
+    -------
+    str
+        Its financial year.
+    """
     return assumptions.financial_year(period)

@@ -36,7 +36,18 @@ class Line:
 
 
 def read_lines(path: Path) -> list[Line]:
-    """The file's lines, decoded by :func:`decode_text`."""
+    """The file's lines, decoded by :func:`decode_text`.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    list of Line
+        Its lines, numbered from 1.
+    """
     text, _ = decode_text(path, Path(path).read_bytes())
     return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), start=1)]
 
@@ -56,10 +67,27 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
     """Text of a delivered file and the encoding it was read in.
 
     Read: UTF-8 (a BOM tolerated), UTF-16 with a BOM (what Excel's "Unicode text" writes), and
-    Windows-1252 (Excel's CSV on Windows) when the bytes are not UTF-8.  Refused by name, with
-    the line: UTF-32, UTF-16 without a BOM (NUL bytes), binary files, UTF-8 with a broken byte
-    (a file that is mostly UTF-8 is never reread as Windows-1252, which would garble every
-    ``£``), bytes that Windows-1252 does not define, and control characters.
+    Windows-1252 (Excel's CSV on Windows) when the bytes are not UTF-8.  Refused by name, with the
+    line: UTF-32, UTF-16 without a BOM (NUL bytes), binary files, UTF-8 with a broken byte (a file
+    that is mostly UTF-8 is never reread as Windows-1252, which would garble every ``£``), bytes
+    that Windows-1252 does not define, and control characters.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, named in errors.
+    data : bytes
+        Its bytes.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The text and the encoding's name.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a file refused, naming the line.
     """
     expected = f"text in {ENCODINGS_READ}"
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -136,15 +164,36 @@ _LOOK_ALIKES = {
 def fold_look_alikes(text: str) -> tuple[str, bool]:
     """Replace look-alike letters from other scripts by the Latin capital they imitate.
 
-    Returns the folded text and whether anything was replaced.  Meant for short codes such as
-    ``Н`` (Cyrillic en) in a priority column or ``АВ/МР`` in a column of initials.
+    Meant for short codes such as ``Н`` (Cyrillic en) in a priority column or ``АВ/МР`` in a column
+    of initials.
+
+    Parameters
+    ----------
+    text : str
+        A short code.
+
+    Returns
+    -------
+    tuple of (str, bool)
+        The folded text and whether anything was replaced.
     """
     folded = "".join(_LOOK_ALIKES.get(ch, ch) for ch in text)
     return folded, folded != text
 
 
 def has_foreign_script(text: str) -> bool:
-    """True when ``text`` contains letters outside the Latin script (after look-alike folding)."""
+    """True when ``text`` contains letters outside the Latin script (after look-alike folding).
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    bool
+        Whether it does.
+    """
     for ch in text:
         if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
             return True
@@ -157,7 +206,18 @@ _FY_RE = re.compile(r"^(?:FY\s*)?(?P<a>\d{4}|\d{2})\s*[/\-–]\s*(?P<b>\d{4}|\d{
 
 
 def financial_year(text: str) -> str | None:
-    """``2017/18``, ``17/18``, ``2017-18``, ``2017/2018`` -> ``2017-18``; otherwise ``None``."""
+    """``2017/18``, ``17/18``, ``2017-18``, ``2017/2018`` -> ``2017-18``.
+
+    Parameters
+    ----------
+    text : str
+        A financial year as printed.
+
+    Returns
+    -------
+    str or None
+        The year written ``2017-18``; ``None`` when ``text`` is none.
+    """
     m = _FY_RE.match(text.strip())
     if not m:
         return None
@@ -170,12 +230,34 @@ def financial_year(text: str) -> str | None:
 
 
 def fy_start(fy: str) -> int:
-    """``2017-18`` -> 2017."""
+    """``2017-18`` -> 2017.
+
+    Parameters
+    ----------
+    fy : str
+        A financial year, ``YYYY-YY``.
+
+    Returns
+    -------
+    int
+        The calendar year it starts in.
+    """
     return int(fy[:4])
 
 
 def fy_label(start: int) -> str:
-    """2017 -> ``2017-18``."""
+    """2017 -> ``2017-18``.
+
+    Parameters
+    ----------
+    start : int
+        The calendar year the financial year starts in.
+
+    Returns
+    -------
+    str
+        The financial year.
+    """
     return f"{start}-{(start + 1) % 100:02d}"
 
 
@@ -187,6 +269,16 @@ def strip_tags(text: str) -> tuple[str, bool]:
 
     Only for short labels whose tags are extraction artefacts (e.g. italics marking statistical
     neighbours).  Long tracker text keeps its tags as text and is escaped when rendered.
+
+    Parameters
+    ----------
+    text : str
+        A short label.
+
+    Returns
+    -------
+    tuple of (str, bool)
+        The text without tags and whether any were removed.
     """
     stripped = _TAG_RE.sub("", text).strip()
     return stripped, stripped != text.strip()
@@ -198,7 +290,18 @@ _MONTHS = {m: i for i, m in enumerate(
 
 
 def month_number(name: str) -> int | None:
-    """``Oct``/``October`` -> 10."""
+    """``Oct``/``October`` -> 10.
+
+    Parameters
+    ----------
+    name : str
+        A month's name or its first three letters.
+
+    Returns
+    -------
+    int or None
+        The month (1-12); ``None`` for anything else.
+    """
     key = name.strip().lower()[:3]
     for full, number in _MONTHS.items():
         if full.startswith(key) and len(key) == 3:
@@ -207,7 +310,24 @@ def month_number(name: str) -> int | None:
 
 
 def find_line(lines: list[Line], pattern: str, *, start: int = 0, flags: int = 0) -> int | None:
-    """Index (not line number) of the first line at or after ``start`` matching ``pattern``."""
+    """Index (not line number) of the first line at or after ``start`` matching ``pattern``.
+
+    Parameters
+    ----------
+    lines : list of Line
+        The file's lines.
+    pattern : str
+        A regular expression.
+    start : int, optional
+        The index to search from.
+    flags : int, optional
+        :mod:`re` flags.
+
+    Returns
+    -------
+    int or None
+        The index in ``lines``; ``None`` when no line matches.
+    """
     rx = re.compile(pattern, flags)
     for i in range(start, len(lines)):
         if rx.search(lines[i].text):
@@ -216,7 +336,33 @@ def find_line(lines: list[Line], pattern: str, *, start: int = 0, flags: int = 0
 
 
 def require_line(path: Path, lines: list[Line], pattern: str, what: str, *, start: int = 0, flags: int = 0) -> int:
-    """Like :func:`find_line` but a missing line is an :class:`InputError` naming ``what``."""
+    """Like :func:`find_line` but a missing line is an :class:`InputError` naming ``what``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, named in the error.
+    lines : list of Line
+        The file's lines.
+    pattern : str
+        A regular expression.
+    what : str
+        What the line is, for the error.
+    start : int, optional
+        The index to search from.
+    flags : int, optional
+        :mod:`re` flags.
+
+    Returns
+    -------
+    int
+        The index in ``lines``.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When no line matches.
+    """
     i = find_line(lines, pattern, start=start, flags=flags)
     if i is None:
         after = f" after line {lines[start].number}" if 0 < start < len(lines) else ""

@@ -50,7 +50,7 @@ DIRECTION_VALUES = {
     "↓": "worsening", "⬇": "worsening", "worsening": "worsening", "down": "worsening",
 }
 COMPLETE_VALUES = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
-#: (field, values, column as printed, expected, what it is - None: no *_raw column kept)
+#: (field, values, column as printed, expected, what it is - None: no ``*_raw`` column kept)
 CODED = (("rag", RAG_VALUES, "RAG", "Red, Amber, Green or blank", "a colour"),
          ("direction", DIRECTION_VALUES, "Direction of travel",
           "↑ (improving), ↔ (unchanged), ↓ (worsening) or blank", "an arrow"),
@@ -64,12 +64,30 @@ COLUMNS = ([*TEXT_FIELDS] + [f"{f}_gbp" for f in MONEY_FIELDS]
 
 def parse_chunk(doc: SourceDocument, records: Sequence[tuple], factor: int, extra_flags: dict[int, list[str]],
                 offset: int) -> tuple[pd.DataFrame | None, list[InputError], list[tuple[int, str, str | None, int]]]:
-    """``records``: per line the printed cells of :data:`FIELDS` (``None`` for a column the
-    header lacks), then the line number and sheet.  Returns the typed columns (``None`` when a
-    cell was bad), the errors, and the blank cells of :data:`FORMULA_FIELDS` (record index,
-    field, sheet, line).  ``extra_flags`` (record index, counted from ``offset``, -> notes) are
-    added to the flags.  Money is read in the document's unit and made whole pounds; ``factor``
-    (1 or -1) turns the signed money fields to the processed sign (negative = saving)."""
+    """Type one chunk of a tracker's records, column by column.
+
+    Money is read in the document's unit and made whole pounds.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row.
+    records : sequence of tuple
+        Per line the printed cells of :data:`FIELDS` (``None`` for a column the header lacks), then
+        the line number and sheet.
+    factor : int
+        1 or -1: turns the signed money fields to the processed sign (negative = saving).
+    extra_flags : dict of int to list of str
+        Record index (counted from ``offset``) -> notes added to its flags.
+    offset : int
+        The index of the chunk's first record.
+
+    Returns
+    -------
+    tuple
+        The typed columns as a DataFrame (``None`` when a cell was bad), the errors, and the blank
+        cells of :data:`FORMULA_FIELDS` as (record index, field, sheet, line).
+    """
     chunk = _Chunk(doc, records, offset)
     chunk.text_columns()
     chunk.money_columns(factor)

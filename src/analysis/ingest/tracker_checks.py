@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..manifest import SourceDocument
 from ..money import format_gbp, parse_money
 from ..reconcile import Checks
+from ..schemas import needs
 from .tracker_header import FIELD_LABELS, MONEY_FIELDS, QUARTERS, SIGNED_FIELDS
 from .tracker_rows import Row
 
@@ -35,8 +36,32 @@ TABLE = "savings_tracker"
 
 def totals_values(doc: SourceDocument, row: Row, mapping: dict[str, int],
                   factor: int) -> tuple[dict[str, int | None], bool]:
-    """Figures of a totals row by field (normalised sign).  Aligned by column when the figures
-    sit under the money columns; by order when extraction shifted them (``shifted=True``)."""
+    """Figures of a totals row by field (normalised sign).
+
+    Aligned by column when the figures sit under the money columns; by order when extraction shifted
+    them (``shifted=True``).
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row.
+    row : Row
+        The totals row as delivered.
+    mapping : dict of str to int
+        Field -> the position of its column in the header.
+    factor : int
+        1 or -1: what turns the tracker's signs into the processed ones (negative = saving).
+
+    Returns
+    -------
+    tuple of (dict of str to int or None, bool)
+        The figures in whole pounds by field, and whether they were aligned by order.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When the row's figures fit neither the money columns nor their number.
+    """
     money_fields = sorted((f for f in MONEY_FIELDS if f in mapping), key=lambda f: mapping[f])
     cells = row.cells
     positions = {i for i, c in enumerate(cells) if c and parse_money(c).status == "value"}
@@ -57,10 +82,13 @@ def totals_values(doc: SourceDocument, row: Row, mapping: dict[str, int],
                      found=f"{len(figures)} figures: " + " | ".join(figures))
 
 
+@needs(frame=("planned_q1_gbp", "planned_q2_gbp", "planned_q3_gbp", "planned_q4_gbp", "forecast_q1_gbp", "forecast_q2_gbp", "forecast_q3_gbp", "forecast_q4_gbp", "planned_total_gbp", "forecast_total_gbp", "variance_gbp", "rag"))
 def sign_doubts(frame: pd.DataFrame, totals: list) -> pd.Series:
-    """Why each line's sign looks wrong (``None`` where it does not), from the line's own columns,
-    its RAG status and the printed totals row - the slips of a line typed without its minus.
-    Values are the processed ones (negative = saving).  Reasons, joined by ``; ``:
+    """Why each line's sign looks wrong (``None`` where it does not).
+
+    From the line's own columns, its RAG status and the printed totals row - the slips of a line
+    typed without its minus.  Values are the processed ones (negative = saving).  Reasons, joined by
+    semicolons:
 
     * a total that is the negative of its quarters' sum (a minus lost from the total);
     * a variance printed planned - forecast on this line while the others print forecast - planned;
@@ -68,6 +96,21 @@ def sign_doubts(frame: pd.DataFrame, totals: list) -> pd.Series:
     * RAG Red while the line forecasts more saving than planned;
     * the totals row disagreeing with the lines by exactly twice this line's amount (it agrees
       only if the line has the other sign) - when exactly one line fits.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The tracker's ``savings_tracker`` rows (pounds, negative = saving): reads
+        ``planned_q1_gbp`` … ``planned_q4_gbp``, ``forecast_q1_gbp`` … ``forecast_q4_gbp``,
+        ``planned_total_gbp``, ``forecast_total_gbp``, ``variance_gbp`` and ``rag``.
+    totals : list
+        The printed totals rows, each ``(row, figures by field, shifted)`` as :func:`totals_values`
+        reads them (pounds, negative = saving); empty when the tracker prints none.
+
+    Returns
+    -------
+    pandas.Series
+        A string per line (the frame's index): the reasons, or missing.
     """
     n = len(frame)
     reasons: list[list[str]] = [[] for _ in range(n)]
@@ -116,9 +159,26 @@ def _totals_suspects(frame: pd.DataFrame, totals: list) -> list[tuple[int, str, 
     return found
 
 
+@needs(frame=())
 def add_sign_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
-    """A ``sign`` check for each line the totals row says has the wrong sign: stated = the line's
-    figure, computed = the figure with which the totals row agrees."""
+    """A ``sign`` check for each line the totals row says has the wrong sign.
+
+    Stated = the line's figure, computed = the figure with which the totals row agrees.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row.
+    frame : pandas.DataFrame
+        The tracker's ``savings_tracker`` rows; when there is a totals row, reads
+        ``planned_total_gbp``, ``forecast_total_gbp``, and for a suspect line ``reference`` and
+        ``source_line``.
+    totals : list
+        The printed totals rows, each ``(row, figures by field, shifted)`` as :func:`totals_values`
+        reads them (pounds, negative = saving); empty when the tracker prints none.
+    checks : Checks
+        The run's reconciliation checks, added to.
+    """
     for line, field, label in _totals_suspects(frame, totals):
         row = frame.iloc[line]
         name = "planned_total_gbp" if field == "planned saving" else "forecast_total_gbp"
@@ -135,7 +195,29 @@ def _where_totals(row) -> str:
     return f"sheet {row.sheet!r} row {row.line}" if row.sheet else f"line {row.line}"
 
 
+@needs(frame=("reference", "source_line", "planned_q1_gbp", "planned_q2_gbp", "planned_q3_gbp", "planned_q4_gbp", "forecast_q1_gbp", "forecast_q2_gbp", "forecast_q3_gbp", "forecast_q4_gbp", "planned_total_gbp", "forecast_total_gbp", "variance_gbp"))
 def add_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
+    """The per-line and totals-row reconciliation checks of one tracker.
+
+    Per line: planned Q1-Q4 = planned total, forecast Q1-Q4 = forecast total, variance = forecast -
+    planned; then each figure of the totals row (:func:`add_totals_checks`), or one ``not
+    computable`` check when the tracker prints none.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row.
+    frame : pandas.DataFrame
+        The tracker's ``savings_tracker`` rows (money in whole pounds, negative = saving): reads
+        ``reference``, ``source_line``, ``planned_q1_gbp`` … ``planned_q4_gbp``,
+        ``forecast_q1_gbp`` … ``forecast_q4_gbp``, ``planned_total_gbp``, ``forecast_total_gbp`` and
+        ``variance_gbp``.
+    totals : list
+        The printed totals rows, each ``(row, figures by field, shifted)`` as :func:`totals_values`
+        reads them (pounds, negative = saving); empty when the tracker prints none.
+    checks : Checks
+        The run's reconciliation checks, added to.
+    """
     n = len(frame)
     each = np.repeat(np.arange(n), 3)  # three checks per line, in line order: planned, forecast, variance
     refs = frame["reference"].astype("string").take(each).reset_index(drop=True)
@@ -182,11 +264,27 @@ def add_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: C
     add_totals_checks(doc, frame, totals, checks)
 
 
+@needs(frame=())
 def add_totals_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, checks: Checks) -> None:
-    """Each figure of the totals row checked once against the sum of every saving line.  A tracker
-    that repeats its totals row on every page prints one total several times: the first copy is
-    checked, the note says whether the copies agree, and a copy that differs from the first gets a
-    ``repeated`` check of its own."""
+    """Each figure of the totals row checked once against the sum of every saving line.
+
+    A tracker that repeats its totals row on every page prints one total several times: the first
+    copy is checked, the note says whether the copies agree, and a copy that differs from the first
+    gets a ``repeated`` check of its own.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row.
+    frame : pandas.DataFrame
+        The tracker's ``savings_tracker`` rows; when there is a totals row, reads the ``*_gbp``
+        column of each figure it prints (pounds, negative = saving) and ``reference``.
+    totals : list
+        The printed totals rows, each ``(row, figures by field, shifted)`` as :func:`totals_values`
+        reads them (pounds, negative = saving); empty when the tracker prints none.
+    checks : Checks
+        The run's reconciliation checks, added to.
+    """
     if not totals:
         return
     def where(row) -> str:
@@ -219,12 +317,40 @@ def add_totals_checks(doc: SourceDocument, frame: pd.DataFrame, totals: list, ch
 
 
 def doc_precision(doc: SourceDocument) -> float:
-    """Unit of a tracker's last printed digit in pounds: 1,000 for a tracker in £000."""
+    """Unit of a tracker's last printed digit in pounds: 1,000 for a tracker in £000.
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row (its ``unit``).
+
+    Returns
+    -------
+    float
+        1000.0 or 1.0 (pounds).
+    """
     return 1000.0 if doc.unit == "gbp_thousands" else 1.0
 
 
+@needs(frame=("planned_total_gbp", "forecast_total_gbp", "variance_gbp"))
 def check_signs(doc: SourceDocument, frame: pd.DataFrame) -> None:
-    """Refuse a tracker whose signs contradict the manifest (see the module docstring)."""
+    """Refuse a tracker whose signs contradict the manifest (see the module docstring).
+
+    Parameters
+    ----------
+    doc : SourceDocument
+        The tracker's manifest row.
+    frame : pandas.DataFrame
+        The tracker's ``savings_tracker`` rows (pounds, negative = saving): reads
+        ``planned_total_gbp``, ``forecast_total_gbp`` and ``variance_gbp`` (and ``source_line``,
+        ``source_sheet`` of the line named in a refusal).
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When most lines would be costs under the manifest's ``saving_sign``, or every variance is
+        printed planned minus forecast.
+    """
     sign = doc.saving_sign or "negative"
     planned = frame["planned_total_gbp"].dropna()
     savings, costs = int((planned < 0).sum()), int((planned > 0).sum())

@@ -67,6 +67,18 @@ _REFERENCE_CELL = re.compile(r"(?im)(?:^|\t)\s*(?:saving\s+)?(?:ref(?:erence)?(?
 
 
 def normalise_header(text: str) -> str:
+    """A header cell reduced for matching: lower case, no currency marks, years or punctuation.
+
+    Parameters
+    ----------
+    text : str
+        The cell as printed.
+
+    Returns
+    -------
+    str
+        The words, single-spaced.
+    """
     t = str(text).lower().replace("\n", " ").replace("_", " ")
     t = re.sub(r"£\s*'?000|£k|\(£\)|£", " ", t)
     t = re.sub(r"\b\d{2,4}\s*[-/]\s*\d{2,4}\b", " ", t)  # 17-18, 2017/18
@@ -87,8 +99,23 @@ REFERENCE_HEADER = re.compile(r"(?i)\s*(?:saving\s+)?(?:ref(?:erence)?(?:\s*no\.
 
 
 def could_be_header(cells: Sequence[str], reference_column: int | None = None) -> bool:
-    """A cheap first test.  Under a header already found, a repeated header (a paper's next
-    page) names the reference in the same column; elsewhere any cell may."""
+    """A cheap first test of whether a row is a tracker header.
+
+    Under a header already found, a repeated header (a paper's next page) names the reference in the
+    same column; elsewhere any cell may.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        The row's cells.
+    reference_column : int or None, optional
+        The Reference column of the header already found.
+
+    Returns
+    -------
+    bool
+        False when the row cannot be a header.
+    """
     if len(cells) < 6:
         return False
     if reference_column is not None:
@@ -98,8 +125,21 @@ def could_be_header(cells: Sequence[str], reference_column: int | None = None) -
 
 def header_mapping(cells: Sequence[str], reference_column: int | None = None
                    ) -> tuple[dict[str, int], list[tuple[str, list[int]]]] | None:
-    """Field -> column index when ``cells`` look like a tracker header row, with any field named
-    by more than one column; ``None`` when the row is not a header."""
+    """Field -> column index when ``cells`` look like a tracker header row.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        The row's cells.
+    reference_column : int or None, optional
+        The Reference column of the header already found (see :func:`could_be_header`).
+
+    Returns
+    -------
+    tuple or None
+        ``(field -> first column index, [(field, its columns)] for any field named by more than one
+        column)``; ``None`` when the row is not a header.
+    """
     if not could_be_header(cells, reference_column):
         return None
     positions: dict[str, list[int]] = {}
@@ -113,9 +153,23 @@ def header_mapping(cells: Sequence[str], reference_column: int | None = None
 
 
 def compose(top: Sequence[str], sub: Sequence[str]) -> dict[str, int]:
-    """A header printed over two rows: each sub-label prefixed with the caption above it (the
-    nearest non-empty caption at or to the left - where a merged cell keeps its text); a column
-    without a sub-label keeps its caption."""
+    """A header printed over two rows.
+
+    Each sub-label prefixed with the caption above it (the nearest non-empty caption at or to the
+    left - where a merged cell keeps its text); a column without a sub-label keeps its caption.
+
+    Parameters
+    ----------
+    top : sequence of str
+        The caption row's cells.
+    sub : sequence of str
+        The sub-label row's cells.
+
+    Returns
+    -------
+    dict of str to int
+        Each composed label -> its column index.
+    """
     mapping: dict[str, int] = {}
     caption = ""
     for i in range(max(len(top), len(sub))):
@@ -133,6 +187,18 @@ def compose(top: Sequence[str], sub: Sequence[str]) -> dict[str, int]:
 
 
 def missing(mapping: dict[str, int]) -> list[str]:
+    """The required fields a header does not name.
+
+    Parameters
+    ----------
+    mapping : dict of str to int
+        Field -> column index (:func:`header_mapping`).
+
+    Returns
+    -------
+    list of str
+        Those of :data:`REQUIRED_FIELDS` not in ``mapping``, in their order.
+    """
     return [f for f in REQUIRED_FIELDS if f not in mapping]
 
 
@@ -144,6 +210,24 @@ def _is_number(text: str) -> bool:
 
 
 def classify(row, mapping: dict[str, int]) -> str:
+    """What a row under the header is: ``line``, ``totals``, ``group_header`` or ``unknown``.
+
+    A row with a reference (not starting "Total") is a saving line; three or more figures whose
+    only words start "Total" a totals row; a row without reference or figures whose words are all
+    captions (``£``, planned, forecast, original, current, phasing) a group header.
+
+    Parameters
+    ----------
+    row : Row
+        A row of the tracker.
+    mapping : dict of str to int
+        Field -> column index (:func:`header_mapping`).
+
+    Returns
+    -------
+    str
+        The row's kind.
+    """
     i = mapping["reference"]
     ref = row.cells[i].strip() if i < len(row.cells) else ""
     if ref and not ref.lower().startswith("total"):
@@ -160,7 +244,20 @@ def classify(row, mapping: dict[str, int]) -> str:
 
 
 def is_note(row, mapping: dict[str, int]) -> bool:
-    """Text where a saving line would be, with no title and no figure at all: a footnote or note."""
+    """Text where a saving line would be, with no title and no figure at all: a footnote or note.
+
+    Parameters
+    ----------
+    row : Row
+        A row of the tracker.
+    mapping : dict of str to int
+        Field -> column index (:func:`header_mapping`).
+
+    Returns
+    -------
+    bool
+        Whether the row is a note.
+    """
     title = mapping.get("title")
     if title is not None and title < len(row.cells) and row.cells[title]:
         return False
@@ -174,7 +271,18 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 
 
 def sheet_month(title: str | None) -> str | None:
-    """The month a worksheet's name gives (``Oct 2017``, ``October-17``, ``Sept 17``, ``2017-10``)."""
+    """The month a worksheet's name gives (``Oct 2017``, ``October-17``, ``Sept 17``, ``2017-10``).
+
+    Parameters
+    ----------
+    title : str or None
+        The worksheet's name.
+
+    Returns
+    -------
+    str or None
+        The month, 'YYYY-MM'; ``None`` when the name gives none.
+    """
     if not title:
         return None
     m = _MONTH_NUMBER.search(title)

@@ -38,7 +38,20 @@ _DECIMAL_COMMA = re.compile(r"^[(\-−]?£?\d{1,3}(?:\.\d{3})*,\d{1,2}\)?$")
 
 
 def export_hint(path: Path, found: str) -> str:
-    """The remedy for a cell refused as printed, when its text shows an export accident (else "")."""
+    """The remedy for a cell refused as printed, when its text shows an export accident.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The tracker file.
+    found : str
+        The cell's text.
+
+    Returns
+    -------
+    str
+        The remedy, or ``""``.
+    """
     suffix = Path(path).suffix.lower()
     if "?" in found and suffix in (".csv", ".tsv"):
         return CSV_UTF8
@@ -50,15 +63,55 @@ def export_hint(path: Path, found: str) -> str:
 
 
 def formula_error(path: Path, line: int, sheet: str, field: str, formula: str) -> InputError:
-    """A cell read as empty that holds a formula saved without its result."""
+    """A cell read as empty that holds a formula saved without its result.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The tracker file.
+    line : int
+        The worksheet row.
+    sheet : str
+        The worksheet.
+    field : str
+        The tracker field of the cell's column.
+    formula : str
+        The formula.
+
+    Returns
+    -------
+    analysis.errors.InputError
+        The error, naming the cell.
+    """
     return InputError(path, line=line, sheet=sheet, column=FIELD_LABELS.get(field, field), expected=FORMULAS,
                       found=formula)
 
 
 def missing_columns(path: Path, line: int, sheet: str | None, cells: Sequence[str],
                     missing: Sequence[str]) -> InputError:
-    """A header row without some required columns: which are missing, the columns a tracker's
-    header names, the header as found (every cell whole) and any cell that looks renamed."""
+    """A header row without some required columns.
+
+    Which are missing, the columns a tracker's header names, the header as found (every cell whole)
+    and any cell that looks renamed.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The tracker file.
+    line : int
+        The header's line (or row).
+    sheet : str or None
+        Its worksheet.
+    cells : sequence of str
+        Its cells.
+    missing : sequence of str
+        The fields it lacks.
+
+    Returns
+    -------
+    analysis.errors.InputError
+        The error.
+    """
     found = " | ".join(c for c in cells if c)
     renames = [f"{FIELD_LABELS.get(f, f)!r} to {cell!r}" for f, cell in renamed(cells, missing)]
     return InputError(path, line=line, sheet=sheet, expected=f"tracker columns {_labels(missing)} (a tracker's "
@@ -80,16 +133,43 @@ def _labels(fields: Sequence[str]) -> str:
 
 
 def header_error(path: Path, row) -> InputError | None:
-    """:func:`missing_columns` for a row that names tracker columns but was not read as a header
-    (``None`` if it names every required column)."""
+    """:func:`missing_columns` for a row that names tracker columns but was not read as a header.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The tracker file.
+    row : Row
+        The row.
+
+    Returns
+    -------
+    analysis.errors.InputError or None
+        The error; ``None`` if it names every required column.
+    """
     names = {match_header(c) for c in row.cells if c and len(c) < 120}
     lacking = [f for f in REQUIRED_FIELDS if f not in names]
     return missing_columns(path, row.line, row.sheet, row.cells, lacking) if lacking else None
 
 
 def renamed(cells: Sequence[str], missing: Sequence[str]) -> list[tuple[str, str]]:
-    """(missing field, header cell) pairs where an unrecognised cell of the header is close
-    (difflib ratio at least :data:`RENAME_SIMILARITY`) to the field's name or its first word."""
+    """Header cells that look like a missing column renamed.
+
+    (missing field, header cell) pairs where an unrecognised cell of the header is close (difflib
+    ratio at least :data:`RENAME_SIMILARITY`) to the field's name or its first word.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        The header's cells.
+    missing : sequence of str
+        The fields it lacks.
+
+    Returns
+    -------
+    list of tuple of (str, str)
+        The pairs.
+    """
     unknown = {c: normalise_header(c) for c in cells if c and match_header(c) is None and normalise_header(c)}
     out = []
     for field in missing:
@@ -105,8 +185,22 @@ def renamed(cells: Sequence[str], missing: Sequence[str]) -> list[tuple[str, str
 
 
 def best_header_row(rows: Sequence, least: int = 4):
-    """Of rows above which no header was found, the one naming most tracker columns (at least
-    ``least``): the header with its Reference column renamed, most likely; ``None`` if none."""
+    """Of rows above which no header was found, the one naming most tracker columns.
+
+    Most likely the header with its Reference column renamed.
+
+    Parameters
+    ----------
+    rows : sequence of Row
+        The rows read.
+    least : int, optional
+        The fewest tracker columns it must name.
+
+    Returns
+    -------
+    Row or None
+        The row; ``None`` if none names ``least`` columns.
+    """
     best, count = None, least - 1
     for row in rows:
         named = sum(1 for c in row.cells if c and len(c) < 120 and match_header(c))
@@ -117,9 +211,27 @@ def best_header_row(rows: Sequence, least: int = 4):
 
 def with_formulas(errors: list[InputError], formulas: dict[tuple[str, int, int], str],
                   blank_cells: dict[tuple[str, int, int], tuple[int, str]], path: Path) -> list[InputError]:
-    """``errors`` with an error for each blank cell of a workbook (``blank_cells``: (sheet, row,
-    column index) -> (record, field)) that holds a formula saved without its result
-    (``formulas``), in place of the cell's own error (a blank title's)."""
+    """``errors`` with an error for each blank cell of a workbook that holds a formula.
+
+    For each blank cell holding a formula saved without its result, that error replaces the cell's
+    own (a blank title's).
+
+    Parameters
+    ----------
+    errors : list of analysis.errors.InputError
+        The problems found.
+    formulas : dict
+        (sheet, row, column index) -> the formula there (:func:`analysis.ingest.tracker_rows.formulas_at`).
+    blank_cells : dict
+        (sheet, row, column index) -> (record, field) of each blank cell.
+    path : pathlib.Path
+        The tracker file.
+
+    Returns
+    -------
+    list of analysis.errors.InputError
+        The problems, formula errors last.
+    """
     if not formulas:
         return errors
     cells = {(sheet, line, FIELD_LABELS.get(blank_cells[(sheet, line, c)][1])) for sheet, line, c in formulas}

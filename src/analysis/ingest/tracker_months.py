@@ -27,6 +27,7 @@ from .. import assumptions
 from ..manifest import SourceDocument
 from ..money import format_gbp
 from ..reconcile import Checks
+from ..schemas import needs
 
 __all__ = ["TABLE", "month_checks"]
 
@@ -51,9 +52,25 @@ def _where(frame: pd.DataFrame) -> int | None:
     return int(lines.min()) if len(lines) else None
 
 
+@needs(tables=())
 def month_checks(tables: dict[str, pd.DataFrame], checks: Checks, documents: list[SourceDocument]) -> None:
-    """Add the ``unit`` and ``sign`` checks of every tracker against its authority's previous one
-    and the plausibility check of each; set ``sign_doubt`` on lines whose sign flipped since."""
+    """Check every tracker against its authority's previous one.
+
+    Add the ``unit`` and ``sign`` checks of every tracker against its authority's previous one and
+    the plausibility check of each (against
+    :data:`analysis.assumptions.IMPLAUSIBLE_TRACKER_SAVING_GBP`, pounds); set ``sign_doubt`` on lines
+    whose sign flipped since.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The run's tables by name; its ``savings_tracker`` (when there is one) is read and given
+        ``sign_doubt`` in place.
+    checks : Checks
+        The run's reconciliation checks, added to.
+    documents : list of SourceDocument
+        The run's manifest rows.
+    """
     tracker = tables.get(TABLE)
     if tracker is None or tracker.empty:
         return

@@ -49,14 +49,36 @@ class Row(NamedTuple):
 
 
 def rows_from_text(path: Path) -> Iterator[Row]:
-    """A paper's text extract: one line per row, cells separated by tabs."""
+    """A paper's text extract: one line per row, cells separated by tabs.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Yields
+    ------
+    Row
+        Each row as delivered: its line (or row) number, its cells as text and its sheet.
+    """
     text, _ = decode_text(path, Path(path).read_bytes())
     for number, line in enumerate(text.split("\n"), start=1):
         yield Row(number, tuple(map(str.strip, line.rstrip("\r").split("\t"))))
 
 
 def rows_from_csv(path: Path) -> Iterator[Row]:
-    """A CSV export (``,`` ``;`` or TAB, whichever the header line uses most; Excel's quoting)."""
+    """A CSV export (``,`` ``;`` or TAB, whichever the header line uses most; Excel's quoting).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Yields
+    ------
+    Row
+        Each row as delivered: its line (or row) number, its cells as text and its sheet.
+    """
     text, _ = decode_text(path, Path(path).read_bytes())
     first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max(",;\t", key=first_line.count) if any(d in first_line for d in ",;\t") else ","
@@ -90,7 +112,18 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def ends_with_line_break(path: Path) -> bool:
-    """Whether the file's last byte is a line break (a CSV export always ends with one)."""
+    r"""Whether the file's last byte is a line break (a CSV export always ends with one).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    bool
+        True when it ends with ``\n`` or ``\r`` (or the NUL byte of a UTF-16 ``\n``), or is empty.
+    """
     with open(path, "rb") as handle:
         handle.seek(0, 2)
         if handle.tell() == 0:
@@ -100,7 +133,18 @@ def ends_with_line_break(path: Path) -> bool:
 
 
 def check_workbook_file(path: Path) -> None:
-    """Refuse, by name, what cannot be read as an ``.xlsx`` workbook."""
+    """Refuse, by name, what cannot be read as an ``.xlsx`` workbook.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a legacy or encrypted workbook, or a file that is no workbook.
+    """
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head == OLE_MAGIC:  # an OLE compound file: a legacy workbook, or an encrypted OOXML one
@@ -118,7 +162,18 @@ def check_workbook_file(path: Path) -> None:
 
 
 def rows_from_xlsx(path: Path) -> Iterator[Row]:
-    """Every row of every worksheet, values as Excel last saved them (``data_only``)."""
+    """Every row of every worksheet, values as Excel last saved them (``data_only``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+
+    Yields
+    ------
+    Row
+        Each row as delivered: its line (or row) number, its cells as text and its sheet.
+    """
     from openpyxl import load_workbook
 
     check_workbook_file(path)
@@ -141,7 +196,18 @@ def rows_from_xlsx(path: Path) -> Iterator[Row]:
 
 
 def cell_text(value: object) -> str:
-    """An XLSX cell value as the text a CSV export would hold."""
+    """An XLSX cell value as the text a CSV export would hold.
+
+    Parameters
+    ----------
+    value : object
+        The cell's value (as Excel last saved it).
+
+    Returns
+    -------
+    str
+        Its text.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -154,8 +220,23 @@ def cell_text(value: object) -> str:
 
 
 def formulas_at(path: Path, wanted: set[tuple[str, int, int]]) -> dict[tuple[str, int, int], str]:
-    """For (sheet, row, column index) cells that read as empty: the formula there, if any (a cell
-    written by a program that saved a formula but no value for it)."""
+    """The formulas in cells that read as empty.
+
+    For (sheet, row, column index) cells that read as empty: the formula there, if any (a cell
+    written by a program that saved a formula but no value for it).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+    wanted : set of tuple of (str, int, int)
+        The cells, as (sheet, row, column index).
+
+    Returns
+    -------
+    dict
+        Cell -> its formula, for those that hold one.
+    """
     from openpyxl import load_workbook
 
     found: dict[tuple[str, int, int], str] = {}
@@ -175,6 +256,23 @@ def formulas_at(path: Path, wanted: set[tuple[str, int, int]]) -> dict[tuple[str
 
 
 def rows_of(path: Path) -> Iterator[Row]:
+    """The rows of a delivered tracker, read by its extension (.txt, .csv/.tsv or .xlsx/.xlsm).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    iterator of Row
+        Its rows (:func:`rows_from_text`, :func:`rows_from_csv` or :func:`rows_from_xlsx`).
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a legacy ``.xls`` workbook or any other extension.
+    """
     suffix = path.suffix.lower()
     if suffix in (".txt", ".text"):
         return rows_from_text(path)

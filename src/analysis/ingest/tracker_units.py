@@ -68,7 +68,18 @@ class UnitStatement:
 
 
 def unit_of_cell(text: str) -> str | None:
-    """The unit a cell states (``gbp``, ``gbp_thousands``, ``gbp_millions``), or ``None``."""
+    """The unit a cell states (``gbp``, ``gbp_thousands``, ``gbp_millions``), or ``None``.
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    str or None
+        The unit.
+    """
     if not text or "£" not in text and "pound" not in text.lower() and "000" not in text:
         return None
     if _THOUSANDS.search(text):
@@ -81,7 +92,18 @@ def unit_of_cell(text: str) -> str | None:
 
 
 def column_letter(index: int) -> str:
-    """0 -> ``A``, 25 -> ``Z``, 26 -> ``AA`` (as Excel names columns)."""
+    """0 -> ``A``, 25 -> ``Z``, 26 -> ``AA`` (as Excel names columns).
+
+    Parameters
+    ----------
+    index : int
+        A 0-based column index.
+
+    Returns
+    -------
+    str
+        The column's letters.
+    """
     letters = ""
     index += 1
     while index:
@@ -100,8 +122,25 @@ def _cells(row: Row | None, level: str) -> Iterable[UnitStatement]:
 
 
 def statements(above: Sequence[Row], header: Row | None, below: Row | None = None) -> list[UnitStatement]:
-    """Every unit statement in the rows above a tracker's header (titles; the last of them a
-    caption row over the header when it holds no figures), the header row and the row under it."""
+    """Every unit statement in and around a tracker's header.
+
+    The rows above the header (titles; the last of them a caption row over the header when it holds
+    no figures), the header row and the row under it.
+
+    Parameters
+    ----------
+    above : sequence of Row
+        The rows above the header.
+    header : Row or None
+        The header row.
+    below : Row or None, optional
+        The row under the header.
+
+    Returns
+    -------
+    list of UnitStatement
+        The statements, in reading order.
+    """
     found: list[UnitStatement] = []
     rows = list(above)
     caption = rows[-1] if rows and header is not None and _is_caption(rows[-1]) else None
@@ -120,7 +159,24 @@ def _is_caption(row: Row) -> bool:
 
 def decide(found: Sequence[UnitStatement], path: Path) -> UnitStatement | None:
     """The unit the statements give: the header level decides, titles only when it is silent.
-    Two units stated at the deciding level are an :class:`InputError` naming both cells."""
+
+    Parameters
+    ----------
+    found : sequence of UnitStatement
+        The statements (:func:`statements`).
+    path : pathlib.Path
+        The file, named in an error.
+
+    Returns
+    -------
+    UnitStatement or None
+        The deciding statement; ``None`` when there is none.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When two units are stated at the deciding level, naming both cells.
+    """
     for level in ("header", "title"):
         here = [s for s in found if s.level == level]
         units = {s.unit for s in here}
@@ -138,8 +194,20 @@ def decide(found: Sequence[UnitStatement], path: Path) -> UnitStatement | None:
 
 
 def stated_unit(path: Path) -> UnitStatement | None:
-    """The unit a tracker file states about itself (:func:`decide`), read from the rows up to and
-    just under its first header row; ``None`` when it says nothing."""
+    """The unit a tracker file states about itself (:func:`decide`).
+
+    Read from the rows up to and just under its first header row.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The tracker file.
+
+    Returns
+    -------
+    UnitStatement or None
+        The statement; ``None`` when it says nothing.
+    """
     above: list[Row] = []
     rows = iter(rows_of(Path(path)))
     for row in rows:
@@ -155,7 +223,22 @@ def stated_unit(path: Path) -> UnitStatement | None:
 
 
 def unit_problem(path: Path, registered: str, stated: UnitStatement | None) -> InputError | None:
-    """An error when the unit registered for a tracker contradicts what the file states."""
+    """An error when the unit registered for a tracker contradicts what the file states.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The tracker file.
+    registered : str
+        The unit in the manifest.
+    stated : UnitStatement or None
+        What the file states (:func:`stated_unit`).
+
+    Returns
+    -------
+    analysis.errors.InputError or None
+        The error, or ``None`` when they agree or the file says nothing.
+    """
     if stated is None or stated.unit == registered:
         return None
     return InputError(path, line=stated.line, sheet=stated.sheet, column=stated.text,
@@ -183,7 +266,19 @@ class SignReading:
 
 
 def read_sign(planned_as_printed: pd.Series) -> SignReading:
-    """:class:`SignReading` from the lines' planned totals exactly as printed (module docstring)."""
+    """:class:`SignReading` from the lines' planned totals exactly as printed (module docstring).
+
+    Parameters
+    ----------
+    planned_as_printed : pandas.Series
+        Each line's planned total as printed (before any sign is normalised).
+
+    Returns
+    -------
+    SignReading
+        The sign savings are printed with (``None`` when not readable) and the counts of negative
+        and positive lines.
+    """
     planned = planned_as_printed.dropna()
     negative, positive = int((planned < 0).sum()), int((planned > 0).sum())
     ratio = assumptions.SAVING_SIGN_COST_RATIO

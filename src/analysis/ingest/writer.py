@@ -11,17 +11,39 @@ import pandas as pd
 
 from .. import schemas, tableset
 from ..manifest import SourceDocument
+from ..schemas import needs
 
 __all__ = ["PRODUCER", "write_tables"]
 
 PRODUCER = "ingest"
 
 
+@needs(tables=())
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, documents: list[SourceDocument] | None = None
                  ) -> dict:
     """Validate every table (again) and publish them with the data dictionary into ``out_dir``.
-    If anything fails or the run is killed, ``out_dir`` keeps its previous complete set.  The
-    inputs recorded are ``documents`` (default: the files the ``sources`` table lists)."""
+
+    If anything fails or the run is killed, ``out_dir`` keeps its previous complete set.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Table name -> its rows (each conformed to its schema here, so it has every column of it).
+    out_dir : pathlib.Path
+        The processed folder.
+    documents : list of SourceDocument or None, optional
+        The inputs to record; default the files the ``sources`` table lists.
+
+    Returns
+    -------
+    dict
+        The new manifest (``_tables.json``).
+
+    Raises
+    ------
+    analysis.errors.SchemaError
+        When a table breaks its schema.
+    """
     checked = {name: schemas.conform(name, frame) for name, frame in tables.items()}
     tableset.pause_point("validated")
     if documents is not None:

@@ -39,15 +39,26 @@ from .statistics import PUBLIC_TABLES
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
-    from pandera.pandas import DataFrameSchema
+    from pathlib import Path
 
-    from ..tableset import Writer
+    from pandera.pandas import DataFrameSchema
 
 TABLES: dict[str, Table] = {**INGEST_TABLES, **_prose_tables(), **PUBLIC_TABLES}
 
 
 def tables_of(producer: str) -> tuple[str, ...]:
-    """Names of the tables one command writes (``ingest`` or ``public-stats``), in declared order."""
+    """Names of the tables one command writes, in declared order.
+
+    Parameters
+    ----------
+    producer : str
+        ``ingest`` or ``public-stats``.
+
+    Returns
+    -------
+    tuple of str
+        The tables' names.
+    """
     return tuple(name for name, table in TABLES.items() if table.producer == producer)
 
 
@@ -72,15 +83,47 @@ _SCHEMAS: dict[str, DataFrameSchema] = {}
 
 
 def schema(name: str) -> DataFrameSchema:
-    """The pandera schema of table ``name`` (built once)."""
+    """The pandera schema of one table (built once).
+
+    Parameters
+    ----------
+    name : str
+        The table's name (a key of :data:`TABLES`).
+
+    Returns
+    -------
+    pandera.pandas.DataFrameSchema
+        Its schema: columns in order, types, rules, uniqueness; strict.
+    """
     if name not in _SCHEMAS:
         _SCHEMAS[name] = _pandera_schema(name)
     return _SCHEMAS[name]
 
 
 def conform(name: str, frame: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
-    """Order and type ``frame`` as table ``name`` and (unless ``validate=False``) validate it;
-    raise :class:`SchemaError` on failure."""
+    """Order and type ``frame`` as table ``name`` and (unless ``validate=False``) validate it.
+
+    Parameters
+    ----------
+    name : str
+        The table's name (a key of :data:`TABLES`).
+    frame : pandas.DataFrame
+        The rows: exactly the table's columns, in any order.
+    validate : bool, optional
+        Check the typed table against its schema (default true).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, columns in declared order and of declared types.
+
+    Raises
+    ------
+    analysis.errors.SchemaError
+        Naming every column missing or not declared, a column whose values cannot take its type, or
+        the values that break a rule (as :class:`~analysis.errors.InputErrors` naming each file and
+        line when every failing row has its lineage).
+    """
     table = TABLES[name]
     missing = [c for c in table.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.columns]
@@ -99,7 +142,21 @@ def conform(name: str, frame: pd.DataFrame, *, validate: bool = True) -> pd.Data
 
 
 def check(name: str, frame: pd.DataFrame) -> None:
-    """Validate an already typed table against its schema; raise :class:`SchemaError` on failure."""
+    """Validate an already typed table against its schema.
+
+    Parameters
+    ----------
+    name : str
+        The table's name (a key of :data:`TABLES`).
+    frame : pandas.DataFrame
+        The typed table (:func:`conform`).
+
+    Raises
+    ------
+    analysis.errors.SchemaError
+        For values that break the schema (at most ten listed); when every failing row carries its
+        lineage, an :class:`~analysis.errors.InputErrors` naming each row's file and line instead.
+    """
     import pandera.errors
 
     out = frame
@@ -152,12 +209,29 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
 
 
 def empty(name: str) -> pd.DataFrame:
-    """An empty, correctly typed table (when no document of a kind is present)."""
+    """An empty, correctly typed table (when no document of a kind is present).
+
+    Parameters
+    ----------
+    name : str
+        The table's name (a key of :data:`TABLES`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows, every column of its declared type.
+    """
     return conform(name, pd.DataFrame({c: pd.Series([], dtype="object") for c in TABLES[name].columns}))
 
 
 def data_dictionary() -> pd.DataFrame:
-    """One row per column of every table: type, whether it may be empty, allowed values, meaning."""
+    """One row per column of every table: type, whether it may be empty, allowed values, meaning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table``, ``column``, ``dtype``, ``nullable``, ``rule`` and ``description``.
+    """
     rows = []
     for table_name, table in TABLES.items():
         for col_name, col in table.columns.items():
@@ -174,7 +248,13 @@ def data_dictionary() -> pd.DataFrame:
 
 
 def data_dictionary_markdown() -> str:
-    """The data dictionary as Markdown, table by table."""
+    """The data dictionary as Markdown, table by table.
+
+    Returns
+    -------
+    str
+        The page (``data_dictionary.md``).
+    """
     parts = ["# Data dictionary", "",
              "Generated from `src/analysis/schemas/` by `python -m analysis ingest`. Do not edit by hand.", "",
              "Each table is a Parquet file and a CSV copy. In the CSV copies (written by `analysis.spreadsheet`, "
@@ -206,10 +286,18 @@ DICTIONARY_CSV = "data_dictionary.csv"
 DICTIONARY_MD = "data_dictionary.md"
 
 
-def dictionary_files() -> dict[str, Writer]:
-    """The data dictionary (every table of every producer) as the extra files a producer
-    publishes with its tables (:func:`analysis.tableset.publish`); whichever producer ran last
-    owns them."""
+def dictionary_files() -> dict[str, Callable[[Path], None]]:
+    """The data dictionary as the extra files a producer publishes with its tables.
+
+    Every table of every producer (:func:`analysis.tableset.publish`); whichever producer ran last
+    owns them.
+
+    Returns
+    -------
+    dict of str to callable
+        File name (:data:`DICTIONARY_CSV`, :data:`DICTIONARY_MD`) -> a function writing it to a
+        path.
+    """
     from ..spreadsheet import write_csv
 
     return {

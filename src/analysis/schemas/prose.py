@@ -12,7 +12,13 @@ __all__ = ["tables"]
 
 
 def tables() -> dict[str, Table]:
-    """``{"prose_figures": Table}``: the table ingest writes from the papers' prose."""
+    """The table ingest writes from the papers' prose.
+
+    Returns
+    -------
+    dict of str to Table
+        ``{"prose_figures": Table}``.
+    """
     return {"prose_figures": Table(
         "One row per figure printed in a paper's prose (sentences, and narrative cells of its tables): "
         "amounts, counts and rates, as printed, with the precision of their last printed digit. Where the "

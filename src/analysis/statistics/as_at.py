@@ -25,6 +25,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 from .release_calendar import calendar, check_month, date_words, published_by
 from .sources import round_half_up
 
@@ -59,8 +60,29 @@ def _vintage(release: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+@needs(rates=("first_published", "release", "value_published", "geographic_level", "new_la_code", "year"), revisions=("release", "published"))
 def rates_as_at(rates: pd.DataFrame, revisions: pd.DataFrame | None, month: str) -> pd.DataFrame:
-    """``cla_rates`` as at the end of ``month`` (module docstring)."""
+    """``cla_rates`` as at the end of ``month`` (module docstring).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``cla_rates`` table (rates per 10,000 children aged 0-17): reads ``first_published``,
+        ``release``, ``value_published``, ``geographic_level``, ``new_la_code`` and ``year`` (and,
+        for a figure published later, ``number``, ``population`` and ``value_release``).
+    revisions : pandas.DataFrame or None
+        The ``release_revisions`` table: reads ``release`` and ``published`` (and, for a revision
+        published by then, ``geographic_level``, ``new_la_code``, ``year``, ``measure``,
+        ``value`` and ``latest_published``); ``None`` when there is none.
+    month : str
+        The view's month, 'YYYY-MM': what was published by its end is shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows whose year was published by then, each figure as it stood then, with ``as_at``
+        and ``as_at_value`` (how the figure was chosen).
+    """
     known = rates[[published_by(d, month) for d in rates.first_published]].copy()
     read = {v for v in map(_vintage, set(rates.release) | set(revisions.release if revisions is not None else []))
             if v is not None}
@@ -140,24 +162,84 @@ def _substitute(frame: pd.DataFrame, i, r, release: str, rows: list, month: str)
     return f"{PUBLISHED}: as {release} printed it; revised later to {later}"
 
 
+@needs(neighbours=("published",))
 def neighbours_as_at(neighbours: pd.DataFrame, month: str) -> pd.DataFrame:
-    """The models (and papers' lists) published by the end of ``month``."""
+    """The models (and papers' lists) published by the end of ``month``.
+
+    Parameters
+    ----------
+    neighbours : pandas.DataFrame
+        The ``statistical_neighbours`` table: reads ``published`` (a date).
+    month : str
+        The view's month, 'YYYY-MM': what was published by its end is shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Its rows published by then.
+    """
     return neighbours[[published_by(d, month) for d in neighbours.published]]
 
 
+@needs(spend=("published",))
 def spend_as_at(spend: pd.DataFrame, month: str) -> pd.DataFrame:
-    """The spending of financial years whose outturn was published by the end of ``month``."""
+    """The spending of financial years whose outturn was published by the end of ``month``.
+
+    Parameters
+    ----------
+    spend : pandas.DataFrame
+        A spending table (pounds): reads ``published``.
+    month : str
+        The view's month, 'YYYY-MM': what was published by its end is shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those rows.
+    """
     return spend[[published_by(d, month) for d in spend.published]]
 
 
+@needs(revisions=("published", "latest_published"))
 def revisions_as_at(revisions: pd.DataFrame, month: str) -> pd.DataFrame:
-    """The revisions both of whose figures were published by the end of ``month``."""
+    """The revisions both of whose figures were published by the end of ``month``.
+
+    Parameters
+    ----------
+    revisions : pandas.DataFrame
+        The ``release_revisions`` table: reads ``published`` and ``latest_published``.
+    month : str
+        The view's month, 'YYYY-MM': what was published by its end is shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those rows.
+    """
     return revisions[[published_by(a, month) and published_by(b, month)
                       for a, b in zip(revisions.published, revisions.latest_published, strict=True)]]
 
 
+@needs(rates=("year", "first_published"), neighbours=("model", "published"), spend=("financial_year", "published"))
 def withheld(rates: pd.DataFrame, neighbours: pd.DataFrame, spend: pd.DataFrame, month: str) -> list[str]:
-    """What a view as at ``month`` leaves out, in sentences (for a page's "About this report")."""
+    """What a view as at ``month`` leaves out, in sentences (for a page's "About this report").
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``cla_rates`` table: reads ``year`` and ``first_published``.
+    neighbours : pandas.DataFrame
+        The ``statistical_neighbours`` table: reads ``model`` and ``published``.
+    spend : pandas.DataFrame
+        A spending table: reads ``financial_year`` and ``published``.
+    month : str
+        The view's month, 'YYYY-MM': what was published by its end is shown.
+
+    Returns
+    -------
+    list of str
+        One sentence per kind of statistic left out.
+    """
     out = []
     later_years = sorted({int(y) for y, d in zip(rates.year, rates.first_published, strict=True) if not published_by(d, month)})
     if later_years:
@@ -175,8 +257,28 @@ def withheld(rates: pd.DataFrame, neighbours: pd.DataFrame, spend: pd.DataFrame,
 
 
 def view_month(period: str, as_of: str = "") -> str:
-    """The month a report's public statistics are as at: ``as_of`` when given (a hindsight view,
-    never earlier than the pack's ``period``), else the pack's period."""
+    """The month a report's public statistics are as at.
+
+    ``as_of`` when given (a hindsight view, never earlier than the pack's ``period``), else the
+    pack's period.
+
+    Parameters
+    ----------
+    period : str
+        The pack's month, 'YYYY-MM'.
+    as_of : str, optional
+        A hindsight view's month, 'YYYY-MM'.
+
+    Returns
+    -------
+    str
+        The month, 'YYYY-MM'.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a month badly written or before ``period``.
+    """
     month = check_month(str(as_of).strip() or str(period), "as_of" if str(as_of).strip() else "period")
     if month < str(period):
         raise InputError("as_of", expected=f"a month on or after the pack's period {period} (a pack never shows less "
@@ -185,7 +287,20 @@ def view_month(period: str, as_of: str = "") -> str:
 
 
 def hindsight_note(period: str, as_of: str = "") -> str:
-    """The one sentence a hindsight page carries near its title; empty for a pack as at its month."""
+    """The one sentence a hindsight page carries near its title; empty for a pack as at its month.
+
+    Parameters
+    ----------
+    period : str
+        The pack's month, 'YYYY-MM'.
+    as_of : str, optional
+        The hindsight view's month, 'YYYY-MM' (empty: the pack's own month).
+
+    Returns
+    -------
+    str
+        The sentence, or ``""``.
+    """
     if not str(as_of).strip() or str(as_of).strip() == str(period):
         return ""
     return (f"Hindsight view: statistics published up to {date_words(str(as_of).strip())}, after this pack's month "

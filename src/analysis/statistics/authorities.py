@@ -54,7 +54,20 @@ REORGANISATIONS: tuple[Reorganisation, ...] = (
 
 
 def existed(old_code: str, year: int) -> bool:
-    """Whether the authority with ``old_code`` reported children looked after at 31 March ``year``."""
+    """Whether the authority with ``old_code`` reported children looked after at 31 March ``year``.
+
+    Parameters
+    ----------
+    old_code : str
+        The authority's 3-digit code.
+    year : int
+        The year of the 31 March count.
+
+    Returns
+    -------
+    bool
+        False for an authority before it was formed or after it was merged (:data:`REORGANISATIONS`).
+    """
     for reorg in REORGANISATIONS:
         if old_code in reorg.predecessors and year >= reorg.first_year:
             return False
@@ -64,6 +77,18 @@ def existed(old_code: str, year: int) -> bool:
 
 
 def reorganisation_of(old_code: str) -> Reorganisation | None:
+    """The reorganisation an authority took part in, as predecessor or successor.
+
+    Parameters
+    ----------
+    old_code : str
+        The authority's 3-digit code.
+
+    Returns
+    -------
+    Reorganisation or None
+        The reorganisation; ``None`` for an authority none touched.
+    """
     for reorg in REORGANISATIONS:
         if old_code in reorg.predecessors or old_code in reorg.successors:
             return reorg

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import schemas
 from ..errors import InputError
 from ..progress import Bar
+from ..schemas import needs
 from . import claims, ees, lait, lait_measures, neighbours, population, ro3, s251, sfr, sfr_placements
 from .authorities import AuthorityIndex, reorganisation_of
 from .rates import OBSERVATION_COLUMNS, choose, dated, rate_rows, resolve, revisions
@@ -81,10 +82,26 @@ def _paper_comparators(processed: Path | None) -> pd.DataFrame | None:
 
 def build(source: Path, processed: Path | None = None, *, validate: bool = True,
           progress: Bar | None = None) -> PublicStatsResult:
-    """Read the downloads under ``source`` into the public tables.  ``processed`` is the
-    folder whose ``comparator_rates`` (the papers' own neighbour lists) joins the models.
-    ``progress`` (an :class:`analysis.progress.Bar`) advances a step a release file, and one for
-    each table built from them."""
+    """Read the downloads under ``source`` into the public tables.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The folder of downloaded releases.
+    processed : pathlib.Path or None, optional
+        The folder whose ``comparator_rates`` (the papers' own neighbour lists) joins the models.
+    validate : bool, optional
+        Conform and validate each table to its schema (default true).
+    progress : Bar or None, optional
+        An :class:`analysis.progress.Bar` advanced a step a release file, and one for each table
+        built from them.
+
+    Returns
+    -------
+    PublicStatsResult
+        The tables (rates per 10,000 children aged 0-17, money in pounds), the files read, what is
+        missing and notes.
+    """
     progress = progress or Bar(0, "", show=False)
     files = _files(Path(source))
     missing = [f"{key}: {PATTERNS[key][1]} ({PATTERNS[key][0]})" for key, found in files.items() if not found]
@@ -268,12 +285,29 @@ def _placements(files: list[Path], index: AuthorityIndex) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+@needs(tables=())
 def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
                         files: dict[str, list[Path]] | None = None) -> dict:
-    """The one place the public-statistics tables are written: validated again, then published
-    as producer ``public-stats`` of the table set in ``out_dir`` (:func:`analysis.tableset.publish`:
-    ingest's tables carried over, ``_tables.json`` written last, the folder switched as one unit).
-    ``files`` (the downloads read) are recorded as the inputs, by name and sha256."""
+    """The one place the public-statistics tables are written.
+
+    Validated again, then published as producer ``public-stats`` of the table set in ``out_dir``
+    (:func:`analysis.tableset.publish`: ingest's tables carried over, ``_tables.json`` written last,
+    the folder switched as one unit).
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Table name -> its rows (each conformed to its schema here, so it has every column of it).
+    out_dir : pathlib.Path
+        The processed folder.
+    files : dict of str to list of pathlib.Path, optional
+        The downloads read, recorded as the inputs by name and sha256.
+
+    Returns
+    -------
+    dict
+        The new manifest (``_tables.json``).
+    """
     from .. import tableset
     from ..manifest import sha256_of
 
@@ -284,8 +318,24 @@ def write_public_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
 
 
 def run_public_stats(source: Path, out_dir: Path, *, progress: Bar | None = None) -> PublicStatsResult:
-    """:func:`build` from ``source`` (joining the papers' comparators already in ``out_dir``),
-    then write the tables into ``out_dir``."""
+    """:func:`build` from ``source``, then write the tables into ``out_dir``.
+
+    The papers' comparators already in ``out_dir`` are joined.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The folder of downloaded releases.
+    out_dir : pathlib.Path
+        The processed folder.
+    progress : Bar or None, optional
+        A progress bar to advance.
+
+    Returns
+    -------
+    PublicStatsResult
+        What :func:`build` returned.
+    """
     progress = progress or Bar(0, "", show=False)
     result = build(Path(source), Path(out_dir), validate=False, progress=progress)  # the writer validates
     progress.add(1)

@@ -46,8 +46,24 @@ class Found:
 
 
 def cla(paper: Paper, code: str, year: int, what: str) -> Found:
-    """Children looked after (``what``: number or rate_per_10k) at 31 March ``year`` as published by
-    the paper's month."""
+    """Children looked after at 31 March ``year`` as published by the paper's month.
+
+    Parameters
+    ----------
+    paper : Paper
+        The paper being checked and the public statistics as at its month.
+    code : str
+        The area's 3-digit code.
+    year : int
+        The year of the 31 March count.
+    what : str
+        ``number`` or ``rate_per_10k`` (per 10,000 children aged 0-17).
+
+    Returns
+    -------
+    Found
+        The figure and the release that printed it, or why there is none.
+    """
     row = paper.pub.row(code, year)
     name = paper.pub.name(code) if code[:1].isdigit() else ("England" if code == ENGLAND_CODE else code)
     if row is None:
@@ -69,10 +85,39 @@ def cla(paper: Paper, code: str, year: int, what: str) -> Found:
 
 
 def show(value: float, what: str) -> str:
+    """A figure as a check's note writes it.
+
+    Parameters
+    ----------
+    value : float
+        The figure.
+    what : str
+        ``number`` (children, written with separators) or a rate (per 10,000 children aged 0-17).
+
+    Returns
+    -------
+    str
+        ``1,234`` or ``61 per 10,000``.
+    """
     return f"{value:,.0f}" if what == "number" else f"{value:g} per 10,000"
 
 
 def latest_year(paper: Paper, code: str, month: str) -> int | None:
-    """The latest 31 March with a published figure for ``code`` by the end of ``month``."""
+    """The latest 31 March with a published figure for ``code`` by the end of ``month``.
+
+    Parameters
+    ----------
+    paper : Paper
+        The paper being checked and the public statistics as at its month.
+    code : str
+        The area's 3-digit code.
+    month : str
+        The month, 'YYYY-MM'.
+
+    Returns
+    -------
+    int or None
+        The year; ``None`` when none was published.
+    """
     years = [y for y in paper.pub.years() if paper.pub.row(code, y) is not None and f"{y}-03" <= month]
     return max(years) if years else None

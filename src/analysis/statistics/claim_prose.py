@@ -22,7 +22,20 @@ WHO = {AUTHORITY: "", NEIGHBOURS: "statistical neighbours' mean: ", ENGLAND: "En
 
 
 def prose_found(paper: Paper, claim: Claim) -> tuple[Found, str, str]:
-    """(the published figure, the check's item, its unit)."""
+    """The published figure a prose claim states, the check's item and its unit.
+
+    Parameters
+    ----------
+    paper : Paper
+        The paper being checked and the public statistics as at its month.
+    claim : Claim
+        A figure of the paper's prose stating a published measure.
+
+    Returns
+    -------
+    tuple of (Found, str, str)
+        (the published figure, the check's item, its unit).
+    """
     rule = claim.rule
     subject = {AUTHORITY: paper.authority, NEIGHBOURS: "statistical neighbours' mean", ENGLAND: "England"}[claim.subject]
     item = f"{rule.name} ({subject}): printed {claim.raw.strip()}"

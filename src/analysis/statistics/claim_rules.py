@@ -27,6 +27,7 @@ from importlib import resources
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 
 __all__ = [
     "AUTHORITY", "CONTINUES_LINES", "Claim", "ENGLAND", "NEIGHBOURS", "Rule", "STATISTICS", "VOCABULARY",
@@ -79,7 +80,25 @@ class Claim:
 
 
 def parse(text: str, origin: str = VOCABULARY) -> list[Rule]:
-    """The vocabulary's entries, each checked (known unit and statistic, a valid expression)."""
+    """The vocabulary's entries, each checked (known unit and statistic, a valid expression).
+
+    Parameters
+    ----------
+    text : str
+        The vocabulary (TOML).
+    origin : str, optional
+        Where it came from, for error messages.
+
+    Returns
+    -------
+    list of Rule
+        The entries.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For an entry with an unknown unit or statistic or a bad expression.
+    """
     try:
         entries = tomllib.loads(text).get("measure", [])
     except tomllib.TOMLDecodeError as exc:
@@ -107,7 +126,20 @@ def vocabulary() -> tuple[Rule, ...]:
 
 
 def subjects(words: str, raw: str) -> list[str]:
-    """Whom the figure ``raw`` in ``words`` is about (module docstring)."""
+    """Whom the figure ``raw`` in ``words`` is about (module docstring).
+
+    Parameters
+    ----------
+    words : str
+        The words the figure is printed with.
+    raw : str
+        The figure as printed.
+
+    Returns
+    -------
+    list of str
+        The subjects (the authority, England, its neighbours ...).
+    """
     at = words.find(raw)
     if at < 0:
         return [AUTHORITY]
@@ -123,7 +155,20 @@ def subjects(words: str, raw: str) -> list[str]:
 
 
 def period_of(words: str, raw: str) -> tuple:
-    """When the figure is at (module docstring)."""
+    """When the figure is at (module docstring).
+
+    Parameters
+    ----------
+    words : str
+        The words the figure is printed with.
+    raw : str
+        The figure as printed.
+
+    Returns
+    -------
+    tuple
+        The period the words name.
+    """
     if m := _SPAN.search(words):
         return ("span", int(m.group("a")), int(m.group("b")))
     if m := _REFERENCE.search(words):
@@ -133,8 +178,22 @@ def period_of(words: str, raw: str) -> tuple:
     return ("current",)
 
 
+@needs(prose=("document", "source_line", "measure", "raw", "unit"))
 def claims(prose: pd.DataFrame) -> list[Claim]:
-    """The figures of ``prose`` (``prose_figures`` rows) that state a published measure."""
+    """The figures of ``prose`` that state a published measure.
+
+    Parameters
+    ----------
+    prose : pandas.DataFrame
+        ``prose_figures`` rows: reads ``document``, ``source_line``, ``measure``, ``raw`` and
+        ``unit``, and ``source_file``, ``value`` and ``precision`` of a figure the vocabulary
+        recognises.
+
+    Returns
+    -------
+    list of Claim
+        One claim per figure and subject, in the papers' order.
+    """
     out: list[Claim] = []
     last: dict[str, Claim] = {}  # document -> the previous percentage claimed
     ordered = prose.sort_values(["document", "source_line"], kind="stable")

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..reconcile import MISMATCH, OK, WITHIN_ROUNDING, Checks
+from ..schemas import needs
 from .claim_figures import Found, Paper, cla, latest_year
 from .claim_prose import prose_found
 from .claim_rules import Claim, claims
@@ -43,9 +44,24 @@ VERDICTS = {OK: "agrees", WITHIN_ROUNDING: "within rounding", MISMATCH: "differs
 INGEST_TABLES = ("sources", "comparator_rates", "cla_trajectories", "prose_figures")
 
 
+@needs(tables=())
 def statistics_checks(tables: dict[str, pd.DataFrame], processed: Path | None) -> pd.DataFrame:
-    """``statistics_checks`` rows for every paper in ``processed`` (ingest's tables) against the
-    public ``tables`` being built; empty when either is missing."""
+    """The papers' figures checked against the public statistics being built.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The public tables being built, by name: ``cla_rates`` (and, when present,
+        ``statistical_neighbours``, ``cla_spend``, ``public_measures``, ``release_revisions`` and
+        ``cla_placements``), each with the columns of its schema.
+    processed : pathlib.Path or None
+        The processed folder holding ingest's tables (the papers).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``statistics_checks`` rows for every paper; empty when either side is missing.
+    """
     ingest = _ingest_tables(processed)
     if ingest is None or "cla_rates" not in tables or tables["cla_rates"] is None or not len(tables["cla_rates"]):
         return pd.DataFrame()

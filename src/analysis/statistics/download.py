@@ -76,7 +76,20 @@ def _found(source: Path) -> list[Path]:
 
 
 def plan(source: Path, files: Iterable[ReleaseFile]) -> tuple[list[ReleaseFile], DownloadResult]:
-    """``(missing, result)``: the files to fetch, and ``result`` holding those present or kept."""
+    """The files to fetch, and those present or kept.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The folder of downloads.
+    files : iterable of ReleaseFile
+        The registered files.
+
+    Returns
+    -------
+    tuple of (list of ReleaseFile, DownloadResult)
+        ``(missing, result)``: the files to fetch, and ``result`` holding those present or kept.
+    """
     found = _found(Path(source))
     hashes: dict[Path, str] = {}
 
@@ -103,10 +116,31 @@ def plan(source: Path, files: Iterable[ReleaseFile]) -> tuple[list[ReleaseFile],
 
 def download(source: Path, *, mirror: str | None = None, files: Iterable[ReleaseFile] | None = None,
              timeout: float = TIMEOUT_S, say: Callable[[str], None] | None = None) -> DownloadResult:
-    """Fetch every registered file (or ``files``) missing under ``source`` (see the module's
-    docstring); ``mirror`` (default: the ``ANALYSIS_PUBLIC_MIRROR`` environment variable)
-    replaces the registered URLs.  Raises :class:`DownloadError` after trying every missing
-    file if any failed; the ones that arrived stay."""
+    """Fetch every registered file (or ``files``) missing under ``source`` (see the module's docstring).
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The folder of downloads.
+    mirror : str or None, optional
+        Replaces the registered URLs (default: the ``ANALYSIS_PUBLIC_MIRROR`` environment variable).
+    files : iterable of ReleaseFile or None, optional
+        The files to fetch; default every registered one.
+    timeout : float, optional
+        Seconds to wait for a server.
+    say : callable or None, optional
+        Called with a line for each file fetched.
+
+    Returns
+    -------
+    DownloadResult
+        The files present, fetched or kept.
+
+    Raises
+    ------
+    DownloadError
+        After trying every missing file, if any failed; the ones that arrived stay.
+    """
     source = Path(source)
     mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV) or None
     try:

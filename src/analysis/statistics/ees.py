@@ -35,8 +35,21 @@ def _pick(text: Text, names: tuple[str, ...], what: str) -> str:
 
 
 def read_release(path: Path) -> pd.DataFrame:
-    """Observations (one per area and year, children looked after at 31 March) of one release;
-    see :data:`analysis.statistics.rates.OBSERVATION_COLUMNS`."""
+    """Observations of one EES release of children looked after at 31 March.
+
+    See :data:`analysis.statistics.rates.OBSERVATION_COLUMNS`.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The release's CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One observation per area and year: number, population and rate per 10,000 children aged
+        0-17 as printed.
+    """
     text = read_csv(path)
     require_columns(text, ["time_period", "geographic_level", "old_la_code", "la_name", "new_la_code",
                            "region_code", "region_name", "population_estimate", "rate_per_10000"],

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 from .authorities import ENGLAND_CODE, clean_name
 from .sources import join_flags, marker_flag, parse_figure
 
@@ -41,7 +42,20 @@ _FY = re.compile(r"^(\d{4})-(\d{2})")
 
 
 def read_bds(path: Path, measures: tuple[str, ...] = MEASURES) -> pd.DataFrame:
-    """The rows of ``measures`` (strings kept as printed), with ``source_line`` = 1-based row."""
+    """The rows of ``measures`` in LAIT's data file (strings kept as printed).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The LAIT download.
+    measures : tuple of str, optional
+        The ``Short Desc`` of the measures to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those rows, with ``source_line`` = 1-based row.
+    """
     try:
         frame = pd.read_parquet(path, columns=COLUMNS, filters=[("Short Desc", "in", list(measures))])
     except (OSError, ValueError, KeyError) as exc:
@@ -58,9 +72,31 @@ def _level(number: float) -> str:
     return "regional" if number > ENGLAND_NUMBER else "local authority"
 
 
+@needs(bds=("Short Desc", "Years", "LA Number", "LA and Regions", "Region", "Values", "source_line"))
 def cla_observations(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Observations of children looked after at 31 March: number (``LACnum``) and rate
-    (``LAC``) joined by area and year.  LAIT prints no population."""
+    """Observations of children looked after at 31 March.
+
+    Number (``LACnum``) and rate (``LAC``, per 10,000 children aged 0-17) joined by area and year.
+    LAIT prints no population.
+
+    Parameters
+    ----------
+    bds : pandas.DataFrame
+        The LAIT rows (:func:`read_bds`): reads ``Short Desc`` and ``Years``, and for the two
+        measures ``LA Number``, ``LA and Regions``, ``Region``, ``Values`` and ``source_line``.
+    path : pathlib.Path
+        The file it was read from, named in errors and in each row's lineage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One observation per area and year.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When the measures are absent or a row has no LA number.
+    """
     part = bds[bds["Short Desc"].isin([RATE, NUMBER])]
     if part.empty:
         raise InputError(path, column="Short Desc", expected=f"measures {RATE} and {NUMBER}", found="none")
@@ -102,9 +138,31 @@ def _value(row: dict | None, path: Path, integer: bool):
     return parse_figure(row["Values"], path=path, line=int(row["source_line"]), column="Values", integer=integer)
 
 
+@needs(bds=("Short Desc", "Years", "LA Number", "LA and Regions", "Values", "source_line"))
 def finance_rows(bds: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """``cla_spend`` rows (before codes are resolved) for the finance measures: gross CLA
-    spend in £ a year, weekly unit costs in £ per child per week, by area and financial year."""
+    """``cla_spend`` rows (before codes are resolved) for the finance measures.
+
+    Gross CLA spend in £ a year, weekly unit costs in £ per child per week, by area and financial
+    year.
+
+    Parameters
+    ----------
+    bds : pandas.DataFrame
+        The LAIT rows (:func:`read_bds`): reads ``Short Desc``, and for the finance measures
+        ``Years``, ``Values``, ``LA Number``, ``LA and Regions`` and ``source_line``.
+    path : pathlib.Path
+        The file it was read from, named in errors and in each row's lineage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area, financial year and measure; amounts in pounds.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a year that is no financial year or a value that cannot be read.
+    """
     out = []
     part = bds[bds["Short Desc"].isin(list(FINANCE))]
     for r in part.to_dict("records"):

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 from .authorities import ENGLAND_CODE, AuthorityIndex, existed
 from .release_calendar import calendar, entry
 from .sources import financial_year, read_csv, require_columns
@@ -86,9 +87,19 @@ _LABEL_FROM = re.compile(r"\(from (?P<y>\d{4})\)", re.I)
 
 
 def unit_of(axis: str) -> str:
-    """The unit of a measure from LAIT's axis label: ``per_10k``, ``per_100k``, ``per_1000``, ``pct``,
-    ``count``, ``gbp`` (spend, £ a year), ``gbp_per_week`` (a weekly unit cost), ``fte``,
-    ``score`` or ``other``."""
+    """The unit of a measure from LAIT's axis label.
+
+    Parameters
+    ----------
+    axis : str
+        The axis label.
+
+    Returns
+    -------
+    str
+        ``per_10k``, ``per_100k``, ``per_1000``, ``pct``, ``count``, ``gbp`` (spend, £ a year),
+        ``gbp_per_week`` (a weekly unit cost), ``fte``, ``score`` or ``other``.
+    """
     text = str(axis).strip().lower()
     for pattern, unit in ((r"per 10,000", "per_10k"), (r"per 100,000", "per_100k"), (r"per 1000", "per_1000"),
                           (r"%|percentage|turnover rate|absence rate", "pct"), (r"^spend$", "gbp"),
@@ -100,7 +111,18 @@ def unit_of(axis: str) -> str:
 
 
 def statistic_of(row: dict) -> str:
-    """The release calendar's statistic for a dictionary row (:data:`STATISTICS`)."""
+    """The release calendar's statistic for a dictionary row (:data:`STATISTICS`).
+
+    Parameters
+    ----------
+    row : dict
+        A row of the dictionary.
+
+    Returns
+    -------
+    str
+        The statistic; the LAIT data update when none matches.
+    """
     for column, pattern, statistic in STATISTICS:
         if re.search(pattern, str(row.get(column, ""))):
             return statistic
@@ -108,9 +130,25 @@ def statistic_of(row: dict) -> str:
 
 
 def definition_change(label: str, notes: str, year_type: str) -> tuple[int | None, str | None]:
-    """``(first year of the new definition, the note that says so)`` from a measure's label and
-    notes (description, methodology), or ``(None, None)``.  ``From 2022`` -> 2022; ``prior to
-    2013-14`` -> 2014 (a financial or academic year is counted by the year it ends)."""
+    """When a measure's definition changed, from its label and notes.
+
+    ``From 2022`` -> 2022; ``prior to 2013-14`` -> 2014 (a financial or academic year is counted by
+    the year it ends).
+
+    Parameters
+    ----------
+    label : str
+        The measure's label.
+    notes : str
+        Its notes (description, methodology).
+    year_type : str
+        How its years are counted (calendar, financial, academic).
+
+    Returns
+    -------
+    tuple of (int or None, str or None)
+        ``(first year of the new definition, the note that says so)``, or ``(None, None)``.
+    """
     found = _LABEL_FROM.search(str(label))
     if found:
         return int(found.group("y")), f"the label says '{found.group(0)}'"
@@ -132,8 +170,23 @@ def _dps(cell: str, path: Path, line: int) -> int | None:
 
 
 def read_dictionary(path: Path, measures_in_data: set[str] | None = None) -> pd.DataFrame:
-    """``public_measures``: one row per measure of the dictionary (a measure the dictionary lists
-    twice keeps its first row; the flag names the other line and any field that differs)."""
+    """``public_measures``: one row per measure of the LAIT data dictionary.
+
+    A measure the dictionary lists twice keeps its first row; the flag names the other line and any
+    field that differs.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The dictionary's file.
+    measures_in_data : set of str or None, optional
+        The measures the long data set holds (to flag those the dictionary lacks or adds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``public_measures`` rows.
+    """
     text = read_csv(path)
     require_columns(text, DICTIONARY_COLUMNS, "the LAIT data dictionary")
     rows: dict[str, dict] = {}
@@ -171,10 +224,22 @@ def read_dictionary(path: Path, measures_in_data: set[str] | None = None) -> pd.
 
 
 def parse_period(text: str) -> tuple[int | None, str | None]:
-    """``(year the period ends in, how the period is qualified)`` for a LAIT ``Years`` cell:
+    """The year a LAIT ``Years`` cell ends in, and how the period is qualified.
+
     ``2016`` -> (2016, None); ``2018 (Rev)`` -> (2018, 'revised'); ``2016-17 (OT)`` -> (2017,
     'outturn'); ``2015/16`` -> (2016, None); ``2014-16`` -> (2016, 'three-year span 2014-2016');
-    anything else -> (None, 'not a period')."""
+    anything else -> (None, 'not a period').
+
+    Parameters
+    ----------
+    text : str
+        The cell as printed.
+
+    Returns
+    -------
+    tuple of (int or None, str or None)
+        The year and the qualification.
+    """
     t = str(text).strip()
     if m := _YEAR.match(t):
         return int(m.group("y")), _STATUS.get(m.group("status"))
@@ -192,9 +257,35 @@ def _number(raw: pd.Series) -> pd.Series:
     return pd.to_numeric(text.where(text != NO_FIGURE), errors="coerce")
 
 
+@needs(measures=("measure", "statistic", "definition_change_year"))
 def read_values(path: Path, measures: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
-    """``lait_values``: every row of the long data set with its area's codes, the period's year,
-    the value read from the printed text, the publication date and the definition-break flag."""
+    """``lait_values``: every row of the long data set.
+
+    Each with its area's codes, the period's year, the value read from the printed text, the
+    publication date and the definition-break flag.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The LAIT long data set (Parquet).
+    measures : pandas.DataFrame
+        The ``public_measures`` rows (:func:`read_dictionary`): reads ``measure``, ``statistic``
+        and ``definition_change_year``.
+    index : AuthorityIndex
+        Codes, names and regions seen in the releases.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``lait_values`` rows (values in the measure's unit, e.g. per 10,000 children aged
+        0-17, or pounds).
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For an unreadable file, a measure the dictionary does not describe, or a row without an LA
+        number.
+    """
     try:
         frame = pd.read_parquet(path, columns=VALUE_COLUMNS)
     except (OSError, ValueError, KeyError) as exc:
@@ -328,5 +419,11 @@ def _flags(values: pd.DataFrame, dating: pd.Series, change: pd.Series) -> pd.Ser
 
 
 def lait_update() -> str:
-    """The publication date of the LAIT data update the calendar records."""
+    """The publication date of the LAIT data update the calendar records.
+
+    Returns
+    -------
+    str
+        The date, 'YYYY-MM-DD'.
+    """
     return entry(LAIT_UPDATE, next(p for (s, p) in calendar() if s == LAIT_UPDATE)).published

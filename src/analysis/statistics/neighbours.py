@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 from .authorities import AuthorityIndex, clean_name
 from .sources import read_csv
 
@@ -33,6 +34,23 @@ _YEAR = re.compile(r"(20\d{2})")
 
 
 def model_name(path: Path) -> str:
+    """A statistical-neighbour model's name: the last year in its file's name.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The model's file.
+
+    Returns
+    -------
+    str
+        The year, e.g. ``2021``.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When the name holds no year.
+    """
     found = _YEAR.findall(Path(path).name)
     if not found:
         raise InputError(path, expected="a model year (e.g. 2021) in the file name", found=Path(path).name)
@@ -70,8 +88,19 @@ def _long(frame: pd.DataFrame, model: str, path: Path, lines: list[int], code_co
 
 
 def read_workbook(path: Path) -> pd.DataFrame:
-    """Rows ``model, old_la_code, authority, rank, neighbour_old_la_code, closeness, source_file,
-    source_line, flags`` from the workbook; ``source_line`` is the worksheet row (1-based)."""
+    """The rows of a statistical-neighbour model's workbook.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``model, old_la_code, authority, rank, neighbour_old_la_code, closeness, source_file,
+        source_line, flags``; ``source_line`` is the worksheet row (1-based).
+    """
     try:
         raw = pd.read_excel(path, sheet_name=SHEET, header=None, dtype=str, engine="openpyxl")
     except ValueError as exc:
@@ -92,7 +121,18 @@ def read_workbook(path: Path) -> pd.DataFrame:
 
 
 def read_csv_model(path: Path) -> pd.DataFrame:
-    """The same rows from a CSV copy of a model (either layout)."""
+    """The same rows as :func:`read_workbook` from a CSV copy of a model (either layout).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per authority and neighbour.
+    """
     text = read_csv(path)
     frame = text.frame.reset_index(drop=True)
     cols = list(frame.columns)
@@ -110,9 +150,31 @@ def read_csv_model(path: Path) -> pd.DataFrame:
                  [str(c) for c in cols])
 
 
+@needs(comparator_rates=("row_type", "is_subject", "subject_authority", "year", "document", "source_line", "authority", "source_file", "table_name"))
 def paper_models(comparator_rates: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
-    """The neighbours a paper prints (``comparator_rates`` rows that are authorities and not
-    the subject), as a model ``paper_<31 March year>``, in printed order."""
+    """The neighbours a paper prints, as a model ``paper_<31 March year>``, in printed order.
+
+    ``comparator_rates`` rows that are authorities and not the subject.
+
+    Parameters
+    ----------
+    comparator_rates : pandas.DataFrame
+        The ``comparator_rates`` table: reads ``row_type``, ``is_subject``, ``subject_authority``,
+        ``year``, ``document``, and of each neighbour ``source_line``, ``authority``,
+        ``source_file`` and ``table_name`` (``paper_date`` when present).
+    index : AuthorityIndex
+        Codes, names and regions seen in the releases.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``statistical_neighbours`` rows (rank = the printed order).
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For an authority the releases do not name.
+    """
     rows = comparator_rates[(comparator_rates.row_type == "authority") & ~comparator_rates.is_subject.astype(bool)]
     out = []
     for (subject, year, document), group in rows.groupby(["subject_authority", "year", "document"], sort=True):
@@ -135,8 +197,28 @@ def paper_models(comparator_rates: pd.DataFrame, index: AuthorityIndex) -> pd.Da
     return pd.DataFrame(out)
 
 
+@needs(models=("neighbour_old_la_code", "old_la_code", "authority"))
 def with_names(models: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
-    """Add ``neighbour`` (canonical name) and canonical ``authority`` names from ``index``."""
+    """Add ``neighbour`` (canonical name) and canonical ``authority`` names from ``index``.
+
+    Parameters
+    ----------
+    models : pandas.DataFrame
+        ``statistical_neighbours`` rows: reads ``neighbour_old_la_code``, ``old_la_code`` and
+        ``authority`` (and ``source_file``, ``source_line`` of an unknown code).
+    index : AuthorityIndex
+        Codes, names and regions seen in the releases.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the names.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a neighbour code the releases do not know.
+    """
     names = dict(zip(index.frame.old_la_code, index.frame.name, strict=True))
     models = models.copy()
     models["neighbour"] = models.neighbour_old_la_code.map(names)

@@ -25,14 +25,36 @@ AGE_GROUP = "0 to 17"
 
 
 def mid_year_for(year: int) -> int:
-    """The mid-year estimate a rate at 31 March ``year`` uses: ``year - 1``."""
+    """The mid-year estimate a rate at 31 March ``year`` uses: ``year - 1``.
+
+    Parameters
+    ----------
+    year : int
+        The year of the 31 March count.
+
+    Returns
+    -------
+    int
+        The mid-year.
+    """
     return year - 1
 
 
 def read_population(path: Path) -> pd.DataFrame:
-    """One row per area and mid-year: ``level``, ``old_la_code``, ``new_la_code`` (region or
-    England code for those levels), ``name``, ``mid_year``, ``population`` (None where ``x``),
-    ``population_marker``, ``source_file``, ``source_line``."""
+    """The ONS mid-year estimates of children aged 0-17.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ONS file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area and mid-year: ``level``, ``old_la_code``, ``new_la_code`` (region or
+        England code for those levels), ``name``, ``mid_year``, ``population`` (None where ``x``),
+        ``population_marker``, ``source_file``, ``source_line``.
+    """
     text = read_csv(path)
     require_columns(text, ["time_period", "geographic_level", "old_la_code", "new_la_code", "la_name",
                            "region_code", "population_estimate"], "an ONS mid-year population estimates file")

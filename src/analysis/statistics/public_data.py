@@ -103,17 +103,53 @@ class PublicData:
 
 
 def load(processed_dir=None) -> PublicData:
-    """Read the public tables once (``processed_dir`` as :func:`analysis.data.load` takes it)."""
+    """Read the public tables once.
+
+    Parameters
+    ----------
+    processed_dir : str, pathlib.Path or None, optional
+        The processed folder, as :func:`analysis.data.load` takes it.
+
+    Returns
+    -------
+    PublicData
+        The rates (per 10,000 children aged 0-17), neighbours, spending (pounds) and measures.
+    """
     return PublicData(data.load("cla_rates", processed_dir), data.load("statistical_neighbours", processed_dir),
                       data.load("cla_spend", processed_dir), data.load("public_measures", processed_dir),
                       data.load("release_revisions", processed_dir), folder=str(data.processed(processed_dir)))
 
 
 def choose_model(pub: PublicData, authority: str, model: str, year: int) -> str:
-    """``model`` as given; empty: of DfE's models listing the authority (those published by the
-    view's month when ``pub`` is a view as at a month), the one whose year is nearest ``year``
-    (the later on a tie); with none, the paper's own list nearest ``year`` (a paper in force);
-    with neither, ``""`` - the comparison then has no neighbours (:func:`model_note` says why)."""
+    """The statistical-neighbour model to compare an authority with.
+
+    ``model`` as given; empty: of DfE's models listing the authority (those published by the view's
+    month when ``pub`` is a view as at a month), the one whose year is nearest ``year`` (the later on
+    a tie); with none, the paper's own list nearest ``year`` (a paper in force); with neither, ``""``
+    - the comparison then has no neighbours (:func:`model_note` says why).
+
+    Parameters
+    ----------
+    pub : PublicData
+        The public statistics (or a view as at a month).
+    authority : str
+        The authority: a name in any spelling, or a 3-digit or 9-character code.
+    model : str
+        The model asked for, or ``""``.
+    year : int
+        The year of the 31 March figures compared.
+
+    Returns
+    -------
+    str
+        The model's name, or ``""``.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For an authority the releases do not know, or (in a view as at a month) a model given
+        that was not in force then.
+    """
     code = pub.code(authority)
     held = {m for m, c in pub._groups if c == code}
     if str(model).strip():

@@ -31,6 +31,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 from .authorities import AuthorityIndex, existed, reorganisation_of
 from .population import mid_year_for
 from .sources import NOT_APPLICABLE, financial_year, join_flags, round_half_up
@@ -46,9 +47,30 @@ OBSERVATION_COLUMNS = [
 ONS_SOURCE = "ONS mid-year estimates file (revised figures)"
 
 
+@needs(obs=("level",))
 def resolve(obs: pd.DataFrame, index: AuthorityIndex) -> pd.DataFrame:
-    """Fill codes, canonical names and regions from ``index``; drop rows of authorities in years
-    they did not exist and rows marked not applicable.  Unknown areas are an InputError."""
+    """Fill codes, canonical names and regions from ``index``.
+
+    Drop rows of authorities in years they did not exist and rows marked not applicable.
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        the observations read from the releases (one row per release, area and year): reads ``level``, and per level the codes, names, ``year``, ``flags``,
+        ``source_file`` and ``source_line`` it needs.
+    index : AuthorityIndex
+        Codes, names and regions seen in the releases.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept, with the same columns.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For an unknown authority code or region.
+    """
     lookup = index.lookup()
     region_names = dict(zip(index.regions.region_code, index.regions.region_name, strict=True))
     keep = []
@@ -96,9 +118,26 @@ def _has_figure(r) -> bool:
             or r.number_marker in NOT_APPLICABLE)
 
 
+@needs(obs=("level", "new_la_code", "year", "release", "release_vintage", "release_primary", "number", "population"))
 def choose(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(chosen, others)``: per (level, new_la_code, year) the row of the latest release with a
-    figure (else the latest row), and every other release's row."""
+    """The chosen observation of each area-year and every other release's.
+
+    Per (level, new_la_code, year) the row of the latest release with a figure (else the latest
+    row).
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        the observations read from the releases (one row per release, area and year): reads ``level``, ``new_la_code``, ``year``, ``release``, ``release_vintage``,
+        ``release_primary``, ``number`` and ``population``, and per row ``rate`` and
+        ``number_marker`` when it has no number.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, pandas.DataFrame)
+        ``(chosen, others)``, both with ``counts_rounded_to`` and ``releases_holding``; a chosen
+        row without a population borrows the latest other release's.
+    """
     obs = obs.copy()
     obs["counts_rounded_to"] = _rounded_to(obs)
     obs["_figure"] = [_has_figure(r) for r in obs.itertuples()]
@@ -152,8 +191,28 @@ def _missing_population(r, mid: int, have_years: list[int], marker: str | None) 
             f"estimates, mid-{mid}); the population file holds mid-years {span}")
 
 
+@needs(chosen=("level", "old_la_code", "new_la_code", "name", "year", "number", "number_marker", "rate", "population", "population_source", "counts_rounded_to", "release", "release_vintage", "releases_holding", "source_file", "source_line", "flags"), population=("old_la_code", "new_la_code", "mid_year", "population", "population_marker", "source_file", "source_line"))
 def rate_rows(chosen: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """``cla_rates`` rows (unvalidated) from the chosen observations and the ONS estimates."""
+    """``cla_rates`` rows (unvalidated) from the chosen observations and the ONS estimates.
+
+    Parameters
+    ----------
+    chosen : pandas.DataFrame
+        The chosen observations (:func:`choose`): reads ``level``, ``old_la_code``,
+        ``new_la_code``, ``name``, ``year``, ``number``, ``number_marker``, ``rate``,
+        ``population``, ``population_source``, ``counts_rounded_to``, ``release``,
+        ``release_vintage``, ``releases_holding``, ``source_file``, ``source_line`` and ``flags``
+        (and ``population_mid_year``, ``region_code``, ``region_name`` where they apply).
+    population : pandas.DataFrame
+        The ONS estimates (``population`` table): reads ``old_la_code``, ``new_la_code``,
+        ``mid_year``, ``population``, ``population_marker``, ``source_file`` and ``source_line``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area-year: rates per 10,000 children aged 0-17, published or computed, with
+        the check of a published rate against its count and population.
+    """
     pops = _population_lookup(population)
     have_years = sorted({int(y) for y in population.mid_year}) if len(population) else []
     out = []
@@ -203,8 +262,25 @@ def rate_rows(chosen: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
 
 
 def rate_range(number: int, population: int, rounded_to: int) -> tuple[float, float]:
-    """The whole-number rates a printed count could give: the count itself (``rounded_to`` 1)
-    or any count within half the rounding of it (rounded to 10: +/-5)."""
+    """The whole-number rates a printed count could give.
+
+    The count itself (``rounded_to`` 1) or any count within half the rounding of it (rounded to
+    10: +/-5).
+
+    Parameters
+    ----------
+    number : int
+        The printed count of children.
+    population : int
+        Children aged 0-17.
+    rounded_to : int
+        What the release rounds counts to (1 or 10).
+
+    Returns
+    -------
+    tuple of (float, float)
+        The lowest and highest rate per 10,000 children aged 0-17, rounded half up.
+    """
     half = rounded_to / 2 if rounded_to > 1 else 0
     low = round_half_up(max(number - half, 0) * 10_000 / population)
     high = round_half_up((number + half) * 10_000 / population)
@@ -222,9 +298,28 @@ def _check(published, number, pop, rounded_to: int, pop_source) -> str | None:
     return "differs"
 
 
+@needs(chosen=("level", "new_la_code", "year", "number", "population", "rate"), others=("level", "new_la_code", "year", "number", "population", "rate"))
 def revisions(chosen: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
-    """One row per measure where another release prints a different figure for the same
-    area-year: its value against the chosen (latest) release's; difference = latest - other."""
+    """One row per measure where another release prints a different figure for the same area-year.
+
+    Its value against the chosen (latest) release's; difference = latest - other.
+
+    Parameters
+    ----------
+    chosen : pandas.DataFrame
+        The chosen observations (:func:`choose`): reads ``level``, ``new_la_code``, ``year``,
+        ``number``, ``population`` and ``rate`` (and ``old_la_code``, ``name``, ``release``,
+        ``source_file``, ``source_line`` of a revised one).
+    others : pandas.DataFrame
+        Every other release's observations: reads ``level``, ``new_la_code``, ``year``,
+        ``number``, ``population`` and ``rate`` (and ``release``, ``source_file``, ``source_line``
+        of a revised one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``release_revisions`` rows (rates per 10,000 children aged 0-17).
+    """
     latest = {(r["level"], r["new_la_code"], r["year"]): r for r in chosen.to_dict("records")}
     out = []
     for r in others.itertuples():
@@ -255,10 +350,28 @@ def _release_date(release: str, measure: str = "number") -> str:
     return release_entry(release, measure).published
 
 
+@needs(rates=("year", "number", "release"), others=("number",))
 def dated(rates: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
-    """``cla_rates`` rows with ``first_published`` (the calendar's date for 31 March of the
-    year), ``value_published`` and ``value_release``: of the chosen release and every other
-    release printing the same number for the area-year, the one published first."""
+    """``cla_rates`` rows with the dates their figures were published.
+
+    ``first_published`` (the calendar's date for 31 March of the year), ``value_published`` and
+    ``value_release``: of the chosen release and every other release printing the same number for
+    the area-year, the one published first.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        ``cla_rates`` rows: reads ``year``, ``number`` and ``release`` (and ``geographic_level``,
+        ``new_la_code`` for a row with a number).
+    others : pandas.DataFrame
+        The other releases' observations (:func:`choose`): reads ``number`` (and ``level``,
+        ``new_la_code``, ``year``, ``release`` for a row with one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``rates`` with the three columns.
+    """
     from .release_calendar import entry
 
     same: dict[tuple, list[str]] = {}

@@ -64,8 +64,28 @@ class Entry:
 
 
 def parse(text: str, origin: str = CALENDAR_NAME) -> dict[tuple[str, str], Entry]:
-    """The entries of a calendar text by (statistic, period), each checked: every field present,
-    a date of the form above, a known basis, a URL source, one entry per (statistic, period)."""
+    """The entries of a calendar text by (statistic, period), each checked.
+
+    Every field present, a date of the form above, a known basis, a URL source, one entry per
+    (statistic, period).
+
+    Parameters
+    ----------
+    text : str
+        The calendar (TOML).
+    origin : str, optional
+        Where it came from, for errors.
+
+    Returns
+    -------
+    dict of tuple of (str, str) to Entry
+        The entries.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For an entry that breaks a rule, naming it.
+    """
     try:
         entries = tomllib.loads(text).get("period", [])
     except tomllib.TOMLDecodeError as exc:
@@ -99,8 +119,26 @@ def calendar() -> dict[tuple[str, str], Entry]:
 
 
 def entry(statistic: str, period: str) -> Entry:
-    """The calendar entry of ``statistic`` for ``period``; an :class:`InputError` naming the
-    calendar when it has none (a download holding a period the calendar does not date)."""
+    """The calendar entry of ``statistic`` for ``period``.
+
+    Parameters
+    ----------
+    statistic : str
+        The statistic (e.g. ``cla_31_march``).
+    period : str
+        Its period as the calendar writes it (a year, or a financial year).
+
+    Returns
+    -------
+    Entry
+        The entry: when it was published, on what basis and the source.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        Naming the calendar when it has none (a download holding a period the calendar does not
+        date).
+    """
     found = calendar().get((statistic, str(period)))
     if found is None:
         have = sorted(p for s, p in calendar() if s == statistic)
@@ -111,10 +149,24 @@ def entry(statistic: str, period: str) -> Entry:
 
 
 def release_entry(release: str, measure: str = "number") -> Entry:
-    """The entry dating a figure of a ``cla_rates`` release (``SFR50/2017``, ``EES 2024 release
-    (2020-2024)``, ``LAIT (...)``): an SFR or EES release is dated by the year it first published
-    (its vintage); the population and rate of the EES 2023 release by its later update; LAIT by
-    its data update."""
+    """The entry dating a figure of a ``cla_rates`` release.
+
+    Releases are named ``SFR50/2017``, ``EES 2024 release (2020-2024)`` or ``LAIT (...)``: an SFR
+    or EES release is dated by the year it first published (its vintage); the population and rate of
+    the EES 2023 release by its later update; LAIT by its data update.
+
+    Parameters
+    ----------
+    release : str
+        The release's name.
+    measure : str, optional
+        ``number`` (the default), ``population`` or ``rate_per_10k``.
+
+    Returns
+    -------
+    Entry
+        The calendar entry.
+    """
     text = str(release)
     if text.startswith("LAIT"):
         return next(e for (s, _), e in calendar().items() if s == "lait_data_set")
@@ -131,18 +183,59 @@ def release_entry(release: str, measure: str = "number") -> Entry:
 
 
 def month_of(date: str) -> str:
-    """``2019-12-05`` -> ``2019-12``."""
+    """``2019-12-05`` -> ``2019-12``.
+
+    Parameters
+    ----------
+    date : str
+        A date, 'YYYY-MM-DD' (or 'YYYY-MM').
+
+    Returns
+    -------
+    str
+        Its month, 'YYYY-MM'.
+    """
     return str(date)[:7]
 
 
 def published_by(date: str, month: str) -> bool:
-    """Whether something published on ``date`` (YYYY-MM[-DD]) was public by the end of
-    ``month`` (YYYY-MM)."""
+    """Whether something published on ``date`` was public by the end of ``month``.
+
+    Parameters
+    ----------
+    date : str
+        The publication date, 'YYYY-MM[-DD]'.
+    month : str
+        The month, 'YYYY-MM'.
+
+    Returns
+    -------
+    bool
+        True when it was.
+    """
     return month_of(date) <= str(month)
 
 
 def check_month(month: str, what: str = "--as-of") -> str:
-    """``month`` when it is ``YYYY-MM``; an :class:`InputError` otherwise."""
+    """``month`` when it is ``YYYY-MM``; an :class:`InputError` otherwise.
+
+    Parameters
+    ----------
+    month : str
+        The month as given.
+    what : str, optional
+        What it was given as (an option or column), for the error.
+
+    Returns
+    -------
+    str
+        The month.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When it is not written ``YYYY-MM``.
+    """
     text = str(month).strip()
     if not _MONTH.match(text):
         raise InputError(what, expected="a month written YYYY-MM (e.g. 2019-11)", found=text)
@@ -154,15 +247,39 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def date_words(date: str) -> str:
-    """``2019-12-05`` -> ``5 December 2019``; ``2017-09`` -> ``September 2017``."""
+    """``2019-12-05`` -> ``5 December 2019``; ``2017-09`` -> ``September 2017``.
+
+    Parameters
+    ----------
+    date : str
+        A date, 'YYYY-MM-DD' or 'YYYY-MM'.
+
+    Returns
+    -------
+    str
+        The date in words.
+    """
     parts = str(date).split("-")
     month = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
     return f"{int(parts[2])} {month}" if len(parts) == 3 else month
 
 
 def paper_date(date: str) -> str:
-    """A paper's date as the calendar writes dates: ``2015`` (a year only) -> ``2015-12`` (the
-    latest month it can mean: a paper dated by its year was certainly public by its end)."""
+    """A paper's date as the calendar writes dates.
+
+    ``2015`` (a year only) -> ``2015-12`` (the latest month it can mean: a paper dated by its year
+    was certainly public by its end).
+
+    Parameters
+    ----------
+    date : str
+        The paper's date, 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'.
+
+    Returns
+    -------
+    str
+        The date, a year given as its December.
+    """
     text = str(date).strip()
     if re.fullmatch(r"\d{4}", text):
         return f"{text}-12"

@@ -77,9 +77,27 @@ class ReleaseFile:
 
 
 def parse(text: str, origin: str = REGISTRY_NAME) -> tuple[ReleaseFile, ...]:
-    """The entries of a registry text, checked: every field present and of its form, names
-    unique and each recognised by ``public-stats``.  A bad entry is an :class:`InputError`
-    naming ``origin`` and the entry."""
+    """The entries of a registry text, checked.
+
+    Every field present and of its form, names unique and each recognised by ``public-stats``.
+
+    Parameters
+    ----------
+    text : str
+        The registry (TOML).
+    origin : str, optional
+        Where it came from, named in errors.
+
+    Returns
+    -------
+    tuple of ReleaseFile
+        The entries, in order.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a bad entry, naming ``origin`` and the entry.
+    """
     try:
         entries = tomllib.loads(text).get("file", [])
     except tomllib.TOMLDecodeError as exc:

@@ -39,7 +39,18 @@ def _norm(text: object) -> str:
 
 
 def read_ro3(path: Path) -> pd.DataFrame:
-    """``cla_spend`` rows (before codes are resolved): one per authority row and measure."""
+    """``cla_spend`` rows (before codes are resolved): one per authority row and measure.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The RO3 file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows; amounts in pounds.
+    """
     year = _YEAR.search(path.name)
     if not year:
         raise InputError(path, expected="a financial year such as 2024-25 in the file name", found=path.name)

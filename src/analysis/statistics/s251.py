@@ -42,7 +42,18 @@ def _key(text: str) -> str:
 
 
 def normalise_description(text: str) -> str:
-    """``'15 Total Children Looked After\\t'`` -> ``'total children looked after'``."""
+    r"""``'15 Total Children Looked After\t'`` -> ``'total children looked after'``.
+
+    Parameters
+    ----------
+    text : str
+        A line description as printed.
+
+    Returns
+    -------
+    str
+        Lower case, without its line number, single-spaced.
+    """
     text = re.sub(r"^\s*\d+\s*", "", str(text).replace("\t", " "))
     return " ".join(text.lower().split())
 
@@ -56,7 +67,18 @@ def _column(columns: list[str], path: Path, what: str, *starts: str, exclude: st
 
 
 def read_outturn(path: Path) -> pd.DataFrame:
-    """``cla_spend`` rows (before codes are resolved) of one year's outturn file."""
+    """``cla_spend`` rows (before codes are resolved) of one year's outturn file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The section 251 outturn file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows; amounts in pounds.
+    """
     match = _FILE_YEAR.search(path.name)
     if not match:
         raise InputError(path, expected="a file name ending in the year as YYYY, e.g. outturn_1213.csv",

@@ -27,14 +27,37 @@ _NAME = re.compile(r"SFR(\d+)\D*?(\d{4})", re.IGNORECASE)
 
 
 def is_sfr(path: Path) -> bool:
-    """Whether a CSV has an SFR header (a ``CLA_MarYYYY`` or ``MarTotal_YYYY`` column)."""
+    """Whether a CSV has an SFR header (a ``CLA_MarYYYY`` or ``MarTotal_YYYY`` column).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV.
+
+    Returns
+    -------
+    bool
+        True for an SFR file.
+    """
     with open(path, "rb") as handle:
         header = handle.readline().decode("latin-1")
     return any(_COUNT.match(c.strip().lstrip("\ufeff")) for c in header.split(","))
 
 
 def read_sfr(path: Path) -> pd.DataFrame:
-    """Observations (numbers at 31 March; population only where the file prints one)."""
+    """Observations of one SFR file (numbers at 31 March; population only where the file prints one).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The SFR CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One observation per area and year (see
+        :data:`analysis.statistics.rates.OBSERVATION_COLUMNS`).
+    """
     text = read_csv(path)
     require_columns(text, ["geog_l", "geog_c", "geog_n"], "an SFR underlying-data file")
     counts = [(c, int(m.group(1))) for c in text.frame.columns if (m := _COUNT.match(c))]

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..schemas import needs
 from .authorities import ENGLAND_CODE
 from .sfr import LEVELS
 from .sources import join_flags, marker_flag, parse_figure, read_csv, require_columns
@@ -68,8 +69,19 @@ def _layout(columns: list[str], path: Path) -> tuple[str, int, dict[str, str] | 
 
 
 def read_placements(path: Path) -> tuple[pd.DataFrame, list[str] | None]:
-    """One row per area and placement type of one SFR file, and - for the 2010 layout - the code
-    columns (else ``None``), so :func:`align_2010` can choose how its values are read."""
+    """One row per area and placement type of one SFR file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The SFR file.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of str or None)
+        The rows, and - for the 2010 layout - the code columns (else ``None``), so
+        :func:`align_2010` can choose how its values are read.
+    """
     text = read_csv(path)
     require_columns(text, ["geog_l", "geog_c", "geog_n"], "an SFR underlying-data file")
     total_col, year, columns = _layout(list(text.frame.columns), path)
@@ -106,10 +118,30 @@ def _groups_2010(order: list[str]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(columns[c] for c in codes if c in columns) for key, (_, _, codes) in PLACEMENTS.items()}
 
 
+@needs(frame=("year", "cells", "level", "code", "name", "new_la_code", "total", "release", "source_file", "source_line", "encoding_flags"), reference=("geographic_level", "placement", "number"))
 def align_2010(frame: pd.DataFrame, columns: list[str], reference: pd.DataFrame | None) -> pd.DataFrame:
-    """The 2010 rows by placement type, reading the values in the header's order or in the codes'
-    alphabetical order - whichever gives England a mix nearer ``reference`` (another year's
-    ``cla_placements`` rows; without one, the header's order)."""
+    """The 2010 rows by placement type.
+
+    The values are read in the header's order or in the codes' alphabetical order - whichever gives
+    England a mix nearer ``reference``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The 2010 file's rows as :func:`read_placements` gives them: reads ``year``, ``cells``,
+        ``level``, ``code``, ``name``, ``new_la_code``, ``total``, ``release``, ``source_file``,
+        ``source_line`` and ``encoding_flags``.
+    columns : list of str
+        The file's code columns, in the header's order.
+    reference : pandas.DataFrame or None
+        Another year's ``cla_placements`` rows: reads ``geographic_level``, ``placement`` and
+        ``number``; without one (``None`` or empty), the header's order is used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area and placement type.
+    """
     year = int(frame.year.iloc[0])
     header = [m.group(1) for c in columns if (m := _CODE_2010.match(c))]  # all match (read_placements)
     readings = {"header": header, "alphabetical": sorted(header)}
@@ -189,8 +221,20 @@ def _sum_check(r: dict, per_type: dict) -> tuple[str, int | None]:
 
 
 def placements(files: list[Path]) -> pd.DataFrame:
-    """``cla_placements`` rows (before codes are resolved) from every SFR file; the 2010 layout
-    is read against the nearest other year's England mix (:func:`align_2010`)."""
+    """``cla_placements`` rows (before codes are resolved) from every SFR file.
+
+    The 2010 layout is read against the nearest other year's England mix (:func:`align_2010`).
+
+    Parameters
+    ----------
+    files : list of pathlib.Path
+        The SFR placement files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area, year and placement type (counts of children).
+    """
     parts: list[pd.DataFrame] = []
     pending: list[tuple[pd.DataFrame, list[str]]] = []
     for path in files:

@@ -63,7 +63,20 @@ PATTERNS: dict[str, tuple[str, str]] = {
 
 
 def find(source: Path, key: str) -> list[Path]:
-    """Every file under ``source`` (recursively) matching the pattern of ``key``, sorted."""
+    """Every file under ``source`` (recursively) matching the pattern of ``key``, sorted.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The folder of downloads.
+    key : str
+        A key of :data:`PATTERNS`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files.
+    """
     pattern = PATTERNS[key][0]
     return sorted(p for p in Path(source).rglob(pattern) if p.is_file() and not p.name.startswith("."))
 
@@ -82,8 +95,19 @@ class Text:
 
 
 def read_csv(path: Path) -> Text:
-    """A CSV as strings (header kept as printed, stripped of a byte-order mark and spaces);
-    ``line`` of a row is ``frame.index + 2`` (1-based, after the header)."""
+    """A CSV as strings (header kept as printed, stripped of a byte-order mark and spaces).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    Text
+        The frame of strings, its encoding and path; ``line`` of a row is ``frame.index + 2``
+        (1-based, after the header).
+    """
     data = Path(path).read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         text, encoding = data[3:].decode("utf-8"), "utf-8-sig"
@@ -101,6 +125,22 @@ def read_csv(path: Path) -> Text:
 
 
 def require_columns(text: Text, columns: list[str], what: str) -> None:
+    """Refuse a release lacking any of ``columns``.
+
+    Parameters
+    ----------
+    text : Text
+        The release as read (:func:`read_csv`).
+    columns : list of str
+        The columns it must have.
+    what : str
+        What the file should be, for the error.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        Naming every missing column and the file's first columns.
+    """
     missing = [c for c in columns if c not in text.frame.columns]
     if missing:
         raise InputError(text.path, line=1, expected=f"{what} with columns {', '.join(missing)}",
@@ -113,9 +153,35 @@ _NOTE_RE = re.compile(r"^\[note \d+\]$", re.IGNORECASE)  # MHCLG: a note stands 
 
 def parse_figure(cell: object, *, path: Path | str = "", line: int | None = None, column: str = "",
                  integer: bool = True) -> tuple[float | int | None, str | None]:
-    """``(value, marker)`` for one cell: a figure (thousands separators allowed) with marker
-    ``None``, or ``None`` with the marker as printed (see :data:`MARKERS`).  Anything else is an
-    :class:`InputError` naming the file, line and column - a cell is never guessed to be zero."""
+    """``(value, marker)`` for one cell of a release.
+
+    A figure (thousands separators allowed) with marker ``None``, or ``None`` with the marker as
+    printed (see :data:`MARKERS`); a blank cell is ``(None, "")``.  Anything else is an error - a
+    cell is never guessed to be zero.
+
+    Parameters
+    ----------
+    cell : object
+        The cell's value.
+    path : pathlib.Path or str, optional
+        The file, named in the error.
+    line : int or None, optional
+        The line, named in the error.
+    column : str, optional
+        The column, named in the error.
+    integer : bool, optional
+        Return a whole figure as an ``int`` (default true).
+
+    Returns
+    -------
+    tuple of (int or float or None, str or None)
+        The value and the marker.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a cell that is neither, naming the file, line and column.
+    """
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return None, ""
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
@@ -134,13 +200,39 @@ def parse_figure(cell: object, *, path: Path | str = "", line: int | None = None
 
 
 def round_half_up(value: float, digits: int = 0) -> float:
-    """Round as DfE publishes (half away from zero for positive rates): 120.5 -> 121."""
+    """Round as DfE publishes (half away from zero for positive rates): 120.5 -> 121.
+
+    Parameters
+    ----------
+    value : float
+        The value, e.g. a rate per 10,000 children aged 0-17.
+    digits : int, optional
+        Decimals to keep.
+
+    Returns
+    -------
+    float
+        The rounded value.
+    """
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def marker_flag(column: str, marker: str | None) -> str | None:
-    """``'number: c = suppressed (confidential)'`` for a marker, ``None`` for a figure."""
+    """``'number: c = suppressed (confidential)'`` for a marker, ``None`` for a figure.
+
+    Parameters
+    ----------
+    column : str
+        The column the marker stands in.
+    marker : str or None
+        The marker as printed (see :data:`MARKERS`).
+
+    Returns
+    -------
+    str or None
+        The flag.
+    """
     if marker is None:
         return None
     meaning = MARKERS.get(marker, "a note in the source instead of a figure" if _NOTE_RE.match(marker) else
@@ -149,6 +241,18 @@ def marker_flag(column: str, marker: str | None) -> str | None:
 
 
 def join_flags(*parts: str | Iterable[str] | None) -> str | None:
+    """Flags joined by semicolons, each once, in order; empty ones left out.
+
+    Parameters
+    ----------
+    *parts : str, iterable of str or None
+        Flags, or lists of them.
+
+    Returns
+    -------
+    str or None
+        The joined flags; ``None`` when there are none.
+    """
     items: list[str] = []
     for part in parts:
         if part is None:
@@ -160,5 +264,16 @@ def join_flags(*parts: str | Iterable[str] | None) -> str | None:
 
 
 def financial_year(year_end: int) -> str:
-    """The financial year ending in March of ``year_end``: 2013 -> ``2012-13``."""
+    """The financial year ending in March of ``year_end``: 2013 -> ``2012-13``.
+
+    Parameters
+    ----------
+    year_end : int
+        The calendar year it ends in.
+
+    Returns
+    -------
+    str
+        The financial year, ``YYYY-YY``.
+    """
     return f"{year_end - 1}-{year_end % 100:02d}"
