@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .needs import needs
+
 __all__ = [
     "EXCEL_CELL_CHARS", "FORMULA_START", "FULL_TEXT_IN", "excel_length", "fit_cell", "neutralise",
     "neutralise_frame", "write_csv", "write_xlsx",
@@ -113,6 +115,7 @@ def neutralise(value: object) -> object:
     return value
 
 
+@needs(frame=())  # any columns: every text cell is neutralised
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text column neutralised.
 
@@ -144,6 +147,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@needs(frame=())  # any columns
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     r"""Write ``frame`` as CSV (no index), text cells neutralised.
 
@@ -178,6 +182,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     return path
 
 
+@needs(sheets=())  # a mapping of sheet name -> DataFrame, any columns
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike[str], *,
                column_width: int | None = None,
                number_formats: Mapping[str, Mapping[str, str | Sequence[str | None]]] | None = None,
