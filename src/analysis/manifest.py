@@ -57,7 +57,7 @@ from .money import UNIT_MULTIPLIERS
 
 __all__ = [
     "DATE_RE", "FIELDS", "KINDS", "MANIFEST_NAME", "OPTIONAL_FIELDS", "PERIOD_RE", "SAVING_SIGNS",
-    "SourceDocument", "WITHDRAWN_DIR", "read_manifest", "register", "register_hint", "reregister",
+    "SourceDocument", "WITHDRAWN_DIR", "read_manifest", "read_rows", "register", "register_hint", "reregister",
     "sha256_of", "unregistered_files", "withdraw", "withdrawal_sha256", "withdrawn_name", "withdrawn_original",
 ]
 
@@ -219,7 +219,7 @@ def unregistered_files(raw_dir: Path) -> list[Path]:
         The stray files.
     """
     raw_dir = Path(raw_dir)
-    _, rows = _read_rows(raw_dir / MANIFEST_NAME)
+    _, rows = read_rows(raw_dir / MANIFEST_NAME)
     listed = {r["file"] for r in rows}
     return [p for p in sorted(raw_dir.iterdir(), key=lambda p: p.name)
             if p.is_file() and p.name not in listed and p.name != MANIFEST_NAME and p.name.lower() != "readme.md"
@@ -327,7 +327,7 @@ def register(raw_dir: Path, file: Path, *, kind: str, authority: str, unit: str,
                          found="no such file")
     path = raw_dir / MANIFEST_NAME
     with _locked(raw_dir):
-        header, existing = _read_rows(path)
+        header, existing = read_rows(path)
         if any(r["file"] == file.name for r in existing):
             raise InputError(path, column="file", expected="a file not yet registered", found=file.name)
         if not document:
@@ -384,7 +384,7 @@ def reregister(raw_dir: Path, file: Path, **fields: str) -> SourceDocument:
     if unknown:
         raise ValueError(f"fields that cannot be changed: {sorted(unknown)}")
     with _locked(raw_dir):
-        header, rows = _read_rows(path)
+        header, rows = read_rows(path)
         index = next((i for i, r in enumerate(rows) if r["file"] == file.name), None)
         if index is None:
             raise InputError(path, column="file", expected="a registered file", found=file.name)
@@ -423,7 +423,7 @@ def withdrawal_sha256(raw_dir: Path, file: str | Path) -> str:
     raw_dir = Path(raw_dir)
     name = Path(file).name
     path = raw_dir / MANIFEST_NAME
-    _, rows = _read_rows(path)
+    _, rows = read_rows(path)
     for row in rows:
         if row["file"] == name and row["sha256"]:
             return row["sha256"].lower()
@@ -498,7 +498,7 @@ def withdraw(raw_dir: Path, file: str | Path) -> tuple[SourceDocument | None, Pa
     name = Path(file).name
     path = raw_dir / MANIFEST_NAME
     with _locked(raw_dir):
-        header, rows = _read_rows(path)
+        header, rows = read_rows(path)
         keep = [r for r in rows if r["file"] != name]
         gone = [r for r in rows if r["file"] == name]
         present = (raw_dir / name).is_file()
@@ -521,8 +521,20 @@ def withdraw(raw_dir: Path, file: str | Path) -> tuple[SourceDocument | None, Pa
     return doc, moved
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """The manifest's header and rows (every field of FIELDS present, blank when absent)."""
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A manifest's header and rows as written, unchecked (:func:`read_manifest` checks them).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``manifest.csv`` (absent: no rows).
+
+    Returns
+    -------
+    tuple of (list of str, list of dict)
+        The header's field names, and each row as field -> text, every field of :data:`FIELDS`
+        present (blank when absent).
+    """
     if not path.is_file():
         return list(FIELDS), []
     with open(path, newline="", encoding="utf-8-sig") as handle:

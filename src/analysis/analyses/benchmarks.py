@@ -67,9 +67,9 @@ def neighbours_of(pub: PublicData, authority: str, model: str) -> list[dict]:
     if not str(model).strip():
         return []
     code = pub.code(authority)
-    group = pub._groups.get((model, code))
+    group = pub.group(model, code)
     if not group:
-        have = sorted(m for m, c in pub._groups if c == code)
+        have = pub.models_of(code)
         raise InputError("statistical_neighbours", column="model",
                          expected=f"a model listing neighbours of {authority} (models with it: {', '.join(have) or 'none'})",
                          found=model)
@@ -118,9 +118,7 @@ def cla_measure(pub: PublicData):
     """
     from .measure_benchmarks import from_cla_rates
 
-    if "LAC" not in pub._measures:
-        pub._measures["LAC"] = from_cla_rates(pub)
-    return pub._measures["LAC"]
+    return pub.cached("measure:LAC", lambda: from_cla_rates(pub))
 
 
 def _area(pub: PublicData, code: str, year: int, role: str, rank: int | None = None,
@@ -288,10 +286,13 @@ SPEND_SOURCES = {"s251": ("s251 outturn", "LAIT"), "RO3": ("RO3",)}
 
 def _spend_index(pub: PublicData) -> dict:
     """(code, financial_year, measure, source family) -> (amount, source); England from its own
-    row where printed, else the sum of the authorities (flagged by the caller)."""
-    if pub._spend:
-        return pub._spend
-    index = pub._spend
+    row where printed, else the sum of the authorities (flagged by the caller).  Built once for
+    ``pub``."""
+    return pub.cached("spend index", lambda: _build_spend_index(pub))
+
+
+def _build_spend_index(pub: PublicData) -> dict:
+    index: dict = {}
     family = {s: f for f, members in SPEND_SOURCES.items() for s in members}
     for r in pub.spend.to_dict("records"):
         if r["amount_gbp"] is None or pd.isna(r["amount_gbp"]):

@@ -204,9 +204,9 @@ def neighbour_codes(pub, code: str, model: str) -> list[dict]:
     """
     if not str(model).strip():
         return []
-    group = pub._groups.get((model, code))
+    group = pub.group(model, code)
     if not group:
-        have = sorted(m for m, c in pub._groups if c == code)
+        have = pub.models_of(code)
         raise InputError("statistical_neighbours", column="model",
                          expected=f"a model listing neighbours of {pub.name(code)} (models with it: "
                                   f"{', '.join(have) or 'none'})", found=model)
@@ -455,7 +455,7 @@ def from_cla_rates(pub) -> MeasureValues:
     """
     mv = MeasureValues("LAC", "Children looked after per 10,000 children aged 0-17", "per_10k",
                        pub.polarity("LAC"), 0, "DfE, Children looked after in England; ONS mid-year estimates")
-    for (code, year), r in pub._rate.items():
+    for (code, year), r in pub.rate_rows():
         rate = _num(r.get("rate_per_10k"))
         if rate is not None:
             mv.values[(code, year)] = rate

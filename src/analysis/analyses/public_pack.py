@@ -257,7 +257,7 @@ def paper_model(pub: PublicData, authority: str, financial_year: str) -> str | N
         The model's name (``paper_YYYY``), or None.
     """
     name = f"{PAPER_MODEL_PREFIX}{year_end(financial_year)}"
-    return name if (name, pub.code(authority)) in pub._groups else None
+    return name if pub.group(name, pub.code(authority)) is not None else None
 
 
 def _rate(value: object) -> str:
@@ -392,7 +392,7 @@ def england_ranking(pub: PublicData, year: int, model_for=None) -> pd.DataFrame:
                "rate_status": r.rate_status, "model": None, "neighbours_mean_per_10k": None,
                "gap_per_10k": None, "gap_children": None}
         model = model_for(r.old_la_code) if model_for else None
-        if model and (model, r.old_la_code) in pub._groups:
+        if model and pub.group(model, r.old_la_code) is not None:
             s = summary(pub, comparator(pub, r.old_la_code, year, model), year, model)
             row.update(model=model, neighbours_mean_per_10k=s.neighbours_mean_per_10k, gap_per_10k=s.gap_per_10k,
                        gap_children=s.gap_children)

@@ -156,8 +156,8 @@ def theme_priority(actions: pd.DataFrame) -> pd.DataFrame:
         'All themes' (``theme_number`` empty).
     """
     frame = actions.assign(_priority=priority_label(actions))
-    present = _present(frame._priority)
-    counts = (pd.crosstab([frame.theme_number, frame.theme], frame._priority)
+    present = _present(frame["_priority"])
+    counts = (pd.crosstab([frame.theme_number, frame.theme], frame["_priority"])
               .reindex(columns=present, fill_value=0).sort_index(level=0))
     counts.columns = [PRIORITY_COLUMNS[p] for p in present]
     counts = counts.reset_index()
@@ -237,7 +237,7 @@ def budgets_in_scope(actions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (number, theme, budget), group in annual.groupby(["theme_number", "theme", "spend_gbp"], sort=False):
         rows.append({"theme_number": int(number), "theme": theme, "budget_gbp": int(budget), "actions": len(group),
-                     "action_ids": ", ".join(group._id)})
+                     "action_ids": ", ".join(group["_id"])})
     out = pd.DataFrame(rows, columns=["theme_number", "theme", "budget_gbp", "actions", "action_ids"])
     return out.sort_values(["theme_number", "budget_gbp"], ascending=[True, False]).reset_index(drop=True)
 
@@ -362,9 +362,9 @@ def deadlines_by_month(actions: pd.DataFrame, as_of: str | None = None) -> pd.Da
     columns = ["due_month", "month", "actions"]
     if dated.empty:
         return pd.DataFrame(columns=columns + [PRIORITY_COLUMNS[p] for p in PRIORITIES])
-    present = _present(dated._priority)
+    present = _present(dated["_priority"])
     months = pd.period_range(dated.due_month.min(), dated.due_month.max(), freq="M").strftime("%Y-%m")
-    counts = (pd.crosstab(dated.due_month, dated._priority).reindex(index=months, columns=present, fill_value=0))
+    counts = (pd.crosstab(dated.due_month, dated["_priority"]).reindex(index=months, columns=present, fill_value=0))
     out = pd.DataFrame({"due_month": list(months), "month": [month_label(m) for m in months]})
     out["actions"] = counts.sum(axis=1).to_numpy().astype("int64")
     for p in present:

@@ -430,7 +430,7 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.Data
     rank = {"Red": 0, "Amber": 1, "Green": 2}
 
     def derived(row) -> str | None:
-        if row._merge != "both" or pd.isna(row.drift_gbp):  # a blank forecast: no direction to derive
+        if row["_merge"] != "both" or pd.isna(row.drift_gbp):  # a blank forecast: no direction to derive
             return None
         if row.drift_gbp > 0:
             return "improving"

@@ -86,7 +86,7 @@ def _refuse(path: Path, expected: str, found: str, column: str | None = None) ->
 
 
 def _rows(raw_dir: Path) -> list[dict[str, str]]:
-    return manifest._read_rows(Path(raw_dir) / MANIFEST_NAME)[1]
+    return manifest.read_rows(Path(raw_dir) / MANIFEST_NAME)[1]
 
 
 def _options(path: Path, kind: str, period: str, date: str, unit: str | None, saving_sign: str | None) -> None:

@@ -69,7 +69,7 @@ def _codes(paper: Paper, subject: str, year: int) -> tuple[list[str], str]:
     from .public_data import choose_model
 
     model = choose_model(paper.pub, paper.code, "", year)
-    return [n["neighbour_old_la_code"] for n in paper.pub._groups.get((model, paper.code), [])], model
+    return [n["neighbour_old_la_code"] for n in paper.pub.group(model, paper.code) or []], model
 
 
 def _latest_placement_year(paper: Paper) -> int | None:

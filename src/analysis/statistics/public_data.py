@@ -5,7 +5,9 @@ March of ``year``; the analyses built on it are in :mod:`analysis.analyses.bench
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,8 +39,7 @@ class PublicData:
     _label: dict = field(default_factory=dict, repr=False)  # old code -> the latest name the releases print
     _groups: dict = field(default_factory=dict, repr=False)  # (model, old code) -> list of neighbour old codes
     _la_rates: dict = field(default_factory=dict, repr=False)  # year -> sorted array of LA rates
-    _spend: dict = field(default_factory=dict, repr=False)  # built on first use by spend()
-    _measures: dict = field(default_factory=dict, repr=False)  # measures of the benchmarking engine, built once
+    _cache: dict = field(default_factory=dict, repr=False)  # what the analyses derive once (:meth:`cached`)
 
     def __post_init__(self) -> None:
         # oldest first, so a name shared by a predecessor and its successor (Dorset 835 / 838) means the latest
@@ -70,6 +71,70 @@ class PublicData:
 
     def row(self, code: str, year: int) -> dict | None:
         return self._rate.get((code, int(year)))
+
+    def group(self, model: str, code: str) -> list[dict] | None:
+        """An authority's statistical neighbours in a model.
+
+        Parameters
+        ----------
+        model : str
+            The statistical-neighbour model's name.
+        code : str
+            The authority's 3-digit code.
+
+        Returns
+        -------
+        list of dict or None
+            The neighbours' rows in rank order (``neighbour_old_la_code``, ``rank`` ...); ``None``
+            when the model gives the authority no neighbours.
+        """
+        return self._groups.get((model, code))
+
+    def models_of(self, code: str) -> list[str]:
+        """The models that give an authority neighbours.
+
+        Parameters
+        ----------
+        code : str
+            The authority's 3-digit code.
+
+        Returns
+        -------
+        list of str
+            The models' names, sorted.
+        """
+        return sorted({m for m, c in self._groups if c == code})
+
+    def rate_rows(self) -> list[tuple[tuple[str, int], dict]]:
+        """Every row of the rates table by ``(code, year)``: an authority by its 3-digit code, a
+        region or England by its 9-character code.
+
+        Returns
+        -------
+        list of tuple
+            ``((code, year), row)`` pairs; ``row`` holds the table's columns (rates per 10,000
+            children aged 0-17).
+        """
+        return list(self._rate.items())
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """A value the analyses derive from these tables once (a measure's values, an index).
+
+        Parameters
+        ----------
+        key : str
+            The value's name.
+        build : callable
+            Makes the value from these tables, the first time it is asked for.
+
+        Returns
+        -------
+        object
+            ``build()``'s result, kept with the tables (a view as at a month has its own).
+        """
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
 
     def years(self) -> list[int]:
         return sorted({y for _, y in self._rate})
@@ -151,7 +216,7 @@ def choose_model(pub: PublicData, authority: str, model: str, year: int) -> str:
         that was not in force then.
     """
     code = pub.code(authority)
-    held = {m for m, c in pub._groups if c == code}
+    held = set(pub.models_of(code))
     if str(model).strip():
         wanted = str(model).strip()
         if pub.as_of and wanted not in held:

@@ -98,10 +98,10 @@ def read_outturn(path: Path) -> pd.DataFrame:
     printed = pd.to_numeric(frame[line_col], errors="coerce") if line_col else lead
     frame["_line"] = printed.fillna(lead).astype("Int64")
     wanted = {v: k for k, v in LINES.items()}
-    positions = frame.groupby("_meaning")._line.min()
+    positions = frame.groupby("_meaning")["_line"].min()
     excludes_adoption = positions.get("adoption services", -1) > positions.get("total children looked after", 1e9)
     out = []
-    rows = frame[frame._meaning.isin(list(wanted))]
+    rows = frame[frame["_meaning"].isin(list(wanted))]
     for idx, r in zip(rows.index, rows.to_dict("records"), strict=True):
         line = int(idx) + 2
         code = str(r[code_col]).strip()
