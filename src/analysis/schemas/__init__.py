@@ -15,6 +15,7 @@ needed cleaning, the raw text in a ``*_raw`` column and the reason in ``cleaning
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -218,8 +219,14 @@ def empty(name: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        No rows, every column of its declared type.
+        No rows, every column of its declared type (a copy: the caller may change it).
     """
+    return _empty(name).copy()
+
+
+@functools.cache
+def _empty(name: str) -> pd.DataFrame:
+    """:func:`empty`'s table, made and validated once per process (an ingest asks for a dozen)."""
     return conform(name, pd.DataFrame({c: pd.Series([], dtype="object") for c in TABLES[name].columns}))
 
 
