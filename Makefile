@@ -14,6 +14,11 @@ ARGS ?=
 # test workers (pytest-xdist); --dist loadfile keeps a file's tests - a notebook's nbval cells - on one
 TEST_JOBS ?= 2
 FAST_MARKERS := not slow and not faults and not browser and not notebooks
+# Compiled bytecode is kept under the virtual environment (never beside the sources), even where
+# the environment sets PYTHONDONTWRITEBYTECODE: otherwise every test worker, kernel and report
+# worker compiles the package - and pytest rewrites every test module - again on each start.
+export PYTHONDONTWRITEBYTECODE :=
+export PYTHONPYCACHEPREFIX := $(abspath $(VENV))/pycache
 
 .PHONY: help install ingest reports test test-fast lab docs benchmark lock clean
 
