@@ -155,10 +155,15 @@ def measure_data(pub: PublicData | None, processed_dir: str | Path | None = None
         _LOADED.clear()
         _LOADED[key] = tuple(data.load(name, folder) for name in TABLES)
     values, measures, placements = _LOADED[key]
-    if pub.as_of:
-        values = values[_published(values.first_published, pub.as_of)]
-        placements = placements[_published(placements.first_published, pub.as_of)]
-    return MeasureData(pub, values, measures, placements)
+
+    def build() -> MeasureData:
+        kept_values, kept_placements = values, placements
+        if pub.as_of:
+            kept_values = values[_published(values.first_published, pub.as_of)]
+            kept_placements = placements[_published(placements.first_published, pub.as_of)]
+        return MeasureData(pub, kept_values, measures, kept_placements)
+
+    return pub.cached(f"measure data {key}", build)  # one per view: the measures it builds are kept with it
 
 
 def _published(dates: pd.Series, month: str) -> pd.Series:

@@ -153,10 +153,19 @@ def public_areas(pub, authority: str, period: str, only: str | None = None) -> d
         Area name -> its scorecard rows (``measure``, ``value``, ``context``, ``as_at``,
         ``source``, ``year_end``); rates per 10,000 children aged 0-17, money whole pounds.
     """
-    from . import benchmarks, public_pack, spend_benchmarks
+    import copy
 
     if pub is None or not authority:
         return {}
+    # a scorecard asks three times (its rows, the superseded figures, the areas without data):
+    # computed once for the view, a copy each time
+    found = pub.cached(f"public areas {authority!r} {period} {only}", lambda: _public_areas(pub, authority, period, only))
+    return copy.deepcopy(found)
+
+
+def _public_areas(pub, authority: str, period: str, only: str | None) -> dict[str, list[Row]]:
+    from . import benchmarks, public_pack, spend_benchmarks
+
     try:
         who = public_pack.code_for(pub, authority, period)
         y = public_pack.choose_year(pub, who, "", period)
