@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import nbformat
@@ -327,8 +327,14 @@ def render_template(name: str, **context) -> str:
     str
         The page, through :func:`analysis.presentation.glossary.mark_page`.
     """
+    return mark_page(_templates().get_template(name).render(css=_css(), **context))
+
+
+@cache
+def _templates():
+    """The pack's Jinja environment, made once per process (it compiles each template once; a
+    batch writes the reports index after every pack)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
-                      keep_trailing_newline=True)
-    return mark_page(env.get_template(name).render(css=_css(), **context))
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
+                       keep_trailing_newline=True)
