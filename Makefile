@@ -40,7 +40,7 @@ reports: $(STAMP)
 	$(BIN)/python -m analysis report $(if $(PERIOD),--period $(PERIOD),--latest) $(if $(AUTHORITY),--authority "$(AUTHORITY)") $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/sphinx-build --fail-on-warning --quiet --jobs 1 docs site
@@ -48,7 +48,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(ARGS)
 
 test-fast: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/python -m analysis ingest --quiet
 	$(BIN)/python -m pytest tests -n $(TEST_JOBS) --dist loadfile -m "$(FAST_MARKERS)" $(ARGS)

@@ -25,7 +25,7 @@ from .deliveries import _SAME_FILE, _register, _status, _unpublish, _withdraw
 from .reports import _notebooks, _report, add_report_arguments
 from .tables import _ingest, _public_stats
 
-__all__ = ["EXIT_INPUT", "add_report_arguments", "apply_settings", "build_parser", "main"]
+__all__ = ["EXIT_INPUT", "add_report_arguments", "apply_settings", "build_parser", "command_parsers", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
     _notebooks_command(sub)
     _public_stats_command(sub)
     _report_command(sub)
+    parser.set_defaults(commands=dict(sub.choices))  # each command's parser, for the reference (command_parsers)
     return parser
+
+
+def command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each command's parser, by name, from :func:`build_parser`'s parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The parser :func:`build_parser` made.
+
+    Returns
+    -------
+    dict of str to argparse.ArgumentParser
+        The commands in the order ``--help`` lists them.
+    """
+    return dict(parser.get_default("commands") or {})
 
 
 def _ingest_command(sub: Any) -> None:

@@ -37,6 +37,8 @@ class CouncilKernelEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        """Execute the notebook papermill manages in a kernel started with the project's kernel
+        manager (history off, the kernel's process group ended with the run), unless one is given."""
         if kwargs.get("km") is None:
             from .kernels import _kernel_manager_class
 
@@ -50,6 +52,8 @@ class CouncilForkEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        """Execute the notebook papermill manages in a child forked from this process, once this
+        process is warm for it (a Python notebook only)."""
         language = cls.nb_language(nb_man.nb)
         if language != "python":
             raise PapermillException(f"the {FORK_ENGINE} engine runs Python notebooks; this one is written in "

@@ -1,5 +1,5 @@
 """A report run from start to end: clean up after dead runs, warm the workers while planning,
-run every job, publish each pack.
+run every job, publish each pack.  Its two entry points::
 
     run_report(...)   what ``python -m analysis report`` does (see :mod:`analysis.cli`)
     run_packs(...)    execute planned packs over any ``concurrent.futures``-style executor and

@@ -3,30 +3,30 @@
 :func:`collect` gathers, from the raw folder's manifest, the processed table set and the reports
 folder, a dictionary of one documented, stable shape (``--json`` prints it; :func:`text` renders it
 for people).  It never fails on a missing or half-built folder: it says what is missing in
-``problems``.  Keys (``format`` changes only when a key's meaning does):
+``problems``.  Keys (``format`` changes only when a key's meaning does)::
 
-``format``          ``"council-analysis status 1"``
-``folders``         ``{"raw"|"processed"|"reports": {"path": str, "exists": bool}}``
-``problems``        sentences: folders missing, a manifest unreadable, a listed file missing or edited
-``processed``       ``{"tables": int, "up_to_date": bool | None, "command": str | None}`` - whether
-                    ``data/processed`` was made from the raw files as registered now (``None``: unknown)
-``authorities``     one per authority with papers or packs, by name:
-                    ``{"name", "slug", "documents": [...], "packs": [...]}``; a document is
-                    ``{"period", "document", "kind", "file", "unit", "saving_sign", "sha256",
-                    "present": bool, "edited": bool}`` (oldest period first; ``period`` is the month
-                    it speaks for, ``analysis.data.document_period``); a pack is ``{"period", "month", "run_id",
-                    "created", "status", "partial", "reports_ok", "reports", "folder", "stale": bool,
-                    "changes": [...], "command": str | None, "alternative": str | None}``
-``stale``           the stale packs again, flat: ``{"authority", "slug", "period", "changes", "command",
-                    "alternative"}``: ``command`` rebuilds the pack (``report --period``), or where no
-                    paper of the authority speaks for that month any more, takes it down
-                    (``unpublish``); ``alternative``, for a March pack then, remakes it with ``--year``;
-                    a change is ``{"file", "change": "added"|"removed"|"changed", "was_sha256",
-                    "now_sha256"}`` (``None`` where the file is not on that side)
-``withdrawn_files`` ``{"file", "delivered_as", "bytes", "modified"}`` in ``data/raw/withdrawn/``
-``withdrawn_packs`` :func:`analysis.report.withdrawn.withdrawn_packs`
-``failed_runs``     ``{"folder", "failed": [report names]}`` in ``reports/failed/``
-``unregistered``    ``{"file", "command"}``: files lying in the raw folder without a manifest row
+    ``format``          ``"council-analysis status 1"``
+    ``folders``         ``{"raw"|"processed"|"reports": {"path": str, "exists": bool}}``
+    ``problems``        sentences: folders missing, a manifest unreadable, a listed file missing or edited
+    ``processed``       ``{"tables": int, "up_to_date": bool | None, "command": str | None}`` - whether
+                        ``data/processed`` was made from the raw files as registered now (``None``: unknown)
+    ``authorities``     one per authority with papers or packs, by name:
+                        ``{"name", "slug", "documents": [...], "packs": [...]}``; a document is
+                        ``{"period", "document", "kind", "file", "unit", "saving_sign", "sha256",
+                        "present": bool, "edited": bool}`` (oldest period first; ``period`` is the month
+                        it speaks for, ``analysis.data.document_period``); a pack is ``{"period", "month", "run_id",
+                        "created", "status", "partial", "reports_ok", "reports", "folder", "stale": bool,
+                        "changes": [...], "command": str | None, "alternative": str | None}``
+    ``stale``           the stale packs again, flat: ``{"authority", "slug", "period", "changes", "command",
+                        "alternative"}``: ``command`` rebuilds the pack (``report --period``), or where no
+                        paper of the authority speaks for that month any more, takes it down
+                        (``unpublish``); ``alternative``, for a March pack then, remakes it with ``--year``;
+                        a change is ``{"file", "change": "added"|"removed"|"changed", "was_sha256",
+                        "now_sha256"}`` (``None`` where the file is not on that side)
+    ``withdrawn_files`` ``{"file", "delivered_as", "bytes", "modified"}`` in ``data/raw/withdrawn/``
+    ``withdrawn_packs`` :func:`analysis.report.withdrawn.withdrawn_packs`
+    ``failed_runs``     ``{"folder", "failed": [report names]}`` in ``reports/failed/``
+    ``unregistered``    ``{"file", "command"}``: files lying in the raw folder without a manifest row
 """
 
 from __future__ import annotations

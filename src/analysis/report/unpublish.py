@@ -6,7 +6,7 @@ folder disappears at once; nothing is deleted), and a ``withdrawal.json`` beside
 ``manifest.json`` records when, why and - for a withdrawn file - which file it was made from.
 ``reports/index.html`` is then rewritten: the pack leaves the published list and appears among
 the withdrawn packs.  A withdrawn pack never comes back by itself; running ``report`` for the
-period again publishes a new pack from the papers in force then.
+period again publishes a new pack from the papers in force then.  Its two functions::
 
     unpublish_made_from(reports_dir, file, sha256, reason)   every pack whose manifest's
                         ``inputs`` list that file with that sha256 (``withdraw``, ``register --replace``)
