@@ -191,7 +191,7 @@ def describe(mode: str, precision: float, unit: str = "gbp") -> str:
     if mode == EXACT or not precision:
         return "exact"
     if unit == "gbp":
-        if precision >= 1_000_000 or precision >= 100_000:
+        if precision >= 100_000:  # £0.1m and up are written in millions
             step = f"£{precision / 1_000_000:g}m"
         elif precision >= 1_000:
             step = f"£{precision / 1_000:g}k"

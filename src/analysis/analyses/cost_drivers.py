@@ -426,7 +426,7 @@ EXCEL_LABELS = {"label": "Measure", "when": "At", "value": "Authority", "neighbo
 
 
 @needs(cla_trajectories=())
-def plan_rates(cla_trajectories: pd.DataFrame, pub, authority: str) -> pd.DataFrame:
+def plan_rates(cla_trajectories: pd.DataFrame | None, pub, authority: str) -> pd.DataFrame:
     """The papers' plans for children looked after in force, as rates per 10,000 at each 31 March:
     printed, or the planned number over the child population the releases give that year (the
     view's).

@@ -296,7 +296,7 @@ _MORE = re.compile(r"\b(?:exceed\w*|over\w*|ahead|above|more|additional)\b", re.
 
 
 @needs(tracker=())
-def commentary_claims(tracker: pd.DataFrame) -> list[ProseClaim]:
+def commentary_claims(tracker: pd.DataFrame | None) -> list[ProseClaim]:
     """Case *commentary against its row*.
 
     A commentary saying the saving is exceeded (or short) "by £X" against the row's variance
@@ -356,7 +356,7 @@ _SHARE = re.compile(r"\bproportion\w*\s+(?:use\s+)?of\s+(?P<what>[a-z]+)\s+(?P<p
 
 
 @needs(trajectories=("document", "series_kind", "number", "as_at"))
-def share_claims(doc: SourceDocument, lines: list[Line], trajectories: pd.DataFrame) -> list[ProseClaim]:
+def share_claims(doc: SourceDocument, lines: list[Line], trajectories: pd.DataFrame | None) -> list[ProseClaim]:
     """Case *share of the paper's own number*.
 
     "N children in X" and "proportionate use of X P%" in one paragraph, against N / the number
