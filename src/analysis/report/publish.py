@@ -36,6 +36,7 @@ import platform
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -48,11 +49,14 @@ from .plan import PackPlan, published_manifest
 from .withdrawn import WITHDRAWN_DIR, index_rows, move_in, withdrawn_while_made
 
 __all__ = [
-    "ENGLAND_PREFIX", "FAILED_DIR", "PACKAGES", "STAGING_PREFIX", "clean_debris", "new_staging", "publish",
+    "ENGLAND_PREFIX", "FAILED_DIR", "INDEX_EVERY_S", "PACKAGES", "ReportsIndexes", "STAGING_PREFIX", "clean_debris", "index_behind", "new_staging", "publish",
     "published_packs", "publishing_lock", "run_metadata", "write_pack", "write_reports_index",
 ]
 
 FAILED_DIR = "failed"
+#: a run rewrites ``reports/index.html`` at most this often (seconds), and at its end: a batch of
+#: hundreds of packs would otherwise rewrite a page listing them all after each one
+INDEX_EVERY_S = 2.0
 ENGLAND_PREFIX = "england-"  # reports/england-YYYY.html: every authority ranked (analysis.report.england)
 STAGING_PREFIX = ".staging-"
 PACKAGES = ("pandas", "pyarrow", "pandera", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient",
@@ -106,9 +110,75 @@ def clean_debris(out_dir: Path) -> list[Path]:
                 target = folder / previous.name[len(atomic.PREVIOUS_PREFIX):]
                 if atomic.recover(target):
                     here.append(target)
-        if here:  # a pack may have been switched in without the index being rewritten
+        if here or index_behind(out_dir):  # a pack switched in without the index rewritten
             write_reports_index(out_dir)
     return done + here
+
+
+class ReportsIndexes:
+    """The reports indexes a run owes: rewritten at most every ``every`` seconds, and on :meth:`write`.
+
+    A batch publishing hundreds of packs would otherwise rewrite a page listing them all after
+    each one (its cost growing with the square of the batch).
+
+    Parameters
+    ----------
+    every : float, default :data:`INDEX_EVERY_S`
+        Seconds between rewrites while packs are being published.
+    """
+
+    def __init__(self, every: float = INDEX_EVERY_S) -> None:
+        self.every = every
+        self.due: set[Path] = set()
+        self.written = time.monotonic()
+
+    def published(self, out_dir: Path) -> None:
+        """Note a pack published into ``out_dir``; rewrite the due indexes if ``every`` has passed.
+
+        Parameters
+        ----------
+        out_dir : pathlib.Path
+            The reports folder the pack was published into.
+        """
+        self.due.add(Path(out_dir))
+        if time.monotonic() - self.written >= self.every:
+            self.write()
+
+    def write(self) -> None:
+        """Rewrite every due ``reports/index.html`` now, each under its publishing lock."""
+        for out_dir in sorted(self.due):
+            with publishing_lock(out_dir):
+                write_reports_index(out_dir)
+        self.due.clear()
+        self.written = time.monotonic()
+
+
+def index_behind(out_dir: Path) -> bool:
+    """Whether ``reports/index.html`` is older than a pack, failed run or withdrawn pack it lists.
+
+    A run rewrites the index at most every :data:`INDEX_EVERY_S` seconds and at its end, so one
+    killed in between leaves packs published but not yet listed; the next run's
+    :func:`clean_debris` rewrites the index when this is true.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The reports folder (``reports/``).
+
+    Returns
+    -------
+    bool
+        True when a ``manifest.json`` two levels down is newer than the index, or the index is
+        missing while there is one.
+    """
+    manifests = [m for m in Path(out_dir).glob("*/*/manifest.json") if not m.parent.name.startswith(".")]
+    index = Path(out_dir) / "index.html"
+    if not manifests:
+        return False
+    if not index.is_file():
+        return True
+    written = index.stat().st_mtime_ns
+    return any(m.stat().st_mtime_ns > written for m in manifests)
 
 
 def new_staging(plan: PackPlan) -> Path:
@@ -259,7 +329,7 @@ def write_pack(plan: PackPlan, results: list[JobResult], run_id: str, processed_
 
 
 def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir: Path,
-            metadata: dict | None = None) -> tuple[Path, bool]:
+            metadata: dict | None = None, *, index: bool = True) -> tuple[Path, bool]:
     """Write the pack and switch it in; rewrite the indexes.
 
     Or file it under ``failed/``, or under ``withdrawn/`` when a file it was made from was withdrawn
@@ -278,6 +348,10 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
     metadata : dict, optional
         What the manifest says about the code; ``None`` = :func:`run_metadata`.
 
+    index : bool, default True
+        Rewrite ``reports/index.html`` now; ``False`` when the caller rewrites it later
+        (:func:`analysis.report.run.run_packs` does so at most every :data:`INDEX_EVERY_S` seconds
+        and at the end of its run; :func:`clean_debris` catches up after a run that was killed).
     Returns
     -------
     where : pathlib.Path
@@ -308,7 +382,8 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
                 os.rename(staging, where)
                 atomic.discard(staging)  # releases the lock (the folder has moved)
                 (where / atomic.LOCK_NAME).unlink(missing_ok=True)
-            write_reports_index(plan.out_dir)
+            if index:
+                write_reports_index(plan.out_dir)
     return where, ok
 
 

@@ -41,7 +41,7 @@ from .execute import STATUS_FAILED, STATUS_OK, Job, JobResult, run_job
 from .interrupts import handled, pause_point
 from .notebooks import CELL_TIMEOUT_S, FORK_ENGINE, TEMP_PREFIX
 from .plan import PackPlan, check_periods, plan_packs, published_manifest, select_notebooks
-from .publish import clean_debris, new_staging, publish, run_metadata
+from .publish import ReportsIndexes, clean_debris, new_staging, publish, run_metadata
 
 __all__ = ["RunOutcome", "new_run_id", "run_packs", "run_report"]
 
@@ -135,9 +135,12 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
     futures: dict[cf.Future, tuple[PackPlan, Job]] = {}
     remaining = {plan.key: len(plan.jobs) for plan in plans}
 
+    indexes = ReportsIndexes()
+
     def finish(plan: PackPlan) -> None:
-        where, published = publish(plan, results[plan.key], run_id, processed_dir, metadata)
+        where, published = publish(plan, results[plan.key], run_id, processed_dir, metadata, index=False)
         outcome.packs.append((plan, results[plan.key], where, published))
+        indexes.published(plan.out_dir)
 
     try:
         with handled():
@@ -162,10 +165,13 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
             outcome.packs.sort(key=lambda p: order.index(p[0].key))
     except BaseException:
         _stop(pool, futures)
+        with contextlib.suppress(Exception):  # what was published is listed; the first error is the one told
+            indexes.write()
         raise
     else:
         if own:
             pool.shutdown()
+        indexes.write()
     finally:
         for plan in plans:
             if plan.staging is not None and plan.staging.exists():
