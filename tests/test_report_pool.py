@@ -91,3 +91,32 @@ def _write_pid_and_sleep(path: str, seconds: float) -> None:
 def _sleep_then_pid(seconds: float) -> int:
     time.sleep(seconds)
     return os.getpid()
+
+
+WEAKREF_CALLBACK_GETS_SIGTERM = """
+import os, signal, sys, time, weakref
+from analysis.report import pool
+signal.signal(signal.SIGTERM, pool._on_sigterm)  # as a worker sets itself up
+sys.unraisablehook = pool._redeliver_sigterm
+class Key:
+    pass
+key = Key()
+ref = weakref.ref(key, lambda r: os.kill(os.getpid(), signal.SIGTERM))  # SIGTERM arrives inside the callback
+del key
+time.sleep(5)
+print("still running")
+"""
+
+
+def test_a_worker_stops_on_sigterm_even_inside_a_weakref_callback():
+    """SIGTERM raised inside a callback Python cannot pass exceptions out of (matplotlib keeps its
+    text measurements in a WeakKeyDictionary) was printed as "Exception ignored" and lost; the
+    worker stops as it would have, silently."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", WEAKREF_CALLBACK_GETS_SIGTERM], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 128 + 15, (done.returncode, done.stdout, done.stderr)
+    assert "still running" not in done.stdout
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -23,6 +23,7 @@ up while the run plans.
 
 from __future__ import annotations
 
+import _thread
 import concurrent.futures as cf
 import contextlib
 import logging
@@ -30,8 +31,10 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +49,23 @@ __all__ = ["PoolStopped", "WorkerDied", "WorkerPool", "dask_executor"]
 
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the fault tests
     raise SystemExit(128 + signum)
+
+
+def _sigterm_again_soon() -> None:
+    time.sleep(0.05)  # let the callback and the hook end first
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _redeliver_sigterm(unraisable) -> None:
+    """``sys.unraisablehook`` in a worker: SIGTERM arriving while Python runs a callback it cannot
+    pass exceptions out of (a weakref callback - matplotlib keeps its text measurements in a
+    ``WeakKeyDictionary`` - or a ``__del__``) raises :func:`_on_sigterm`'s ``SystemExit`` there,
+    where Python would print it as "Exception ignored" and go on running.  The signal is sent again
+    instead, silently, so the worker stops as it would have."""
+    if isinstance(unraisable.exc_value, SystemExit):
+        _thread.start_new_thread(_sigterm_again_soon, ())  # returns at once: this hook ends before it fires
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _quiet_notebook_logs() -> None:
@@ -76,6 +96,7 @@ def _worker_main(conn, parent_pid: int, warm: bool, template: bool = True) -> No
     tempfile.tempdir = str(folder)
     os.environ["TMPDIR"] = str(folder)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    sys.unraisablehook = _redeliver_sigterm
     _quiet_notebook_logs()
     try:
         if warm:

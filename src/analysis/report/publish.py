@@ -347,11 +347,11 @@ def publish(plan: PackPlan, results: list[JobResult], run_id: str, processed_dir
         The processed tables the pack was made from (named in its manifest).
     metadata : dict, optional
         What the manifest says about the code; ``None`` = :func:`run_metadata`.
-
     index : bool, default True
         Rewrite ``reports/index.html`` now; ``False`` when the caller rewrites it later
         (:func:`analysis.report.run.run_packs` does so at most every :data:`INDEX_EVERY_S` seconds
         and at the end of its run; :func:`clean_debris` catches up after a run that was killed).
+
     Returns
     -------
     where : pathlib.Path
