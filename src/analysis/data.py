@@ -16,7 +16,7 @@ from .schemas import needs
 
 __all__ = [
     "Pack", "authority_periods", "comparison_documents", "document_period", "documents_in_force",
-    "for_authority", "for_period", "load", "pack_documents", "pack_table", "papers_name", "previous_period",
+    "for_authority", "for_period", "load", "load_once", "pack_documents", "pack_table", "papers_name", "previous_period",
     "processed", "read_table", "release_names", "source_label", "sources_for", "tracker",
     "verified_table_bytes", "verify_tables",
 ]
@@ -38,6 +38,47 @@ def processed(processed_dir: str | Path | None = None) -> Path:
         ``data/processed``.
     """
     return paths.resolve(processed_dir, paths.processed_dir())
+
+
+_ONCE: dict[str, tuple[tuple[str, tuple[str, ...]], Any]] = {}  # slot -> (the table set's folder and tables' sha256, what was made)
+
+
+def load_once(slot: str, names: Iterable[str], processed_dir: str | Path | None, build: Any) -> Any:
+    """What ``build`` makes of some tables of a table set, made once per process while they are unchanged.
+
+    A kernel or worker that runs report after report reads and indexes the tables once: the value is
+    kept under ``slot`` with the folder and the sha256 each table has in ``_tables.json``, and made
+    again when they change (one value per slot).
+
+    Parameters
+    ----------
+    slot : str
+        The caller's name for the value (one per kind of value).
+    names : iterable of str
+        The tables it is made from.
+    processed_dir : str or Path, optional
+        The table set's folder; default the project's ``data/processed``.
+    build : callable
+        Called with the folder (a :class:`pathlib.Path`) to make the value.
+
+    Returns
+    -------
+    object or None
+        ``build``'s value; ``None`` when the table set is unreadable or lacks one of the tables.
+    """
+    folder = processed(processed_dir)
+    try:
+        files = tableset.read_manifest(folder)["files"]
+    except TableSetError:
+        return None
+    wanted = list(names)
+    if not all(f"{name}.parquet" in files for name in wanted):
+        return None
+    key = (str(folder.resolve()), tuple(files[f"{name}.parquet"]["sha256"] for name in wanted))
+    held = _ONCE.get(slot)
+    if held is None or held[0] != key:
+        _ONCE[slot] = held = (key, build(folder))
+    return held[1]
 
 
 def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:

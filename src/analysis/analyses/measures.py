@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import data, tableset
-from ..errors import InputError, TableSetError
+from .. import data
+from ..errors import InputError
 from ..statistics.release_calendar import published_by
 from . import measure_benchmarks as engine
 from .benchmarks import PublicData, cla_measure
@@ -37,7 +37,6 @@ __all__ = ["MeasureData", "RESIDENTIAL", "TABLES", "measure_data"]
 
 TABLES = ("lait_values", "public_measures", "cla_placements")
 RESIDENTIAL = ("homes", "other_residential", "residential_schools")
-_LOADED: dict[tuple, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
 
 
 @dataclass
@@ -144,17 +143,11 @@ def measure_data(pub: PublicData | None, processed_dir: str | Path | None = None
     if pub is None:
         return None
     folder = data.processed(processed_dir or pub.folder or None)
-    try:
-        files = tableset.read_manifest(folder)["files"]
-    except TableSetError:
+    loaded = data.load_once("measures", TABLES, folder,
+                            lambda where: tuple(data.load(name, where) for name in TABLES))
+    if loaded is None:
         return None
-    if not all(f"{name}.parquet" in files for name in TABLES):
-        return None
-    key = (str(folder.resolve()), tuple(files[f"{name}.parquet"]["sha256"] for name in TABLES))
-    if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = tuple(data.load(name, folder) for name in TABLES)
-    values, measures, placements = _LOADED[key]
+    values, measures, placements = loaded
 
     def build() -> MeasureData:
         kept_values, kept_placements = values, placements
@@ -163,7 +156,7 @@ def measure_data(pub: PublicData | None, processed_dir: str | Path | None = None
             kept_placements = placements[_published(placements.first_published, pub.as_of)]
         return MeasureData(pub, kept_values, measures, kept_placements)
 
-    return pub.cached(f"measure data {key}", build)  # one per view: the measures it builds are kept with it
+    return pub.cached(f"measure data {folder} {id(loaded)}", build)  # new tables: a new tuple  # one per view: the measures it builds are kept with it
 
 
 def _published(dates: pd.Series, month: str) -> pd.Series:

@@ -36,7 +36,6 @@ __all__ = [
 #: the tables ``python -m analysis public-stats`` writes that the reports read
 PUBLIC_TABLES = ("cla_rates", "statistical_neighbours", "cla_spend", "public_measures", "release_revisions")
 
-_LOADED: dict[tuple, PublicData] = {}  # (folder, the tables' sha256) -> indexed tables, for a warm kernel
 
 
 def public_data(processed_dir: str | Path | None = None, as_of: str = "") -> PublicData | None:
@@ -62,23 +61,12 @@ def public_data(processed_dir: str | Path | None = None, as_of: str = "") -> Pub
         ``None`` when ``public-stats`` has not written the tables into the table set (or wrote
         no rates).
     """
-    folder = data.processed(processed_dir)
-    try:
-        files = tableset.read_manifest(folder)["files"]
-    except TableSetError:
+    pub = data.load_once("public statistics", PUBLIC_TABLES, processed_dir, load)
+    if pub is None or not len(pub.rates):
         return None
-    if not all(f"{name}.parquet" in files for name in PUBLIC_TABLES):
-        return None
-    key = (str(folder.resolve()), tuple(files[f"{name}.parquet"]["sha256"] for name in PUBLIC_TABLES))
-    if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = load(processed_dir)
-    pub = _LOADED[key]
     if str(as_of).strip():
         month = str(as_of).strip()
-        if (key, month) not in _LOADED:
-            _LOADED[(key, month)] = pub.as_at(month)
-        pub = _LOADED[(key, month)]
+        pub = pub.cached(f"as at {month}", lambda: pub.as_at(month))
     return pub if len(pub.rates) else None
 
 
