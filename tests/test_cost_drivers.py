@@ -102,3 +102,21 @@ def test_an_authority_with_papers_shows_the_published_figures_of_its_month(publi
     svgs = [o["data"]["image/svg+xml"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if "image/svg+xml" in o.get("data", {})]
     assert any("plan" in s.lower() for s in svgs)
+
+
+def test_without_the_published_statistics_the_report_says_so(tmp_path):
+    """A table set with the papers only (no ``public-stats`` run): report 35 runs to its end and says
+    the published statistics have not been loaded (a section once named a variable never defined)."""
+    from analysis.ingest import run_ingest
+    from analysis.presentation.driver_sections import NOT_LOADED
+
+    from .conftest import RAW
+
+    processed = tmp_path / "processed"
+    run_ingest(RAW, processed)
+    nb = execute(NB35, tmp_path / "35.ipynb", {"authority": "Torbay", "period": "2019-11",
+                                               "processed_dir": str(processed)})
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    text = nbformat.writes(nb)
+    assert "have not been loaded for this pack" in text and NOT_LOADED.split(" (")[0] in text

@@ -28,13 +28,17 @@ from . import measure_benchmarks as engine
 from .measures import MeasureData
 
 __all__ = [
-    "Choice", "EXCEL_LABELS", "LABELS", "PLACEMENT_SERIES", "SECTIONS", "check_measures", "choose", "drivers",
+    "Choice", "DriversView", "EXCEL_LABELS", "SOURCE", "LABELS", "PLACEMENT_SERIES", "SECTIONS", "check_measures", "choose", "drivers",
     "fmt", "headline", "labels", "latest_year", "mix_change_sentence", "placement_mix", "plan_rates",
-    "set_apart_sentence", "side", "trend", "trend_words", "view_table", "when",
+    "set_apart_sentence", "side", "trend", "trend_words", "view", "view_table", "when",
 ]
 
 SECTIONS = {"demand": "Demand: from referral to care", "placements": "Where children are placed",
             "money": "What it costs", "workforce": "Social work staffing", "other": "Other measures"}
+
+
+#: the source line of report 35's charts of the published measures
+SOURCE = "DfE, LAIT (children in need, children looked after, social work workforce, section 251 outturn)"
 
 
 @dataclass(frozen=True)
@@ -623,3 +627,53 @@ def headline(pub, code: str, year: int, period: str) -> dict | None:
             "context": context, "as_at": f"as published by {numbers.month(pub.as_of or period)}",
             "source": "DfE statistics (children in need, children looked after, social work workforce, section 251 "
                       "outturn), as LAIT and the releases hold them"}
+
+
+@dataclass
+class DriversView:
+    """What report 35 shows for one authority (:func:`view`)."""
+
+    code: str  # the releases' 3-digit code at the pack's month
+    model: str  # the statistical-neighbour model the measures are compared in
+    choices: list[Choice]
+    names: dict[str, str]  # measure -> the words the page uses (:func:`labels`)
+    table: pd.DataFrame  # :func:`drivers`
+    source: str = SOURCE
+
+
+def view(md: MeasureData, pub, authority: str, period: str, model: str = "", measures: str = "") -> DriversView:
+    """The report's measures for an authority as at a pack's month, against its neighbours.
+
+    Parameters
+    ----------
+    md : MeasureData
+        The measures' tables as at the pack's month (:func:`analysis.analyses.measures.measure_data`).
+    pub : PublicData
+        The public statistics as at the same month.
+    authority : str
+        The council, by name or code.
+    period : str
+        The pack's month, ``YYYY-MM``: the code the releases give the authority then, and the model
+        nearest the latest year published by then.
+    model : str, default ""
+        A statistical-neighbour model to use instead.
+    measures : str, default ""
+        The report's ``measures`` parameter (:func:`choose`); empty: the default list.
+
+    Returns
+    -------
+    DriversView
+        The code, model, choices, labels and :func:`drivers` table.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        For a measure the tables do not hold, naming near codes (:func:`check_measures`).
+    """
+    from . import public_pack
+
+    code = public_pack.code_for(pub, authority, period)
+    chosen_model = public_pack.choose_model(pub, code, model, public_pack.choose_year(pub, code, "", period))
+    choices = choose(measures)
+    check_measures(md, choices)
+    return DriversView(code, chosen_model, choices, labels(choices, md), drivers(md, code, chosen_model, choices))
