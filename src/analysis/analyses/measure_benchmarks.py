@@ -549,12 +549,16 @@ def from_placements(placements: pd.DataFrame, types: tuple[str, ...], label: str
     mv = MeasureValues("+".join(types), label, "pct", None, 1,
                        "DfE, Children looked after in England (statistical first releases)",
                        of_children_looked_after=True)
-    for (level, old, new, year), part in rows.groupby(["geographic_level", "old_la_code", "new_la_code", "year"],
-                                                      dropna=False):
+    # one pass over the groups (area and year): a group's total is its first row's, as printed
+    keys = ["geographic_level", "old_la_code", "new_la_code", "year"]
+    parts = rows.assign(_row=np.arange(len(rows)), _gap=rows.number.isna()).groupby(keys, dropna=False).agg(
+        first=("_row", "min"), number=("number", "sum"), gap=("_gap", "any"))
+    totals = rows.total.to_numpy(dtype=object)[parts["first"].to_numpy()]
+    for (level, old, new, year), number, gap, total in zip(parts.index, parts.number, parts.gap, totals,
+                                                            strict=True):
         key = (old if level == "local authority" else new, int(year))
-        total = part.total.iloc[0]
-        if part.number.isna().any() or len(part) < 1 or pd.isna(total) or not total:
+        if gap or pd.isna(total) or not total:
             mv.markers[key] = "x"
             continue
-        mv.values[key] = float(part.number.sum()) * 100 / float(total)
+        mv.values[key] = float(number) * 100 / float(total)
     return mv
