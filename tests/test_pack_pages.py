@@ -7,19 +7,13 @@ into a temporary folder, then
   "Notebook" title, one statement of the money style;
 * every report has its Excel download: a sheet per table, numbers as numbers with formats, the
   header frozen, a Sources sheet, text formula-neutralised, the same bytes on a second run;
-* every page opened in headless Chromium (Debian's ``chromium`` driven by playwright) at 1280 px
-  does not scroll sideways, no table is wider than its box, the title is the report's, authority's
-  and period's, every image has alt text, headings do not jump; printed to A4 PDF under print
-  media nothing is wider than the printable width.  Screenshots and PDFs are kept in the test's
-  artefacts folder (``reports/.artefacts/pages``, ignored by git) for a person to look at.
-
-Skipped, with the reason, only where Chromium or playwright cannot be had.
+* the pages as Chromium shows and prints them are tested in tests/test_pack_print.py, which opens
+  each page once.
 """
 
 from __future__ import annotations
 
 import html
-import itertools
 import re
 from pathlib import Path
 
@@ -28,14 +22,7 @@ from openpyxl import load_workbook
 
 from analysis.cli import main
 
-from .conftest import ROOT
-
 pytestmark = pytest.mark.notebooks
-
-ARTEFACTS = ROOT / "reports" / ".artefacts" / "pages"
-VIEWPORT = 1280
-# A4 portrait 210 mm less the 12 mm side margins of pack.css's @page, in CSS px (96 px = 25.4 mm)
-PRINTABLE_PX = (210 - 2 * 12) / 25.4 * 96
 
 
 @pytest.fixture(scope="module")
@@ -179,66 +166,3 @@ def test_excel_downloads_are_the_same_bytes_when_rebuilt(packs, tmp_path):
     for name in ("10_savings_tracker_variance.xlsx", "90_reconciliation.xlsx"):
         assert (again / "cambridgeshire" / "2017-10" / name).read_bytes() == \
             (packs / "cambridgeshire" / "2017-10" / name).read_bytes(), name
-
-
-MEASURE = """() => {
-  const box = el => el.getBoundingClientRect();
-  const tables = [...document.querySelectorAll('table')];
-  return {
-    title: document.title,
-    scrollWidth: document.documentElement.scrollWidth,
-    wideTables: tables.filter(t => t.scrollWidth > t.parentElement.clientWidth + 1
-                                   || box(t).right > document.documentElement.clientWidth + 1)
-                      .map(t => (t.caption ? t.caption.innerText : t.innerText.slice(0, 40)) + ': ' + t.scrollWidth),
-    noAlt: [...document.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).length,
-    headings: [...document.querySelectorAll('h1, h2, h3, h4')].map(h => +h.tagName[1]),
-    smallText: [...document.querySelectorAll('table.data td, table.data th')]
-                 .filter(c => parseFloat(getComputedStyle(c).fontSize) < 14).length,
-    thWithoutScope: [...document.querySelectorAll('table.data thead th')].filter(th => !th.getAttribute('scope')).length,
-  };
-}"""
-
-PRINT_WIDE = """(limit) => [...document.querySelectorAll('body *')]
-  .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > limit + 1; })
-  .map(el => el.tagName + '.' + (el.className || '') + ' ' + Math.round(el.getBoundingClientRect().right))
-  .slice(0, 5)"""
-
-
-def test_every_page_fits_1280_px_and_a4(packs, browser):
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": VIEWPORT, "height": 900})
-    problems: list[str] = []
-    for path in _pages(packs):
-        name = path.relative_to(packs).as_posix().replace("/", "_").removesuffix(".html")
-        page = context.new_page()
-        page.goto(path.as_uri(), wait_until="load")
-        m = page.evaluate(MEASURE)
-        where = path.relative_to(packs).as_posix()
-        if m["scrollWidth"] > VIEWPORT:
-            problems.append(f"{where}: page scrolls sideways ({m['scrollWidth']} px)")
-        if m["wideTables"]:
-            problems.append(f"{where}: tables wider than their box: {m['wideTables']}")
-        if "Notebook" in m["title"] or not m["title"].strip():
-            problems.append(f"{where}: title {m['title']!r}")
-        if path.name[:1].isdigit() and not re.fullmatch(r".+ · (Cambridgeshire|Torbay) · [A-Z][a-z]+ \d{4}", m["title"]):
-            problems.append(f"{where}: title is not report · authority · period: {m['title']!r}")
-        if m["noAlt"]:
-            problems.append(f"{where}: {m['noAlt']} images without alt text")
-        levels = m["headings"]
-        if levels[:1] != [1] or any(b - a > 1 for a, b in itertools.pairwise(levels)):
-            problems.append(f"{where}: headings jump {levels}")
-        if m["smallText"] or m["thWithoutScope"]:
-            problems.append(f"{where}: {m['smallText']} table cells under 14 px, {m['thWithoutScope']} th without scope")
-        page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
-        page.emulate_media(media="print")
-        page.set_viewport_size({"width": int(PRINTABLE_PX), "height": 1100})
-        wide = page.evaluate(PRINT_WIDE, PRINTABLE_PX)
-        if wide:
-            problems.append(f"{where}: wider than the printable width of A4 in print: {wide}")
-        page.screenshot(path=str(ARTEFACTS / f"{name}.print.png"), full_page=True)
-        page.pdf(path=str(ARTEFACTS / f"{name}.pdf"), format="A4", prefer_css_page_size=True,
-                 print_background=True)
-        assert (ARTEFACTS / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
-        page.close()
-    context.close()
-    assert problems == []

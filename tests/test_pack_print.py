@@ -2,8 +2,14 @@
 (``report --latest``) and a pack of public statistics only (Blackpool, ``report --year 2024``),
 built once into a temporary folder.
 
-Printed to A4 PDF by headless Chromium (Debian's ``chromium``, driven by playwright) and read back
-with ``pdftotext`` (Debian's poppler-utils):
+Every page is opened once in headless Chromium (Debian's ``chromium``, driven by playwright; the
+``browsed`` fixture).  At 1280 px the reports index, each pack's index and every report page do
+not scroll sideways, no table is wider than its box, the title is the report's, authority's and
+month's, every image has alt text, headings do not jump, table text is at least 14 px and every
+column heading has a scope; under print media nothing is wider than the printable width of A4;
+the whole-pack document fits 1280 px.  Screenshots and PDFs are kept in ``reports/.artefacts/pages``
+(ignored by git) for a person to look at.  Printed to A4 PDF and read back with ``pdftotext``
+(Debian's poppler-utils):
 
 * every page of every report, pack index and whole-pack document carries the running header -
   the council, the pack's month and the report - and "page n of N";
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 import re
 import shutil
@@ -41,12 +48,14 @@ from analysis.cli import main
 from analysis.ingest import run_ingest
 from analysis.manifest import register
 
-from .conftest import RAW
+from .conftest import RAW, ROOT
 from .fixtures.synthetic_month import ADDED, CHANGES, DROPPED, write_november
 
 pytestmark = pytest.mark.notebooks
 
 PRINTABLE_PX = (210 - 2 * 12) / 25.4 * 96  # A4 less pack.css's 12 mm side margins, in CSS px
+VIEWPORT = 1280
+ARTEFACTS = ROOT / "reports" / ".artefacts" / "pages"
 MINUS = "\u2212"
 
 
@@ -71,27 +80,98 @@ def _reports(manifest: dict) -> list[dict]:
     return [r for r in manifest["reports"] if r["status"] == "ok"]
 
 
+# what each page is measured with, in the browser (JavaScript)
+MEASURE = """() => {
+  const box = el => el.getBoundingClientRect();
+  const tables = [...document.querySelectorAll('table')];
+  return {
+    title: document.title,
+    scrollWidth: document.documentElement.scrollWidth,
+    wideTables: tables.filter(t => t.scrollWidth > t.parentElement.clientWidth + 1
+                                   || box(t).right > document.documentElement.clientWidth + 1)
+                      .map(t => (t.caption ? t.caption.innerText : t.innerText.slice(0, 40)) + ': ' + t.scrollWidth),
+    noAlt: [...document.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).length,
+    headings: [...document.querySelectorAll('h1, h2, h3, h4')].map(h => +h.tagName[1]),
+    smallText: [...document.querySelectorAll('table.data td, table.data th')]
+                 .filter(c => parseFloat(getComputedStyle(c).fontSize) < 14).length,
+    thWithoutScope: [...document.querySelectorAll('table.data thead th')].filter(th => !th.getAttribute('scope')).length,
+  };
+}"""
+
+PRINT_WIDE = """(limit) => [...document.querySelectorAll('body *')]
+  .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > limit + 1; })
+  .map(el => el.tagName + '.' + (el.className || '') + ' ' + Math.round(el.getBoundingClientRect().right))
+  .slice(0, 5)"""
+
+# a piece of a word: a line may break at a space, or after a hyphen or a slash
+BROKEN_WORDS = """() => {
+  const found = [];
+  for (const cell of document.querySelectorAll('table.data td, table.data th')) {
+    if (cell.closest('details:not([open])') || !cell.getClientRects().length) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.unbroken, code, a[href*="://"]')) continue;  // the last resort
+      const re = /[^\\s\\-\\/\\u2013\\u2014]+/g;
+      for (let m = re.exec(node.textContent); m; m = re.exec(node.textContent)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) found.push(m[0] + ' (' + cell.innerText.slice(0, 40).replace(/\\s+/g, ' ') + ')');
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def _browsed_pages(out: Path) -> list[Path]:
+    """The reports index, then each pack's index, whole-pack document and report pages."""
+    return [out / "index.html", *[path for pack, _ in _packs(out)
+                                  for path in [pack / "index.html", pack / "pack.html", *sorted(pack.glob("[0-9]*.html"))]]]
+
+
 @pytest.fixture(scope="module")
-def printed(packs, browser, tmp_path_factory) -> dict[Path, list[str]]:
-    """Every report page, pack index and whole-pack document printed to A4 PDF as the browser's
-    Print does; the text of each printed page (``pdftotext -layout``), by page file."""
+def browsed(packs, browser) -> dict[Path, dict]:
+    """Every page opened once in Chromium, as a councillor reads and prints it: at 1280 px (what
+    :data:`MEASURE` finds; a screenshot), then under print media at the printable width of A4
+    (what is wider than it, the words of tables broken across lines, the number of table cells),
+    then printed to A4 PDF as the browser's Print does and read back by ``pdftotext -layout`` (the
+    text of each printed page).  Screenshots and PDFs are kept in ``reports/.artefacts/pages``
+    (ignored by git) for a person to look at."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
-    folder = tmp_path_factory.mktemp("pdf")
-    context = browser.new_context()
-    pages: dict[Path, list[str]] = {}
-    for pack, _ in _packs(packs):
-        for path in [pack / "index.html", pack / "pack.html", *sorted(pack.glob("[0-9]*.html"))]:
-            page = context.new_page()
-            page.goto(path.as_uri(), wait_until="load")
-            pdf = folder / f"{pack.parent.name}-{pack.name}-{path.stem}.pdf"
-            page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
-            page.close()
-            text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                                  check=True).stdout
-            pages[path] = text.split("\f")[:-1]  # each page ends with a form feed
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": VIEWPORT, "height": 900})
+    found: dict[Path, dict] = {}
+    for path in _browsed_pages(packs):
+        name = path.relative_to(packs).as_posix().replace("/", "_").removesuffix(".html")
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        seen = {"screen": page.evaluate(MEASURE)}
+        page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": int(PRINTABLE_PX), "height": 1100})
+        seen["print_wide"] = page.evaluate(PRINT_WIDE, PRINTABLE_PX)
+        seen["broken"] = page.evaluate(BROKEN_WORDS)
+        seen["cells"] = page.evaluate("() => document.querySelectorAll('table.data td').length")
+        pdf = ARTEFACTS / f"{name}.pdf"
+        page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
+        page.close()
+        assert pdf.read_bytes()[:5] == b"%PDF-", name
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        seen["printed"] = text.split("\f")[:-1]  # each page ends with a form feed
+        found[path] = seen
     context.close()
-    return pages
+    return found
+
+
+@pytest.fixture(scope="module")
+def printed(packs, browsed) -> dict[Path, list[str]]:
+    """The text of each printed page of every pack's index, whole-pack document and report pages,
+    by page file."""
+    return {path: seen["printed"] for path, seen in browsed.items() if path != packs / "index.html"}
 
 
 def _lines(page_text: str) -> list[str]:
@@ -207,55 +287,53 @@ def test_the_whole_pack_document_is_the_same_bytes_when_made_again(packs, tmp_pa
     assert (again / pack.relative_to(packs) / "pack.html").read_bytes() == (pack / "pack.html").read_bytes()
 
 
-# a piece of a word: a line may break at a space, or after a hyphen or a slash
-BROKEN_WORDS = """() => {
-  const found = [];
-  for (const cell of document.querySelectorAll('table.data td, table.data th')) {
-    if (cell.closest('details:not([open])') || !cell.getClientRects().length) continue;
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.parentElement.closest('.unbroken, code, a[href*="://"]')) continue;  // the last resort
-      const re = /[^\\s\\-\\/\\u2013\\u2014]+/g;
-      for (let m = re.exec(node.textContent); m; m = re.exec(node.textContent)) {
-        const range = document.createRange();
-        range.setStart(node, m.index);
-        range.setEnd(node, m.index + m[0].length);
-        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-        if (tops.size > 1) found.push(m[0] + ' (' + cell.innerText.slice(0, 40).replace(/\\s+/g, ' ') + ')');
-      }
-    }
-  }
-  return found;
-}"""
+def _pack_pages(packs: Path) -> list[tuple[Path, dict]]:
+    """Each pack's index and report pages, with the pack's manifest."""
+    return [(path, manifest) for pack, manifest in _packs(packs)
+            for path in [pack / "index.html", *sorted(pack.glob("[0-9]*.html"))]]
 
 
-def test_no_word_of_a_printed_table_is_broken(packs, browser):
-    context = browser.new_context(viewport={"width": int(PRINTABLE_PX), "height": 1100})
-    broken: dict[str, list[str]] = {}
-    checked = 0
-    for pack, _ in _packs(packs):
-        for path in [pack / "index.html", *sorted(pack.glob("[0-9]*.html"))]:
-            page = context.new_page()
-            page.goto(path.as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            found = page.evaluate(BROKEN_WORDS)
-            checked += page.evaluate("() => document.querySelectorAll('table.data td').length")
-            if found:
-                broken[path.relative_to(packs).as_posix()] = found[:5]
-            page.close()
-    context.close()
-    assert checked > 1000
+def test_no_word_of_a_printed_table_is_broken(packs, browsed):
+    pages = [path for path, _ in _pack_pages(packs)]
+    broken = {path.relative_to(packs).as_posix(): browsed[path]["broken"][:5] for path in pages if browsed[path]["broken"]}
+    assert sum(browsed[path]["cells"] for path in pages) > 1000
     assert broken == {}
 
 
-def test_the_whole_pack_document_fits_1280_px(packs, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def test_the_whole_pack_document_fits_1280_px(packs, browsed):
     for pack, _ in _packs(packs):
-        page = context.new_page()
-        page.goto((pack / "pack.html").as_uri(), wait_until="load")
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280, pack
-        page.close()
-    context.close()
+        assert browsed[pack / "pack.html"]["screen"]["scrollWidth"] <= VIEWPORT, pack
+
+
+def test_every_page_fits_1280_px_and_a4(packs, browsed):
+    """The reports index, each pack's index and every report page at 1280 px: no sideways scroll,
+    no table wider than its box, the title the report's, authority's and month's, alt text on every
+    image, headings that do not jump, table text at least 14 px, a scope on every column heading;
+    under print media nothing wider than the printable width of A4."""
+    problems: list[str] = []
+    pages = [(packs / "index.html", None), *_pack_pages(packs)]
+    for path, manifest in pages:
+        m, where = browsed[path]["screen"], path.relative_to(packs).as_posix()
+        if m["scrollWidth"] > VIEWPORT:
+            problems.append(f"{where}: page scrolls sideways ({m['scrollWidth']} px)")
+        if m["wideTables"]:
+            problems.append(f"{where}: tables wider than their box: {m['wideTables']}")
+        if "Notebook" in m["title"] or not m["title"].strip():
+            problems.append(f"{where}: title {m['title']!r}")
+        if manifest and path.name[:1].isdigit() and not re.fullmatch(
+                rf".+ · {re.escape(manifest['authority'])} · {re.escape(_month(manifest['period']))}", m["title"]):
+            problems.append(f"{where}: title is not report · authority · period: {m['title']!r}")
+        if m["noAlt"]:
+            problems.append(f"{where}: {m['noAlt']} images without alt text")
+        levels = m["headings"]
+        if levels[:1] != [1] or any(b - a > 1 for a, b in itertools.pairwise(levels)):
+            problems.append(f"{where}: headings jump {levels}")
+        if m["smallText"] or m["thWithoutScope"]:
+            problems.append(f"{where}: {m['smallText']} table cells under 14 px, {m['thWithoutScope']} th without scope")
+        if browsed[path]["print_wide"]:
+            problems.append(f"{where}: wider than the printable width of A4 in print: {browsed[path]['print_wide']}")
+    assert len(pages) > 25
+    assert problems == []
 
 
 # ------------------------------------------------------------------------------------------- workbooks
