@@ -91,27 +91,36 @@ def rates_as_at(rates: pd.DataFrame, revisions: pd.DataFrame | None, month: str)
         if published_by(r.published, month):
             earlier.setdefault(_key(r), {}).setdefault(r.release, []).append(r)
     notes = []
+    changes: dict[str, dict] = {}  # column -> {row: the figure as it stood}, set together at the end
     for i, r in zip(known.index, known.itertuples(), strict=True):
         by_release = earlier.get(_key(r), {})
         if published_by(r.value_published, month):
-            notes.append(_rate_as_at(known, i, r, by_release, month))
+            notes.append(_rate_as_at(changes, i, r, by_release, month))
             continue
         dated = sorted((rows[0].published, name) for name, rows in by_release.items()
                        if any(x.measure == "number" for x in rows))
         stale = _unread_between(dated[-1][0], month, read) if dated else []
         if dated and not stale:
-            notes.append(_substitute(known, i, r, dated[-1][1], by_release[dated[-1][1]], month))
+            notes.append(_substitute(changes, i, r, dated[-1][1], by_release[dated[-1][1]], month))
             continue
         notes.append(_later(r, stale))
+    for column, values in changes.items():
+        known.loc[list(values), column] = pd.Series(values, dtype=object)
     known["as_at"] = month
     known["as_at_value"] = notes
     return known
 
 
-def _rate_as_at(frame: pd.DataFrame, i, r, by_release: dict[str, list], month: str) -> str:
+def _set(changes: dict[str, dict], i, **values) -> None:
+    """Note new values of row ``i`` (by column) in ``changes``."""
+    for column, value in values.items():
+        changes.setdefault(column, {})[i] = value
+
+
+def _rate_as_at(changes: dict[str, dict], i, r, by_release: dict[str, list], month: str) -> str:
     """A number published by ``month`` whose rate or population a release after ``month`` revised
     (a new population estimate): the rate and population as the latest release published by then
-    printed them, so a view never shows a rate from after its month."""
+    printed them, so a view never shows a rate from after its month (noted in ``changes``)."""
     later = [(x.published, name, x) for name, rows in by_release.items() for x in rows
              if x.measure in ("rate_per_10k", "population") and not published_by(x.latest_published, month)]
     if not later:
@@ -119,9 +128,9 @@ def _rate_as_at(frame: pd.DataFrame, i, r, by_release: dict[str, list], month: s
     release = max(later, key=lambda t: (t[0], t[1]))[1]
     values = {x.measure: x.value for published, name, x in later if name == release}
     if "population" in values and not pd.isna(values["population"]):
-        frame.loc[i, "population"] = int(values["population"])
+        _set(changes, i, population=int(values["population"]))
     if "rate_per_10k" in values and not pd.isna(values["rate_per_10k"]):
-        frame.loc[i, ["rate_per_10k", "rate_status"]] = [float(values["rate_per_10k"]), "published"]
+        _set(changes, i, rate_per_10k=float(values["rate_per_10k"]), rate_status="published")
     return (f"{PUBLISHED}: the rate as {release} printed it; revised later to {r.rate_per_10k:g} by "
             f"{r.release} with a new population estimate")
 
@@ -140,24 +149,22 @@ def _count(value) -> str:
     return "no figure" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
-def _substitute(frame: pd.DataFrame, i, r, release: str, rows: list, month: str) -> str:
+def _substitute(changes: dict[str, dict], i, r, release: str, rows: list, month: str) -> str:
     """Put the figure ``release`` printed (``rows``: its ``release_revisions`` rows published by
-    ``month``) in row ``i``; the rate as that release printed it, else computed."""
+    ``month``) in row ``i`` (noted in ``changes``); the rate as that release printed it, else computed."""
     values = {x.measure: x.value for x in rows}
     number = int(values["number"])
     population = values.get("population", r.population)
-    frame.loc[i, ["number", "release", "value_release", "value_published"]] = [number, release, release,
-                                                                                rows[0].published]
+    _set(changes, i, number=number, release=release, value_release=release, value_published=rows[0].published)
     if "population" in values:
-        frame.loc[i, "population"] = int(values["population"])
+        _set(changes, i, population=int(values["population"]))
     if "rate_per_10k" in values:
-        frame.loc[i, ["rate_per_10k", "rate_status"]] = [float(values["rate_per_10k"]), "published"]
+        _set(changes, i, rate_per_10k=float(values["rate_per_10k"]), rate_status="published")
     elif population is not None and not pd.isna(population) and int(population) > 0:
         exact = number * 10_000 / int(population)
-        frame.loc[i, ["rate_per_10k", "rate_status", "rate_recomputed_per_10k"]] = [
-            round_half_up(exact), "computed", exact]
+        _set(changes, i, rate_per_10k=round_half_up(exact), rate_status="computed", rate_recomputed_per_10k=exact)
     else:
-        frame.loc[i, ["rate_per_10k", "rate_status"]] = [None, "not computable"]
+        _set(changes, i, rate_per_10k=None, rate_status="not computable")
     later = f"{_count(r.number)} in {r.value_release} ({date_words(r.value_published)})"
     return f"{PUBLISHED}: as {release} printed it; revised later to {later}"
 
