@@ -354,6 +354,21 @@ def _report(*args: str) -> None:
     assert main(["report", *args, "--quiet"]) == 0
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_worker_by_default():
+    """A report run made in a test process uses one worker unless it asks for more (``--jobs``):
+    the test workers (pytest-xdist) already keep the cores busy, and a run's second worker would
+    only warm up again (imports, fonts, the public statistics: about 2 s of CPU a run).  Runs of
+    two workers are tested where a test says so (the fault tests, the pool's tests, and
+    test_report_runner's rerun, which must give the bytes the one-worker run gave); a run started
+    as a subprocess keeps the default of one worker per core."""
+    from analysis.report import pool
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pool, "cores", lambda: 1)
+        yield
+
+
 @pytest.fixture(scope="session")
 def latest_packs(tmp_path_factory) -> Path:
     """``report --latest`` (what ``make reports`` publishes: the bundled packs, Cambridgeshire

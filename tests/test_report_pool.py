@@ -120,3 +120,19 @@ def test_a_worker_stops_on_sigterm_even_inside_a_weakref_callback():
     assert done.returncode == 128 + 15, (done.returncode, done.stdout, done.stderr)
     assert "still running" not in done.stdout
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_default_number_of_workers_is_the_cores_the_run_may_use():
+    """``report`` without ``--jobs`` starts one worker per core its CPU affinity allows (taskset, a
+    container's cpuset), not one per core of the machine."""
+    import subprocess
+    import sys
+
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("no CPU affinity on this system")
+    code = "from analysis.report.pool import cores; print(cores())"
+    one = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+    assert one.stdout.strip() == "1"
+    every = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert every.stdout.strip() == str(len(os.sched_getaffinity(0)))

@@ -38,7 +38,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "reports": (str, "the reports folder (report --out, withdraw/unpublish/status/register --reports)"),
     "public_source": (str, "the public statistics downloads (public-stats --source; default data/external)"),
     "mirror": (str, "a mirror of the release files (public-stats --mirror)"),
-    "jobs": (int, "report --jobs: parallel workers (default: one per core)"),
+    "jobs": (int, "report --jobs: parallel workers (default: one per core the run may use)"),
     "timeout": (int, "report --timeout: seconds a notebook cell may take (default 300)"),
 }
 FOLDERS = ("raw", "processed", "reports", "public_source")

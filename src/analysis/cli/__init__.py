@@ -14,7 +14,6 @@ Commands:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -218,7 +217,9 @@ def apply_settings(args: argparse.Namespace) -> argparse.Namespace:
     if councils and args.command == "register" and not args.authority and args.replace is None and len(councils) == 1:
         args.authority = councils[0]
     if args.command == "report":
-        args.jobs = args.jobs or os.cpu_count() or 1
+        from ..report import pool
+
+        args.jobs = args.jobs or pool.cores()
         args.timeout = args.timeout or 300
     return args
 

@@ -61,7 +61,7 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", default=[],
                    help="run only these notebooks (name or number prefix, e.g. 10 90); the reports are merged "
                         "into the published pack")
-    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: one per core this process may use)")
     p.add_argument("--out", default=None, help="reports folder (default: reports/)")
     p.add_argument("--processed", default=None, help="processed tables (default: data/processed)")
     p.add_argument("--raw", default=None, help="raw folder with manifest.csv (default: data/raw)")

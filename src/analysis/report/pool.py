@@ -44,7 +44,24 @@ from .. import atomic
 from .kernels import die_with_parent, kill_started_kernels, set_kernel_folder_base
 from .notebooks import TEMP_PREFIX
 
-__all__ = ["PoolStopped", "WorkerDied", "WorkerPool", "dask_executor"]
+__all__ = ["PoolStopped", "WorkerDied", "WorkerPool", "cores", "dask_executor"]
+
+
+def cores() -> int:
+    """The report run's default number of workers: one per core this process may run on.
+
+    Its CPU affinity (what ``taskset`` or a container's cpuset allows), where the system says;
+    otherwise every core of the machine.
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the fault tests

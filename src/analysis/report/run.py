@@ -27,7 +27,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
-import os
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
@@ -120,14 +119,14 @@ def run_packs(plans: list[PackPlan], *, executor: cf.Executor | None = None, job
         The run's id and, per pack, its plan, results, where it went and whether it was published.
     """
     bar = bar or Bar(0, "", show=False)
-    from .pool import WorkerPool
+    from . import pool as pools
 
     run_id = new_run_id()
     say = progress or (lambda message: None)
     pairs = _longest_first(plans)
     own = executor is None
-    pool: Any = executor if executor is not None else WorkerPool(  # our WorkerPool or any Executor
-        min(jobs or os.cpu_count() or 1, max(len(pairs), 1)), template=engine == FORK_ENGINE)
+    pool: Any = executor if executor is not None else pools.WorkerPool(  # our WorkerPool or any Executor
+        min(jobs or pools.cores(), max(len(pairs), 1)), template=engine == FORK_ENGINE)
     results: dict[str, list[JobResult]] = {plan.key: [] for plan in plans}
     # a pack that stops is not run and not published: the published pack stays as it was
     outcome = RunOutcome(run_id, [(plan, [], plan.target, False) for plan in plans if plan.stops])
@@ -300,7 +299,9 @@ def run_report(*, authorities: Sequence[str] | None, periods: Sequence[str] | No
         The run's id and its packs.
     """
     say = progress or (lambda message: None)
-    jobs = jobs or os.cpu_count() or 1
+    from . import pool as pools
+
+    jobs = jobs or pools.cores()
     use_dask = bool(dask_scheduler or dask_local)
     with handled(), _remove_stale_temp():
         clean_debris(out_dir)
