@@ -182,6 +182,7 @@ def warm_for(nb) -> None:
         import_quietly(notebook_modules(nb))
         with contextlib.suppress(Exception):  # anything wrong is the notebook's to report
             load_public(nb)
+        gc.freeze()  # what it loaded, out of the children's collections too (module docstring)
 
 
 def _parameters(nb) -> dict:
