@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def load_once(slot: str, names: Iterable[str], processed_dir: str | Path | None,
     return held[1]
 
 
-def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
+def load(name: str, processed_dir: str | Path | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """One processed table, as typed by its schema, checked against its table set.
 
     Parameters
@@ -91,6 +91,8 @@ def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
     processed_dir : str, pathlib.Path or None, optional
         The processed folder (absolute, or relative to the project root); default the project's
         ``data/processed``.
+    columns : sequence of str, optional
+        Only these columns (the whole file is still checked); default every column.
 
     Returns
     -------
@@ -107,7 +109,8 @@ def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
     """
     if name not in schemas.TABLES:
         raise KeyError(f"no table {name!r}; tables are {', '.join(schemas.TABLES)}")
-    return pd.read_parquet(io.BytesIO(verified_table_bytes(name, processed_dir)))
+    return pd.read_parquet(io.BytesIO(verified_table_bytes(name, processed_dir)),
+                           columns=list(columns) if columns is not None else None)
 
 
 def verified_table_bytes(name: str, processed_dir: str | Path | None = None) -> bytes:
@@ -621,7 +624,7 @@ def pack_table(name: str, authority: str, period: str, processed_dir: str | Path
     return Pack(authority, period, processed_dir).table(name, required=False)
 
 
-def read_table(name: str, processed_dir: Path) -> pd.DataFrame:
+def read_table(name: str, processed_dir: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """A processed table, with a clear error when its file cannot be read.
 
     Parameters
@@ -630,6 +633,8 @@ def read_table(name: str, processed_dir: Path) -> pd.DataFrame:
         The table's name.
     processed_dir : pathlib.Path
         The processed folder.
+    columns : sequence of str, optional
+        Only these columns; default every column.
 
     Returns
     -------
@@ -644,7 +649,7 @@ def read_table(name: str, processed_dir: Path) -> pd.DataFrame:
     import pyarrow
 
     try:
-        return load(name, processed_dir)
+        return load(name, processed_dir, columns)
     except (OSError, pyarrow.ArrowException) as exc:
         raise ReportError(f"{processed_dir / (name + '.parquet')}: cannot be read ({exc}); "
                           "run `python -m analysis ingest`") from None

@@ -353,6 +353,7 @@ def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, TableRows
     dict of str to TableRows
         The tables present.
     """
+    from ..schemas import TABLES
     from ..tableset import read_manifest
 
     present = read_manifest(Path(processed_dir))["files"]
@@ -360,8 +361,8 @@ def table_rows(names: Sequence[str], processed_dir: Path) -> dict[str, TableRows
     for name in dict.fromkeys(names):
         if f"{name}.parquet" not in present:
             continue
-        frame = read_table(name, processed_dir)
-        out[name] = TableRows(frame[[c for c in ("document", "authority") if c in frame.columns]])
+        keys = [c for c in ("document", "authority") if c in TABLES[name].columns]
+        out[name] = TableRows(read_table(name, processed_dir, keys))  # only the columns that place a row
     return out
 
 
