@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 _MEASURING_PARAMS: tuple[RcKeyType, ...] = ("text.hinting", "text.hinting_factor", "text.kerning_factor",
                                              "text.language")
 
+#: rcParams that choose the font file a text is measured in
+_FONT_CHOICE: tuple[RcKeyType, ...] = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive",
+                                       "font.fantasy", "mathtext.fontset")
+
+
+def _font_choice() -> tuple:
+    return tuple(str(matplotlib.rcParams[p]) for p in _FONT_CHOICE)
+
 
 class ChartRenderer(RendererAgg):
     """matplotlib's Agg renderer, measuring texts through one cache for the process.
@@ -54,6 +62,8 @@ class ChartRenderer(RendererAgg):
     LIMIT: ClassVar[int] = 50_000  # entries (a chart adds a few hundred at most; reports share most of them)
     _measured: ClassVar[dict[tuple, tuple[float, float, float]]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
+    _choices: ClassVar[set[tuple]] = set()  # the font choices this process has measured texts in
+    _recording: ClassVar[tuple[frozenset, list] | None] = None  # (font choices given back, measurements)
 
     def get_text_width_height_descent(self, s, prop, ismath):
         """Width, height and descent of ``s`` in pixels (Agg's measure), from the process's cache.
@@ -82,7 +92,50 @@ class ChartRenderer(RendererAgg):
                 if len(self._measured) >= self.LIMIT:
                     self._measured.clear()
                 self._measured[key] = found
+                choice = _font_choice()
+                self._choices.add(choice)
+                if self._recording is not None and choice in self._recording[0]:
+                    self._recording[1].append((key, found))
         return found
+
+    @classmethod
+    def record(cls) -> None:
+        """From now on, keep each new measurement made while the fonts are chosen (``rcParams``'
+        font families and math fonts) as for a measurement this process made before: what
+        :meth:`recorded` gives.
+
+        A notebook's child starts recording; its template learns what it measured
+        (:meth:`learn`), so that the next child finds those texts measured.  A text measured in
+        fonts the template never chose (a notebook that sets its own) is not given back.
+        """
+        with cls._lock:
+            cls._recording = (frozenset(cls._choices), [])
+
+    @classmethod
+    def recorded(cls) -> list[tuple[tuple, tuple[float, float, float]]]:
+        """The measurements made since :meth:`record` in fonts chosen as before it.
+
+        Returns
+        -------
+        list of tuple
+            ``(key, (width, height, descent))`` pairs, in pixels.
+        """
+        return list(cls._recording[1]) if cls._recording is not None else []
+
+    @classmethod
+    def learn(cls, measured: list[tuple[tuple, tuple[float, float, float]]]) -> None:
+        """Keep measurements another process made from this one's fonts (a child's :meth:`recorded`).
+
+        Parameters
+        ----------
+        measured : list of tuple
+            ``(key, (width, height, descent))`` pairs, in pixels.
+        """
+        with cls._lock:
+            for key, found in measured:
+                if len(cls._measured) >= cls.LIMIT:
+                    cls._measured.clear()
+                cls._measured[key] = found
 
     @classmethod
     def forget(cls) -> None:

@@ -14,6 +14,12 @@ nbclient's own.
 A child dies with the process that forked it (``prctl(PR_SET_PDEATHSIG)``), runs in a session of
 its own (a Ctrl-C at the terminal reaches the run, which stops it) and is killed, not asked, when
 its notebook failed or timed out: whatever it did to its interpreter goes with it.
+
+One thing comes back from a child that ends its notebook: the texts its charts measured (widths in
+pixels, :class:`~analysis.presentation.chart_text.ChartRenderer`), made while the fonts were chosen
+as in the template - facts about the font files, the same in any process - so that the next child
+finds them measured.  They travel in a file in the template's temporary folder, read once the
+child has exited.
 """
 
 from __future__ import annotations
@@ -22,10 +28,13 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import pickle
 import select
 import signal
 import sys
+import tempfile
 import time
+import uuid
 from collections import deque
 from queue import Empty
 from typing import Any
@@ -52,6 +61,7 @@ class Child:
         self.pid, self.conn = pid, conn
         self.status: int | None = None  # os.waitpid's status once reaped
         self.inbox = Inbox(conn)
+        self.measured = os.path.join(tempfile.gettempdir(), f"council-measured-{uuid.uuid4().hex}.pickle")
 
     def alive(self) -> bool:
         if self.status is None and not self.inbox.closed:
@@ -70,15 +80,18 @@ class Child:
     def stop(self, *, kill: bool) -> None:
         """End the child: asked to exit (an idle child), else - or if it has not exited within
         :data:`SHUTDOWN_WAIT_S` - SIGKILL; reaped either way."""
-        if self.status is not None:
+        if self.status is not None:  # reaped already (it died): nothing of it is kept
+            _learn_measurements(self.measured, keep=False)
             return
         if not kill and not self.inbox.closed:
             self.send(Session().msg("shutdown_request", {"restart": False}))
             if self._wait(SHUTDOWN_WAIT_S):
+                _learn_measurements(self.measured)
                 return
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         self._wait(None)
+        _learn_measurements(self.measured, keep=False)
 
     def _wait(self, timeout: float | None) -> bool:
         """Reap the child, waiting up to ``timeout`` seconds (``None``: as long as it takes)."""
@@ -268,7 +281,7 @@ class ForkKernelManager(KernelManager):
     def start_kernel(self, **kwargs: Any) -> None:
         cwd = kwargs.get("cwd") or os.getcwd()
         self.child = fork_child()
-        self.child.send({"cwd": str(cwd)})
+        self.child.send({"cwd": str(cwd), "measured": self.child.measured})
 
     # jupyter_client annotates client() as BlockingKernelClient, though it returns its configurable
     # client_factory's class (AsyncKernelManager's returns an AsyncKernelClient); nbclient uses the
@@ -323,9 +336,11 @@ def fork_child() -> Child:
             _become_child(parent)
             start = theirs.recv()
             _enter(start["cwd"])
+            _record_measurements()
             from .child import serve
 
             serve(theirs)
+            _share_measurements(start.get("measured"))
             code = 0
         finally:
             os._exit(code)
@@ -366,6 +381,42 @@ def _enter(cwd: str) -> None:  # pragma: no cover - runs in the child
             sys.modules["matplotlib.pyplot"].switch_backend(INLINE_BACKEND)
         elif "matplotlib" in sys.modules:
             sys.modules["matplotlib"].rcParams["backend"] = INLINE_BACKEND
+
+
+def _record_measurements() -> None:  # pragma: no cover - runs in the child
+    """The child keeps the texts it measures (module docstring)."""
+    chart_text = sys.modules.get("analysis.presentation.chart_text")
+    if chart_text is not None:
+        chart_text.ChartRenderer.record()
+
+
+def _share_measurements(path: str | None) -> None:  # pragma: no cover - runs in the child
+    """The child, at the end of its notebook, writes what it measured to ``path`` (whole or not at all)."""
+    chart_text = sys.modules.get("analysis.presentation.chart_text")
+    measured = chart_text.ChartRenderer.recorded() if chart_text is not None else []
+    if not path or not measured:
+        return
+    with contextlib.suppress(Exception):  # nothing to share is no error
+        with open(path + ".part", "wb") as f:
+            pickle.dump(measured, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(path + ".part", path)
+
+
+def _learn_measurements(path: str, *, keep: bool = True) -> None:
+    """The template keeps what an exited child measured (``keep``), and removes its file."""
+    try:
+        if keep and os.path.exists(path):
+            with open(path, "rb") as f:
+                measured = pickle.load(f)
+            from ..presentation.chart_text import ChartRenderer
+
+            ChartRenderer.learn(measured)
+    except Exception:  # a file that cannot be read only means texts measured again
+        pass
+    finally:
+        for leftover in (path, path + ".part"):
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
 
 
 def shutdown_all() -> None:

@@ -10,7 +10,8 @@ notebook (:mod:`analysis.report.forked`) starts with it done.
 
 Then the objects made so far are moved out of the garbage collector's sight (``gc.freeze``), so
 that a child's collections do not touch - and copy - every page it shares with the template.
-Nothing a notebook does reaches the template: its cells run only in the child.
+Nothing a notebook does reaches the template - its cells run only in the child - but the texts its
+charts measured (:mod:`analysis.report.forked`).
 """
 
 from __future__ import annotations
