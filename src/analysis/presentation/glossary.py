@@ -44,8 +44,12 @@ class Term:
     numbered: bool = False
 
     def pattern(self) -> str:
+        # the letters first, then "not after a letter, digit or &" as a look behind over them: an
+        # alternative that starts with its letters lets the regex engine skip ahead to where one
+        # could start (twice as fast on a page as the same test put before the letters)
+        short = re.escape(self.short)
         tail = r"(?=\d|(?![\w&]))" if self.numbered else r"(?![\w&])"
-        return r"(?<![\w&])" + re.escape(self.short) + tail
+        return short + r"(?<![\w&]" + short + ")" + tail
 
 
 GLOSSARY_FILE = "glossary.toml"
@@ -138,6 +142,8 @@ def _abbr(term: Term, text: str) -> str:
 def _mark_text(text: str, used: list[str]) -> str:
     """One run of visible text (HTML-escaped, as on the page): the first use of each abbreviation
     wrapped, minus signs true.  Text with neither is returned byte for byte."""
+    if text.isspace() or not text:  # most runs between two tags: nothing to mark
+        return text
     raw = html.unescape(text)
     matches = [m for m in _any().finditer(raw) if _term(m).short not in used]
     if not matches and true_minus(raw) == raw:
