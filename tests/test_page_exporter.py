@@ -72,7 +72,7 @@ def _nbconverts_own(nb: nbformat.NotebookNode, show_code: bool) -> str:
     for setting in ("exclude_input", "exclude_input_prompt", "exclude_output_prompt", "embed_images"):
         setattr(theirs, setting, getattr(ours, setting))
     nb.metadata["title"] = PACK["page_title"]  # as render_report sets it
-    page, _ = theirs.from_notebook_node(nb, resources={"pack": {**PACK, "css": render._css()}})
+    page, _ = theirs.from_notebook_node(nb, resources={"pack": {**PACK, "css": render.pack_css()}})
     return mark_page(page)  # the pack's own last step on every page: abbreviations explained, true minus signs
 
 

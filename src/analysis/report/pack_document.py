@@ -26,11 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DOCUMENT", "Page", "TEMPLATES", "write_pack_document"]
+__all__ = ["DOCUMENT", "Page", "write_pack_document"]
 
 
 DOCUMENT = "pack.html"
-TEMPLATES = Path(__file__).parent / "templates"
 _WRAPPER = '<div class="pack-report '
 _NAV = re.compile(r'<nav class="pack-nav">.*?</nav>\n?', re.S)
 _ID = re.compile(r'(?<=\s)id="')
@@ -83,11 +82,9 @@ def _template():
     abbreviations explained and its own glossary (:func:`analysis.presentation.glossary.mark_page`,
     which :func:`analysis.report.render.render_template` would apply to the whole document again,
     with one glossary for the pack after the first report)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from .render import template
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
-                      keep_trailing_newline=True)
-    return env.get_template("pack_document.html.j2")
+    return template("pack_document.html.j2")
 
 
 def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, where: Sequence[str],
@@ -122,9 +119,11 @@ def write_pack_document(folder: Path, pages: Sequence[Page], *, title: str, wher
     names = {p.name for p in pages}
     reports = [{"name": p.name, "title": p.title, "body": _content(text, p.name, names)}
                for p, text in zip(pages, texts, strict=True)]
+    from .render import pack_css
+
     html = _template().render(title=title, where=" · ".join(x for x in where if x), money_note=money_note,
                               view_note=view_note, styles=_head_styles(texts[0]), reports=reports,
-                              css=(TEMPLATES / "pack" / "pack.css").read_text(encoding="utf-8"))
+                              css=pack_css())
     target = folder / DOCUMENT
     target.write_text(html, encoding="utf-8")
     return target

@@ -14,7 +14,7 @@ from .notebooks import clean
 
 __all__ = [
     "ABOUT_OPENING", "HEADLINES_MIME", "HIDDEN_MIMES", "NOTHING_MIME", "TABLE_MIME", "TEMPLATES", "exporter",
-    "headlines", "normalise", "postprocess", "render_report", "render_template", "tables",
+    "headlines", "normalise", "pack_css", "postprocess", "render_report", "render_template", "tables", "template",
     "without_empty_sections",
 ]
 
@@ -27,7 +27,14 @@ ABOUT_OPENING = '<details class="about"><summary>About this report</summary>'
 
 
 @lru_cache(maxsize=1)
-def _css() -> str:
+def pack_css() -> str:
+    """The pack's style sheet (``templates/pack/pack.css``), read once per process.
+
+    Returns
+    -------
+    str
+        The CSS every page and document of a pack carries inline.
+    """
     return (TEMPLATES / "pack" / "pack.css").read_text(encoding="utf-8")
 
 
@@ -154,7 +161,7 @@ def render_report(nb: nbformat.NotebookNode, *, show_code: bool, pack: dict) -> 
         The page's HTML.
     """
     nb.metadata["title"] = pack.get("page_title") or nb.metadata.get("title", "")
-    body, resources = exporter(show_code).from_notebook_node(nb, resources={"pack": {**pack, "css": _css()}})
+    body, resources = exporter(show_code).from_notebook_node(nb, resources={"pack": {**pack, "css": pack_css()}})
     normalise(nb)
     nb.metadata["headlines"] = resources["pack_data"]["headlines"]
     return body
@@ -327,7 +334,23 @@ def render_template(name: str, **context) -> str:
     str
         The page, through :func:`analysis.presentation.glossary.mark_page`.
     """
-    return mark_page(_templates().get_template(name).render(css=_css(), **context))
+    return mark_page(template(name).render(css=pack_css(), **context))
+
+
+def template(name: str):
+    """One of the pack's Jinja templates (``templates/``), compiled once per process.
+
+    Parameters
+    ----------
+    name : str
+        The template's file name, e.g. ``pack_document.html.j2``.
+
+    Returns
+    -------
+    jinja2.Template
+        The template, unrendered (no abbreviations explained: see :func:`render_template`).
+    """
+    return _templates().get_template(name)
 
 
 @cache
