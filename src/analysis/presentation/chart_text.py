@@ -89,14 +89,19 @@ class ChartRenderer(RendererAgg):
         if found is None:
             found = super().get_text_width_height_descent(s, prop, ismath)
             with self._lock:
-                if len(self._measured) >= self.LIMIT:
-                    self._measured.clear()
-                self._measured[key] = found
+                self._keep(key, found)
                 choice = _font_choice()
                 self._choices.add(choice)
                 if self._recording is not None and choice in self._recording[0]:
                     self._recording[1].append((key, found))
         return found
+
+    @classmethod
+    def _keep(cls, key: tuple, found: tuple[float, float, float]) -> None:
+        """One measurement into the process's cache (emptied first when full); the lock held."""
+        if len(cls._measured) >= cls.LIMIT:
+            cls._measured.clear()
+        cls._measured[key] = found
 
     @classmethod
     def record(cls) -> None:
@@ -133,9 +138,7 @@ class ChartRenderer(RendererAgg):
         """
         with cls._lock:
             for key, found in measured:
-                if len(cls._measured) >= cls.LIMIT:
-                    cls._measured.clear()
-                cls._measured[key] = found
+                cls._keep(key, found)
 
     @classmethod
     def forget(cls) -> None:
