@@ -123,3 +123,20 @@ def test_a_neighbour_without_a_figure_that_year_is_named_not_coded(public_dir, p
     table = benchmarks.comparator(pub, "Torbay", 2019, "2021").set_index("neighbour_rank")
     assert table.loc[8, "authority"] == name == "Bournemouth, Christchurch and Poole"
     assert pd.isna(table.loc[8, "rate_per_10k"]) and "no figure" in table.loc[8, "why_no_rate"]
+
+
+def test_report_25s_view_of_a_pack_is_the_spend_published_by_its_month(with_public_dir):
+    """``spend_benchmarks.view_for_pack``: nothing without the statistics, nothing before any of
+    Torbay's gross spending (the s251 outturn files, or LAIT's copy of them) had been published
+    (``cla_spend.published``), and at a later month the latest financial year published by then."""
+    from analysis.analyses import public_pack, spend_benchmarks
+
+    spend = data.load("cla_spend", with_public_dir)
+    torbay = spend[(spend.authority == "Torbay") & spend.source.isin(["s251 outturn", "LAIT"])]
+    published = torbay.published.astype(str).str[:7]
+    assert spend_benchmarks.view_for_pack(None, "Torbay", "2025-11") is None
+    before = f"{int(published.min()[:4]) - 1}-06"  # a year before the first was published
+    assert spend_benchmarks.view_for_pack(public_pack.public_data(with_public_dir, before), "Torbay", before) is None
+    view = spend_benchmarks.view_for_pack(public_pack.public_data(with_public_dir, "2025-11"), "Torbay", "2025-11")
+    assert view is not None
+    assert view.financial_year == max(torbay.financial_year[published <= "2025-11"])

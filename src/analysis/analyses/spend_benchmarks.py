@@ -23,7 +23,7 @@ from .measure_benchmarks import model_words
 
 __all__ = [
     "MEASURES", "SpendView", "beside_placement_costs", "choose_spend_year", "spend_sentence", "spend_series",
-    "spend_summary_at", "spend_view", "spend_years",
+    "spend_summary_at", "spend_view", "spend_years", "view_for_pack",
 ]
 
 MEASURES = ("spend_per_child_gbp", "weekly_unit_cost_gbp")
@@ -210,6 +210,40 @@ class SpendView:
     summary: pd.Series  # :func:`analysis.analyses.benchmarks.spend_summary`
     history: pd.DataFrame  # :func:`spend_series`
     source: str  # the charts' source line
+
+
+def view_for_pack(pub: PublicData | None, authority: str, period: str, year: str = "", model: str = "",
+                  source: str = "s251") -> SpendView | None:
+    """What report 25 shows for a pack: :func:`spend_view` for the authority as the releases code
+    it at the pack's month, or ``None`` when no statistics are loaded (``pub`` is None) or none of
+    its spending in ``source`` had been published by the view's month.
+
+    Parameters
+    ----------
+    pub : PublicData or None
+        The public statistics as at the pack's month.
+    authority : str
+        The council's name.
+    period : str
+        The pack's month, ``YYYY-MM``.
+    year : str, default ""
+        Financial year; empty: the latest at or before ``period``.
+    model : str, default ""
+        Statistical-neighbour model; empty: DfE's model nearest that year.
+    source : str, default "s251"
+        ``s251`` or ``RO3``.
+
+    Returns
+    -------
+    SpendView or None
+        The view (money in pounds), or ``None``.
+    """
+    from .public_pack import code_for
+
+    if pub is None:
+        return None
+    who = code_for(pub, authority, period)  # the releases' code at the period
+    return spend_view(pub, who, year, period, model, source) if spend_years(pub, who, source) else None
 
 
 def spend_view(pub: PublicData, authority: str, year: str, period: str, model: str, source: str = "s251") -> SpendView:
