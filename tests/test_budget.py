@@ -278,3 +278,21 @@ def test_cost_pressures_chart_bars(tables):
     assert heights == new_sum
     assert np.argmax([a + sum(v or 0 for v in col) * 1000 for a, col in zip(new_sum, zip(*forward, strict=True), strict=True)]) == 0
     assert "(the printed total row reads “-”)" in _flat(fig.texts[0].get_text())  # 004 line 123 prints dashes
+
+
+def test_the_plans_tables_of_a_pack_from_a_first_year():
+    """``budget.plan_tables``: the six tables of Cambridgeshire's business plan (October 2017),
+    named without their prefix; from a first year on, no earlier year is left; a first year after
+    the plan's last (2022-23, the last column of its savings table) is refused naming the years."""
+    from analysis.data import Pack
+
+    pack = Pack("Cambridgeshire", "2017-10")
+    every = budget.plan_tables(pack)
+    assert set(every) == {name.removeprefix("budget_") for name in budget.PLAN_TABLES}
+    assert sorted(every["savings_requirement"].year.dropna().unique()) == YEARS
+    later = budget.plan_tables(pack, "2020-21")
+    for name, frame in later.items():
+        assert not (frame.year.dropna() < "2020-21").any(), name
+        assert len(frame) <= len(every[name])
+    with pytest.raises(InputError, match="2022-23"):
+        budget.plan_tables(pack, "2023-24")

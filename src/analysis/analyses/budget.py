@@ -15,6 +15,7 @@ of service blocks are the paper's.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,14 +23,20 @@ import pandas as pd
 from ..errors import InputError
 from ..schemas import needs
 
+if TYPE_CHECKING:
+    from ..data import Pack
+
 __all__ = [
-    "LINE_KEYS", "block_share", "block_table", "check_first_year", "cost_pressure_lines",
-    "cost_pressures_by_year", "demand_funding", "largest_block", "printed_total_words", "proposal_headline",
-    "proposal_totals", "proposals", "savings_gap", "savings_totals", "share_labels", "short_name",
-    "year_span", "years_from",
+    "LINE_KEYS", "PLAN_TABLES", "block_share", "block_table", "check_first_year", "cost_pressure_lines",
+    "cost_pressures_by_year", "demand_funding", "largest_block", "plan_tables", "printed_total_words",
+    "proposal_headline", "proposal_totals", "proposals", "savings_gap", "savings_totals", "share_labels",
+    "short_name", "year_span", "years_from",
 ]
 
 LINE_KEYS = ["requirement", "identified_savings", "identified_income", "residual_gap"]
+#: the business plan's tables (report 70)
+PLAN_TABLES = ("budget_savings_requirement", "budget_inflation", "budget_demand_pressures", "budget_cost_pressures",
+               "budget_demand_funding", "budget_proposals")
 
 
 # --------------------------------------------------------------------------------------------- years
@@ -63,6 +70,33 @@ def years_from(frame: pd.DataFrame, first_year: str) -> pd.DataFrame:
                          found=first_year)
     year = frame["year"].astype("object")
     return frame[year.isna() | (year >= first_year)]
+
+
+def plan_tables(pack: Pack, first_year: str = "") -> dict[str, pd.DataFrame]:
+    """A pack's business-plan tables (:data:`PLAN_TABLES`) from ``first_year`` on, keyed without
+    their ``budget_`` prefix (``savings_requirement``, ``inflation`` ...).
+
+    Parameters
+    ----------
+    pack : analysis.data.Pack
+        The pack (its papers in force at its month).
+    first_year : str, default ""
+        ``YYYY-YY``; empty for every year.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables (money in whole pounds).
+
+    Raises
+    ------
+    InputError
+        When a table is missing from the pack, or ``first_year`` is past every year of the
+        savings requirement (naming the years there are).
+    """
+    tables = pack.tables(list(PLAN_TABLES), required=True)
+    check_first_year(tables["budget_savings_requirement"], first_year)
+    return {name.removeprefix("budget_"): years_from(frame, first_year) for name, frame in tables.items()}
 
 
 @needs(frame=("year",))
