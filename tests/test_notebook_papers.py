@@ -58,5 +58,9 @@ def test_notebook_takes_authority_and_period_and_reads_only_its_pack(path):
         from analysis.analyses import scorecard
 
         read |= set(scorecard.TABLES)
+    if "budget.plan_tables(pack" in code:
+        from analysis.analyses import budget
+
+        read |= set(budget.PLAN_TABLES)
     assert read and read <= listed, f"reads {sorted(read - listed)} without listing them"
     assert set(meta["tables"]) - {"sources"} <= read, "lists a table it does not read"
