@@ -31,9 +31,13 @@ def packs(latest_packs) -> Path:
 
 
 def _text(path: Path) -> str:
-    page = path.read_text(encoding="utf-8")
-    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).strip()
+    return _text_of(path.read_text(encoding="utf-8"))
+
+
+def _text_of(fragment: str) -> str:
+    """The words of some HTML, as a reader sees them (no style or script)."""
+    fragment = re.sub(r"<(style|script)\b.*?</\1>", " ", fragment, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
 
 
 def _pack_folders(out: Path) -> list[Path]:
@@ -98,6 +102,17 @@ def test_members_pages_speak_the_members_language(packs):
                                                      re.search(f".{{60}}{pattern}.{{60}}", members))
         if page.parent != packs:  # a pack's index and each report: the money style stated once
             assert text.count("Money is in £m to one decimal") == 1, page
+
+
+def test_a_packs_list_of_reports_names_no_file_of_the_run(packs):
+    """A report without a timing (not applicable, or a browser without scripts) shows a dash in the
+    duration column, not the name of the run's record (``manifest.json``) - that is for analysts,
+    in the note under the table."""
+    for pack in _pack_folders(packs):
+        page = (pack / "index.html").read_text(encoding="utf-8")
+        listing = page[page.index("<table"):page.index("</table>")]
+        assert ".json" not in _text_of(listing), pack
+        assert 'class="duration"' in listing
 
 
 def test_about_this_report_is_collapsed_at_the_end_and_lists_only_what_the_page_read(packs):
