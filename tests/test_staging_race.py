@@ -79,6 +79,26 @@ def test_a_pending_folder_of_a_dead_creator_is_removed_only_after_the_grace_peri
     assert atomic.remove_stale(tmp_path, PREFIX) == [pending, locked]
 
 
+def test_a_pending_folder_whose_creator_has_died_is_removed_at_once(tmp_path):
+    """The pending name holds its creator's pid: a creator SIGKILLed before naming its folder (a
+    run killed while its workers start) leaves a folder the next run removes, not one left for the
+    grace period; a live creator's is left alone."""
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    gone = tmp_path / f"{atomic.PENDING_PREFIX}{PREFIX}{dead.stdout.strip()}-abc123"
+    live = tmp_path / f"{atomic.PENDING_PREFIX}{PREFIX}{os.getpid()}-def456"
+    for folder in (gone, live):
+        folder.mkdir()
+    assert atomic.remove_stale(tmp_path, PREFIX) == [gone]
+    assert live.is_dir() and not gone.exists()
+    made = atomic.staging_dir(tmp_path, PREFIX)  # and a folder made here carries the pid while pending
+    assert made.name.startswith(f"{PREFIX}{os.getpid()}-")
+    atomic.discard(made)
+
+
 def test_a_staging_folder_is_locked_before_it_has_its_name(tmp_path, monkeypatch):
     """Whenever a folder with the staging name exists, its lock is already held."""
     seen = []

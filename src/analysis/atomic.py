@@ -15,7 +15,7 @@ folder on the same file system) and switched in with :func:`switch_in`:
   renames.
 
 Staging folders carry a lock from birth: :func:`staging_dir` creates the folder under a
-*pending* name (``.pending-<prefix><random>``, which no clean-up of ``<prefix>`` looks at), creates
+*pending* name (``.pending-<prefix><pid>-<random>``, which no clean-up of ``<prefix>`` looks at), creates
 and locks (``flock``) a lock file inside it, and only then renames it to ``<parent>/<prefix><random>/``;
 the lock is held for as long as the creating process lives (or until the folder is switched in or
 discarded).  So a folder with the staging name is never seen unlocked while its owner lives.
@@ -23,8 +23,9 @@ discarded).  So a folder with the staging name is never seen unlocked while its 
 leftovers of a run killed with SIGKILL or by a power cut - and leaves a live run's alone.  A
 folder with the staging name but no lock file (debris of older versions, or an old pack being
 deleted after an exchange) is removed only once older than :data:`GRACE_S`; a pending folder
-only once older than :data:`PENDING_GRACE_S`, whatever its lock says (its creator may be about
-to lock it: a clean-up that took the free lock first would delete a folder about to be used).
+as soon as the process named in it has died (it can never be named now), otherwise only once
+older than :data:`PENDING_GRACE_S`, whatever its lock says (its creator may be about to lock it:
+a clean-up that took the free lock first would delete a folder about to be used).
 
 Whatever is switched in is *published*: every folder gets mode ``0o777 & ~umask`` and every file
 ``0o666 & ~umask`` (``0755``/``0644`` under umask 022, ``0775``/``0664`` under 002;
@@ -275,7 +276,9 @@ def staging_dir(parent: Path, prefix: str) -> Path:
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
     while True:
-        pending = Path(tempfile.mkdtemp(prefix=f"{PENDING_PREFIX}{prefix}", dir=parent))
+        # the creator's pid in the pending name: a clean-up can tell a creator that died before
+        # naming it (SIGKILL between two system calls) from one about to
+        pending = Path(tempfile.mkdtemp(prefix=f"{PENDING_PREFIX}{prefix}{os.getpid()}-", dir=parent))
         try:
             fd = os.open(pending / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
         except FileNotFoundError:
@@ -322,10 +325,15 @@ def _stale(parent: Path, prefix: str, grace_s: float) -> Iterator[Path]:
     for folder in sorted(Path(parent).glob(f"{prefix}*")) + pending:
         if not folder.is_dir() or folder.is_symlink() or str(folder) in _held:
             continue
-        if folder in pending and _age_s(folder) <= PENDING_GRACE_S:
-            # its creator may not have locked it yet: taking the lock first would let this
-            # clean-up delete it while the creator, once locked, renames it into use
-            continue
+        if folder in pending:
+            alive = _creator_alive(folder, prefix)
+            if alive is False:  # its creator died before naming it: it can never be used
+                yield folder
+                continue
+            if _age_s(folder) <= PENDING_GRACE_S:
+                # its creator may not have locked it yet: taking the lock first would let this
+                # clean-up delete it while the creator, once locked, renames it into use
+                continue
         try:
             fd = os.open(folder / LOCK_NAME, os.O_RDWR)
         except FileNotFoundError:
@@ -345,6 +353,21 @@ def _stale(parent: Path, prefix: str, grace_s: float) -> Iterator[Path]:
         yield folder
 
 
+def _creator_alive(pending: Path, prefix: str) -> bool | None:
+    """Whether the process that made a pending folder (its pid in the name) still lives; ``None``
+    when the name holds no pid (an older version's)."""
+    pid = pending.name[len(PENDING_PREFIX) + len(prefix):].split("-", 1)[0]
+    if not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, someone else's
+        return True
+    return True
+
+
 def _age_s(folder: Path) -> float:
     try:
         return time.time() - folder.stat().st_mtime
@@ -356,8 +379,9 @@ def remove_stale(parent: Path, prefix: str, *, grace_s: float = GRACE_S) -> list
     """Delete the staging folders under ``parent`` whose owner has died.
 
     Those named ``<prefix>…`` whose lock file is free, or that have none and are older than
-    ``grace_s`` seconds; and the pending ones (``.pending-<prefix>…``) older than
-    :data:`PENDING_GRACE_S` whose creator died before naming them.  A folder whose lock is held is
+    ``grace_s`` seconds; and the pending ones (``.pending-<prefix><pid>-…``) whose creator died
+    before naming them (or, without a pid in the name, that are older than :data:`PENDING_GRACE_S`
+    and unlocked).  A folder whose lock is held is
     never removed.
 
     Parameters
